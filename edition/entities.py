@@ -1,0 +1,9 @@
+"""Placeholder: this component is being written."""
+
+from __future__ import annotations
+
+from sphinx.application import Sphinx
+
+
+def setup_entities(app: Sphinx) -> None:
+    """Register nothing yet."""
