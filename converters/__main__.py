@@ -1,0 +1,76 @@
+"""Command line: ``python -m converters FILE... --out DIR`` and the editors' subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .model import ConversionError
+from .pipeline import DEFAULT_EDITORIAL, DEFAULT_REGISTRY, Options, convert_file, write_pages
+
+#: Subcommands, each a module with ``main(argv) -> int``; imported only when used.
+SUBCOMMANDS: dict[str, str] = {
+    "candidates": "converters.candidates",
+    "check": "converters.check",
+}
+
+#: Exit status for input the converters refuse.
+EXIT_REFUSED = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the conversion command."""
+    parser = argparse.ArgumentParser(
+        prog="python -m converters",
+        description="Convert source files into MyST articles of the edition. "
+        f"Subcommands: {', '.join(SUBCOMMANDS)} (python -m converters SUBCOMMAND --help).",
+    )
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="source files")
+    parser.add_argument("--out", type=Path, required=True, metavar="DIR",
+                        help="where the .md articles are written")
+    parser.add_argument("--editorial", type=Path, default=DEFAULT_EDITORIAL,
+                        help="editorial data file (default: %(default)s)")
+    parser.add_argument("--no-editorial", action="store_true",
+                        help="ignore editorial data: each input as its reader sees it")
+    parser.add_argument("--registry", type=Path, default=DEFAULT_REGISTRY,
+                        help="entity registry (default: %(default)s)")
+    parser.add_argument("--no-tag", action="store_true",
+                        help="do not mark entity and date mentions")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list and args_list[0] in SUBCOMMANDS:
+        module = importlib.import_module(SUBCOMMANDS[args_list[0]])
+        return int(module.main(args_list[1:]))
+    args = build_parser().parse_args(args_list)
+    options = Options(
+        editorial=None if args.no_editorial else args.editorial,
+        registry=args.registry,
+        tag=not args.no_tag,
+    )
+    status = 0
+    for path in args.files:
+        try:
+            result = convert_file(path, options)
+            write_pages(result, args.out)
+        except ConversionError as exc:
+            print(f"error: {path}: {exc}", file=sys.stderr)
+            status = EXIT_REFUSED
+            continue
+        except Exception as exc:  # a bug, not the user's mistake: still one line, not a dump
+            print(f"error: {path}: internal error ({type(exc).__name__}: {exc}); "
+                  "please report it with this file", file=sys.stderr)
+            status = EXIT_REFUSED
+            continue
+        print(result.summary())
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,346 @@
+"""The one MyST Markdown writer: an :class:`~converters.model.Article` in, a ``.md`` page out.
+
+Rendering is a mapping from node type to a small pure function, as mdformat does. Every piece
+of source text goes through :func:`escape`, so nothing a source says can become live Markdown,
+MyST or HTML in the edition.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+import yaml
+
+from .model import (
+    Article,
+    Block,
+    BulletList,
+    EditorialNote,
+    Emphasis,
+    Figure,
+    Heading,
+    Inline,
+    LineBreak,
+    Link,
+    Mention,
+    Paragraph,
+    ParallelPair,
+    Strong,
+    Text,
+)
+
+#: Front-matter keys, in the order they are written; every key is always present.
+FRONT_MATTER_KEYS: tuple[str, ...] = (
+    "title",
+    "subtitle",
+    "authors",
+    "date",
+    "date_precision",
+    "language",
+    "publisher",
+    "source_url",
+    "original_url",
+    "translator",
+    "column",
+    "image_credits",
+    "retrieved",
+    "seed",
+    "seed_sha256",
+    "label",
+    "editorial",
+    "removed",
+)
+
+#: Link schemes that may become footnotes; anything else (``javascript:``, ``data:``) is dropped.
+SAFE_SCHEMES: tuple[str, ...] = ("http://", "https://", "mailto:")
+
+# ASCII punctuation that is syntax somewhere inside a line in CommonMark or in the MyST
+# extensions we enable: emphasis (* _), code and roles (`), links and footnotes ([ ]), raw HTML
+# and autolinks (< >), attributes and substitutions ({ }), math ($), tables (|), entities (&).
+# A backslash escapes any ASCII punctuation in CommonMark, so escaping these is always safe.
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>{}$|&])")
+
+# What is syntax only at the start of a line: ATX headings, block quotes, list markers, thematic
+# breaks and setext underlines, MyST comments (%), block breaks (+++), targets ((label)=),
+# colon fences and field lists (:), tilde fences (~).
+_LINE_START_SPECIAL = re.compile(r"^([#>\-+=%:~]|\((?=.*\)=))")
+# An ordered-list marker: digits followed by "." or ")" then a space or the end of the line.
+_ORDERED_MARKER = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
+
+#: Characters kept as they are when a URL is percent-encoded for an autolink.
+_URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
+
+
+def escape(text: str) -> str:
+    """Escape running text so that MyST renders exactly these characters and nothing else."""
+    # Source newlines inside a paragraph are only layout; a paragraph is written on one line
+    # so that no source line can start a block.
+    text = re.sub(r"\s*\n\s*", " ", text)
+    return _INLINE_SPECIAL.sub(r"\\\1", text)
+
+
+def escape_line_start(line: str) -> str:
+    """Escape what would start a block if it stood at the beginning of a line."""
+    stripped = line.lstrip()
+    # Leading spaces would make an indented code block (4+) or shift list nesting.
+    line = stripped
+    if _ORDERED_MARKER.match(line):
+        return _ORDERED_MARKER.sub(r"\1\\\2", line, count=1)
+    return _LINE_START_SPECIAL.sub(r"\\\1", line, count=1)
+
+
+def safe_url(url: str) -> str:
+    """Percent-encode a URL so it is one well-formed autolink (no spaces, no angle brackets)."""
+    return quote(url.strip(), safe=_URL_SAFE)
+
+
+def is_safe_link(url: str) -> bool:
+    """Whether a link URL may be shown: http(s) and mailto only."""
+    return url.strip().lower().startswith(SAFE_SCHEMES)
+
+
+# --------------------------------------------------------------------------- context
+
+
+@dataclass
+class Context:
+    """What rendering an article accumulates: footnotes numbered by first use of each URL."""
+
+    footnotes: dict[str, int] = field(default_factory=dict)
+
+    def footnote(self, url: str) -> int:
+        """The footnote number for a URL, allocating the next one on first use."""
+        key = safe_url(url)
+        if key not in self.footnotes:
+            self.footnotes[key] = len(self.footnotes) + 1
+        return self.footnotes[key]
+
+
+# --------------------------------------------------------------------------- inlines
+
+
+def render_text(node: Text, ctx: Context) -> str:
+    """Running text, escaped."""
+    return escape(node.text)
+
+
+def render_emphasis(node: Emphasis, ctx: Context) -> str:
+    """Emphasis; empty emphasis is dropped (``<i></i>`` in a source)."""
+    inner = render_inlines(node.children, ctx)
+    return f"*{inner}*" if inner.strip() else inner
+
+
+def render_strong(node: Strong, ctx: Context) -> str:
+    """Strong emphasis; empty ones (seed 000 has ``<b></b>``) are dropped."""
+    inner = render_inlines(node.children, ctx)
+    return f"**{inner}**" if inner.strip() else inner
+
+
+def render_link(node: Link, ctx: Context) -> str:
+    """The link text inline, then a numbered footnote holding the URL."""
+    inner = render_inlines(node.children, ctx)
+    if not is_safe_link(node.url):
+        return inner
+    return f"{inner}[^{ctx.footnote(node.url)}]"
+
+
+def render_mention(node: Mention, ctx: Context) -> str:
+    """A tagged mention as a role; text that cannot sit inside a role stays plain."""
+    if any(c in node.text for c in "`<>\n") or not node.text.strip():
+        return escape(node.text)
+    role = "ent" if node.kind == "entity" else "date"
+    return f"{{{role}}}`{node.text} <{node.target}>`"
+
+
+def render_linebreak(node: LineBreak, ctx: Context) -> str:
+    """A hard line break (CommonMark's backslash form, which survives editors trimming spaces)."""
+    return "\\\n"
+
+
+_INLINE_RENDERERS: dict[type, Callable[[Any, Context], str]] = {
+    Text: render_text,
+    Emphasis: render_emphasis,
+    Strong: render_strong,
+    Link: render_link,
+    Mention: render_mention,
+    LineBreak: render_linebreak,
+}
+
+
+def render_inlines(inlines: list[Inline], ctx: Context) -> str:
+    """Render a run of inlines and protect the start of every resulting line."""
+    raw = "".join(_INLINE_RENDERERS[type(node)](node, ctx) for node in inlines)
+    lines = raw.split("\n")
+    return "\n".join(escape_line_start(line) for line in lines).strip()
+
+
+# --------------------------------------------------------------------------- blocks
+
+
+def _target(label: str) -> str:
+    return f"({label})=\n" if label else ""
+
+
+def render_paragraph(node: Paragraph, ctx: Context) -> str:
+    """A paragraph with its citation target."""
+    return _target(node.label) + render_inlines(node.inlines, ctx)
+
+
+def render_heading(node: Heading, ctx: Context) -> str:
+    """A section heading; ``#`` is escaped everywhere in it, or a trailing one would vanish."""
+    text = render_inlines(node.inlines, ctx).replace("\\\n", " ").replace("#", "\\#")
+    return _target(node.label) + "#" * max(2, min(node.level, 6)) + " " + text
+
+
+def render_figure(node: Figure, ctx: Context) -> str:
+    """A figure with caption and credit; a figure whose image is not a web URL keeps only text."""
+    caption = render_inlines(node.caption, ctx)
+    credit = f"Credit: {escape(node.credit)}" if node.credit else ""
+    body = "\n\n".join(p for p in (caption, credit) if p)
+    if node.image and node.image.lower().startswith(("http://", "https://")):
+        lines = [f":::{{figure}} {safe_url(node.image)}"]
+        if node.label:
+            lines.append(f":name: {node.label}")
+        alt = " ".join((node.alt or "").split())
+        if alt:
+            lines.append(f":alt: {alt}")
+        # A figure directive needs a caption paragraph before its legend; with no caption
+        # the credit becomes the caption rather than inventing one.
+        return "\n".join(lines) + ("\n\n" + body if body else "") + "\n:::"
+    lines = [":::{container} figure text-figure"]
+    if node.label:
+        lines.append(f":name: {node.label}")
+    return "\n".join(lines) + "\n\n" + body + "\n:::"
+
+
+def render_list(node: BulletList, ctx: Context) -> str:
+    """A bulleted list; continuation lines are indented under their item."""
+    items = []
+    for item in node.items:
+        text = render_inlines(item, ctx).replace("\n", "\n  ")
+        items.append(f"- {text}")
+    return _target(node.label) + "\n".join(items)
+
+
+def render_parallel(node: ParallelPair, ctx: Context) -> str:
+    """An aligned pair as two language-classed containers inside a ``parallel`` container."""
+    lines = ["::::{container} parallel"]
+    if node.label:
+        lines.append(f":name: {node.label}")
+    lines.append("")
+    for para, lang in ((node.left, node.left_language), (node.right, node.right_language)):
+        lines.append(f":::{{container}} language-{lang}")
+        lines.append(render_inlines(para.inlines, ctx))
+        lines.append(":::")
+        lines.append("")
+    lines.append("::::")
+    return "\n".join(lines)
+
+
+def render_note(node: EditorialNote, ctx: Context) -> str:
+    """An editorial note, visibly the editors' and not the source's."""
+    text = "\n".join(escape_line_start(escape(line)) for line in node.text.split("\n\n"))
+    return ":::{admonition} Editorial note\n:class: editorial-note\n\n" + text + "\n:::"
+
+
+_BLOCK_RENDERERS: dict[type, Callable[[Any, Context], str]] = {
+    Paragraph: render_paragraph,
+    Heading: render_heading,
+    Figure: render_figure,
+    BulletList: render_list,
+    ParallelPair: render_parallel,
+    EditorialNote: render_note,
+}
+
+# --------------------------------------------------------------------------- labels
+
+
+def assign_labels(article: Article) -> None:
+    """Give the article's blocks positional labels: ``<slug>-pN``, ``-sN``, ``-fN``.
+
+    Positions are counted in document order, so the same input always gets the same labels.
+    """
+    counters = {"p": 0, "s": 0, "f": 0}
+
+    def nxt(kind: str) -> str:
+        counters[kind] += 1
+        return f"{article.slug}-{kind}{counters[kind]}"
+
+    for block in article.blocks:
+        if isinstance(block, (Paragraph, BulletList, ParallelPair)):
+            block.label = nxt("p")
+        elif isinstance(block, Heading):
+            block.label = nxt("s")
+        elif isinstance(block, Figure):
+            block.label = nxt("f")
+
+
+# --------------------------------------------------------------------------- article
+
+
+def front_matter(article: Article) -> dict[str, Any]:
+    """The article's front matter, every key present, in a fixed order."""
+    m = article.meta
+    data: dict[str, Any] = {
+        "title": m.title,
+        "subtitle": m.subtitle,
+        "authors": list(m.authors),
+        "date": m.date,
+        "date_precision": m.date_precision,
+        "language": list(m.language),
+        "publisher": m.publisher,
+        "source_url": m.source_url,
+        "original_url": m.original_url,
+        "translator": m.translator,
+        "column": m.column,
+        "image_credits": list(m.image_credits),
+        "retrieved": m.retrieved,
+        "seed": m.seed,
+        "seed_sha256": m.seed_sha256,
+        "label": article.slug,
+        "editorial": [
+            {"field": e.field, "value": e.value, "reason": e.reason} for e in article.editorial
+        ],
+        "removed": [{"kind": r.kind, "text": r.text, "reason": r.reason} for r in article.removed],
+    }
+    for key, value in sorted(m.extra.items()):
+        data.setdefault(key, value)
+    return data
+
+
+def dump_yaml(data: dict[str, Any]) -> str:
+    """YAML through a real emitter, so any title or text survives quoting."""
+    return yaml.safe_dump(
+        data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100
+    )
+
+
+def write(article: Article) -> str:
+    """Render one article as a complete MyST page (front matter, title, body, footnotes)."""
+    return render(article)[0]
+
+
+def render(article: Article) -> tuple[str, Context]:
+    """Render one article; also return the context (its footnotes, for the summary)."""
+    ctx = Context()
+    title = article.meta.title or f"[Untitled: {article.meta.seed or article.slug}]"
+    parts = [
+        "---\n" + dump_yaml(front_matter(article)) + "---",
+        f"({article.slug})=\n# " + escape_line_start(escape(title)).replace("#", "\\#"),
+    ]
+    for block in article.blocks:
+        rendered = _BLOCK_RENDERERS[type(block)](block, ctx)
+        if rendered.strip():
+            parts.append(rendered)
+    if ctx.footnotes:
+        parts.append("\n".join(f"[^{n}]: <{url}>" for url, n in ctx.footnotes.items()))
+    return "\n\n".join(parts) + "\n", ctx
+
+
+def count_blocks(article: Article, kind: type[Block]) -> int:
+    """How many blocks of one kind an article has (for the conversion summary)."""
+    return sum(isinstance(b, kind) for b in article.blocks)
