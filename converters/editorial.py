@@ -1,0 +1,496 @@
+"""Editorial decisions applied to what the readers produced, from ``docs/_data/editorial.yaml``.
+
+The data says, per seed file: which articles come out of it (when one file runs several
+texts together, each article is a list of line ranges, named by the text of their first and
+last lines), the slug of each, the metadata values the source leaves unsaid (each with its
+reason), and the editors' own words for the note placed at the top of the article.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .model import (
+    Article,
+    Block,
+    BulletList,
+    ConversionError,
+    Editorial,
+    EditorialNote,
+    Inline,
+    Metadata,
+    Source,
+    block_texts,
+    plain_text,
+)
+
+#: Allowed keys at each level of the data file.
+TOP_KEYS: frozenset[str] = frozenset({"seeds"})
+SEED_KEYS: frozenset[str] = frozenset({"articles"})
+ARTICLE_KEYS: frozenset[str] = frozenset({"slug", "ranges", "note", "metadata"})
+RANGE_KEYS: frozenset[str] = frozenset({"first", "last", "moved"})
+VALUE_KEYS: frozenset[str] = frozenset({"value", "reason"})
+
+#: Metadata the editors may supply: every field of :class:`Metadata` except the ones that
+#: record the file itself (name, checksum) and the reader's free-form extras.
+NOT_EDITORIAL: frozenset[str] = frozenset({"seed", "seed_sha256", "extra"})
+LIST_FIELDS: frozenset[str] = frozenset(
+    f.name for f in fields(Metadata) if f.name not in NOT_EDITORIAL and f.type == "list[str]"
+)
+TEXT_FIELDS: frozenset[str] = frozenset(
+    f.name for f in fields(Metadata) if f.name not in NOT_EDITORIAL and f.type == "str"
+)
+
+#: Slugs become file names and labels: ascii lowercase words joined by hyphens.
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+#: An ISO 8601 date as precise as known, and the precision each length of it means.
+DATE_PATTERN = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2}(?:T\d{2}:\d{2}(?::\d{2})?)?)?)?$")
+PRECISION_BY_LENGTH: dict[int, str] = {4: "year", 7: "month", 10: "day", 16: "minute", 19: "second"}
+PRECISIONS: frozenset[str] = frozenset(PRECISION_BY_LENGTH.values())
+
+#: How many characters of a line a note quotes when it names where a range begins or ends.
+QUOTE_LENGTH = 60
+
+
+class EditorialError(ConversionError):
+    """Unusable editorial data, or data that does not fit the text: ``FILE: reason`` on one line."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path  #: the editorial data file
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class LineRange:
+    """Consecutive lines of a seed, named by the beginning of its first and of its last line."""
+
+    first: str
+    last: str
+    moved: str = ""  #: why the range is taken out of its place in the seed (empty: it is not)
+
+
+@dataclass
+class ArticlePlan:
+    """What the editors decide about one article coming out of a seed."""
+
+    slug: str = ""
+    ranges: list[LineRange] = field(default_factory=list)
+    metadata: list[Editorial] = field(default_factory=list)
+    note: str = ""
+
+
+@dataclass
+class EditorialData:
+    """The editorial data file, checked: article plans keyed by seed file name."""
+
+    path: str
+    seeds: dict[str, list[ArticlePlan]] = field(default_factory=dict)
+
+    def error(self, seed: str, reason: str) -> EditorialError:
+        """An error about this data as applied to one seed."""
+        return EditorialError(self.path, f"{seed}: {reason}")
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load(path: Path | str) -> EditorialData:
+    """Read and check the editorial data file; raise :class:`EditorialError` on any problem."""
+    name = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise EditorialError(name, "no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise EditorialError(name, f"cannot read: {exc}") from None
+    return parse(text, name)
+
+
+def parse(text: str, path: str = "<editorial data>") -> EditorialData:
+    """Check editorial data given as YAML text (``path`` names it in errors)."""
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "not valid YAML"
+        raise EditorialError(path, f"{where}{problem}") from None
+    checker = _Checker(path)
+    data = EditorialData(path=path)
+    if raw is None:
+        return data
+    top = checker.mapping(raw, [], TOP_KEYS)
+    seeds = checker.mapping(top.get("seeds", {}), ["seeds"], None)
+    slugs: dict[str, str] = {}
+    for seed, entry in seeds.items():
+        place = ["seeds", str(seed)]
+        body = checker.mapping(entry, place, SEED_KEYS, required=SEED_KEYS)
+        plans = [
+            checker.plan(item, [*place, f"articles[{n}]"])
+            for n, item in enumerate(checker.sequence(body["articles"], [*place, "articles"]), 1)
+        ]
+        if not plans:
+            raise checker.fail([*place, "articles"], "lists no article")
+        _check_plans(checker, place, plans, slugs, str(seed))
+        data.seeds[str(seed)] = plans
+    return data
+
+
+def _check_plans(
+    checker: _Checker, where: list[str], plans: list[ArticlePlan], slugs: dict[str, str], seed: str
+) -> None:
+    """Rules across the articles of one seed: ranges for all or none, slugs unique everywhere."""
+    with_ranges = sum(1 for plan in plans if plan.ranges)
+    if with_ranges not in (0, len(plans)):
+        raise checker.fail(where, "either every article gives its ranges (a split) or none does")
+    if len(plans) > 1 and not with_ranges:
+        raise checker.fail(where, "several articles from one seed need 'ranges' to divide it")
+    for n, plan in enumerate(plans, 1):
+        if not plan.slug:
+            if with_ranges:
+                raise checker.fail([*where, f"articles[{n}]"], "an article of a split needs a slug")
+            continue
+        if plan.slug in slugs:
+            raise checker.fail(
+                [*where, f"articles[{n}]", "slug"],
+                f"{plan.slug!r} is already the slug of an article of {slugs[plan.slug]}",
+            )
+        slugs[plan.slug] = seed
+
+
+class _Checker:
+    """Schema checks that name the offending place: ``FILE: seeds / X / articles[2] / slug: …``."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def fail(self, where: list[str], reason: str) -> EditorialError:
+        """An error at a place in the data."""
+        place = " / ".join(where)
+        return EditorialError(self.path, f"{place}: {reason}" if place else reason)
+
+    def mapping(
+        self,
+        value: object,
+        where: list[str],
+        allowed: frozenset[str] | None,
+        required: frozenset[str] = frozenset(),
+    ) -> dict[str, Any]:
+        """A mapping with only ``allowed`` keys (any, if None) and all ``required`` ones."""
+        if not isinstance(value, dict):
+            raise self.fail(where, f"must be a mapping, not {_kind(value)}")
+        for key in value:
+            if not isinstance(key, str):
+                raise self.fail(where, f"key {key!r} must be text")
+            if allowed is not None and key not in allowed:
+                raise self.fail(
+                    where, f"unknown key {key!r} (expected one of: {', '.join(sorted(allowed))})"
+                )
+        missing = sorted(required - set(value))
+        if missing:
+            raise self.fail(where, f"missing key {missing[0]!r}")
+        return value
+
+    def sequence(self, value: object, where: list[str]) -> list[Any]:
+        """A list."""
+        if not isinstance(value, list):
+            raise self.fail(where, f"must be a list, not {_kind(value)}")
+        return value
+
+    def text(self, value: object, where: list[str]) -> str:
+        """Non-empty text on one line or several (stripped)."""
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(where, f"must be non-empty text, not {_kind(value)}")
+        return value.strip()
+
+    def plan(self, value: object, where: list[str]) -> ArticlePlan:
+        """One article entry."""
+        entry = self.mapping(value, where, ARTICLE_KEYS)
+        plan = ArticlePlan()
+        if "slug" in entry:
+            plan.slug = self.text(entry["slug"], [*where, "slug"])
+            if not SLUG_PATTERN.match(plan.slug):
+                raise self.fail(
+                    [*where, "slug"],
+                    f"{plan.slug!r} must be ascii lowercase words joined by hyphens",
+                )
+        if "note" in entry:
+            plan.note = self.text(entry["note"], [*where, "note"])
+        for n, item in enumerate(self.sequence(entry.get("ranges", []), [*where, "ranges"]), 1):
+            spot = [*where, f"ranges[{n}]"]
+            span = self.mapping(item, spot, RANGE_KEYS, required=frozenset({"first", "last"}))
+            plan.ranges.append(
+                LineRange(
+                    first=self.text(span["first"], [*spot, "first"]),
+                    last=self.text(span["last"], [*spot, "last"]),
+                    moved=self.text(span["moved"], [*spot, "moved"]) if "moved" in span else "",
+                )
+            )
+        metadata = self.mapping(entry.get("metadata", {}), [*where, "metadata"], None)
+        for name, given in metadata.items():
+            plan.metadata.append(self.value(name, given, [*where, "metadata", name]))
+        _complete_precision(plan)
+        return plan
+
+    def value(self, name: str, given: object, where: list[str]) -> Editorial:
+        """One editorial metadata value with its reason, of the type its field takes."""
+        if name not in LIST_FIELDS | TEXT_FIELDS:
+            known = ", ".join(sorted(LIST_FIELDS | TEXT_FIELDS))
+            raise self.fail(where, f"not a metadata field the editors may set (one of: {known})")
+        entry = self.mapping(given, where, VALUE_KEYS, required=VALUE_KEYS)
+        reason = self.text(entry["reason"], [*where, "reason"])
+        value = entry["value"]
+        if name in LIST_FIELDS:
+            items = self.sequence(value, [*where, "value"])
+            if not items or not all(isinstance(i, str) and i.strip() for i in items):
+                raise self.fail([*where, "value"], "must be a non-empty list of non-empty texts")
+            return Editorial(name, [i.strip() for i in items], reason)
+        if isinstance(value, int) and name == "date":
+            value = str(value)  # YAML reads an unquoted year as a number
+        text = self.text(value, [*where, "value"])
+        if name == "date" and not DATE_PATTERN.match(text):
+            raise self.fail([*where, "value"], f"{text!r} is not an ISO 8601 date (YYYY[-MM[-DD]])")
+        if name == "date_precision" and text not in PRECISIONS:
+            raise self.fail([*where, "value"], f"must be one of: {', '.join(sorted(PRECISIONS))}")
+        return Editorial(name, text, reason)
+
+
+def _complete_precision(plan: ArticlePlan) -> None:
+    """An editorial date brings its precision (from its length) unless the editors state it."""
+    given = {e.field: e for e in plan.metadata}
+    date = given.get("date")
+    if date is not None and "date_precision" not in given:
+        precision = PRECISION_BY_LENGTH[len(str(date.value))]
+        plan.metadata.append(
+            Editorial(
+                "date_precision", precision, f"Follows from the editorial date. {date.reason}"
+            )
+        )
+
+
+def _kind(value: object) -> str:
+    """How a YAML value reads to an editor."""
+    if value is None:
+        return "nothing"
+    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false"}.get(
+        type(value), f"a {type(value).__name__}"
+    )
+
+
+# --------------------------------------------------------------------------- applying
+
+
+def apply(articles: list[Article], source: Source, data: EditorialData) -> list[Article]:
+    """The articles as the editors decided for this seed (unchanged when it has no entry)."""
+    plans = data.seeds.get(source.name)
+    if not plans:
+        return articles
+    if plans[0].ranges:
+        if len(articles) != 1:
+            raise data.error(
+                source.name, f"a split needs one article to divide, got {len(articles)}"
+            )
+        result = _split(articles[0], plans, source, data)
+    else:
+        if len(plans) != len(articles):
+            raise data.error(
+                source.name,
+                f"{len(plans)} article(s) in the data but {len(articles)} from the reader",
+            )
+        result = articles
+        for article, plan in zip(result, plans, strict=True):
+            if plan.note:
+                article.blocks.insert(0, EditorialNote(plan.note))
+    for article, plan in zip(result, plans, strict=True):
+        if plan.slug:
+            article.slug = plan.slug
+        _supply_metadata(article, plan, source, data)
+    return result
+
+
+def _supply_metadata(
+    article: Article, plan: ArticlePlan, source: Source, data: EditorialData
+) -> None:
+    """Put each editorial value into the metadata and record it, reason included."""
+    for entry in plan.metadata:
+        stated = getattr(article.meta, entry.field)
+        if stated and stated != entry.value:
+            raise data.error(
+                source.name,
+                f"{entry.field} is stated by the source ({stated!r}); "
+                "editorial values only supply what the source leaves unsaid",
+            )
+        setattr(article.meta, entry.field, copy.copy(entry.value))
+        article.editorial.append(Editorial(entry.field, copy.copy(entry.value), entry.reason))
+
+
+@dataclass
+class _Unit:
+    """The smallest piece a split moves: a block, or one item of a list (lists may be cut)."""
+
+    block: Block
+    item: list[Inline] | None
+    line: int  #: 1-based number of the seed line the piece begins on
+
+    @property
+    def text(self) -> str:
+        """The piece's first reader-visible text, by which it is found in the seed."""
+        if self.item is not None:
+            return plain_text(self.item)
+        texts = [t for t in block_texts(self.block) if t]
+        return texts[0] if texts else ""
+
+
+def _units(article: Article, lines: list[str], data: EditorialData, seed: str) -> list[_Unit]:
+    """The article's pieces in order, each tied to the seed line it comes from.
+
+    Readers keep the seed's order and each piece starts on a line of its own, so every piece
+    is looked for in the lines after the previous piece's line.
+    """
+    pieces: list[tuple[Block, list[Inline] | None]] = []
+    for block in article.blocks:
+        if isinstance(block, BulletList):
+            pieces.extend((block, item) for item in block.items)
+        else:
+            pieces.append((block, None))
+    units: list[_Unit] = []
+    cursor = 0
+    for block, item in pieces:
+        unit = _Unit(block, item, 0)
+        text = unit.text
+        while cursor < len(lines) and text not in lines[cursor]:
+            cursor += 1
+        if cursor == len(lines):
+            raise data.error(seed, f"cannot find {_quote(text)} in the seed's lines")
+        cursor += 1
+        unit.line = cursor
+        units.append(unit)
+    return units
+
+
+def _find_line(lines: list[str], start: str, what: str, data: EditorialData, seed: str) -> int:
+    """The 1-based number of the only line beginning with ``start``."""
+    hits = [n for n, line in enumerate(lines, 1) if line.strip().startswith(start)]
+    if not hits:
+        raise data.error(seed, f"no line begins with {what} {start!r}")
+    if len(hits) > 1:
+        listed = ", ".join(map(str, hits))
+        raise data.error(seed, f"{what} {start!r} begins lines {listed}: quote more of the line")
+    return hits[0]
+
+
+def _split(
+    article: Article, plans: list[ArticlePlan], source: Source, data: EditorialData
+) -> list[Article]:
+    """Divide one article into the planned ones; every piece must land in exactly one."""
+    lines = source.text.splitlines()
+    units = _units(article, lines, data, source.name)
+    owner: dict[int, int] = {}  # unit index -> plan index
+    spans: list[list[tuple[int, int, LineRange]]] = []
+    for p, plan in enumerate(plans):
+        plan_spans = []
+        for span in plan.ranges:
+            first = _find_line(lines, span.first, "range start", data, source.name)
+            last = _find_line(lines, span.last, "range end", data, source.name)
+            if last < first:
+                raise data.error(source.name, f"range {span.first!r} ends before it begins")
+            plan_spans.append((first, last, span))
+            for u, unit in enumerate(units):
+                if first <= unit.line <= last:
+                    if u in owner:
+                        other = plans[owner[u]].slug
+                        raise data.error(
+                            source.name, f"line {unit.line} is in both {other!r} and {plan.slug!r}"
+                        )
+                    owner[u] = p
+        spans.append(plan_spans)
+    orphans = [unit for u, unit in enumerate(units) if u not in owner]
+    if orphans:
+        raise data.error(
+            source.name,
+            f"{len(orphans)} line(s) belong to no article, first line {orphans[0].line}: "
+            f"{_quote(orphans[0].text)}",
+        )
+    result = []
+    for plan, plan_spans in zip(plans, spans, strict=True):
+        chosen = [
+            unit for first, last, _ in plan_spans for unit in units if first <= unit.line <= last
+        ]
+        piece = Article(
+            slug=plan.slug,
+            meta=copy.deepcopy(article.meta),
+            blocks=[EditorialNote(_split_note(plan, plan_spans, source)), *_regroup(chosen)],
+            editorial=copy.deepcopy(article.editorial),
+        )
+        result.append(piece)
+    # What the reader removed belongs to the seed as a whole; the first article records it.
+    result[0].removed = list(article.removed)
+    return result
+
+
+def _regroup(units: list[_Unit]) -> Iterator[Block]:
+    """Blocks again from pieces: consecutive items of one source list make one list."""
+    current: BulletList | None = None
+    origin: Block | None = None
+    for unit in units:
+        if unit.item is None:
+            current = origin = None
+            yield unit.block
+        elif current is not None and origin is unit.block:
+            current.items.append(unit.item)
+        else:
+            current, origin = BulletList(items=[unit.item]), unit.block
+            yield current
+
+
+def _split_note(plan: ArticlePlan, spans: list[tuple[int, int, LineRange]], source: Source) -> str:
+    """The note at the top of a split-off article: which lines, what moved, whence the title."""
+    lines = source.text.splitlines()
+    parts = [
+        f"Seed {source.name} runs several texts together, without titles or any mark where "
+        "one ends and the next begins. The editors have divided it; this article is "
+        + _and(
+            f"{_lines(first, last)} (from {_quote(lines[first - 1])} to {_quote(lines[last - 1])})"
+            for first, last, _ in spans
+        )
+        + " of the seed."
+    ]
+    for first, last, span in spans:
+        if span.moved:
+            parts.append(f"{_lines(first, last).capitalize()} are moved here: {span.moved}")
+    for entry in plan.metadata:
+        if entry.field == "title":
+            parts.append(f"The title is editorial. {entry.reason}")
+    if plan.note:
+        parts.append(plan.note)
+    return "\n\n".join(parts)
+
+
+def _lines(first: int, last: int) -> str:
+    """``line 5`` or ``lines 5–9``."""
+    return f"line {first}" if first == last else f"lines {first}–{last}"
+
+
+def _and(items: Iterator[str]) -> str:
+    """Items joined as an English enumeration."""
+    listed = list(items)
+    if len(listed) <= 2:
+        return " and ".join(listed)
+    return ", ".join(listed[:-1]) + ", and " + listed[-1]
+
+
+def _quote(text: str) -> str:
+    """The beginning of a line, quoted."""
+    text = text.strip()
+    if len(text) > QUOTE_LENGTH:
+        text = text[:QUOTE_LENGTH].rsplit(" ", 1)[0] + " …"
+    return f"‘{text}’"
