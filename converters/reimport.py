@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -164,9 +165,9 @@ def find_conflicts(path: Path, ours: str, merged: str) -> list[Conflict]:
     return conflicts
 
 
-def _map_index(opcodes: list[tuple[str, int, int, int, int]], index: int) -> int:
+def _map_index(opcodes: Sequence[tuple[str, int, int, int, int]], index: int) -> int:
     """The index in the first sequence that corresponds to ``index`` in the second."""
-    for tag, a1, a2, b1, b2 in opcodes:
+    for tag, a1, _a2, b1, b2 in opcodes:
         if b1 <= index < b2 or (b1 == b2 == index):
             if tag == "equal":
                 return a1 + (index - b1)

@@ -1,0 +1,689 @@
+"""``python -m converters check``: everything a pull request can break, as ``file:line: message``.
+
+The check reads the edition as a contributor leaves it — the article pages, the edition's own
+pages, the entity registry and the seeds — and reports each problem on one line that editors and
+CI annotations can jump to. It does not build the site: ``nox -s check`` runs this command and
+then Sphinx with ``-W``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import io
+import re
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+#: The project root (the folder holding ``converters/``, ``docs/`` and ``seeds/``).
+ROOT = Path(__file__).resolve().parents[1]
+
+#: Where things are, relative to the root.
+DOCS_DIR = Path("docs")
+ARTICLES_DIR = DOCS_DIR / "articles"
+REGISTRY_FILE = DOCS_DIR / "_data" / "registry.yaml"
+SEEDS_DIR = Path("seeds")
+#: Folders of ``docs/`` that are not pages people write (merge bases, generated pages, builds).
+SKIP_DIRS = frozenset({"_import", "_generated", "_build", "_static", "_templates", "build"})
+
+#: The MyST extensions the edition enables (as in docs/conf.py), so pages parse as Sphinx sees them.
+MYST_EXTENSIONS = ("colon_fence", "deflist", "fieldlist", "attrs_inline", "attrs_block",
+                   "substitution")
+
+#: Front-matter fields of an article and the type each must have.
+STR, LIST_OF_STR, LIST_OF_MAPPINGS = "string", "list of strings", "list of mappings"
+FRONT_MATTER: dict[str, str] = {
+    "title": STR,
+    "subtitle": STR,
+    "authors": LIST_OF_STR,
+    "date": STR,
+    "date_precision": STR,
+    "language": LIST_OF_STR,
+    "publisher": STR,
+    "source_url": STR,
+    "original_url": STR,
+    "translator": STR,
+    "column": STR,
+    "image_credits": LIST_OF_STR,
+    "retrieved": STR,
+    "seed": STR,
+    "seed_sha256": STR,
+    "label": STR,
+    "editorial": LIST_OF_MAPPINGS,
+    "removed": LIST_OF_MAPPINGS,
+}
+#: The keys each entry of a list-of-mappings field must have (all strings except ``value``).
+ENTRY_KEYS: dict[str, tuple[str, ...]] = {
+    "editorial": ("field", "value", "reason"),
+    "removed": ("kind", "text", "reason"),
+}
+#: How a date looks at each precision (the empty precision means the date is unknown).
+DATE_FORMS: dict[str, re.Pattern[str]] = {
+    "year": re.compile(r"\d{4}"),
+    "month": re.compile(r"\d{4}-\d{2}"),
+    "day": re.compile(r"\d{4}-\d{2}-\d{2}"),
+    "minute": re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})?"),
+    "second": re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?"),
+}
+#: A BCP 47 tag as the edition uses them: language, optional script, region and variants.
+BCP47 = re.compile(
+    r"(?:[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|\d{3}))?(?:-(?:[a-z\d]{5,8}|\d[a-z\d]{3}))*"
+    r"|x(?:-[a-z\d]{1,8})+)",
+    re.IGNORECASE,
+)
+#: A mention target of the ``{date}`` role: year, month or day.
+DATE_TARGET = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+#: An article slug (also its label): ASCII lowercase words joined by hyphens.
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+SHA256 = re.compile(r"[0-9a-f]{64}")
+#: URL schemes a footnote may link to.
+FOOTNOTE_SCHEMES = ("http", "https", "mailto")
+#: A role's explicit target: ``shown text <target>``.
+ROLE_TARGET = re.compile(r"^(.*?)\s*<([^<>]*)>\s*$", re.DOTALL)
+#: The ``:name:`` option of a directive, which is a label like ``(x)=``.
+NAME_OPTION = re.compile(r"^:name:\s*(\S.*?)\s*$")
+#: Directives whose content is MyST again, so fences inside them are checked too.
+NESTED_MARKDOWN = re.compile(r"^\{(container|admonition|figure|note|warning|tip|important|"
+                             r"attention|caution|danger|error|hint|seealso|topic|sidebar)\}")
+
+#: The kinds of check, in the order they run; ``--only`` picks some.
+KINDS = ("frontmatter", "registry", "mentions", "footnotes", "labels", "seeds", "syntax")
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong, where it is: printed as ``file:line: message``."""
+
+    path: str  #: relative to the project root, with forward slashes
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        """The one-line form editors and CI annotations understand."""
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass
+class Stream:
+    """Tokens of one stretch of MyST: the page itself or a directive's body inside it."""
+
+    tokens: list[Any]
+    lines: list[str]  #: the source lines the token maps index
+    offset: int  #: lines of the page before ``lines[0]``
+
+
+@dataclass
+class Page:
+    """A MyST page of the edition, parsed once for every check."""
+
+    path: str  #: as shown in problems
+    text: str
+    tokens: list[Any]
+    front_matter: dict[str, Any] | None
+    #: line of each top-level front-matter key, and of each entry of list fields
+    key_lines: dict[str, int]
+    entry_lines: dict[str, list[int]]
+    is_article: bool
+    #: the page's token stream, then one per directive body that is MyST again
+    streams: list[Stream]
+
+    def line_of(self, key: str) -> int:
+        """The line of a front-matter key (or of the front matter's start when it is missing)."""
+        return self.key_lines.get(key, 1)
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def markdown_parser() -> Any:
+    """The markdown-it parser configured as myst-parser configures it for the edition."""
+    from markdown_it.renderer import RendererHTML
+    from myst_parser.config.main import MdParserConfig
+    from myst_parser.parsers.mdit import create_md_parser
+
+    config = MdParserConfig(enable_extensions=set(MYST_EXTENSIONS))
+    return create_md_parser(config, RendererHTML)
+
+
+def _front_matter_lines(source: str) -> tuple[dict[str, int], dict[str, list[int]]]:
+    """Lines (1-based, in the page) of each front-matter key and of each list entry."""
+    keys: dict[str, int] = {}
+    entries: dict[str, list[int]] = {}
+    try:
+        node = yaml.compose(source)
+    except yaml.YAMLError:
+        return keys, entries
+    if not isinstance(node, yaml.MappingNode):
+        return keys, entries
+    for key_node, value_node in node.value:
+        # the YAML starts on the page's second line, after the opening '---'
+        keys[str(key_node.value)] = key_node.start_mark.line + 2
+        if isinstance(value_node, yaml.SequenceNode):
+            entries[str(key_node.value)] = [item.start_mark.line + 2 for item in value_node.value]
+    return keys, entries
+
+
+def load_page(path: Path, shown: str, md: Any, is_article: bool) -> tuple[Page, list[Problem]]:
+    """Read and parse one page; problems are YAML errors that stop the front-matter checks."""
+    text = path.read_text(encoding="utf-8")
+    tokens = md.parse(text)
+    problems: list[Problem] = []
+    front: dict[str, Any] | None = None
+    key_lines: dict[str, int] = {}
+    entry_lines: dict[str, list[int]] = {}
+    if tokens and tokens[0].type == "front_matter":
+        try:
+            data = yaml.safe_load(tokens[0].content)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = mark.line + 2 if mark is not None else 1
+            reason = getattr(exc, "problem", None) or "malformed YAML"
+            problems.append(Problem(shown, line, f"front matter is not valid YAML: {reason}"))
+        else:
+            if isinstance(data, dict):
+                front = data
+                key_lines, entry_lines = _front_matter_lines(tokens[0].content)
+            elif data is not None:
+                problems.append(Problem(shown, 1, "front matter must be a mapping of fields"))
+    elif is_article:
+        problems.append(Problem(shown, 1, "article has no front matter ('---' block at the top)"))
+    streams = expand(Stream(tokens, text.split("\n"), 0), md)
+    page = Page(shown, text, tokens, front, key_lines, entry_lines, is_article, streams)
+    return page, problems
+
+
+def _body(token: Any, lines: list[str]) -> tuple[int, list[str], bool]:
+    """A fence's body: index of its first content line, the lines, and whether it is closed."""
+    start, end = token.map
+    closing = lines[end - 1].strip() if end - 1 < len(lines) else ""
+    char, width = token.markup[:1], len(token.markup)
+    closed = end - 1 > start and closing == char * len(closing) and len(closing) >= width
+    return start + 1, lines[start + 1:end - 1 if closed else end], closed
+
+
+def expand(stream: Stream, md: Any) -> list[Stream]:
+    """The stream and, recursively, the bodies of directives whose content is MyST."""
+    out = [stream]
+    for token in stream.tokens:
+        if token.type != "colon_fence" or not token.map or not NESTED_MARKDOWN.match(token.info):
+            continue
+        first, body, _closed = _body(token, stream.lines)
+        skip = 0
+        # directive options (':name: x') precede the content
+        while skip < len(body) and body[skip].startswith(":") and not body[skip].startswith("::"):
+            skip += 1
+        inner = body[skip:]
+        out.extend(expand(Stream(md.parse("\n".join(inner)), inner,
+                                 stream.offset + first + skip), md))
+    return out
+
+
+# --------------------------------------------------------------------------- front matter
+
+
+def _is_url(value: str) -> bool:
+    """An absolute http(s) URL with a host and no whitespace."""
+    if not value or any(c.isspace() for c in value):
+        return False
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def _is_iso_datetime(value: str) -> bool:
+    """An ISO 8601 date or date-time of any of the precisions the edition uses."""
+    return parse_iso_date(value) is not None
+
+
+def parse_iso_date(value: str) -> str | None:
+    """The precision of an ISO 8601 value (``year`` … ``second``), or None if it is not one."""
+    for precision, form in DATE_FORMS.items():
+        if form.fullmatch(value):
+            padded = value + {"year": "-01-01", "month": "-01"}.get(precision, "")
+            try:
+                dt.datetime.fromisoformat(padded.replace("Z", "+00:00"))
+            except ValueError:
+                return None
+            return precision
+    return None
+
+
+def _type_ok(value: object, kind: str) -> bool:
+    if kind == STR:
+        return isinstance(value, str)
+    if kind == LIST_OF_STR:
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    return isinstance(value, list) and all(isinstance(v, dict) for v in value)
+
+
+def check_front_matter(page: Page, slug: str) -> list[Problem]:
+    """Every field present with its type; dates, languages, URLs, label and lists well-formed."""
+    fm = page.front_matter
+    if fm is None:
+        return []
+    out: list[Problem] = []
+
+    def bad(key: str, message: str, line: int | None = None) -> None:
+        out.append(Problem(page.path, line or page.line_of(key), message))
+
+    for key, kind in FRONT_MATTER.items():
+        if key not in fm:
+            bad(key, f"front matter: missing field '{key}' (every field is always present)")
+        elif not _type_ok(fm[key], kind):
+            got = type(fm[key]).__name__
+            hint = " (quote dates: '2025-01-21')" if isinstance(fm[key], dt.date) else ""
+            bad(key, f"front matter: '{key}' must be a {kind}, not {got}{hint}")
+    ok = {k for k, kind in FRONT_MATTER.items() if k in fm and _type_ok(fm[k], kind)}
+
+    if "title" in ok and not fm["title"].strip():
+        bad("title", "front matter: 'title' is empty")
+    if "date" in ok and "date_precision" in ok:
+        date, precision = fm["date"], fm["date_precision"]
+        found = parse_iso_date(date) if date else ""
+        if precision not in ("", *DATE_FORMS):
+            bad("date_precision", f"front matter: date_precision '{precision}' is not one of "
+                f"{', '.join(DATE_FORMS)} or ''")
+        elif found is None:
+            bad("date", f"front matter: date '{date}' is not an ISO 8601 date")
+        elif found != precision:
+            bad("date", f"front matter: date '{date}' does not have the precision "
+                f"'{precision}' that date_precision states")
+    if "retrieved" in ok and fm["retrieved"] and not _is_iso_datetime(fm["retrieved"]):
+        bad("retrieved", f"front matter: retrieved '{fm['retrieved']}' is not an ISO 8601 date")
+    if "language" in ok:
+        if not fm["language"]:
+            bad("language", "front matter: 'language' lists no language")
+        for tag in fm["language"]:
+            if not BCP47.fullmatch(tag):
+                bad("language", f"front matter: language '{tag}' is not a BCP 47 tag "
+                    "(e.g. zh-Hans, zh-Hant, en)")
+    for key in ("source_url", "original_url"):
+        if key in ok and fm[key] and not _is_url(fm[key]):
+            bad(key, f"front matter: {key} '{fm[key]}' is not an http(s) URL")
+    if "label" in ok and fm["label"] != slug:
+        bad("label", f"front matter: label '{fm['label']}' differs from the file name '{slug}'")
+    if not SLUG.fullmatch(slug):
+        out.append(Problem(page.path, 1, f"file name '{slug}' is not a slug (a-z, 0-9, '-')"))
+    if "seed_sha256" in ok and not SHA256.fullmatch(fm["seed_sha256"]):
+        bad("seed_sha256", "front matter: seed_sha256 is not 64 lowercase hex digits")
+    for key, needed in ENTRY_KEYS.items():
+        if key not in ok:
+            continue
+        lines = page.entry_lines.get(key, [])
+        for i, entry in enumerate(fm[key]):
+            line = lines[i] if i < len(lines) else page.line_of(key)
+            for name in needed:
+                if name not in entry:
+                    bad(key, f"front matter: {key} entry lacks '{name}'", line)
+                elif name != "value" and not isinstance(entry[name], str):
+                    bad(key, f"front matter: {key} entry '{name}' must be a string", line)
+            if isinstance(entry.get("reason"), str) and not entry["reason"].strip():
+                bad(key, f"front matter: {key} entry gives no reason", line)
+    return out
+
+
+# --------------------------------------------------------------------------- registry
+
+
+def registry_ids(path: Path, shown: str) -> tuple[set[str] | None, list[Problem]]:
+    """Validate the registry with its own loader; the ids, or None when it does not load."""
+    from .registry import RegistryError, load_registry
+
+    try:
+        registry = load_registry(path)
+    except RegistryError as exc:
+        return None, [_registry_problem(exc, shown)]
+    return {entity.id for entity in registry.entities}, []
+
+
+def _registry_problem(exc: Exception, shown: str) -> Problem:
+    """A registry error as a problem, keeping the file:line the loader found."""
+    line = getattr(exc, "line", None)
+    message = str(getattr(exc, "reason", "") or exc)
+    match = re.match(r"^(.*?):(\d+): (.*)$", message, re.DOTALL)
+    if match:
+        line, message = int(match.group(2)), match.group(3)
+    return Problem(shown, int(line or 1), f"registry: {message}")
+
+
+# --------------------------------------------------------------------------- inline content
+
+
+def _inline_children(page: Page) -> Iterator[tuple[int, Any]]:
+    """Every inline token of a page with the line it is on."""
+    for stream in page.streams:
+        yield from _inlines_of(stream)
+
+
+def _inlines_of(stream: Stream) -> Iterator[tuple[int, Any]]:
+    for token in stream.tokens:
+        if token.type != "inline" or not token.map:
+            continue
+        line = stream.offset + token.map[0] + 1
+        for child in token.children or []:
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+            else:
+                yield line, child
+                line += child.content.count("\n")
+
+
+def check_mentions(page: Page, ids: set[str] | None) -> list[Problem]:
+    """Every ``{ent}`` target is a registry id, every ``{date}`` target a real ISO date."""
+    out: list[Problem] = []
+    for line, child in _inline_children(page):
+        if child.type != "myst_role" or child.meta.get("name") not in ("ent", "date"):
+            continue
+        role = child.meta["name"]
+        match = ROLE_TARGET.match(child.content)
+        target = (match.group(2) if match else child.content).strip()
+        if role == "ent":
+            if ids is not None and target not in ids:
+                out.append(Problem(page.path, line, f"{{ent}} target '{target}' is not in the "
+                                   f"registry ({REGISTRY_FILE.as_posix()})"))
+        elif not _valid_date_target(target):
+            out.append(Problem(page.path, line, f"{{date}} target '{target}' is not an ISO date "
+                               "(YYYY, YYYY-MM or YYYY-MM-DD)"))
+    return out
+
+
+def _valid_date_target(target: str) -> bool:
+    match = DATE_TARGET.fullmatch(target)
+    if not match:
+        return False
+    year, month, day = match.groups()
+    try:
+        dt.date(int(year), int(month or 1), int(day or 1))
+    except ValueError:
+        return False
+    return True
+
+
+def check_footnotes(page: Page) -> list[Problem]:
+    """Every footnote reference is defined, every definition used and its URL well-formed."""
+    out: list[Problem] = []
+    refs: dict[str, int] = {}
+    for line, child in _inline_children(page):
+        if child.type == "footnote_ref":
+            refs.setdefault(child.meta["label"], line)
+    definitions: dict[str, int] = {}
+    for stream in page.streams:
+        current: tuple[str, int] | None = None
+        for token in stream.tokens:
+            if token.type == "footnote_reference_open":
+                line = stream.offset + (token.map[0] + 1 if token.map else 1)
+                current = (token.meta["label"], line)
+                if current[0] in definitions:
+                    out.append(Problem(page.path, line,
+                                       f"footnote [^{current[0]}] is defined twice"))
+                definitions.setdefault(current[0], line)
+            elif token.type == "footnote_reference_close":
+                current = None
+            elif current is not None and token.type == "inline":
+                line = stream.offset + token.map[0] + 1 if token.map else current[1]
+                out.extend(_footnote_urls(page.path, current[0], line, token))
+    for label, line in refs.items():
+        if label not in definitions:
+            out.append(Problem(page.path, line, f"footnote [^{label}] is referenced but not "
+                               "defined"))
+    for label, line in definitions.items():
+        if label not in refs:
+            out.append(Problem(page.path, line, f"footnote [^{label}] is defined but never "
+                               "referenced"))
+    return out
+
+
+def _footnote_urls(path: str, label: str, line: int, token: Any) -> list[Problem]:
+    """The URLs in one footnote definition must be absolute and well-formed."""
+    out = []
+    links = [c for c in token.children or [] if c.type == "link_open"]
+    for link in links:
+        url = str(link.attrs.get("href", ""))
+        parts = urlsplit(url)
+        if parts.scheme not in FOOTNOTE_SCHEMES or (parts.scheme != "mailto"
+                                                    and not parts.netloc):
+            out.append(Problem(path, line, f"footnote [^{label}]: '{url}' is not a well-formed "
+                               "http(s) URL"))
+    if not links and re.search(r"\b[a-z][a-z0-9+.-]*:/", token.content, re.IGNORECASE):
+        out.append(Problem(path, line, f"footnote [^{label}]: write the URL as an autolink "
+                           f"<…>, not '{token.content.strip()}'"))
+    return out
+
+
+# --------------------------------------------------------------------------- labels
+
+
+def page_labels(page: Page) -> Iterator[tuple[str, int]]:
+    """Every label a page defines: ``(x)=`` targets and directives' ``:name:`` options."""
+    for stream in page.streams:
+        for token in stream.tokens:
+            if not token.map:
+                continue
+            if token.type == "myst_target":
+                yield token.content.strip(), stream.offset + token.map[0] + 1
+            elif token.type in ("colon_fence", "fence") and token.info.startswith("{"):
+                for i, raw in enumerate(token.content.split("\n")):
+                    if not raw.startswith(":"):
+                        break
+                    match = NAME_OPTION.match(raw)
+                    if match:
+                        yield match.group(1), stream.offset + token.map[0] + 2 + i
+
+
+def check_labels(pages: list[Page]) -> list[Problem]:
+    """Labels are unique across the whole edition (Sphinx would link to only one of them)."""
+    out: list[Problem] = []
+    seen: dict[str, tuple[str, int]] = {}
+    for page in pages:
+        for label, line in page_labels(page):
+            if label in seen:
+                first_path, first_line = seen[label]
+                out.append(Problem(page.path, line, f"label '{label}' is already defined at "
+                                   f"{first_path}:{first_line}"))
+            else:
+                seen[label] = (page.path, line)
+    return out
+
+
+# --------------------------------------------------------------------------- seeds
+
+
+def check_seed(page: Page, seeds: Path) -> list[Problem]:
+    """The article's seed exists and is byte-identical to the one it was converted from."""
+    fm = page.front_matter or {}
+    seed, digest = fm.get("seed"), fm.get("seed_sha256")
+    if not isinstance(seed, str) or not isinstance(digest, str):
+        return []
+    if not seed or "/" in seed or "\\" in seed:
+        return [Problem(page.path, page.line_of("seed"), f"seed '{seed}' is not a file name "
+                        f"in {SEEDS_DIR.as_posix()}/")]
+    file = seeds / seed
+    if not file.is_file():
+        return [Problem(page.path, page.line_of("seed"), f"seed file "
+                        f"{SEEDS_DIR.as_posix()}/{seed} does not exist")]
+    actual = hashlib.sha256(file.read_bytes()).hexdigest()
+    if actual != digest:
+        return [Problem(page.path, page.line_of("seed_sha256"), f"seed "
+                        f"{SEEDS_DIR.as_posix()}/{seed} has changed: its sha256 is {actual}, "
+                        "the article was converted from another text (seeds are never edited)")]
+    return []
+
+
+# --------------------------------------------------------------------------- syntax
+
+
+def check_fences(page: Page) -> list[Problem]:
+    """Every code and directive fence is closed, also fences nested in directives."""
+    out = []
+    for stream in page.streams:
+        for token in stream.tokens:
+            if token.type in ("fence", "colon_fence") and token.map:
+                first, _body_lines, closed = _body(token, stream.lines)
+                if not closed:
+                    out.append(Problem(page.path, stream.offset + first,
+                                       f"unclosed '{token.markup}' fence (it runs to the end "
+                                       "of the page or of the directive around it)"))
+    return out
+
+
+@contextmanager
+def _mention_roles() -> Iterator[None]:
+    """Stand-ins for the extension's ``ent``/``date`` roles while docutils parses a page."""
+    from docutils import nodes
+    from docutils.parsers.rst import roles
+
+    def stand_in(name: str, rawtext: str, text: str, lineno: int, inliner: object,
+                 options: object = None, content: object = None) -> tuple[list[Any], list[Any]]:
+        return [nodes.inline(rawtext, text)], []
+
+    saved = dict(roles._roles)
+    roles.register_local_role("ent", stand_in)  # type: ignore[arg-type]
+    roles.register_local_role("date", stand_in)  # type: ignore[arg-type]
+    try:
+        yield
+    finally:
+        roles._roles.clear()
+        roles._roles.update(saved)
+
+
+#: A docutils report line: ``source:line: (LEVEL/n) message``.
+_DOCUTILS_REPORT = re.compile(r"^(?P<src>.*?):(?P<line>\d+): \((?P<level>[A-Z]+)/\d\) (?P<msg>.*)$")
+
+
+def check_docutils(page: Page) -> list[Problem]:
+    """Parse an article with myst-parser's docutils parser; its warnings and errors are problems."""
+    from docutils.core import publish_doctree
+    from myst_parser.parsers.docutils_ import Parser
+
+    stream = io.StringIO()
+    with _mention_roles():
+        publish_doctree(
+            page.text,
+            source_path=page.path,
+            parser=Parser(),
+            settings_overrides={
+                "myst_enable_extensions": list(MYST_EXTENSIONS),
+                "report_level": 2,
+                "halt_level": 5,
+                "warning_stream": stream,
+                "output_encoding": "unicode",
+            },
+        )
+    out = []
+    for raw in stream.getvalue().splitlines():
+        match = _DOCUTILS_REPORT.match(raw)
+        if match:
+            message = re.sub(r"\s*\[myst\.[\w.]+\]$", "", match.group("msg"))
+            out.append(Problem(page.path, int(match.group("line")),
+                               f"MyST: {message} ({match.group('level').lower()})"))
+    return out
+
+
+# --------------------------------------------------------------------------- driver
+
+
+def _pages(root: Path) -> Iterator[Path]:
+    """The Markdown pages of ``docs/`` that people write (articles and edition pages)."""
+    docs = root / DOCS_DIR
+    for path in sorted(docs.rglob("*.md")):
+        parts = path.relative_to(docs).parts
+        if not any(part in SKIP_DIRS or part.startswith(".") for part in parts[:-1]):
+            yield path
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def check(root: Path, kinds: Sequence[str] = KINDS) -> list[Problem]:
+    """Run the chosen kinds of check on the project at ``root``; the problems, sorted."""
+    wanted = set(kinds)
+    problems: list[Problem] = []
+    ids: set[str] | None = None
+    registry = root / REGISTRY_FILE
+    if wanted & {"registry", "mentions"}:
+        if registry.exists():
+            ids, found = registry_ids(registry, _shown(registry, root))
+            if "registry" in wanted:
+                problems.extend(found)
+        elif "registry" in wanted:
+            problems.append(Problem(_shown(registry, root), 1, "registry file is missing"))
+    if not wanted - {"registry"}:
+        return sorted(problems)
+    md = markdown_parser()
+    pages: list[Page] = []
+    articles_dir = root / ARTICLES_DIR
+    for path in _pages(root):
+        is_article = path.parent == articles_dir
+        page, found = load_page(path, _shown(path, root), md, is_article)
+        if "frontmatter" in wanted:
+            problems.extend(found)
+        pages.append(page)
+    per_page: list[tuple[str, Callable[[Page], list[Problem]], bool]] = [
+        ("frontmatter", lambda p: check_front_matter(p, Path(p.path).stem), True),
+        ("mentions", lambda p: check_mentions(p, ids), False),
+        ("footnotes", check_footnotes, False),
+        ("seeds", lambda p: check_seed(p, root / SEEDS_DIR), True),
+        ("syntax", check_fences, False),
+        ("syntax", check_docutils, True),
+    ]
+    for kind, run, articles_only in per_page:
+        if kind not in wanted:
+            continue
+        for page in pages:
+            if page.is_article or not articles_only:
+                problems.extend(run(page))
+    if "labels" in wanted:
+        problems.extend(check_labels(pages))
+    return _without_echoes(problems)
+
+
+def _without_echoes(problems: list[Problem]) -> list[Problem]:
+    """Sorted, without docutils' report of a line some other check already explains better."""
+    explained = {(p.path, p.line) for p in problems if not p.message.startswith("MyST: ")}
+    return sorted({p for p in problems
+                   if not (p.message.startswith("MyST: ") and (p.path, p.line) in explained)})
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``python -m converters check``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m converters check",
+        description="Check the edition's pages, registry and seeds; print each problem as "
+        "FILE:LINE: MESSAGE and exit 1 if there is any.",
+    )
+    parser.add_argument("--root", type=Path, default=ROOT,
+                        help="project root holding docs/ and seeds/ (default: this checkout)")
+    parser.add_argument("--only", action="append", choices=KINDS, metavar="KIND",
+                        help=f"run only this kind of check (repeatable): {', '.join(KINDS)}")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the check; return 0 when everything is fine, 1 when problems were found."""
+    args = build_parser().parse_args(argv)
+    root: Path = args.root.resolve()
+    if not (root / DOCS_DIR).is_dir():
+        print(f"error: {root}: no {DOCS_DIR}/ folder here (use --root)", file=sys.stderr)
+        return 2
+    problems = check(root, args.only or KINDS)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s) found", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
