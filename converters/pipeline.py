@@ -9,7 +9,7 @@ from pathlib import Path
 
 from . import editorial, myst
 from .model import Article, ConversionError, Figure, Source
-from .readers import detect
+from .readers import HTML_READERS, check_complete, detect
 from .sources import load
 
 #: The project root (the folder holding ``converters/`` and ``docs/``).
@@ -52,6 +52,8 @@ class Converted:
 def convert_source(source: Source, options: Options) -> Converted:
     """Turn one decoded source into MyST pages (pure: no file is written)."""
     reader = detect(source)
+    if reader in HTML_READERS:
+        check_complete(source.text)
     articles = reader.read(source)
     if not articles:
         raise ConversionError(f"no article found in this {reader.FORMAT} input")

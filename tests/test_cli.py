@@ -1,0 +1,172 @@
+"""The command line on good and bad input: summaries, exit status 2, one-line errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from converters.model import ConversionError
+from converters.pipeline import Options, convert_source
+from converters.sources import decode
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
+
+
+def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    """Run the converter command as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "converters", *map(str, args)],
+        capture_output=True, text=True, cwd=ROOT, check=False,
+    )
+
+
+def test_seeds_convert_into_at_least_seven_articles_byte_identically(tmp_path: Path) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    for out in (first, second):
+        result = run(*SEEDS, "--out", out)
+        assert result.returncode == 0, result.stderr
+        assert result.stderr == ""
+    pages = sorted(p.name for p in first.glob("*.md"))
+    assert len(pages) >= 7
+    assert pages == sorted(p.name for p in second.glob("*.md"))
+    for name in pages:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+    # One summary line per input, naming what came out.
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == len(SEEDS)
+    for seed, line in zip(SEEDS, lines, strict=True):
+        assert line.startswith(seed.name)
+        for word in ("article", "footnote", "figure", "removed"):
+            assert word in line
+
+
+BAD_INPUTS: dict[str, tuple[bytes, str]] = {
+    "empty.txt": (b"", "empty file"),
+    "blank.txt": (b"  \n\n \t\n", "empty file"),
+    "binary.bin": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file (NUL byte at offset 8)"),
+    "latin1.txt": ("Caf\u00e9 cr\u00e8me\n".encode("latin-1") * 3, "not UTF-8 (byte 0xe9 at offset 3)"),
+    "unknown.txt": (b"Just one ordinary sentence with no structure at all.\n", "unknown format"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_INPUTS))
+def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, name: str) -> None:
+    data, expected = BAD_INPUTS[name]
+    path = tmp_path / name
+    path.write_bytes(data)
+    result = run(path, "--out", tmp_path / "out")
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"error: {path}: ")
+    assert expected in lines[0]
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+def test_missing_file_and_directory(tmp_path: Path) -> None:
+    result = run(tmp_path / "nope.txt", tmp_path, "--out", tmp_path / "out")
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert lines == [f"error: {tmp_path / 'nope.txt'}: no such file",
+                     f"error: {tmp_path}: is a directory, not a file"]
+
+
+@pytest.mark.parametrize("seed_index", [0, 1])
+def test_truncated_html_is_refused(tmp_path: Path, seed_index: int) -> None:
+    raw = SEEDS[seed_index].read_bytes()
+    # Cut in the middle of the body, on a character boundary.
+    cut = raw[: len(raw) // 2].decode("utf-8", errors="ignore").encode("utf-8")
+    path = tmp_path / "cut.txt"
+    path.write_bytes(cut)
+    result = run(path, "--out", tmp_path / "out")
+    assert result.returncode == 2
+    assert "truncated HTML" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "big5"])
+def test_legacy_chinese_encodings_are_decoded(tmp_path: Path, encoding: str) -> None:
+    seed = SEEDS[2] if encoding == "big5" else SEEDS[0]
+    text = seed.read_text(encoding="utf-8")
+    if encoding == "big5":
+        # Big5 cannot encode every character of the seed (curly quotes, some hanzi): keep the
+        # lines it can, which is still a valid bilingual text.
+        lines = []
+        for line in text.splitlines():
+            try:
+                line.encode("big5")
+            except UnicodeEncodeError:
+                continue
+            lines.append(line)
+        text = "\n".join(lines) + "\n"
+    path = tmp_path / f"{encoding}.txt"
+    path.write_bytes(text.encode(encoding, errors="strict"))
+    result = run(path, "--out", tmp_path / "out", "--no-editorial")
+    assert result.returncode == 0, result.stderr
+    page = next((tmp_path / "out").glob("*.md")).read_text(encoding="utf-8")
+    sample = [line for line in text.splitlines() if line.strip() and not line.isascii()][3]
+    assert sample[:8] in page
+
+
+def _convert_or_refuse(raw: bytes) -> None:
+    """Converting must either succeed or raise ConversionError: never anything else."""
+    try:
+        convert_source(decode("random.txt", raw), Options(editorial=None, registry=None))
+    except ConversionError as exc:
+        assert "\n" not in str(exc)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=400))
+def test_random_bytes_never_raise_anything_but_a_refusal(raw: bytes) -> None:
+    _convert_or_refuse(raw)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=400))
+def test_random_text_never_raises_anything_but_a_refusal(text: str) -> None:
+    _convert_or_refuse(text.encode("utf-8"))
+
+
+TAGS = ["p", "div", "a", "b", "i", "section", "figure", "img", "small", "address", "time",
+        "footer", "article", "header", "h1", "h2", "span", "script", "br", "li", "ul"]
+ATTRS = ['', ' href="javascript:alert(1)"', ' href="/x"', ' src="https://i.example/a.jpg"',
+         ' class="entry-content"', ' onclick="alert(1)"', ' class="blog-post__description"',
+         ' datetime="2020-07-24 10:00:00"']
+
+
+@st.composite
+def html_fragments(draw: st.DrawFn) -> str:
+    """Random, often broken, HTML in the shapes of the two HTML formats."""
+    parts: list[str] = []
+    for _ in range(draw(st.integers(0, 25))):
+        kind = draw(st.integers(0, 3))
+        tag = draw(st.sampled_from(TAGS))
+        if kind == 0:
+            parts.append(f"<{tag}{draw(st.sampled_from(ATTRS))}>")
+        elif kind == 1:
+            parts.append(f"</{tag}>")
+        else:
+            parts.append(draw(st.text(max_size=20)))
+    return "".join(parts)
+
+
+PREFIXES = [
+    "",
+    "<!--1737428822000-->\n[Title](https://cn.nytimes.com/a/b/)\n------\n\n",
+    "---\nlayout: post\ntitle: \"T\"\ndate: 2020-07-24T03:24:32+01:00\nauthor: Nei.st\n"
+    "from: https://nei.st/medium/caixin/cw914-x\n---\n",
+]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(PREFIXES), html_fragments())
+def test_random_html_never_raises_anything_but_a_refusal(prefix: str, body: str) -> None:
+    _convert_or_refuse((prefix + body).encode("utf-8"))
