@@ -56,6 +56,12 @@ DATE_PATTERN = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2}(?:T\d{2}:\d{2}(?::\d{2})?)?
 PRECISION_BY_LENGTH: dict[int, str] = {4: "year", 7: "month", 10: "day", 16: "minute", 19: "second"}
 PRECISIONS: frozenset[str] = frozenset(PRECISION_BY_LENGTH.values())
 
+#: The note marking where a moved passage now begins.
+MOVED_MARK = (
+    "What follows is {lines} of the seed, moved here by the editors from where the seed has "
+    "it (see the editorial note at the top of the article)."
+)
+
 #: How many characters of a line a note quotes when it names where a range begins or ends.
 QUOTE_LENGTH = 60
 
@@ -272,7 +278,9 @@ def _complete_precision(plan: ArticlePlan) -> None:
         precision = PRECISION_BY_LENGTH[len(str(date.value))]
         plan.metadata.append(
             Editorial(
-                "date_precision", precision, f"Follows from the editorial date. {date.reason}"
+                "date_precision",
+                precision,
+                f"Follows from the editorial date {date.value!r}, given to the {precision} only.",
             )
         )
 
@@ -422,13 +430,16 @@ def _split(
         )
     result = []
     for plan, plan_spans in zip(plans, spans, strict=True):
-        chosen = [
-            unit for first, last, _ in plan_spans for unit in units if first <= unit.line <= last
-        ]
+        blocks: list[Block] = [EditorialNote(_split_note(plan, plan_spans, source))]
+        for first, last, span in plan_spans:
+            if span.moved:
+                # Readers meet the moved passage where it now stands, so it is marked there too.
+                blocks.append(EditorialNote(MOVED_MARK.format(lines=_lines(first, last))))
+            blocks.extend(_regroup([unit for unit in units if first <= unit.line <= last]))
         piece = Article(
             slug=plan.slug,
             meta=copy.deepcopy(article.meta),
-            blocks=[EditorialNote(_split_note(plan, plan_spans, source)), *_regroup(chosen)],
+            blocks=blocks,
             editorial=copy.deepcopy(article.editorial),
         )
         result.append(piece)

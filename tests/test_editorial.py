@@ -96,6 +96,13 @@ def test_the_conclusion_goes_back_to_the_internet_essay(essays: list[Article]) -
     note = internet.blocks[0]
     assert isinstance(note, EditorialNote)
     assert "moved" in note.text and "243" in note.text
+    # The moved passage is also marked where it now begins.
+    start = next(
+        i for i, b in enumerate(internet.blocks)
+        if not isinstance(b, EditorialNote) and block_texts(b)[0].startswith("At the end of 2022")
+    )
+    marker = internet.blocks[start - 1]
+    assert isinstance(marker, EditorialNote) and "243" in marker.text
 
 
 def test_each_divided_article_opens_with_a_note_and_has_an_editorial_title(
