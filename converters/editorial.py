@@ -41,11 +41,16 @@ VALUE_KEYS: frozenset[str] = frozenset({"value", "reason"})
 #: Metadata the editors may supply: every field of :class:`Metadata` except the ones that
 #: record the file itself (name, checksum) and the reader's free-form extras.
 NOT_EDITORIAL: frozenset[str] = frozenset({"seed", "seed_sha256", "extra"})
+_EMPTY = Metadata()
 LIST_FIELDS: frozenset[str] = frozenset(
-    f.name for f in fields(Metadata) if f.name not in NOT_EDITORIAL and f.type == "list[str]"
+    f.name
+    for f in fields(Metadata)
+    if f.name not in NOT_EDITORIAL and isinstance(getattr(_EMPTY, f.name), list)
 )
 TEXT_FIELDS: frozenset[str] = frozenset(
-    f.name for f in fields(Metadata) if f.name not in NOT_EDITORIAL and f.type == "str"
+    f.name
+    for f in fields(Metadata)
+    if f.name not in NOT_EDITORIAL and isinstance(getattr(_EMPTY, f.name), str)
 )
 
 #: Slugs become file names and labels: ascii lowercase words joined by hyphens.
@@ -331,7 +336,8 @@ def _supply_metadata(
     """Put each editorial value into the metadata and record it, reason included."""
     for entry in plan.metadata:
         stated = getattr(article.meta, entry.field)
-        if stated and stated != entry.value:
+        # Even an equal value is refused: it would be listed as the editors' when it is not.
+        if stated:
             raise data.error(
                 source.name,
                 f"{entry.field} is stated by the source ({stated!r}); "
