@@ -1,9 +1,280 @@
-"""Placeholder: this component is being written."""
+"""Citation: every article page ends with how to cite it, in plain text and in BibTeX.
+
+The citation is made from the article's front matter only — authors, title, publisher, date,
+the source's URL — plus the page's address in the edition (``edition_baseurl``, which defaults
+to ``html_baseurl``) and the edition's title (``edition_title``, default ``project``). Values the
+editors supplied (listed under ``editorial`` in the front matter) are put in square brackets, as
+bibliographies mark supplied information. Paragraphs are cited by their ¶ anchor.
+"""
 
 from __future__ import annotations
 
-from sphinx.application import Sphinx
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import yaml
+from docutils import nodes
+from sphinx.transforms import SphinxTransform
+from sphinx.util import logging
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+
+logger = logging.getLogger(__name__)
+
+#: Front-matter keys whose presence makes a page an article of the edition.
+ARTICLE_KEYS = frozenset({"title", "label", "seed"})
+#: The front matter block at the top of a MyST page.
+FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+#: How much of an ISO date each precision keeps when a citation shows it.
+DATE_LENGTH = {"second": 10, "minute": 10, "day": 10, "month": 7, "year": 4}
+#: Characters a BibTeX value cannot hold as they are, and their LaTeX spelling.
+BIBTEX_ESCAPES = str.maketrans({
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "%": r"\%",
+    "&": r"\&",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+})
+#: Characters percent-encoded in a BibTeX ``url`` (braces would unbalance the field).
+URL_ESCAPES = str.maketrans({"{": "%7B", "}": "%7D", "\\": "%5C", " ": "%20"})
+#: Characters a BibTeX key may not contain.
+KEY_UNSAFE = re.compile(r"[^A-Za-z0-9_:.+-]+")
+#: Heading of the citation section, and the suffix of its id (``<slug>-cite``).
+HEADING = "Cite this article"
+ID_SUFFIX = "-cite"
+
+
+class Citation(NamedTuple):
+    """What a citation of one article says, read from its front matter."""
+
+    #: BibTeX key: the article's slug.
+    key: str
+    #: Authors as the citation names them (editorial ones included).
+    authors: tuple[str, ...]
+    #: Those of ``authors`` that the editors supplied rather than the source.
+    editorial_authors: frozenset[str]
+    #: Title and subtitle of the article.
+    title: str
+    subtitle: str
+    #: Publisher, translator and date (ISO, cut to its precision; ``""`` if unknown).
+    publisher: str
+    translator: str
+    date: str
+    #: Where the source was published, and where the edition shows it.
+    source_url: str
+    page_url: str
+    #: The edition's title.
+    edition: str
+    #: Front-matter fields whose values the editors supplied.
+    editorial_fields: frozenset[str]
+
+    def supplied(self, field: str, text: str) -> str:
+        """``text`` in square brackets when the editors supplied ``field``."""
+        return f"[{text}]" if text and field in self.editorial_fields else text
+
+    def paragraph_url(self, number: int = 1) -> str:
+        """The address of the article's paragraph ``number`` (its ¶ anchor)."""
+        return f"{self.page_url}#{self.key}-p{number}"
+
+
+def read_front_matter(path: Path) -> dict[str, Any] | None:
+    """The front matter of a MyST page, or None when it has none or it is not a mapping."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    match = FRONT_MATTER.match(text)
+    if not match:
+        return None
+    try:
+        data = yaml.safe_load(match.group(1))
+    except yaml.YAMLError:
+        return None  # myst-parser reports malformed front matter with its location
+    return data if isinstance(data, dict) else None
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value] if value.strip() else []
+    if isinstance(value, list):
+        return [str(v) for v in value if str(v).strip()]
+    return []
+
+
+def _text(value: object) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def page_url(baseurl: str, docname: str, suffix: str = ".html") -> str:
+    """The address of a page in the HTML edition (relative when no base URL is set)."""
+    path = docname + suffix
+    return f"{baseurl.rstrip('/')}/{path}" if baseurl else path
+
+
+def make_citation(front: dict[str, Any], slug: str, url: str, edition: str) -> Citation:
+    """The citation of an article from its front matter."""
+    entries = front.get("editorial") or []
+    editorial = {e.get("field"): e.get("value") for e in entries if isinstance(e, dict)}
+    authors = _strings(front.get("authors"))
+    supplied = set(_strings(editorial.get("authors")))
+    if not authors:
+        authors = sorted(supplied)
+    date = _text(front.get("date"))
+    precision = _text(front.get("date_precision"))
+    if date:
+        date = date[: DATE_LENGTH.get(precision, 10)]
+    return Citation(
+        key=KEY_UNSAFE.sub("-", slug).strip("-") or "article",
+        authors=tuple(authors),
+        editorial_authors=frozenset(supplied & set(authors)),
+        title=_text(front.get("title")),
+        subtitle=_text(front.get("subtitle")),
+        publisher=_text(front.get("publisher")),
+        translator=_text(front.get("translator")),
+        date=date,
+        source_url=_text(front.get("source_url")),
+        page_url=url,
+        edition=edition,
+        editorial_fields=frozenset(str(f) for f in editorial),
+    )
+
+
+def plain_text(c: Citation) -> str:
+    """The citation as one line of text (author. “title.” publisher, date. URL. edition)."""
+    names = [f"[{a}]" if a in c.editorial_authors else a for a in c.authors]
+    parts = []
+    if names:
+        parts.append(", ".join(names) + ".")
+    title = c.supplied("title", c.title)
+    if c.subtitle:
+        title += ": " + c.supplied("subtitle", c.subtitle)
+    parts.append(f"“{title}.”")
+    where = ", ".join(p for p in (c.supplied("publisher", c.publisher),
+                                  c.supplied("date", c.date) or "n.d.") if p)
+    parts.append(where + ".")
+    if c.translator:
+        parts.append(f"Translated by {c.supplied('translator', c.translator)}.")
+    if c.source_url:
+        parts.append(c.source_url + ".")
+    parts.append(f"In {c.edition}, {c.page_url} (accessed YYYY-MM-DD).")
+    return " ".join(parts)
+
+
+def bibtex_escape(text: str) -> str:
+    """Text safe inside a braced BibTeX value: LaTeX specials escaped, braces balanced."""
+    return " ".join(text.split()).translate(BIBTEX_ESCAPES)
+
+
+def _bibtex_name(name: str, editorial: bool) -> str:
+    # A name in braces is one literal name: biblatex neither splits it into given and family
+    # names nor reads a comma or "and" in it as a separator.
+    name = bibtex_escape(name)
+    if editorial:
+        return "{[" + name + "]}"
+    if "," in name or " and " in name:
+        return "{" + name + "}"
+    return name
+
+
+def bibtex(c: Citation) -> str:
+    """The citation as a biblatex ``@online`` entry keyed by the article's slug."""
+    fields: list[tuple[str, str]] = []
+    if c.authors:
+        fields.append(("author", " and ".join(
+            _bibtex_name(a, a in c.editorial_authors) for a in c.authors)))
+    # double braces keep the title's capitals as written
+    fields.append(("title", "{" + bibtex_escape(c.supplied("title", c.title)) + "}"))
+    if c.subtitle:
+        fields.append(("subtitle", "{" + bibtex_escape(c.subtitle) + "}"))
+    if c.publisher:
+        fields.append(("organization", bibtex_escape(c.publisher)))
+    if c.translator:
+        fields.append(("translator", bibtex_escape(c.translator)))
+    if c.date:
+        fields.append(("date", c.date))
+    if c.source_url:
+        fields.append(("url", c.source_url.translate(URL_ESCAPES)))
+    note = f"In {c.edition}, {c.page_url}"
+    supplied = sorted(f for f in c.editorial_fields if f in {
+        "authors", "title", "subtitle", "publisher", "translator", "date"})
+    if supplied:
+        note += f". Supplied by the editors: {', '.join(supplied)}"
+    fields.append(("note", bibtex_escape(note)))
+    width = max(len(name) for name, _ in fields)
+    body = ",\n".join(f"  {name.ljust(width)} = {{{value}}}" for name, value in fields)
+    return f"@online{{{c.key},\n{body}\n}}"
+
+
+def citation_section(c: Citation) -> nodes.section:
+    """The "Cite this article" section: plain text, BibTeX, and how to cite a paragraph."""
+    section = nodes.section(ids=[c.key + ID_SUFFIX], classes=["edition-citation"])
+    section["names"].append(nodes.fully_normalize_name(c.key + ID_SUFFIX))
+    section += nodes.title(HEADING, HEADING)
+    section += nodes.rubric("Plain text", "Plain text")
+    text = plain_text(c)
+    # a paragraph, not a literal block: a citation is one long line that must wrap
+    section += nodes.paragraph(text, text, classes=["edition-citation-text"])
+    section += nodes.rubric("BibTeX", "BibTeX")
+    entry = bibtex(c)
+    section += nodes.literal_block(entry, entry, language="bibtex",
+                                   classes=["edition-citation-bibtex"])
+    if c.editorial_fields & {"authors", "title", "subtitle", "publisher", "translator", "date"}:
+        section += nodes.paragraph(
+            "", "Square brackets mark what the editors supplied because the source does not "
+            "state it; the article's metadata gives their reasons.")
+    para = nodes.paragraph()
+    example = c.paragraph_url(1)
+    para += nodes.Text("To cite a paragraph, add its anchor to the page's address: ")
+    para += nodes.reference(example, example, refuri=example)
+    para += nodes.Text(f" is the first paragraph, #{c.key}-pN the N-th. The ¶ sign beside a "
+                       "paragraph links to it. Replace YYYY-MM-DD with the day you read the page.")
+    section += para
+    return section
+
+
+class AddCitation(SphinxTransform):
+    """Append the citation section to each article page, from the page's own front matter."""
+
+    # after myst-parser has built the document, before the table of contents is collected
+    default_priority = 500
+
+    def apply(self, **kwargs: Any) -> None:
+        """Add the section to the article's top-level section, when this page is an article."""
+        source = self.document.get("source")
+        if not source:
+            return
+        front = read_front_matter(Path(source))
+        if front is None or not ARTICLE_KEYS <= front.keys():
+            return
+        top = next(iter(self.document.findall(nodes.section)), None)
+        if top is None:
+            logger.warning("article has no title: no citation added",
+                           location=(self.env.docname, 1), type="edition", subtype="citation")
+            return
+        slug = str(front.get("label") or Path(self.env.docname).name)
+        suffix = self.config.html_file_suffix or ".html"
+        url = page_url(self.config.edition_baseurl, self.env.docname, suffix)
+        top += citation_section(make_citation(front, slug, url, self.config.edition_title))
+
+
+def _default_baseurl(config: Config) -> str:
+    return str(config.html_baseurl or "")
+
+
+def _default_title(config: Config) -> str:
+    return str(config.project or "")
 
 
 def setup_citation(app: Sphinx) -> None:
-    """Register nothing yet."""
+    """Register the citation transform and the ``edition_baseurl``/``edition_title`` values."""
+    app.add_config_value("edition_baseurl", _default_baseurl, "env", types=frozenset({str}))
+    app.add_config_value("edition_title", _default_title, "env", types=frozenset({str}))
+    app.add_transform(AddCitation)

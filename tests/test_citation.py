@@ -1,0 +1,135 @@
+"""The citation block of article pages: present, well-formed BibTeX, editorial values marked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from pybtex.database import parse_string
+
+from edition.citation import bibtex, bibtex_escape, make_citation, plain_text
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTICLE = Path(__file__).parent / "roots" / "test-citation" / "articles" / "r-and-d.md"
+
+
+def _front_matter(path: Path) -> dict[str, object]:
+    text = path.read_text(encoding="utf-8")
+    return yaml.safe_load(text.split("---\n")[1])
+
+
+@pytest.fixture
+def built(app):  # type: ignore[no-untyped-def]
+    """The test-citation root built to HTML; its app."""
+    app.build()
+    return app
+
+
+def _page(app, docname: str) -> BeautifulSoup:  # type: ignore[no-untyped-def]
+    html = (Path(app.outdir) / f"{docname}.html").read_text(encoding="utf-8")
+    return BeautifulSoup(html, "lxml")
+
+
+@pytest.mark.sphinx("html", testroot="citation")
+def test_article_page_has_citation_block(built) -> None:  # type: ignore[no-untyped-def]
+    """The article ends with a citation section holding plain text and a BibTeX entry."""
+    soup = _page(built, "articles/r-and-d")
+    section = soup.find(id="r-and-d-cite")
+    assert section is not None
+    assert section.find("h2").get_text().startswith("Cite this article")
+    text = section.find(class_="edition-citation-text").get_text()
+    front = _front_matter(ARTICLE)
+    page_url = built.config.html_baseurl + "articles/r-and-d.html"
+    for value in (front["title"], front["publisher"], front["source_url"], page_url,
+                  built.config.project, "2025-03-04"):
+        assert str(value) in text
+    assert "accessed" in text
+    entry = section.find(class_="edition-citation-bibtex").get_text()
+    assert entry.startswith("@online{r-and-d,")
+    # the citation block is the article's last section, after its paragraphs
+    assert section.find_previous(id="r-and-d-p2") is not None
+
+
+@pytest.mark.sphinx("html", testroot="citation")
+def test_paragraph_citation_uses_the_pilcrow_anchor(built) -> None:  # type: ignore[no-untyped-def]
+    """The block says how to cite a paragraph, with an address that really exists."""
+    soup = _page(built, "articles/r-and-d")
+    section = soup.find(id="r-and-d-cite")
+    link = section.find("a", href=lambda h: h and h.endswith("#r-and-d-p1"))
+    assert link is not None
+    assert link["href"] == built.config.html_baseurl + "articles/r-and-d.html#r-and-d-p1"
+    anchor = link["href"].split("#", 1)[1]
+    assert soup.find(id=anchor) is not None
+    assert "¶" in section.get_text()
+
+
+@pytest.mark.sphinx("html", testroot="citation")
+def test_bibtex_is_well_formed_and_escaped(built) -> None:  # type: ignore[no-untyped-def]
+    """A BibTeX parser reads the entry back: key from the slug, specials escaped, all fields."""
+    soup = _page(built, "articles/r-and-d")
+    entry = soup.find(id="r-and-d-cite").find(class_="edition-citation-bibtex").get_text()
+    data = parse_string(entry, "bibtex")
+    assert list(data.entries) == ["r-and-d"]
+    record = data.entries["r-and-d"]
+    assert record.type == "online"
+    fields = {k.lower(): v for k, v in record.fields.items()}
+    # the title holds & % { } _ : each escaped, so the value still parses and braces balance
+    assert fields["title"] == r"{R\&D spending rose 50\% at \{Shenzhen\}\_firms}"
+    assert fields["url"] == _front_matter(ARTICLE)["source_url"]
+    assert fields["date"] == "2025-03-04"
+    assert "Supplied by the editors: authors" in fields["note"]
+
+
+@pytest.mark.sphinx("html", testroot="citation")
+def test_editorial_author_is_marked(built) -> None:  # type: ignore[no-untyped-def]
+    """An author the editors inferred is bracketed in both forms and explained."""
+    soup = _page(built, "articles/r-and-d")
+    section = soup.find(id="r-and-d-cite")
+    assert section.find(class_="edition-citation-text").get_text().startswith("[Li Yuan].")
+    entry = section.find(class_="edition-citation-bibtex").get_text()
+    persons = parse_string(entry, "bibtex").entries["r-and-d"].persons["author"]
+    assert [str(p) for p in persons] == ["{[Li Yuan]}"]
+    assert "Square brackets mark what the editors supplied" in section.get_text()
+
+
+@pytest.mark.sphinx("html", testroot="citation")
+def test_edition_pages_have_no_citation(built) -> None:  # type: ignore[no-untyped-def]
+    """Only articles are cited this way; the edition's own pages are left alone."""
+    assert _page(built, "index").find(class_="edition-citation") is None
+
+
+def test_stated_authors_are_not_marked() -> None:
+    """Authors the source states are plain; a CJK name stays one name in BibTeX."""
+    front = _front_matter(ARTICLE)
+    front["authors"] = ["袁莉"]
+    front["editorial"] = []
+    c = make_citation(front, "r-and-d", "https://e.example/articles/r-and-d.html", "E")
+    assert plain_text(c).startswith("袁莉. “")
+    record = parse_string(bibtex(c), "bibtex").entries["r-and-d"]
+    assert [str(p) for p in record.persons["author"]] == ["袁莉"]
+    assert "Supplied by the editors" not in record.fields["note"]
+
+
+def test_bibtex_escape_balances_braces() -> None:
+    """Every LaTeX special is escaped; what comes out parses as a field of its own."""
+    nasty = r"a{b}c\d%e&f$g#h_i~j^k"
+    escaped = bibtex_escape(nasty)
+    entry = f"@misc{{k,\n  title = {{{escaped}}}\n}}"
+    assert parse_string(entry, "bibtex").entries["k"].fields["title"] == escaped
+    assert "{" not in escaped.replace(r"\{", "").replace("{}", "")
+
+
+def test_real_articles_make_parseable_entries() -> None:
+    """Every article of the edition gives a BibTeX entry a parser accepts, keyed by its slug."""
+    articles = sorted((ROOT / "docs" / "articles").glob("*.md"))
+    if not articles:
+        pytest.skip("no converted articles in docs/articles yet")
+    for path in articles:
+        front = _front_matter(path)
+        c = make_citation(front, path.stem, f"https://e.example/articles/{path.stem}.html", "E")
+        entries = parse_string(bibtex(c), "bibtex").entries
+        assert list(entries) == [path.stem]
+        if any(e["field"] == "authors" for e in front["editorial"]):
+            assert plain_text(c).startswith("[")
