@@ -339,18 +339,16 @@ def registry_ids(path: Path, shown: str) -> tuple[set[str] | None, list[Problem]
     try:
         registry = load_registry(path)
     except RegistryError as exc:
-        return None, [_registry_problem(exc, shown)]
-    return {entity.id for entity in registry.entities}, []
+        return None, [_registry_problem(message, shown) for message in exc.messages]
+    return set(registry.by_id), []
 
 
-def _registry_problem(exc: Exception, shown: str) -> Problem:
-    """A registry error as a problem, keeping the file:line the loader found."""
-    line = getattr(exc, "line", None)
-    message = str(getattr(exc, "reason", "") or exc)
-    match = re.match(r"^(.*?):(\d+): (.*)$", message, re.DOTALL)
+def _registry_problem(message: str, shown: str) -> Problem:
+    """One ``file:line: message`` of the registry loader as a problem of the shown file."""
+    match = re.match(r"^.*?:(\d+): (.*)$", message, re.DOTALL)
     if match:
-        line, message = int(match.group(2)), match.group(3)
-    return Problem(shown, int(line or 1), f"registry: {message}")
+        return Problem(shown, int(match.group(1)), f"registry: {match.group(2)}")
+    return Problem(shown, 1, f"registry: {message}")
 
 
 # --------------------------------------------------------------------------- inline content
