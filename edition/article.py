@@ -1,9 +1,678 @@
-"""Placeholder: this component is being written."""
+"""Article pages: the header under the title, paragraph anchors, page language, cards, method list.
+
+Every article is a MyST page whose YAML front matter follows the edition's article format (see
+``CONTRIBUTING.md``). This component reads that front matter itself, so that values keep their
+types (lists stay lists), and keeps what later phases need in :class:`ArticleDomain`.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Set
+from datetime import datetime
+from pathlib import Path
+from typing import Any, ClassVar, NamedTuple, cast
+
+import yaml
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.domains import Domain
+from sphinx.environment import BuildEnvironment
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+from sphinx.writers.html5 import HTML5Translator
+
+logger = logging.getLogger(__name__)
+
+#: Readable names of the BCP 47 tags the edition uses.
+LANGUAGE_NAMES: dict[str, str] = {
+    "en": "English",
+    "zh": "Chinese",
+    "zh-Hans": "Chinese (Simplified)",
+    "zh-Hant": "Chinese (Traditional)",
+}
+
+#: Month names for dates; English, like the rest of the edition's apparatus.
+MONTHS: tuple[str, ...] = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+
+#: Header rows: front-matter key and the label shown for it, in display order.
+HEADER_FIELDS: tuple[tuple[str, str], ...] = (
+    ("authors", "Author"),
+    ("date", "Date"),
+    ("publisher", "Publisher"),
+    ("column", "Column"),
+    ("language", "Language"),
+    ("translator", "Translator"),
+    ("source_url", "Source"),
+    ("original_url", "Original"),
+    ("image_credits", "Images"),
+    ("retrieved", "Retrieved"),
+)
+
+#: Readable names of the kinds of removed material (the ``removed`` list of the front matter).
+REMOVAL_NAMES: dict[str, str] = {
+    "advertisement": "advertisement",
+    "ad": "advertisement",
+    "paywall": "paywall notice",
+    "related": "related-articles list",
+    "related-links": "related-articles list",
+    "feed-footer": "feed footer",
+    "author-bio": "author biography",
+    "navigation": "navigation",
+}
+
+#: How long a summary on a card may get before it is cut.
+SUMMARY_LENGTH = 140
+
+# The end of a sentence: Chinese full stops end one at once, Latin ones before a space.
+_SENTENCE_END = re.compile(r"[。！？]|[.!?](?=\s|$)")
+_FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.DOTALL)
+# MyST inline syntax a summary must shed: roles (text or explicit-title form) and footnotes.
+_ROLE = re.compile(r"\{[\w:-]+\}`([^`<]*?)(?:\s*<[^`>]*>)?`")
+_FOOTNOTE_REF = re.compile(r"\[\^[^\]]+\]")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+# A line that is MyST structure rather than paragraph text: targets, headings, fences and their
+# options, footnote definitions, comments.
+_STRUCTURE_LINE = re.compile(r"^\s*(\(.*\)=\s*$|#|:::|```|:[\w-]+:|\[\^|%|<!--|\+\+\+)")
+_ESCAPED = re.compile(r"\\(.)")
+_ASCII_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+# --------------------------------------------------------------------------- front matter
+
+
+def parse_front_matter(text: str) -> dict[str, Any] | None:
+    """The YAML front matter of a MyST page as a dict, or ``None`` when it has none."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return None
+    data = yaml.safe_load(match.group(1))
+    return data if isinstance(data, dict) else None
+
+
+def article_body(text: str) -> str:
+    """A MyST page without its front matter."""
+    match = _FRONT_MATTER.match(text)
+    return text[match.end():] if match else text
+
+
+def as_list(value: Any) -> list[str]:
+    """A front-matter value as a list of non-empty strings (scalars become one-item lists)."""
+    if value in (None, ""):
+        return []
+    items = value if isinstance(value, list) else [value]
+    return [str(item) for item in items if str(item).strip()]
+
+
+def main_language(front_matter: dict[str, Any]) -> str:
+    """The article's main language (the first listed), or ``""``."""
+    languages = as_list(front_matter.get("language"))
+    return languages[0] if languages else ""
+
+
+def language_name(tag: str) -> str:
+    """A BCP 47 tag in words, falling back to the tag itself."""
+    return LANGUAGE_NAMES.get(tag, tag)
+
+
+def format_date(value: str, precision: str) -> str:
+    """An ISO 8601 date written out exactly as precisely as the source states it."""
+    value = str(value).strip()
+    if not value:
+        return ""
+    parts = value[:10].split("-")
+    try:
+        year = int(parts[0])
+        month = int(parts[1]) if len(parts) > 1 else 0
+        day = int(parts[2]) if len(parts) > 2 else 0
+    except ValueError:
+        return value
+    if precision == "year" or not month:
+        return str(year)
+    if precision == "month" or not day:
+        return f"{MONTHS[month - 1]} {year}"
+    text = f"{day} {MONTHS[month - 1]} {year}"
+    if precision not in ("minute", "second") or "T" not in value:
+        return text
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return text
+    clock = moment.strftime("%H:%M:%S" if precision == "second" else "%H:%M")
+    offset = moment.utcoffset()
+    if offset is None:
+        zone = ""
+    elif not offset:
+        zone = " UTC"
+    else:
+        zone = " UTC" + moment.strftime("%z")[:3] + ":" + moment.strftime("%z")[3:]
+    return f"{text}, {clock}{zone}"
+
+
+def plain_text(myst: str) -> str:
+    """Running MyST text as a reader sees it: roles, footnote marks and escapes removed."""
+    text = _ROLE.sub(r"\1", myst)
+    text = _FOOTNOTE_REF.sub("", text)
+    text = _LINK.sub(r"\1", text)
+    # Unescape in one pass so that an escaped backslash is not read as an escape again.
+    return _ESCAPED.sub(r"\1", text).strip()
+
+
+def first_paragraph(body: str, label: str = "") -> str:
+    """The plain text of an article's first paragraph (the one labelled ``<label>-p1``)."""
+    all_lines = body.splitlines()
+    start = 0
+    if label:
+        # The label is a target line before a paragraph, or the name of a parallel pair.
+        marks = (f"({label}-p1)=", f":name: {label}-p1")
+        start = next((i for i, line in enumerate(all_lines) if line.strip() in marks), 0)
+    lines: list[str] = []
+    for line in all_lines[start:]:
+        if not line.strip() or _STRUCTURE_LINE.match(line):
+            if lines:
+                break
+            continue
+        lines.append(line.strip())
+    return plain_text(" ".join(lines))
+
+
+def first_sentence(text: str, limit: int = SUMMARY_LENGTH) -> str:
+    """The first sentence of a text, cut with an ellipsis if it runs past ``limit`` characters."""
+    match = _SENTENCE_END.search(text)
+    sentence = text[: match.end()] if match else text
+    if len(sentence) > limit:
+        sentence = sentence[: limit - 1].rstrip() + "…"
+    return sentence
+
+
+def summary(front_matter: dict[str, Any], body: str) -> str:
+    """One line to present an article: its dek (subtitle) if it has one, else its first sentence."""
+    subtitle = str(front_matter.get("subtitle") or "").strip()
+    if subtitle:
+        return subtitle
+    return first_sentence(first_paragraph(body, str(front_matter.get("label") or "")))
+
+
+def byline(front_matter: dict[str, Any]) -> str:
+    """Authors, date, language and publisher on one line; editors' attributions in brackets."""
+    authors = ", ".join(as_list(front_matter.get("authors")))
+    if not authors:
+        supplied = [
+            ", ".join(as_list(entry.get("value")))
+            for entry in front_matter.get("editorial") or []
+            if isinstance(entry, dict) and entry.get("field") == "authors"
+        ]
+        authors = f"[{supplied[0]}]" if supplied else ""
+    date = format_date(str(front_matter.get("date") or ""),
+                       str(front_matter.get("date_precision") or ""))
+    languages = " / ".join(language_name(t) for t in as_list(front_matter.get("language")))
+    parts = (authors, date, languages, str(front_matter.get("publisher") or ""))
+    return " · ".join(part for part in parts if part)
+
+
+def escape_myst(text: str) -> str:
+    """Text that MyST renders literally: CommonMark lets a backslash escape any ASCII punctuation."""
+    return _ASCII_PUNCTUATION.sub(r"\\\1", " ".join(text.split()))
+
+
+class ArticleSource(NamedTuple):
+    """An article as found on disk: where it is and what its front matter says."""
+
+    #: The Sphinx document name (``articles/<slug>``).
+    docname: str
+    #: The parsed front matter.
+    front_matter: dict[str, Any]
+    #: The page without its front matter.
+    body: str
+
+
+def article_sort_key(article: ArticleSource) -> tuple[str, str, str]:
+    """Order articles as the seeds are ordered; parts of one seed by date, then name."""
+    meta = article.front_matter
+    return (str(meta.get("seed", "")), str(meta.get("date", "")), article.docname)
+
+
+def find_articles(env: BuildEnvironment) -> list[ArticleSource]:
+    """Every article of the project, read from disk, in edition order."""
+    found = []
+    for docname in sorted(env.found_docs):
+        if not is_article(env, docname):
+            continue
+        text = Path(env.doc2path(docname)).read_text(encoding="utf-8")
+        meta = parse_front_matter(text)
+        if meta is not None:
+            found.append(ArticleSource(docname, meta, article_body(text)))
+    return sorted(found, key=article_sort_key)
+
+
+def is_article(env: BuildEnvironment, docname: str) -> bool:
+    """Whether a document is an article: it lies in the ``edition_articles`` folder."""
+    # ``edition_articles`` is registered by the entities component, which shares the notion.
+    return docname.startswith(env.config.edition_articles.rstrip("/") + "/")
+
+
+# --------------------------------------------------------------------------- domain
+
+
+class ArticleDomain(Domain):
+    """Build state of the article component: front matter per article, pages that list articles."""
+
+    name = "article"
+    label = "Article"
+    initial_data: ClassVar[dict[str, Any]] = {"front_matter": {}, "listing_pages": set()}
+
+    @property
+    def front_matter(self) -> dict[str, dict[str, Any]]:
+        """Front matter of every article read, by document name."""
+        return cast(dict[str, dict[str, Any]], self.data.setdefault("front_matter", {}))
+
+    @property
+    def listing_pages(self) -> set[str]:
+        """Documents whose content is generated from all articles (cards, editorial lists)."""
+        return cast(set[str], self.data.setdefault("listing_pages", set()))
+
+    def clear_doc(self, docname: str) -> None:
+        """Forget what a document contributed."""
+        self.front_matter.pop(docname, None)
+        self.listing_pages.discard(docname)
+
+    def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
+        """Take over what a parallel reader found in ``docnames``."""
+        for docname in docnames:
+            if docname in otherdata["front_matter"]:
+                self.front_matter[docname] = otherdata["front_matter"][docname]
+            if docname in otherdata["listing_pages"]:
+                self.listing_pages.add(docname)
+
+
+def get_front_matter(env: BuildEnvironment, docname: str) -> dict[str, Any] | None:
+    """The front matter of an article (``None`` for pages that are not articles)."""
+    return cast(ArticleDomain, env.get_domain("article")).front_matter.get(docname)
+
+
+def on_source_read(app: Sphinx, docname: str, content: list[str]) -> None:
+    """Keep the typed front matter of each article."""
+    if not is_article(app.env, docname):
+        return
+    try:
+        meta = parse_front_matter(content[0])
+    except yaml.YAMLError as exc:
+        logger.warning("article front matter is not valid YAML: %s", exc,
+                       location=docname, type="edition", subtype="front_matter")
+        return
+    if meta is None:
+        logger.warning("article has no front matter", location=docname,
+                       type="edition", subtype="front_matter")
+        return
+    domain = cast(ArticleDomain, app.env.get_domain("article"))
+    domain.front_matter[docname] = meta
+
+
+def on_env_get_outdated(
+    app: Sphinx, env: BuildEnvironment, added: Set[str], changed: Set[str], removed: Set[str]
+) -> list[str]:
+    """Re-read pages generated from all articles whenever an article comes, goes or changes."""
+    if any(is_article(env, docname) for docname in (*added, *changed, *removed)):
+        return sorted(cast(ArticleDomain, env.get_domain("article")).listing_pages)
+    return []
+
+
+# --------------------------------------------------------------------------- header
+
+
+def _paragraph(*children: nodes.Node, classes: Iterable[str] = ()) -> nodes.paragraph:
+    para = nodes.paragraph("", "", *children)
+    para["classes"].extend(classes)
+    return para
+
+
+def _link(url: str) -> nodes.reference:
+    return nodes.reference(url, url, refuri=url, classes=["article-source-link"])
+
+
+def _stated_value(key: str, meta: dict[str, Any]) -> list[nodes.Node]:
+    """What the source itself states for a header row, as inline nodes."""
+    value = meta.get(key)
+    if key == "date":
+        text = format_date(str(value or ""), str(meta.get("date_precision") or ""))
+        return [nodes.inline(text, text, classes=["article-date"])] if text else []
+    if key == "language":
+        tags = as_list(value)
+        text = " and ".join(language_name(tag) for tag in tags)
+        if len(tags) > 1:
+            text += ", in parallel"
+        return [nodes.Text(text)] if tags else []
+    if key in ("source_url", "original_url"):
+        return [_link(str(value))] if value else []
+    if key == "retrieved":
+        text = format_date(str(value or ""), "second")
+        return [nodes.Text(text)] if text else []
+    items = as_list(value)
+    return [nodes.Text(", ".join(items))] if items else []
+
+
+def _editorial_value(entry: dict[str, Any]) -> list[nodes.Node]:
+    """A value supplied by the editors: in square brackets, followed by their reason."""
+    value = ", ".join(as_list(entry.get("value")))
+    reason = str(entry.get("reason") or "").strip()
+    supplied = nodes.inline("", f"[{value}]", classes=["editorial-value"])
+    result: list[nodes.Node] = [supplied]
+    if reason:
+        text = f" supplied by the editors: {reason}"
+        result.append(nodes.inline(text, text, classes=["editorial-reason"]))
+    return result
+
+
+def _header_field(label: str, body: list[nodes.Node]) -> nodes.field:
+    return nodes.field(
+        "",
+        nodes.field_name(label, label),
+        nodes.field_body("", _paragraph(*body)),
+    )
+
+
+def build_header(meta: dict[str, Any], method_doc: str | None) -> nodes.container:
+    """The header shown below an article's title, built from its front matter."""
+    header = nodes.container(classes=["article-header"])
+    subtitle = str(meta.get("subtitle") or "").strip()
+    if subtitle:
+        header += _paragraph(nodes.Text(subtitle), classes=["article-subtitle"])
+
+    editorial = [e for e in meta.get("editorial") or [] if isinstance(e, dict)]
+    by_field: dict[str, list[dict[str, Any]]] = {}
+    for entry in editorial:
+        by_field.setdefault(str(entry.get("field", "")), []).append(entry)
+
+    fields = nodes.field_list(classes=["article-meta"])
+    for key, label in HEADER_FIELDS:
+        body = _stated_value(key, meta)
+        for entry in by_field.pop(key, []):
+            body.extend([nodes.Text(" ")] if body else [])
+            body.extend(_editorial_value(entry))
+        if not body:
+            continue
+        if key == "authors" and len(as_list(meta.get("authors"))) > 1:
+            label = "Authors"
+        fields += _header_field(label, body)
+
+    notes: list[nodes.Node] = []
+    for field_name, entries in by_field.items():
+        for entry in entries:
+            notes.append(nodes.Text(f"{field_name}: " if notes == [] else f"; {field_name}: "))
+            notes.extend(_editorial_value(entry))
+    removed = [r for r in meta.get("removed") or [] if isinstance(r, dict)]
+    if removed:
+        kinds: dict[str, int] = {}
+        for item in removed:
+            kind = REMOVAL_NAMES.get(str(item.get("kind", "")), str(item.get("kind", "")))
+            kinds[kind] = kinds.get(kind, 0) + 1
+        listed = ", ".join(f"{kind} ({count})" if count > 1 else kind
+                           for kind, count in kinds.items())
+        text = f"removed from the source: {listed}"
+        notes.append(nodes.Text(("; " if notes else "") + text))
+    if notes:
+        if method_doc:
+            xref = addnodes.pending_xref(
+                "", nodes.inline("", "editorial method"),
+                refdomain="std", reftype="doc", reftarget="/" + method_doc,
+                refexplicit=True, refwarn=True,
+            )
+            notes.extend([nodes.Text(" (see "), xref, nodes.Text(")")])
+        fields += _header_field("Editorial", notes)
+    header += fields
+    return header
+
+
+def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
+    """Put the header under each article's title and tell LaTeX the article's language."""
+    env = app.env
+    meta = get_front_matter(env, env.docname)
+    if meta is None:
+        return
+    section = next(iter(doctree.findall(nodes.section)), None)
+    if section is None or not isinstance(section[0], nodes.title):
+        logger.warning("article has no title heading", location=env.docname,
+                       type="edition", subtype="article")
+        return
+    method = app.config.edition_method_page
+    method_doc = method if method and method in env.found_docs else None
+    section.insert(1, build_header(meta, method_doc))
+    # The CJK face must be chosen before the chapter title is typeset, hence outside the section.
+    language = main_language(meta) or "zh-Hans"
+    raw = nodes.raw("", rf"\editionlanguage{{{language}}}", format="latex")
+    section.parent.insert(section.parent.index(section), raw)
+
+
+# --------------------------------------------------------------------------- HTML details
+
+
+class paragraph_anchor(nodes.Inline, nodes.Element):
+    """A visible ¶ link to the paragraph (or parallel pair) it ends; HTML only."""
+
+
+def visit_paragraph_anchor(self: HTML5Translator, node: paragraph_anchor) -> None:
+    """Write the anchor as a link to its target id."""
+    target = node["target"]
+    self.body.append(
+        f'<a class="para-anchor" href="#{target}" title="Link to this paragraph"'
+        f' aria-label="Link to this paragraph">¶</a>'
+    )
+    raise nodes.SkipNode
+
+
+def skip_node(self: Any, node: nodes.Node) -> None:
+    """Leave a node out of formats it has no meaning in."""
+    raise nodes.SkipNode
+
+
+class AddParagraphAnchors(SphinxPostTransform):
+    """End every paragraph that has an id, and every parallel pair, with a ¶ link to it."""
+
+    default_priority = 400
+    builders = ("html", "dirhtml", "singlehtml")
+
+    def run(self, **kwargs: Any) -> None:
+        """Add the anchors."""
+        for para in list(self.document.findall(nodes.paragraph)):
+            if para["ids"]:
+                para += paragraph_anchor("", target=para["ids"][0], classes=["no-search"])
+        for pair in list(self.document.findall(nodes.container)):
+            if "parallel" not in pair["classes"] or not pair["ids"]:
+                continue
+            last = [p for p in pair.findall(nodes.paragraph) if not p["ids"]]
+            if last:
+                last[-1] += paragraph_anchor("", target=pair["ids"][0], classes=["no-search"])
+
+
+class ReplaceRemoteImages(SphinxPostTransform):
+    """Replace images on the web by a link to them where a format cannot show remote images.
+
+    Sphinx would otherwise download them while writing the PDF or EPUB; the edition is built
+    offline, and an EPUB may not point at remote images.
+    """
+
+    # Before Sphinx's own ImageDownloader (priority 100).
+    default_priority = 90
+
+    def is_supported(self) -> bool:
+        """Only for builders without remote image support (LaTeX, EPUB)."""
+        return not getattr(self.app.builder, "supported_remote_images", True)
+
+    def run(self, **kwargs: Any) -> None:
+        """Swap each remote image for a short paragraph with its address."""
+        for image in list(self.document.findall(nodes.image)):
+            uri = image["uri"]
+            if "://" not in uri:
+                continue
+            note = _paragraph(nodes.Text("Image online: "), _link(uri),
+                              classes=["remote-image"])
+            image.replace_self(note)
+
+
+def on_html_page_context(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Give an article page its own ``<html lang>``: the article's main language."""
+    meta = get_front_matter(app.env, pagename)
+    if meta is None:
+        return
+    language = main_language(meta)
+    if language:
+        context["language"] = language
+
+
+# --------------------------------------------------------------------------- directives
+
+
+def _mark_listing(directive: SphinxDirective) -> None:
+    cast(ArticleDomain, directive.env.get_domain("article")).listing_pages.add(
+        directive.env.docname)
+
+
+class ArticleCardsDirective(SphinxDirective):
+    """A sphinx-design card per article, generated from the articles' front matter.
+
+    With ``:toctree:`` it also adds the articles, in edition order, to a hidden table of contents.
+    """
+
+    has_content = False
+    option_spec: ClassVar[dict[str, Any]] = {
+        "toctree": directives.unchanged,
+        "columns": directives.unchanged,
+    }
+
+    def card(self, article: ArticleSource) -> str:
+        """The MyST source of one card: title, one-line summary, byline in the footer."""
+        meta = article.front_matter
+        title = escape_myst(str(meta.get("title") or article.docname))
+        lines = [
+            f"::::{{grid-item-card}} {title}",
+            f":link: /{article.docname}",
+            ":link-type: doc",
+            ":class-card: article-card",
+            "",
+            escape_myst(summary(meta, article.body)),
+            "",
+            ":::{card-footer}",
+            ":class: article-card-byline",
+            escape_myst(byline(meta)),
+            ":::",
+            "::::",
+            "",
+        ]
+        return "\n".join(lines)
+
+    def run(self) -> list[nodes.Node]:
+        """Parse the generated cards (and toctree) into nodes."""
+        _mark_listing(self)
+        articles = find_articles(self.env)
+        if not articles:
+            logger.warning("no articles found (edition_articles = %r)",
+                           self.config.edition_articles, location=self.get_location(),
+                           type="edition", subtype="article")
+            return []
+        columns = self.options.get("columns", "1 1 2 2")
+        source = [f":::::{{grid}} {columns}", ":gutter: 3", ""]
+        source += [self.card(article) for article in articles]
+        source.append(":::::")
+        result: list[nodes.Node] = []
+        html_only = addnodes.only(expr="html")
+        html_only += self.parse_text_to_nodes("\n".join(source))
+        result.append(html_only)
+        if "toctree" in self.options:
+            toctree = addnodes.toctree()
+            toctree["parent"] = self.env.docname
+            toctree["entries"] = [(None, article.docname) for article in articles]
+            toctree["includefiles"] = [article.docname for article in articles]
+            toctree["maxdepth"] = 1
+            toctree["caption"] = self.options["toctree"] or None
+            toctree["glob"] = False
+            toctree["hidden"] = True
+            toctree["includehidden"] = False
+            toctree["numbered"] = 0
+            toctree["titlesonly"] = True
+            wrapper = nodes.compound(classes=["toctree-wrapper"])
+            wrapper += toctree
+            self.set_source_info(toctree)
+            result.append(wrapper)
+        return result
+
+
+class EditorialDecisionsDirective(SphinxDirective):
+    """Everything the editors removed from or supplied to each article, from its front matter."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        """List each article's removals and editorial values."""
+        _mark_listing(self)
+        result: list[nodes.Node] = []
+        for article in find_articles(self.env):
+            meta = article.front_matter
+            title = str(meta.get("title") or article.docname)
+            heading = _paragraph(
+                addnodes.pending_xref(
+                    "", nodes.inline("", title), refdomain="std", reftype="doc",
+                    reftarget="/" + article.docname, refexplicit=True, refwarn=True,
+                ),
+                classes=["editorial-article"],
+            )
+            items = nodes.bullet_list(classes=["editorial-list"])
+            for entry in meta.get("editorial") or []:
+                if not isinstance(entry, dict):
+                    continue
+                value = ", ".join(as_list(entry.get("value")))
+                items += nodes.list_item("", _paragraph(
+                    nodes.strong("", f"Supplied {entry.get('field', '')}: "),
+                    nodes.Text(f"{value}. {entry.get('reason', '')}".strip()),
+                ))
+            for entry in meta.get("removed") or []:
+                if not isinstance(entry, dict):
+                    continue
+                kind = str(entry.get("kind", ""))
+                text = " ".join(str(entry.get("text", "")).split())
+                if len(text) > SUMMARY_LENGTH:
+                    text = text[: SUMMARY_LENGTH - 1] + "…"
+                items += nodes.list_item("", _paragraph(
+                    nodes.strong("", f"Removed {REMOVAL_NAMES.get(kind, kind)}: "),
+                    nodes.inline("", f"“{text}”", classes=["removed-text"]),
+                    nodes.Text(f" {entry.get('reason', '')}".rstrip()),
+                ))
+            if not len(items):
+                items += nodes.list_item("", _paragraph(nodes.Text("Nothing removed or supplied.")))
+            result += [heading, items]
+        return result
+
+
+# --------------------------------------------------------------------------- setup
 
 
 def setup_article(app: Sphinx) -> None:
-    """Register nothing yet."""
+    """Register the article component."""
+    app.add_config_value(
+        "edition_method_page", "method", "env", types=frozenset({str}),
+        description="The page on editorial method that article headers link to ('' for none).",
+    )
+    app.add_domain(ArticleDomain)
+    app.add_node(
+        paragraph_anchor,
+        html=(visit_paragraph_anchor, None),
+        latex=(skip_node, None),
+        text=(skip_node, None),
+        man=(skip_node, None),
+        texinfo=(skip_node, None),
+    )
+    app.add_post_transform(AddParagraphAnchors)
+    app.add_post_transform(ReplaceRemoteImages)
+    app.add_directive("article-cards", ArticleCardsDirective)
+    app.add_directive("editorial-decisions", EditorialDecisionsDirective)
+    app.connect("source-read", on_source_read)
+    app.connect("env-get-outdated", on_env_get_outdated)
+    app.connect("doctree-read", on_doctree_read)
+    app.connect("html-page-context", on_html_page_context)

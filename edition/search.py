@@ -1,9 +1,192 @@
-"""Placeholder: this component is being written."""
+"""Full-text search for Chinese in both scripts: entity names as single words, 英伟达 finds 英偉達.
+
+Sphinx's Chinese search (:class:`sphinx.search.zh.SearchChinese`) segments text with jieba.
+This component
+
+* writes a jieba user dictionary of every Chinese name in the entity registry into the build
+  directory and hands it to Sphinx (``html_search_options['dict']``), so that 字节跳动 is one
+  search term rather than 字节 + 跳动;
+* folds every indexed word to Simplified characters (the registry's one-to-one OpenCC fold),
+  so the index holds one form of each word;
+* folds the reader's query the same way in the browser: a character map generated from the
+  same fold is served to the search page, and the query splitter applies it, then cuts runs
+  of Chinese into the longest words the index knows (readers type no spaces between words).
+"""
 
 from __future__ import annotations
 
+import json
+import logging as std_logging
+import re
+from pathlib import Path
+from typing import Any
+
 from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.search.zh import SearchChinese
+from sphinx.util import logging
+
+from converters.registry import Registry, RegistryError, fold, fold_char, load_registry
+
+logger = logging.getLogger(__name__)
+
+#: File name of the jieba user dictionary, written into the doctree directory.
+DICTIONARY_NAME = "edition-search-words.txt"
+#: Static file (search page only) carrying the Traditional→Simplified character map.
+FOLD_SCRIPT_NAME = "edition-search-fold.js"
+#: Code point ranges whose characters the query fold covers: CJK ideographs (extension A and
+#: the basic block), compatibility ideographs, and full-width ASCII.
+FOLD_RANGES: tuple[tuple[int, int], ...] = (
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xF900, 0xFAFF),
+    (0xFF01, 0xFF5E),
+)
+#: Longest word, in characters, the browser-side segmenter tries against the index.
+LONGEST_WORD = 12
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# jieba's own segmenter splits on anything outside this class before it looks words up, so a
+# dictionary word must be made of these characters only (no spaces, no name dots).
+_JIEBA_WORD = re.compile(r"[\u4e00-\u9fd5a-zA-Z0-9+#&._%\-]+")
+
+#: The query splitter, in language_data.js; ``window.EDITION_FOLD`` comes from the fold script.
+JS_SPLITTER = r"""
+/* Edition: fold Traditional to Simplified, then cut Chinese runs into indexed words. */
+var editionFoldMap = null;
+const editionFold = (text) => {
+  if (editionFoldMap === null) {
+    editionFoldMap = new Map();
+    const data = window.EDITION_FOLD;
+    if (data) {
+      const from = Array.from(data.from);
+      const to = Array.from(data.to);
+      from.forEach((char, i) => editionFoldMap.set(char, to[i]));
+    }
+  }
+  return Array.from(text, (char) => editionFoldMap.get(char) || char).join("");
+};
+const editionSegment = (run) => {
+  const index = typeof Search !== "undefined" && Search._index ? Search._index : null;
+  if (!index) return [run];
+  const known = (word) =>
+    Object.prototype.hasOwnProperty.call(index.terms, word) ||
+    Object.prototype.hasOwnProperty.call(index.titleterms, word);
+  if (known(run)) return [run];
+  const chars = Array.from(run);
+  const words = [];
+  let i = 0;
+  while (i < chars.length) {
+    let found = 0;
+    for (let n = Math.min(LONGEST_WORD, chars.length - i); n > 1; n--) {
+      if (known(chars.slice(i, i + n).join(""))) { found = n; break; }
+    }
+    if (found) { words.push(chars.slice(i, i + found).join("")); i += found; } else { i += 1; }
+  }
+  return words.length ? words : [run];
+};
+var splitQuery = (query) => {
+  const terms = editionFold(query)
+    .split(/[^\p{Letter}\p{Number}_\p{Emoji_Presentation}]+/gu)
+    .filter((term) => term);
+  const result = [];
+  terms.forEach((term) => {
+    // Runs of Han characters are segmented; Latin words and numbers stay whole.
+    term.split(/(\p{Script=Han}+)/u).filter((part) => part).forEach((part) => {
+      if (/^\p{Script=Han}+$/u.test(part)) result.push(...editionSegment(part));
+      else result.push(part);
+    });
+  });
+  return result;
+};
+""".replace("LONGEST_WORD", str(LONGEST_WORD))
+
+
+class SearchChineseFolded(SearchChinese):
+    """Sphinx's Chinese search with Traditional and Simplified folded to one form."""
+
+    js_splitter_code = JS_SPLITTER
+
+    def split(self, input: str) -> list[str]:
+        """Segment the Simplified fold of a text (jieba's dictionary is Simplified, too)."""
+        return super().split(fold(input))
+
+
+# --------------------------------------------------------------------------- build-time data
+
+
+def dictionary_words(registry: Registry) -> list[str]:
+    """Every Chinese name of the registry, folded, as jieba dictionary words (sorted, unique)."""
+    words: set[str] = set()
+    for name, _entity in registry.names():
+        if not _HAN.search(name):
+            continue
+        folded = fold(name)
+        # A transliterated name with a dot (安德森·霍洛维茨) reaches jieba in parts.
+        for part in _JIEBA_WORD.findall(folded):
+            if _HAN.search(part) and len(part) > 1:
+                words.add(part)
+    return sorted(words)
+
+
+def fold_table() -> dict[str, str]:
+    """Every character the fold changes, within :data:`FOLD_RANGES`."""
+    table: dict[str, str] = {}
+    for first, last in FOLD_RANGES:
+        for code in range(first, last + 1):
+            char = chr(code)
+            folded = fold_char(char)
+            if folded != char:
+                table[char] = folded
+    return table
+
+
+def fold_script(table: dict[str, str]) -> str:
+    """The fold map as a script: two aligned strings keep it a fraction of a JSON object."""
+    data = {"from": "".join(table), "to": "".join(table.values())}
+    return "window.EDITION_FOLD = " + json.dumps(data, ensure_ascii=False) + ";\n"
+
+
+def write_search_dictionary(app: Sphinx, config: Config) -> None:
+    """Write the registry's Chinese names as a jieba dictionary and use it for the search index."""
+    if config.html_search_options.get("dict"):
+        return  # a dictionary chosen in conf.py wins
+    registry_path = Path(app.confdir, config.edition_registry)
+    if not registry_path.is_file():
+        return  # no registry, no entity names: jieba's own dictionary only
+    try:
+        registry = load_registry(registry_path)
+    except RegistryError as exc:
+        logger.warning("search dictionary not written: %s", exc.messages[0],
+                       type="edition", subtype="search")
+        return
+    path = Path(app.doctreedir, DICTIONARY_NAME)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = "".join(f"{word}\n" for word in dictionary_words(registry))
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+    config.html_search_options = {**config.html_search_options, "dict": str(path)}
+
+
+def add_fold_script(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Serve the character map with the search page, the only page that reads queries."""
+    if pagename != "search" or getattr(app.builder, "indexer", None) is None:
+        return
+    static = Path(app.outdir, "_static")
+    static.mkdir(parents=True, exist_ok=True)
+    script = static / FOLD_SCRIPT_NAME
+    text = fold_script(fold_table())
+    if not script.is_file() or script.read_text(encoding="utf-8") != text:
+        script.write_text(text, encoding="utf-8")
+    app.add_js_file(FOLD_SCRIPT_NAME)
 
 
 def setup_search(app: Sphinx) -> None:
-    """Register nothing yet."""
+    """Register the folded Chinese search language and its build-time data."""
+    # jieba announces building its prefix dictionary on stderr at every run.
+    std_logging.getLogger("jieba").setLevel(std_logging.WARNING)
+    app.add_search_language(SearchChineseFolded)
+    app.connect("config-inited", write_search_dictionary)
+    app.connect("html-page-context", add_fold_script)
