@@ -9,7 +9,11 @@ from sphinx.application import Sphinx
 from .article import setup_article
 from .citation import setup_citation
 from .entities import setup_entities
+from .entity_pages import setup_entity_pages
+from .export import setup_export
+from .related import setup_related
 from .search import setup_search
+from .timeline import setup_timeline
 
 __version__ = "0.1.0"
 
@@ -18,6 +22,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     """Register every component of the edition."""
     setup_article(app)
     setup_entities(app)
+    setup_entity_pages(app)
+    setup_timeline(app)
+    setup_related(app)
+    setup_export(app)
     setup_search(app)
     setup_citation(app)
     return {

@@ -1,9 +1,745 @@
-"""Placeholder: this component is being written."""
+"""The ``ent`` domain: entity and date mentions, the registry, and the three indices.
+
+Articles mark mentions with two roles::
+
+    {ent}`字节跳动 <bytedance>`       an entity of the registry (company or person)
+    {date}`2025年1月21日 <2025-01-21>`  a date, ISO ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``
+
+Each mention becomes a link (to the entity's page, or to the date on the timeline) and is
+recorded in the domain's data with the id of the paragraph (or nearest enclosing element)
+that holds it, so indices, entity pages, the timeline and the data export can point back to
+the exact place. The registry is read once per build from ``edition_registry``.
+
+Collation (one rule for every list of names): the sort key of an entity is its preferred
+label (the English one) romanised — Han characters by toneless pinyin, everything else as
+written — with accents removed and casefolded; its index letter is the first character of
+that key, upper-cased. Chinese labels are shown beside the English one, never sorted on.
+"""
 
 from __future__ import annotations
 
-from sphinx.application import Sphinx
+import datetime
+import hashlib
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Set
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, cast
+
+import yaml
+from docutils import nodes
+from pypinyin import lazy_pinyin
+from sphinx import addnodes
+from sphinx.domains import Domain, Index, IndexEntry, ObjType
+from sphinx.errors import SphinxError
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxRole
+from sphinx.util.nodes import make_refnode, split_explicit_title
+
+from converters.registry import Entity, RegistryError, fold, load_registry
+
+if TYPE_CHECKING:
+    from docutils.nodes import Element, Node, system_message
+    from sphinx.application import Sphinx
+    from sphinx.builders import Builder
+    from sphinx.environment import BuildEnvironment
+
+logger = logging.getLogger(__name__)
+
+#: Scripts every entity is labelled in, in display order, with their names.
+SCRIPTS: dict[str, str] = {
+    "en": "English",
+    "zh-Hans": "Simplified Chinese",
+    "zh-Hant": "Traditional Chinese",
+}
+
+#: An ISO date as mentions write it: year, year-month or year-month-day.
+ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+#: Labels of paragraphs, sections and figures end in ``-pN``, ``-sN`` and ``-fN``.
+PLACE_LABEL = re.compile(r"-([psf])(\d+)$")
+#: How each kind of labelled place is shown to readers.
+PLACE_MARKS: dict[str, str] = {"p": "¶", "s": "§", "f": "fig. "}
+
+#: Start of an index sub-entry's name: the LaTeX index writer does not indent sub-entries, so
+#: without it a place would read, in the PDF, like an entry of its own.
+SUB_ENTRY_MARK = "\u2013 "
+
+#: Front-matter field whose values name an article's authors.
+AUTHORS_FIELD = "authors"
+
+
+class RegistryConfigError(SphinxError):
+    """The entity registry cannot be used: the build stops with the registry's own message."""
+
+    category = "Entity registry error"
+
+
+class Mention(NamedTuple):
+    """One mention in a document, as recorded while reading."""
+
+    #: ``"entity"`` or ``"date"``.
+    kind: str
+    #: Registry id (entities) or ISO date (dates).
+    target: str
+    #: Document holding the mention.
+    docname: str
+    #: Id of the paragraph, or nearest enclosing element, holding the mention.
+    anchor: str
+    #: The text shown in the document.
+    text: str
+    #: Position of the mention in its document (0-based), for document order.
+    position: int
+
+
+class Authorship(NamedTuple):
+    """A registry person named as an author of a document."""
+
+    #: Registry id of the person.
+    person: str
+    #: The authored document.
+    docname: str
+    #: Id of the document's title section (its citation anchor).
+    anchor: str
+    #: True when the editors, not the source, supply the attribution.
+    editorial: bool
+    #: The editors' reason (editorial attributions only).
+    reason: str
+
+
+# --------------------------------------------------------------------------- pure helpers
+
+
+def collation_key(label: str) -> str:
+    """Sort key of a name: romanised (pinyin for Han characters), unaccented, casefolded."""
+    # lazy_pinyin leaves non-Han runs untouched, so Latin labels are their own key.
+    romanised = "".join(lazy_pinyin(label))
+    decomposed = unicodedata.normalize("NFKD", romanised)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
+
+
+def index_letter(label: str) -> str:
+    """The letter an entity is grouped under in an index."""
+    key = collation_key(label)
+    return key[:1].upper() if key[:1].isascii() and key[:1].isalpha() else "#"
+
+
+def entity_sort_key(entity: Entity) -> tuple[str, str]:
+    """Order of entities in every list: collation key, then id for equal labels."""
+    return (collation_key(entity.label), entity.id)
+
+
+def parse_iso(value: str) -> str | None:
+    """The ISO date normalised, or ``None`` when it is not a real ``YYYY[-MM[-DD]]`` date."""
+    match = ISO_DATE.match(value.strip())
+    if match is None:
+        return None
+    year, month, day = match.groups()
+    try:
+        datetime.date(int(year), int(month or 1), int(day or 1))
+    except ValueError:
+        return None
+    return match.group(0)
+
+
+def place_label(anchor: str) -> str:
+    """A short reader's name for a labelled place: ``¶3`` for ``<slug>-p3``, ``§2``, ``fig. 1``."""
+    match = PLACE_LABEL.search(anchor)
+    if match is None:
+        return ""
+    return f"{PLACE_MARKS[match.group(1)]}{match.group(2)}"
+
+
+def chinese_labels(entity: Entity) -> str:
+    """The entity's Chinese labels, distinct, for display beside the English one."""
+    seen: list[str] = []
+    for script in ("zh-Hans", "zh-Hant"):
+        value = entity.labels.get(script, "")
+        if value and value not in seen and value != entity.label:
+            seen.append(value)
+    return " / ".join(seen)
+
+
+def read_registry(path: Path) -> dict[str, Entity]:
+    """Load and validate the registry; a problem raises :class:`RegistryConfigError`."""
+    if not path.is_file():
+        raise RegistryConfigError(f"{path}: registry file not found (see edition_registry)")
+    try:
+        registry = load_registry(path)
+    except RegistryError as err:
+        # Its message is already one ``file:line: problem`` line per problem.
+        raise RegistryConfigError(str(err)) from None
+    if "index" in registry:
+        # Entity pages are named by id; "index" is the page that lists them all.
+        raise RegistryConfigError(f"{path}: the id 'index' is reserved for the list page")
+    return dict(registry.by_id)
+
+
+def front_matter(path: Path) -> dict[str, Any]:
+    """The YAML front matter of a MyST source (``{}`` when absent or unreadable)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return {}
+    if not text.startswith("---\n"):
+        return {}
+    end = text.find("\n---", 4)
+    if end < 0:
+        return {}
+    try:
+        data = yaml.safe_load(text[4:end])
+    except yaml.YAMLError:
+        # MyST reports malformed front matter itself, with its location.
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def explicit_id(node: Element, document: nodes.document) -> str:
+    """The id of an element a reader would cite: its explicit label if it has one."""
+    ids: list[str] = node["ids"]
+    labelled = set(document.nameids.values())
+    for node_id in ids:
+        if node_id in labelled:
+            return node_id
+    return ids[0] if ids else ""
+
+
+def mention_anchor(node: Node, document: nodes.document) -> str:
+    """The id of the paragraph (or nearest enclosing element with an id) holding a node."""
+    parent = node.parent
+    while parent is not None and not isinstance(parent, nodes.document):
+        if isinstance(parent, nodes.Element) and parent["ids"]:
+            return explicit_id(parent, document)
+        parent = parent.parent
+    section = document.next_node(nodes.section)
+    return explicit_id(section, document) if section is not None else ""
+
+
+# --------------------------------------------------------------------------- roles
+
+
+class MentionRole(SphinxRole):
+    """Base of the ``ent`` and ``date`` roles: a mention shown as a link to its entry."""
+
+    kind: ClassVar[str]
+
+    def target_and_text(self) -> tuple[str, str] | None:
+        """The validated target and shown text, or ``None`` after warning."""
+        raise NotImplementedError
+
+    def run(self) -> tuple[list[Node], list[system_message]]:
+        """Make the mention node: a cross-reference resolved by the ``ent`` domain."""
+        resolved = self.target_and_text()
+        if resolved is None:
+            shown = split_explicit_title(self.text)[1]
+            return [nodes.inline(self.rawtext, shown, classes=["mention", "mention-unknown"])], []
+        target, shown = resolved
+        content = nodes.inline(shown, shown, classes=["mention", f"mention-{self.kind}"])
+        xref = addnodes.pending_xref(
+            self.rawtext,
+            content,
+            refdomain=EntityDomain.name,
+            reftype=self.kind,
+            reftarget=target,
+            refdoc=self.env.docname,
+            refexplicit=True,
+        )
+        self.set_source_info(xref)
+        return [xref], []
+
+
+class EntityRole(MentionRole):
+    """``{ent}`shown text <registry-id>```: a mention of a registry entity."""
+
+    kind = "entity"
+
+    def target_and_text(self) -> tuple[str, str] | None:
+        """Look the id up in the registry; warn (with location) when it is not there."""
+        explicit, shown, target = split_explicit_title(self.text)
+        target = target.strip()
+        entity = entity_domain(self.env).registry.get(target)
+        if entity is None:
+            logger.warning(
+                "unknown entity id %r in {ent}`%s` (not in the registry %s)",
+                target,
+                self.text,
+                self.config.edition_registry,
+                location=self.get_location(),
+                type="edition",
+                subtype="entity",
+            )
+            return None
+        return target, shown if explicit else entity.label
+
+
+class DateRole(MentionRole):
+    """``{date}`shown text <YYYY-MM-DD>```: a mention of a date (year, month or day)."""
+
+    kind = "date"
+
+    def target_and_text(self) -> tuple[str, str] | None:
+        """Validate the ISO date; warn (with location) when it is malformed."""
+        _explicit, shown, target = split_explicit_title(self.text)
+        iso = parse_iso(target)
+        if iso is None:
+            logger.warning(
+                "malformed date %r in {date}`%s` (expected YYYY, YYYY-MM or YYYY-MM-DD)",
+                target,
+                self.text,
+                location=self.get_location(),
+                type="edition",
+                subtype="date",
+            )
+            return None
+        return iso, shown
+
+
+# --------------------------------------------------------------------------- indices
+
+
+class EntityIndex(Index):
+    """Entities of one type, by letter; sub-entries are the places they are mentioned."""
+
+    entity_type: ClassVar[str]
+
+    def generate(
+        self, docnames: Iterable[str] | None = None
+    ) -> tuple[list[tuple[str, list[IndexEntry]]], bool]:
+        """Entries grouped by letter (see the module's collation rule)."""
+        domain = cast("EntityDomain", self.domain)
+        wanted = set(docnames) if docnames is not None else None
+        groups: dict[str, list[IndexEntry]] = defaultdict(list)
+        entities = [e for e in domain.registry.values() if e.type == self.entity_type]
+        for entity in sorted(entities, key=entity_sort_key):
+            subs = [
+                IndexEntry(SUB_ENTRY_MARK + domain.title_of(doc), 2, doc, anchor, extra, "", descr)
+                for doc, anchor, extra, descr in domain.places_of(entity.id)
+                if wanted is None or doc in wanted
+            ]
+            if not subs:
+                continue
+            page = domain.entity_docname(entity.id)
+            if page in domain.env.all_docs and (wanted is None or page in wanted):
+                doc, anchor = page, entity_anchor(entity.id)
+            else:
+                doc, anchor = subs[0].docname, subs[0].anchor
+            head = IndexEntry(entity.label, 1, doc, anchor, chinese_labels(entity), "", "")
+            groups[index_letter(entity.label)].extend([head, *subs])
+        return sorted(groups.items()), True
+
+
+class CompanyIndex(EntityIndex):
+    """Index of companies and other organisations."""
+
+    name = "companies"
+    localname = "Index of companies"
+    shortname = "companies"
+    entity_type = "company"
+
+
+class PersonIndex(EntityIndex):
+    """Index of people."""
+
+    name = "people"
+    localname = "Index of people"
+    shortname = "people"
+    entity_type = "person"
+
+
+class DateIndex(Index):
+    """Dates mentioned, in chronological order, grouped by year."""
+
+    name = "dates"
+    localname = "Index of dates"
+    shortname = "dates"
+
+    def generate(
+        self, docnames: Iterable[str] | None = None
+    ) -> tuple[list[tuple[str, list[IndexEntry]]], bool]:
+        """Entries grouped by year; ISO strings sort chronologically (``2025`` < ``2025-01``)."""
+        domain = cast("EntityDomain", self.domain)
+        wanted = set(docnames) if docnames is not None else None
+        groups: dict[str, list[IndexEntry]] = defaultdict(list)
+        timeline = domain.timeline_docname()
+        for iso in domain.dates():
+            subs = [
+                IndexEntry(SUB_ENTRY_MARK + domain.title_of(doc), 2, doc, anchor, extra, "", descr)
+                for doc, anchor, extra, descr in domain.places_of(iso, kind="date")
+                if wanted is None or doc in wanted
+            ]
+            if not subs:
+                continue
+            if timeline in domain.env.all_docs and (wanted is None or timeline in wanted):
+                doc, anchor = timeline, date_anchor(iso)
+            else:
+                doc, anchor = subs[0].docname, subs[0].anchor
+            groups[iso[:4]].extend([IndexEntry(iso, 1, doc, anchor, "", "", ""), *subs])
+        return sorted(groups.items()), True
+
+
+class LabelContainers(SphinxPostTransform):
+    """Give containers with ids (parallel pairs, text figures) a LaTeX label.
+
+    The LaTeX writer labels sections, figures and targets but not containers, so an index
+    entry pointing at a parallel pair's id would print "??" instead of a page number.
+    """
+
+    default_priority = 500
+    builders = ("latex",)
+
+    def run(self, **kwargs: Any) -> None:
+        """Put a target referring to each id at the start of the container."""
+        for container in list(self.document.findall(nodes.container)):
+            for node_id in reversed(container["ids"]):
+                container.insert(0, nodes.target("", "", refid=node_id))
+
+
+# --------------------------------------------------------------------------- domain
+
+
+def entity_anchor(entity_id: str) -> str:
+    """The label of an entity page's title."""
+    return f"entity-{entity_id}"
+
+
+def date_anchor(iso: str) -> str:
+    """The id of a date's entry on the timeline page."""
+    return f"date-{iso}"
+
+
+def year_anchor(year: str) -> str:
+    """The id of a year's entry on the timeline page."""
+    return f"year-{year}"
+
+
+class EntityDomain(Domain):
+    """Entities and dates mentioned in the edition, and where."""
+
+    name = "ent"
+    label = "Entities and dates"
+    #: Bumped whenever the layout of :attr:`data` changes.
+    data_version = 1
+    object_types: ClassVar[dict[str, ObjType]] = {
+        "company": ObjType("company", "entity"),
+        "person": ObjType("person", "entity"),
+    }
+    roles: ClassVar[dict[str, Any]] = {"entity": EntityRole(), "date": DateRole()}
+    indices: ClassVar[list[type[Index]]] = [CompanyIndex, PersonIndex, DateIndex]
+    initial_data: ClassVar[dict[str, Any]] = {
+        "registry": {},  # id -> Entity
+        "registry_digest": "",  # sha256 of the registry file last read into the environment
+        "mentions": {},  # docname -> [Mention], in document order
+        "authorships": {},  # docname -> [Authorship]
+        "snapshot": "",  # digest of what generated pages show, to know when to rewrite them
+    }
+
+    # -- typed accessors
+
+    @property
+    def registry(self) -> dict[str, Entity]:
+        """Registry entities by id."""
+        return cast("dict[str, Entity]", self.data["registry"])
+
+    @property
+    def mentions(self) -> dict[str, list[Mention]]:
+        """Mentions per document, in document order."""
+        return cast("dict[str, list[Mention]]", self.data["mentions"])
+
+    @property
+    def authorships(self) -> dict[str, list[Authorship]]:
+        """Registry people named as authors, per document."""
+        return cast("dict[str, list[Authorship]]", self.data["authorships"])
+
+    # -- parallel reading
+
+    def clear_doc(self, docname: str) -> None:
+        """Forget what a document recorded (it is being read again or was removed)."""
+        self.mentions.pop(docname, None)
+        self.authorships.pop(docname, None)
+
+    def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
+        """Take the records of documents read in another process."""
+        for docname in docnames:
+            if docname in otherdata["mentions"]:
+                self.mentions[docname] = otherdata["mentions"][docname]
+            if docname in otherdata["authorships"]:
+                self.authorships[docname] = otherdata["authorships"][docname]
+
+    def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
+        """Record the document's mentions (with their paragraph ids) and its authors."""
+        found: list[Mention] = []
+        for node in document.findall(addnodes.pending_xref):
+            if node.get("refdomain") != self.name:
+                continue
+            found.append(
+                Mention(
+                    kind=node["reftype"],
+                    target=node["reftarget"],
+                    docname=docname,
+                    anchor=mention_anchor(node, document),
+                    text=node.astext(),
+                    position=len(found),
+                )
+            )
+        if found:
+            self.mentions[docname] = found
+        authors = self._authorships(env, docname, document)
+        if authors:
+            self.authorships[docname] = authors
+
+    def _authorships(
+        self, env: BuildEnvironment, docname: str, document: nodes.document
+    ) -> list[Authorship]:
+        """Registry people the front matter names as authors, source-stated or editorial."""
+        meta = front_matter(Path(env.doc2path(docname)))
+        stated = _names(meta.get(AUTHORS_FIELD))
+        supplied: dict[str, str] = {}
+        for entry in meta.get("editorial") or []:
+            if isinstance(entry, dict) and entry.get("field") == AUTHORS_FIELD:
+                for name in _names(entry.get("value")):
+                    supplied[name] = str(entry.get("reason", ""))
+        by_name = self.person_names()
+        section = document.next_node(nodes.section)
+        anchor = explicit_id(section, document) if section is not None else ""
+        result: dict[str, Authorship] = {}
+        for name in [*stated, *supplied]:
+            person = by_name.get(fold(name.strip()))
+            if person is None or person in result:
+                continue
+            editorial = name in supplied
+            result[person] = Authorship(
+                person, docname, anchor, editorial, supplied.get(name, "") if editorial else ""
+            )
+        return list(result.values())
+
+    # -- cross-references
+
+    def resolve_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        typ: str,
+        target: str,
+        node: addnodes.pending_xref,
+        contnode: Element,
+    ) -> nodes.reference | None:
+        """Link a mention to its entity page, or a date to its place on the timeline."""
+        if typ == "entity":
+            entity = self.registry.get(target)
+            page = self.entity_docname(target)
+            if entity is None or page not in env.all_docs:
+                return None
+            title = " / ".join(dict.fromkeys(v for v in entity.labels.values() if v))
+            return make_refnode(
+                builder, fromdocname, page, entity_anchor(target), contnode, title or entity.label
+            )
+        if typ == "date":
+            page = self.timeline_docname()
+            if page not in env.all_docs:
+                return None
+            return make_refnode(builder, fromdocname, page, date_anchor(target), contnode, target)
+        return None
+
+    def resolve_any_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        target: str,
+        node: addnodes.pending_xref,
+        contnode: Element,
+    ) -> list[tuple[str, nodes.reference]]:
+        """Resolve ``{any}`` references to registry ids."""
+        ref = self.resolve_xref(env, fromdocname, builder, "entity", target, node, contnode)
+        return [] if ref is None else [("ent:entity", ref)]
+
+    def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
+        """Entity pages, for the search index and inventories."""
+        for entity in sorted(self.registry.values(), key=entity_sort_key):
+            page = self.entity_docname(entity.id)
+            if page in self.env.all_docs:
+                yield entity.id, entity.label, entity.type, page, entity_anchor(entity.id), 1
+
+    # -- queries used by the indices, pages, timeline and export
+
+    def entity_docname(self, entity_id: str) -> str:
+        """Docname of an entity's generated page."""
+        return f"{self.env.config.edition_generated}/entities/{entity_id}"
+
+    def entities_index_docname(self) -> str:
+        """Docname of the generated page listing every entity page."""
+        return f"{self.env.config.edition_generated}/entities/index"
+
+    def timeline_docname(self) -> str:
+        """Docname of the generated timeline page."""
+        return f"{self.env.config.edition_generated}/timeline"
+
+    def is_article(self, docname: str) -> bool:
+        """Whether a document is an article of the edition."""
+        return docname.startswith(self.env.config.edition_articles.rstrip("/") + "/")
+
+    def title_of(self, docname: str) -> str:
+        """A document's title as plain text (its docname when it has none)."""
+        title = self.env.titles.get(docname)
+        return title.astext() if title is not None else docname
+
+    def all_mentions(self, kind: str | None = None) -> list[Mention]:
+        """Every mention, by document then position (deterministic across parallel builds)."""
+        return [
+            mention
+            for docname in sorted(self.mentions)
+            for mention in self.mentions[docname]
+            if kind is None or mention.kind == kind
+        ]
+
+    def mentions_of(self, target: str, kind: str = "entity") -> list[Mention]:
+        """Mentions of one entity id or ISO date, in document order."""
+        return [m for m in self.all_mentions(kind) if m.target == target]
+
+    def places_of(self, target: str, kind: str = "entity") -> list[tuple[str, str, str, str]]:
+        """Distinct (docname, anchor, extra, description) places where a target is mentioned.
+
+        Several mentions in one paragraph are one place: an index points to paragraphs.
+        """
+        places: dict[tuple[str, str], tuple[str, str, str, str]] = {}
+        for mention in self.mentions_of(target, kind):
+            key = (mention.docname, mention.anchor)
+            if key not in places:
+                extra = f"{place_label(mention.anchor)} {mention.text}".strip()
+                places[key] = (mention.docname, mention.anchor, extra, "")
+        for authorship in self.authored_by(target) if kind == "entity" else []:
+            key = (authorship.docname, authorship.anchor)
+            extra = "author (editorial attribution)" if authorship.editorial else "author"
+            places.setdefault(key, (authorship.docname, authorship.anchor, extra, ""))
+        return list(places.values())
+
+    def authored_by(self, person: str) -> list[Authorship]:
+        """Documents naming a registry person as author, by docname."""
+        return [
+            a for docname in sorted(self.authorships)
+            for a in self.authorships[docname] if a.person == person
+        ]
+
+    def dates(self) -> list[str]:
+        """Distinct ISO dates mentioned, chronologically."""
+        return sorted({m.target for m in self.all_mentions("date")})
+
+    def entities_of(self, docname: str) -> list[str]:
+        """Distinct registry ids mentioned in a document, in order of first mention."""
+        return list(
+            dict.fromkeys(m.target for m in self.mentions.get(docname, []) if m.kind == "entity")
+        )
+
+    def person_names(self) -> dict[str, str]:
+        """Every folded name (id, labels in every script, aliases) of a registry person -> id."""
+        names: dict[str, str] = {}
+        for entity in self.registry.values():
+            if entity.type != "person":
+                continue
+            for name in (entity.id, *entity.names()):
+                names.setdefault(fold(name.strip()), entity.id)
+        return names
+
+    def snapshot(self) -> str:
+        """Digest of everything generated pages show (registry, mentions, authors, titles)."""
+        digest = hashlib.sha256()
+        for docname in sorted(set(self.mentions) | set(self.authorships)):
+            digest.update(repr((docname, self.title_of(docname))).encode())
+            digest.update(repr(self.mentions.get(docname, [])).encode())
+            digest.update(repr(self.authorships.get(docname, [])).encode())
+        digest.update(self.data["registry_digest"].encode())
+        return digest.hexdigest()
+
+
+def _names(value: Any) -> list[str]:
+    """Names from a front-matter value (a list of names or one name)."""
+    if isinstance(value, str):
+        return [value] if value.strip() else []
+    if isinstance(value, list):
+        return [str(v) for v in value if str(v).strip()]
+    return []
+
+
+def entity_domain(env: BuildEnvironment) -> EntityDomain:
+    """The ``ent`` domain of an environment."""
+    return cast("EntityDomain", env.domains[EntityDomain.name])
+
+
+# --------------------------------------------------------------------------- events
+
+
+def registry_path(app: Sphinx) -> Path:
+    """The registry file named by ``edition_registry`` (relative to the configuration dir)."""
+    return Path(app.confdir) / app.config.edition_registry
+
+
+def load_registry_into_domain(app: Sphinx) -> None:
+    """Read the registry before any document (``builder-inited``)."""
+    path = registry_path(app)
+    entities = read_registry(path)
+    domain = entity_domain(app.env)
+    domain.data["registry"] = entities
+
+
+def registry_outdated(
+    app: Sphinx, env: BuildEnvironment, added: Set[str], changed: Set[str], removed: Set[str]
+) -> list[str]:
+    """When the registry file changed, re-read every document that mentions or is authored."""
+    domain = entity_domain(env)
+    digest = hashlib.sha256(registry_path(app).read_bytes()).hexdigest()
+    if digest == domain.data["registry_digest"]:
+        return []
+    domain.data["registry_digest"] = digest
+    # Every document is checked again: an id unknown before may be known now, and back.
+    return sorted(env.found_docs - set(added) - set(removed))
+
+
+def generated_pages_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Documents showing derived data, to rewrite when any mention, title or author changed."""
+    domain = entity_domain(env)
+    snapshot = domain.snapshot()
+    if snapshot == domain.data["snapshot"]:
+        return []
+    domain.data["snapshot"] = snapshot
+    prefix = f"{app.config.edition_generated}/"
+    return sorted(
+        docname
+        for docname in env.found_docs
+        if docname.startswith(prefix) or domain.is_article(docname)
+    )
 
 
 def setup_entities(app: Sphinx) -> None:
-    """Register nothing yet."""
+    """Register the ``ent`` domain, the ``ent`` and ``date`` roles and their config values."""
+    app.add_config_value(
+        "edition_registry",
+        "_data/registry.yaml",
+        "env",
+        types=frozenset({str}),
+        description="The entity registry (YAML), relative to the configuration directory.",
+    )
+    app.add_config_value(
+        "edition_generated",
+        "_generated",
+        "env",
+        types=frozenset({str}),
+        description="Folder of the source dir where entity and timeline pages are generated.",
+    )
+    app.add_config_value(
+        "edition_articles",
+        "articles",
+        "env",
+        types=frozenset({str}),
+        description="Folder of the source dir holding the articles.",
+    )
+    app.add_domain(EntityDomain)
+    app.add_post_transform(LabelContainers)
+    # The short names the articles use: {ent}`…` and {date}`…`.
+    app.add_role("ent", EntityRole())
+    app.add_role("date", DateRole())
+    app.connect("builder-inited", load_registry_into_domain, priority=400)
+    app.connect("env-get-outdated", registry_outdated)
+    app.connect("env-get-updated", generated_pages_updated)

@@ -1,0 +1,251 @@
+"""Entity pages: one generated page per registry entity, and a page listing them all.
+
+At ``builder-inited`` a MyST page is written for every registry entity into
+``<srcdir>/<edition_generated>/entities/<id>.md`` (only when its text changes, so unchanged
+pages are not read again), plus ``index.md`` with the toctrees. Each page holds an
+``{entity}`` directive: it shows the entity's labels in every script, its description and
+Wikidata link when reading, and a placeholder that is filled at ``doctree-resolved`` with the
+articles the person wrote (saying which attributions are editorial, and why) and every
+mention with a link to its paragraph. Being real documents, the pages are in the toctree, the
+search index and the PDF.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from docutils import nodes
+from sphinx.errors import NoUri
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+from sphinx.util.nodes import make_refnode
+
+from .entities import (
+    SCRIPTS,
+    Entity,
+    EntityDomain,
+    Mention,
+    entity_anchor,
+    entity_domain,
+    entity_sort_key,
+    place_label,
+)
+
+if TYPE_CHECKING:
+    from docutils.nodes import Node
+    from sphinx.application import Sphinx
+    from sphinx.util.typing import OptionSpec
+
+logger = logging.getLogger(__name__)
+
+#: Where a Wikidata id leads.
+WIKIDATA_URL = "https://www.wikidata.org/wiki/"
+
+#: Headings of the generated list page, one toctree per registry type.
+TYPE_CAPTIONS: dict[str, str] = {"company": "Companies", "person": "People"}
+
+#: ASCII punctuation that could start Markdown syntax in a heading; CommonMark lets any of it
+#: be backslash-escaped, so escaping all of it is always safe.
+MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+class entity_mentions(nodes.General, nodes.Element):  # lower case, as docutils names nodes
+    """Placeholder for an entity's articles and mentions, filled when the page is resolved."""
+
+
+def escape_markdown(text: str) -> str:
+    """Text safe to put in a MyST heading line."""
+    return MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
+
+
+def entity_page_source(entity: Entity) -> str:
+    """The MyST text of an entity's page."""
+    return (
+        f"({entity_anchor(entity.id)})=\n"
+        f"# {escape_markdown(entity.label)}\n\n"
+        f"```{{entity}} {entity.id}\n```\n"
+    )
+
+
+def entities_index_source(entities: list[Entity], timeline: str) -> str:
+    """The MyST text of the page listing every entity page, by type, in collation order."""
+    parts = [
+        "(edition-entities)=\n# People, companies and dates\n\n",
+        "Every person and company of the registry has a page listing where the texts mention "
+        "them. The indices list the same by letter: {ref}`ent-companies`, {ref}`ent-people`, "
+        "{ref}`ent-dates`.\n\n",
+        f"```{{toctree}}\n:maxdepth: 1\n\n/{timeline}\n```\n",
+    ]
+    for entity_type, caption in TYPE_CAPTIONS.items():
+        ids = [e.id for e in sorted(entities, key=entity_sort_key) if e.type == entity_type]
+        if ids:
+            entries = "".join(f"{entity_id}\n" for entity_id in ids)
+            parts.append(f"\n```{{toctree}}\n:caption: {caption}\n:maxdepth: 1\n\n{entries}```\n")
+    return "".join(parts)
+
+
+def write_page(path: Path, text: str) -> bool:
+    """Write a generated page only when its text changed; say whether it was written."""
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return True
+
+
+def write_entity_pages(app: Sphinx) -> None:
+    """Generate the entity pages and their list page (``builder-inited``)."""
+    domain = entity_domain(app.env)
+    folder = Path(app.srcdir) / app.config.edition_generated / "entities"
+    pages = {f"{e.id}.md": entity_page_source(e) for e in domain.registry.values()}
+    pages["index.md"] = entities_index_source(
+        list(domain.registry.values()), domain.timeline_docname()
+    )
+    for name, text in sorted(pages.items()):
+        write_page(folder / name, text)
+    # Pages of entities no longer in the registry go: the folder is generated, never edited.
+    for stale in sorted(folder.glob("*.md")):
+        if stale.name not in pages:
+            stale.unlink()
+
+
+class EntityDirective(SphinxDirective):
+    """``{entity} <id>``: the body of an entity page."""
+
+    required_arguments = 1
+    has_content = False
+    option_spec: ClassVar[OptionSpec] = {}
+
+    def run(self) -> list[Node]:
+        """Labels, description and Wikidata link now; mentions once all documents are read."""
+        entity = entity_domain(self.env).registry.get(self.arguments[0])
+        if entity is None:
+            logger.warning(
+                "unknown entity id %r in {entity}", self.arguments[0],
+                location=self.get_location(), type="edition", subtype="entity",
+            )
+            return []
+        result: list[Node] = []
+        if entity.description:
+            result.append(nodes.paragraph(entity.description, entity.description))
+        result.append(entity_fields(entity))
+        placeholder = entity_mentions(entity=entity.id, docname=self.env.docname)
+        self.set_source_info(placeholder)
+        result.append(placeholder)
+        return result
+
+
+def entity_fields(entity: Entity) -> nodes.field_list:
+    """The entity's labels per script, aliases, type and Wikidata link, as a field list."""
+    fields = nodes.field_list(classes=["entity-labels"])
+
+    def add(name: str, *body: nodes.Node) -> None:
+        fields.append(nodes.field(
+            "", nodes.field_name(name, name), nodes.field_body("", nodes.paragraph("", "", *body))
+        ))
+
+    for script, script_name in SCRIPTS.items():
+        value = entity.labels.get(script, "")
+        if value:
+            # The language-* class makes the HTML writer emit lang="…" for screen readers.
+            add(script_name, nodes.inline(value, value, classes=[f"language-{script}"]))
+    if entity.aliases:
+        aliases = ", ".join(entity.aliases)
+        add("Also written", nodes.Text(aliases))
+    add("Type", nodes.Text(entity.type))
+    if entity.wikidata:
+        url = WIKIDATA_URL + entity.wikidata
+        add("Wikidata", nodes.reference(entity.wikidata, entity.wikidata, refuri=url))
+    return fields
+
+
+def link(
+    app: Sphinx, fromdocname: str, todocname: str, anchor: str, text: str, classes: list[str]
+) -> nodes.Node:
+    """A link to a place in a document; plain text where the builder has no URI for it."""
+    content = nodes.inline(text, text, classes=classes)
+    try:
+        return make_refnode(app.builder, fromdocname, todocname, anchor, content)
+    except NoUri:
+        return content
+
+
+def heading(text: str) -> nodes.rubric:
+    """A heading inside a resolved block (a rubric rendered as ``<h2>`` in HTML)."""
+    rubric = nodes.rubric(text, text)
+    rubric["heading-level"] = 2
+    return rubric
+
+
+def mentions_block(
+    app: Sphinx, domain: EntityDomain, fromdocname: str, target: str, kind: str
+) -> list[nodes.Node]:
+    """Every mention of an entity or date, grouped by article, each linked to its paragraph."""
+    by_doc: dict[str, list[Mention]] = {}
+    for mention in domain.mentions_of(target, kind):
+        by_doc.setdefault(mention.docname, []).append(mention)
+    if not by_doc:
+        return [nodes.paragraph("", "Not mentioned in the texts.")]
+    items = nodes.bullet_list(classes=["entity-mentions"])
+    for docname, mentions in by_doc.items():
+        title = domain.title_of(docname)
+        item = nodes.list_item()
+        item += nodes.paragraph("", "", link(app, fromdocname, docname, "", title, ["article"]))
+        places = nodes.bullet_list()
+        for mention in mentions:
+            where = place_label(mention.anchor) or mention.anchor
+            places += nodes.list_item(
+                "",
+                nodes.paragraph(
+                    "",
+                    "",
+                    link(app, fromdocname, docname, mention.anchor, where, ["place"]),
+                    nodes.Text(" "),
+                    nodes.inline(mention.text, mention.text, classes=["mention-text"]),
+                ),
+            )
+        item += places
+        items += item
+    return [items]
+
+
+def authorship_block(
+    app: Sphinx, domain: EntityDomain, fromdocname: str, person: str
+) -> list[nodes.Node]:
+    """The articles a person wrote; editorial attributions say so, with the editors' reason."""
+    authored = domain.authored_by(person)
+    if not authored:
+        return []
+    items = nodes.bullet_list(classes=["entity-articles"])
+    for authorship in authored:
+        title = domain.title_of(authorship.docname)
+        para = nodes.paragraph(
+            "", "", link(app, fromdocname, authorship.docname, "", title, ["article"])
+        )
+        if authorship.editorial:
+            note = " — attribution supplied by the editors"
+            note += f": {authorship.reason}" if authorship.reason else ""
+            para += nodes.inline(note, note, classes=["editorial-attribution"])
+        items += nodes.list_item("", para)
+    return [heading("Articles"), items]
+
+
+def fill_entity_pages(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Replace each ``{entity}`` placeholder by the articles and mentions (``doctree-resolved``)."""
+    domain = entity_domain(app.env)
+    for node in list(doctree.findall(entity_mentions)):
+        entity_id = node["entity"]
+        content = authorship_block(app, domain, docname, entity_id)
+        content += [heading("Mentions"), *mentions_block(app, domain, docname, entity_id, "entity")]
+        node.replace_self(content)
+
+
+def setup_entity_pages(app: Sphinx) -> None:
+    """Register page generation, the ``entity`` directive and its resolution."""
+    app.add_node(entity_mentions)
+    app.add_directive("entity", EntityDirective)
+    # After the registry is loaded (priority 400).
+    app.connect("builder-inited", write_entity_pages, priority=500)
+    app.connect("doctree-resolved", fill_entity_pages)

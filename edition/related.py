@@ -1,0 +1,91 @@
+"""Related articles: at the end of each article, the others that mention the same entities.
+
+Ranking: by the number of distinct registry entities both articles mention (more first), ties
+by title; articles sharing none are not listed. Each line names the shared entities. A
+placeholder is added to every article when it is read and filled at ``doctree-resolved``, once
+every article's mentions are known.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, NamedTuple
+
+from docutils import nodes
+
+from .entities import EntityDomain, entity_domain, entity_sort_key
+from .entity_pages import heading, link
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+
+class related_articles(nodes.General, nodes.Element):  # lower case, as docutils names nodes
+    """Placeholder for an article's related articles, filled when the article is resolved."""
+
+
+class Related(NamedTuple):
+    """Another article and what it shares with this one."""
+
+    #: The other article.
+    docname: str
+    #: Its title.
+    title: str
+    #: Registry ids mentioned by both, in collation order.
+    shared: list[str]
+
+
+def rank_related(domain: EntityDomain, docname: str) -> list[Related]:
+    """Other articles ranked by shared entities (more first), ties by title."""
+    mine = set(domain.entities_of(docname))
+    related: list[Related] = []
+    for other in sorted(domain.mentions):
+        if other == docname or not domain.is_article(other):
+            continue
+        shared = mine & set(domain.entities_of(other))
+        if not shared:
+            continue
+        ordered = [
+            e.id for e in sorted(
+                (domain.registry[i] for i in shared if i in domain.registry), key=entity_sort_key
+            )
+        ]
+        related.append(Related(other, domain.title_of(other), ordered))
+    return sorted(related, key=lambda r: (-len(r.shared), r.title, r.docname))
+
+
+def add_placeholder(app: Sphinx, doctree: nodes.document) -> None:
+    """Put the placeholder at the end of an article's main section (``doctree-read``)."""
+    docname = app.env.docname
+    if not entity_domain(app.env).is_article(docname):
+        return
+    section = doctree.next_node(nodes.section)
+    (section if section is not None else doctree).append(related_articles(docname=docname))
+
+
+def fill_related(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
+    """Replace each placeholder by the ranked list, or drop it (``doctree-resolved``)."""
+    domain = entity_domain(app.env)
+    for node in list(doctree.findall(related_articles)):
+        ranked = rank_related(domain, node["docname"])
+        if not ranked:
+            node.parent.remove(node)
+            continue
+        items = nodes.bullet_list()
+        for other in ranked:
+            labels = ", ".join(domain.registry[i].label for i in other.shared)
+            para = nodes.paragraph(
+                "", "", link(app, fromdocname, other.docname, "", other.title, ["article"])
+            )
+            note = f" — shares {len(other.shared)}: {labels}"
+            para += nodes.inline(note, note, classes=["related-shared"])
+            items += nodes.list_item("", para)
+        node.replace_self(
+            nodes.container("", heading("Related articles"), items, classes=["related-articles"])
+        )
+
+
+def setup_related(app: Sphinx) -> None:
+    """Register the related-articles block."""
+    app.add_node(related_articles)
+    app.connect("doctree-read", add_placeholder)
+    app.connect("doctree-resolved", fill_related)

@@ -1,0 +1,172 @@
+"""The timeline: dated mentions by year, drawn as an SVG bar chart and listed date by date.
+
+A generated page ``<edition_generated>/timeline.md`` holds a ``{timeline}`` directive. When the
+page is resolved, the directive becomes, in HTML, an inline SVG (written by hand: one bar per
+year, its height the number of dated mentions, each bar a link to that year's list) and, in
+other formats (LaTeX/PDF), a table of the same counts; then every date with an anchor
+(``date-<ISO>``, where date mentions and the dates index point) and links to its mentions.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from html import escape
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from docutils import nodes
+from sphinx.util.docutils import SphinxDirective
+
+from .entities import EntityDomain, date_anchor, entity_domain, year_anchor
+from .entity_pages import heading, mentions_block, write_page
+
+if TYPE_CHECKING:
+    from docutils.nodes import Node
+    from sphinx.application import Sphinx
+    from sphinx.util.typing import OptionSpec
+
+#: Chart geometry, in SVG user units.
+BAR_WIDTH = 36
+BAR_GAP = 12
+CHART_HEIGHT = 160
+MARGIN = 28
+
+
+class timeline_chart(nodes.General, nodes.Element):  # lower case, as docutils names nodes
+    """Placeholder for the timeline, filled when the page is resolved."""
+
+
+def timeline_page_source() -> str:
+    """The MyST text of the timeline page."""
+    return (
+        "(edition-timeline)=\n# Timeline\n\n"
+        "Dates the texts mention, by year. Each date lists the paragraphs that mention it.\n\n"
+        "```{timeline}\n```\n"
+    )
+
+
+def write_timeline_page(app: Sphinx) -> None:
+    """Generate the timeline page (``builder-inited``)."""
+    path = Path(app.srcdir) / f"{entity_domain(app.env).timeline_docname()}.md"
+    write_page(path, timeline_page_source())
+
+
+def year_counts(domain: EntityDomain) -> dict[str, int]:
+    """Dated mentions per year, every year from the first to the last (empty years are 0)."""
+    counts = Counter(m.target[:4] for m in domain.all_mentions("date"))
+    if not counts:
+        return {}
+    first, last = int(min(counts)), int(max(counts))
+    return {str(year): counts.get(str(year), 0) for year in range(first, last + 1)}
+
+
+def timeline_svg(counts: dict[str, int]) -> str:
+    """A bar chart of mentions per year; each year with mentions links to its list."""
+    peak = max(counts.values(), default=0) or 1
+    width = MARGIN * 2 + len(counts) * (BAR_WIDTH + BAR_GAP)
+    height = CHART_HEIGHT + MARGIN * 2
+    total = sum(counts.values())
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="edition-timeline" role="img" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'aria-labelledby="timeline-title timeline-desc">',
+        '<title id="timeline-title">Dated mentions by year</title>',
+        f'<desc id="timeline-desc">{total} dated mentions from {min(counts)} '
+        f"to {max(counts)}.</desc>",
+        f'<line x1="{MARGIN}" y1="{MARGIN + CHART_HEIGHT}" x2="{width - MARGIN}" '
+        f'y2="{MARGIN + CHART_HEIGHT}" stroke="currentColor" stroke-width="1"/>',
+    ]
+    for i, (year, count) in enumerate(counts.items()):
+        x = MARGIN + i * (BAR_WIDTH + BAR_GAP) + BAR_GAP // 2
+        bar = round(CHART_HEIGHT * count / peak)
+        y = MARGIN + CHART_HEIGHT - bar
+        label_y = MARGIN + CHART_HEIGHT + 16
+        centre = x + BAR_WIDTH // 2
+        mark = (
+            f'<text x="{centre}" y="{label_y}" text-anchor="middle" '
+            f'font-size="11" fill="currentColor">{year}</text>'
+        )
+        if count:
+            mark = (
+                f'<rect x="{x}" y="{y}" width="{BAR_WIDTH}" height="{bar}" fill="currentColor" '
+                f'opacity="0.6"><title>{year}: {count} mention(s)</title></rect>'
+                f'<text x="{centre}" y="{y - 4}" text-anchor="middle" '
+                f'font-size="11" fill="currentColor">{count}</text>{mark}'
+            )
+            href = escape(f"#{year_anchor(year)}", quote=True)
+            mark = f'<a href="{href}" aria-label="{year}: {count} mention(s)">{mark}</a>'
+        parts.append(f"<g>{mark}</g>")
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def counts_table(counts: dict[str, int]) -> nodes.table:
+    """The chart as a table, for formats without SVG (LaTeX/PDF)."""
+    table = nodes.table(classes=["edition-timeline"])
+    group = nodes.tgroup(cols=2)
+    table += group
+    group += nodes.colspec(colwidth=1)
+    group += nodes.colspec(colwidth=1)
+
+    def row(*cells: str) -> nodes.row:
+        return nodes.row(
+            "", *(nodes.entry("", nodes.paragraph(cell, cell)) for cell in cells)
+        )
+
+    group += nodes.thead("", row("Year", "Dated mentions"))
+    group += nodes.tbody("", *(row(year, str(count)) for year, count in counts.items() if count))
+    return table
+
+
+def date_list(app: Sphinx, domain: EntityDomain, docname: str) -> list[Node]:
+    """Every date by year, with its anchor and the mentions of it."""
+    result: list[Node] = []
+    year = ""
+    for iso in domain.dates():
+        if iso[:4] != year:
+            year = iso[:4]
+            rubric = heading(year)
+            result.append(nodes.target("", "", ids=[year_anchor(year)]))
+            result.append(rubric)
+        result.append(nodes.target("", "", ids=[date_anchor(iso)]))
+        para = nodes.paragraph("", "", nodes.strong(iso, iso), classes=["timeline-date"])
+        result.append(para)
+        result.extend(mentions_block(app, domain, docname, iso, "date"))
+    return result
+
+
+class TimelineDirective(SphinxDirective):
+    """``{timeline}``: the chart and the list of dates, made when the page is resolved."""
+
+    has_content = False
+    option_spec: ClassVar[OptionSpec] = {}
+
+    def run(self) -> list[Node]:
+        """Only a placeholder: the dates are known once every document is read."""
+        placeholder = timeline_chart()
+        self.set_source_info(placeholder)
+        return [placeholder]
+
+
+def fill_timeline(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Replace the ``{timeline}`` placeholder (``doctree-resolved``)."""
+    domain = entity_domain(app.env)
+    for node in list(doctree.findall(timeline_chart)):
+        counts = year_counts(domain)
+        if not counts:
+            node.replace_self(nodes.paragraph("", "No dates are mentioned."))
+            continue
+        if app.builder.format == "html":
+            chart: Node = nodes.raw("", timeline_svg(counts), format="html")
+        else:
+            chart = counts_table(counts)
+        wrapper = nodes.container("", chart, classes=["edition-timeline-chart"])
+        node.replace_self([wrapper, *date_list(app, domain, docname)])
+
+
+def setup_timeline(app: Sphinx) -> None:
+    """Register the timeline page, directive and its resolution."""
+    app.add_node(timeline_chart)
+    app.add_directive("timeline", TimelineDirective)
+    app.connect("builder-inited", write_timeline_page, priority=500)
+    app.connect("doctree-resolved", fill_timeline)

@@ -1,0 +1,12 @@
+"""A tiny edition: three articles (Simplified, Traditional, English + Traditional) with mentions."""
+
+extensions = ["myst_parser", "edition"]
+myst_enable_extensions = ["colon_fence", "deflist", "fieldlist", "attrs_inline", "attrs_block",
+                          "substitution"]
+project = "Entities test"
+exclude_patterns = ["_build"]
+smartquotes = False
+edition_registry = "_data/registry.yaml"
+latex_engine = "xelatex"
+latex_documents = [("index", "entities.tex", "Entities test", "The editors", "manual")]
+latex_domain_indices = True
