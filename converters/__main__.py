@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .editorial import EditorialError
 from .model import ConversionError
 from .pipeline import DEFAULT_EDITORIAL, DEFAULT_REGISTRY, Options, convert_file, write_pages
 
@@ -59,6 +60,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             result = convert_file(path, options)
             write_pages(result, args.out)
+        except EditorialError as exc:  # the fault is in the data file, not in the input
+            print(f"error: {exc.path}: {exc.reason}", file=sys.stderr)
+            status = EXIT_REFUSED
+            continue
         except ConversionError as exc:
             print(f"error: {path}: {exc}", file=sys.stderr)
             status = EXIT_REFUSED

@@ -87,6 +87,7 @@ class Figure:
     credit: str = ""
     alt: str = ""
     label: str = ""
+    language: str = ""  #: BCP 47 tag of the caption, when it differs from the article's
 
 
 @dataclass

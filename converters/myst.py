@@ -205,13 +205,16 @@ def render_figure(node: Figure, ctx: Context) -> str:
         lines = [f":::{{figure}} {safe_url(node.image)}"]
         if node.label:
             lines.append(f":name: {node.label}")
+        if node.language:
+            lines.append(f":figclass: language-{node.language}")
         alt = " ".join((node.alt or "").split())
         if alt:
             lines.append(f":alt: {alt}")
         # A figure directive needs a caption paragraph before its legend; with no caption
         # the credit becomes the caption rather than inventing one.
         return "\n".join(lines) + ("\n\n" + body if body else "") + "\n:::"
-    lines = [":::{container} figure text-figure"]
+    lang = f" language-{node.language}" if node.language else ""
+    lines = [f":::{{container}} figure text-figure{lang}"]
     if node.label:
         lines.append(f":name: {node.label}")
     return "\n".join(lines) + "\n\n" + body + "\n:::"
@@ -243,7 +246,7 @@ def render_parallel(node: ParallelPair, ctx: Context) -> str:
 
 def render_note(node: EditorialNote, ctx: Context) -> str:
     """An editorial note, visibly the editors' and not the source's."""
-    text = "\n".join(escape_line_start(escape(line)) for line in node.text.split("\n\n"))
+    text = "\n\n".join(escape_line_start(escape(para)) for para in node.text.split("\n\n"))
     return ":::{admonition} Editorial note\n:class: editorial-note\n\n" + text + "\n:::"
 
 
