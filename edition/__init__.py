@@ -8,6 +8,7 @@ from sphinx.application import Sphinx
 
 from .article import setup_article
 from .citation import setup_citation
+from .editlink import setup_editlink
 from .entities import setup_entities
 from .entity_pages import setup_entity_pages
 from .export import setup_export
@@ -28,6 +29,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_export(app)
     setup_search(app)
     setup_citation(app)
+    setup_editlink(app)
     return {
         "version": __version__,
         "env_version": 1,

@@ -1,0 +1,77 @@
+"""Edit links: the theme's "Edit this page" button must lead to a file that exists.
+
+sphinx-book-theme builds the link from ``repository_url``, ``repository_branch`` and
+``path_to_docs`` (set once, in ``docs/conf.py``) plus the page's own source name. Generated
+pages (entity pages, the timeline) are written at build time and are not in the repository:
+``edition_generated_sources`` maps them to the file to edit instead — the registry for entity
+pages — or to ``""`` to show no edit button at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from fnmatch import fnmatchcase
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+
+
+def _default_sources(config: Config) -> dict[str, str]:
+    generated = str(getattr(config, "edition_generated", "_generated")).strip("/")
+    registry = str(getattr(config, "edition_registry", "_data/registry.yaml"))
+    # Entity pages are made from the registry; other generated pages have no file of their own.
+    return {f"{generated}/entities/*": registry, f"{generated}/*": ""}
+
+
+def source_for(pagename: str, sources: dict[str, str]) -> str | None:
+    """The file (relative to the docs folder) to edit for a generated page; ``""`` for none.
+
+    ``None`` means the page is not generated: its own source is the file to edit.
+    """
+    for pattern, source in sources.items():
+        if fnmatchcase(pagename, pattern):
+            return source
+    return None
+
+
+def redirect_edit_link(app: Sphinx, pagename: str, templatename: str,
+                       context: dict[str, Any], doctree: Any) -> None:
+    """Point a generated page's edit link at the file it is made from, or remove the link."""
+    source = source_for(pagename, app.config.edition_generated_sources)
+    suffix = context.get("page_source_suffix")
+    if source is None or not suffix:
+        return
+    if not source:
+        # the theme shows the edit and source buttons only for pages with a source suffix
+        context["page_source_suffix"] = ""
+        return
+    theme_link: Callable[[], tuple[str, str]] | None = context.get("get_edit_provider_and_url")
+    if theme_link is None:
+        return
+    own_file = f"{pagename}{suffix}"
+
+    def edit_link() -> tuple[str, str]:
+        provider, url = theme_link()
+        if url.endswith(own_file):
+            url = url[: -len(own_file)] + source
+        return provider, url
+
+    context["get_edit_provider_and_url"] = edit_link
+
+
+def _connect_after_theme(app: Sphinx) -> None:
+    # The theme registers its page-context handlers when the builder loads it, after the
+    # extensions: connecting now, at the same priority as the theme's edit-link setup (500)
+    # and before its buttons (501), runs this handler between the two.
+    app.connect("html-page-context", redirect_edit_link, priority=500)
+
+
+def setup_editlink(app: Sphinx) -> None:
+    """Register ``edition_generated_sources`` and the edit-link redirection."""
+    app.add_config_value(
+        "edition_generated_sources", _default_sources, "html", types=frozenset({dict}),
+        description="Glob of generated page names -> file to edit instead ('' hides the button).",
+    )
+    app.connect("builder-inited", _connect_after_theme)
