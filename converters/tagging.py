@@ -1,0 +1,199 @@
+"""Entity tagging: turn registry names found in running text into entity mentions.
+
+One Aho–Corasick automaton holds every registry name (and every ``not_entities`` phrase, as a
+blocker) in folded form (:func:`converters.registry.fold`). The text of each :class:`Text` node is
+folded the same way, character for character, so a match's position in the folded text is its
+position in the original: the mention keeps the source's own script and spelling while one
+registry name finds 字节跳动 and 字節跳動 alike. Matching is leftmost-longest without overlaps, in
+one pass over the text.
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import ahocorasick
+
+from .model import Article, Emphasis, Inline, Link, Mention, Strong, Text, inline_runs
+from .registry import Registry, fold
+
+#: Text that looks like a URL, an e-mail address or a bare domain with a path: never tagged, so
+#: ``a16z.com/…`` keeps its ``a16z``. A bare ``JD.com`` has no path and is still a name.
+URL_PATTERN = re.compile(
+    r"(?:[a-z][a-z0-9+.-]*://|www\.)\S+"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|\b[\w-]+(?:\.[\w-]+)+/\S*",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class _Name:
+    """One automaton entry: a folded name and what it stands for."""
+
+    length: int
+    target: str  #: the entity id, or "" for a not_entities blocker
+    latin: bool  #: needs word boundaries (the name starts or ends with a Latin letter or digit)
+    capitalised: bool  #: the registry spelling starts with a capital letter
+    all_caps: bool  #: the registry spelling has two or more letters, all capitals
+    digits: bool  #: the name is only digits (360)
+
+
+def _is_word_char(char: str) -> bool:
+    """A character that continues a Latin word (letters and digits of any alphabet but CJK)."""
+    return char.isalnum() and not _is_cjk(char)
+
+
+def _is_cjk(char: str) -> bool:
+    """A Han character or CJK punctuation/kana, where Latin word boundaries do not apply."""
+    return ("\u2e80" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
+            or "\uff00" <= char <= "\uffef")
+
+
+def _entry(name: str, target: str) -> _Name:
+    letters = [c for c in name if c.isalpha()]
+    latin = _is_word_char(name[0]) or _is_word_char(name[-1])
+    return _Name(
+        length=len(name),
+        target=target,
+        latin=latin,
+        capitalised=name[0].isupper(),
+        all_caps=len(letters) >= 2 and all(c.isupper() for c in letters),
+        digits=name.isdigit(),
+    )
+
+
+_AUTOMATA: weakref.WeakKeyDictionary[Registry, ahocorasick.Automaton] = weakref.WeakKeyDictionary()
+
+
+def automaton(registry: Registry) -> ahocorasick.Automaton:
+    """The registry's automaton, built once per registry object."""
+    cached = _AUTOMATA.get(registry)
+    if cached is not None:
+        return cached
+    machine = ahocorasick.Automaton()
+    entries: dict[str, list[tuple[str, _Name]]] = {}
+    for name, entity in registry.names():
+        entries.setdefault(fold(name), []).append((name, _entry(name, entity.id)))
+    for name in registry.not_entities:
+        entries.setdefault(fold(name), []).append((name, _entry(name, "")))
+    for key, spellings in entries.items():
+        # One folded key can have several registry spellings (TikTok, TIKTOK): keep them all and
+        # let the case rules pick at match time.
+        machine.add_word(key, tuple(entry for _, entry in spellings))
+    if not entries:
+        machine.add_word("\x00", ())  # an empty automaton cannot be built
+    machine.make_automaton()
+    _AUTOMATA[registry] = machine
+    return machine
+
+
+def _case_fits(entry: _Name, found: str) -> bool:
+    """Whether the source spelling fits the registry spelling's case rules."""
+    first = next((c for c in found if c.isalpha()), "")
+    if entry.all_caps:
+        return not any(c.islower() for c in found)
+    if entry.capitalised and first:
+        return first.isupper()
+    return True
+
+
+def _boundaries_fit(entry: _Name, text: str, start: int, end: int) -> bool:
+    """Latin names need word boundaries; digit-only names also keep away from Chinese text."""
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    glued_before = _is_word_char(before) and _is_word_char(text[start])
+    glued_after = _is_word_char(after) and _is_word_char(text[end - 1])
+    if entry.latin and (glued_before or glued_after):
+        return False
+    return not (entry.digits and (_is_cjk(before) or _is_cjk(after)))
+
+
+def find_names(text: str, registry: Registry) -> list[tuple[int, int, str]]:
+    """Non-overlapping (start, end, target) matches of every registry name and ``not_entities``
+    phrase in ``text``, leftmost-longest; the target of a ``not_entities`` phrase is ``""``."""
+    if not text:
+        return []
+    folded = fold(text)
+    blocked = [m.span() for m in URL_PATTERN.finditer(text)]
+    candidates: list[tuple[int, int, str]] = []
+    for end_index, spellings in automaton(registry).iter(folded):
+        end = end_index + 1
+        for entry in spellings:
+            start = end - entry.length
+            found = text[start:end]
+            if not _case_fits(entry, found) or not _boundaries_fit(entry, text, start, end):
+                continue
+            if any(s < end and start < e for s, e in blocked):
+                continue
+            candidates.append((start, end, entry.target))
+            break
+    candidates.sort(key=lambda c: (c[0], -(c[1] - c[0])))
+    chosen: list[tuple[int, int, str]] = []
+    last_end = 0
+    for start, end, target in candidates:
+        if start >= last_end:
+            last_end = end
+            chosen.append((start, end, target))
+    return chosen
+
+
+def find_mentions(text: str, registry: Registry) -> list[tuple[int, int, str]]:
+    """Non-overlapping (start, end, entity id) mentions in ``text``, leftmost-longest first."""
+    # A not_entities phrase occupies its span (so 新浪潮 hides 新浪) but makes no mention.
+    return [match for match in find_names(text, registry) if match[2]]
+
+
+def _merge_texts(run: list[Inline]) -> list[Inline]:
+    """Adjacent :class:`Text` nodes joined, so a name split by a reader is still found."""
+    merged: list[Inline] = []
+    for node in run:
+        if isinstance(node, Text) and merged and isinstance(merged[-1], Text):
+            merged[-1] = Text(merged[-1].text + node.text)
+        else:
+            merged.append(node)
+    return merged
+
+
+#: Finds mentions in a piece of plain text: (start, end, mention) triples, sorted, not overlapping.
+MentionFinder = Callable[[str], list[tuple[int, int, Mention]]]
+
+
+def rewrite_run(run: list[Inline], find: MentionFinder) -> None:
+    """Replace matched stretches of :class:`Text` with mentions, in place; existing mentions
+    are left alone and emphasis, strong and link text is searched too."""
+    out: list[Inline] = []
+    for node in _merge_texts(run):
+        if isinstance(node, Text):
+            position = 0
+            for start, end, mention in find(node.text):
+                if start > position:
+                    out.append(Text(node.text[position:start]))
+                out.append(mention)
+                position = end
+            if position < len(node.text):
+                out.append(Text(node.text[position:]))
+        else:
+            if isinstance(node, (Emphasis, Strong, Link)):
+                rewrite_run(node.children, find)
+            out.append(node)  # mentions and line breaks stay as they are
+    run[:] = out
+
+
+def tag_run(run: list[Inline], registry: Registry) -> None:
+    """Mark registry names in one run of inlines, in place."""
+    def find(text: str) -> list[tuple[int, int, Mention]]:
+        return [(start, end, Mention(text=text[start:end], kind="entity", target=target))
+                for start, end, target in find_mentions(text, registry)]
+
+    rewrite_run(run, find)
+
+
+def tag_article(article: Article, registry: Registry) -> None:
+    """Mark every registry name in the article's running text as an entity mention."""
+    for block in article.blocks:
+        for run in inline_runs(block):
+            tag_run(run, registry)
