@@ -11,6 +11,7 @@ from pathlib import Path
 from .editorial import EditorialError
 from .model import ConversionError
 from .pipeline import DEFAULT_EDITORIAL, DEFAULT_REGISTRY, Options, convert_file, write_pages
+from .reimport import ReimportError, import_pages
 
 #: Subcommands, each a module with ``main(argv) -> int``; imported only when used.
 SUBCOMMANDS: dict[str, str] = {
@@ -20,6 +21,8 @@ SUBCOMMANDS: dict[str, str] = {
 
 #: Exit status for input the converters refuse.
 EXIT_REFUSED = 2
+#: Exit status when new output conflicts with edits of a page (the page is left unchanged).
+EXIT_CONFLICT = 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,6 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="entity registry (default: %(default)s)")
     parser.add_argument("--no-tag", action="store_true",
                         help="do not mark entity and date mentions")
+    parser.add_argument("--no-merge", action="store_true",
+                        help="overwrite the pages instead of merging the new output into edited "
+                        "pages (merge bases are kept in DIR/../_import)")
     return parser
 
 
@@ -59,12 +65,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     for path in args.files:
         try:
             result = convert_file(path, options)
-            write_pages(result, args.out)
+            if args.no_merge:
+                write_pages(result, args.out)
+                outcomes = []
+            else:
+                outcomes = import_pages(result.pages, args.out)
         except EditorialError as exc:  # the fault is in the data file, not in the input
             print(f"error: {exc.path}: {exc.reason}", file=sys.stderr)
             status = EXIT_REFUSED
             continue
-        except ConversionError as exc:
+        except (ConversionError, ReimportError) as exc:
             print(f"error: {path}: {exc}", file=sys.stderr)
             status = EXIT_REFUSED
             continue
@@ -74,6 +84,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             status = EXIT_REFUSED
             continue
         print(result.summary())
+        for outcome in outcomes:
+            # an edited page whose edits clash with the new output is left as it was
+            for conflict in outcome.conflicts:
+                print(conflict, file=sys.stderr)
+            if not outcome.ok:
+                status = max(status, EXIT_CONFLICT)
     return status
 
 

@@ -207,3 +207,10 @@ def reimport(page: Path, new_text: str, base_dir: Path | None = None) -> Outcome
     write_atomic(page, merged)
     write_atomic(base_file, new_text)
     return Outcome(page, "merged")
+
+
+def import_pages(
+    pages: dict[str, str], out_dir: Path, base_dir: Path | None = None
+) -> list[Outcome]:
+    """Re-import every page of a conversion (file name -> MyST text) into ``out_dir``."""
+    return [reimport(out_dir / name, text, base_dir) for name, text in pages.items()]
