@@ -5,12 +5,16 @@ from __future__ import annotations
 import os
 import tempfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from . import editorial, myst
+from .dates import tag_dates
 from .model import Article, ConversionError, Figure, Source
 from .readers import HTML_READERS, check_complete, detect
+from .registry import Registry, RegistryError, load_registry
 from .sources import load
+from .tagging import tag_article
 
 #: The project root (the folder holding ``converters/`` and ``docs/``).
 ROOT = Path(__file__).resolve().parents[1]
@@ -78,7 +82,21 @@ def convert_source(source: Source, options: Options) -> Converted:
 
 def _tag(article: Article, options: Options) -> None:
     """Mark entity and date mentions (the registry and date passes plug in here)."""
-    # TAGGING: entity and date passes are called here.
+    if options.registry is not None and options.registry.exists():
+        registry = options.registry
+        tag_article(article, _registry(registry, registry.stat().st_mtime_ns))
+    tag_dates(article)
+
+
+@lru_cache(maxsize=4)
+def _registry(path: Path, mtime_ns: int) -> Registry:
+    """The registry, loaded once per version of the file (the tagger caches its automaton per
+    registry object); its problems refuse the conversion in one line."""
+    try:
+        return load_registry(path)
+    except RegistryError as exc:
+        more = f" (and {len(exc.messages) - 1} more)" if len(exc.messages) > 1 else ""
+        raise ConversionError(f"invalid registry: {exc.messages[0]}{more}") from None
 
 
 def convert_file(path: Path, options: Options) -> Converted:
