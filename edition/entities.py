@@ -67,6 +67,9 @@ PLACE_MARKS: dict[str, str] = {"p": "¶", "s": "§", "f": "fig. "}
 #: without it a place would read, in the PDF, like an entry of its own.
 SUB_ENTRY_MARK = "\u2013 "
 
+#: A message of the registry loader: ``file:line: problem``.
+REGISTRY_MESSAGE = re.compile(r"^(?P<file>.+?):(?P<line>\d+): (?P<problem>.*)$")
+
 #: Front-matter field whose values name an article's authors.
 AUTHORS_FIELD = "authors"
 
@@ -169,8 +172,22 @@ def read_registry(path: Path) -> dict[str, Entity]:
     try:
         registry = load_registry(path)
     except RegistryError as err:
-        # Its message is already one ``file:line: problem`` line per problem.
-        raise RegistryConfigError(str(err)) from None
+        # Each problem first as a located error in Sphinx's usual form, where editors and
+        # their tools look; then the build stops (Sphinx adds its crash report below).
+        for message in err.messages:
+            where = REGISTRY_MESSAGE.match(message)
+            if where is None:
+                logger.error(message, type="edition", subtype="registry")
+                continue
+            logger.error(
+                where["problem"],
+                location=f"{where['file']}:{where['line']}",
+                type="edition",
+                subtype="registry",
+            )
+        raise RegistryConfigError(
+            f"{len(err.messages)} problem(s) in the entity registry; the build stops.\n{err}"
+        ) from None
     if "index" in registry:
         # Entity pages are named by id; "index" is the page that lists them all.
         raise RegistryConfigError(f"{path}: the id 'index' is reserved for the list page")

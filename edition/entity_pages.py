@@ -236,9 +236,12 @@ def fill_entity_pages(app: Sphinx, doctree: nodes.document, docname: str) -> Non
     """Replace each ``{entity}`` placeholder by the articles and mentions (``doctree-resolved``)."""
     domain = entity_domain(app.env)
     for node in list(doctree.findall(entity_mentions)):
+        # The placeholder's own document, not ``docname``: LaTeX resolves the whole book at
+        # once under the root document's name, and links are relative to where they stand.
+        here = node["docname"]
         entity_id = node["entity"]
-        content = authorship_block(app, domain, docname, entity_id)
-        content += [heading("Mentions"), *mentions_block(app, domain, docname, entity_id, "entity")]
+        content = authorship_block(app, domain, here, entity_id)
+        content += [heading("Mentions"), *mentions_block(app, domain, here, entity_id, "entity")]
         node.replace_self(content)
 
 

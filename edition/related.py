@@ -62,11 +62,13 @@ def add_placeholder(app: Sphinx, doctree: nodes.document) -> None:
     (section if section is not None else doctree).append(related_articles(docname=docname))
 
 
-def fill_related(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
+def fill_related(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Replace each placeholder by the ranked list, or drop it (``doctree-resolved``)."""
     domain = entity_domain(app.env)
     for node in list(doctree.findall(related_articles)):
-        ranked = rank_related(domain, node["docname"])
+        # The article's own name, not ``docname``: LaTeX resolves the whole book at once.
+        fromdocname = node["docname"]
+        ranked = rank_related(domain, fromdocname)
         if not ranked:
             node.parent.remove(node)
             continue

@@ -143,7 +143,7 @@ class TimelineDirective(SphinxDirective):
 
     def run(self) -> list[Node]:
         """Only a placeholder: the dates are known once every document is read."""
-        placeholder = timeline_chart()
+        placeholder = timeline_chart(docname=self.env.docname)
         self.set_source_info(placeholder)
         return [placeholder]
 
@@ -161,7 +161,9 @@ def fill_timeline(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         else:
             chart = counts_table(counts)
         wrapper = nodes.container("", chart, classes=["edition-timeline-chart"])
-        node.replace_self([wrapper, *date_list(app, domain, docname)])
+        # Links are made from the placeholder's own document (LaTeX resolves the whole book
+        # under the root document's name).
+        node.replace_self([wrapper, *date_list(app, domain, node["docname"])])
 
 
 def setup_timeline(app: Sphinx) -> None:

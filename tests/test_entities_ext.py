@@ -1,0 +1,522 @@
+"""The entity component of the extension, through real Sphinx builds of small projects.
+
+``tests/roots/test-entities`` is a tiny edition: three articles (Simplified Chinese,
+Traditional Chinese, English with Traditional Chinese in parallel) marking entity and date
+mentions, a home page with one mention, and a registry. Expected values are worked out from
+those sources (by reading the MyST text independently of the extension), not copied from output.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parents[1]
+# conf.py of the test roots loads the extension by name.
+sys.path.insert(0, str(ROOT))
+
+from edition.entities import collation_key, index_letter, parse_iso  # noqa: E402
+
+ROOTS = Path(__file__).resolve().parent / "roots"
+ENTITIES_ROOT = ROOTS / "test-entities"
+
+#: A mention in MyST: role, shown text, target.
+MENTION = re.compile(r"\{(ent|date)\}`([^`<]*?)\s*<([^`>]+)>`")
+#: Lines that give the following text its anchor: a ``(label)=`` target or a ``:name:`` option.
+ANCHOR_LINE = re.compile(r"^\((?P<label>[^)]+)\)=$|^:name:\s*(?P<name>\S+)$")
+
+
+@pytest.fixture(scope="session")
+def rootdir() -> Path:
+    """Where sphinx.testing finds the ``test-*`` roots."""
+    return ROOTS
+
+
+# --------------------------------------------------------------------------- oracle
+
+
+def source_mentions(root: Path = ENTITIES_ROOT) -> list[tuple[str, str, str, str, str]]:
+    """(kind, target, docname, anchor, text) of every mention, read from the MyST sources.
+
+    The anchor of a mention is the last label (``(x)=`` or ``:name: x``) above it: in these
+    sources every paragraph, heading and parallel pair has one.
+    """
+    found = []
+    for path in sorted(root.rglob("*.md")):
+        rel = path.relative_to(root)
+        if rel.parts[0].startswith("_"):
+            continue  # generated pages
+        docname = rel.with_suffix("").as_posix()
+        anchor = ""
+        for line in path.read_text(encoding="utf-8").splitlines():
+            label = ANCHOR_LINE.match(line.strip())
+            if label:
+                anchor = label.group("label") or label.group("name")
+                continue
+            for role, text, target in MENTION.findall(line):
+                found.append(("entity" if role == "ent" else "date", target, docname, anchor, text))
+    return found
+
+
+def registry_records(root: Path = ENTITIES_ROOT) -> list[dict[str, Any]]:
+    """The test registry's records, read with PyYAML (not with the extension)."""
+    import yaml
+
+    data = yaml.safe_load((root / "_data" / "registry.yaml").read_text(encoding="utf-8"))
+    return list(data["entities"])
+
+
+def soup(path: Path) -> BeautifulSoup:
+    """An HTML page, parsed."""
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+
+
+def index_rows(page: Path) -> list[tuple[int, str, str, str]]:
+    """(level, name, href, extra) of each entry row of a domain index page (level 2 = sub)."""
+    rows = []
+    for row in soup(page).select("table.indextable tr"):
+        if "cap" in (row.get("class") or []) or "pcap" in (row.get("class") or []):
+            continue
+        code = row.select_one("code")
+        if code is None:
+            continue
+        link = row.select_one("a")
+        extra = row.select_one("em")
+        level = 2 if any(c.startswith("cg-") for c in row.get("class") or []) else 1
+        rows.append((
+            level,
+            code.get_text(),
+            str(link["href"]) if link else "",
+            extra.get_text()[1:-1] if extra else "",  # shown as "(extra)"
+        ))
+    return rows
+
+
+def index_letters(page: Path) -> list[str]:
+    """The letter headings of a domain index page, in order."""
+    return [row.get_text(strip=True) for row in soup(page).select("table.indextable tr.cap")]
+
+
+def built(app: Any) -> Path:
+    """Build the app (incrementally when already built) and return its output folder."""
+    app.build()
+    return Path(app.outdir)
+
+
+# --------------------------------------------------------------------------- pure parts
+
+
+def test_collation_rule() -> None:
+    """English labels sort as written; Chinese ones by toneless pinyin; accents do not count."""
+    assert collation_key("ByteDance") == "bytedance"
+    assert collation_key("知乎") == "zhihu"
+    assert collation_key("Zoë") == "zoe"
+    assert index_letter("知乎") == "Z"
+    assert index_letter("360 Security") == "#"
+    assert sorted(["知乎", "Xiaohongshu", "ByteDance"], key=collation_key) == [
+        "ByteDance", "Xiaohongshu", "知乎",
+    ]
+
+
+def test_iso_dates() -> None:
+    """Years, months and days are dates; impossible ones are not."""
+    assert parse_iso("2025") == "2025"
+    assert parse_iso("2025-01") == "2025-01"
+    assert parse_iso("2024-02-29") == "2024-02-29"
+    for bad in ("2025-13", "2023-02-29", "25-01-01", "2025/01/21", "January 2025"):
+        assert parse_iso(bad) is None, bad
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+@pytest.mark.sphinx("html", testroot="entities")
+def test_build_is_clean(app: Any) -> None:
+    """The test edition builds without a single warning."""
+    built(app)
+    assert app.warning.getvalue().strip() == ""
+
+
+@pytest.mark.sphinx("html", testroot="entities")
+def test_mentions_link_to_their_entries(app: Any) -> None:
+    """Each mention is a link: entities to their page, dates to their place on the timeline."""
+    out = built(app)
+    for kind, target, docname, _anchor, text in source_mentions():
+        page = out / f"{docname}.html"
+        spans = [
+            s for s in soup(page).select(f"div.body span.mention-{kind}") if s.get_text() == text
+        ]
+        assert spans, (docname, text)
+        for span in spans:
+            href = str(span.find_parent("a")["href"])
+            if kind == "entity":
+                assert href.endswith(f"_generated/entities/{target}.html#entity-{target}")
+            else:
+                assert href.endswith(f"_generated/timeline.html#date-{target}")
+            # The link leads somewhere that exists.
+            file, _, fragment = href.partition("#")
+            assert soup((page.parent / file).resolve()).find(id=fragment) is not None, href
+
+
+@pytest.mark.sphinx("html", testroot="entities")
+def test_entity_pages_list_every_mention(app: Any) -> None:
+    """An entity's page links every mention of it, in every script, to its paragraph."""
+    out = built(app)
+    expected: dict[str, list[tuple[str, str, str]]] = {}
+    for kind, target, docname, anchor, text in source_mentions():
+        if kind == "entity":
+            expected.setdefault(target, []).append((docname, anchor, text))
+    for record in registry_records():
+        page = out / "_generated" / "entities" / f"{record['id']}.html"
+        body = soup(page).select_one("div.body")
+        assert body is not None
+        # Labels in all scripts, description, Wikidata only when known.
+        for label in record["labels"].values():
+            assert label in body.get_text()
+        assert record["description"] in body.get_text()
+        wikidata = [a for a in body.select("a") if "wikidata.org" in str(a.get("href"))]
+        assert len(wikidata) == (1 if record["wikidata"] else 0)
+        places = [
+            (a.find_parent("li").select_one("span.mention-text").get_text(), str(a["href"]))
+            for a in body.select("ul.entity-mentions a")
+            if a.select_one("span.place")
+        ]
+        want = [
+            (text, f"../../{docname}.html#{anchor}")
+            for docname, anchor, text in expected.get(record["id"], [])
+        ]
+        assert sorted(places) == sorted(want), record["id"]
+        if not want:
+            assert "Not mentioned in the texts." in body.get_text()
+
+
+@pytest.mark.sphinx("html", testroot="entities")
+def test_cross_script_identity(app: Any) -> None:
+    """字节跳动, 字節跳動 and ByteDance are one entity: one index entry, one page, one record."""
+    out = built(app)
+    records = json.loads((out / "_static" / "entities.json").read_text(encoding="utf-8"))
+    bytedance = [r for r in records if r["id"] == "bytedance"]
+    assert len(bytedance) == 1
+    texts = {m["text"] for m in bytedance[0]["mentions"]}
+    assert {"字节跳动", "字節跳動", "ByteDance"} <= texts
+    rows = index_rows(out / "ent-companies.html")
+    assert [r[1] for r in rows if r[0] == 1].count("ByteDance") == 1
+    # zh-Hans, zh-Hant and English articles all appear under that one entry.
+    start = next(i for i, r in enumerate(rows) if r[1] == "ByteDance")
+    subs = []
+    for row in rows[start + 1:]:
+        if row[0] == 1:
+            break
+        subs.append(row[2])
+    for docname in ("articles/red-note", "articles/tiktok-run", "articles/china-envy"):
+        assert any(href.startswith(f"{docname}.html#") for href in subs), docname
+
+
+@pytest.mark.sphinx("html", testroot="entities")
+def test_company_and_people_indices(app: Any) -> None:
+    """Entries by letter in collation order, Chinese labels beside, places as sub-entries."""
+    out = built(app)
+    mentioned = {t for k, t, *_ in source_mentions() if k == "entity"}
+    registry = {r["id"]: r for r in registry_records()}
+    companies = sorted(
+        (r for r in registry.values() if r["type"] == "company" and r["id"] in mentioned),
+        key=lambda r: collation_key(r["label"]),
+    )
+    page = out / "ent-companies.html"
+    rows = index_rows(page)
+    assert [r[1] for r in rows if r[0] == 1] == [r["label"] for r in companies]
+    assert index_letters(page) == ["B", "D", "M", "T", "X", "Z"]  # 知乎 is under Z (zhihu)
+    assert "Tencent" not in page.read_text(encoding="utf-8")  # in the registry, never mentioned
+    heads = {r[1]: r for r in rows if r[0] == 1}
+    assert heads["ByteDance"][3] == "字节跳动 / 字節跳動"
+    assert heads["ByteDance"][2] == "_generated/entities/bytedance.html#entity-bytedance"
+    # Every place of a company, once per paragraph.
+    places = {(d, a) for k, t, d, a, _ in source_mentions() if k == "entity" and t == "meituan"}
+    start = [r[1] for r in rows].index("Meituan")
+    subs = {r[2] for r in rows[start + 1:start + 1 + len(places)]}
+    assert subs == {f"{d}.html#{a}" for d, a in places}
+
+    people = index_rows(out / "ent-people.html")
+    assert [r[1] for r in people if r[0] == 1] == ["Li Yuan", "Zhang Yiming"]
+    li_yuan = people[1:3]
+    assert [(r[2], r[3]) for r in li_yuan] == [
+        ("articles/china-envy.html#china-envy", "author (editorial attribution)"),
+        ("articles/red-note.html#red-note", "author"),
+    ]
+
+
+@pytest.mark.sphinx("html", testroot="entities")
+def test_dates_index_is_chronological(app: Any) -> None:
+    """Dates grouped by year, in time order, each linked to the timeline and to its places."""
+    out = built(app)
+    page = out / "ent-dates.html"
+    dates = sorted({t for k, t, *_ in source_mentions() if k == "date"})
+    rows = index_rows(page)
+    assert [r[1] for r in rows if r[0] == 1] == dates
+    assert index_letters(page) == sorted({d[:4] for d in dates})
+    for row in rows:
+        if row[0] == 1:
+            assert row[2] == f"_generated/timeline.html#date-{row[1]}"
+
+
+@pytest.mark.sphinx("html", testroot="entities")
+def test_author_page_says_which_attribution_is_editorial(app: Any) -> None:
+    """Li Yuan's page lists both articles; only the inferred one is marked, with its reason."""
+    out = built(app)
+    body = soup(out / "_generated" / "entities" / "li-yuan.html").select_one("div.body")
+    assert body is not None
+    items = body.select("ul.entity-articles > li")
+    by_title = {li.select_one("span.article").get_text(): li for li in items}
+    assert set(by_title) == {
+        "Silicon Valley has a China envy problem",
+        "TikTok、小红书和中国互联网占领世界梦想的破灭",
+    }
+    editorial = by_title["Silicon Valley has a China envy problem"].get_text()
+    assert "supplied by the editors" in editorial
+    assert "began this column in 2018" in editorial
+    assert "supplied by the editors" not in by_title[
+        "TikTok、小红书和中国互联网占领世界梦想的破灭"
+    ].get_text()
+
+
+@pytest.mark.sphinx("html", testroot="entities")
+def test_related_articles(app: Any) -> None:
+    """Other articles ranked by entities shared, ties by title; the home page has none."""
+    out = built(app)
+
+    def related(docname: str) -> list[str]:
+        block = soup(out / f"{docname}.html").select_one("div.related-articles")
+        if block is None:
+            return []
+        return [li.select_one("span.article").get_text() for li in block.select("li")]
+
+    # red-note and tiktok-run share ByteDance, TikTok and Meituan; china-envy shares
+    # ByteDance and TikTok with each of them.
+    assert related("articles/red-note") == [
+        "TikTok 快跑", "Silicon Valley has a China envy problem",
+    ]
+    assert related("articles/tiktok-run") == [
+        "TikTok、小红书和中国互联网占领世界梦想的破灭", "Silicon Valley has a China envy problem",
+    ]
+    # A tie (two each): by title, and U+0020 sorts before U+3001.
+    assert related("articles/china-envy") == [
+        "TikTok 快跑", "TikTok、小红书和中国互联网占领世界梦想的破灭",
+    ]
+    block = soup(out / "articles/red-note.html").select_one("div.related-articles")
+    assert "shares 3: ByteDance, Meituan, TikTok" in block.get_text()
+    assert related("index") == []
+
+
+@pytest.mark.sphinx("html", testroot="entities")
+def test_timeline(app: Any) -> None:
+    """The SVG has a linked bar per year with mentions; every year and date has its anchor."""
+    out = built(app)
+    page = soup(out / "_generated" / "timeline.html")
+    svg = page.select_one("svg.edition-timeline")
+    assert svg is not None
+    dates = sorted({t for k, t, *_ in source_mentions() if k == "date"})
+    years = sorted({d[:4] for d in dates})
+    links = [str(a["href"]) for a in svg.select("a")]
+    assert links == [f"#year-{y}" for y in years]
+    for year in years:
+        assert page.find(id=f"year-{year}") is not None
+    for date in dates:
+        assert page.find(id=f"date-{date}") is not None
+    # Years without mentions are drawn (as empty slots) so time is to scale.
+    labels = [t.get_text() for t in svg.select("text") if re.fullmatch(r"\d{4}", t.get_text())]
+    assert labels == [str(y) for y in range(int(years[0]), int(years[-1]) + 1)]
+
+
+@pytest.mark.sphinx("html", testroot="entities")
+def test_export(app: Any) -> None:
+    """entities.json and entities.csv hold every registry entity and date with its mentions."""
+    out = built(app)
+    records = json.loads((out / "_static" / "entities.json").read_text(encoding="utf-8"))
+    registry = registry_records()
+    mentions = source_mentions()
+    for record in records:
+        assert set(record) == {
+            "id", "type", "label", "labels", "aliases", "wikidata", "iso", "mentions",
+        }
+        assert set(record["labels"]) == {"en", "zh-Hans", "zh-Hant"}
+    entities = [r for r in records if r["type"] != "date"]
+    assert sorted(r["id"] for r in entities) == sorted(r["id"] for r in registry)
+    assert all(r["iso"] == "" for r in entities)
+    dates = [r for r in records if r["type"] == "date"]
+    assert [r["iso"] for r in dates] == sorted({t for k, t, *_ in mentions if k == "date"})
+    exported = sorted(
+        ("date" if r["type"] == "date" else "entity", r["id"], m["doc"], m["anchor"], m["text"])
+        for r in records
+        for m in r["mentions"]
+    )
+    assert exported == sorted(mentions)
+    date = next(r for r in dates if r["iso"] == "2025-01-21")
+    assert date["labels"] == {"en": "2025-01-21", "zh-Hans": "2025年1月21日",
+                              "zh-Hant": "2025年1月21日"}
+
+    rows = list(csv.reader(io.StringIO((out / "_static" / "entities.csv").read_text("utf-8"))))
+    assert rows[0] == ["id", "type", "label", "iso", "doc", "anchor", "text"]
+    assert len(rows) - 1 == len(mentions)
+    assert sorted((r[0], r[4], r[5], r[6]) for r in rows[1:]) == sorted(
+        (m[1], m[2], m[3], m[4]) for m in mentions
+    )
+
+
+@pytest.mark.sphinx("html", testroot="entities", srcdir="entities-parallel", parallel=2,
+                    freshenv=True)
+def test_parallel_build_exports_the_same(app: Any, make_app: Callable[..., Any],
+                                        tmp_path: Path) -> None:
+    """Reading in two processes gives the same data as reading in one."""
+    parallel = built(app)
+    status = re.sub(r"\x1b\[[0-9;]*m", "", app.status.getvalue())
+    # Read in parallel: progress is reported per chunk of documents, "first .. last".
+    assert re.search(r"reading sources\.\.\. \[ *\d+%\] \S+ \.\. \S+", status)
+    serial_src = tmp_path / "serial"
+    shutil.copytree(ENTITIES_ROOT, serial_src)
+    serial_app = make_app("html", srcdir=serial_src, freshenv=True)
+    serial = built(serial_app)
+    for name in ("entities.json", "entities.csv"):
+        exported = (parallel / "_static" / name).read_bytes()
+        assert exported == (serial / "_static" / name).read_bytes()
+    for name in ("ent-companies.html", "ent-people.html", "ent-dates.html"):
+        assert index_rows(parallel / name) == index_rows(serial / name)
+
+
+def test_incremental_build(make_app: Callable[..., Any], tmp_path: Path) -> None:
+    """A second build rewrites no generated page; a new mention reaches its entity page."""
+    src = tmp_path / "incremental"
+    shutil.copytree(ENTITIES_ROOT, src)
+    first = make_app("html", srcdir=src, freshenv=True)
+    out = built(first)
+    page = src / "_generated" / "entities" / "tencent.md"
+    stamp = page.stat().st_mtime_ns
+    html = out / "_generated" / "entities" / "tencent.html"
+    assert "Not mentioned in the texts." in html.read_text(encoding="utf-8")
+
+    article = src / "articles" / "tiktok-run.md"
+    article.write_text(
+        article.read_text(encoding="utf-8")
+        + "\n(tiktok-run-p3)=\n{ent}`騰訊 <tencent>`沒有回應。\n",
+        encoding="utf-8",
+    )
+    second = make_app("html", srcdir=src)
+    built(second)
+    assert page.stat().st_mtime_ns == stamp  # the generated source did not change
+    body = soup(html).select_one("div.body")
+    assert body is not None
+    assert "Not mentioned in the texts." not in body.get_text()
+    links = [str(a["href"]) for a in body.select("ul.entity-mentions a")]
+    assert "../../articles/tiktok-run.html#tiktok-run-p3" in links
+    assert "Tencent" in (out / "ent-companies.html").read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- LaTeX
+
+
+@pytest.mark.sphinx("latex", testroot="entities")
+def test_latex_indices(app: Any) -> None:
+    """The .tex has the three indices, in order, each page reference pointing at a label."""
+    out = built(app)
+    tex = (out / "entities.tex").read_text(encoding="utf-8")
+    titles = re.findall(r"\\renewcommand\{\\indexname\}\{([^}]*)\}", tex)
+    assert titles[:3] == ["Index of companies", "Index of people", "Index of dates"]
+    indices = re.findall(r"\\begin\{sphinxtheindex\}(.*?)\\end\{sphinxtheindex\}", tex, re.S)
+    assert len(indices) == 3
+    companies, people, dates = indices
+    entry = re.compile(r"\\sphinxstyleindexentry\{((?:[^{}]|\{\})*)\}")
+    heads = [e for e in entry.findall(companies) if not e.startswith("–")]
+    assert heads == ["ByteDance", "DeepSeek", "Meituan", "TikTok", "Xiaohongshu", "知乎"]
+    assert [e for e in entry.findall(people) if not e.startswith("–")] == [
+        "Li Yuan", "Zhang Yiming",
+    ]
+    date_heads = [e.replace(r"\sphinxhyphen{}", "-") for e in entry.findall(dates)
+                  if not e.startswith("–")]
+    assert date_heads == sorted({t for k, t, *_ in source_mentions() if k == "date"})
+    assert re.findall(r"\\bigletter\{([^}]*)\}", dates) == ["2020", "2025"]
+    # Page numbers need a \label for every \pageref (parallel pairs included), and links too.
+    labels = set(re.findall(r"\\label\{\\detokenize\{([^}]+)\}\}", tex))
+    pagerefs = re.findall(r"\\sphinxstyleindexpageref\{([^:]+):\\detokenize\{([^}]+)\}\}", tex)
+    assert pagerefs
+    assert [f"{d}:{a}" for d, a in pagerefs if f"{d}:{a}" not in labels] == []
+    assert "articles/china-envy:china-envy-p1" in labels
+    # Links made by this component: to mentions' paragraphs, entity pages, dates, articles.
+    places = {f"{d}:{a}" for _k, _t, d, a, _x in source_mentions()}
+    ours = {
+        ref for ref in re.findall(r"\\hyperref\[\\detokenize\{([^}]+)\}\]", tex)
+        if ref in places or ref.endswith("::doc")
+        or re.search(r":(entity|date|year)-[^:]+$", ref)
+    }
+    assert len(ours) > len(places)
+    assert sorted(ours - labels) == []
+    # The timeline is a table in the PDF, not SVG.
+    assert "<svg" not in tex
+    assert "Dated mentions" in tex
+
+
+# --------------------------------------------------------------------------- mistakes
+
+
+@pytest.mark.sphinx("html", testroot="entities-warnings")
+def test_unknown_id_and_malformed_date_warn(app: Any) -> None:
+    """Each mistake is a warning naming the file and line; the text is still shown."""
+    out = built(app)
+    warnings = app.warning.getvalue()
+    assert re.search(r"index\.md:7: WARNING: unknown entity id 'no-such-company'", warnings)
+    assert re.search(r"index\.md:10: WARNING: malformed date '2025-13'", warnings)
+    assert warnings.count("WARNING") == 2
+    text = soup(out / "index.html").get_text()
+    assert "某公司" in text and "2025年13月" in text
+
+
+def test_warnings_fail_a_strict_build(tmp_path: Path) -> None:
+    """With -W (as the edition is built), a mistake in a mention fails the build."""
+    from sphinx.cmd.build import build_main
+
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-entities-warnings", src)
+    assert build_main(["-W", "-q", "-b", "html", str(src), str(tmp_path / "out")]) != 0
+
+
+def test_registry_error_stops_the_build(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An invalid registry stops the build; each problem is reported first as file:line."""
+    from sphinx.cmd.build import build_main
+
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-entities-warnings", src)
+    status = build_main([
+        "-q", "-b", "html", "-D", "edition_registry=_data/broken.yaml",
+        str(src), str(tmp_path / "out"),
+    ])
+    err = capsys.readouterr().err
+    assert status != 0
+    first = re.search(r"broken\.yaml:9: ERROR: id 'ByteDance Ltd' must be ASCII lower-case", err)
+    assert first is not None
+    assert re.search(r"broken\.yaml:10: ERROR: .*type 'corporation'", err)
+    assert err.index("Entity registry error") > first.start()
+    assert not (tmp_path / "out" / "index.html").exists()
+
+
+def test_missing_registry_stops_the_build(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """A registry path that leads nowhere says so."""
+    from sphinx.cmd.build import build_main
+
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-entities-warnings", src)
+    status = build_main([
+        "-q", "-b", "html", "-D", "edition_registry=_data/nowhere.yaml",
+        str(src), str(tmp_path / "out"),
+    ])
+    err = capsys.readouterr().err
+    assert status != 0
+    assert "nowhere.yaml: registry file not found" in err
