@@ -1,0 +1,524 @@
+"""How fast the edition is made: converting, building, rebuilding, printing and tagging.
+
+    python benchmarks/bench.py [--corpus ../shared/corpus] [--skip-pdf] [--skip-corpus]
+
+Everything is measured in one run, on this machine, and printed as tables side by side with
+what it is compared to (trafilatura's extraction of the same HTML, a full build, 100 posts) and
+the targets the edition sets itself. Builds run in temporary copies: the edition's docs/ is
+never written to, and the corpus posts never enter the edition.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import datetime
+import functools
+import os
+import platform
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from converters.model import Article, Paragraph, Source, plain_text  # noqa: E402 (path above)
+from converters.pipeline import DEFAULT_REGISTRY, Options, convert_file  # noqa: E402
+from converters.readers import detect  # noqa: E402
+from converters.registry import Entity, Registry, load_registry  # noqa: E402
+from converters.sources import load  # noqa: E402
+
+DOCS = REPO / "docs"
+SEEDS = REPO / "seeds"
+#: The extra corpus, relative to the repository (shared/ sits beside the clone).
+DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
+#: Environment variable naming the corpus folder instead.
+CORPUS_ENV = "EDITION_CORPUS"
+#: Size of the small corpus sample the whole corpus is compared to.
+SAMPLE_SIZE = 100
+
+#: Targets the edition sets itself (see README, Performance).
+TARGET_INCREMENTAL = 0.25  #: rebuild after one changed paragraph, as a share of a full build
+TARGET_CORPUS_RATIO = 12.0  #: convert + build of all posts, as a multiple of 100 posts
+TARGET_TAGGING_EXPONENT = 1.15  #: time ~ length^k; 1 is linear (allowance for noise)
+TARGET_TRAFILATURA = 1.0  #: converter time as a multiple of trafilatura's
+
+#: Sphinx's progress lines, counted to tell how many documents a build read and wrote.
+READING_LINE = re.compile(r"^reading sources\.\.\. \[", re.MULTILINE)
+WRITING_LINE = re.compile(r"^writing output\.\.\. \[", re.MULTILINE)
+
+#: The corpus project's conf.py: every setting of the edition's, then its own name.
+CORPUS_CONF = '''\
+"""A throwaway project holding corpus posts, configured exactly as the edition."""
+import runpy
+
+globals().update(
+    (key, value) for key, value in runpy.run_path({conf!r}).items() if not key.startswith("__")
+)
+project = "Corpus benchmark"
+'''
+CORPUS_INDEX = """\
+# Corpus benchmark
+
+```{toctree}
+:glob:
+:maxdepth: 1
+
+articles/*
+```
+"""
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+@dataclass
+class Run:
+    """One child process: its wall time, CPU time, peak memory and outcome."""
+
+    seconds: float
+    cpu: float
+    peak_mb: float
+    returncode: int
+    output: str
+
+    @property
+    def ok(self) -> bool:
+        """Whether the command succeeded."""
+        return self.returncode == 0
+
+    def last_line(self) -> str:
+        """The last non-empty line of the output, to say why a command failed."""
+        lines = [line for line in self.output.splitlines() if line.strip()]
+        return lines[-1][:160] if lines else ""
+
+
+def run(command: Sequence[str], cwd: Path = REPO) -> Run:
+    """Run a command to completion; measure it with the kernel's own accounting (``wait4``)."""
+    env = dict(os.environ, PYTHONPATH=str(REPO), PYTHONHASHSEED="0", LC_ALL="C.UTF-8")
+    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as log:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+        # wait4 gives this child's own resource usage; ru_maxrss (KiB on Linux) is the
+        # largest resident set of the child or any descendant it waited for (-j workers).
+        _pid, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        log.seek(0)
+        output = log.read()
+    return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
+               process.returncode, output)
+
+
+def sphinx(builder: str, source: Path, out: Path, *options: str) -> Run:
+    """A ``sphinx-build`` in a child process (``-M`` makes, e.g. ``latexpdf``, included)."""
+    if builder.startswith("-M "):
+        args = ["-M", builder[3:], str(source), str(out)]
+    else:
+        args = ["-b", builder, "-d", str(out / ".doctrees"), str(source), str(out / builder)]
+    return run([sys.executable, "-m", "sphinx", *args, *options])
+
+
+def timed(function: Callable[[], object], repeat: int) -> float:
+    """Median wall time of ``repeat`` calls (after one unmeasured warm-up call)."""
+    function()
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+# --------------------------------------------------------------------------- reporting
+
+
+@dataclass
+class Table:
+    """A titled table printed with aligned columns."""
+
+    title: str
+    header: tuple[str, ...]
+    rows: list[tuple[str, ...]] = field(default_factory=list)
+
+    def add(self, *cells: object) -> None:
+        """Append a row; numbers are formatted by :func:`cell`."""
+        self.rows.append(tuple(cell(value) for value in cells))
+
+    def render(self) -> str:
+        """The table as text."""
+        widths = [max(len(row[i]) for row in [self.header, *self.rows])
+                  for i in range(len(self.header))]
+        lines = [f"## {self.title}", ""]
+        for index, row in enumerate([self.header, *self.rows]):
+            lines.append("| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True))
+                         + " |")
+            if index == 0:
+                lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+        return "\n".join(lines) + "\n"
+
+
+def cell(value: object) -> str:
+    """A value as shown in a table: seconds and ratios rounded to a sensible precision."""
+    if isinstance(value, float):
+        if value >= 100:
+            return f"{value:.0f}"
+        if value >= 1:
+            return f"{value:.2f}"
+        return f"{value:.3g}"
+    return str(value)
+
+
+def verdict(value: float, limit: float) -> str:
+    """``met`` when a measured value is within its target, else ``MISSED``."""
+    return "met" if value <= limit else "MISSED"
+
+
+def machine() -> Table:
+    """The machine and software the figures were measured on."""
+    cpu = "unknown"
+    for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    memory = 0.0
+    for line in Path("/proc/meminfo").read_text(encoding="utf-8").splitlines():
+        if line.startswith("MemTotal:"):
+            memory = int(line.split()[1]) / 1024 / 1024
+    import sphinx as sphinx_package
+
+    table = Table("Machine", ("", ""))
+    table.add("date", datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"))
+    table.add("CPU", cpu)
+    table.add("cores", str(os.cpu_count()))
+    table.add("RAM", f"{memory:.0f} GiB")
+    table.add("Python", f"{platform.python_version()} ({platform.python_implementation()})")
+    table.add("Sphinx", sphinx_package.__version__)
+    table.add("command", "python " + " ".join(sys.argv))
+    return table
+
+
+# --------------------------------------------------------------------------- the corpus
+
+
+def corpus_posts(corpus: Path) -> list[Path]:
+    """Every post of the corpus (``*.md`` under its format folders), in a fixed order."""
+    return sorted(p for p in corpus.glob("*/*.md") if p.name != "README.md")
+
+
+def sample(posts: list[Path], size: int) -> list[Path]:
+    """``size`` posts spread evenly over the list, so every format is represented in proportion."""
+    if len(posts) <= size:
+        return list(posts)
+    step = len(posts) / size
+    return [posts[int(i * step)] for i in range(size)]
+
+
+# --------------------------------------------------------------------------- converting
+
+
+def bench_convert(corpus: list[Path], repeat: int) -> tuple[Table, float]:
+    """Converters against ``trafilatura.extract`` on the same HTML; returns the worst ratio."""
+    import trafilatura
+
+    options = Options()
+    seeds = sorted(SEEDS.glob("*.txt"))
+    table = Table(
+        "Converting: converters vs trafilatura.extract (in process, median of runs)",
+        ("input", "files", "converters s", "trafilatura s", "ratio conv/traf"),
+    )
+
+    def convert_all(paths: list[Path]) -> Callable[[], None]:
+        def go() -> None:
+            for path in paths:
+                try:
+                    convert_file(path, options)
+                except Exception:  # a refused post still cost its reading time
+                    pass
+        return go
+
+    def extract_all(paths: list[Path]) -> Callable[[], None]:
+        texts = [p.read_text(encoding="utf-8", errors="replace") for p in paths]
+
+        def go() -> None:
+            for text in texts:
+                trafilatura.extract(text)
+        return go
+
+    html_seeds = [p for p in seeds if detect(load(p)).FORMAT in ("nytimes", "caixin")]
+    all_seeds = timed(convert_all(seeds), repeat)
+    table.add("4 seeds (all formats)", len(seeds), all_seeds, "", "")
+    worst = 0.0
+    groups: list[tuple[str, list[Path], int]] = [("HTML seeds", html_seeds, repeat)]
+    for folder in sorted({p.parent for p in corpus}):
+        posts = [p for p in corpus if p.parent == folder]
+        groups.append((f"corpus {folder.name}", posts, 1))
+    for name, paths, times in groups:
+        ours = timed(convert_all(paths), times)
+        theirs = timed(extract_all(paths), times)
+        worst = max(worst, ours / theirs)
+        table.add(name, len(paths), ours, theirs, ours / theirs)
+    return table, worst
+
+
+# --------------------------------------------------------------------------- building
+
+
+def edit_one_paragraph(docs: Path) -> str:
+    """Change the third paragraph of the first article; return the article's name."""
+    article = sorted((docs / "articles").glob("*.md"))[0]
+    text = article.read_text(encoding="utf-8")
+    label = re.search(r"^\((?P<slug>[\w-]+)-p3\)=\n(?P<line>.+)$", text, re.MULTILINE)
+    if label is None:
+        raise SystemExit(f"error: {article}: no paragraph labelled -p3 to edit")
+    edited = text[: label.end("line")] + " (edited for the benchmark)" + text[label.end("line"):]
+    article.write_text(edited, encoding="utf-8")
+    return article.stem
+
+
+def documents(result: Run) -> str:
+    """How many documents a build read and wrote, from its progress lines."""
+    return (f"read {len(READING_LINE.findall(result.output))}, "
+            f"wrote {len(WRITING_LINE.findall(result.output))}")
+
+
+def bench_build(work: Path, skip_pdf: bool) -> tuple[Table, float]:
+    """Full and incremental HTML builds of the edition, and its PDF; returns the rebuild ratio."""
+    table = Table(
+        "Building the edition (a copy of docs/)",
+        ("build", "seconds", "CPU s", "peak MiB", "documents", "vs full"),
+    )
+    docs = work / "edition" / "docs"
+    shutil.copytree(DOCS, docs, ignore=shutil.ignore_patterns("_build", "_generated"))
+    parallel = sphinx("html", docs, work / "edition-j", "-j", "auto")
+    check(parallel, "parallel HTML build")
+    full = sphinx("html", docs, work / "edition-html")
+    check(full, "HTML build")
+    table.add("full HTML", full.seconds, full.cpu, full.peak_mb, documents(full), 1.0)
+    table.add("full HTML, -j auto", parallel.seconds, parallel.cpu, parallel.peak_mb,
+              documents(parallel), parallel.seconds / full.seconds)
+    unchanged = sphinx("html", docs, work / "edition-html")
+    check(unchanged, "rebuild")
+    table.add("rebuild, nothing changed", unchanged.seconds, unchanged.cpu, unchanged.peak_mb,
+              documents(unchanged), unchanged.seconds / full.seconds)
+    edited = edit_one_paragraph(docs)
+    incremental = sphinx("html", docs, work / "edition-html")
+    check(incremental, "incremental rebuild")
+    ratio = incremental.seconds / full.seconds
+    table.add(f"rebuild, one paragraph of {edited}", incremental.seconds, incremental.cpu,
+              incremental.peak_mb, documents(incremental), ratio)
+    if not skip_pdf:
+        pdf = sphinx("-M latexpdf", docs, work / "edition-pdf")
+        outcome = documents(pdf) if pdf.ok else f"FAILED: {pdf.last_line()}"
+        table.add("PDF (latexpdf)", pdf.seconds, pdf.cpu, pdf.peak_mb, outcome,
+                  pdf.seconds / full.seconds)
+    return table, ratio
+
+
+def check(result: Run, what: str) -> None:
+    """Stop the benchmark when a build it depends on failed."""
+    if not result.ok:
+        raise SystemExit(f"error: {what} failed ({result.returncode}):\n{result.output[-3000:]}")
+
+
+def corpus_project(work: Path, name: str, posts: list[Path]) -> tuple[Path, Run]:
+    """Convert posts into a throwaway Sphinx project configured as the edition."""
+    project = work / name
+    shutil.copytree(DOCS, project, ignore=shutil.ignore_patterns(
+        "articles", "_build", "_generated", "*.md"))
+    (project / "conf.py").write_text(CORPUS_CONF.format(conf=str(DOCS / "conf.py")),
+                                     encoding="utf-8")
+    (project / "index.md").write_text(CORPUS_INDEX, encoding="utf-8")
+    articles = project / "articles"
+    articles.mkdir()
+    convert = run([sys.executable, "-m", "converters", *map(str, posts), "--out", str(articles)])
+    return project, convert
+
+
+def bench_corpus(work: Path, corpus: list[Path]) -> tuple[Table, float]:
+    """Convert + build 100 posts and all posts, serial and ``-j auto``; returns all/100."""
+    table = Table(
+        "Corpus: convert + build (throwaway project, edition settings)",
+        ("posts", "articles", "step", "seconds", "CPU s", "peak MiB", "all/100"),
+    )
+    totals: dict[tuple[str, int], float] = {}
+    for posts in (sample(corpus, SAMPLE_SIZE), corpus):
+        size = len(posts)
+        project, convert = corpus_project(work, f"corpus-{size}", posts)
+        made = len(list((project / "articles").glob("*.md")))
+        refused = convert.output.count("error:")
+        table.add(size, made, f"convert ({refused} refused)", convert.seconds, convert.cpu,
+                  convert.peak_mb, "")
+        for mode, options in (("serial", ()), ("-j auto", ("-j", "auto"))):
+            build = sphinx("html", project, work / f"corpus-{size}-{mode[:2]}", *options)
+            outcome = "" if build.ok else f" FAILED: {build.last_line()}"
+            table.add(size, made, f"build {mode}{outcome}", build.seconds, build.cpu,
+                      build.peak_mb, "")
+            totals[(mode, size)] = convert.seconds + build.seconds
+    small, large = SAMPLE_SIZE, len(corpus)
+    ratio = 0.0
+    for mode in ("serial", "-j auto"):
+        mode_ratio = totals[(mode, large)] / totals[(mode, small)]
+        ratio = max(ratio, mode_ratio)
+        table.add(f"{small} → {large}", "", f"convert + build {mode}",
+                  f"{totals[(mode, small)]:.1f} → {totals[(mode, large)]:.1f}", "", "",
+                  mode_ratio)
+    return table, ratio
+
+
+# --------------------------------------------------------------------------- tagging
+
+
+def synthetic_registry(registry: Registry, factor: int, seed: int = 7) -> Registry:
+    """The registry plus ``factor - 1`` times as many made-up entities (names absent from text)."""
+    rng = random.Random(seed)
+    han = [chr(c) for c in range(0x4E00, 0x9FA5)]
+    extra: list[Entity] = []
+    for number in range(len(registry.entities) * (factor - 1)):
+        chinese = "".join(rng.choices(han, k=rng.randint(2, 5)))
+        latin = "Zq" + "".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=rng.randint(4, 9)))
+        extra.append(Entity(
+            id=f"synthetic-{number}", type="company", label=latin.title(),
+            labels={"en": latin.title(), "zh-Hans": chinese, "zh-Hant": chinese},
+            aliases=(latin.upper(),), description="synthetic", wikidata="",
+        ))
+    return Registry(entities=registry.entities + tuple(extra),
+                    not_entities=registry.not_entities)
+
+
+def lengthened(article: Article, factor: int) -> Article:
+    """The article with every paragraph ``factor`` times as long (its inlines repeated)."""
+    longer = copy.deepcopy(article)
+    for block in longer.blocks:
+        if isinstance(block, Paragraph):
+            block.inlines = [copy.deepcopy(node) for _ in range(factor) for node in block.inlines]
+    return longer
+
+
+def bench_tagging(repeat: int) -> tuple[Table, float]:
+    """``tag_article`` over ×1, ×10, ×100 text and a 10× registry; returns the worst exponent."""
+    import math
+
+    from converters.tagging import automaton
+
+    seed = load(sorted(SEEDS.glob("000_*.txt"))[0])
+    base = read_untagged(seed)
+    registry = load_registry(DEFAULT_REGISTRY)
+    table = Table(
+        "Entity tagging (tag_article, Aho–Corasick; text = seed 000, paragraphs lengthened)",
+        ("registry", "names", "automaton s", "text ×", "characters", "seconds", "µs/char",
+         "exponent"),
+    )
+    worst = 0.0
+    for factor in (1, 10):
+        names = registry if factor == 1 else synthetic_registry(registry, factor)
+        start = time.perf_counter()
+        automaton(names)
+        built = time.perf_counter() - start
+        first = 0.0
+        for scale in (1, 10, 100):
+            article = lengthened(base, scale)
+            characters = sum(len(plain_text(b.inlines)) for b in article.blocks
+                             if isinstance(b, Paragraph))
+            # tag_article rewrites in place: each timed call gets a fresh copy.
+            copies = [copy.deepcopy(article) for _ in range(repeat + 1)]
+            seconds = timed(functools.partial(tag_next, iter(copies), names), repeat)
+            if scale == 1:
+                first = seconds
+                exponent = ""
+            else:
+                value = math.log(seconds / first) / math.log(scale)
+                worst = max(worst, value)
+                exponent = f"{value:.2f}"
+            table.add(f"×{factor}", sum(1 for _ in names.names()), built if scale == 1 else "",
+                      scale, characters, seconds, seconds / characters * 1e6, exponent)
+    return table, worst
+
+
+def tag_next(articles: Iterator[Article], registry: Registry) -> None:
+    """Tag the next article of a supply of fresh copies."""
+    from converters.tagging import tag_article
+
+    tag_article(next(articles), registry)
+
+
+def read_untagged(source: Source) -> Article:
+    """The first article a reader makes of a source, before any tagging."""
+    return detect(source).read(source)[0]
+
+
+# --------------------------------------------------------------------------- main
+
+
+@contextmanager
+def workspace(keep: bool) -> Iterator[Path]:
+    """A temporary folder for builds, removed afterwards unless asked to keep it."""
+    path = Path(tempfile.mkdtemp(prefix="edition-bench-"))
+    try:
+        yield path
+    finally:
+        if keep:
+            print(f"(builds kept in {path})", file=sys.stderr)
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    """The command line."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path,
+                        default=Path(os.environ.get(CORPUS_ENV, DEFAULT_CORPUS)),
+                        help=f"corpus folder (default: ${CORPUS_ENV} or %(default)s)")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per in-process timing")
+    parser.add_argument("--skip-pdf", action="store_true", help="leave out the PDF build")
+    parser.add_argument("--skip-corpus", action="store_true",
+                        help="leave out the corpus (convert + build of 100 and all posts)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary builds")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run every benchmark and print the tables (exit 1 on a missed target with ``--strict``)."""
+    args = parse_args(argv)
+    corpus = [] if args.skip_corpus else corpus_posts(args.corpus)
+    if not args.skip_corpus and not corpus:
+        print(f"error: {args.corpus}: no corpus posts (*/*.md) there", file=sys.stderr)
+        return 2
+    print(machine().render(), flush=True)
+    targets = Table("Targets", ("target", "measured", "limit", ""))
+    with workspace(args.keep) as work:
+        table, ratio = bench_convert(corpus, args.repeat)
+        print(table.render(), flush=True)
+        targets.add("converters vs trafilatura (worst ratio)", ratio, TARGET_TRAFILATURA,
+                    verdict(ratio, TARGET_TRAFILATURA))
+        table, exponent = bench_tagging(args.repeat)
+        print(table.render(), flush=True)
+        targets.add("tagging linear (worst exponent)", exponent, TARGET_TAGGING_EXPONENT,
+                    verdict(exponent, TARGET_TAGGING_EXPONENT))
+        table, ratio = bench_build(work, args.skip_pdf)
+        print(table.render(), flush=True)
+        targets.add("incremental rebuild / full build", ratio, TARGET_INCREMENTAL,
+                    verdict(ratio, TARGET_INCREMENTAL))
+        if corpus:
+            table, ratio = bench_corpus(work, corpus)
+            print(table.render(), flush=True)
+            targets.add(f"all posts / {SAMPLE_SIZE} posts (worst)", ratio, TARGET_CORPUS_RATIO,
+                        verdict(ratio, TARGET_CORPUS_RATIO))
+    print(targets.render(), flush=True)
+    missed = any(row[-1] != "met" for row in targets.rows)
+    return 1 if args.strict and missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

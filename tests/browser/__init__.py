@@ -1,0 +1,1 @@
+"""Tests of the HTML edition in a real browser (headless Chromium through Playwright)."""
