@@ -40,10 +40,39 @@ DEFAULT_REGISTRY = ROOT / "docs" / "_data" / "registry.yaml"
 #: or foreign person, nt organisation, nz other proper noun); places (ns) are not indexed.
 JIEBA_NAME_FLAGS = frozenset({"nr", "nrfg", "nrt", "nt", "nz"})
 
-#: Capitalised words that are never names on their own, whatever the corpus says.
+#: Capitalised words that are never names on their own: months and days (with the abbreviations
+#: the sources use) and the pronoun I.
 COMMON_CAPITALISED = frozenset(
     "i january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec "
     "monday tuesday wednesday thursday friday saturday sunday".split()
+)
+
+#: English words that start sentences: function words and sentence adverbs. A capitalised first
+#: word of a sentence is dropped when it is one of these, or occurs in lower case (or with the
+#: same stem) anywhere in the articles.
+SENTENCE_WORDS = frozenset("""
+a an the this that these those it its it's he she they we you i i'm my our your their his her
+there here what when where which who whom whose why how whenever wherever however therefore thus
+hence moreover furthermore additionally also besides meanwhile nevertheless nonetheless still yet
+so but and or nor for if unless although though while whereas because since as after before
+until once then now today yesterday tomorrow finally firstly first second secondly third lastly
+last next later earlier initially eventually ultimately suddenly similarly conversely likewise
+instead otherwise indeed in on at by from to with without within of about among between during
+under over through across despite unlike like per both either neither each every all any some
+many much more most few several other another such no not only even just perhaps maybe generally
+usually often sometimes always never rarely unfortunately fortunately interestingly clearly
+obviously certainly yes oh ah thanks thank please one two three four five six seven eight nine
+ten twenty thirty hundred thousand million billion let let's do does did don't is are was were
+be been being have has had can could will would shall should may might must
+""".split())
+
+#: Suffixes stripped when looking for a word's stem in the articles' lower-case vocabulary.
+STEM_SUFFIXES = ("ing", "ed", "es", "s", "ly", "ion", "ment", "ness", "ance", "e")
+
+#: Adjective-forming endings cut from a capitalised word (Silicon Valley-based, Chinese-backed).
+HYPHEN_SUFFIX = re.compile(
+    r"-(?:based|backed|led|owned|style|like|made|born|held|era|native|related|funded|run|type)$"
 )
 
 #: Lines of the MyST format that carry no reader-visible text.
@@ -63,7 +92,7 @@ MARKUP = re.compile(r"^\s*(?:#{1,6}\s+|[-*+]\s+|\d+\.\s+)|\*{1,3}|\\(?=[^\w\s])"
 #: A Latin word, possibly with inner capitals, digits, dots, hyphens and apostrophes.
 WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9&'’.-]*")
 #: Small words that may sit inside a name (Bank of China, The Legend of Mir).
-CONNECTORS = frozenset({"of", "the", "&", "de"})
+CONNECTORS = frozenset({"of", "the", "&", "de", "to"})
 #: Where a sentence (or a clause that starts like one) begins.
 SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”‘(—–-]\s*|\s[-–—]\s)$")
 #: Trailing possessives and punctuation that are not part of a name.
@@ -160,19 +189,20 @@ def _capitalised(word: str) -> bool:
 
 
 def _clean(word: str) -> str:
-    """A word without trailing possessive or punctuation (abbreviations like A.I. keep dots)."""
+    """A word without trailing possessive, punctuation or adjective ending (abbreviations like
+    A.I. keep their dots)."""
     if re.fullmatch(r"(?:[A-Z]\.){2,}", word):
         return word
     previous = None
     while previous != word:
         previous = word
         word = TRAILING.sub("", word)
+        word = HYPHEN_SUFFIX.sub("", word)
     return word
 
 
 def english_vocabulary(texts: Iterable[str]) -> frozenset[str]:
-    """Every word that occurs in lower case somewhere: capitalised, it is a sentence start or
-    a title, not a name by itself."""
+    """Every word that occurs in lower case somewhere in the texts."""
     vocabulary: set[str] = set()
     for text in texts:
         vocabulary.update(w for w in (_clean(w) for w in WORD.findall(text)) if w.islower())
@@ -185,64 +215,109 @@ def _is_title_line(words: list[str]) -> bool:
     return bool(long_words) and sum(w[0].isupper() for w in long_words) >= 0.6 * len(long_words)
 
 
-def english_candidates(line: str, registry: Registry, reviewed: set[str],
-                       vocabulary: frozenset[str]) -> Iterable[tuple[str, str]]:
-    """(name, reason) pairs of unreviewed capitalised word sequences in one line of text."""
-    matches = [(m.start(), m.start() + len(_clean(m.group(0))), _clean(m.group(0)))
-               for m in WORD.finditer(line)]
-    matches = [m for m in matches if m[2]]
-    title_line = _is_title_line([m[2] for m in matches])
+@dataclass(frozen=True)
+class _Word:
+    """A Latin word of a line: its span (without trailing punctuation) and text."""
 
-    def common(word: str) -> bool:
-        return word.lower() in vocabulary or word.lower() in COMMON_CAPITALISED
+    start: int
+    end: int
+    text: str
+    #: The word was followed by a full stop, so a capitalised next word may start a sentence.
+    stops: bool
 
-    runs: list[list[tuple[int, int, str]]] = []
-    current: list[tuple[int, int, str]] = []
-    for start, end, word in matches:
-        joined = bool(current) and line[current[-1][1]:start] == " "
-        if _capitalised(word) or (joined and word in CONNECTORS):
+
+def _words(line: str) -> list[_Word]:
+    out = []
+    for match in WORD.finditer(line):
+        raw = match.group(0)
+        text = _clean(raw)
+        if text:
+            out.append(_Word(match.start(), match.start() + len(text), text,
+                             raw.endswith((".", "!", "?")) and not raw.endswith("..")))
+    return out
+
+
+def _runs(line: str, words: list[_Word]) -> list[list[_Word]]:
+    """Runs of capitalised words joined by single spaces (or a possessive), with connectors
+    and numbers allowed inside (Bank of China, Double 11)."""
+    runs: list[list[_Word]] = []
+    current: list[_Word] = []
+    for word in words:
+        gap = line[current[-1].end:word.start] if current else ""
+        joined = bool(current) and not current[-1].stops and gap in (" ", "' ", "'s ", "’s ", "’ ")
+        inner = joined and (word.text in CONNECTORS or word.text.isdigit())
+        if _capitalised(word.text) or inner:
             if current and not joined:
                 runs.append(current)
                 current = []
-            current.append((start, end, word))
+            current.append(word)
         elif current:
             runs.append(current)
             current = []
     if current:
         runs.append(current)
     for run in runs:
-        while run and run[-1][2] in CONNECTORS:
+        while run and (run[-1].text in CONNECTORS):
             run.pop()
-        if run and SENTENCE_START.search(line[:run[0][0]]) and common(run[0][2]):
-            run = run[1:]  # "However", "The", "Starting": a sentence's first word
-        if not run:
-            continue
-        words = [word for _, _, word in run]
-        if len(words) == 1 and (len(words[0]) < 2 or words[0].lower() in COMMON_CAPITALISED):
-            continue
-        if title_line and all(common(w) or w in CONNECTORS for w in words):
-            continue
-        text = line[run[0][0]:run[-1][1]]
-        if fold(text) in reviewed or _covered(line, run, reviewed):
-            continue
-        yield text, "capitalised"
+    return [run for run in runs if run]
 
 
-def _covered(line: str, run: list[tuple[int, int, str]], reviewed: set[str]) -> bool:
-    """Whether a run is made only of reviewed names (Tencent QQ, Sequoia Capital's Wang Qiong),
-    with connectors between them."""
-    index = 0
-    while index < len(run):
-        if run[index][2] in CONNECTORS:
-            index += 1
-            continue
-        for stop in range(len(run), index, -1):
-            if fold(line[run[index][0]:run[stop - 1][1]]) in reviewed:
-                index = stop
-                break
-        else:
-            return False
-    return True
+class _English:
+    """What English candidate detection knows about the articles as a whole."""
+
+    def __init__(self, registry: Registry, vocabulary: frozenset[str]) -> None:
+        self.registry = registry
+        self.reviewed = registry.reviewed()
+        self.vocabulary = vocabulary
+
+    def common(self, word: str) -> bool:
+        """A word that is ordinary English: not a name when it merely starts a sentence."""
+        lower = word.lower()
+        if lower in SENTENCE_WORDS or lower in COMMON_CAPITALISED or lower in self.vocabulary:
+            return True
+        for suffix in STEM_SUFFIXES:
+            stem = lower[: -len(suffix)] if lower.endswith(suffix) else lower
+            if len(stem) >= 4 and any(v.startswith(stem) for v in self.vocabulary):
+                return True
+        return False
+
+    def known(self, word: _Word, spans: list[tuple[int, int, str]]) -> bool:
+        """A word inside a registry name or reviewed phrase, or otherwise not a name."""
+        if word.text.isdigit() or word.text in CONNECTORS:
+            return True
+        if any(start <= word.start and word.end <= end for start, end, _ in spans):
+            return True
+        key = fold(word.text)
+        if key in self.reviewed or (key.endswith("s") and key[:-1] in self.reviewed):
+            return True
+        # Hyphenated compounds of known names: U.S.-China, Sino-Japanese.
+        parts = word.text.split("-")
+        return len(parts) > 1 and all(
+            part and self.known(_Word(0, 0, part, False), []) for part in parts)
+
+    def candidates(self, line: str) -> Iterable[tuple[str, str]]:
+        """(name, reason) pairs of unreviewed capitalised word sequences in one line."""
+        words = _words(line)
+        title_line = _is_title_line([w.text for w in words])
+        spans = find_names(line, self.registry)
+        for run in _runs(line, words):
+            if all(self.known(w, spans) for w in run):
+                continue
+            starts_sentence = SENTENCE_START.search(line[:run[0].start]) is not None
+            plain_next = len(run) == 1 or line[run[0].end:run[1].start] == " "
+            if starts_sentence and plain_next and self.common(run[0].text):
+                run = run[1:]  # "However", "The", "Comparing": a sentence's first word
+                while run and run[0].text in CONNECTORS:
+                    run = run[1:]
+            if not run or all(self.known(w, spans) for w in run):
+                continue
+            names = [w.text for w in run if not w.text.isdigit()]
+            if len(names) == 1 and (len(names[0]) < 2 or names[0].lower() in COMMON_CAPITALISED
+                                    or names[0].lower() in SENTENCE_WORDS):
+                continue
+            if title_line and all(self.common(w) or w in CONNECTORS for w in names):
+                continue
+            yield line[run[0].start:run[-1].end], "capitalised"
 
 
 # --------------------------------------------------------------------------- the tool
@@ -252,14 +327,14 @@ def candidates_in_text(path: Path, lines: list[str], registry: Registry,
                        vocabulary: frozenset[str]) -> list[Candidate]:
     """Unreviewed names in the visible lines of one article, each once, at its first line."""
     reviewed = registry.reviewed()
+    english = _English(registry, vocabulary)
     seen: set[str] = set()
     found: list[Candidate] = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         pairs = [(name, "zh", flag) for name, flag in chinese_candidates(line, registry)]
-        pairs += [(name, "en", why)
-                  for name, why in english_candidates(line, registry, reviewed, vocabulary)]
+        pairs += [(name, "en", why) for name, why in english.candidates(line)]
         for name, script, reason in pairs:
             key = fold(name)
             if key in reviewed or key in seen:
