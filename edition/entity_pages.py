@@ -71,12 +71,14 @@ def entity_page_source(entity: Entity) -> str:
 
 def entities_index_source(entities: list[Entity], timeline: str) -> str:
     """The MyST text of the page listing every entity page, by type, in collation order."""
+    # The timeline is linked, not put in this toctree: the root toctree holds it, and a page
+    # in two toctrees would be printed twice in the PDF.
     parts = [
-        "(edition-entities)=\n# People, companies and dates\n\n",
+        "(edition-entities)=\n# People and companies\n\n",
         "Every person and company of the registry has a page listing where the texts mention "
-        "them. The indices list the same by letter: {ref}`ent-companies`, {ref}`ent-people`, "
-        "{ref}`ent-dates`.\n\n",
-        f"```{{toctree}}\n:maxdepth: 1\n\n/{timeline}\n```\n",
+        "them, and the articles a person wrote. The indices list the same by letter: "
+        "{ref}`ent-companies`, {ref}`ent-people`; dates are on the "
+        f"{{doc}}`timeline </{timeline}>` and in the {{ref}}`ent-dates`.\n",
     ]
     for entity_type, caption in TYPE_CAPTIONS.items():
         ids = [e.id for e in sorted(entities, key=entity_sort_key) if e.type == entity_type]
