@@ -1,0 +1,177 @@
+"""Re-importing converter output into edited pages: edits survive, clashes are reported."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from converters import myst
+from converters.__main__ import main
+from converters.pipeline import Options, convert_file
+from converters.reimport import base_path, find_conflicts, merge3, reimport
+
+ROOT = Path(__file__).resolve().parents[1]
+#: The bilingual column (one article, slug from the editorial data) and the Caixin feature.
+SEEDS = [ROOT / "seeds" / "002_adb9185c34c19f90.txt", ROOT / "seeds" / "001_116d69d97c42a296.txt"]
+
+
+@pytest.fixture(params=SEEDS, ids=lambda p: p.name[:3])
+def seed(request: pytest.FixtureRequest) -> Path:
+    """A real seed."""
+    return Path(request.param)
+
+
+def convert(seed: Path, out: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    """Run the command line on one seed; its exit status and what it wrote on stderr."""
+    status = main([str(seed), "--out", str(out)])
+    return status, capsys.readouterr().err
+
+
+def converter_output(seed: Path) -> dict[str, str]:
+    """What the converter makes of a seed right now (file name -> text)."""
+    return convert_file(seed, Options()).pages
+
+
+def improve_converter(monkeypatch: pytest.MonkeyPatch, column: str) -> None:
+    """Simulate a better converter: it now emits another value for the ``column`` field."""
+    original = myst.front_matter
+
+    def front_matter(article: Any) -> dict[str, Any]:
+        data = original(article)
+        data["column"] = column
+        return data
+
+    monkeypatch.setattr(myst, "front_matter", front_matter)
+
+
+def edit_paragraph(page: Path, number: int = 2) -> tuple[str, str]:
+    """Change paragraph ``number`` of a page as an editor would; the old and new line."""
+    lines = page.read_text(encoding="utf-8").split("\n")
+    slug = page.stem
+    label = f"{slug}-p{number}"
+    # a paragraph's label is a target line; a parallel pair's is the :name: of its container
+    target = next(i for i, s in enumerate(lines) if s in (f"({label})=", f":name: {label}")) + 1
+    # a parallel pair starts with its container line: edit the first text line inside it
+    while lines[target].startswith((":", "(")) or not lines[target].strip():
+        target += 1
+    old = lines[target]
+    lines[target] = old.replace(old[:12], old[:12] + "【订正】", 1)
+    page.write_text("\n".join(lines), encoding="utf-8")
+    return old, lines[target]
+
+
+def line_number(text: str, starts_with: str) -> int:
+    """The 1-based line of ``text`` that starts with ``starts_with``."""
+    for number, line in enumerate(text.split("\n"), 1):
+        if line.startswith(starts_with):
+            return number
+    raise AssertionError(f"no line starts with {starts_with!r}")
+
+
+def test_first_import_writes_page_and_base(seed: Path, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """No page yet: the page and its merge base are both the converter output."""
+    out = tmp_path / "docs" / "articles"
+    status, _ = convert(seed, out, capsys)
+    assert status == 0
+    for name, text in converter_output(seed).items():
+        assert (out / name).read_text(encoding="utf-8") == text
+        assert (tmp_path / "docs" / "_import" / name).read_text(encoding="utf-8") == text
+    assert not list(out.glob(".*.tmp"))
+
+
+def test_edit_and_converter_change_are_both_kept(seed: Path, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """An edited paragraph and a new front-matter value from the converter end up together."""
+    out = tmp_path / "docs" / "articles"
+    convert(seed, out, capsys)
+    page = sorted(out.glob("*.md"))[0]
+    old, new = edit_paragraph(page)
+
+    improve_converter(monkeypatch, "新新世界（改进）")
+    status, err = convert(seed, out, capsys)
+    assert status == 0, err
+
+    text = page.read_text(encoding="utf-8")
+    assert new in text.split("\n")
+    assert old not in text.split("\n")
+    assert "column: 新新世界（改进）" in text
+    # the base is now the new converter output, ready for the next re-import
+    assert base_path(page).read_text(encoding="utf-8") == converter_output(seed)[page.name]
+
+
+def test_unedited_page_is_overwritten(seed: Path, tmp_path: Path,
+                                      monkeypatch: pytest.MonkeyPatch,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """A page nobody edited simply becomes the new output."""
+    out = tmp_path / "docs" / "articles"
+    convert(seed, out, capsys)
+    improve_converter(monkeypatch, "A better column")
+    status, _ = convert(seed, out, capsys)
+    assert status == 0
+    for name, text in converter_output(seed).items():
+        assert (out / name).read_text(encoding="utf-8") == text
+
+
+def test_overlapping_changes_are_reported_and_nothing_is_written(
+        seed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Editor and converter changed the same line: file:line reported, page and base untouched."""
+    out = tmp_path / "docs" / "articles"
+    convert(seed, out, capsys)
+    page = sorted(out.glob("*.md"))[0]
+    text = page.read_text(encoding="utf-8")
+    column_line = line_number(text, "column:")
+    lines = text.split("\n")
+    lines[column_line - 1] = "column: 编者改的栏目"
+    page.write_text("\n".join(lines), encoding="utf-8")
+    edit_paragraph(page, 1)  # an edit elsewhere too, which alone would merge cleanly
+    before = page.read_bytes()
+    base_before = base_path(page).read_bytes()
+
+    improve_converter(monkeypatch, "转换器的新栏目")
+    status, err = convert(seed, out, capsys)
+
+    assert status != 0
+    assert f"{page}:{column_line}: conflict" in err
+    assert err.count(": conflict") == 1
+    assert page.read_bytes() == before
+    assert base_path(page).read_bytes() == base_before
+    assert b"<<<<<<<" not in page.read_bytes()
+
+
+def test_no_merge_flag_overwrites(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``--no-merge`` writes the output as it is and keeps no merge base."""
+    out = tmp_path / "articles"
+    assert main([str(SEEDS[0]), "--out", str(out), "--no-merge"]) == 0
+    assert list(out.glob("*.md"))
+    assert not (tmp_path / "_import").exists()
+
+
+# --------------------------------------------------------------------------- the merge itself
+
+
+def test_conflict_lines_are_lines_of_the_page(tmp_path: Path) -> None:
+    """Lines reported are those of the edited page, also after clean changes above them."""
+    base = "".join(f"line {i}\n" for i in range(1, 31))
+    ours = base.replace("line 3\n", "line 3\nan inserted line\n").replace("line 20\n", "ours\n")
+    theirs = base.replace("line 1\n", "").replace("line 20\n", "theirs\n")
+    merged, count = merge3(ours, base, theirs)
+    assert count == 1
+    conflicts = find_conflicts(tmp_path / "p.md", ours, merged)
+    assert [c.line for c in conflicts] == [ours.split("\n").index("ours") + 1]
+    assert conflicts[0].ours == ["ours\n"] and conflicts[0].theirs == ["theirs\n"]
+
+
+def test_unchanged_converter_output_keeps_edits(tmp_path: Path) -> None:
+    """When the converter output is the base again, the edited page is left alone."""
+    page = tmp_path / "articles" / "a.md"
+    reimport(page, "a\nb\nc\n")
+    page.write_text("a\nB\nc\n", encoding="utf-8")
+    digest = hashlib.sha256(page.read_bytes()).hexdigest()
+    assert reimport(page, "a\nb\nc\n").action == "kept"
+    assert hashlib.sha256(page.read_bytes()).hexdigest() == digest
