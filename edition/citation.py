@@ -234,8 +234,9 @@ def citation_section(c: Citation) -> nodes.section:
     example = c.paragraph_url(1)
     para += nodes.Text("To cite a paragraph, add its anchor to the page's address: ")
     para += nodes.reference(example, example, refuri=example)
-    para += nodes.Text(f" is the first paragraph, #{c.key}-pN the N-th. The ¶ sign beside a "
-                       "paragraph links to it. Replace YYYY-MM-DD with the day you read the page.")
+    para += nodes.Text(f" is the first paragraph, #{c.key}-pN the N-th. The ¶ sign at the end "
+                       "of a paragraph links to it. Replace YYYY-MM-DD with the day you read "
+                       "the page.")
     section += para
     return section
 
