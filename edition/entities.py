@@ -216,7 +216,12 @@ def front_matter(path: Path) -> dict[str, Any]:
 def explicit_id(node: Element, document: nodes.document) -> str:
     """The id of an element a reader would cite: its explicit label if it has one."""
     ids: list[str] = node["ids"]
-    labelled = set(document.nameids.values())
+    # Explicit names are the ``(label)=`` targets and ``:name:`` options; implicit ones are
+    # made from titles (heading slugs), which change when a heading is edited.
+    labelled = {
+        document.nameids[name] for name, explicit in document.nametypes.items()
+        if explicit and name in document.nameids
+    }
     for node_id in ids:
         if node_id in labelled:
             return node_id

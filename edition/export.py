@@ -32,6 +32,9 @@ from .entities import EntityDomain, entity_domain, entity_sort_key
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
+#: Builders whose output gets the export (a website; not EPUB, whose package is already made).
+HTML_BUILDERS: tuple[str, ...] = ("html", "dirhtml", "singlehtml")
+
 #: Columns of ``entities.csv``, in order.
 CSV_COLUMNS: tuple[str, ...] = ("id", "type", "label", "iso", "doc", "anchor", "text")
 
@@ -104,7 +107,7 @@ def records_csv(records: list[dict[str, Any]]) -> str:
 
 def write_export(app: Sphinx, exception: Exception | None) -> None:
     """Write ``entities.json`` and ``entities.csv`` after an HTML build (``build-finished``)."""
-    if exception is not None or app.builder.format != "html":
+    if exception is not None or app.builder.name not in HTML_BUILDERS:
         return
     records = export_records(entity_domain(app.env))
     static = Path(app.outdir) / "_static"

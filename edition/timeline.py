@@ -25,6 +25,10 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.util.typing import OptionSpec
 
+#: Builders that get the SVG chart; others (LaTeX, EPUB, whose manifest would have to declare
+#: inline SVG) get the table.
+SVG_BUILDERS: tuple[str, ...] = ("html", "dirhtml", "singlehtml")
+
 #: Chart geometry, in SVG user units.
 BAR_WIDTH = 36
 BAR_GAP = 12
@@ -156,7 +160,7 @@ def fill_timeline(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         if not counts:
             node.replace_self(nodes.paragraph("", "No dates are mentioned."))
             continue
-        if app.builder.format == "html":
+        if app.builder.name in SVG_BUILDERS:
             chart: Node = nodes.raw("", timeline_svg(counts), format="html")
         else:
             chart = counts_table(counts)

@@ -6,6 +6,7 @@ myst_enable_extensions = ["colon_fence", "deflist", "fieldlist", "attrs_inline",
 project = "Entities test"
 exclude_patterns = ["_build"]
 smartquotes = False
+myst_heading_anchors = 3  # as the edition: headings get slug ids beside their labels
 edition_registry = "_data/registry.yaml"
 latex_engine = "xelatex"
 latex_documents = [("index", "entities.tex", "Entities test", "The editors", "manual")]
