@@ -53,7 +53,8 @@ PATTERNS: tuple[tuple[str, str, str, bool], ...] = (
     ("zh-m", rf"(?<![\d.,年第])(?P<m>\d{{1,2}})\s*月份?(?:{ZH_MONTH_PARTS})?", "month", True),
     ("en-mdy", rf"\b(?P<mon>{MONTH_NAMES})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+{_Y}\b",
      "day", False),
-    ("en-dmy", rf"\b(?P<d>\d{{1,2}})\s+(?P<mon>{MONTH_NAMES})\.?,?\s+{_Y}\b", "day", False),
+    ("en-dmy", rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{MONTH_NAMES})\.?,?"
+     rf"\s+{_Y}\b", "day", False),
     ("en-my", rf"\b(?P<mon>{MONTH_NAMES})\.?,?\s+(?:of\s+)?{_Y}\b", "month", False),
     ("en-md", rf"\b(?P<mon>{MONTH_NAMES})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s*\d)",
      "day", True),

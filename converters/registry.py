@@ -372,7 +372,11 @@ def parse_registry(text: str, path: str = "<registry>") -> Registry:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
-        raise RegistryError([f"{path}:{line}: invalid YAML: {exc.problem or exc}"]) from None
+        where = ""
+        if exc.context_mark is not None and exc.context_mark.line + 1 != line:
+            # An unclosed quote is only noticed at the end: say where it was opened.
+            where = f" ({exc.context} at line {exc.context_mark.line + 1})"
+        raise RegistryError([f"{path}:{line}: invalid YAML: {exc.problem or exc}{where}"]) from None
     except yaml.YAMLError as exc:
         raise RegistryError([f"{path}:1: invalid YAML: {exc}"]) from None
     if not isinstance(root, yaml.MappingNode):

@@ -21,11 +21,12 @@ from .model import Article, Emphasis, Inline, Link, Mention, Strong, Text, inlin
 from .registry import Registry, fold
 
 #: Text that looks like a URL, an e-mail address or a bare domain with a path: never tagged, so
-#: ``a16z.com/…`` keeps its ``a16z``. A bare ``JD.com`` has no path and is still a name.
+#: ``a16z.com/…`` keeps its ``a16z``. A bare ``JD.com`` has no path and is still a name. A URL
+#: ends at white space, quotes, angle brackets or CJK text (Chinese prose has no spaces).
 URL_PATTERN = re.compile(
-    r"(?:[a-z][a-z0-9+.-]*://|www\.)\S+"
-    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-    r"|\b[\w-]+(?:\.[\w-]+)+/\S*",
+    r"(?:[a-z][a-z0-9+.-]*://|www\.)[^\s<>\"'\u3000-\u9fff\uff00-\uffef]+"
+    r"|[a-z0-9.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+"
+    r"|\b[a-z0-9-]+(?:\.[a-z0-9-]+)+/[^\s<>\"'\u3000-\u9fff\uff00-\uffef]*",
     re.IGNORECASE,
 )
 
