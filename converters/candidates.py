@@ -64,6 +64,7 @@ many much more most few several other another such no not only even just perhaps
 usually often sometimes always never rarely unfortunately fortunately interestingly clearly
 obviously certainly yes oh ah thanks thank please one two three four five six seven eight nine
 ten twenty thirty hundred thousand million billion let let's do does did don't is are was were
+nobody somebody someone anyone everyone everybody nothing something anything everything none
 be been being have has had can could will would shall should may might must
 """.split())
 
@@ -86,8 +87,10 @@ SKIPPED_LINE = re.compile(
 ROLE = re.compile(r"\{[\w:-]+\}`([^`]*?)\s*(?:<[^<>`]*>)?`")
 #: A footnote reference.
 FOOTNOTE_REF = re.compile(r"\[\^[^\]]+\]")
-#: Markdown punctuation that is not text: heading marks, list marks, emphasis, escapes.
-MARKUP = re.compile(r"^\s*(?:#{1,6}\s+|[-*+]\s+|\d+\.\s+)|\*{1,3}|\\(?=[^\w\s])")
+#: Markdown punctuation that is not text: heading marks, list marks, emphasis, escapes, and the
+#: "Credit:" that introduces a figure's credit line in the MyST format.
+MARKUP = re.compile(
+    r"^\s*(?:#{1,6}\s+|[-*+]\s+|\d+\.\s+|Credit:\s)|\*{1,3}|\\(?=[^\w\s])")
 
 #: A Latin word, possibly with inner capitals, digits, dots, hyphens and apostrophes.
 WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9&'’.-]*")
