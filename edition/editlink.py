@@ -61,11 +61,35 @@ def redirect_edit_link(app: Sphinx, pagename: str, templatename: str,
     context["get_edit_provider_and_url"] = edit_link
 
 
+#: What the edit button says (the theme's own words are "Suggest edit").
+EDIT_BUTTON_TEXT = "Edit this page"
+
+
+def name_edit_button(app: Sphinx, pagename: str, templatename: str,
+                     context: dict[str, Any], doctree: Any) -> None:
+    """Call the theme's edit button what it is in this edition: "Edit this page"."""
+    for button in _buttons(context.get("header_buttons", [])):
+        if button.get("label") == "source-edit-button":
+            button["tooltip"] = EDIT_BUTTON_TEXT
+            if button.get("text"):
+                button["text"] = EDIT_BUTTON_TEXT
+
+
+def _buttons(buttons: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for button in buttons:
+        out.append(button)
+        out.extend(_buttons(button.get("buttons", [])))
+    return out
+
+
 def _connect_after_theme(app: Sphinx) -> None:
     # The theme registers its page-context handlers when the builder loads it, after the
     # extensions: connecting now, at the same priority as the theme's edit-link setup (500)
-    # and before its buttons (501), runs this handler between the two.
+    # and before its buttons (501), runs the redirection between the two; the naming runs
+    # once the buttons exist.
     app.connect("html-page-context", redirect_edit_link, priority=500)
+    app.connect("html-page-context", name_edit_button, priority=502)
 
 
 def setup_editlink(app: Sphinx) -> None:
