@@ -70,6 +70,10 @@ SUB_ENTRY_MARK = "\u2013 "
 #: A message of the registry loader: ``file:line: problem``.
 REGISTRY_MESSAGE = re.compile(r"^(?P<file>.+?):(?P<line>\d+): (?P<problem>.*)$")
 
+#: Class of a container holding text in one language (``language-zh-Hant``): docutils writes
+#: it as ``lang`` in HTML.
+LANGUAGE_CLASS = "language-"
+
 #: Front-matter field whose values name an article's authors.
 AUTHORS_FIELD = "authors"
 
@@ -95,6 +99,8 @@ class Mention(NamedTuple):
     text: str
     #: Position of the mention in its document (0-based), for document order.
     position: int
+    #: BCP 47 tag of the text around the mention (``""`` when unknown).
+    language: str = ""
 
 
 class Authorship(NamedTuple):
@@ -226,6 +232,37 @@ def explicit_id(node: Element, document: nodes.document) -> str:
         if node_id in labelled:
             return node_id
     return ids[0] if ids else ""
+
+
+def canonical_language(tag: str) -> str:
+    """A BCP 47 tag in its usual case (docutils lower-cases classes: ``zh-hant`` → ``zh-Hant``)."""
+    parts = tag.split("-")
+    out = [parts[0].lower()]
+    for part in parts[1:]:
+        if len(part) == 4 and part.isalpha():
+            out.append(part.title())  # script
+        elif len(part) == 2 and part.isalpha():
+            out.append(part.upper())  # region
+        else:
+            out.append(part.lower())
+    return "-".join(out)
+
+
+def text_language(node: Node) -> str:
+    """The language of the nearest enclosing ``language-xx`` container (``""`` when none)."""
+    parent = node.parent
+    while parent is not None:
+        if isinstance(parent, nodes.Element):
+            for cls in parent.get("classes", []):
+                if cls.startswith(LANGUAGE_CLASS):
+                    return canonical_language(str(cls[len(LANGUAGE_CLASS):]))
+        parent = parent.parent
+    return ""
+
+
+def language_classes(tag: str) -> list[str]:
+    """Classes marking text in a language (none when the language is unknown)."""
+    return [f"{LANGUAGE_CLASS}{tag}"] if tag else []
 
 
 def mention_anchor(node: Node, document: nodes.document) -> str:
@@ -442,7 +479,7 @@ class EntityDomain(Domain):
     name = "ent"
     label = "Entities and dates"
     #: Bumped whenever the layout of :attr:`data` changes.
-    data_version = 1
+    data_version = 2
     object_types: ClassVar[dict[str, ObjType]] = {
         "company": ObjType("company", "entity"),
         "person": ObjType("person", "entity"),
@@ -454,6 +491,7 @@ class EntityDomain(Domain):
         "registry_digest": "",  # sha256 of the registry file last read into the environment
         "mentions": {},  # docname -> [Mention], in document order
         "authorships": {},  # docname -> [Authorship]
+        "languages": {},  # docname -> main language (BCP 47) from the front matter
         "snapshot": "",  # digest of what generated pages show, to know when to rewrite them
     }
 
@@ -474,12 +512,18 @@ class EntityDomain(Domain):
         """Registry people named as authors, per document."""
         return cast("dict[str, list[Authorship]]", self.data["authorships"])
 
+    @property
+    def languages(self) -> dict[str, str]:
+        """Main language of each document that states one in its front matter."""
+        return cast("dict[str, str]", self.data["languages"])
+
     # -- parallel reading
 
     def clear_doc(self, docname: str) -> None:
         """Forget what a document recorded (it is being read again or was removed)."""
         self.mentions.pop(docname, None)
         self.authorships.pop(docname, None)
+        self.languages.pop(docname, None)
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         """Take the records of documents read in another process."""
@@ -488,9 +532,15 @@ class EntityDomain(Domain):
                 self.mentions[docname] = otherdata["mentions"][docname]
             if docname in otherdata["authorships"]:
                 self.authorships[docname] = otherdata["authorships"][docname]
+            if docname in otherdata["languages"]:
+                self.languages[docname] = otherdata["languages"][docname]
 
     def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
-        """Record the document's mentions (with their paragraph ids) and its authors."""
+        """Record the document's mentions (with their paragraph ids), language and authors."""
+        meta = front_matter(Path(env.doc2path(docname)))
+        main_language = _names(meta.get("language"))[:1]
+        if main_language:
+            self.languages[docname] = main_language[0]
         found: list[Mention] = []
         for node in document.findall(addnodes.pending_xref):
             if node.get("refdomain") != self.name:
@@ -503,19 +553,19 @@ class EntityDomain(Domain):
                     anchor=mention_anchor(node, document),
                     text=node.astext(),
                     position=len(found),
+                    language=text_language(node) or self.languages.get(docname, ""),
                 )
             )
         if found:
             self.mentions[docname] = found
-        authors = self._authorships(env, docname, document)
+        authors = self._authorships(meta, docname, document)
         if authors:
             self.authorships[docname] = authors
 
     def _authorships(
-        self, env: BuildEnvironment, docname: str, document: nodes.document
+        self, meta: dict[str, Any], docname: str, document: nodes.document
     ) -> list[Authorship]:
         """Registry people the front matter names as authors, source-stated or editorial."""
-        meta = front_matter(Path(env.doc2path(docname)))
         stated = _names(meta.get(AUTHORS_FIELD))
         supplied: dict[str, str] = {}
         for entry in meta.get("editorial") or []:

@@ -30,6 +30,7 @@ from .entities import (
     entity_anchor,
     entity_domain,
     entity_sort_key,
+    language_classes,
     place_label,
 )
 
@@ -193,8 +194,9 @@ def mentions_block(
     items = nodes.bullet_list(classes=["entity-mentions"])
     for docname, mentions in by_doc.items():
         title = domain.title_of(docname)
+        title_classes = ["article", *language_classes(domain.languages.get(docname, ""))]
         item = nodes.list_item()
-        item += nodes.paragraph("", "", link(app, fromdocname, docname, "", title, ["article"]))
+        item += nodes.paragraph("", "", link(app, fromdocname, docname, "", title, title_classes))
         places = nodes.bullet_list()
         for mention in mentions:
             where = place_label(mention.anchor) or mention.anchor
@@ -205,7 +207,11 @@ def mentions_block(
                     "",
                     link(app, fromdocname, docname, mention.anchor, where, ["place"]),
                     nodes.Text(" "),
-                    nodes.inline(mention.text, mention.text, classes=["mention-text"]),
+                    nodes.inline(
+                        mention.text,
+                        mention.text,
+                        classes=["mention-text", *language_classes(mention.language)],
+                    ),
                 ),
             )
         item += places
@@ -223,8 +229,9 @@ def authorship_block(
     items = nodes.bullet_list(classes=["entity-articles"])
     for authorship in authored:
         title = domain.title_of(authorship.docname)
+        classes = ["article", *language_classes(domain.languages.get(authorship.docname, ""))]
         para = nodes.paragraph(
-            "", "", link(app, fromdocname, authorship.docname, "", title, ["article"])
+            "", "", link(app, fromdocname, authorship.docname, "", title, classes)
         )
         if authorship.editorial:
             note = " — attribution supplied by the editors"

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from docutils import nodes
 
-from .entities import EntityDomain, entity_domain, entity_sort_key
+from .entities import EntityDomain, entity_domain, entity_sort_key, language_classes
 from .entity_pages import heading, link
 
 if TYPE_CHECKING:
@@ -75,8 +75,9 @@ def fill_related(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         items = nodes.bullet_list()
         for other in ranked:
             labels = ", ".join(domain.registry[i].label for i in other.shared)
+            classes = ["article", *language_classes(domain.languages.get(other.docname, ""))]
             para = nodes.paragraph(
-                "", "", link(app, fromdocname, other.docname, "", other.title, ["article"])
+                "", "", link(app, fromdocname, other.docname, "", other.title, classes)
             )
             note = f" — shares {len(other.shared)}: {labels}"
             para += nodes.inline(note, note, classes=["related-shared"])

@@ -201,6 +201,30 @@ def test_entity_pages_list_every_mention(app: Any) -> None:
 
 
 @pytest.mark.sphinx("html", testroot="entities")
+def test_mention_lists_say_their_language(app: Any) -> None:
+    """Mention texts and titles carry lang, so browsers and screen readers use the right script."""
+    out = built(app)
+    body = soup(out / "_generated" / "entities" / "bytedance.html").select_one("div.body")
+    assert body is not None
+    by_anchor: dict[str, set[str]] = {}
+    for a in body.select("ul.entity-mentions a"):
+        if a.select_one("span.place"):
+            text = a.find_parent("li").select_one("span.mention-text")
+            by_anchor.setdefault(str(a["href"]).split("#")[1], set()).add(text.get("lang", ""))
+    # The article's main language, or that of the parallel column the mention stands in.
+    assert by_anchor == {
+        "china-envy-p1": {"en", "zh-Hant"},
+        "red-note-p2": {"zh-Hans"},
+        "red-note-p3": {"zh-Hans"},
+        "tiktok-run-p1": {"zh-Hant"},
+        "home-p1": {""},  # the home page states no language
+    }
+    titles = {s.get_text(): s.get("lang") for s in body.select("span.article")}
+    assert titles["TikTok 快跑"] == "zh-Hant"
+    assert titles["Silicon Valley has a China envy problem"] == "en"
+
+
+@pytest.mark.sphinx("html", testroot="entities")
 def test_cross_script_identity(app: Any) -> None:
     """字节跳动, 字節跳動 and ByteDance are one entity: one index entry, one page, one record."""
     out = built(app)
