@@ -159,7 +159,7 @@ def plain_text(c: Citation) -> str:
     parts.append(f"“{title}.”")
     where = ", ".join(p for p in (c.supplied("publisher", c.publisher),
                                   c.supplied("date", c.date) or "n.d.") if p)
-    parts.append(where + ".")
+    parts.append(where if where.endswith(".") else where + ".")
     if c.translator:
         parts.append(f"Translated by {c.supplied('translator', c.translator)}.")
     if c.source_url:
@@ -193,7 +193,7 @@ def bibtex(c: Citation) -> str:
     # double braces keep the title's capitals as written
     fields.append(("title", "{" + bibtex_escape(c.supplied("title", c.title)) + "}"))
     if c.subtitle:
-        fields.append(("subtitle", "{" + bibtex_escape(c.subtitle) + "}"))
+        fields.append(("subtitle", "{" + bibtex_escape(c.supplied("subtitle", c.subtitle)) + "}"))
     if c.publisher:
         fields.append(("organization", bibtex_escape(c.publisher)))
     if c.translator:

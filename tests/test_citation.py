@@ -133,3 +133,12 @@ def test_real_articles_make_parseable_entries() -> None:
         assert list(entries) == [path.stem]
         if any(e["field"] == "authors" for e in front["editorial"]):
             assert plain_text(c).startswith("[")
+
+
+def test_undated_article_says_so_once() -> None:
+    """No date: the citation says n.d., with one full stop, and BibTeX has no date field."""
+    front = _front_matter(ARTICLE)
+    front["date"], front["date_precision"] = "", ""
+    c = make_citation(front, "r-and-d", "https://e.example/articles/r-and-d.html", "E")
+    assert "n.d. " in plain_text(c) and "n.d.." not in plain_text(c)
+    assert "date" not in parse_string(bibtex(c), "bibtex").entries["r-and-d"].fields
