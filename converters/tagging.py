@@ -110,7 +110,12 @@ def _boundaries_fit(entry: _Name, text: str, start: int, end: int) -> bool:
     glued_after = _is_word_char(after) and _is_word_char(text[end - 1])
     if entry.latin and (glued_before or glued_after):
         return False
-    return not (entry.digits and (_is_cjk(before) or _is_cjk(after)))
+    if entry.digits:
+        # 360 the company, not 360 亿元: the nearest characters past spaces must not be Chinese.
+        left = text[:start].rstrip()[-1:] or " "
+        right = text[end:].lstrip()[:1] or " "
+        return not (_is_cjk(left) or _is_cjk(right))
+    return True
 
 
 def find_names(text: str, registry: Registry) -> list[tuple[int, int, str]]:
