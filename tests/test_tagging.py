@@ -134,7 +134,7 @@ def test_not_entities_block_shorter_names(registry: Registry) -> None:
 
 @pytest.mark.parametrize("text", [
     "the metadata of the page", "a Trumpet solo", "the front line of the battle",
-    "a line of code", "Tom said so", "the musk of roses", "360度全景",
+    "a line of code", "Tom said so", "the musk of roses", "360度全景", "出资 360 亿元",
 ])
 def test_latin_names_need_word_boundaries_and_their_case(registry: Registry, text: str) -> None:
     """Meta is not in metadata, Trump not in Trumpet, Line not the word line, TOM not Tom,
