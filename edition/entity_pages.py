@@ -78,8 +78,9 @@ def entities_index_source(entities: list[Entity], timeline: str) -> str:
         "(edition-entities)=\n# People and companies\n\n",
         "Every person and company of the registry has a page listing where the texts mention "
         "them, and the articles a person wrote. The indices list the same by letter: "
-        "{ref}`ent-companies`, {ref}`ent-people`; dates are on the "
-        f"{{doc}}`timeline </{timeline}>` and in the {{ref}}`ent-dates`.\n",
+        "{ref}`index of companies <ent-companies>`, {ref}`index of people <ent-people>`; "
+        f"dates are on the {{doc}}`timeline </{timeline}>` and in the "
+        "{ref}`index of dates <ent-dates>`.\n",
     ]
     for entity_type, caption in TYPE_CAPTIONS.items():
         ids = [e.id for e in sorted(entities, key=entity_sort_key) if e.type == entity_type]

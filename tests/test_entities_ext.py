@@ -451,6 +451,7 @@ def test_incremental_build(make_app: Callable[..., Any], tmp_path: Path) -> None
 def test_latex_indices(app: Any) -> None:
     """The .tex has the three indices, in order, each page reference pointing at a label."""
     out = built(app)
+    assert app.warning.getvalue().strip() == ""
     tex = (out / "entities.tex").read_text(encoding="utf-8")
     titles = re.findall(r"\\renewcommand\{\\indexname\}\{([^}]*)\}", tex)
     assert titles[:3] == ["Index of companies", "Index of people", "Index of dates"]
