@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DOCS_DIR = Path("docs")
 ARTICLES_DIR = DOCS_DIR / "articles"
 REGISTRY_FILE = DOCS_DIR / "_data" / "registry.yaml"
+EDITORIAL_FILE = DOCS_DIR / "_data" / "editorial.yaml"
 SEEDS_DIR = Path("seeds")
 #: Folders of ``docs/`` that are not pages people write (merge bases, generated pages, builds).
 SKIP_DIRS = frozenset({"_import", "_generated", "_build", "_static", "_templates", "build"})
@@ -95,7 +96,8 @@ NESTED_MARKDOWN = re.compile(r"^\{(container|admonition|figure|note|warning|tip|
                              r"attention|caution|danger|error|hint|seealso|topic|sidebar)\}")
 
 #: The kinds of check, in the order they run; ``--only`` picks some.
-KINDS = ("frontmatter", "registry", "mentions", "footnotes", "labels", "seeds", "syntax")
+KINDS = ("frontmatter", "registry", "editorial", "mentions", "footnotes", "labels", "seeds",
+         "syntax")
 
 
 @dataclass(frozen=True, order=True)
@@ -349,6 +351,20 @@ def _registry_problem(message: str, shown: str) -> Problem:
     if match:
         return Problem(shown, int(match.group(1)), f"registry: {match.group(2)}")
     return Problem(shown, 1, f"registry: {message}")
+
+
+def check_editorial(path: Path, shown: str) -> list[Problem]:
+    """The editorial data loads and fits its schema (checked by its own loader)."""
+    from .editorial import EditorialError, load
+
+    try:
+        load(path)
+    except EditorialError as exc:
+        match = re.match(r"^line (\d+): (.*)$", exc.reason, re.DOTALL)
+        if match:
+            return [Problem(shown, int(match.group(1)), f"editorial data: {match.group(2)}")]
+        return [Problem(shown, 1, f"editorial data: {exc.reason}")]
+    return []
 
 
 # --------------------------------------------------------------------------- inline content
@@ -616,7 +632,10 @@ def check(root: Path, kinds: Sequence[str] = KINDS) -> list[Problem]:
                 problems.extend(found)
         elif "registry" in wanted:
             problems.append(Problem(_shown(registry, root), 1, "registry file is missing"))
-    if not wanted - {"registry"}:
+    editorial = root / EDITORIAL_FILE
+    if "editorial" in wanted and editorial.exists():
+        problems.extend(check_editorial(editorial, _shown(editorial, root)))
+    if not wanted - {"registry", "editorial"}:
         return sorted(problems)
     md = markdown_parser()
     pages: list[Page] = []

@@ -249,3 +249,11 @@ def test_only_registry(project: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert main(["--root", str(project), "--only", "registry"]) == 1
     out = capsys.readouterr().out
     assert out.startswith("docs/_data/registry.yaml:") and "firm" in out
+
+
+def test_editorial_data(project: Path) -> None:
+    """Editorial data its loader refuses is reported against the data file."""
+    data = project / "docs" / "_data" / "editorial.yaml"
+    text = data.read_text(encoding="utf-8")
+    data.write_text(text.replace("\nseeds:", "\nseedz:", 1), encoding="utf-8")
+    assert reported(problems(project), "docs/_data/editorial.yaml:1: ", "seedz")
