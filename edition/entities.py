@@ -578,7 +578,12 @@ class EntityDomain(Domain):
         result: dict[str, Authorship] = {}
         for name in [*stated, *supplied]:
             person = by_name.get(fold(name.strip()))
-            if person is None or person in result:
+            if person is None:
+                # Bylines may name staff or publications; only registry people get a page.
+                logger.verbose("author %r is not a person of the registry: no author page", name,
+                               location=docname, type="edition", subtype="author")
+                continue
+            if person in result:
                 continue
             editorial = name in supplied
             result[person] = Authorship(

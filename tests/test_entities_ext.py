@@ -499,8 +499,15 @@ def test_unknown_id_and_malformed_date_warn(app: Any) -> None:
     assert re.search(r"index\.md:7: WARNING: unknown entity id 'no-such-company'", warnings)
     assert re.search(r"index\.md:10: WARNING: malformed date '2025-13'", warnings)
     assert warnings.count("WARNING") == 2
-    text = soup(out / "index.html").get_text()
+    page = soup(out / "index.html")
+    text = page.get_text()
     assert "某公司" in text and "2025年13月" in text
+    # Neither mistake is a link; a mention without shown text shows the label or the date.
+    unknown = page.select("span.mention-unknown")
+    assert [s.get_text() for s in unknown] == ["某公司", "2025年13月"]
+    assert all(s.find_parent("a") is None for s in unknown)
+    plain = page.find(id="mistakes-p4")
+    assert [s.get_text() for s in plain.select("a span.mention")] == ["ByteDance", "2025-01"]
 
 
 def test_warnings_fail_a_strict_build(tmp_path: Path) -> None:
