@@ -13,7 +13,12 @@ the exact place. The registry is read once per build from ``edition_registry``.
 Collation (one rule for every list of names): the sort key of an entity is its preferred
 label (the English one) romanised — Han characters by toneless pinyin, everything else as
 written — with accents removed and casefolded; its index letter is the first character of
-that key, upper-cased. Chinese labels are shown beside the English one, never sorted on.
+that key, upper-cased (``#`` when it is not a Latin letter: digits, symbols). Chinese labels
+are shown beside the English one, never sorted on. Dates sort chronologically, which for ISO
+strings is their string order (``2025`` < ``2025-01`` < ``2025-01-21``), grouped by year.
+
+Index sub-entries are the places of mentions, one per paragraph: the article's title, then
+``¶N`` / ``§N`` / ``fig. N`` and the text as shown; authors' articles are sub-entries too.
 """
 
 from __future__ import annotations
