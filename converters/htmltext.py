@@ -1,0 +1,336 @@
+"""HTML to document-model blocks and inlines, shared by the two HTML readers.
+
+The readers (:mod:`converters.nytimes`, :mod:`converters.caixin`) choose *what* is content;
+this module turns the chosen markup into model nodes the way a browser shows it: inline
+``<a>`` become :class:`~converters.model.Link`, ``<b>``/``<strong>`` :class:`Strong`,
+``<i>``/``<em>`` :class:`Emphasis`, ``<br>`` :class:`LineBreak`, every other element is
+unwrapped to its text, so no HTML ever passes through.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from urllib.parse import urljoin, urlsplit
+
+from bs4 import BeautifulSoup
+from bs4.element import NavigableString, PageElement, Tag
+
+from .model import (
+    Block,
+    BulletList,
+    Emphasis,
+    Heading,
+    Inline,
+    LineBreak,
+    Link,
+    Paragraph,
+    Removal,
+    Strong,
+    Text,
+    plain_text,
+)
+
+#: URL schemes a link may keep; others (``javascript:``, ``data:``…) keep only their text.
+LINK_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
+
+#: Inline elements with a meaning in the model; every other inline element is unwrapped.
+STRONG_TAGS: frozenset[str] = frozenset({"b", "strong"})
+EMPHASIS_TAGS: frozenset[str] = frozenset({"i", "em"})
+
+#: Elements a browser never shows as text (form fields hold no prose either).
+INVISIBLE_TAGS: frozenset[str] = frozenset(
+    {"script", "style", "noscript", "template", "head", "meta", "link", "input", "select",
+     "textarea", "iframe", "object", "embed", "video", "audio", "canvas", "svg"}
+)
+
+#: Elements that start a new block: their content is never run into a neighbour's paragraph.
+BLOCK_TAGS: frozenset[str] = frozenset(
+    {"address", "article", "aside", "blockquote", "body", "center", "dd", "details", "div",
+     "dl", "dt", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
+     "header", "hr", "html", "img", "li", "main", "nav", "ol", "p", "pre", "section",
+     "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"}
+)
+
+HEADING_TAGS: dict[str, int] = {f"h{n}": n for n in range(1, 7)}
+
+#: Section headings are level 2 at least: level 1 is the article's title.
+MIN_HEADING_LEVEL = 2
+
+#: Whitespace HTML collapses (not the no-break space, which a browser keeps).
+HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
+
+#: Stands for a hard line break while whitespace is resolved across a block's text nodes.
+_HARD_BREAK = "\ue000"
+
+#: East Asian widths of the characters between which a line break in the source vanishes
+#: (CSS Text 3, segment break transformation): 「字\n字」 renders as 「字字」, 「a\nb」 as 「a b」.
+_WIDE = frozenset({"W", "F", "H"})
+
+
+def squash(text: str) -> str:
+    """Text with HTML whitespace collapsed to single spaces and trimmed (for metadata)."""
+    return HTML_SPACE.sub(" ", text).strip()
+
+
+def visible_text(element: PageElement) -> str:
+    """The squashed text a browser would show for an element (invisible elements skipped)."""
+    if isinstance(element, NavigableString):
+        return squash(str(element)) if type(element) is NavigableString else ""
+    if not isinstance(element, Tag) or element.name in INVISIBLE_TAGS:
+        return ""
+    return squash(" ".join(visible_text(child) for child in element.children))
+
+
+def attr(element: Tag, name: str) -> str:
+    """An attribute's value as one string ('' when absent; multi-valued ones joined)."""
+    value = element.get(name)
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    return " ".join(value).strip()
+
+
+def link_url(href: str, base: str = "") -> str:
+    """The absolute URL a link keeps, or '' when it keeps only its text (``javascript:``,
+    in-page ``#`` anchors, relative links without a base, other schemes)."""
+    href = href.strip()
+    if not href or href.startswith("#"):
+        return ""
+    url = urljoin(base, href) if base else href
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # malformed (e.g. an unbalanced IPv6 bracket): keep the text only
+        return ""
+    if parts.scheme.lower() not in LINK_SCHEMES:
+        return ""
+    if parts.scheme.lower() != "mailto" and not parts.netloc:
+        return ""
+    return url
+
+
+def is_block(element: PageElement) -> bool:
+    """Whether an element is, or holds, a block (so it cannot sit inside a paragraph)."""
+    if not isinstance(element, Tag):
+        return False
+    if element.name in BLOCK_TAGS:
+        return True
+    return element.find(BLOCK_TAGS) is not None
+
+
+def inlines_of(nodes: Iterable[PageElement], base: str = "") -> list[Inline]:
+    """The raw inlines of some nodes (whitespace as in the source; see :func:`tidy`)."""
+    out: list[Inline] = []
+    for node in nodes:
+        out.extend(_inline(node, base))
+    return out
+
+
+def _inline(node: PageElement, base: str) -> list[Inline]:
+    """One node as inlines: the model's inline kinds kept, every other element unwrapped."""
+    if isinstance(node, NavigableString):
+        # Comments, CDATA, doctypes are NavigableString subclasses: never text.
+        return [Text(str(node))] if type(node) is NavigableString else []
+    if not isinstance(node, Tag) or node.name in INVISIBLE_TAGS or node.name == "img":
+        return []
+    if node.name == "br":
+        return [LineBreak()]
+    children = inlines_of(node.children, base)
+    if node.name in STRONG_TAGS:
+        return [Strong(children)]
+    if node.name in EMPHASIS_TAGS:
+        return [Emphasis(children)]
+    if node.name == "a":
+        url = link_url(attr(node, "href"), base)
+        return [Link(children, url)] if url else children
+    return children
+
+
+def tidy(inlines: list[Inline]) -> list[Inline]:
+    """Resolve whitespace the way a browser renders it, then drop what became empty.
+
+    Runs of HTML whitespace become one space; runs at the block's edges or beside a hard
+    line break vanish; a run holding a line break (pretty-printed source) vanishes between
+    two wide (CJK) characters and is one space otherwise. Runs may span several text nodes
+    (``foo <a> bar</a>``), so the whole block is resolved at once.
+    """
+    texts: list[Text | None] = []  # None stands for a LineBreak
+    _collect(inlines, texts)
+    joined = "".join(_HARD_BREAK if t is None else t.text for t in texts)
+    replacement: dict[int, str] = {}
+    dropped: set[int] = set()
+    for run in HTML_SPACE.finditer(joined):
+        start, end = run.span()
+        before = joined[start - 1] if start > 0 else _HARD_BREAK
+        after = joined[end] if end < len(joined) else _HARD_BREAK
+        if _HARD_BREAK in (before, after):
+            keep = ""
+        elif "\n" in run.group() or "\r" in run.group():
+            keep = "" if _is_wide(before) and _is_wide(after) else " "
+        else:
+            keep = " "
+        replacement[start] = keep
+        dropped.update(range(start + 1, end))
+    offset = 0
+    for node in texts:
+        if node is None:
+            offset += 1
+            continue
+        pieces = []
+        for i, char in enumerate(node.text, start=offset):
+            if i in dropped:
+                continue
+            pieces.append(replacement.get(i, char))
+        offset += len(node.text)
+        node.text = "".join(pieces)
+    return _trim_breaks(_prune(inlines))
+
+
+def _collect(inlines: list[Inline], into: list[Text | None]) -> None:
+    """Text nodes (and None for each line break) in document order."""
+    for node in inlines:
+        if isinstance(node, Text):
+            into.append(node)
+        elif isinstance(node, LineBreak):
+            into.append(None)
+        elif isinstance(node, (Strong, Emphasis, Link)):
+            _collect(node.children, into)
+
+
+def _is_wide(char: str) -> bool:
+    """Whether a character is wide or full-width (CJK ideographs, kana, full-width punctuation)."""
+    return unicodedata.east_asian_width(char) in _WIDE
+
+
+def _prune(inlines: list[Inline]) -> list[Inline]:
+    """Drop empty text and empty containers; merge neighbouring text nodes."""
+    out: list[Inline] = []
+    for node in inlines:
+        if isinstance(node, (Strong, Emphasis, Link)):
+            node.children = _prune(node.children)
+            if not plain_text(node.children):
+                # an empty <b></b> or a link without text shows nothing; a lone <br> in it
+                # still breaks the line
+                out.extend(n for n in node.children if isinstance(n, LineBreak))
+                continue
+        elif isinstance(node, Text):
+            if not node.text:
+                continue
+            if out and isinstance(out[-1], Text):
+                out[-1] = Text(out[-1].text + node.text)
+                continue
+        out.append(node)
+    return out
+
+
+def _trim_breaks(inlines: list[Inline]) -> list[Inline]:
+    """Line breaks at the very start or end of a block show nothing."""
+    start, end = 0, len(inlines)
+    while start < end and isinstance(inlines[start], LineBreak):
+        start += 1
+    while end > start and isinstance(inlines[end - 1], LineBreak):
+        end -= 1
+    return inlines[start:end]
+
+
+def paragraph_inlines(nodes: Iterable[PageElement], base: str = "") -> list[Inline]:
+    """The tidy inlines of some nodes (empty when they show no text)."""
+    inlines = tidy(inlines_of(nodes, base))
+    return inlines if plain_text(inlines).strip() else []
+
+
+#: A reader's hook for one block-level element: the blocks it makes of it, or None to let
+#: the generic rules handle it.
+BlockHook = Callable[[Tag], "list[Block] | None"]
+
+
+def walk_blocks(root: Tag, base: str = "", hook: BlockHook | None = None) -> list[Block]:
+    """The blocks of an element's content, in source order.
+
+    Inline content between blocks (text directly in a ``<div>``) becomes a paragraph of its
+    own; block elements go to ``hook`` first, then to the generic rules: headings, lists,
+    paragraphs, and containers (``div``, ``section``…) walked into.
+    """
+    blocks: list[Block] = []
+    pending: list[PageElement] = []
+
+    def flush() -> None:
+        if pending:
+            inlines = paragraph_inlines(pending, base)
+            if inlines:
+                blocks.append(Paragraph(inlines))
+            pending.clear()
+
+    for child in list(root.children):
+        if not is_block(child):
+            pending.append(child)
+            continue
+        flush()
+        assert isinstance(child, Tag)
+        made = hook(child) if hook else None
+        if made is None:
+            made = _generic_block(child, base, hook)
+        blocks.extend(made)
+    flush()
+    return blocks
+
+
+def _generic_block(element: Tag, base: str, hook: BlockHook | None) -> list[Block]:
+    """The blocks of one block element no reader rule claimed."""
+    name = element.name
+    if name in INVISIBLE_TAGS or name in ("hr", "img"):
+        return []
+    if name in HEADING_TAGS and element.find(BLOCK_TAGS) is None:
+        inlines = paragraph_inlines(element.children, base)
+        level = max(HEADING_TAGS[name], MIN_HEADING_LEVEL)
+        return [Heading(level=level, inlines=inlines)] if inlines else []
+    if name in ("ul", "ol"):
+        items = [paragraph_inlines(li.children, base) for li in element.find_all("li")
+                 if li.find_parent(["ul", "ol"]) is element]
+        items = [item for item in items if item]
+        return [BulletList(items=items)] if items else []
+    if name == "p" and element.find(BLOCK_TAGS) is None:
+        inlines = paragraph_inlines(element.children, base)
+        return [Paragraph(inlines)] if inlines else []
+    return walk_blocks(element, base, hook)
+
+
+def remove_boilerplate(
+    root: Tag, rules: Iterable[tuple[str, str, str]], base: str = ""
+) -> list[Removal]:
+    """Take out every element matching a ``(kind, CSS selector, reason)`` rule, in rule order,
+    and return what was removed: its visible text, or for a textless element the URL it
+    carried (so the record still says what went)."""
+    removed: list[Removal] = []
+    for kind, selector, reason in rules:
+        for element in root.select(selector):
+            if element.decomposed or _detached(element, root):
+                continue  # inside something an earlier rule already took out
+            removed.append(Removal(kind=kind, text=_removed_text(element, base), reason=reason))
+            element.decompose()
+    return removed
+
+
+def _detached(element: Tag, root: Tag) -> bool:
+    """Whether an element is no longer under ``root`` (an ancestor was removed)."""
+    return root not in element.parents
+
+
+def _removed_text(element: Tag, base: str) -> str:
+    """What a removal record quotes: the element's text, else the first URL it held."""
+    text = visible_text(element)
+    if text:
+        return text
+    for name in ("href", "src", "data-src"):
+        found = element if element.get(name) else element.find(attrs={name: True})
+        if isinstance(found, Tag):
+            value = attr(found, name)
+            return urljoin(base, value) if base else value
+    return ""
+
+
+def parse_html(markup: str) -> BeautifulSoup:
+    """Markup parsed the way the readers need it (lxml, as lenient as a browser)."""
+    return BeautifulSoup(markup, "lxml")
