@@ -29,6 +29,12 @@ if TYPE_CHECKING:
 #: inline SVG) get the table.
 SVG_BUILDERS: tuple[str, ...] = ("html", "dirhtml", "singlehtml")
 
+#: Month names, for dates in words (the apparatus is in English).
+MONTHS: tuple[str, ...] = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+
 #: Chart geometry, in SVG user units.
 BAR_WIDTH = 36
 BAR_GAP = 12
@@ -47,6 +53,15 @@ def timeline_page_source() -> str:
         "Dates the texts mention, by year. Each date lists the paragraphs that mention it.\n\n"
         "```{timeline}\n```\n"
     )
+
+
+def date_reading(iso: str) -> str:
+    """An ISO date in words: ``year``, ``July 2020``, ``21 January 2025``."""
+    parts = [int(p) for p in iso.split("-")]
+    if len(parts) == 1:
+        return "year"
+    month = MONTHS[parts[1] - 1]
+    return f"{month} {parts[0]}" if len(parts) == 2 else f"{parts[2]} {month} {parts[0]}"
 
 
 def write_timeline_page(app: Sphinx) -> None:
@@ -70,9 +85,12 @@ def timeline_svg(counts: dict[str, int]) -> str:
     width = MARGIN * 2 + len(counts) * (BAR_WIDTH + BAR_GAP)
     height = CHART_HEIGHT + MARGIN * 2
     total = sum(counts.values())
+    # role="group", not "img": an image's children are hidden from assistive technology, and
+    # the bars are links.
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="edition-timeline" role="img" '
-        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="edition-timeline" role="group" '
+        # Scales down with the column, never up beyond its natural size.
+        f'viewBox="0 0 {width} {height}" style="width:100%;max-width:{width}px;height:auto" '
         f'aria-labelledby="timeline-title timeline-desc">',
         '<title id="timeline-title">Dated mentions by year</title>',
         f'<desc id="timeline-desc">{total} dated mentions from {min(counts)} '
@@ -133,7 +151,10 @@ def date_list(app: Sphinx, domain: EntityDomain, docname: str) -> list[Node]:
             result.append(nodes.target("", "", ids=[year_anchor(year)]))
             result.append(rubric)
         result.append(nodes.target("", "", ids=[date_anchor(iso)]))
-        para = nodes.paragraph("", "", nodes.strong(iso, iso), classes=["timeline-date"])
+        reading = f" ({date_reading(iso)})"
+        para = nodes.paragraph(
+            "", "", nodes.strong(iso, iso), nodes.Text(reading), classes=["timeline-date"]
+        )
         result.append(para)
         result.extend(mentions_block(app, domain, docname, iso, "date"))
     return result

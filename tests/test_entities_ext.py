@@ -356,6 +356,10 @@ def test_timeline(app: Any) -> None:
         assert page.find(id=f"year-{year}") is not None
     for date in dates:
         assert page.find(id=f"date-{date}") is not None
+    readings = [p.get_text() for p in page.select("p.timeline-date")]
+    assert readings == [
+        "2020 (year)", "2020-07 (July 2020)", "2025 (year)", "2025-01-21 (21 January 2025)",
+    ]
     # Years without mentions are drawn (as empty slots) so time is to scale.
     labels = [t.get_text() for t in svg.select("text") if re.fullmatch(r"\d{4}", t.get_text())]
     assert labels == [str(y) for y in range(int(years[0]), int(years[-1]) + 1)]
