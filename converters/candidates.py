@@ -218,6 +218,13 @@ def _is_title_line(words: list[str]) -> bool:
     return bool(long_words) and sum(w[0].isupper() for w in long_words) >= 0.6 * len(long_words)
 
 
+def _quoted(line: str, position: int) -> bool:
+    """Whether a position is inside quotation marks (where titles are quoted in prose)."""
+    before = line[:position]
+    return (before.count("“") > before.count("”") or before.count('"') % 2 == 1
+            or before.rfind("‘") > before.rfind("’"))
+
+
 @dataclass(frozen=True)
 class _Word:
     """A Latin word of a line: its span (without trailing punctuation) and text."""
@@ -318,8 +325,9 @@ class _English:
             if len(names) == 1 and (len(names[0]) < 2 or names[0].lower() in COMMON_CAPITALISED
                                     or names[0].lower() in SENTENCE_WORDS):
                 continue
-            if title_line and all(self.common(w) or w in CONNECTORS for w in names):
-                continue
+            if (title_line or _quoted(line, run[0].start)) and all(
+                    self.common(w.text) or self.known(w, spans) for w in run):
+                continue  # a title quoted or set in title case: Work Hard, China's Internet
             yield line[run[0].start:run[-1].end], "capitalised"
 
 

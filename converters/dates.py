@@ -2,10 +2,11 @@
 
 The target's length is its precision: ``YYYY-MM-DD`` (day), ``YYYY-MM`` (month) or ``YYYY``
 (year). Expressions without a year (7 月 12 日, 6 月底, November 11) take the year of the
-article's own date, and are left alone when the article has none. The patterns below are the
-whole policy: a number becomes a date only in a date-like context, so 996, 2 万, $20, 5% and
-2nm stay numbers, and a bare year needs 年 in Chinese or a preposition in English (in 2014,
-since 2000, by 2002, the end of 1998) — "the 2004 version" and "QQ 2003" stay as written.
+article's own date, and are left alone when the article has none or knows only its year.
+The patterns below are the whole policy: a number becomes a date only in a date-like context,
+so 996, 2 万, $20, 5% and 2nm stay numbers, and a bare year needs 年 in Chinese or a preposition
+in English (in 2014, since 2000, by 2002, the end of 1998): "the 2004 version" and "QQ 2003"
+stay as written.
 """
 
 from __future__ import annotations
@@ -159,9 +160,13 @@ def normalise(expr: str, context_year: int | None) -> tuple[str, str] | None:
 
 
 def article_year(article: Article) -> int | None:
-    """The year of the article's own date, which dates without a year take."""
-    head = article.meta.date[:4]
-    return int(head) if head.isdigit() else None
+    """The year that dates without one take: the article's own, when its date is at least
+    month-precise. A year alone (an editor's estimate for an undated essay) is too weak to
+    turn "November 11" into one particular day."""
+    stated = article.meta.date
+    if len(stated) < 7 or not stated[:4].isdigit():
+        return None
+    return int(stated[:4])
 
 
 def tag_dates(article: Article) -> None:

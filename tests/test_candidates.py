@@ -109,14 +109,15 @@ def test_registry_errors_and_missing_folder(tmp_path: Path,
 
 
 def test_sentence_starts_and_headings_are_not_names(tmp_path: Path) -> None:
-    """A sentence's ordinary first word and title-case headings of ordinary words are not
-    names; a capitalised word in mid-sentence is."""
+    """A sentence's ordinary first word and titles of ordinary words (headings, quoted titles)
+    are not names; a capitalised word in mid-sentence is."""
     articles = tmp_path / "articles"
     write(articles, "a.md", "# Seek Compound Interest\n\nHowever, the plan worked. "
                             "Nobody saw it, but Quuxcorp did.\n\n"
-                            "the plan is seeking compound interest.\n")
+                            "the plan is seeking compound interest.\n\n"
+                            "The essay “Work Hard” asks for hard work from Zorblax.\n")
     found = find_candidates(articles, load_registry(REGISTRY))
-    assert [c.text for c in found] == ["Quuxcorp"]
+    assert [c.text for c in found] == ["Quuxcorp", "Zorblax"]
 
 
 # --------------------------------------------------------------------------- the real seeds

@@ -91,7 +91,9 @@ def test_year_comes_from_the_article_only_when_missing() -> None:
     assert dates_in("2019年7月12日和7月13日", "2020-07-24") == [
         ("2019年7月12日", "2019-07-12"), ("7月13日", "2020-07-13")]
     assert dates_in("7月13日", "") == []
-    assert dates_in("whether it is November 11 or not", "2024") == [("November 11", "2024-11-11")]
+    assert dates_in("whether it is November 11 or not", "2024-11-12") == [
+        ("November 11", "2024-11-11")]
+    assert dates_in("whether it is November 11 or not", "2024") == []  # a year is too weak
 
 
 def test_impossible_dates_are_not_tagged() -> None:
