@@ -460,6 +460,26 @@ class LabelContainers(SphinxPostTransform):
                 container.insert(0, nodes.target("", "", refid=node_id))
 
 
+#: The LaTeX package styling the indices in the PDF (written beside the .tex files).
+LATEX_PACKAGE = "sphinxeditionindex"
+LATEX_PACKAGE_TEXT = rf"""\ProvidesPackage{{{LATEX_PACKAGE}}}
+% The edition's indices list names and article titles, not code: set them in the text face
+% (Sphinx's default, typewriter, is made for module names).
+\renewcommand{{\sphinxstyleindexentry}}[1]{{#1}}
+\endinput
+"""
+
+
+def write_latex_package(app: Sphinx) -> None:
+    """Write the index style package when building LaTeX (``builder-inited``)."""
+    if app.builder.name != "latex":
+        return
+    path = Path(app.outdir) / f"{LATEX_PACKAGE}.sty"
+    if not path.is_file() or path.read_text(encoding="utf-8") != LATEX_PACKAGE_TEXT:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(LATEX_PACKAGE_TEXT, encoding="utf-8")
+
+
 # --------------------------------------------------------------------------- domain
 
 
@@ -819,6 +839,8 @@ def setup_entities(app: Sphinx) -> None:
     )
     app.add_domain(EntityDomain)
     app.add_post_transform(LabelContainers)
+    app.add_latex_package(LATEX_PACKAGE)
+    app.connect("builder-inited", write_latex_package)
     # The short names the articles use: {ent}`…` and {date}`…`.
     app.add_role("ent", EntityRole())
     app.add_role("date", DateRole())

@@ -487,6 +487,10 @@ def test_latex_indices(app: Any) -> None:
     }
     assert len(ours) > len(places)
     assert sorted(ours - labels) == []
+    # Index entries are names and titles: set in the text face, not typewriter.
+    assert r"\usepackage{sphinxeditionindex}" in tex
+    style = (out / "sphinxeditionindex.sty").read_text(encoding="utf-8")
+    assert r"\renewcommand{\sphinxstyleindexentry}[1]{#1}" in style
     # The timeline is a table in the PDF, not SVG.
     assert "<svg" not in tex
     assert "Dated mentions" in tex
