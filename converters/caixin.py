@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from urllib.parse import urljoin, urlsplit
 
 import yaml
-from bs4.element import Tag
+from bs4.element import NavigableString, Tag
 
 from .htmltext import (
     attr,
@@ -37,6 +37,7 @@ from .model import (
     LineBreak,
     Metadata,
     Paragraph,
+    Removal,
     Source,
     plain_text,
 )
@@ -68,6 +69,20 @@ PUBLISHER_SELECTORS: tuple[str, ...] = (
     ".article-page--tags a.tag",
     ".entry-meta .byline a.url",
 )
+#: A writer's card some pages carry: the name, then the date (``吴敬琏 Oct 14 · 2019``,
+#: ``Richard N. Cooper in Caixin Weekly Nov 18 · 2019``). When the name is a publication's
+#: (``财新 May 25 · 2017``) the card names no writer.
+AUTHOR_CARD_SELECTOR = "div.fr"
+CARD_DATE = re.compile(r"\s*[A-Z][a-z]{2} \d{1,2}(?:st|nd|rd|th)?\s*·\s*\d{4}\s*$")
+CARD_VENUE = re.compile(r"\s+in\s+\S.*$")
+PUBLICATION_NAMES: frozenset[str] = frozenset(
+    {"财新", "财新网", "财新周刊", "Caixin", "Caixin Weekly"}
+)
+
+#: Text standing alone between the page's blocks that is only punctuation (a stray "、"
+#: between two promotional blocks): debris of the page template, not prose.
+STRAY_TEXT = re.compile(r"^[\W_]+$")
+
 #: Containers of one or more images with their captions and credits.
 FIGURE_CLASS = "img"
 FIGURE_CELL_SELECTOR = "[class*='grid-col']"
@@ -152,7 +167,9 @@ def read(source: Source) -> list[Article]:
     if not meta.title:
         raise ConversionError("no title in the front matter or the page")
 
+    meta.authors = _card_authors(page)
     removed = remove_boilerplate(page, BOILERPLATE, BASE_URL)
+    removed.extend(_remove_stray_text(entry))
     dek = entry.select_one(DEK_SELECTOR)
     if dek is not None:
         meta.subtitle = visible_text(dek)
@@ -228,6 +245,28 @@ def _publisher(page: Tag) -> str:
     return ""
 
 
+def _card_authors(page: Tag) -> list[str]:
+    """The writer a page's author card names (none when it names only the publication)."""
+    names: list[str] = []
+    for card in page.select(AUTHOR_CARD_SELECTOR):
+        name = CARD_VENUE.sub("", CARD_DATE.sub("", visible_text(card))).strip()
+        if name and name not in PUBLICATION_NAMES and name not in names:
+            names.append(name)
+    return names
+
+
+def _remove_stray_text(entry: Tag) -> list[Removal]:
+    """Take out punctuation left standing between the content's blocks, recording it."""
+    removed: list[Removal] = []
+    for child in list(entry.children):
+        if type(child) is NavigableString and STRAY_TEXT.match(child.strip()):
+            removed.append(Removal(kind="page-debris", text=child.strip(),
+                                   reason="punctuation standing alone between the page's "
+                                          "blocks, debris of its template"))
+            child.extract()
+    return removed
+
+
 class _Hooks:
     """The Caixin-specific block rules: figures, duplicated headers, section titles."""
 
@@ -263,12 +302,10 @@ def _figures(container: Tag) -> list[Block]:
             element.decompose()
         captions = cell.select(CAPTION_SELECTOR)
         caption = _joined(captions) if captions else _joined([cell])
-        images = [_image_url(img) for img in cell.find_all("img")]
+        found = [cell] if cell.name == "img" else cell.find_all("img")
+        images = [_image_url(img) for img in found]
         images = [url for url in images if url]
-        alt = ""
-        first = cell.find("img")
-        if isinstance(first, Tag):
-            alt = attr(first, "alt")
+        alt = attr(found[0], "alt") if found else ""
         if not images and (caption or credit):
             images = [""]  # the image is gone, its caption stays
         for index, url in enumerate(images):

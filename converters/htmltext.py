@@ -76,11 +76,26 @@ def squash(text: str) -> str:
 
 def visible_text(element: PageElement) -> str:
     """The squashed text a browser would show for an element (invisible elements skipped)."""
+    pieces: list[str] = []
+    _visible_pieces(element, pieces)
+    return squash("".join(pieces))
+
+
+def _visible_pieces(element: PageElement, into: list[str]) -> None:
+    """Raw text of an element, with a space wherever a line or block break separates words."""
     if isinstance(element, NavigableString):
-        return squash(str(element)) if type(element) is NavigableString else ""
+        if type(element) is NavigableString:
+            into.append(str(element))
+        return
     if not isinstance(element, Tag) or element.name in INVISIBLE_TAGS:
-        return ""
-    return squash(" ".join(visible_text(child) for child in element.children))
+        return
+    separated = element.name in BLOCK_TAGS or element.name == "br"
+    if separated:
+        into.append(" ")
+    for child in element.children:
+        _visible_pieces(child, into)
+    if separated:
+        into.append(" ")
 
 
 def attr(element: Tag, name: str) -> str:
