@@ -12,6 +12,7 @@ from .editlink import setup_editlink
 from .entities import setup_entities
 from .entity_pages import setup_entity_pages
 from .export import setup_export
+from .pdf import setup_pdf
 from .related import setup_related
 from .search import setup_search
 from .timeline import setup_timeline
@@ -29,6 +30,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_export(app)
     setup_search(app)
     setup_citation(app)
+    setup_pdf(app)
     setup_editlink(app)
     return {
         "version": __version__,

@@ -81,6 +81,7 @@ _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 # options, footnote definitions, comments.
 _STRUCTURE_LINE = re.compile(r"^\s*(\(.*\)=\s*$|#|:::|```|:[\w-]+:|\[\^|%|<!--|\+\+\+)")
 _ESCAPED = re.compile(r"\\(.)")
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _ASCII_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 
 
@@ -113,6 +114,15 @@ def as_list(value: Any) -> list[str]:
 def main_language(front_matter: dict[str, Any]) -> str:
     """The article's main language (the first listed), or ``""``."""
     languages = as_list(front_matter.get("language"))
+    return languages[0] if languages else ""
+
+
+def text_language(text: str, languages: list[str]) -> str:
+    """Which of an article's languages a short text (a title, a dek) is in, by its script."""
+    chinese = bool(_HAN.search(text))
+    for tag in languages:
+        if tag.lower().startswith("zh") == chinese:
+            return tag
     return languages[0] if languages else ""
 
 
@@ -217,7 +227,7 @@ def byline(front_matter: dict[str, Any]) -> str:
 
 
 def escape_myst(text: str) -> str:
-    """Text that MyST renders literally: CommonMark lets a backslash escape any ASCII punctuation."""
+    """Text that MyST renders literally (CommonMark: a backslash escapes any ASCII punctuation)."""
     return _ASCII_PUNCTUATION.sub(r"\\\1", " ".join(text.split()))
 
 
@@ -290,6 +300,12 @@ class ArticleDomain(Domain):
             if docname in otherdata["listing_pages"]:
                 self.listing_pages.add(docname)
 
+    def resolve_any_xref(self, env: BuildEnvironment, fromdocname: str, builder: Any,
+                         target: str, node: addnodes.pending_xref,
+                         contnode: nodes.Element) -> list[tuple[str, nodes.reference]]:
+        """The domain holds no cross-reference targets of its own."""
+        return []
+
 
 def get_front_matter(env: BuildEnvironment, docname: str) -> dict[str, Any] | None:
     """The front matter of an article (``None`` for pages that are not articles)."""
@@ -357,15 +373,47 @@ def _stated_value(key: str, meta: dict[str, Any]) -> list[nodes.Node]:
     return [nodes.Text(", ".join(items))] if items else []
 
 
-def _editorial_value(entry: dict[str, Any]) -> list[nodes.Node]:
-    """A value supplied by the editors: in square brackets, followed by their reason."""
+class editorial_notes(nodes.General, nodes.Element):
+    """The editors' notes of an article header: a disclosure in HTML, a plain list elsewhere."""
+
+
+def visit_editorial_notes_html(self: HTML5Translator, node: editorial_notes) -> None:
+    """Open a ``<details>`` element: the reasons are long, and most readers want the text."""
+    self.body.append(self.starttag(node, "details", CLASS="editorial-notes"))
+    self.body.append(f"<summary>{self.encode(node['summary'])}</summary>\n")
+
+
+def depart_editorial_notes_html(self: HTML5Translator, node: editorial_notes) -> None:
+    """Close the ``<details>`` element."""
+    self.body.append("</details>\n")
+
+
+def visit_editorial_notes_latex(self: Any, node: editorial_notes) -> None:
+    """Introduce the notes with a run-in heading."""
+    self.body.append(r"\par\medskip\noindent\textbf{" + self.encode(node["summary"]) + "}\n")
+
+
+def visit_editorial_notes_plain(self: Any, node: editorial_notes) -> None:
+    """Other formats show the notes as they are."""
+
+
+def depart_editorial_notes_plain(self: Any, node: editorial_notes) -> None:
+    """Nothing to close."""
+
+
+def note_id(label: str, field: str) -> str:
+    """The id of the editorial note on ``field`` in the article labelled ``label``."""
+    return nodes.make_id(f"{label}-editorial-{field}")
+
+
+def _editorial_value(entry: dict[str, Any], label: str) -> list[nodes.Node]:
+    """A value supplied by the editors: in square brackets, with a link to their reason."""
     value = ", ".join(as_list(entry.get("value")))
-    reason = str(entry.get("reason") or "").strip()
-    supplied = nodes.inline("", f"[{value}]", classes=["editorial-value"])
-    result: list[nodes.Node] = [supplied]
-    if reason:
-        text = f" supplied by the editors: {reason}"
-        result.append(nodes.inline(text, text, classes=["editorial-reason"]))
+    result: list[nodes.Node] = [nodes.inline("", f"[{value}]", classes=["editorial-value"])]
+    if str(entry.get("reason") or "").strip():
+        why = nodes.reference("", "why?", refid=note_id(label, str(entry.get("field", ""))),
+                              classes=["editorial-why"])
+        result += [nodes.Text(" "), why]
     return result
 
 
@@ -377,76 +425,116 @@ def _header_field(label: str, body: list[nodes.Node]) -> nodes.field:
     )
 
 
+def _removal_summary(removed: list[dict[str, Any]]) -> str:
+    kinds: dict[str, int] = {}
+    for item in removed:
+        kind = REMOVAL_NAMES.get(str(item.get("kind", "")), str(item.get("kind", "")))
+        kinds[kind] = kinds.get(kind, 0) + 1
+    return ", ".join(f"{kind} ({count})" if count > 1 else kind for kind, count in kinds.items())
+
+
 def build_header(meta: dict[str, Any], method_doc: str | None) -> nodes.container:
     """The header shown below an article's title, built from its front matter."""
+    label = str(meta.get("label") or "article")
     header = nodes.container(classes=["article-header"])
+    editorial = [e for e in meta.get("editorial") or [] if isinstance(e, dict)]
+    by_field = {str(entry.get("field", "")): entry for entry in editorial}
+
     subtitle = str(meta.get("subtitle") or "").strip()
     if subtitle:
-        header += _paragraph(nodes.Text(subtitle), classes=["article-subtitle"])
-
-    editorial = [e for e in meta.get("editorial") or [] if isinstance(e, dict)]
-    by_field: dict[str, list[dict[str, Any]]] = {}
-    for entry in editorial:
-        by_field.setdefault(str(entry.get("field", "")), []).append(entry)
+        para = _paragraph(nodes.Text(subtitle), classes=["article-subtitle"])
+        language = text_language(subtitle, as_list(meta.get("language")))
+        if language and language != main_language(meta):
+            # docutils writes a language-xx class as the lang attribute.
+            para["classes"].append(f"language-{language}")
+        header += para
 
     fields = nodes.field_list(classes=["article-meta"])
-    for key, label in HEADER_FIELDS:
+    for key, name in HEADER_FIELDS:
         body = _stated_value(key, meta)
-        for entry in by_field.pop(key, []):
-            body.extend([nodes.Text(" ")] if body else [])
-            body.extend(_editorial_value(entry))
+        entry = by_field.get(key)
+        if entry is not None:
+            stated = ", ".join(as_list(meta.get(key)))
+            supplied = ", ".join(as_list(entry.get("value")))
+            if body and stated != supplied:
+                body.append(nodes.Text(" "))
+                body.extend(_editorial_value(entry, label))
+            elif body:
+                # The writer already put the editors' value in the field: mark it as theirs.
+                body = [nodes.inline("", "[", classes=["editorial-value"]), *body,
+                        nodes.inline("", "]", classes=["editorial-value"])]
+                body += [nodes.Text(" "), *_editorial_value(entry, label)[2:]]
+            else:
+                body = _editorial_value(entry, label)
         if not body:
             continue
-        if key == "authors" and len(as_list(meta.get("authors"))) > 1:
-            label = "Authors"
-        fields += _header_field(label, body)
-
-    notes: list[nodes.Node] = []
-    for field_name, entries in by_field.items():
-        for entry in entries:
-            notes.append(nodes.Text(f"{field_name}: " if notes == [] else f"; {field_name}: "))
-            notes.extend(_editorial_value(entry))
-    removed = [r for r in meta.get("removed") or [] if isinstance(r, dict)]
-    if removed:
-        kinds: dict[str, int] = {}
-        for item in removed:
-            kind = REMOVAL_NAMES.get(str(item.get("kind", "")), str(item.get("kind", "")))
-            kinds[kind] = kinds.get(kind, 0) + 1
-        listed = ", ".join(f"{kind} ({count})" if count > 1 else kind
-                           for kind, count in kinds.items())
-        text = f"removed from the source: {listed}"
-        notes.append(nodes.Text(("; " if notes else "") + text))
-    if notes:
-        if method_doc:
-            xref = addnodes.pending_xref(
-                "", nodes.inline("", "editorial method"),
-                refdomain="std", reftype="doc", reftarget="/" + method_doc,
-                refexplicit=True, refwarn=True,
-            )
-            notes.extend([nodes.Text(" (see "), xref, nodes.Text(")")])
-        fields += _header_field("Editorial", notes)
+        if key == "authors" and len(as_list(meta.get("authors")) or
+                                    as_list((entry or {}).get("value"))) > 1:
+            name = "Authors"
+        fields += _header_field(name, body)
     header += fields
+
+    removed = [r for r in meta.get("removed") or [] if isinstance(r, dict)]
+    if not editorial and not removed:
+        return header
+    notes = editorial_notes("", summary="Editorial notes")
+    items = nodes.bullet_list(classes=["editorial-list"])
+    for entry in editorial:
+        field_name = str(entry.get("field", ""))
+        value = ", ".join(as_list(entry.get("value")))
+        item = nodes.list_item("", _paragraph(
+            nodes.strong("", f"{field_name.replace('_', ' ').capitalize()} [{value}]: "),
+            nodes.Text(" ".join(str(entry.get("reason") or "").split())),
+        ), ids=[note_id(label, field_name)])
+        items += item
+    if removed:
+        text = f"Removed from the source: {_removal_summary(removed)}."
+        items += nodes.list_item("", _paragraph(nodes.Text(text)))
+    notes += items
+    if method_doc:
+        xref = addnodes.pending_xref(
+            "", nodes.inline("", "Editorial method"),
+            refdomain="std", reftype="doc", reftarget="/" + method_doc,
+            refexplicit=True, refwarn=True,
+        )
+        notes += _paragraph(nodes.Text("See also "), xref, nodes.Text("."))
+    header += notes
     return header
 
 
 def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
-    """Put the header under each article's title and tell LaTeX the article's language."""
+    """Put the header under each article's title; tell LaTeX each page's language."""
     env = app.env
     meta = get_front_matter(env, env.docname)
-    if meta is None:
-        return
     section = next(iter(doctree.findall(nodes.section)), None)
-    if section is None or not isinstance(section[0], nodes.title):
-        logger.warning("article has no title heading", location=env.docname,
-                       type="edition", subtype="article")
-        return
-    method = app.config.edition_method_page
-    method_doc = method if method and method in env.found_docs else None
-    section.insert(1, build_header(meta, method_doc))
-    # The CJK face must be chosen before the chapter title is typeset, hence outside the section.
-    language = main_language(meta) or "zh-Hans"
-    raw = nodes.raw("", rf"\editionlanguage{{{language}}}", format="latex")
-    section.parent.insert(section.parent.index(section), raw)
+    if meta is not None:
+        if section is None or not isinstance(section[0], nodes.title):
+            logger.warning("article has no title heading", location=env.docname,
+                           type="edition", subtype="article")
+            return
+        method = app.config.edition_method_page
+        method_doc = method if method and method in env.found_docs else None
+        section.insert(1, build_header(meta, method_doc))
+    if section is not None:
+        language = (main_language(meta) if meta else "") or app.config.language or "en"
+        insert_latex_language(section, language)
+
+
+def insert_latex_language(section: nodes.section, language: str) -> None:
+    """Switch the PDF's Chinese faces and punctuation to a page's language, before its title.
+
+    Every page sets its language, so an article in Traditional characters does not leave its
+    faces to the page after it. The CJK face must be chosen before the chapter title is
+    typeset, hence before the section.
+    """
+    tag = language.lower().replace("_", "-")
+    command = rf"\ifdefined\editionlanguage\editionlanguage{{{tag}}}\fi"
+    parent = section.parent
+    position = parent.index(section)
+    # Before the title's targets too: LaTeX labels a target once only if a section follows it.
+    while position and isinstance(parent[position - 1], nodes.target):
+        position -= 1
+    parent.insert(position, nodes.raw("", command, format="latex"))
 
 
 # --------------------------------------------------------------------------- HTML details
@@ -469,6 +557,61 @@ def visit_paragraph_anchor(self: HTML5Translator, node: paragraph_anchor) -> Non
 def skip_node(self: Any, node: nodes.Node) -> None:
     """Leave a node out of formats it has no meaning in."""
     raise nodes.SkipNode
+
+
+class LiftSidenotesOutOfPairs(SphinxPostTransform):
+    """Move margin notes that the book theme put inside a parallel pair to just before it.
+
+    With ``use_sidenotes``, sphinx-book-theme puts the note of a footnote reference that sits in
+    a container just before that container: here, inside the pair, where it would become a
+    third column of the grid. Before the pair, it floats into the margin as other notes do.
+    """
+
+    # Right after sphinx-book-theme's HandleFootnoteTransform (priority 1).
+    default_priority = 2
+    formats = ("html",)
+
+    def run(self, **kwargs: Any) -> None:
+        """Lift the notes."""
+        for pair in list(self.document.findall(nodes.container)):
+            if "parallel" not in pair["classes"]:
+                continue
+            for child in list(pair.children):
+                if isinstance(child, nodes.inline) and {"sidenote", "marginnote"} & set(
+                        child["classes"]):
+                    pair.remove(child)
+                    pair.parent.insert(pair.parent.index(pair), child)
+
+
+class LinkRepeatedSidenoteReferences(SphinxPostTransform):
+    """Point repeated references to one note at the place where the note is shown.
+
+    The edition has one note per linked address, so a source that links one address twice
+    refers to one note twice. sphinx-book-theme turns the first reference into a margin note and
+    removes the footnote; later references would point at nothing. They become the note's
+    number, linking to the first reference, whose note is beside it.
+    """
+
+    default_priority = 3
+    formats = ("html",)
+
+    def run(self, **kwargs: Any) -> None:
+        """Relink the references whose footnote is gone."""
+        ids = {i for node in self.document.findall(nodes.Element) for i in node["ids"]}
+        shown: dict[str, str] = {}
+        for node in self.document.findall(nodes.Element):
+            if type(node).__name__ == "SideNoteNode" and node["ids"] and node["names"]:
+                label = node["names"][0].rpartition("-")[2]
+                shown.setdefault(label, node["ids"][0])
+        for ref in list(self.document.findall(nodes.footnote_reference)):
+            if ref.get("refid") in ids:
+                continue
+            label = ref.astext()
+            if label not in shown:
+                continue
+            link = nodes.reference("", "", nodes.superscript(label, label),
+                                   refid=shown[label], classes=["sidenote-repeat"])
+            ref.replace_self(link)
 
 
 class AddParagraphAnchors(SphinxPostTransform):
@@ -604,49 +747,114 @@ class ArticleCardsDirective(SphinxDirective):
         return result
 
 
+def read_editorial_data(path: Path) -> dict[str, Any]:
+    """The editorial decisions file (``seeds:`` → per seed, its articles), or ``{}`` if absent."""
+    if not path.is_file():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    seeds = data.get("seeds") if isinstance(data, dict) else None
+    return seeds if isinstance(seeds, dict) else {}
+
+
+def _link_to(docname: str, title: str) -> addnodes.pending_xref:
+    return addnodes.pending_xref(
+        "", nodes.inline("", title), refdomain="std", reftype="doc",
+        reftarget="/" + docname, refexplicit=True, refwarn=True,
+    )
+
+
+def _clip(text: object, limit: int = SUMMARY_LENGTH) -> str:
+    flat = " ".join(str(text or "").split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
 class EditorialDecisionsDirective(SphinxDirective):
-    """Everything the editors removed from or supplied to each article, from its front matter."""
+    """Per seed: how it was divided, and what the editors removed from or supplied to each article.
+
+    Generated from the articles' front matter (``editorial``, ``removed``) and the editorial
+    decisions file (``edition_editorial``), so the method page is never out of date.
+    """
 
     has_content = False
 
+    def division(self, seed: str, decisions: dict[str, Any],
+                 titles: dict[str, tuple[str, str]]) -> list[nodes.Node]:
+        """How a seed that holds several texts was divided: each article's line ranges."""
+        entry = decisions.get(seed) or {}
+        planned = [a for a in entry.get("articles") or [] if isinstance(a, dict)]
+        if len(planned) < 2:
+            return []
+        intro = _paragraph(nodes.Text(
+            f"The seed holds {len(planned)} texts, divided by line ranges (each range from the "
+            "line beginning with the first words to the line beginning with the last):"))
+        ranges = nodes.enumerated_list(classes=["editorial-division"])
+        for article in planned:
+            slug = str(article.get("slug", ""))
+            docname, title = titles.get(slug, ("", slug))
+            para = _paragraph(_link_to(docname, title) if docname else nodes.Text(title))
+            item = nodes.list_item("", para)
+            spans = nodes.bullet_list()
+            for span in article.get("ranges") or []:
+                if not isinstance(span, dict):
+                    continue
+                text = f"“{_clip(span.get('first'), 70)}” … “{_clip(span.get('last'), 70)}”"
+                line = _paragraph(nodes.inline("", text, classes=["removed-text"]))
+                if span.get("moved"):
+                    line += nodes.Text(" — moved: " + _clip(span.get("moved"), 10_000))
+                spans += nodes.list_item("", line)
+            if len(spans):
+                item += spans
+            ranges += item
+        return [intro, ranges]
+
+    def article_items(self, meta: dict[str, Any]) -> nodes.bullet_list:
+        """What the editors supplied to and removed from one article."""
+        items = nodes.bullet_list(classes=["editorial-list"])
+        for entry in meta.get("editorial") or []:
+            if not isinstance(entry, dict):
+                continue
+            value = ", ".join(as_list(entry.get("value")))
+            field_name = str(entry.get("field", "")).replace("_", " ")
+            items += nodes.list_item("", _paragraph(
+                nodes.strong("", f"Supplied {field_name}: "),
+                nodes.inline("", f"[{value}]", classes=["editorial-value"]),
+                nodes.Text(" — " + " ".join(str(entry.get("reason") or "").split())),
+            ))
+        for entry in meta.get("removed") or []:
+            if not isinstance(entry, dict):
+                continue
+            kind = str(entry.get("kind", ""))
+            items += nodes.list_item("", _paragraph(
+                nodes.strong("", f"Removed {REMOVAL_NAMES.get(kind, kind)}: "),
+                nodes.inline("", f"“{_clip(entry.get('text'))}”", classes=["removed-text"]),
+                nodes.Text(" — " + " ".join(str(entry.get("reason") or "").split())),
+            ))
+        if not len(items):
+            items += nodes.list_item("", _paragraph(nodes.Text("Nothing removed or supplied.")))
+        return items
+
     def run(self) -> list[nodes.Node]:
-        """List each article's removals and editorial values."""
+        """List the decisions, seed by seed, in edition order."""
         _mark_listing(self)
+        decisions_path = Path(self.env.app.confdir, self.config.edition_editorial)
+        if decisions_path.is_file():
+            self.env.note_dependency(str(decisions_path))
+        decisions = read_editorial_data(decisions_path)
+        articles = find_articles(self.env)
+        titles = {str(a.front_matter.get("label") or ""): (a.docname, str(a.front_matter.get(
+            "title") or a.docname)) for a in articles}
+        by_seed: dict[str, list[ArticleSource]] = {}
+        for article in articles:
+            by_seed.setdefault(str(article.front_matter.get("seed") or ""), []).append(article)
         result: list[nodes.Node] = []
-        for article in find_articles(self.env):
-            meta = article.front_matter
-            title = str(meta.get("title") or article.docname)
-            heading = _paragraph(
-                addnodes.pending_xref(
-                    "", nodes.inline("", title), refdomain="std", reftype="doc",
-                    reftarget="/" + article.docname, refexplicit=True, refwarn=True,
-                ),
-                classes=["editorial-article"],
-            )
-            items = nodes.bullet_list(classes=["editorial-list"])
-            for entry in meta.get("editorial") or []:
-                if not isinstance(entry, dict):
-                    continue
-                value = ", ".join(as_list(entry.get("value")))
-                items += nodes.list_item("", _paragraph(
-                    nodes.strong("", f"Supplied {entry.get('field', '')}: "),
-                    nodes.Text(f"{value}. {entry.get('reason', '')}".strip()),
-                ))
-            for entry in meta.get("removed") or []:
-                if not isinstance(entry, dict):
-                    continue
-                kind = str(entry.get("kind", ""))
-                text = " ".join(str(entry.get("text", "")).split())
-                if len(text) > SUMMARY_LENGTH:
-                    text = text[: SUMMARY_LENGTH - 1] + "…"
-                items += nodes.list_item("", _paragraph(
-                    nodes.strong("", f"Removed {REMOVAL_NAMES.get(kind, kind)}: "),
-                    nodes.inline("", f"“{text}”", classes=["removed-text"]),
-                    nodes.Text(f" {entry.get('reason', '')}".rstrip()),
-                ))
-            if not len(items):
-                items += nodes.list_item("", _paragraph(nodes.Text("Nothing removed or supplied.")))
-            result += [heading, items]
+        for seed, group in by_seed.items():
+            result.append(nodes.rubric("", f"Source file {seed}" if seed else "Source unknown"))
+            result.extend(self.division(seed, decisions, titles))
+            for article in group:
+                title = str(article.front_matter.get("title") or article.docname)
+                result.append(_paragraph(_link_to(article.docname, title),
+                                         classes=["editorial-article"]))
+                result.append(self.article_items(article.front_matter))
         return result
 
 
@@ -655,6 +863,10 @@ class EditorialDecisionsDirective(SphinxDirective):
 
 def setup_article(app: Sphinx) -> None:
     """Register the article component."""
+    app.add_config_value(
+        "edition_editorial", "_data/editorial.yaml", "env", types=frozenset({str}),
+        description="The editorial decisions file (YAML), relative to the configuration directory.",
+    )
     app.add_config_value(
         "edition_method_page", "method", "env", types=frozenset({str}),
         description="The page on editorial method that article headers link to ('' for none).",
@@ -668,6 +880,16 @@ def setup_article(app: Sphinx) -> None:
         man=(skip_node, None),
         texinfo=(skip_node, None),
     )
+    app.add_node(
+        editorial_notes,
+        html=(visit_editorial_notes_html, depart_editorial_notes_html),
+        latex=(visit_editorial_notes_latex, depart_editorial_notes_plain),
+        text=(visit_editorial_notes_plain, depart_editorial_notes_plain),
+        man=(visit_editorial_notes_plain, depart_editorial_notes_plain),
+        texinfo=(visit_editorial_notes_plain, depart_editorial_notes_plain),
+    )
+    app.add_post_transform(LiftSidenotesOutOfPairs)
+    app.add_post_transform(LinkRepeatedSidenoteReferences)
     app.add_post_transform(AddParagraphAnchors)
     app.add_post_transform(ReplaceRemoteImages)
     app.add_directive("article-cards", ArticleCardsDirective)

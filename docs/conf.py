@@ -1,0 +1,156 @@
+"""Sphinx configuration of the edition: HTML (sphinx-book-theme), PDF (XeLaTeX + xeCJK), EPUB."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+# The extension (``edition``) and the converters live beside docs/, importable without install.
+sys.path.insert(0, str(HERE.parent))
+
+# -- The edition --------------------------------------------------------------------------------
+
+project = "Four Texts on China’s Internet"
+#: The edition's subtitle, in Chinese: shown on the title page and the home page.
+edition_subtitle_zh = "中国互联网四篇"
+author = "The editors"
+copyright = "the editors (edition apparatus); each text, its author and publisher"
+release = version = "0.1"
+# A fixed date keeps every build of one version identical (no build-date noise).
+today = "2025"
+language = "en"
+
+# The edition's own repository and address, set here only: the "edit this page" links, the
+# repository button and the citations are made from these. A fork changes these lines.
+EDITION_REPOSITORY = "https://github.com/china-internet-edition/edition"
+EDITION_BRANCH = "main"
+EDITION_BASEURL = "https://china-internet-edition.github.io/edition/"
+
+extensions = ["myst_parser", "sphinx_design", "edition"]
+root_doc = "index"
+templates_path = ["_templates"]
+exclude_patterns = [
+    "_build",
+    "_data",
+    "_import",  # the converters' last output, the base for re-importing edited articles
+    "_static",
+    "_templates",
+    "Thumbs.db",
+    ".DS_Store",
+]
+# The texts are reproduced with their own punctuation: no "smart" quote rewriting.
+smartquotes = False
+suppress_warnings: list[str] = []
+nitpicky = False
+
+# -- MyST ---------------------------------------------------------------------------------------
+
+myst_enable_extensions = [
+    "colon_fence",
+    "deflist",
+    "fieldlist",
+    "attrs_inline",
+    "attrs_block",
+    "substitution",
+]
+myst_heading_anchors = 3
+myst_footnote_transition = True
+
+# -- The edition's extension --------------------------------------------------------------------
+
+edition_registry = "_data/registry.yaml"
+edition_method_page = "method"
+
+# -- HTML ---------------------------------------------------------------------------------------
+
+html_theme = "sphinx_book_theme"
+html_title = project
+html_static_path = ["_static"]
+html_css_files = ["edition.css"]
+html_theme_options = {
+    # Footnotes (the links of the sources) become sidenotes in the margin.
+    "use_sidenotes": True,
+    "show_prev_next": True,
+    "home_page_in_toc": True,
+    "show_navbar_depth": 1,
+    "use_download_button": True,
+    "use_fullscreen_button": False,
+    "navigation_with_keys": False,
+    "show_toc_level": 2,
+    # "Edit this page" opens the page's MyST source (edition/editlink.py redirects generated
+    # pages to the file they are made from).
+    "repository_url": EDITION_REPOSITORY,
+    "repository_branch": EDITION_BRANCH,
+    "path_to_docs": "docs",
+    "use_edit_page_button": True,
+    "use_repository_button": True,
+}
+html_last_updated_fmt: str | None = None
+
+html_copy_source = True
+html_show_sourcelink = True
+# Sphinx's Chinese search uses jieba; the edition folds Traditional to Simplified and adds the
+# registry's names to jieba's dictionary (edition/search.py writes it into the build directory).
+html_search_language = "zh"
+html_search_options: dict[str, str] = {}
+html_baseurl = EDITION_BASEURL
+
+# -- LaTeX / PDF --------------------------------------------------------------------------------
+
+latex_engine = "xelatex"
+latex_documents = [(root_doc, "edition.tex", project, author, "manual")]
+latex_show_urls = "no"
+latex_show_pagerefs = False
+latex_domain_indices = True
+
+
+# Chinese typesetting (xeCJK, the Simplified and Traditional Noto faces, the per-language
+# switches) is the extension's: edition/pdf.py writes it as the sphinxedition package.
+
+LATEX_TITLE_PAGE = r"""
+\begin{titlepage}
+  \centering
+  \vspace*{0.18\textheight}
+  {\sffamily\bfseries\Huge Four Texts on China’s Internet\par}
+  \vspace{0.8em}
+  {\sffamily\LARGE 中国互联网四篇\par}
+  \vspace{2.5em}
+  {\large A digital edition of four texts on China’s internet industry, 2020–2025:\par
+   New York Times Chinese, Caixin Weekly, a bilingual New York Times column,\par
+   and two essays from one English-language source\par}
+  \vfill
+  {\large Edited by the editors of the edition\par}
+  \vspace{1em}
+  {\normalsize Version """ + release + r""" \quad·\quad """ + today + r"""\par}
+  \vspace{0.5em}
+  {\small Texts: © their authors and publishers. Edition apparatus: the editors.\par}
+\end{titlepage}
+"""
+
+latex_elements = {
+    "papersize": "a4paper",
+    "pointsize": "11pt",
+    "extraclassoptions": "openany,oneside",
+    "maketitle": LATEX_TITLE_PAGE,
+    # The contents list chapters: introduction, each article, the edition's pages and indexes.
+    "preamble": r"\setcounter{tocdepth}{0}",
+    "figure_align": "H",
+    # Chinese text breaks between any two characters; a little stretch avoids overfull lines.
+    "sphinxsetup": "hmargin={2.5cm,2.5cm}, vmargin={2.5cm,2.5cm}",
+}
+
+# -- EPUB ---------------------------------------------------------------------------------------
+
+epub_title = project
+epub_author = author
+epub_publisher = "The editors"
+epub_copyright = copyright
+epub_language = "en"
+epub_identifier = "urn:x-edition:four-texts-china-internet:" + release
+epub_scheme = "URN"
+epub_uid = "four-texts-china-internet"
+epub_show_urls = "no"
+epub_exclude_files = ["search.html"]
+epub_css_files = ["edition.css"]
+epub_tocdepth = 2
