@@ -95,6 +95,7 @@ class Registry:
     not_entities: tuple[str, ...] = ()
     #: The file it was loaded from (``""`` when built in memory).
     path: str = ""
+    #: Entities by id (built from ``entities``).
     by_id: dict[str, Entity] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
