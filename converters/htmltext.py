@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from urllib.parse import urljoin, urlsplit
 
+import soupsieve
 from bs4 import BeautifulSoup
 from bs4.element import NavigableString, PageElement, Tag
 
@@ -124,15 +125,6 @@ def link_url(href: str, base: str = "") -> str:
     if parts.scheme.lower() != "mailto" and not parts.netloc:
         return ""
     return url
-
-
-def is_block(element: PageElement) -> bool:
-    """Whether an element is, or holds, a block (so it cannot sit inside a paragraph)."""
-    if not isinstance(element, Tag):
-        return False
-    if element.name in BLOCK_TAGS:
-        return True
-    return element.find(BLOCK_TAGS) is not None
 
 
 def inlines_of(nodes: Iterable[PageElement], base: str = "") -> list[Inline]:
@@ -268,63 +260,94 @@ def walk_blocks(root: Tag, base: str = "", hook: BlockHook | None = None) -> lis
     own; block elements go to ``hook`` first, then to the generic rules: headings, lists,
     paragraphs, and containers (``div``, ``section``…) walked into.
     """
-    blocks: list[Block] = []
-    pending: list[PageElement] = []
+    return _Walker(root, base, hook).blocks(root)
 
-    def flush() -> None:
-        if pending:
-            inlines = paragraph_inlines(pending, base)
-            if inlines:
-                blocks.append(Paragraph(inlines))
-            pending.clear()
 
-    for child in list(root.children):
-        if not is_block(child):
-            pending.append(child)
-            continue
+class _Walker:
+    """One walk over a tree; knows once which elements are or hold blocks (asking each
+    element again at every level of nesting would make deep pages quadratic)."""
+
+    def __init__(self, root: Tag, base: str, hook: BlockHook | None) -> None:
+        self.base = base
+        self.hook = hook
+        self.holders: set[int] = set()
+        for element in root.find_all(BLOCK_TAGS):
+            node: Tag | None = element
+            while node is not None and node is not root and id(node) not in self.holders:
+                self.holders.add(id(node))
+                node = node.parent
+
+    def is_block(self, node: PageElement) -> bool:
+        """Whether a node is, or holds, a block."""
+        return isinstance(node, Tag) and id(node) in self.holders
+
+    def holds_block(self, element: Tag) -> bool:
+        """Whether an element has a block among its descendants."""
+        return any(self.is_block(child) for child in element.children)
+
+    def blocks(self, root: Tag) -> list[Block]:
+        """The blocks of one element's content."""
+        blocks: list[Block] = []
+        pending: list[PageElement] = []
+
+        def flush() -> None:
+            if pending:
+                inlines = paragraph_inlines(pending, self.base)
+                if inlines:
+                    blocks.append(Paragraph(inlines))
+                pending.clear()
+
+        for child in list(root.children):
+            if not isinstance(child, Tag) or not self.is_block(child):
+                pending.append(child)
+                continue
+            flush()
+            made = self.hook(child) if self.hook else None
+            if made is None:
+                made = self.generic(child)
+            blocks.extend(made)
         flush()
-        assert isinstance(child, Tag)
-        made = hook(child) if hook else None
-        if made is None:
-            made = _generic_block(child, base, hook)
-        blocks.extend(made)
-    flush()
-    return blocks
+        return blocks
 
-
-def _generic_block(element: Tag, base: str, hook: BlockHook | None) -> list[Block]:
-    """The blocks of one block element no reader rule claimed."""
-    name = element.name
-    if name in INVISIBLE_TAGS or name in ("hr", "img"):
-        return []
-    if name in HEADING_TAGS and element.find(BLOCK_TAGS) is None:
-        inlines = paragraph_inlines(element.children, base)
-        level = max(HEADING_TAGS[name], MIN_HEADING_LEVEL)
-        return [Heading(level=level, inlines=inlines)] if inlines else []
-    if name in ("ul", "ol"):
-        items = [paragraph_inlines(li.children, base) for li in element.find_all("li")
-                 if li.find_parent(["ul", "ol"]) is element]
-        items = [item for item in items if item]
-        return [BulletList(items=items)] if items else []
-    if name == "p" and element.find(BLOCK_TAGS) is None:
-        inlines = paragraph_inlines(element.children, base)
-        return [Paragraph(inlines)] if inlines else []
-    return walk_blocks(element, base, hook)
+    def generic(self, element: Tag) -> list[Block]:
+        """The blocks of one block element no reader rule claimed."""
+        name = element.name
+        if name in INVISIBLE_TAGS or name in ("hr", "img"):
+            return []
+        if name in HEADING_TAGS and not self.holds_block(element):
+            inlines = paragraph_inlines(element.children, self.base)
+            level = max(HEADING_TAGS[name], MIN_HEADING_LEVEL)
+            return [Heading(level=level, inlines=inlines)] if inlines else []
+        if name in ("ul", "ol"):
+            items = [paragraph_inlines(li.children, self.base) for li in element.find_all("li")
+                     if li.find_parent(["ul", "ol"]) is element]
+            items = [item for item in items if item]
+            return [BulletList(items=items)] if items else []
+        if name == "p" and not self.holds_block(element):
+            inlines = paragraph_inlines(element.children, self.base)
+            return [Paragraph(inlines)] if inlines else []
+        return self.blocks(element)
 
 
 def remove_boilerplate(
     root: Tag, rules: Iterable[tuple[str, str, str]], base: str = ""
 ) -> list[Removal]:
-    """Take out every element matching a ``(kind, CSS selector, reason)`` rule, in rule order,
-    and return what was removed: its visible text, or for a textless element the URL it
-    carried (so the record still says what went)."""
+    """Take out every element matching a ``(kind, CSS selector, reason)`` rule (the first rule
+    an element matches names it), and return what was removed: its visible text, or for a
+    textless element the URL it carried (so the record still says what went)."""
+    rules = list(rules)
+    compiled = [soupsieve.compile(selector) for _, selector, _ in rules]
+    # one pass over the tree for all rules; matches come in document order, so an outer
+    # block is taken out before anything inside it is looked at
+    everything = soupsieve.compile(", ".join(selector for _, selector, _ in rules))
     removed: list[Removal] = []
-    for kind, selector, reason in rules:
-        for element in root.select(selector):
-            if element.decomposed or _detached(element, root):
-                continue  # inside something an earlier rule already took out
-            removed.append(Removal(kind=kind, text=_removed_text(element, base), reason=reason))
-            element.decompose()
+    for element in everything.select(root):
+        if element.decomposed or _detached(element, root):
+            continue  # inside something already taken out
+        kind, _, reason = next(rule for rule, pattern in zip(rules, compiled, strict=True)
+                               if pattern.match(element))
+        removed.append(Removal(kind=kind, text=_removed_text(element, base), reason=reason))
+        element.decompose()
     return removed
 
 
