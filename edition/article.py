@@ -231,6 +231,15 @@ def escape_myst(text: str) -> str:
     return _ASCII_PUNCTUATION.sub(r"\\\1", " ".join(text.split()))
 
 
+def read_editorial_data(path: Path) -> dict[str, Any]:
+    """The editorial decisions file (``seeds:`` → per seed, its articles), or ``{}`` if absent."""
+    if not path.is_file():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    seeds = data.get("seeds") if isinstance(data, dict) else None
+    return seeds if isinstance(seeds, dict) else {}
+
+
 class ArticleSource(NamedTuple):
     """An article as found on disk: where it is and what its front matter says."""
 
@@ -242,10 +251,13 @@ class ArticleSource(NamedTuple):
     body: str
 
 
-def article_sort_key(article: ArticleSource) -> tuple[str, str, str]:
-    """Order articles as the seeds are ordered; parts of one seed by date, then name."""
+def article_sort_key(
+    article: ArticleSource, positions: dict[str, int]
+) -> tuple[str, int, str, str]:
+    """Order articles as the seeds are ordered; the parts of one seed as the editors list them."""
     meta = article.front_matter
-    return (str(meta.get("seed", "")), str(meta.get("date", "")), article.docname)
+    position = positions.get(str(meta.get("label") or ""), len(positions))
+    return (str(meta.get("seed", "")), position, str(meta.get("date", "")), article.docname)
 
 
 def find_articles(env: BuildEnvironment) -> list[ArticleSource]:
@@ -258,7 +270,15 @@ def find_articles(env: BuildEnvironment) -> list[ArticleSource]:
         meta = parse_front_matter(text)
         if meta is not None:
             found.append(ArticleSource(docname, meta, article_body(text)))
-    return sorted(found, key=article_sort_key)
+    # A divided seed's articles are listed in reading order in the editorial decisions file.
+    decisions = read_editorial_data(Path(env.config.edition_editorial))
+    positions = {
+        str(article.get("slug", "")): number
+        for seed in decisions.values() if isinstance(seed, dict)
+        for number, article in enumerate(seed.get("articles") or [])
+        if isinstance(article, dict)
+    }
+    return sorted(found, key=lambda article: article_sort_key(article, positions))
 
 
 def is_article(env: BuildEnvironment, docname: str) -> bool:
@@ -310,6 +330,11 @@ class ArticleDomain(Domain):
 def get_front_matter(env: BuildEnvironment, docname: str) -> dict[str, Any] | None:
     """The front matter of an article (``None`` for pages that are not articles)."""
     return cast(ArticleDomain, env.get_domain("article")).front_matter.get(docname)
+
+
+def resolve_editorial_path(app: Sphinx, config: Any) -> None:
+    """Make ``edition_editorial`` absolute (it is given relative to the configuration folder)."""
+    config.edition_editorial = str(Path(app.confdir, config.edition_editorial))
 
 
 def on_source_read(app: Sphinx, docname: str, content: list[str]) -> None:
@@ -443,6 +468,10 @@ def build_header(meta: dict[str, Any], method_doc: str | None) -> nodes.containe
     subtitle = str(meta.get("subtitle") or "").strip()
     if subtitle:
         para = _paragraph(nodes.Text(subtitle), classes=["article-subtitle"])
+        if "subtitle" in by_field:
+            para.insert(0, nodes.inline("", "[", classes=["editorial-value"]))
+            para += nodes.inline("", "]", classes=["editorial-value"])
+            para += _editorial_value(by_field["subtitle"], label)[1:]
         language = text_language(subtitle, as_list(meta.get("language")))
         if language and language != main_language(meta):
             # docutils writes a language-xx class as the lang attribute.
@@ -450,6 +479,11 @@ def build_header(meta: dict[str, Any], method_doc: str | None) -> nodes.containe
         header += para
 
     fields = nodes.field_list(classes=["article-meta"])
+    if "title" in by_field:
+        # The title is the page's heading; the header says whose it is.
+        supplied = nodes.inline("", "supplied by the editors", classes=["editorial-value"])
+        why = _editorial_value(by_field["title"], label)[1:]
+        fields += _header_field("Title", [supplied, *why])
     for key, name in HEADER_FIELDS:
         body = _stated_value(key, meta)
         entry = by_field.get(key)
@@ -747,15 +781,6 @@ class ArticleCardsDirective(SphinxDirective):
         return result
 
 
-def read_editorial_data(path: Path) -> dict[str, Any]:
-    """The editorial decisions file (``seeds:`` → per seed, its articles), or ``{}`` if absent."""
-    if not path.is_file():
-        return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    seeds = data.get("seeds") if isinstance(data, dict) else None
-    return seeds if isinstance(seeds, dict) else {}
-
-
 def _link_to(docname: str, title: str) -> addnodes.pending_xref:
     return addnodes.pending_xref(
         "", nodes.inline("", title), refdomain="std", reftype="doc",
@@ -836,7 +861,7 @@ class EditorialDecisionsDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         """List the decisions, seed by seed, in edition order."""
         _mark_listing(self)
-        decisions_path = Path(self.env.app.confdir, self.config.edition_editorial)
+        decisions_path = Path(self.config.edition_editorial)
         if decisions_path.is_file():
             self.env.note_dependency(str(decisions_path))
         decisions = read_editorial_data(decisions_path)
@@ -894,6 +919,7 @@ def setup_article(app: Sphinx) -> None:
     app.add_post_transform(ReplaceRemoteImages)
     app.add_directive("article-cards", ArticleCardsDirective)
     app.add_directive("editorial-decisions", EditorialDecisionsDirective)
+    app.connect("config-inited", resolve_editorial_path)
     app.connect("source-read", on_source_read)
     app.connect("env-get-outdated", on_env_get_outdated)
     app.connect("doctree-read", on_doctree_read)
