@@ -250,3 +250,75 @@ def test_corpus_post_converts_without_loss(post: Path) -> None:
                 assert piece in text or piece in removed or piece in squeeze(one.meta.title), piece
     for forbidden in ("You’ve hit the wall", "Related"):
         assert forbidden not in article_text(one)
+
+
+# --------------------------------------------------------------------------- inline markup
+
+SYNTHETIC = """---
+layout: post
+title: "标题"
+date: 2020-07-24T03:24:32+01:00
+author: Nei.st
+from: https://nei.st/medium/caixin/cw914-example
+---
+<article class="post type-post category-caixin">
+ <div class="entry-content">
+  <p>
+   在
+   <a href="https://example.com/libra">
+    Libra
+   </a>
+   之外，
+   <a href="javascript:void(0)">
+    脚本链接
+   </a>
+   、
+   <a href="mailto:editor@example.com">
+    来信
+   </a>
+   和
+   <strong>
+    粗体
+   </strong>
+   <em>
+    斜体
+   </em>
+   <span class="markup--p">
+    第二行
+   </span>
+   <br/>
+   第三行
+   <script>
+    alert(1)
+   </script>
+  </p>
+ </div>
+</article>
+"""
+
+
+def test_inline_markup_becomes_model_inlines() -> None:
+    from converters.model import Emphasis, LineBreak, Paragraph, Strong, Text
+
+    (one,) = caixin.read(Source(name="s.md", text=SYNTHETIC, sha256=""))
+    (paragraph,) = one.blocks
+    assert isinstance(paragraph, Paragraph)
+    assert plain_text(paragraph.inlines) == "在 Libra 之外，脚本链接、来信和粗体斜体第二行\n第三行"
+    kinds = [type(node) for node in paragraph.inlines]
+    assert kinds == [Text, Link, Text, Link, Text, Strong, Emphasis, Text, LineBreak, Text]
+    assert [link.url for link in links(one)] == [
+        "https://example.com/libra", "mailto:editor@example.com"
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plain text, no markup at all\n",
+        SYNTHETIC.replace("https://nei.st/", "https://example.com/"),  # another site's post
+        SYNTHETIC.replace("category-caixin", "category-news"),  # not the Caixin category
+        SYNTHETIC.split("---\n", 2)[2],  # the page without its front matter
+    ],
+)
+def test_sniff_refuses_lookalikes(text: str) -> None:
+    assert not caixin.sniff(text)

@@ -242,3 +242,44 @@ def test_corpus_post_converts_without_loss(post: Path) -> None:
             assert piece in text, element.text_content()
     for forbidden in FORBIDDEN:
         assert forbidden not in article_text(one)
+
+
+# --------------------------------------------------------------------------- inline markup
+
+SYNTHETIC = (
+    "<!--1737428822000-->\n"
+    "[标题](https://cn.nytimes.com/china/20250101/example-slug/)\n"
+    "------\n\n"
+    "<address>甲、乙</address><time datetime=\"2025-01-01 08:00\">2025年1月1日</time>"
+    "<section><p>见<a href=\"javascript:void(0)\">此处</a>与"
+    "<a href=\"https://example.com/x\">那里</a>，<b>粗</b><i>斜</i><span>文</span>"
+    "<br>次行  多空格<script>alert(1)</script></p></section>"
+)
+
+
+def test_inline_markup_becomes_model_inlines() -> None:
+    from converters.model import Emphasis, LineBreak, Strong, Text
+
+    (one,) = nytimes.read(Source(name="s.txt", text=SYNTHETIC, sha256=""))
+    assert one.slug == "example-slug"
+    assert one.meta.authors == ["甲", "乙"]
+    assert (one.meta.date, one.meta.date_precision) == ("2025-01-01T08:00", "minute")
+    (paragraph,) = one.blocks
+    assert isinstance(paragraph, Paragraph)
+    assert plain_text(paragraph.inlines) == "见此处与那里，粗斜文\n次行 多空格"
+    kinds = [type(node) for node in paragraph.inlines]
+    assert kinds == [Text, Link, Text, Strong, Emphasis, Text, LineBreak, Text]
+    assert links(one) == {"https://example.com/x"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plain text, no markup at all\n",
+        SYNTHETIC.replace("cn.nytimes.com", "www.bbc.com"),  # another site's feed
+        SYNTHETIC.replace("------", ""),  # no rule under the headline
+        SYNTHETIC.replace("<!--1737428822000-->\n", ""),  # no feed stamp
+    ],
+)
+def test_sniff_refuses_lookalikes(text: str) -> None:
+    assert not nytimes.sniff(text)
