@@ -18,14 +18,19 @@ PRE_COMMIT = ROOT / ".pre-commit-config.yaml"
 
 
 def nox_sessions(command: str) -> list[str]:
-    """The sessions a shell text asks nox for (``nox -s a b``, ``--session=a``, ``-sa``)."""
+    """The sessions a shell text asks nox for (``nox -s a b``, ``"${NOX[@]}" --session=a``)."""
     sessions: list[str] = []
     for line in command.splitlines():
-        line = line.split("#", 1)[0]
-        match = re.search(r"(?:^|[\s;&|(])(?:python3? -m )?nox(?:\s|$)(.*)", line)
-        if not match:
+        line = line.split(" #", 1)[0].strip()
+        # a nox invocation names nox (or a variable holding it) and passes -s / --session
+        if line.startswith("#") or not re.search(r"nox", line, re.IGNORECASE):
             continue
-        words = shlex.split(match.group(1))
+        if not re.search(r"(?:^|\s)(?:-s|--sessions?)(?:\s|=|$)", line):
+            continue
+        try:
+            words = shlex.split(line)
+        except ValueError:
+            words = line.split()
         taking = False
         for word in words:
             if word in ("-s", "--session", "--sessions"):
@@ -33,13 +38,10 @@ def nox_sessions(command: str) -> list[str]:
             elif word.startswith(("--session=", "--sessions=")):
                 sessions.extend(word.split("=", 1)[1].split(","))
                 taking = False
-            elif word.startswith("-s") and len(word) > 2 and not word.startswith("--"):
-                sessions.append(word[2:])
-                taking = False
             elif word.startswith("-") or word in (";", "&&", "||", "|"):
                 taking = False
             elif taking:
-                sessions.append(word.strip("\"'"))
+                sessions.append(word.rstrip(";"))
     return sessions
 
 
@@ -80,7 +82,8 @@ def test_nox_sessions_parser() -> None:
     assert nox_sessions("nox -s tests") == ["tests"]
     assert nox_sessions("python -m nox --session=check -- -x") == ["check"]
     assert nox_sessions("nox -s tests check --no-venv") == ["tests", "check"]
-    assert nox_sessions("echo nox is great") == []
+    assert nox_sessions('exec "${NOX[@]}" -s tests') == ["tests"]
+    assert nox_sessions('say "installing nox into $VENV"') == []
 
 
 def test_workflow_is_valid_yaml_with_triggers() -> None:
