@@ -54,6 +54,7 @@ BLOCK_TAGS: frozenset[str] = frozenset(
      "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"}
 )
 
+#: Heading elements and their levels.
 HEADING_TAGS: dict[str, int] = {f"h{n}": n for n in range(1, 7)}
 
 #: Section headings are level 2 at least: level 1 is the article's title.
@@ -62,8 +63,9 @@ MIN_HEADING_LEVEL = 2
 #: Whitespace HTML collapses (not the no-break space, which a browser keeps).
 HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
 
-#: Stands for a hard line break while whitespace is resolved across a block's text nodes.
-_HARD_BREAK = "\ue000"
+#: Stands for a hard line break while whitespace is resolved across a block's text nodes (NUL
+#: never occurs in text: inputs holding it are refused as binary, and lxml drops it).
+_HARD_BREAK = "\x00"
 
 #: East Asian widths of the characters between which a line break in the source vanishes
 #: (CSS Text 3, segment break transformation): 「字\n字」 renders as 「字字」, 「a\nb」 as 「a b」.
@@ -115,8 +117,8 @@ def link_url(href: str, base: str = "") -> str:
     href = href.strip()
     if not href or href.startswith("#"):
         return ""
-    url = urljoin(base, href) if base else href
     try:
+        url = urljoin(base, href) if base else href
         parts = urlsplit(url)
     except ValueError:  # malformed (e.g. an unbalanced IPv6 bracket): keep the text only
         return ""
@@ -212,15 +214,17 @@ def _is_wide(char: str) -> bool:
 
 
 def _prune(inlines: list[Inline]) -> list[Inline]:
-    """Drop empty text and empty containers; merge neighbouring text nodes."""
+    """Drop empty text and unwrap containers that show no text; merge neighbouring texts."""
     out: list[Inline] = []
-    for node in inlines:
+    pending = list(inlines)
+    while pending:
+        node = pending.pop(0)
         if isinstance(node, (Strong, Emphasis, Link)):
             node.children = _prune(node.children)
-            if not plain_text(node.children):
-                # an empty <b></b> or a link without text shows nothing; a lone <br> in it
-                # still breaks the line
-                out.extend(n for n in node.children if isinstance(n, LineBreak))
+            if not plain_text(node.children).strip():
+                # an empty <b></b> or a link around a blank shows nothing of its own; what
+                # it holds (a space, a <br>) still separates its neighbours
+                pending[:0] = node.children
                 continue
         elif isinstance(node, Text):
             if not node.text:
@@ -353,7 +357,8 @@ def remove_boilerplate(
 
 def _detached(element: Tag, root: Tag) -> bool:
     """Whether an element is no longer under ``root`` (an ancestor was removed)."""
-    return root not in element.parents
+    # identity, not ==: bs4 compares tags by their markup
+    return not any(parent is root for parent in element.parents)
 
 
 def _removed_text(element: Tag, base: str) -> str:
@@ -365,7 +370,10 @@ def _removed_text(element: Tag, base: str) -> str:
         found = element if element.get(name) else element.find(attrs={name: True})
         if isinstance(found, Tag):
             value = attr(found, name)
-            return urljoin(base, value) if base else value
+            try:
+                return urljoin(base, value) if base else value
+            except ValueError:  # a malformed URL is still worth quoting as it was written
+                return value
     return ""
 
 

@@ -117,8 +117,9 @@ BOILERPLATE: tuple[tuple[str, str, str], ...] = (
      "sponsored-content widget captured with the page, not part of the article"),
 )
 
-#: Rules left over from the feed service's footer (its ``<br><hr>``) show nothing.
-_FEED_FOOTER_CHROME = ("br", "hr")
+#: Separators boilerplate brings with it (the feed footer's ``<br><hr>``); alone they show
+#: nothing, so they go with it.
+SEPARATOR_TAGS = ("br", "hr")
 
 
 def sniff(text: str) -> bool:
@@ -227,27 +228,26 @@ def _remove_boilerplate(root: Tag) -> list[Removal]:
     for kind, pattern, name, reason in TEXT_BOILERPLATE:
         found = [el for el in root.find_all(name) if pattern.match(visible_text(el))]
         # a wrapper whose text starts the same way is not the boilerplate: keep the innermost
-        innermost = [el for el in found
-                     if not any(other is not el and other in el.descendants for other in found)]
+        inside = {id(parent) for el in found for parent in el.parents}
+        innermost = [el for el in found if id(el) not in inside]
         for element in innermost:
             if element.decomposed:
                 continue
             removed.append(Removal(kind=kind, text=visible_text(element), reason=reason))
-            if kind == "feed-footer":
-                _drop_chrome_before(element)
+            _drop_separators_before(element)
             element.decompose()
     removed.extend(remove_boilerplate(root, BOILERPLATE))
     return removed
 
 
-def _drop_chrome_before(element: Tag) -> None:
-    """Remove the ``<br><hr>`` the feed service puts before its footer."""
+def _drop_separators_before(element: Tag) -> None:
+    """Remove the ``<br><hr>`` right before a piece of boilerplate (the feed footer's)."""
     sibling = element.previous_sibling
     while sibling is not None:
         before = sibling.previous_sibling
         if isinstance(sibling, NavigableString) and not sibling.strip():
             pass
-        elif isinstance(sibling, Tag) and sibling.name in _FEED_FOOTER_CHROME:
+        elif isinstance(sibling, Tag) and sibling.name in SEPARATOR_TAGS:
             sibling.decompose()
         else:
             break
