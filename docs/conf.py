@@ -134,7 +134,11 @@ latex_elements = {
     "extraclassoptions": "openany,oneside",
     "maketitle": LATEX_TITLE_PAGE,
     # The contents list chapters: introduction, each article, the edition's pages and indexes.
-    "preamble": r"\setcounter{tocdepth}{0}",
+    # The PDF's own metadata (hyperref is loaded after the preamble, hence AtBeginDocument).
+    "preamble": r"\setcounter{tocdepth}{0}"
+    + r"\AtBeginDocument{\hypersetup{pdftitle={" + project + r"}, pdfauthor={" + author
+    + r"}, pdfsubject={A digital edition of four sources on China’s internet industry},"
+    + r" pdflang={en}}}",
     "figure_align": "H",
     # Chinese text breaks between any two characters; a little stretch avoids overfull lines.
     "sphinxsetup": "hmargin={2.5cm,2.5cm}, vmargin={2.5cm,2.5cm}",
@@ -147,9 +151,10 @@ epub_author = author
 epub_publisher = "The editors"
 epub_copyright = copyright
 epub_language = "en"
-epub_identifier = "urn:x-edition:four-texts-china-internet:" + release
-epub_scheme = "URN"
+# Sphinx writes the uid into the NCX as the book's identifier: the two must be the same.
 epub_uid = "four-texts-china-internet"
+epub_identifier = epub_uid
+epub_scheme = ""
 epub_show_urls = "no"
 epub_exclude_files = ["search.html"]
 epub_css_files = ["edition.css"]
