@@ -201,8 +201,12 @@ def _read_byline(root: Tag, meta: Metadata) -> None:
         if lines and SOURCE_DATE.match(lines[-1]):
             meta.date, meta.date_precision = parse_date(lines[-1])
             meta.authors = split_authors(" ".join(lines[:-1]))
-            assert italic.parent is not None
-            italic.parent.decompose()
+            holder = italic.parent
+            # the byline's own <div> goes with it, unless it holds anything else
+            if holder is not None and visible_text(holder) == visible_text(italic):
+                holder.decompose()
+            else:
+                italic.decompose()
 
 
 def split_authors(byline: str) -> list[str]:
