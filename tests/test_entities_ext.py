@@ -13,7 +13,6 @@ import io
 import json
 import re
 import shutil
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,11 +20,7 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
-ROOT = Path(__file__).resolve().parents[1]
-# conf.py of the test roots loads the extension by name.
-sys.path.insert(0, str(ROOT))
-
-from edition.entities import collation_key, index_letter, parse_iso  # noqa: E402
+from edition.entities import collation_key, index_letter, parse_iso
 
 ROOTS = Path(__file__).resolve().parent / "roots"
 ENTITIES_ROOT = ROOTS / "test-entities"
@@ -34,12 +29,6 @@ ENTITIES_ROOT = ROOTS / "test-entities"
 MENTION = re.compile(r"\{(ent|date)\}`([^`<]*?)\s*<([^`>]+)>`")
 #: Lines that give the following text its anchor: a ``(label)=`` target or a ``:name:`` option.
 ANCHOR_LINE = re.compile(r"^\((?P<label>[^)]+)\)=$|^:name:\s*(?P<name>\S+)$")
-
-
-@pytest.fixture(scope="session")
-def rootdir() -> Path:
-    """Where sphinx.testing finds the ``test-*`` roots."""
-    return ROOTS
 
 
 # --------------------------------------------------------------------------- oracle
