@@ -120,6 +120,8 @@ class Stream:
     tokens: list[Any]
     lines: list[str]  #: the source lines the token maps index
     offset: int  #: lines of the page before ``lines[0]``
+    fence: str = ""  #: the markup of the directive fence around this body ('' for the page)
+    fence_line: int = 0  #: the page line where that fence opens
 
 
 @dataclass
@@ -224,7 +226,8 @@ def expand(stream: Stream, md: Any) -> list[Stream]:
             skip += 1
         inner = body[skip:]
         out.extend(expand(Stream(md.parse("\n".join(inner)), inner,
-                                 stream.offset + first + skip), md))
+                                 stream.offset + first + skip, token.markup,
+                                 stream.offset + first), md))
     return out
 
 
@@ -540,7 +543,17 @@ def check_fences(page: Page) -> list[Problem]:
         for token in stream.tokens:
             if token.type in ("fence", "colon_fence") and token.map:
                 first, _body_lines, closed = _body(token, stream.lines)
-                if not closed:
+                if (token.type == "colon_fence" and stream.fence
+                        and len(token.markup) >= len(stream.fence)):
+                    # A fence inside a directive with as many colons as the directive's can
+                    # never close: its closing line closes the directive. Most often the
+                    # directive above lost its own closing line.
+                    out.append(Problem(page.path, stream.fence_line,
+                                       f"unclosed '{stream.fence}' fence: it is not closed "
+                                       f"before the '{token.markup}' fence at line "
+                                       f"{stream.offset + first} (close it there, or give it "
+                                       "more colons than the fences inside it)"))
+                elif not closed:
                     out.append(Problem(page.path, stream.offset + first,
                                        f"unclosed '{token.markup}' fence (it runs to the end "
                                        "of the page or of the directive around it)"))
