@@ -1,6 +1,7 @@
 """Browser tests: build the HTML edition once, serve it on loopback, drive Debian's Chromium.
 
-Set ``EDITION_HTML`` to an existing HTML build to test it instead of building one.
+Set ``EDITION_HTML`` to an existing HTML build to test it instead of building one, and
+``EDITION_DOCS`` to the Sphinx project it was built from when that is not docs/.
 Without ``/usr/bin/chromium`` the tests are skipped on a workstation and fail in CI.
 """
 
@@ -9,9 +10,11 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import struct
 import subprocess
 import sys
 import threading
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -48,12 +51,29 @@ CHROMIUM_ARGS = [
 #: Environment variable naming an existing HTML build to test instead of building one.
 BUILD_ENV = "EDITION_HTML"
 
-#: What the crawl reads from each page once its scripts have run.
-PAGE_FACTS_JS = """() => ({
-  ids: Array.from(document.querySelectorAll('[id]'), e => e.id)
-    .concat(Array.from(document.querySelectorAll('a[name]'), e => e.getAttribute('name'))),
-  links: Array.from(document.querySelectorAll('a[href]'), a => a.href),
-})"""
+#: What the crawl reads from each page once its scripts have run. SVG links (the timeline)
+#: keep their target in an attribute, not in a string ``.href``.
+PAGE_FACTS_JS = """() => {
+  const xlink = 'http://www.w3.org/1999/xlink';
+  const target = a => a.getAttribute('href') ?? a.getAttributeNS(xlink, 'href');
+  return {
+    ids: Array.from(document.querySelectorAll('[id]'), e => e.id)
+      .concat(Array.from(document.querySelectorAll('a[name]'), e => e.getAttribute('name'))),
+    links: Array.from(document.querySelectorAll('a[href], a[*|href]'),
+                      a => new URL(target(a), document.baseURI).href),
+  };
+}"""
+
+def blank_png() -> bytes:
+    """A transparent 1×1 PNG, served in place of images hosted elsewhere (tests run offline)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        checksum = zlib.crc32(kind + data)
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", checksum)
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 6, 0, 0, 0)  # 1×1, 8-bit RGBA
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(b"\x00" * 5)) + chunk(b"IEND", b""))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -147,22 +167,43 @@ def browser() -> Iterator[Any]:
             chromium.close()
 
 
+def offline_context(browser: Any, site: str, errors: list[str], **options: Any) -> Any:
+    """A browser context that serves only the site and records the errors it causes.
+
+    Requests to other hosts (images the sources hotlink) never leave the machine: images get
+    a blank stand-in, anything else is refused, and such refusals are not the site's errors.
+    """
+    context = browser.new_context(**options)
+
+    def elsewhere(route: Any) -> None:
+        if route.request.resource_type == "image":
+            route.fulfill(status=200, content_type="image/png", body=blank_png())
+        else:
+            route.abort()
+
+    context.route(lambda url: not url.startswith(site), elsewhere)
+
+    def on_console(message: Any) -> None:
+        source = message.location.get("url", "")
+        if message.type == "error" and (source.startswith(site) or not source.startswith("http")):
+            errors.append(f"console: {message.text} ({source})")
+
+    context.on("console", on_console)
+    context.on("weberror", lambda error: errors.append(f"uncaught: {error.error}"))
+    return context
+
+
 @pytest.fixture
-def open_tab(browser: Any) -> Iterator[Callable[..., Tab]]:
+def open_tab(browser: Any, site: str) -> Iterator[Callable[..., Tab]]:
     """Factory of tabs at a given viewport width; each records console and page errors."""
     contexts: list[Any] = []
 
     def make(width: int = DESKTOP, height: int = 900) -> Tab:
-        context = browser.new_context(viewport={"width": width, "height": height})
+        tab = Tab(None)
+        context = offline_context(browser, site, tab.errors,
+                                  viewport={"width": width, "height": height})
         contexts.append(context)
-        tab = Tab(context.new_page())
-
-        def on_console(message: Any) -> None:
-            if message.type == "error":
-                tab.errors.append(f"console: {message.text} ({message.location.get('url')})")
-
-        tab.page.on("console", on_console)
-        tab.page.on("pageerror", lambda exc: tab.errors.append(f"uncaught: {exc}"))
+        tab.page = context.new_page()
         return tab
 
     yield make
@@ -173,16 +214,9 @@ def open_tab(browser: Any) -> Iterator[Callable[..., Tab]]:
 @pytest.fixture(scope="session")
 def crawl(browser: Any, site: str, html_dir: Path) -> dict[str, CrawledPage]:
     """Open every page of the site and every local page linked from one; keyed by URL."""
-    context = browser.new_context(viewport={"width": DESKTOP, "height": 900})
-    page = context.new_page()
     errors: list[str] = []
-
-    def on_console(message: Any) -> None:
-        if message.type == "error":
-            errors.append(f"console: {message.text} ({message.location.get('url')})")
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda exc: errors.append(f"uncaught: {exc}"))
+    context = offline_context(browser, site, errors, viewport={"width": DESKTOP, "height": 900})
+    page = context.new_page()
     queue = [site + path.relative_to(html_dir).as_posix() for path in site_pages(html_dir)]
     seen: dict[str, CrawledPage] = {}
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,9 @@ from urllib.parse import unquote, urldefrag, urlsplit
 import yaml
 
 REPO = Path(__file__).resolve().parents[2]
-DOCS = REPO / "docs"
+#: Environment variable naming another Sphinx project of the edition to test (default docs/).
+DOCS_ENV = "EDITION_DOCS"
+DOCS = Path(os.environ.get(DOCS_ENV, REPO / "docs"))
 ARTICLES = DOCS / "articles"
 REGISTRY = DOCS / "_data" / "registry.yaml"
 
@@ -32,9 +35,9 @@ class ArticleSource:
     #: File stem, which is also the page name under ``articles/``.
     slug: str
     #: Front matter.
-    meta: dict[str, Any]
+    meta: dict[str, Any] = field(repr=False)
     #: Text after the front matter.
-    body: str
+    body: str = field(repr=False)
 
     @property
     def title(self) -> str:

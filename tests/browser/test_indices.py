@@ -84,8 +84,8 @@ def names_by_label(registry: list[dict[str, Any]]) -> dict[str, list[str]]:
 
 
 def mention_words(extra: str) -> str:
-    """The words of the mention in a place's extra text (``¶3 字节跳动`` → ``字节跳动``)."""
-    first, _, rest = extra.partition(" ")
+    """The words of the mention in a place's extra text (``(¶3 2025年)`` → ``2025年``)."""
+    first, _, rest = extra.removeprefix("(").removesuffix(")").partition(" ")
     return rest if first.startswith(("¶", "§", "fig")) else extra
 
 

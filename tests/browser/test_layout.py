@@ -30,6 +30,9 @@ PAIRS_JS = f"""() => Array.from(document.querySelectorAll('{MAIN} div.parallel')
              width: r.width}};
   }}))"""
 
+#: True once no transition or animation is running on the element.
+SETTLED_JS = """(id) => document.getElementById(id).getAnimations().length === 0"""
+
 #: The target paragraph: whether it is :target, visible at the top of the window, and styled.
 TARGET_JS = """(id) => {
   const el = document.getElementById(id);
@@ -99,7 +102,9 @@ def test_parallel_text_columns(
         assert len(pairs) == article.body.count("{container} parallel")
         for number, (first, second) in enumerate(pairs, 1):
             where = f"{article.slug} pair {number}"
-            assert {first["lang"], second["lang"]} == set(article.meta["language"]), where
+            # BCP 47 tags are case-insensitive; docutils writes them in lower case.
+            languages = {lang.lower() for lang in article.meta["language"]}
+            assert {first["lang"].lower(), second["lang"].lower()} == languages, where
             assert first["width"] > 0 and second["width"] > 0, where
             if width == DESKTOP:
                 assert first["right"] <= second["left"] + 1, f"{where} not side by side"
@@ -123,6 +128,8 @@ def test_paragraph_anchor_scrolls_and_highlights(
         if f"({anchor})=" not in article.body:
             continue
         tab.goto(f"{site}{article.page}#{anchor}")
+        # The highlight may fade in (a CSS transition): wait for it to settle.
+        tab.page.wait_for_function(SETTLED_JS, arg=anchor, timeout=5_000)
         state = tab.page.evaluate(TARGET_JS, anchor)
         where = f"{article.slug}#{anchor}"
         assert state["isTarget"], f"{where} is not the :target"
