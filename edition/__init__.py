@@ -1,4 +1,4 @@
-"""The edition's Sphinx extension: one module per component, composed here (as sphinx-design does)."""
+"""The edition's Sphinx extension: one module per component, composed here (as sphinx-design)."""
 
 from __future__ import annotations
 

@@ -649,7 +649,12 @@ class LinkRepeatedSidenoteReferences(SphinxPostTransform):
 
 
 class AddParagraphAnchors(SphinxPostTransform):
-    """End every paragraph that has an id, and every parallel pair, with a ¶ link to it."""
+    """End every labelled block (a paragraph, a list, a parallel pair) with a ¶ link to it.
+
+    Articles label each block of text ``<slug>-pN`` so that it can be cited; the anchor is
+    the visible way to the label. A list or a pair ends with its last paragraph, which
+    takes the anchor.
+    """
 
     default_priority = 400
     builders = ("html", "dirhtml", "singlehtml")
@@ -659,12 +664,14 @@ class AddParagraphAnchors(SphinxPostTransform):
         for para in list(self.document.findall(nodes.paragraph)):
             if para["ids"]:
                 para += paragraph_anchor("", target=para["ids"][0], classes=["no-search"])
-        for pair in list(self.document.findall(nodes.container)):
-            if "parallel" not in pair["classes"] or not pair["ids"]:
+        for block in list(self.document.findall(nodes.Element)):
+            is_list = isinstance(block, (nodes.bullet_list, nodes.enumerated_list))
+            is_pair = isinstance(block, nodes.container) and "parallel" in block["classes"]
+            if not block["ids"] or not (is_list or is_pair):
                 continue
-            last = [p for p in pair.findall(nodes.paragraph) if not p["ids"]]
+            last = [p for p in block.findall(nodes.paragraph) if not p["ids"]]
             if last:
-                last[-1] += paragraph_anchor("", target=pair["ids"][0], classes=["no-search"])
+                last[-1] += paragraph_anchor("", target=block["ids"][0], classes=["no-search"])
 
 
 class ReplaceRemoteImages(SphinxPostTransform):

@@ -1,0 +1,84 @@
+"""Builds of the real edition for the build tests: one copy of docs/, each format built once.
+
+The project is copied into the session's temporary folder (with CONTRIBUTING.md, which the
+contributing page includes) so that pages generated at build time never touch the working
+tree. All formats share one doctree folder, as ``sphinx -M`` does: the sources are read once.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from sphinx.testing.util import SphinxTestApp
+
+REPO = Path(__file__).resolve().parents[1]
+DOCS = REPO / "docs"
+ARTICLES = DOCS / "articles"
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Build:
+    """One finished build: where it is and what Sphinx said while making it."""
+
+    #: The copied Sphinx project.
+    srcdir: Path
+    #: The builder's output folder.
+    outdir: Path
+    #: Warnings, without terminal colours.
+    warnings: str
+
+
+@dataclass(frozen=True)
+class Article:
+    """An article of the edition, from its source file."""
+
+    slug: str
+    meta: dict[str, Any]
+    body: str
+
+    @property
+    def seed_number(self) -> str:
+        """``000`` … ``003``: the number of the seed the article comes from."""
+        return str(self.meta.get("seed", "")).partition("_")[0]
+
+
+def read_articles() -> list[Article]:
+    """Every article under docs/articles with its front matter."""
+    found = []
+    for path in sorted(ARTICLES.glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        match = _FRONT_MATTER.match(text)
+        if match:
+            found.append(Article(path.stem, yaml.safe_load(match.group(1)), text[match.end():]))
+    return found
+
+
+_BUILDS: dict[str, Build] = {}
+
+
+def edition_build(factory: pytest.TempPathFactory, buildername: str) -> Build:
+    """Build the edition in one format (once per test session)."""
+    if buildername in _BUILDS:
+        return _BUILDS[buildername]
+    base = factory.getbasetemp() / "edition"
+    srcdir = base / "docs"
+    if not srcdir.exists():
+        shutil.copytree(DOCS, srcdir, ignore=shutil.ignore_patterns("_generated", "_build"))
+        shutil.copy2(REPO / "CONTRIBUTING.md", base / "CONTRIBUTING.md")
+    app = SphinxTestApp(buildername, srcdir=srcdir, builddir=base / "build")
+    try:
+        app.build()
+        build = Build(srcdir, Path(app.outdir), _ANSI.sub("", app.warning.getvalue()))
+    finally:
+        app.cleanup()
+    _BUILDS[buildername] = build
+    return build

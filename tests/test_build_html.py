@@ -1,0 +1,199 @@
+"""The web edition, built from the real docs/: pages, anchors, sidenotes, parallel text, search."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup, Tag
+from edition_builds import Article, Build, edition_build, read_articles
+
+from converters.registry import fold
+from edition.search import SearchChineseFolded
+
+pytestmark = pytest.mark.sphinx
+
+
+@pytest.fixture(scope="module")
+def html(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The HTML edition."""
+    return edition_build(tmp_path_factory, "html")
+
+
+@pytest.fixture(scope="module")
+def articles() -> list[Article]:
+    """The articles of docs/articles."""
+    found = read_articles()
+    assert found, "docs/articles holds no articles"
+    return found
+
+
+def page(build: Build, name: str) -> BeautifulSoup:
+    """A built page, parsed."""
+    return BeautifulSoup((build.outdir / f"{name}.html").read_text(encoding="utf-8"), "lxml")
+
+
+def main_text(soup: BeautifulSoup) -> Tag:
+    """The page's content, without the theme's navigation."""
+    main = soup.select_one("article.bd-article")
+    assert main is not None
+    return main
+
+
+def search_index(build: Build) -> dict[str, Any]:
+    """searchindex.js as data."""
+    text = (build.outdir / "searchindex.js").read_text(encoding="utf-8")
+    return dict(json.loads(text[text.index("(") + 1: text.rindex(")")]))
+
+
+def by_seed(articles: list[Article], number: str) -> list[Article]:
+    """The articles made from one seed."""
+    found = [a for a in articles if a.seed_number == number]
+    assert found, f"no article from seed {number}"
+    return found
+
+
+def test_the_build_has_no_warnings(html: Build) -> None:
+    assert html.warnings.strip() == ""
+
+
+def test_every_article_has_a_page_and_a_card(html: Build, articles: list[Article]) -> None:
+    built = sorted(p.stem for p in (html.outdir / "articles").glob("*.html"))
+    assert built == sorted(a.slug for a in articles)
+    cards = main_text(page(html, "index")).select(".article-card")
+    assert len(cards) == len(articles)
+    linked = {a["href"] for card in cards for a in card.select("a[href]")}
+    assert linked == {f"articles/{a.slug}.html" for a in articles}
+
+
+def test_card_summary_is_the_dek_or_first_sentence(html: Build, articles: list[Article]) -> None:
+    cards = {card.select_one("a[href]")["href"]: card
+             for card in main_text(page(html, "index")).select(".article-card")}
+    for article in articles:
+        text = cards[f"articles/{article.slug}.html"].select_one(".sd-card-text").get_text()
+        subtitle = str(article.meta["subtitle"] or "")
+        if subtitle:
+            assert text.strip() == subtitle
+        else:
+            # The summary's words are the opening words of the article's text.
+            words = re.sub(r"\s+", "", text.rstrip("…"))[:12]
+            assert words and words in re.sub(r"\s+", "", main_text(
+                page(html, f"articles/{article.slug}")).get_text())
+
+
+def test_every_labelled_block_has_a_visible_anchor(html: Build, articles: list[Article]) -> None:
+    for article in articles:
+        soup = main_text(page(html, f"articles/{article.slug}"))
+        labels = re.findall(rf"^\(({re.escape(article.slug)}-p\d+)\)=$", article.body, re.M)
+        labels += re.findall(rf"^:name: ({re.escape(article.slug)}-p\d+)$", article.body, re.M)
+        assert labels, article.slug
+        for label in labels:
+            target = soup.find(id=label)
+            assert target is not None, label
+            anchors = [a for a in target.select("a.para-anchor") if a["href"] == f"#{label}"]
+            assert len(anchors) == 1, label
+            assert anchors[0].get_text() == "¶"
+
+
+def test_links_of_the_sources_are_sidenotes(html: Build, articles: list[Article]) -> None:
+    for article in by_seed(articles, "000"):
+        soup = main_text(page(html, f"articles/{article.slug}"))
+        notes = soup.select("span.sidenote")
+        assert notes, "the book theme's sidenotes are missing"
+        assert soup.select("label.margin-toggle")
+        assert all(note.select_one("a[href^='http']") for note in notes)
+
+
+def test_in_page_links_all_lead_somewhere(html: Build, articles: list[Article]) -> None:
+    # Footnotes become sidenotes; a second reference to one note must not point at nothing.
+    for article in articles:
+        soup = page(html, f"articles/{article.slug}")
+        ids = {tag["id"] for tag in soup.select("[id]")}
+        for link in soup.select("a[href^='#']"):
+            if link["href"] != "#":
+                assert link["href"][1:] in ids, (article.slug, link["href"])
+
+
+def test_parallel_text_pairs_two_languages(html: Build, articles: list[Article]) -> None:
+    for article in by_seed(articles, "002"):
+        soup = page(html, f"articles/{article.slug}")
+        assert soup.html is not None and soup.html["lang"] == "en"
+        pairs = main_text(soup).select("div.parallel")
+        assert len(pairs) == article.body.count("::::{container} parallel")
+        for pair in pairs:
+            assert pair.get("id", "").startswith(f"{article.slug}-p")
+            halves = pair.find_all("div", recursive=False)
+            assert [half.get("lang") for half in halves] == ["en", "zh-hant"]
+            assert all(half.get_text(strip=True) for half in halves)
+            assert pair.select_one(f"a.para-anchor[href='#{pair['id']}']") is not None
+
+
+def test_page_language_is_the_articles(html: Build, articles: list[Article]) -> None:
+    for article in articles:
+        soup = page(html, f"articles/{article.slug}")
+        assert soup.html is not None
+        assert soup.html["lang"] == article.meta["language"][0]
+    assert page(html, "introduction").html["lang"] == "en"  # type: ignore[index]
+
+
+def test_article_header_shows_the_front_matter(html: Build, articles: list[Article]) -> None:
+    for article in articles:
+        header = main_text(page(html, f"articles/{article.slug}")).select_one(".article-header")
+        assert header is not None, article.slug
+        text = header.get_text(" ")
+        for author in article.meta["authors"]:
+            assert author in text
+        if article.meta["source_url"]:
+            assert header.select_one(f"a[href='{article.meta['source_url']}']") is not None
+        for entry in article.meta["editorial"]:
+            assert header.find(id=f"{article.slug}-editorial-{entry['field']}".replace("_", "-"))
+
+
+def test_method_page_lists_every_article_and_removal(html: Build, articles: list[Article]) -> None:
+    method = main_text(page(html, "method"))
+    linked = {a["href"] for a in method.select("p.editorial-article a[href]")}
+    assert linked == {f"articles/{a.slug}.html" for a in articles}
+    removals = sum(len(a.meta["removed"]) for a in articles)
+    assert len([li for li in method.select("li") if "Removed" in li.get_text()]) == removals
+
+
+def test_search_index_has_chinese_and_english_names(html: Build, articles: list[Article]) -> None:
+    index = search_index(html)
+    docnames = index["docnames"]
+    mentioning = {docnames[i] for i in _as_list(index["terms"]["字节跳动"])}
+    assert mentioning >= {f"articles/{a.slug}" for a in by_seed(articles, "001")}
+    bytedance = SearchChineseFolded({}).stem("ByteDance").lower()
+    assert _as_list(index["terms"][bytedance])
+
+
+def test_traditional_text_is_found_in_simplified(html: Build, articles: list[Article]) -> None:
+    column = by_seed(articles, "002")
+    assert any("英偉達" in a.body for a in column), "the bilingual column writes 英偉達"
+    index = search_index(html)
+    docnames = index["docnames"]
+    found = {docnames[i] for i in _as_list(index["terms"]["英伟达"])}
+    assert {f"articles/{a.slug}" for a in column if "英偉達" in a.body} <= found
+    # Every indexed word is in its folded form: no query can miss a Traditional spelling.
+    assert all(fold(term) == term.lower() for term in index["terms"])
+
+
+def test_search_page_carries_the_fold_map(html: Build) -> None:
+    scripts = [s.get("src", "") for s in page(html, "search").select("script")]
+    assert any("edition-search-fold.js" in src for src in scripts)
+    assert not any("edition-search-fold.js" in s.get("src", "")
+                   for s in page(html, "index").select("script"))
+    data = (html.outdir / "_static" / "edition-search-fold.js").read_text(encoding="utf-8")
+    assert "偉" in data and "伟" in data
+    assert "editionFold" in (html.outdir / "_static" / "language_data.js").read_text("utf-8")
+
+
+def _as_list(value: int | list[int]) -> list[int]:
+    return value if isinstance(value, list) else [value]
+
+
+def test_search_dictionary_is_in_the_build_dir(html: Build) -> None:
+    words = Path(html.outdir.parent, "doctrees", "edition-search-words.txt")
+    assert "字节跳动" in words.read_text(encoding="utf-8").split()
