@@ -61,10 +61,11 @@ FRONT_MATTER: dict[str, str] = {
     "editorial": LIST_OF_MAPPINGS,
     "removed": LIST_OF_MAPPINGS,
 }
-#: The keys each entry of a list-of-mappings field must have (all strings except ``value``).
+#: The keys each entry of a list-of-mappings field must have (strings, except ``value`` which
+#: may be anything and ``chars``, a count).
 ENTRY_KEYS: dict[str, tuple[str, ...]] = {
     "editorial": ("field", "value", "reason"),
-    "removed": ("kind", "text", "reason"),
+    "removed": ("kind", "reason", "chars"),
 }
 #: How a date looks at each precision (the empty precision means the date is unknown).
 DATE_FORMS: dict[str, re.Pattern[str]] = {
@@ -327,6 +328,9 @@ def check_front_matter(page: Page, slug: str) -> list[Problem]:
             for name in needed:
                 if name not in entry:
                     bad(key, f"front matter: {key} entry lacks '{name}'", line)
+                elif name == "chars":
+                    if not isinstance(entry[name], int) or entry[name] < 0:
+                        bad(key, f"front matter: {key} entry 'chars' must be a count", line)
                 elif name != "value" and not isinstance(entry[name], str):
                     bad(key, f"front matter: {key} entry '{name}' must be a string", line)
             if isinstance(entry.get("reason"), str) and not entry["reason"].strip():

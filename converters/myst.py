@@ -308,7 +308,12 @@ def front_matter(article: Article) -> dict[str, Any]:
         "editorial": [
             {"field": e.field, "value": e.value, "reason": e.reason} for e in article.editorial
         ],
-        "removed": [{"kind": r.kind, "text": r.text, "reason": r.reason} for r in article.removed],
+        # The removed text itself is not copied into the page: it is boilerplate (paywall
+        # notices, other articles' titles) that must not become part of the article's text.
+        # The seed keeps it; the record says what kind it was, why, and how long.
+        "removed": [
+            {"kind": r.kind, "reason": r.reason, "chars": len(r.text)} for r in article.removed
+        ],
     }
     for key, value in sorted(m.extra.items()):
         data.setdefault(key, value)

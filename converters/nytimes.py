@@ -106,7 +106,7 @@ SITE_NAMES: dict[str, str] = {
 #: Boilerplate recognised by its text: (kind, start of the text, element, reason).
 TEXT_BOILERPLATE: tuple[tuple[str, re.Pattern[str], str, str], ...] = (
     ("feed-footer", re.compile(r"^获取更多RSS"), "div",
-     "the feed service's footer advertising its other feeds (feedx), not part of the article"),
+     "the feed service's footer advertising its other feeds, not part of the article"),
     ("subscription-promo", re.compile(r"^（欢迎点击此处订阅NYT简报"), "p",
      "the site's newsletter subscription prompt placed above articles, not part of the text"),
 )

@@ -858,8 +858,8 @@ class EditorialDecisionsDirective(SphinxDirective):
             kind = str(entry.get("kind", ""))
             items += nodes.list_item("", _paragraph(
                 nodes.strong("", f"Removed {REMOVAL_NAMES.get(kind, kind)}: "),
-                nodes.inline("", f"“{_clip(entry.get('text'))}”", classes=["removed-text"]),
-                nodes.Text(" — " + " ".join(str(entry.get("reason") or "").split())),
+                nodes.Text(f"{entry.get('chars', 0)} characters — "
+                           + " ".join(str(entry.get("reason") or "").split())),
             ))
         if not len(items):
             items += nodes.list_item("", _paragraph(nodes.Text("Nothing removed or supplied.")))
