@@ -26,7 +26,7 @@ from converters.readers import HTML_READERS, check_complete, detect  # noqa: E40
 from converters.sources import load  # noqa: E402
 
 #: Where the corpus is, unless given.
-DEFAULT_CORPUS = Path("/work/shared/corpus")
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"  # shared/ sits beside the clone
 
 #: The format each corpus folder is in.
 FOLDER_FORMATS: dict[str, str] = {"nytimes-cn": "nytimes", "caixin": "caixin"}

@@ -11,3 +11,13 @@ import pytest
 def rootdir() -> Path:
     """The folder holding the ``test-*`` Sphinx projects used by ``@pytest.mark.sphinx``."""
     return Path(__file__).parent / "roots"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Under CI the shared corpus must be there: its tests would otherwise skip unnoticed."""
+    import os
+
+    from corpus import CORPUS
+
+    if os.environ.get("CI") and not CORPUS.is_dir():
+        raise pytest.UsageError(f"CI: the shared corpus is missing at {CORPUS}")

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import lxml.html
+import corpus
 import pytest
 
 from converters import caixin, nytimes
@@ -31,7 +32,7 @@ from converters.sources import load
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 SEED = SEEDS / "001_116d69d97c42a296.txt"
-CORPUS = Path("/work/shared/corpus/caixin")
+CORPUS = corpus.CORPUS / "caixin"
 
 #: Every n-th post of the corpus is checked (deterministic sample).
 SAMPLE_STEP = 25

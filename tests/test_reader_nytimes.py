@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import lxml.html
+import corpus
 import pytest
 
 from converters import caixin, nytimes
@@ -32,7 +33,7 @@ from converters.sources import load
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 SEED = SEEDS / "000_a5d899cc8bfa8607.txt"
-CORPUS = Path("/work/shared/corpus/nytimes-cn")
+CORPUS = corpus.CORPUS / "nytimes-cn"
 
 #: Every n-th post of the corpus is checked (deterministic sample).
 SAMPLE_STEP = 25

@@ -1,0 +1,14 @@
+"""Where the extra corpus of real posts is: ``../shared/corpus`` beside the repository.
+
+``EDITION_CORPUS`` overrides it. Tests that sample the corpus skip where it is absent, except
+under CI, where its absence is a failure (it is always beside the clone there).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+CORPUS = Path(
+    os.environ.get("EDITION_CORPUS", Path(__file__).resolve().parents[2] / "shared" / "corpus")
+)
