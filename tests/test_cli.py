@@ -51,7 +51,9 @@ BAD_INPUTS: dict[str, tuple[bytes, str]] = {
     "empty.txt": (b"", "empty file"),
     "blank.txt": (b"  \n\n \t\n", "empty file"),
     "binary.bin": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file (NUL byte at offset 8)"),
-    "latin1.txt": ("Caf\u00e9 cr\u00e8me\n".encode("latin-1") * 3, "not UTF-8 (byte 0xe9 at offset 3)"),
+    "latin1.txt": (
+        "Caf\u00e9 cr\u00e8me\n".encode("latin-1") * 3, "not UTF-8 (byte 0xe9 at offset 3)"
+    ),
     "unknown.txt": (b"Just one ordinary sentence with no structure at all.\n", "unknown format"),
 }
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import lxml.html
 import corpus
+import lxml.html
 import pytest
 
 from converters import caixin, nytimes

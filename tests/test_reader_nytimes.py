@@ -11,8 +11,8 @@ import html
 import re
 from pathlib import Path
 
-import lxml.html
 import corpus
+import lxml.html
 import pytest
 
 from converters import caixin, nytimes
