@@ -8,7 +8,6 @@ writes them. Nothing here knows about HTML, Sphinx or any particular source.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
 
 # --------------------------------------------------------------------------- inlines
 
@@ -44,7 +43,7 @@ class Link:
 
 @dataclass
 class Mention:
-    """A tagged mention: ``kind`` is ``"entity"`` (target = registry id) or ``"date"`` (target = ISO)."""
+    """A tagged mention: ``kind`` ``"entity"`` (target: a registry id) or ``"date"`` (an ISO date)."""
 
     text: str
     kind: str
@@ -56,7 +55,7 @@ class LineBreak:
     """A hard line break inside a block (poems, addresses, footer lines)."""
 
 
-Inline = Union[Text, Emphasis, Strong, Link, Mention, LineBreak]
+Inline = Text | Emphasis | Strong | Link | Mention | LineBreak
 
 # --------------------------------------------------------------------------- blocks
 
@@ -116,7 +115,7 @@ class EditorialNote:
     text: str
 
 
-Block = Union[Paragraph, Heading, Figure, BulletList, ParallelPair, EditorialNote]
+Block = Paragraph | Heading | Figure | BulletList | ParallelPair | EditorialNote
 
 # --------------------------------------------------------------------------- article
 
