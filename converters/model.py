@@ -43,7 +43,7 @@ class Link:
 
 @dataclass
 class Mention:
-    """A tagged mention: ``kind`` ``"entity"`` (target: a registry id) or ``"date"`` (an ISO date)."""
+    """A tagged mention of a registry entity (``kind="entity"``) or a date (``kind="date"``)."""
 
     text: str
     kind: str
