@@ -74,6 +74,9 @@ html_theme_options = {
     "show_prev_next": True,
     "home_page_in_toc": True,
     "show_navbar_depth": 1,
+    # The sidebar lists the edition's pages, not the ~200 entity pages under their index: the
+    # sidebar is rendered into every page, so a deeper one makes the build quadratic in pages.
+    "max_navbar_depth": 1,
     "use_download_button": True,
     "use_fullscreen_button": False,
     "navigation_with_keys": False,
@@ -87,6 +90,8 @@ html_theme_options = {
     "use_repository_button": True,
 }
 html_last_updated_fmt: str | None = None
+# The theme's colour mode before a reader picks one (left unset, its script logs an error).
+html_context = {"default_mode": "auto"}
 
 html_copy_source = True
 html_show_sourcelink = True
