@@ -151,6 +151,7 @@ latex_elements = {
 
 # -- EPUB ---------------------------------------------------------------------------------------
 
+epub_basename = "edition"  # build/epub/edition.epub, beside build/latex/edition.pdf
 epub_title = project
 epub_author = author
 epub_publisher = "The editors"
@@ -161,6 +162,9 @@ epub_uid = "four-texts-china-internet"
 epub_identifier = epub_uid
 epub_scheme = ""
 epub_show_urls = "no"
-epub_exclude_files = ["search.html"]
+# The README's screenshots live in _static but are not part of the book.
+epub_exclude_files = ["search.html"] + sorted(
+    f"_static/screenshots/{path.name}" for path in (HERE / "_static" / "screenshots").glob("*")
+)
 epub_css_files = ["edition.css"]
 epub_tocdepth = 2

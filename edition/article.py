@@ -549,6 +549,10 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
         method = app.config.edition_method_page
         method_doc = method if method and method in env.found_docs else None
         section.insert(1, build_header(meta, method_doc))
+        for image in section.findall(nodes.image):
+            # Without alt text docutils writes the image's address as its alt text, which a
+            # screen reader would read out; the figure's caption already says what it shows.
+            image.setdefault("alt", "")
     if section is not None:
         language = (main_language(meta) if meta else "") or app.config.language or "en"
         insert_latex_language(section, language)

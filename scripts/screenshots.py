@@ -1,0 +1,107 @@
+"""Screenshots of the built edition for the README: pages at 1280 and 390 px, and PDF pages.
+
+Run after ``nox -s build``::
+
+    python scripts/screenshots.py
+
+Pages are opened in Debian's headless Chromium (never a downloaded browser) from build/html;
+PDF pages are rendered with pdftoppm from build/latex/edition.pdf. The images are written to
+docs/_static/screenshots/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+#: (image name, page, width, height, id of the element scrolled to the top, or "").
+PAGES: tuple[tuple[str, str, int, int, str], ...] = (
+    ("home-1280", "index.html", 1280, 1000, ""),
+    ("home-390", "index.html", 390, 844, ""),
+    ("article-1280", "articles/tiktok-red-note-china-internet.html", 1280, 1000,
+     "tiktok-red-note-china-internet-p1"),
+    ("article-390", "articles/china-internet-at-thirty.html", 390, 844, ""),
+    ("parallel-1280", "articles/silicon-valley-china-envy.html", 1280, 1000,
+     "silicon-valley-china-envy-p2"),
+    ("parallel-390", "articles/silicon-valley-china-envy.html", 390, 844,
+     "silicon-valley-china-envy-p2"),
+)
+#: (image name, words on the PDF page to show; "" for the title page).
+PDF_PAGES: tuple[tuple[str, str], ...] = (
+    ("pdf-title", ""),
+    ("pdf-parallel", "Some have called for an American"),
+)
+
+
+def shoot_pages(html: Path, out: Path) -> None:
+    """Screenshot each page of :data:`PAGES`."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for name, page_path, width, height, anchor in PAGES:
+                page = browser.new_page(viewport={"width": width, "height": height})
+                page.goto((html / page_path).as_uri())
+                page.wait_for_load_state("load")
+                if anchor:
+                    # Scrolled rather than opened at the anchor, which would highlight it.
+                    page.evaluate("id => document.getElementById(id).scrollIntoView()", anchor)
+                page.wait_for_timeout(500)
+                page.screenshot(path=str(out / f"{name}.png"))
+                page.close()
+        finally:
+            browser.close()
+
+
+def page_with(pdf: Path, words: str) -> int:
+    """The number of the first PDF page holding ``words`` (1 for ``""``)."""
+    if not words:
+        return 1
+    number = 1
+    while True:
+        result = subprocess.run(["pdftotext", "-f", str(number), "-l", str(number), str(pdf), "-"],
+                                capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            raise SystemExit(f"error: {pdf}: no page holds {words!r}")
+        if words in " ".join(result.stdout.split()):
+            return number
+        number += 1
+
+
+def render_pdf_pages(pdf: Path, out: Path) -> None:
+    """Render each page of :data:`PDF_PAGES` at 80 dpi."""
+    for name, words in PDF_PAGES:
+        number = page_with(pdf, words)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "80", "-singlefile", "-f", str(number), "-l", str(number),
+             str(pdf), str(out / name)],
+            check=True,
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Take the screenshots; return the exit status."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--html", type=Path, default=ROOT / "build" / "html")
+    parser.add_argument("--pdf", type=Path, default=ROOT / "build" / "latex" / "edition.pdf")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "_static" / "screenshots")
+    args = parser.parse_args(argv)
+    if not (args.html / "index.html").is_file() or not args.pdf.is_file():
+        print("error: build the edition first (nox -s build)", file=sys.stderr)
+        return 2
+    args.out.mkdir(parents=True, exist_ok=True)
+    shoot_pages(args.html, args.out)
+    render_pdf_pages(args.pdf, args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
