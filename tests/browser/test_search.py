@@ -16,13 +16,15 @@ SEARCH_DONE_JS = """() => {
   return typeof Search !== 'undefined' && Search._pulse_status === -1
     && summary !== null && summary.textContent.trim() !== '';
 }"""
-#: Done when every result has its snippet (Sphinx fetches each page to cut one).
+#: Done when every page result has its snippet (Sphinx fetches each page to cut one). Object
+#: results (an entity of the ``ent`` domain) show their description instead.
 SNIPPETS_DONE_JS = """() => Array.from(document.querySelectorAll('#search-results ul.search > li'))
-  .every(li => li.querySelector('.context') !== null)"""
-#: Each result: its link and its snippet.
+  .every(li => li.querySelector(li.classList.contains('kind-object') ? 'span' : '.context'))"""
+#: Each result: its link and its snippet (or an object's description).
 RESULTS_JS = """() => Array.from(document.querySelectorAll('#search-results ul.search > li'),
   li => ({href: li.querySelector('a').href,
-          snippet: (li.querySelector('.context') || {textContent: ''}).textContent.trim()}))"""
+          snippet: (li.querySelector('.context, span') || {textContent: ''})
+            .textContent.trim()}))"""
 
 
 @dataclass(frozen=True)
