@@ -146,3 +146,17 @@ def test_pre_commit_config() -> None:
     assert registry["entry"].split()[:4] == ["python", "-m", "converters", "check"]
     assert "registry" in registry["entry"]
     assert re.search(registry["files"], "docs/_data/registry.yaml")
+
+
+def test_repository_yaml_passes_check_yaml() -> None:
+    """What the check-yaml hook checks: every YAML file of the repository parses."""
+    def skipped(folder: str) -> bool:
+        # tool caches and build output, not the repository's own files
+        return folder in ("build", "node_modules") or (
+            folder.startswith(".") and folder not in (".github", ".ci"))
+
+    files = [p for p in ROOT.rglob("*.y*ml")
+             if not any(skipped(part) for part in p.relative_to(ROOT).parts[:-1])]
+    assert WORKFLOW in files
+    for path in files:
+        yaml.safe_load(path.read_text(encoding="utf-8"))
