@@ -9,7 +9,7 @@ import yaml
 from bs4 import BeautifulSoup
 from pybtex.database import parse_string
 
-from edition.citation import bibtex, bibtex_escape, make_citation, plain_text
+from edition.citation import bibtex, bibtex_escape, make_citation, page_url, plain_text
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE = Path(__file__).parent / "roots" / "test-citation" / "articles" / "r-and-d.md"
@@ -142,3 +142,18 @@ def test_undated_article_says_so_once() -> None:
     c = make_citation(front, "r-and-d", "https://e.example/articles/r-and-d.html", "E")
     assert "n.d. " in plain_text(c) and "n.d.." not in plain_text(c)
     assert "date" not in parse_string(bibtex(c), "bibtex").entries["r-and-d"].fields
+
+
+def test_how_to_cite_page_example_is_what_the_article_shows() -> None:
+    """The example in docs/cite.md is the citation the article page really carries."""
+    page = (ROOT / "docs" / "cite.md").read_text(encoding="utf-8")
+    example = " ".join(page.split("```text\n", 1)[1].split("```", 1)[0].split())
+    slug = "silicon-valley-china-envy"
+    path = ROOT / "docs" / "articles" / f"{slug}.md"
+    if not path.exists():
+        pytest.skip("the article is not converted in this checkout")
+    conf: dict[str, object] = {"__file__": str(ROOT / "docs" / "conf.py")}
+    exec(compile((ROOT / "docs" / "conf.py").read_text(encoding="utf-8"), "conf.py", "exec"), conf)
+    url = page_url(str(conf["html_baseurl"]), f"articles/{slug}")
+    c = make_citation(_front_matter(path), slug, url, str(conf["project"]))
+    assert example == plain_text(c)
