@@ -256,3 +256,17 @@ def test_editorial_data(project: Path) -> None:
     text = data.read_text(encoding="utf-8")
     data.write_text(text.replace("\nseeds:", "\nseedz:", 1), encoding="utf-8")
     assert reported(problems(project), "docs/_data/editorial.yaml:1: ", "seedz")
+
+
+def test_command_line(project: Path) -> None:
+    """``python -m converters check`` is the command contributors and nox run."""
+    import subprocess
+    import sys
+
+    page = article_with(project, "language:")
+    line = set_field(page, "language", "language: [zh_CN]")
+    run = subprocess.run([sys.executable, "-m", "converters", "check", "--root", str(project)],
+                         capture_output=True, text=True, cwd=ROOT, check=False)
+    assert run.returncode == 1
+    assert run.stdout.startswith(where(project, page, line))
+    assert "1 problem(s) found" in run.stderr
