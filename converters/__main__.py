@@ -46,6 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-merge", action="store_true",
                         help="overwrite the pages instead of merging the new output into edited "
                         "pages (merge bases are kept in DIR/../_import)")
+    parser.add_argument("--resolved", action="store_true",
+                        help="the pages' conflicts with this output are resolved by hand: keep "
+                        "the pages as they are and take this output as their new merge base")
     return parser
 
 
@@ -69,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 write_pages(result, args.out)
                 outcomes = []
             else:
-                outcomes = import_pages(result.pages, args.out)
+                outcomes = import_pages(result.pages, args.out, resolved=args.resolved)
         except EditorialError as exc:  # the fault is in the data file, not in the input
             print(f"error: {exc.path}: {exc.reason}", file=sys.stderr)
             status = EXIT_REFUSED

@@ -22,6 +22,9 @@ from pathlib import Path
 #: Folder, next to the pages' folder, that keeps the merge bases (excluded from Sphinx).
 BASE_DIR_NAME = "_import"
 
+#: How much of the converter's new line a conflict message quotes.
+SHOWN_CHARACTERS = 60
+
 #: The markers ``git merge-file --diff3`` writes around a conflict hunk (7 characters each).
 MARKER_OURS = "<<<<<<<"
 MARKER_BASE = "|||||||"
@@ -44,10 +47,16 @@ class Conflict:
 
     def __str__(self) -> str:
         """The ``file:line: message`` form printed to the user."""
+        new = next((line.strip() for line in self.theirs if line.strip()), "")
+        if len(new) > SHOWN_CHARACTERS:
+            new = new[:SHOWN_CHARACTERS] + "…"
+        more = len(self.theirs) - 1
+        shown = f"now writes {new!r}" + (f" and {more} more line(s)" if more > 0 else "")
+        if not self.theirs:
+            shown = "now removes these line(s)"
         return (
-            f"{self.path}:{self.line}: conflict: the page was edited here and the converter "
-            f"output changed too ({len(self.ours)} edited line(s) against "
-            f"{len(self.theirs)} new line(s)); resolve by hand"
+            f"{self.path}:{self.line}: conflict: {len(self.ours)} line(s) edited here, and the "
+            f"converter {shown}; edit the page by hand, then convert again with --resolved"
         )
 
 
@@ -57,7 +66,8 @@ class Outcome:
 
     path: Path
     #: ``created`` (no base yet), ``overwritten`` (page not edited), ``merged`` (edits kept),
-    #: ``kept`` (converter output unchanged), ``unchanged`` (nothing to do) or ``conflict``.
+    #: ``kept`` (converter output unchanged), ``unchanged`` (nothing to do), ``resolved`` (the
+    #: page taken as it is, the base moved on) or ``conflict``.
     action: str
     conflicts: list[Conflict] = field(default_factory=list)
 
@@ -175,9 +185,18 @@ def _map_index(opcodes: Sequence[tuple[str, int, int, int, int]], index: int) ->
     return opcodes[-1][2] if opcodes else 0
 
 
-def reimport(page: Path, new_text: str, base_dir: Path | None = None) -> Outcome:
-    """Bring ``page`` up to date with ``new_text``, the converter's fresh output, keeping edits."""
+def reimport(page: Path, new_text: str, base_dir: Path | None = None,
+             resolved: bool = False) -> Outcome:
+    """Bring ``page`` up to date with ``new_text``, the converter's fresh output, keeping edits.
+
+    ``resolved`` says the page already is the editors' resolution of an earlier conflict with
+    this output: the page is kept as it is and the base becomes the output (as ``git add``
+    marks a conflict resolved).
+    """
     base_file = base_path(page, base_dir)
+    if resolved and page.exists():
+        write_atomic(base_file, new_text)
+        return Outcome(page, "resolved")
     if not page.exists():
         write_atomic(page, new_text)
         write_atomic(base_file, new_text)
@@ -210,7 +229,7 @@ def reimport(page: Path, new_text: str, base_dir: Path | None = None) -> Outcome
 
 
 def import_pages(
-    pages: dict[str, str], out_dir: Path, base_dir: Path | None = None
+    pages: dict[str, str], out_dir: Path, base_dir: Path | None = None, resolved: bool = False
 ) -> list[Outcome]:
     """Re-import every page of a conversion (file name -> MyST text) into ``out_dir``."""
-    return [reimport(out_dir / name, text, base_dir) for name, text in pages.items()]
+    return [reimport(out_dir / name, text, base_dir, resolved) for name, text in pages.items()]

@@ -175,3 +175,26 @@ def test_unchanged_converter_output_keeps_edits(tmp_path: Path) -> None:
     digest = hashlib.sha256(page.read_bytes()).hexdigest()
     assert reimport(page, "a\nb\nc\n").action == "kept"
     assert hashlib.sha256(page.read_bytes()).hexdigest() == digest
+
+
+def test_resolved_conflict_is_not_reported_again(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """After a conflict is resolved by hand, ``--resolved`` moves the base; the edit stays."""
+    seed = SEEDS[0]
+    out = tmp_path / "docs" / "articles"
+    convert(seed, out, capsys)
+    page = sorted(out.glob("*.md"))[0]
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("\ncolumn:", "\ncolumn: 编者的栏目 #", 1), encoding="utf-8")
+    improve_converter(monkeypatch, "转换器的新栏目")
+    status, err = convert(seed, out, capsys)
+    assert status != 0 and ": conflict: " in err and "转换器的新栏目" in err
+
+    resolution = page.read_bytes()  # the editors keep their own column
+    assert main([str(seed), "--out", str(out), "--resolved"]) == 0
+    assert page.read_bytes() == resolution
+    assert base_path(page).read_text(encoding="utf-8") == converter_output(seed)[page.name]
+    status, err = convert(seed, out, capsys)
+    assert (status, err) == (0, "")
+    assert page.read_bytes() == resolution
