@@ -67,7 +67,7 @@ class Outcome:
     path: Path
     #: ``created`` (no base yet), ``overwritten`` (page not edited), ``merged`` (edits kept),
     #: ``kept`` (converter output unchanged), ``unchanged`` (nothing to do), ``resolved`` (the
-    #: page taken as it is, the base moved on) or ``conflict``.
+    #: conflicting page taken as it is, the base moved on) or ``conflict``.
     action: str
     conflicts: list[Conflict] = field(default_factory=list)
 
@@ -189,14 +189,11 @@ def reimport(page: Path, new_text: str, base_dir: Path | None = None,
              resolved: bool = False) -> Outcome:
     """Bring ``page`` up to date with ``new_text``, the converter's fresh output, keeping edits.
 
-    ``resolved`` says the page already is the editors' resolution of an earlier conflict with
-    this output: the page is kept as it is and the base becomes the output (as ``git add``
-    marks a conflict resolved).
+    ``resolved`` says that a page still in conflict with this output is the editors'
+    resolution of that conflict: it is kept as it is and the base becomes the output (as
+    ``git add`` marks a conflict resolved). Pages that merge cleanly are merged as usual.
     """
     base_file = base_path(page, base_dir)
-    if resolved and page.exists():
-        write_atomic(base_file, new_text)
-        return Outcome(page, "resolved")
     if not page.exists():
         write_atomic(page, new_text)
         write_atomic(base_file, new_text)
@@ -219,6 +216,9 @@ def reimport(page: Path, new_text: str, base_dir: Path | None = None,
     if base == new_text:
         return Outcome(page, "kept")
     merged, count = merge3(ours, base, new_text)
+    if count and resolved:
+        write_atomic(base_file, new_text)
+        return Outcome(page, "resolved")
     if count:
         return Outcome(page, "conflict", find_conflicts(page, ours, merged))
     # Page first: if interrupted before the base is updated, the next merge sees the converter's

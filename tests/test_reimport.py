@@ -198,3 +198,14 @@ def test_resolved_conflict_is_not_reported_again(tmp_path: Path,
     status, err = convert(seed, out, capsys)
     assert (status, err) == (0, "")
     assert page.read_bytes() == resolution
+
+
+def test_resolved_still_merges_pages_without_conflict(tmp_path: Path) -> None:
+    """``--resolved`` takes only conflicting pages as they are; clean merges still happen."""
+    page = tmp_path / "articles" / "a.md"
+    base = "".join(f"line {i}\n" for i in range(1, 11))
+    reimport(page, base)
+    page.write_text(base.replace("line 2\n", "line 2 edited\n"), encoding="utf-8")
+    new = base.replace("line 8\n", "line 8 improved\n")
+    assert reimport(page, new, resolved=True).action == "merged"
+    assert page.read_text(encoding="utf-8") == new.replace("line 2\n", "line 2 edited\n")
