@@ -110,6 +110,16 @@ def lint(session: nox.Session) -> None:
 
 
 @nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmarks: converting, building, rebuilding, PDF, corpus scaling, tagging (a table)."""
+    session.install("-e", ".[bench]")
+    system_packages(session)
+    ensure_articles(session)
+    # Options pass through: nox -s bench -- --skip-pdf --corpus ../shared/corpus
+    session.run("python", "benchmarks/bench.py", *session.posargs)
+
+
+@nox.session
 def serve(session: nox.Session) -> None:
     """Build the web edition and serve it on http://localhost:8000 (or the port given)."""
     session.install("-e", ".")
