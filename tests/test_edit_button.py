@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import ast
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from edition_builds import edition_build
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -33,14 +31,8 @@ EDIT_PREFIX = f"{REPOSITORY}/edit/{BRANCH}/"
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real edition built to HTML, once for this module."""
-    out = tmp_path_factory.mktemp("edit-button")
-    subprocess.run(
-        [sys.executable, "-m", "sphinx", "-q", "-b", "html", "-d", str(out / "doctrees"),
-         str(DOCS), str(out / "html")],
-        check=True, cwd=ROOT, env={**os.environ, "PYTHONHASHSEED": "0"},
-    )
-    return out / "html"
+    """The real edition built to HTML (the session's one HTML build)."""
+    return edition_build(tmp_path_factory, "html").outdir
 
 
 def pages(site: Path) -> dict[str, BeautifulSoup]:
