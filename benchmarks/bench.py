@@ -31,8 +31,15 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from converters.model import Article, Paragraph, Source, plain_text  # noqa: E402 (path above)
-from converters.pipeline import DEFAULT_REGISTRY, Options, convert_file  # noqa: E402
+from converters.model import (  # noqa: E402 (needs the path above)
+    Article,
+    ConversionError,
+    Paragraph,
+    Source,
+    article_text,
+    plain_text,
+)
+from converters.pipeline import DEFAULT_REGISTRY, Options, convert_source  # noqa: E402
 from converters.readers import detect  # noqa: E402
 from converters.registry import Entity, Registry, load_registry  # noqa: E402
 from converters.sources import load  # noqa: E402
@@ -43,6 +50,8 @@ SEEDS = REPO / "seeds"
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
 #: Environment variable naming the corpus folder instead.
 CORPUS_ENV = "EDITION_CORPUS"
+#: Reader formats whose input is HTML (what trafilatura extracts from).
+HTML_FORMATS = ("nytimes", "caixin")
 #: Size of the small corpus sample the whole corpus is compared to.
 SAMPLE_SIZE = 100
 
@@ -51,10 +60,15 @@ TARGET_INCREMENTAL = 0.25  #: rebuild after one changed paragraph, as a share of
 TARGET_CORPUS_RATIO = 12.0  #: convert + build of all posts, as a multiple of 100 posts
 TARGET_TAGGING_EXPONENT = 1.1  #: time ~ length^k over ×1…×100; 1 is linear (noise allowed)
 TARGET_TRAFILATURA = 1.0  #: converter time as a multiple of trafilatura's
+#: Shortest in-process sample worth timing, in seconds (shorter work is repeated within one).
+MIN_SAMPLE = 0.2
 
 #: Sphinx's progress lines, counted to tell how many documents a build read and wrote.
 READING_LINE = re.compile(r"^reading sources\.\.\. \[", re.MULTILINE)
 WRITING_LINE = re.compile(r"^writing output\.\.\. \[", re.MULTILINE)
+UPDATING_LINE = re.compile(
+    r"updating environment: .*?(?P<added>\d+) added, (?P<changed>\d+) changed"
+)
 
 #: The corpus project's conf.py: every setting of the edition's, then its own name.
 CORPUS_CONF = '''\
@@ -128,12 +142,13 @@ def sphinx(builder: str, source: Path, out: Path, *options: str) -> Run:
     return run([sys.executable, "-m", "sphinx", *args, *options])
 
 
-def timed(function: Callable[[], object], repeat: int) -> float:
+def timed(function: Callable[[], object], repeat: int, warm_up: bool = True) -> float:
     """Best wall time of ``repeat`` calls, after one unmeasured warm-up call.
 
     The minimum, not the mean: on a shared machine other processes only ever add time.
     """
-    function()
+    if warm_up:
+        function()
     samples = []
     for _ in range(repeat):
         start = time.perf_counter()
@@ -230,46 +245,66 @@ def sample(posts: list[Path], size: int) -> list[Path]:
 
 
 def bench_convert(corpus: list[Path], repeat: int) -> tuple[Table, float]:
-    """Converters against ``trafilatura.extract`` on the same HTML; returns the worst ratio."""
+    """Converters against ``trafilatura.extract`` on the same HTML; returns the worst ratio.
+
+    "read" is the reader alone (HTML to the document model, what trafilatura does: find the
+    text); "convert" is the whole conversion (editorial data, entity and date tagging, MyST).
+    The character counts show how much text each finds (trafilatura misses some formats).
+    """
     import trafilatura
 
     options = Options()
     seeds = sorted(SEEDS.glob("*.txt"))
     table = Table(
         "Converting: converters vs trafilatura.extract (in process, best of runs)",
-        ("input", "files", "converters s", "trafilatura s", "ratio conv/traf"),
+        ("input", "files", "read s", "convert s", "trafilatura s", "convert/traf",
+         "read/traf", "characters found: ours / trafilatura's"),
     )
+    sources = {path: load(path) for path in [*seeds, *corpus]}
 
-    def convert_all(paths: list[Path]) -> Callable[[], None]:
-        def go() -> None:
+    def read_all(paths: list[Path]) -> Callable[[], int]:
+        def go() -> int:
+            found = 0
+            for path in paths:
+                source = sources[path]
+                try:
+                    found += sum(len(article_text(a)) for a in detect(source).read(source))
+                except ConversionError:  # a refused post still cost its reading time
+                    pass
+            return found
+        return go
+
+    def convert_all(paths: list[Path]) -> Callable[[], int]:
+        def go() -> int:
             for path in paths:
                 try:
-                    convert_file(path, options)
-                except Exception:  # a refused post still cost its reading time
+                    convert_source(sources[path], options)
+                except ConversionError:
                     pass
+            return 0
         return go
 
-    def extract_all(paths: list[Path]) -> Callable[[], None]:
-        texts = [p.read_text(encoding="utf-8", errors="replace") for p in paths]
-
-        def go() -> None:
-            for text in texts:
-                trafilatura.extract(text)
+    def extract_all(paths: list[Path]) -> Callable[[], int]:
+        def go() -> int:
+            return sum(len(trafilatura.extract(sources[p].text) or "") for p in paths)
         return go
 
-    html_seeds = [p for p in seeds if detect(load(p)).FORMAT in ("nytimes", "caixin")]
-    all_seeds = timed(convert_all(seeds), repeat)
-    table.add("4 seeds (all formats)", len(seeds), all_seeds, "", "")
+    html_seeds = [p for p in seeds if detect(sources[p]).FORMAT in HTML_FORMATS]
+    table.add("4 seeds (all formats)", len(seeds), timed(read_all(seeds), repeat),
+              timed(convert_all(seeds), repeat), "", "", "", "")
     worst = 0.0
     groups: list[tuple[str, list[Path], int]] = [("HTML seeds", html_seeds, repeat)]
     for folder in sorted({p.parent for p in corpus}):
         posts = [p for p in corpus if p.parent == folder]
         groups.append((f"corpus {folder.name}", posts, 1))
     for name, paths, times in groups:
-        ours = timed(convert_all(paths), times)
-        theirs = timed(extract_all(paths), times)
+        # The seeds warmed every cache up; a corpus pass is long enough to time once.
+        read = timed(read_all(paths), times, warm_up=times > 1)
+        ours = timed(convert_all(paths), times, warm_up=times > 1)
+        theirs = timed(extract_all(paths), times, warm_up=times > 1)
         worst = max(worst, ours / theirs)
-        table.add(name, len(paths), ours, theirs, ours / theirs)
+        found = f"{read_all(paths)()} / {extract_all(paths)()}"
+        table.add(name, len(paths), read, ours, theirs, ours / theirs, read / theirs, found)
     return table, worst
 
 
@@ -288,8 +323,17 @@ def edit_one_paragraph(docs: Path) -> str:
     return article.stem
 
 
-def documents(result: Run) -> str:
-    """How many documents a build read and wrote, from its progress lines."""
+def documents(result: Run, parallel: bool = False) -> str:
+    """How many documents a build read and wrote, from its progress lines.
+
+    A parallel build reports progress per batch, not per document: only the number of
+    documents Sphinx found changed is known then.
+    """
+    if parallel:
+        changed = UPDATING_LINE.search(result.output)
+        if changed is None:
+            return ""
+        return f"{int(changed['added']) + int(changed['changed'])} changed"
     return (f"read {len(READING_LINE.findall(result.output))}, "
             f"wrote {len(WRITING_LINE.findall(result.output))}")
 
@@ -310,7 +354,7 @@ def bench_build(work: Path, skip_pdf: bool) -> tuple[Table, float]:
     check(full, "HTML build")
     table.add("full HTML", full.seconds, full.cpu, full.peak_mb, documents(full), 1.0)
     table.add("full HTML, -j auto", parallel.seconds, parallel.cpu, parallel.peak_mb,
-              documents(parallel), parallel.seconds / full.seconds)
+              documents(parallel, parallel=True), parallel.seconds / full.seconds)
     unchanged = sphinx("html", docs, work / "edition-html")
     check(unchanged, "rebuild")
     table.add("rebuild, nothing changed", unchanged.seconds, unchanged.cpu, unchanged.peak_mb,
@@ -434,9 +478,13 @@ def bench_tagging(repeat: int) -> tuple[Table, float]:
             article = lengthened(base, scale)
             characters = sum(len(plain_text(b.inlines)) for b in article.blocks
                              if isinstance(b, Paragraph))
-            # tag_article rewrites in place: each timed call gets a fresh copy.
-            copies = [copy.deepcopy(article) for _ in range(repeat + 1)]
-            seconds = timed(functools.partial(tag_next, iter(copies), names), repeat)
+            # tag_article rewrites in place: every call gets a fresh copy. Short texts are
+            # tagged many times per sample, so that a sample lasts long enough to time.
+            once = timed(functools.partial(tag_next, iter([copy.deepcopy(article)]), names),
+                         1, warm_up=False)
+            calls = max(1, math.ceil(MIN_SAMPLE / max(once, 1e-6)))
+            supply = iter([copy.deepcopy(article) for _ in range(calls * (repeat + 1))])
+            seconds = timed(functools.partial(tag_many, supply, names, calls), repeat) / calls
             # The exponent k of time ~ length^k from ×1 to this length: 1 is linear.
             if scale == 1:
                 first = seconds
@@ -456,6 +504,12 @@ def tag_next(articles: Iterator[Article], registry: Registry) -> None:
     from converters.tagging import tag_article
 
     tag_article(next(articles), registry)
+
+
+def tag_many(articles: Iterator[Article], registry: Registry, calls: int) -> None:
+    """Tag the next ``calls`` articles of a supply of fresh copies."""
+    for _ in range(calls):
+        tag_next(articles, registry)
 
 
 def read_untagged(source: Source) -> Article:
