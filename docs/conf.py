@@ -121,9 +121,9 @@ LATEX_TITLE_PAGE = r"""
   \vspace{0.8em}
   {\sffamily\LARGE 中国互联网四篇\par}
   \vspace{2.5em}
-  {\large A digital edition of four texts on China’s internet industry, 2020–2025:\par
-   New York Times Chinese, Caixin Weekly, a bilingual New York Times column,\par
-   and two essays from one English-language source\par}
+  {\large A digital edition of four sources on China’s internet industry, 2020–2025:\par
+   a New York Times Chinese column, a Caixin Weekly report,\par
+   a bilingual New York Times column, and four essays from one English-language source\par}
   \vfill
   {\large Edited by the editors of the edition\par}
   \vspace{1em}

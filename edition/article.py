@@ -65,6 +65,9 @@ REMOVAL_NAMES: dict[str, str] = {
     "feed-footer": "feed footer",
     "author-bio": "author biography",
     "navigation": "navigation",
+    "promo": "promotion",
+    "category-footer": "category footer",
+    "font-preload": "font loader",
 }
 
 #: How long a summary on a card may get before it is cut.

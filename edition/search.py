@@ -21,6 +21,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import sphinx.search
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.search.zh import SearchChinese
@@ -102,10 +103,30 @@ var splitQuery = (query) => {
 """.replace("LONGEST_WORD", str(LONGEST_WORD))
 
 
+def english_stemmer_code() -> str:
+    """The browser's stemmer for Latin words: Sphinx's English Snowball stemmer, as Python's.
+
+    Sphinx's Chinese search stems Latin words with the English stemmer in Python and loads the
+    English stemmer's script in the browser, but then looks for it under the language's own
+    name (``ChineseStemmer``), which no script defines: every page would stop with an error.
+    The edition writes the stemmer out and names it correctly.
+    """
+    scripts = Path(sphinx.search.__file__).parent / "minified-js"
+    try:
+        base = (scripts / "base-stemmer.js").read_text(encoding="utf-8")
+        english = (scripts / "english-stemmer.js").read_text(encoding="utf-8")
+    except OSError:
+        # Without Sphinx's stemmer scripts, words are matched unstemmed, lower case.
+        return "var Stemmer = function () { this.stemWord = (word) => word; };\n"
+    return "\n".join((base, english, "window.Stemmer = EnglishStemmer;"))
+
+
 class SearchChineseFolded(SearchChinese):
     """Sphinx's Chinese search with Traditional and Simplified folded to one form."""
 
     js_splitter_code = JS_SPLITTER
+    js_stemmer_rawcode = ""
+    js_stemmer_code = english_stemmer_code()
 
     def split(self, input: str) -> list[str]:
         """Segment the Simplified fold of a text (jieba's dictionary is Simplified, too)."""

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 import yaml
+from docutils.parsers.rst import directives, roles
 from sphinx.testing.util import SphinxTestApp
 
 REPO = Path(__file__).resolve().parents[1]
@@ -74,11 +75,22 @@ def edition_build(factory: pytest.TempPathFactory, buildername: str) -> Build:
     if not srcdir.exists():
         shutil.copytree(DOCS, srcdir, ignore=shutil.ignore_patterns("_generated", "_build"))
         shutil.copy2(REPO / "CONTRIBUTING.md", base / "CONTRIBUTING.md")
-    app = SphinxTestApp(buildername, srcdir=srcdir, builddir=base / "build")
+    # docutils keeps roles and directives in module globals, which other tests may have filled
+    # (a stand-in for the edition's roles, say): build with none, then put them back.
+    saved_roles, saved_directives = dict(roles._roles), dict(directives._directives)
+    roles._roles.clear()
+    directives._directives.clear()
     try:
-        app.build()
-        build = Build(srcdir, Path(app.outdir), _ANSI.sub("", app.warning.getvalue()))
+        app = SphinxTestApp(buildername, srcdir=srcdir, builddir=base / "build")
+        try:
+            app.build()
+            build = Build(srcdir, Path(app.outdir), _ANSI.sub("", app.warning.getvalue()))
+        finally:
+            app.cleanup()
     finally:
-        app.cleanup()
+        roles._roles.clear()
+        roles._roles.update(saved_roles)
+        directives._directives.clear()
+        directives._directives.update(saved_directives)
     _BUILDS[buildername] = build
     return build

@@ -187,7 +187,11 @@ def test_search_page_carries_the_fold_map(html: Build) -> None:
                    for s in page(html, "index").select("script"))
     data = (html.outdir / "_static" / "edition-search-fold.js").read_text(encoding="utf-8")
     assert "偉" in data and "伟" in data
-    assert "editionFold" in (html.outdir / "_static" / "language_data.js").read_text("utf-8")
+    language_data = (html.outdir / "_static" / "language_data.js").read_text("utf-8")
+    assert "editionFold" in language_data
+    # The stemmer the page installs is one the script defines (Sphinx's zh names another).
+    installed = re.search(r"window\.Stemmer = (\w+);", language_data)
+    assert installed and f"var {installed.group(1)}=" in language_data
 
 
 def _as_list(value: int | list[int]) -> list[int]:
