@@ -32,14 +32,13 @@ def _text_role(name, rawtext, text, lineno, inliner, options=None, content=None)
     return [nodes.inline(rawtext, shown)], []
 
 
-roles.register_local_role("ent", _text_role)
-roles.register_local_role("date", _text_role)
-
-
 def rendered_text(page: str) -> str:
     """The reader-visible text of a page: its title and dek (shown in the article header) and
     its body as docutils renders it, footnote marks and the rest of the front matter left out."""
     front = yaml.safe_load(page.split("\n---\n", 1)[0].removeprefix("---\n"))
+    # Registered on every call: sphinx.testing resets docutils' roles after each Sphinx test.
+    roles.register_local_role("ent", _text_role)
+    roles.register_local_role("date", _text_role)
     doc = publish_doctree(page, parser=Parser(), settings_overrides={
         "myst_enable_extensions": ["colon_fence", "deflist", "fieldlist", "attrs_inline",
                                    "attrs_block", "substitution"],
