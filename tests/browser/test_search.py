@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from .pages import ArticleSource, Tab
 
@@ -20,6 +21,13 @@ SEARCH_DONE_JS = """() => {
 #: results (an entity of the ``ent`` domain) show their description instead.
 SNIPPETS_DONE_JS = """() => Array.from(document.querySelectorAll('#search-results ul.search > li'))
   .every(li => li.querySelector(li.classList.contains('kind-object') ? 'span' : '.context'))"""
+#: What the search page shows, for a failure message.
+STATE_JS = """() => ({
+  pulse: typeof Search === 'undefined' ? 'no Search' : Search._pulse_status,
+  results: document.getElementById('search-results')?.innerText.slice(0, 500),
+  pending: Array.from(document.querySelectorAll('#search-results ul.search > li'))
+    .filter(li => !li.querySelector('.context, span')).map(li => li.querySelector('a').href),
+})"""
 #: Each result: its link and its snippet (or an object's description).
 RESULTS_JS = """() => Array.from(document.querySelectorAll('#search-results ul.search > li'),
   li => ({href: li.querySelector('a').href,
@@ -40,8 +48,12 @@ class Hit:
 def search(tab: Tab, site: str, query: str) -> list[Hit]:
     """Run a query on the search page and return its results once snippets have loaded."""
     tab.goto(f"{site}search.html?q={quote(query)}")
-    tab.page.wait_for_function(SEARCH_DONE_JS, timeout=30_000)
-    tab.page.wait_for_function(SNIPPETS_DONE_JS, timeout=30_000)
+    try:
+        tab.page.wait_for_function(SEARCH_DONE_JS, timeout=30_000)
+        tab.page.wait_for_function(SNIPPETS_DONE_JS, timeout=30_000)
+    except PlaywrightTimeout:
+        state = tab.page.evaluate(STATE_JS)
+        raise AssertionError(f"{query}: search did not finish: {state}; {tab.errors}") from None
     hits = []
     for result in tab.page.evaluate(RESULTS_JS):
         path = result["href"].removeprefix(site).split("#")[0]
