@@ -127,7 +127,7 @@ LATEX_TITLE_PAGE = r"""
   \vfill
   {\large Edited by the editors of the edition\par}
   \vspace{1em}
-  {\normalsize Version """ + release + r""" \quad·\quad """ + today + r"""\par}
+  {\normalsize Version """ + release + ", " + today + r"""\par}
   \vspace{0.5em}
   {\small Texts: © their authors and publishers. Edition apparatus: the editors.\par}
 \end{titlepage}

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Set
 from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar, NamedTuple, cast
+from urllib.parse import urlsplit
 
 import yaml
 from docutils import nodes
@@ -213,19 +214,30 @@ def summary(front_matter: dict[str, Any], body: str) -> str:
 
 
 def byline(front_matter: dict[str, Any]) -> str:
-    """Authors, date, language and publisher on one line; editors' attributions in brackets."""
-    authors = ", ".join(as_list(front_matter.get("authors")))
-    if not authors:
-        supplied = [
-            ", ".join(as_list(entry.get("value")))
-            for entry in front_matter.get("editorial") or []
-            if isinstance(entry, dict) and entry.get("field") == "authors"
-        ]
-        authors = f"[{supplied[0]}]" if supplied else ""
+    """Author, date, language, publisher and source site on one line, for a card.
+
+    Values the editors supplied are in square brackets, as in the article header; the date is
+    given to the day at most (the header has the time).
+    """
+    supplied = {
+        str(entry.get("field")): entry
+        for entry in front_matter.get("editorial") or [] if isinstance(entry, dict)
+    }
+
+    def mark(field: str, text: str) -> str:
+        return f"[{text}]" if text and field in supplied else text
+
+    precision = str(front_matter.get("date_precision") or "")
     date = format_date(str(front_matter.get("date") or ""),
-                       str(front_matter.get("date_precision") or ""))
-    languages = " / ".join(language_name(t) for t in as_list(front_matter.get("language")))
-    parts = (authors, date, languages, str(front_matter.get("publisher") or ""))
+                       "day" if precision in ("minute", "second") else precision)
+    host = urlsplit(str(front_matter.get("source_url") or "")).netloc.removeprefix("www.")
+    parts = (
+        mark("authors", ", ".join(as_list(front_matter.get("authors")))),
+        mark("date", date),
+        " / ".join(language_name(t) for t in as_list(front_matter.get("language"))),
+        mark("publisher", str(front_matter.get("publisher") or "")),
+        host,
+    )
     return " · ".join(part for part in parts if part)
 
 
@@ -464,7 +476,8 @@ def _removal_summary(removed: list[dict[str, Any]]) -> str:
 def build_header(meta: dict[str, Any], method_doc: str | None) -> nodes.container:
     """The header shown below an article's title, built from its front matter."""
     label = str(meta.get("label") or "article")
-    header = nodes.container(classes=["article-header"])
+    # The header is the edition's apparatus, in English, whatever the article's language.
+    header = nodes.container(classes=["article-header", "language-en"])
     editorial = [e for e in meta.get("editorial") or [] if isinstance(e, dict)]
     by_field = {str(entry.get("field", "")): entry for entry in editorial}
 
