@@ -532,10 +532,12 @@ def build_header(meta: dict[str, Any], method_doc: str | None) -> nodes.containe
     for entry in editorial:
         field_name = str(entry.get("field", ""))
         value = ", ".join(as_list(entry.get("value")))
+        # The id is on a target, not on the item: LaTeX writes labels for targets only.
         item = nodes.list_item("", _paragraph(
+            nodes.target("", "", ids=[note_id(label, field_name)]),
             nodes.strong("", f"{field_name.replace('_', ' ').capitalize()} [{value}]: "),
             nodes.Text(" ".join(str(entry.get("reason") or "").split())),
-        ), ids=[note_id(label, field_name)])
+        ))
         items += item
     if removed:
         text = f"Removed from the source: {_removal_summary(removed)}."

@@ -78,6 +78,12 @@ def test_no_character_is_missing(latex: Build, pdf: Path) -> None:
     assert "Missing character" not in log
 
 
+def test_every_cross_reference_resolves(latex: Build, pdf: Path) -> None:
+    log = (latex.outdir / "edition.log").read_text(encoding="utf-8", errors="replace")
+    assert "There were undefined references" not in log
+    assert "Hyper reference" not in log
+
+
 def test_title_page_names_the_edition(pdf: Path) -> None:
     first = run("pdftotext", "-f", "1", "-l", "1", str(pdf), "-")
     assert "Four Texts on China’s Internet" in first
