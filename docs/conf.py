@@ -163,8 +163,7 @@ epub_identifier = epub_uid
 epub_scheme = ""
 epub_show_urls = "no"
 # The README's screenshots live in _static but are not part of the book.
-epub_exclude_files = ["search.html"] + sorted(
-    f"_static/screenshots/{path.name}" for path in (HERE / "_static" / "screenshots").glob("*")
-)
+SCREENSHOTS = sorted((HERE / "_static" / "screenshots").glob("*"))
+epub_exclude_files = ["search.html", *(f"_static/screenshots/{path.name}" for path in SCREENSHOTS)]
 epub_css_files = ["edition.css"]
 epub_tocdepth = 2
