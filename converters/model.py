@@ -235,3 +235,20 @@ def inline_runs(block: Block) -> list[list[Inline]]:
     if isinstance(block, ParallelPair):
         return [block.left.inlines, block.right.inlines]
     return []
+
+
+def article_links(article: Article) -> list[Link]:
+    """Every link of an article, in reading order (nested links included)."""
+    found: list[Link] = []
+
+    def visit(run: list[Inline]) -> None:
+        for node in run:
+            if isinstance(node, Link):
+                found.append(node)
+            if isinstance(node, (Emphasis, Strong, Link)):
+                visit(node.children)
+
+    for block in article.blocks:
+        for run in inline_runs(block):
+            visit(run)
+    return found

@@ -20,9 +20,9 @@ from converters.model import (
     ConversionError,
     Figure,
     Heading,
-    Inline,
     Link,
     Source,
+    article_links,
     article_text,
     inline_runs,
     plain_text,
@@ -57,24 +57,6 @@ def page_of(text: str) -> lxml.html.HtmlElement:
     """The HTML after the front matter, parsed by lxml."""
     body = re.split(r"^---\s*$", text, maxsplit=2, flags=re.M)[2]
     return lxml.html.fromstring(body)
-
-
-def links(article: Article) -> list[Link]:
-    """Every link of the article's inlines, in order."""
-    found: list[Link] = []
-
-    def visit(nodes: list[Inline]) -> None:
-        for node in nodes:
-            if isinstance(node, Link):
-                found.append(node)
-            children = getattr(node, "children", None)
-            if children:
-                visit(children)
-
-    for block in article.blocks:
-        for run in inline_runs(block):
-            visit(run)
-    return found
 
 
 @pytest.fixture(scope="module")
@@ -152,7 +134,7 @@ def test_seed_whitespace_as_a_browser_shows_it(article: Article) -> None:
 
 
 def test_seed_relative_link_made_absolute(article: Article) -> None:
-    (only,) = links(article)
+    (only,) = article_links(article)
     assert plain_text(only.children) == "互联网重估印度"
     assert only.url == "https://nei.st/medium/caixin/cw914-miht0fzxzwxqzykht74pbg"
 
@@ -307,7 +289,7 @@ def test_inline_markup_becomes_model_inlines() -> None:
     assert plain_text(paragraph.inlines) == "在 Libra 之外，脚本链接、来信和粗体斜体第二行\n第三行"
     kinds = [type(node) for node in paragraph.inlines]
     assert kinds == [Text, Link, Text, Link, Text, Strong, Emphasis, Text, LineBreak, Text]
-    assert [link.url for link in links(one)] == [
+    assert [link.url for link in article_links(one)] == [
         "https://example.com/libra", "mailto:editor@example.com"
     ]
 

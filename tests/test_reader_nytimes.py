@@ -20,12 +20,11 @@ from converters.model import (
     Article,
     ConversionError,
     Figure,
-    Inline,
     Link,
     Paragraph,
     Source,
+    article_links,
     article_text,
-    inline_runs,
     plain_text,
 )
 from converters.sources import load
@@ -55,21 +54,8 @@ def strip_tags(fragment: str) -> str:
 
 
 def links(article: Article) -> set[str]:
-    """Every URL the article's inlines link to."""
-    found: set[str] = set()
-
-    def visit(nodes: list[Inline]) -> None:
-        for node in nodes:
-            if isinstance(node, Link):
-                found.add(node.url)
-            children = getattr(node, "children", None)
-            if children:
-                visit(children)
-
-    for block in article.blocks:
-        for run in inline_runs(block):
-            visit(run)
-    return found
+    """The distinct URLs the article links to."""
+    return {link.url for link in article_links(article)}
 
 
 @pytest.fixture(scope="module")
