@@ -196,7 +196,7 @@ def read(source: Source) -> list[Article]:
             continue
         credit = _caption_credit(line, following)
         if credit is not None:
-            blocks.append(Figure(image="", caption=[Text(line)], credit=credit,
+            blocks.append(Figure(image="", caption=[Text(line)], credit=[Text(credit)],
                                  language=right_language))
             if credit not in credits:
                 credits.append(credit)

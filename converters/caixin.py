@@ -39,6 +39,7 @@ from .model import (
     Paragraph,
     Removal,
     Source,
+    Text,
     plain_text,
 )
 
@@ -178,7 +179,9 @@ def read(source: Source) -> list[Article]:
     if not any(isinstance(block, Paragraph) for block in blocks):
         raise ConversionError("no paragraph in the article body (truncated HTML?)")
     meta.image_credits = list(
-        dict.fromkeys(b.credit for b in blocks if isinstance(b, Figure) and b.credit)
+        dict.fromkeys(
+            plain_text(b.credit) for b in blocks if isinstance(b, Figure) and b.credit
+        )
     )
     return [Article(slug=slug_from_url(source_url), meta=meta, blocks=blocks, removed=removed)]
 
@@ -310,7 +313,8 @@ def _figures(container: Tag) -> list[Block]:
             images = [""]  # the image is gone, its caption stays
         for index, url in enumerate(images):
             if index == 0:
-                figures.append(Figure(image=url, caption=caption, credit=credit, alt=alt))
+                figures.append(Figure(image=url, caption=caption,
+                                      credit=[Text(credit)] if credit else [], alt=alt))
             else:
                 figures.append(Figure(image=url, caption=[]))
     return figures

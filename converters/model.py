@@ -83,7 +83,7 @@ class Figure:
 
     image: str
     caption: list[Inline]
-    credit: str = ""
+    credit: list[Inline] = field(default_factory=list)  #: who made the image, as the source says
     alt: str = ""
     label: str = ""
     language: str = ""  #: BCP 47 tag of the caption, when it differs from the article's
@@ -208,7 +208,7 @@ def block_texts(block: Block) -> list[str]:
     if isinstance(block, (Paragraph, Heading)):
         return [plain_text(block.inlines)]
     if isinstance(block, Figure):
-        return [plain_text(block.caption), block.credit]
+        return [plain_text(block.caption), plain_text(block.credit)]
     if isinstance(block, BulletList):
         return [plain_text(item) for item in block.items]
     if isinstance(block, ParallelPair):
@@ -229,7 +229,7 @@ def inline_runs(block: Block) -> list[list[Inline]]:
     if isinstance(block, (Paragraph, Heading)):
         return [block.inlines]
     if isinstance(block, Figure):
-        return [block.caption]
+        return [block.caption, block.credit]
     if isinstance(block, BulletList):
         return list(block.items)
     if isinstance(block, ParallelPair):

@@ -199,7 +199,8 @@ def render_heading(node: Heading, ctx: Context) -> str:
 def render_figure(node: Figure, ctx: Context) -> str:
     """A figure with caption and credit; a figure whose image is not a web URL keeps only text."""
     caption = render_inlines(node.caption, ctx)
-    credit = f"Credit: {escape(node.credit)}" if node.credit else ""
+    credit_text = render_inlines(node.credit, ctx)
+    credit = f"Credit: {credit_text}" if credit_text else ""
     body = "\n\n".join(p for p in (caption, credit) if p)
     if node.image and node.image.lower().startswith(("http://", "https://")):
         lines = [f":::{{figure}} {safe_url(node.image)}"]

@@ -44,6 +44,7 @@ from .model import (
     Paragraph,
     Removal,
     Source,
+    Text,
     plain_text,
 )
 
@@ -154,7 +155,9 @@ def read(source: Source) -> list[Article]:
     blocks = walk_blocks(root, hook=_figure_block)
     if not any(isinstance(block, Paragraph) for block in blocks):
         raise ConversionError("no paragraph in the article body (truncated HTML?)")
-    meta.image_credits = _unique(b.credit for b in blocks if isinstance(b, Figure) and b.credit)
+    meta.image_credits = _unique(
+        plain_text(b.credit) for b in blocks if isinstance(b, Figure) and b.credit
+    )
     _read_footer(blocks, meta)
     return [Article(slug=slug, meta=meta, blocks=blocks, removed=removed)]
 
@@ -301,7 +304,7 @@ def _figure_block(element: Tag) -> list[Block] | None:
     credit = "; ".join(c for c in credits if c)
     if not (url or caption or credit):
         return []
-    return [Figure(image=url, caption=caption, credit=credit, alt=alt)]
+    return [Figure(image=url, caption=caption, credit=[Text(credit)] if credit else [], alt=alt)]
 
 
 def _read_footer(blocks: list[Block], meta: Metadata) -> None:

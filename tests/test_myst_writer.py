@@ -126,7 +126,7 @@ def test_labels_are_positional_and_stable() -> None:
     def make() -> Article:
         return article([
             Paragraph([Text("one")]), Heading(2, [Text("Part")]), Paragraph([Text("two")]),
-            Figure("https://img.example/a.jpg", [Text("cap")], credit="Someone"),
+            Figure("https://img.example/a.jpg", [Text("cap")], credit=[Text("Someone")]),
             BulletList([[Text("x")], [Text("y")]]),
         ])
     first, second = make(), make()
@@ -158,7 +158,7 @@ def test_front_matter_has_every_key_and_survives_any_title() -> None:
 def test_parallel_pair_and_text_figure_structure() -> None:
     a = article([
         ParallelPair(Paragraph([Text("Hello.")]), "en", Paragraph([Text("你好。")]), "zh-Hant"),
-        Figure("", [Text("說明。")], credit="Getty Images"),
+        Figure("", [Text("說明。")], credit=[Text("Getty Images")]),
         EditorialNote("Split from a longer file."),
     ])
     myst.assign_labels(a)

@@ -142,7 +142,7 @@ def test_seed_relative_link_made_absolute(article: Article) -> None:
 def test_seed_figure(article: Article) -> None:
     figures = [b for b in article.blocks if isinstance(b, Figure)]
     assert [(f.image, f.caption, f.credit) for f in figures] == [
-        ("https://cdn.jsdelivr.net/gh/0nd1jyU39XQ/_/img/1/1595033475336352.gif", [], "")
+        ("https://cdn.jsdelivr.net/gh/0nd1jyU39XQ/_/img/1/1595033475336352.gif", [], [])
     ]
 
 

@@ -23,6 +23,7 @@ from converters.model import (
     Link,
     Paragraph,
     Source,
+    Text,
     article_links,
     article_text,
     plain_text,
@@ -147,7 +148,7 @@ def test_seed_figures(seed_text: str, article: Article) -> None:
     images = re.findall(r'<img src="([^"]+)"', seed_text)
     assert [f.image for f in figures] == images
     lead, *inline = figures
-    assert (lead.credit, lead.caption) == ("Dongyan Xu", [])
+    assert (lead.credit, lead.caption) == ([Text("Dongyan Xu")], [])
     captions = re.findall(r"<small[^>]*>(.*?)</small>", seed_text)
     assert [plain_text(f.caption) for f in inline] == captions
     # the byline and dateline are metadata, not body text

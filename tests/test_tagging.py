@@ -181,7 +181,7 @@ def test_every_block_kind_is_tagged(registry: Registry) -> None:
     """Headings, figure captions, list items, both sides of a parallel pair, nested emphasis."""
     article = Article(slug="t", meta=Metadata(), blocks=[
         Heading(2, [Text("Tencent and QQ")]),
-        Figure("", [Text("上海的小红书办公室。")], credit="Dongyan Xu"),
+        Figure("", [Text("上海的小红书办公室。")], credit=[Text("Dongyan Xu")]),
         BulletList([[Text("Meituan")], [Emphasis([Text("Pinduoduo")])]]),
         ParallelPair(Paragraph([Text("Nvidia")]), "en", Paragraph([Text("英偉達")]), "zh-Hant"),
     ])
