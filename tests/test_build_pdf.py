@@ -121,3 +121,14 @@ def test_no_build_date_in_the_pdf(pdf: Path) -> None:
     info = run("pdfinfo", str(pdf))
     assert "2025" in next(line for line in info.splitlines() if line.startswith("CreationDate"))
     assert "Title:           Four Texts on China’s Internet" in info
+
+
+def test_indices_list_entries_with_page_numbers(pdf: Path) -> None:
+    text = run("pdftotext", str(pdf), "-")
+    for title in ("Index of companies", "Index of people", "Index of dates"):
+        # In the table of contents and in the running head of each of its pages.
+        assert text.count(title) >= 2, title
+    for entry in (r"ByteDance \(字节跳动 / 字節跳動\)", r"Donald Trump \(.*川普\)", r"2022-11-30"):
+        assert re.search(rf"^{entry}, \d+$", text, re.M), entry
+    # Sub-entries name the article and the paragraph, with the page they are on.
+    assert re.search(r"^–TikTok 快跑 \(¶3 特朗普\), \d+$", text, re.M)
