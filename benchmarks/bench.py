@@ -384,6 +384,11 @@ def bench_build(work: Path, skip_pdf: bool) -> tuple[Table, float]:
     return table, ratio
 
 
+def progress(message: str) -> None:
+    """Say on stderr how far a long run has come (the tables come at the end of each part)."""
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
 def check(result: Run, what: str) -> None:
     """Stop the benchmark when a build it depends on failed."""
     if not result.ok:
@@ -418,11 +423,13 @@ def bench_corpus(work: Path, corpus: list[Path]) -> tuple[Table, float]:
         refused = convert.output.count("error:")
         table.add(size, made, f"convert ({refused} refused)", convert.seconds, convert.cpu,
                   convert.peak_mb, "")
+        progress(f"corpus {size}: convert {convert.seconds:.0f} s")
         for mode, options in (("serial", ()), ("-j auto", ("-j", "auto"))):
             build = sphinx("html", project, work / f"corpus-{size}-{mode[:2]}", *options)
             outcome = "" if build.ok else f" FAILED: {build.last_line()}"
             table.add(size, made, f"build {mode}{outcome}", build.seconds, build.cpu,
                       build.peak_mb, "")
+            progress(f"corpus {size}: build {mode} {build.seconds:.0f} s")
             totals[(mode, size)] = convert.seconds + build.seconds
     small, large = SAMPLE_SIZE, len(corpus)
     ratio = 0.0
