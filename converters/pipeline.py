@@ -65,7 +65,8 @@ def convert_source(source: Source, options: Options) -> Converted:
         article.meta.seed = source.name
         article.meta.seed_sha256 = source.sha256
     if options.editorial is not None and options.editorial.exists():
-        articles = editorial.apply(articles, source, editorial.load(options.editorial))
+        path = options.editorial
+        articles = editorial.apply(articles, source, _editorial(path, path.stat().st_mtime_ns))
     result = Converted(source=source, format=reader.FORMAT, articles=articles)
     for article in articles:
         if options.tag:
@@ -86,6 +87,12 @@ def _tag(article: Article, options: Options) -> None:
         registry = options.registry
         tag_article(article, _registry(registry, registry.stat().st_mtime_ns))
     tag_dates(article)
+
+
+@lru_cache(maxsize=4)
+def _editorial(path: Path, mtime_ns: int) -> editorial.EditorialData:
+    """The editorial data, parsed once per version of the file, not once per input."""
+    return editorial.load(path)
 
 
 @lru_cache(maxsize=4)

@@ -1,9 +1,9 @@
 """Related articles: at the end of each article, the others that mention the same entities.
 
 Ranking: by the number of distinct registry entities both articles mention (more first), ties
-by title; articles sharing none are not listed. Each line names the shared entities. A
-placeholder is added to every article when it is read and filled at ``doctree-resolved``, once
-every article's mentions are known.
+by title; articles sharing none are not listed, and at most ``edition_related_max`` (5) are.
+Each line names the shared entities. A placeholder is added to every article when it is read
+and filled at ``doctree-resolved``, once every article's mentions are known.
 """
 
 from __future__ import annotations
@@ -68,7 +68,9 @@ def fill_related(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     for node in list(doctree.findall(related_articles)):
         # The article's own name, not ``docname``: LaTeX resolves the whole book at once.
         fromdocname = node["docname"]
-        ranked = rank_related(domain, fromdocname)
+        # Capped: in a large collection most articles share some entity, and an unbounded list
+        # makes every page, and so the build, grow with the collection.
+        ranked = rank_related(domain, fromdocname)[: app.config.edition_related_max]
         if not ranked:
             node.parent.remove(node)
             continue
@@ -90,5 +92,6 @@ def fill_related(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 def setup_related(app: Sphinx) -> None:
     """Register the related-articles block."""
     app.add_node(related_articles)
+    app.add_config_value("edition_related_max", 5, "env", int)
     app.connect("doctree-read", add_placeholder)
     app.connect("doctree-resolved", fill_related)

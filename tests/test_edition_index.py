@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 import opencc
@@ -73,7 +72,8 @@ def test_andreessen_horowitz_is_one_entry_in_every_script(
 ) -> None:
     found = mentions(exported["andreessen-horowitz"])
     assert "安德里森·霍罗威茨" in found["articles/tiktok-red-note-china-internet"]
-    assert {"安德烈森·霍洛維茨", "Andreessen Horowitz"} <= found["articles/silicon-valley-china-envy"]
+    both = {"安德烈森·霍洛維茨", "Andreessen Horowitz"}
+    assert both <= found["articles/silicon-valley-china-envy"]
 
 
 def test_bytedance_in_all_three_scripts_and_languages(exported: dict[str, dict[str, Any]]) -> None:
