@@ -373,9 +373,11 @@ def bench_build(work: Path, skip_pdf: bool) -> tuple[Table, float]:
     edited = edit_one_paragraph(docs)
     incremental = sphinx("html", docs, work / "edition-html")
     check(incremental, "incremental rebuild")
-    ratio = incremental.seconds / full.seconds
+    # The target is judged on CPU time: a serial build's CPU time is its work, while its wall
+    # time also counts whatever else the machine is doing.
+    ratio = incremental.cpu / full.cpu
     table.add(f"rebuild, one paragraph of {edited}", incremental.seconds, incremental.cpu,
-              incremental.peak_mb, documents(incremental), ratio)
+              incremental.peak_mb, documents(incremental), incremental.seconds / full.seconds)
     if not skip_pdf:
         pdf = sphinx("-M latexpdf", docs, work / "edition-pdf")
         outcome = documents(pdf) if pdf.ok else f"FAILED: {pdf.last_line()}"
@@ -586,7 +588,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     verdict(exponent, TARGET_TAGGING_EXPONENT))
         table, ratio = bench_build(work, args.skip_pdf)
         print(table.render(), flush=True)
-        targets.add("incremental rebuild / full build", ratio, TARGET_INCREMENTAL,
+        targets.add("incremental rebuild / full build (CPU time)", ratio, TARGET_INCREMENTAL,
                     verdict(ratio, TARGET_INCREMENTAL))
         if corpus:
             table, ratio = bench_corpus(work, corpus)
