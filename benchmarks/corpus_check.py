@@ -1,6 +1,6 @@
 """Convert every post of the real corpus and print, per folder, how many converted.
 
-Usage: ``python benchmarks/corpus_check.py [CORPUS] [--render]``
+Usage: ``python benchmarks/corpus_check.py [CORPUS] [--render] [--no-loss]``
 
 Each post is detected by content, checked for truncation and read by its reader; a post
 counts as converted when the reader detected is the folder's format and the article has a
@@ -12,6 +12,8 @@ This is both a robustness check of the readers and a measure of their speed.
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -93,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--render", action="store_true", help="also render each article")
+    parser.add_argument("--no-loss", action="store_true",
+                        help="also run the readers' no-loss tests on every post, not a sample")
     args = parser.parse_args(argv)
     folders = [(args.corpus / name, fmt) for name, fmt in FOLDER_FORMATS.items()
                if (args.corpus / name).is_dir()]
@@ -107,7 +111,20 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {folder.name}/{failure}", file=sys.stderr)
         print(tally.line())
         failed += len(tally.failures)
+    if args.no_loss:
+        failed += _no_loss_on_every_post(args.corpus)
     return 1 if failed else 0
+
+
+def _no_loss_on_every_post(corpus: Path) -> int:
+    """The readers' corpus tests (text extracted independently of the readers), on all posts."""
+    env = {**os.environ, "EDITION_CORPUS": str(corpus), "EDITION_CORPUS_STEP": "1"}
+    tests = ["tests/test_reader_nytimes.py", "tests/test_reader_caixin.py"]
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests, "-k", "corpus"],
+        cwd=ROOT, env=env, check=False,
+    )
+    return result.returncode
 
 
 if __name__ == "__main__":

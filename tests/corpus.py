@@ -12,3 +12,7 @@ from pathlib import Path
 CORPUS = Path(
     os.environ.get("EDITION_CORPUS", Path(__file__).resolve().parents[2] / "shared" / "corpus")
 )
+
+#: The corpus tests check every N-th post; ``EDITION_CORPUS_STEP=1`` checks them all
+#: (``python benchmarks/corpus_check.py --no-loss`` does that).
+SAMPLE_STEP = int(os.environ.get("EDITION_CORPUS_STEP", "25"))

@@ -35,7 +35,7 @@ SEED = SEEDS / "001_116d69d97c42a296.txt"
 CORPUS = corpus.CORPUS / "caixin"
 
 #: Every n-th post of the corpus is checked (deterministic sample).
-SAMPLE_STEP = 25
+SAMPLE_STEP = corpus.SAMPLE_STEP
 
 #: The distributor's paywall and "Related" list of the seed: never article text.
 FORBIDDEN = ("You’ve hit the wall", "风高浪急", "穿透安邦魔术", "接管包商银行", "Related")

@@ -36,7 +36,7 @@ SEED = SEEDS / "000_a5d899cc8bfa8607.txt"
 CORPUS = corpus.CORPUS / "nytimes-cn"
 
 #: Every n-th post of the corpus is checked (deterministic sample).
-SAMPLE_STEP = 25
+SAMPLE_STEP = corpus.SAMPLE_STEP
 
 #: Text the feed service and the site add, which must not reach the article.
 FORBIDDEN = ("获取更多RSS", "feedx")
