@@ -65,9 +65,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         tag=not args.no_tag,
     )
     status = 0
+    written: dict[str, Path] = {}  # page name -> the input it came from in this run
     for path in args.files:
         try:
             result = convert_file(path, options)
+            clash = next((name for name in result.pages if name in written), None)
+            if clash is not None:
+                # Two inputs making the same page: writing both would silently lose one.
+                raise ConversionError(
+                    f"its article {clash} was already written from {written[clash]}"
+                )
+            written.update(dict.fromkeys(result.pages, path))
             if args.no_merge:
                 write_pages(result, args.out)
                 outcomes = []

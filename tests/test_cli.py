@@ -176,3 +176,16 @@ PREFIXES = [
 @given(st.sampled_from(PREFIXES), html_fragments())
 def test_random_html_never_raises_anything_but_a_refusal(prefix: str, body: str) -> None:
     _convert_or_refuse((prefix + body).encode("utf-8"))
+
+
+def test_two_inputs_making_the_same_page_are_not_both_written(tmp_path: Path) -> None:
+    copy = tmp_path / "copy-of-000.txt"
+    copy.write_bytes(SEEDS[0].read_bytes())
+    result = run(SEEDS[0], copy, "--out", tmp_path / "out")
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"error: {copy}: its article tiktok-red-note-china-internet.md was already written "
+        f"from {SEEDS[0]}"
+    )
+    page = (tmp_path / "out" / "tiktok-red-note-china-internet.md").read_text(encoding="utf-8")
+    assert f"seed: {SEEDS[0].name}" in page
