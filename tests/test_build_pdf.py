@@ -128,7 +128,10 @@ def test_indices_list_entries_with_page_numbers(pdf: Path) -> None:
     for title in ("Index of companies", "Index of people", "Index of dates"):
         # In the table of contents and in the running head of each of its pages.
         assert text.count(title) >= 2, title
-    for entry in (r"ByteDance \(字节跳动 / 字節跳動\)", r"Donald Trump \(.*川普\)", r"2022-11-30"):
-        assert re.search(rf"^{entry}, \d+$", text, re.M), entry
+    # Without white space: the two-column index wraps long entries anywhere.
+    flat = re.sub(r"\s+", "", text)
+    for entry in ("ByteDance(字节跳动/字節跳動)", "DonaldTrump(唐纳德·特朗普/唐納·川普)",
+                  "2022-11-30"):
+        assert re.search(rf"{re.escape(entry)},\d+", flat), entry
     # Sub-entries name the article and the paragraph, with the page they are on.
-    assert re.search(r"^–TikTok 快跑 \(¶3 特朗普\), \d+$", text, re.M)
+    assert re.search(r"–TikTok快跑\(¶3特朗普\),\d+", flat)
