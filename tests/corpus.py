@@ -16,3 +16,9 @@ CORPUS = Path(
 #: The corpus tests check every N-th post; ``EDITION_CORPUS_STEP=1`` checks them all
 #: (``python benchmarks/corpus_check.py --no-loss`` does that).
 SAMPLE_STEP = int(os.environ.get("EDITION_CORPUS_STEP", "25"))
+
+
+def sample(folder: str) -> list[Path]:
+    """Every ``SAMPLE_STEP``-th post of one corpus folder (none where the corpus is absent)."""
+    posts = CORPUS / folder
+    return sorted(posts.iterdir())[::SAMPLE_STEP] if posts.is_dir() else []
