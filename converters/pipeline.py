@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -13,6 +11,7 @@ from .dates import tag_dates
 from .model import Article, ConversionError, Figure, Source
 from .readers import HTML_READERS, check_complete, detect
 from .registry import Registry, RegistryError, load_registry
+from .reimport import write_atomic
 from .sources import load
 from .tagging import tag_article
 
@@ -109,19 +108,6 @@ def _registry(path: Path, mtime_ns: int) -> Registry:
 def convert_file(path: Path, options: Options) -> Converted:
     """Read, decode and convert one file."""
     return convert_source(load(path), options)
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write a file so that readers never see it half-written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def write_pages(result: Converted, out_dir: Path) -> list[Path]:
