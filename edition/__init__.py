@@ -12,6 +12,7 @@ from .editlink import setup_editlink
 from .entities import setup_entities
 from .entity_pages import setup_entity_pages
 from .export import setup_export
+from .navigation import setup_navigation
 from .pdf import setup_pdf
 from .related import setup_related
 from .search import setup_search
@@ -32,6 +33,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_citation(app)
     setup_pdf(app)
     setup_editlink(app)
+    setup_navigation(app)
     return {
         "version": __version__,
         "env_version": 1,

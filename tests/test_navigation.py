@@ -1,0 +1,88 @@
+"""The sidebar rendered once per build is, on every page, the theme's own per-page sidebar."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from sphinx.testing.util import SphinxTestApp
+
+from edition.navigation import MARK, NavTemplate, localise
+
+SIDEBAR = re.compile(r'<nav class="bd-links bd-docs-nav".*?</nav>', re.DOTALL)
+HREF = re.compile(r'href="([^"]*)"')
+
+
+def sidebar(page: Path, name: str) -> str:
+    """A page's sidebar, with every relative link resolved from the site's root.
+
+    Sphinx writes the shortest relative link (``../two.html``), the template a link through the
+    root (``../texts/two.html``): both lead to the same file.
+    """
+    match = SIDEBAR.search(page.read_text(encoding="utf-8"))
+    assert match, f"{name}: no sidebar"
+    folder = posixpath.dirname(name)
+
+    def resolve(link: re.Match[str]) -> str:
+        href = link.group(1)
+        if href.startswith("#") or "://" in href:
+            return link.group(0)
+        return f'href="{posixpath.normpath(posixpath.join(folder, href))}"'
+
+    return HREF.sub(resolve, match.group(0))
+
+
+def build(rootdir: Path, tmp_path: Path, once: bool, depth: int) -> Path:
+    """Build the navigation root with or without the once-per-build sidebar."""
+    src = tmp_path / f"src-{once}"
+    shutil.copytree(rootdir / "test-navigation", src)
+    options = {"home_page_in_toc": True, "show_navbar_depth": depth, "max_navbar_depth": 3}
+    app = SphinxTestApp("html", srcdir=src, confoverrides={
+        "edition_navigation_once": once, "html_theme_options": options})
+    try:
+        app.build()
+        assert "Traceback" not in app.warning.getvalue()
+        return Path(app.outdir)
+    finally:
+        app.cleanup()
+
+
+@pytest.mark.sphinx
+@pytest.mark.parametrize("depth", [1, 2])
+def test_every_page_has_the_theme_sidebar(rootdir: Path, tmp_path: Path, depth: int) -> None:
+    """Nested, hidden and captioned toctrees, folders, an orphan: the same sidebar both ways."""
+    theirs = build(rootdir, tmp_path, False, depth)
+    ours = build(rootdir, tmp_path, True, depth)
+    pages = sorted(p.relative_to(theirs).as_posix() for p in theirs.rglob("*.html"))
+    assert "about/deep/leaf.html" in pages and "orphan.html" in pages
+    compared = 0
+    for name in pages:
+        page = theirs / name
+        if not SIDEBAR.search(page.read_text(encoding="utf-8")):
+            continue
+        assert sidebar(ours / name, name) == sidebar(page, name), name
+        compared += 1
+    assert compared >= 7
+    # the current branch is marked: on the leaf, its chain of ancestors
+    leaf = sidebar(ours / "about/deep/leaf.html", "about/deep/leaf.html")
+    assert 'class="toctree-l1 current active' in leaf
+    assert MARK not in (ours / "about/deep/leaf.html").read_text(encoding="utf-8")
+
+
+def test_localise_marks_the_branch_and_rebases_links() -> None:
+    """The template's placeholders: links gain the page's way to the root, the branch its marks."""
+    template = NavTemplate(
+        html=(f'<ul class="{MARK}ul1{MARK}nav"><li class="toctree-l1{MARK}li2{MARK}">'
+              f'<a class="{MARK}a:texts/one{MARK}reference internal" href="\x02texts/one.html">'
+              f'One</a></li></ul>'),
+        branches={"texts/one": ("li2", "ul1")},
+    )
+    assert localise(template, "texts/one", ["texts/one"]) == (
+        '<ul class="current nav"><li class="toctree-l1 current active">'
+        '<a class="current reference internal" href="#">One</a></li></ul>')
+    assert localise(template, "about/x", ["about/x"]) == (
+        '<ul class="nav"><li class="toctree-l1">'
+        '<a class="reference internal" href="../texts/one.html">One</a></li></ul>')
