@@ -47,7 +47,7 @@ def url_problem(value: str) -> str:
     scheme = value.split(":", 1)[0].strip().lower() if ":" in value else ""
     if scheme and scheme.isalpha() and scheme not in HTTP_SCHEMES:
         return f"scheme '{scheme}:' is not allowed (only http and https)"
-    return "not an absolute http(s) URL with a host"
+    return "is not an http(s) URL (absolute, with a host)"
 
 
 def canonical_language(tag: str) -> str | None:
@@ -67,7 +67,7 @@ def language_problem(tag: object) -> str:
     if isinstance(tag, str) and canonical_language(tag):
         return f"language {tag!r} is written {canonical_language(tag)!r} in the edition"
     shown = repr(tag)[:40]
-    return (f"language {shown} is not one of the edition's BCP 47 tags "
+    return (f"language {shown} is not a BCP 47 tag of the edition's allow-list "
             f"({', '.join(sorted(LANGUAGE_TAGS))})")
 
 
