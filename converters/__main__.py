@@ -10,7 +10,14 @@ from pathlib import Path
 
 from .editorial import EditorialError
 from .model import ConversionError
-from .pipeline import DEFAULT_EDITORIAL, DEFAULT_REGISTRY, Options, convert_file, write_pages
+from .pipeline import (
+    DEFAULT_EDITORIAL,
+    DEFAULT_REGISTRY,
+    Options,
+    check_owner,
+    convert_file,
+    write_pages,
+)
 from .reimport import ReimportError, import_pages
 
 #: Subcommands, each a module with ``main(argv) -> int``; imported only when used.
@@ -75,6 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise ConversionError(
                     f"its article {clash} was already written from {written[clash]}"
                 )
+            check_owner(result, args.out)
             written.update(dict.fromkeys(result.pages, path))
             if args.no_merge:
                 write_pages(result, args.out)

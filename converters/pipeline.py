@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -11,9 +12,10 @@ from .dates import tag_dates
 from .model import Article, ConversionError, Figure, Source
 from .readers import HTML_READERS, check_complete, detect
 from .registry import Registry, RegistryError, load_registry
-from .reimport import write_atomic
+from .reimport import base_path, write_atomic
 from .sources import load
 from .tagging import tag_article
+from .yamlsafe import YamlRefused, load_yaml
 
 #: The project root (the folder holding ``converters/`` and ``docs/``).
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,6 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_EDITORIAL = ROOT / "docs" / "_data" / "editorial.yaml"
 #: The entity registry.
 DEFAULT_REGISTRY = ROOT / "docs" / "_data" / "registry.yaml"
+#: How much of an existing page is read to learn its seed (its front matter is far shorter).
+MAX_FRONT_MATTER_BYTES = 256 * 1024
 
 
 @dataclass
@@ -108,6 +112,46 @@ def _registry(path: Path, mtime_ns: int) -> Registry:
 def convert_file(path: Path, options: Options) -> Converted:
     """Read, decode and convert one file."""
     return convert_source(load(path), options)
+
+
+#: A page's YAML front matter (the writer always puts it first).
+PAGE_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?)\n---[ \t]*(?:\n|\Z)", re.S)
+
+
+def page_seed(path: Path) -> str | None:
+    """The seed an existing page or merge base says it was made from (None: no such file)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(MAX_FRONT_MATTER_BYTES)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ConversionError(f"cannot read {path}: {exc.strerror or exc}") from None
+    match = PAGE_FRONT_MATTER.match(head.decode("utf-8", "replace"))
+    if match is None:
+        return ""
+    try:
+        data = load_yaml(match.group("yaml"), path=str(path), first_line=2)
+    except YamlRefused:
+        return ""
+    seed = data.get("seed") if isinstance(data, dict) else None
+    return seed if isinstance(seed, str) else ""
+
+
+def check_owner(result: Converted, out_dir: Path) -> None:
+    """Refuse to replace a page (or its merge base) made from another seed: two inputs mapping
+    to one slug would otherwise silently lose the first article, in this run or across runs."""
+    for name in result.pages:
+        page = out_dir / name
+        for existing in (page, base_path(page)):
+            seed = page_seed(existing)
+            if seed is None or seed == result.source.name:
+                continue
+            made = f"from seed {seed}" if seed else "from an unknown seed (no 'seed' field)"
+            raise ConversionError(
+                f"would replace {existing}, made {made}; this input is {result.source.name} "
+                "(give one of them another slug in the editorial data)"
+            )
 
 
 def write_pages(result: Converted, out_dir: Path) -> list[Path]:
