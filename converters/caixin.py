@@ -148,7 +148,9 @@ def read(source: Source) -> list[Article]:
     if not source_url:
         raise ConversionError("front matter has no 'from:' URL")
     if url_problem(source_url):
-        raise ConversionError(f"front matter 'from:' {source_url[:60]!r}: {url_problem(source_url)}")
+        raise ConversionError(
+            f"front matter 'from:' {source_url[:60]!r}: {url_problem(source_url)}"
+        )
     soup = parse_html(source.text[body_start:])
     page = soup.select_one(ARTICLE_SELECTOR) or soup.body
     if page is None:

@@ -98,8 +98,9 @@ def scan(text: str, path: str = "", first_line: int = 1, limit: int = MAX_YAML_C
             if anchor is not None:
                 raise YamlRefused(where, f"anchor &{anchor} refused (anchors and aliases are "
                                   "not used in the edition's files)", path)
-            if isinstance(event, yaml.NodeEvent) and event.tag not in ALLOWED_EXPLICIT_TAGS:
-                raise YamlRefused(where, f"tag {event.tag} refused (the edition's files use "
+            tag = getattr(event, "tag", None)
+            if tag not in ALLOWED_EXPLICIT_TAGS:
+                raise YamlRefused(where, f"tag {tag} refused (the edition's files use "
                                   "no tags)", path)
             _track_keys(event, frames, expecting_key, where, path)
     except yaml.YAMLError as exc:
