@@ -35,10 +35,16 @@ FORBIDDEN_REMOVAL_REASON = ("control characters XML forbids (an EPUB holding the
 
 #: Most links, figures and blocks one article may have; more is refused (their time and memory
 #: are measured in README "Limits"). The real articles have at most 26 links, 4 figures, 150
-#: blocks.
+#: blocks. Figures are fewest: placing each image beside its caption costs bs4 a scan of its
+#: siblings, so thousands of images in one container grow quadratically.
 MAX_LINKS = 100_000
-MAX_FIGURES = 10_000
+MAX_FIGURES = 2_000
 MAX_BLOCKS = 200_000
+#: How links and images are counted in an HTML source before it is parsed, so that an input
+#: far past a limit is refused before any costly step (a few more matches than elements, never
+#: fewer: the count only refuses what the model's count would refuse too, or more).
+HTML_LINK = re.compile(r"<a[\s>]", re.I)
+HTML_IMAGE = re.compile(r"<img[\s>/]", re.I)
 #: Longest slug: it is a file name (most file systems stop at 255 bytes) and part of every
 #: paragraph's label, so it is kept readable.
 MAX_SLUG_LENGTH = 80
@@ -81,6 +87,7 @@ def convert_source(source: Source, options: Options) -> Converted:
     reader = detect(source)
     if reader in HTML_READERS:
         check_complete(source.text)
+        check_html_counts(source.text)
     articles = reader.read(source)
     if not articles:
         raise ConversionError(f"no article found in this {reader.FORMAT} input")
@@ -146,6 +153,16 @@ def remove_forbidden_characters(article: Article) -> None:
     if removed:
         article.removed.append(Removal(kind=FORBIDDEN_REMOVAL_KIND, text="".join(removed),
                                        reason=FORBIDDEN_REMOVAL_REASON))
+
+
+def check_html_counts(html: str) -> None:
+    """Refuse HTML with more ``<a>`` or ``<img>`` tags than the limits allow, before parsing."""
+    for what, pattern, limit in (("links", HTML_LINK, MAX_LINKS),
+                                 ("images", HTML_IMAGE, MAX_FIGURES)):
+        count = sum(1 for _ in pattern.finditer(html))
+        if count > limit:
+            raise ConversionError(f"{count:,} {what} in the HTML (the limit is {limit:,} "
+                                  "per article)")
 
 
 def check_limits(article: Article) -> None:

@@ -382,8 +382,18 @@ def test_xml_forbidden_characters_are_removed_and_recorded() -> None:
 def test_too_many_links_are_refused_with_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pipeline, "MAX_LINKS", 10)
     links = "".join(f'<a href="https://e.com/{n}">链{n}</a>' for n in range(11))
-    with pytest.raises(ConversionError, match=r"11 links in one article \(the limit is 10\)"):
+    with pytest.raises(ConversionError, match=r"11 links in the HTML \(the limit is 10 per"):
         convert_source(decode("x.txt", nyt(f"<section><p>{links}</p></section>")), BARE)
+
+
+@pytest.mark.parametrize(("limit", "what"), [("MAX_BLOCKS", "paragraphs and other blocks"),
+                                              ("MAX_FIGURES", "images")])
+def test_too_many_blocks_or_figures_are_refused(monkeypatch: pytest.MonkeyPatch, limit: str,
+                                                what: str) -> None:
+    monkeypatch.setattr(pipeline, limit, 3)
+    body = "".join(f'<p>第{n}段。</p><img src="https://e.com/{n}.jpg">' for n in range(4))
+    with pytest.raises(ConversionError, match=f"[48] {what} .*the limit is 3"):
+        convert_source(decode("x.txt", nyt(f"<section>{body}</section>")), BARE)
 
 
 def test_many_links_convert(tmp_path: Path) -> None:
