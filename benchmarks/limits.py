@@ -26,6 +26,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from converters import htmltext, pipeline, sources  # noqa: E402 (needs the path above)
+from converters.yamlsafe import MAX_YAML_CHARS, YamlRefused, load_yaml  # noqa: E402
 
 #: The post's head: feed stamp, headline on the source's own host, rule.
 HEAD = ("<!--1737428822000-->\n"
@@ -136,6 +137,56 @@ def convert(path: Path, out: Path) -> tuple[int, float, float, int, str]:
     return result.returncode, seconds, cpu, peak, "\n".join(errors)
 
 
+def billion_laughs(levels: int = 9) -> str:
+    """An alias bomb of a few hundred bytes (9**levels strings once expanded)."""
+    lines = ['l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for n in range(1, levels):
+        lines.append(f"l{n}: &l{n} [" + ", ".join([f"*l{n - 1}"] * 9) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def registry_like(size: int) -> str:
+    """YAML of about ``size`` characters shaped like the registry (a list of entities)."""
+    entity = ('- id: entity-{0}\n  type: company\n  label: "Entity {0}"\n'
+              '  labels: {{en: "Entity {0}", zh-Hans: "实体{0}", zh-Hant: "實體{0}"}}\n'
+              '  aliases: ["E{0}"]\n  description: "A made-up company."\n  wikidata: ""\n')
+    parts, total, n = ["entities:\n"], 10, 0
+    while total < size:
+        parts.append(entity.format(n))
+        total += len(parts[-1])
+        n += 1
+    return "".join(parts)[:size]
+
+
+def yaml_rows() -> list[str]:
+    """The YAML loader's limits: the alias bomb and the longest text, timed in process."""
+    rows = []
+    bomb = billion_laughs()
+    start = time.perf_counter()
+    try:
+        load_yaml(bomb, path="bomb.yaml")
+        outcome = "NOT REFUSED"
+    except YamlRefused as refused:
+        outcome = f"refused: {refused.reason[:40]}…"
+    rows.append(f"| YAML alias bomb | {len(bomb)} bytes, 9⁹ strings expanded | "
+                f"{(time.perf_counter() - start) * 1000:.2f} ms | {outcome} |")
+    text = registry_like(MAX_YAML_CHARS)
+    text = text[: text.rfind("\n- id:") + 1]  # whole entities only
+    start = time.perf_counter()
+    load_yaml(text)
+    rows.append(f"| YAML text | {len(text):,} characters (limit {MAX_YAML_CHARS:,}) | "
+                f"{time.perf_counter() - start:.2f} s | read |")
+    start = time.perf_counter()
+    try:
+        load_yaml(text + "#" * (MAX_YAML_CHARS + 1 - len(text)))
+        outcome = "NOT REFUSED"
+    except YamlRefused:
+        outcome = "refused before parsing"
+    rows.append(f"| YAML text | {MAX_YAML_CHARS + 1:,} characters | "
+                f"{(time.perf_counter() - start) * 1000:.2f} ms | {outcome} |")
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     """Measure every limit (or one), print a Markdown table; 1 if a limit misbehaves."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -174,6 +225,11 @@ def main(argv: list[str] | None = None) -> int:
             if args.keep is None:
                 at.unlink()
                 past.unlink()
+    if not args.only:
+        print("\n| YAML | Input | Time | Outcome |\n| --- | --- | --- | --- |")
+        for row in yaml_rows():
+            failed |= "NOT REFUSED" in row
+            print(row)
     return 1 if failed else 0
 
 
