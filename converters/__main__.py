@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from .editorial import EditorialError
 from .model import ConversionError
-from .pipeline import DEFAULT_EDITORIAL, DEFAULT_REGISTRY, Options, convert_file, write_pages
+from .pipeline import (
+    DEFAULT_EDITORIAL,
+    DEFAULT_REGISTRY,
+    Options,
+    check_owner,
+    convert_file,
+    write_pages,
+)
 from .reimport import ReimportError, import_pages
 
 #: Subcommands, each a module with ``main(argv) -> int``; imported only when used.
@@ -52,8 +61,39 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Exit status after Ctrl-C or a termination signal (128 + SIGINT, as shells report it).
+EXIT_INTERRUPTED = 130
+
+#: Signals that end a run the way Ctrl-C does: through an exception, so that a temporary file
+#: being written is removed on the way out (SIGKILL cannot be caught: what it leaves behind is
+#: removed by the next write of the same page).
+STOP_SIGNALS: tuple[str, ...] = ("SIGTERM", "SIGHUP")
+
+
+def _stop(signum: int, frame: object) -> None:
+    """Turn a termination signal into the exception Ctrl-C raises."""
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
+    saved = {}
+    for name in STOP_SIGNALS:
+        number = getattr(signal, name, None)
+        if number is not None:
+            saved[number] = signal.signal(number, _stop)
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print("interrupted: nothing half-written is left", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    finally:
+        for number, handler in saved.items():
+            signal.signal(number, handler)
+
+
+def _main(argv: Sequence[str] | None = None) -> int:
+    """The command line, once signals are arranged."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list and args_list[0] in SUBCOMMANDS:
         module = importlib.import_module(SUBCOMMANDS[args_list[0]])
@@ -75,6 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise ConversionError(
                     f"its article {clash} was already written from {written[clash]}"
                 )
+            check_owner(result, args.out)
             written.update(dict.fromkeys(result.pages, path))
             if args.no_merge:
                 write_pages(result, args.out)
@@ -87,6 +128,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             continue
         except (ConversionError, ReimportError) as exc:
             print(f"error: {path}: {exc}", file=sys.stderr)
+            status = EXIT_REFUSED
+            continue
+        except OSError as exc:  # the machine refuses (read-only folder, --out is a file…)
+            print(f"error: {path}: {_environment(exc)}", file=sys.stderr)
+            status = EXIT_REFUSED
+            continue
+        except RecursionError:
+            print(f"error: {path}: nested too deeply to convert", file=sys.stderr)
+            status = EXIT_REFUSED
+            continue
+        except MemoryError:
+            print(f"error: {path}: not enough memory to convert it", file=sys.stderr)
             status = EXIT_REFUSED
             continue
         except Exception as exc:  # a bug, not the user's mistake: still one line, not a dump
@@ -102,6 +155,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not outcome.ok:
                 status = max(status, EXIT_CONFLICT)
     return status
+
+
+def _environment(exc: OSError) -> str:
+    """An operating-system error as one plain sentence naming the file it concerns."""
+    reasons = {
+        errno.EACCES: "permission denied (is the folder read-only?)",
+        errno.EROFS: "the file system is read-only",
+        errno.ENOTDIR: "a part of the path is a file, not a folder (is --out a file?)",
+        errno.EEXIST: "a file is in the way of a folder (is --out a file?)",
+        errno.ENAMETOOLONG: "the file name is too long for this file system",
+        errno.ENOSPC: "no space left on the device",
+    }
+    reason = reasons.get(exc.errno or 0, exc.strerror or str(exc))
+    where = exc.filename if exc.filename is not None else ""
+    return f"cannot write {where}: {reason}" if where else f"cannot write: {reason}"
 
 
 if __name__ == "__main__":

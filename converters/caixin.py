@@ -15,7 +15,6 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urljoin, urlsplit
 
-import yaml
 from bs4.element import NavigableString, Tag
 
 from .htmltext import (
@@ -42,6 +41,8 @@ from .model import (
     Text,
     plain_text,
 )
+from .validate import is_http_url, url_problem
+from .yamlsafe import YamlRefused, load_yaml
 
 FORMAT = "caixin"
 
@@ -146,6 +147,10 @@ def read(source: Source) -> list[Article]:
     source_url = front.get("from", "")
     if not source_url:
         raise ConversionError("front matter has no 'from:' URL")
+    if url_problem(source_url):
+        raise ConversionError(
+            f"front matter 'from:' {source_url[:60]!r}: {url_problem(source_url)}"
+        )
     soup = parse_html(source.text[body_start:])
     page = soup.select_one(ARTICLE_SELECTOR) or soup.body
     if page is None:
@@ -214,10 +219,11 @@ def _front_matter(text: str) -> tuple[dict[str, str], int]:
     if match is None:
         raise ConversionError("no front matter ('---' block) at the start")
     try:
-        # BaseLoader keeps every scalar a string: the date stays as written, offset included
-        data = yaml.load(match.group("yaml"), Loader=yaml.BaseLoader)
-    except yaml.YAMLError as exc:
-        raise ConversionError(f"unreadable front matter: {str(exc).splitlines()[0]}") from None
+        # every scalar kept a string: the date stays as written, offset included; a key given
+        # twice is refused (the sniff reads the first 'from:', YAML would keep the last)
+        data = load_yaml(match.group("yaml"), first_line=2, strings=True)
+    except YamlRefused as exc:
+        raise ConversionError(f"line {exc.line}: front matter refused: {exc.reason}") from None
     if not isinstance(data, dict):
         raise ConversionError("front matter is not a mapping of fields")
     fields = {str(k): v.strip() for k, v in data.items() if isinstance(v, str)}
@@ -344,5 +350,10 @@ def _image_url(image: Tag) -> str:
         attr(image, "src"),
     ):
         if value and not value.startswith("data:"):
-            return urljoin(BASE_URL + "/", value)
+            try:
+                url = urljoin(BASE_URL + "/", value)
+            except ValueError:  # malformed (an unbalanced IPv6 bracket): no image
+                return ""
+            # only a web image is kept (javascript:, file:… keep the caption as text)
+            return url if is_http_url(url) else ""
     return ""

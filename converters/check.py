@@ -23,6 +23,9 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from .validate import language_problem, url_problem
+from .yamlsafe import YamlRefused, compose_yaml, load_yaml
+
 #: The project root (the folder holding ``converters/``, ``docs/`` and ``seeds/``).
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -75,12 +78,6 @@ DATE_FORMS: dict[str, re.Pattern[str]] = {
     "minute": re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})?"),
     "second": re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?"),
 }
-#: A BCP 47 tag as the edition uses them: language, optional script, region and variants.
-BCP47 = re.compile(
-    r"(?:[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|\d{3}))?(?:-(?:[a-z\d]{5,8}|\d[a-z\d]{3}))*"
-    r"|x(?:-[a-z\d]{1,8})+)",
-    re.IGNORECASE,
-)
 #: A mention target of the ``{date}`` role: year, month or day.
 DATE_TARGET = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 #: An article slug (also its label): ASCII lowercase words joined by hyphens.
@@ -98,7 +95,46 @@ NESTED_MARKDOWN = re.compile(r"^\{(container|admonition|figure|note|warning|tip|
 
 #: The kinds of check, in the order they run; ``--only`` picks some.
 KINDS = ("frontmatter", "registry", "editorial", "mentions", "footnotes", "labels", "seeds",
-         "syntax")
+         "syntax", "markup")
+
+#: Front-matter keys no page may set: MyST reads them as settings that put markup into the
+#: page's ``<head>`` (``html_meta``: a refresh to another site) or its text (substitutions).
+FORBIDDEN_FRONT_MATTER: dict[str, str] = {
+    "html_meta": "puts tags into the page's <head> (a refresh can send readers elsewhere)",
+    "myst": "changes how MyST reads the page (html_meta, substitutions holding raw HTML)",
+    "substitutions": "substitutions are MyST text that may hold raw HTML",
+}
+#: Directives no page may use, and why: each injects markup or reads files.
+FORBIDDEN_DIRECTIVES: dict[str, str] = {
+    "raw": "it passes markup straight into the HTML or LaTeX output",
+    "eval-rst": "reStructuredText inside a page can define raw roles, include files and set "
+                "meta tags; write MyST instead",
+    "meta": "it puts tags into the page's <head>",
+}
+#: Directives that read another file; in an article never, elsewhere only the files of
+#: :data:`INCLUDABLE` (the repository's own guide is shown in the edition).
+INCLUDE_DIRECTIVES = frozenset({"include", "literalinclude"})
+INCLUDABLE: frozenset[str] = frozenset({"CONTRIBUTING.md"})
+#: Roles no page may use: ``raw`` passes markup through, ``download`` copies any file into the
+#: build (only files of ``docs/`` may be offered).
+FORBIDDEN_ROLES: dict[str, str] = {
+    "raw": "it passes markup straight into the output",
+}
+FILE_ROLES = frozenset({"download"})
+#: Directives whose argument is an image file (a web URL, or a file inside ``docs/``).
+IMAGE_DIRECTIVES = frozenset({"image", "figure"})
+#: Directive options that read a file or fetch a URL at build time.
+FILE_OPTIONS = frozenset({"file", "url", "source"})
+#: Directives whose body is not MyST (code, maths, data): not looked into for markup.
+NOT_MARKDOWN = frozenset({"code", "code-block", "sourcecode", "code-cell", "math", "raw",
+                          "eval-rst", "include", "literalinclude", "csv-table", "toctree",
+                          "mermaid", "graphviz"})
+#: Schemes a link in a page may have (a link without a scheme is a reference in the edition).
+LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+#: A directive's name in a fence's info string: ``{name} argument``.
+DIRECTIVE = re.compile(r"^\{([\w:.-]+)\}\s*(.*)$")
+#: A URL scheme at the start of a link target.
+SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
 
 
 @dataclass(frozen=True, order=True)
@@ -163,8 +199,8 @@ def _front_matter_lines(source: str) -> tuple[dict[str, int], dict[str, list[int
     keys: dict[str, int] = {}
     entries: dict[str, list[int]] = {}
     try:
-        node = yaml.compose(source)
-    except yaml.YAMLError:
+        node = compose_yaml(source)
+    except YamlRefused:
         return keys, entries
     if not isinstance(node, yaml.MappingNode):
         return keys, entries
@@ -176,22 +212,37 @@ def _front_matter_lines(source: str) -> tuple[dict[str, int], dict[str, list[int
     return keys, entries
 
 
-def load_page(path: Path, shown: str, md: Any, is_article: bool) -> tuple[Page, list[Problem]]:
-    """Read and parse one page; problems are YAML errors that stop the front-matter checks."""
-    text = path.read_text(encoding="utf-8")
+def read_page_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
+    """A page's text, or the one problem that stops it being read (not UTF-8, unreadable)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(shown, 1, f"cannot read the page: {exc.strerror or exc}")]
+    try:
+        return raw.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        return None, [Problem(shown, line, f"page is not UTF-8 (byte 0x{raw[exc.start]:02x}); "
+                              "save it as UTF-8")]
+
+
+def load_page(path: Path, shown: str, md: Any,
+              is_article: bool) -> tuple[Page | None, list[Problem]]:
+    """Read and parse one page; problems are YAML errors that stop the front-matter checks
+    (and reading errors, which leave no page to check: ``None``)."""
+    text, problems = read_page_text(path, shown)
+    if text is None:
+        return None, problems
     tokens = md.parse(text)
-    problems: list[Problem] = []
     front: dict[str, Any] | None = None
     key_lines: dict[str, int] = {}
     entry_lines: dict[str, list[int]] = {}
     if tokens and tokens[0].type == "front_matter":
         try:
-            data = yaml.safe_load(tokens[0].content)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = mark.line + 2 if mark is not None else 1
-            reason = getattr(exc, "problem", None) or "malformed YAML"
-            problems.append(Problem(shown, line, f"front matter is not valid YAML: {reason}"))
+            # the YAML starts on the page's second line, after the opening '---'
+            data = load_yaml(tokens[0].content, path=shown, first_line=2)
+        except YamlRefused as exc:
+            problems.append(Problem(shown, exc.line, f"front matter refused: {exc.reason}"))
         else:
             if isinstance(data, dict):
                 front = data
@@ -233,14 +284,6 @@ def expand(stream: Stream, md: Any) -> list[Stream]:
 
 
 # --------------------------------------------------------------------------- front matter
-
-
-def _is_url(value: str) -> bool:
-    """An absolute http(s) URL with a host and no whitespace."""
-    if not value or any(c.isspace() for c in value):
-        return False
-    parts = urlsplit(value)
-    return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
 def _is_iso_datetime(value: str) -> bool:
@@ -307,12 +350,19 @@ def check_front_matter(page: Page, slug: str) -> list[Problem]:
         if not fm["language"]:
             bad("language", "front matter: 'language' lists no language")
         for tag in fm["language"]:
-            if not BCP47.fullmatch(tag):
-                bad("language", f"front matter: language '{tag}' is not a BCP 47 tag "
-                    "(e.g. zh-Hans, zh-Hant, en)")
+            if language_problem(tag):
+                bad("language", f"front matter: {language_problem(tag)}")
     for key in ("source_url", "original_url"):
-        if key in ok and fm[key] and not _is_url(fm[key]):
-            bad(key, f"front matter: {key} '{fm[key]}' is not an http(s) URL")
+        if key in ok and fm[key] and url_problem(fm[key]):
+            bad(key, f"front matter: {key} {fm[key][:60]!r}: {url_problem(fm[key])}")
+    if "editorial" in ok:
+        lines = page.entry_lines.get("editorial", [])
+        for i, entry in enumerate(fm["editorial"]):
+            value = entry.get("value")
+            if entry.get("field") in ("source_url", "original_url") and isinstance(value, str) \
+                    and url_problem(value):
+                bad("editorial", f"front matter: editorial {entry['field']} {value[:60]!r}: "
+                    f"{url_problem(value)}", lines[i] if i < len(lines) else None)
     if "label" in ok and fm["label"] != slug:
         bad("label", f"front matter: label '{fm['label']}' differs from the file name '{slug}'")
     if not SLUG.fullmatch(slug):
@@ -590,31 +640,196 @@ _DOCUTILS_REPORT = re.compile(r"^(?P<src>.*?):(?P<line>\d+): \((?P<level>[A-Z]+)
 
 def check_docutils(page: Page) -> list[Problem]:
     """Parse an article with myst-parser's docutils parser; its warnings and errors are problems."""
+    stream = io.StringIO()
+    with _mention_roles():
+        try:
+            _publish(page, stream)
+        except Exception as exc:  # docutils' own failure on a hostile page: still one line
+            return [Problem(page.path, 1, f"MyST: the page cannot be parsed ({type(exc).__name__}"
+                            f": {' '.join(str(exc).split())[:80]})")]
+    return _docutils_problems(page, stream.getvalue())
+
+
+def _publish(page: Page, stream: io.StringIO) -> None:
+    """Parse a page with myst-parser's docutils parser, reports going to ``stream``."""
     from docutils.core import publish_doctree
     from myst_parser.parsers.docutils_ import Parser
 
-    stream = io.StringIO()
-    with _mention_roles():
-        publish_doctree(
-            page.text,
-            source_path=page.path,
-            parser=Parser(),
-            settings_overrides={
-                "myst_enable_extensions": list(MYST_EXTENSIONS),
-                "report_level": 2,
-                "halt_level": 5,
-                "warning_stream": stream,
-                "output_encoding": "unicode",
-            },
-        )
+    publish_doctree(
+        page.text,
+        source_path=page.path,
+        parser=Parser(),
+        settings_overrides={
+            "myst_enable_extensions": list(MYST_EXTENSIONS),
+            "report_level": 2,
+            "halt_level": 5,
+            "warning_stream": stream,
+            "output_encoding": "unicode",
+            # the check itself must never read a file a page names (/dev/zero would hang it)
+            # nor pass markup on: the markup check reports those directives instead
+            "file_insertion_enabled": False,
+            "raw_enabled": False,
+        },
+    )
+
+
+def _docutils_problems(page: Page, report: str) -> list[Problem]:
+    """docutils' report lines as problems of the page."""
     out = []
-    for raw in stream.getvalue().splitlines():
+    for raw in report.splitlines():
         match = _DOCUTILS_REPORT.match(raw)
         if match:
             message = re.sub(r"\s*\[myst\.[\w.]+\]$", "", match.group("msg"))
             out.append(Problem(page.path, int(match.group("line")),
                                f"MyST: {message} ({match.group('level').lower()})"))
     return out
+
+
+# --------------------------------------------------------------------------- markup
+
+
+def check_markup(page: Page, md: Any, root: Path) -> list[Problem]:
+    """Nothing in a page may inject markup or read files: no raw HTML, no ``{raw}``, no
+    ``{eval-rst}``, no include of a file outside :data:`INCLUDABLE`, no link or image that is
+    not a web URL or a file of ``docs/``, no ``html_meta``/``myst`` in the front matter."""
+    out: list[Problem] = []
+    for key, why in FORBIDDEN_FRONT_MATTER.items():
+        if page.front_matter is not None and key in page.front_matter:
+            out.append(Problem(page.path, page.line_of(key),
+                               f"front matter: '{key}' is refused: it {why}"))
+    folder = (root / page.path).parent
+    for stream in _all_streams(Stream(page.tokens, page.text.split("\n"), 0), md):
+        for token in stream.tokens:
+            line = stream.offset + (token.map[0] + 1 if token.map else 1)
+            if token.type == "html_block":
+                out.append(Problem(page.path, line, "raw HTML is refused (write MyST; HTML in a "
+                                   f"page reaches readers' browsers): {_shown_markup(token)}"))
+            elif token.type in ("fence", "colon_fence"):
+                out.extend(_directive_problems(page, token, line, folder, root))
+        for line, child in _inlines_of(stream):
+            out.extend(_inline_problems(page, child, line, folder, root))
+    return out
+
+
+def _all_streams(stream: Stream, md: Any) -> Iterator[Stream]:
+    """The page and the body of every directive that holds MyST, however deeply nested."""
+    pending = [stream]
+    while pending:
+        current = pending.pop()
+        yield current
+        for token in current.tokens:
+            if token.type not in ("fence", "colon_fence") or not token.map:
+                continue
+            name = DIRECTIVE.match(token.info.strip())
+            if name is None or name.group(1) in NOT_MARKDOWN:
+                continue
+            first, body, _closed = _body(token, current.lines)
+            skip = _option_lines(body)
+            inner = body[skip:]
+            pending.append(Stream(md.parse("\n".join(inner)), inner,
+                                  current.offset + first + skip, token.markup,
+                                  current.offset + first))
+
+
+def _option_lines(body: list[str]) -> int:
+    """How many lines at the top of a directive body are its options (``:key: value`` lines or
+    a ``---`` YAML block)."""
+    if body and body[0].strip() == "---":
+        end = next((i for i in range(1, len(body)) if body[i].strip() == "---"), len(body) - 1)
+        return end + 1
+    skip = 0
+    while skip < len(body) and body[skip].startswith(":") and not body[skip].startswith("::"):
+        skip += 1
+    return skip
+
+
+def _shown_markup(token: Any) -> str:
+    """The beginning of a piece of markup, quoted in a problem."""
+    text = " ".join(str(token.content).split())
+    return repr(text[:40] + ("…" if len(text) > 40 else ""))
+
+
+def _directive_problems(page: Page, token: Any, line: int, folder: Path,
+                        root: Path) -> list[Problem]:
+    """A directive fence that injects markup or reads a file."""
+    match = DIRECTIVE.match(token.info.strip())
+    if match is None:
+        return []
+    name, argument = match.group(1), match.group(2).strip()
+    if name in FORBIDDEN_DIRECTIVES:
+        return [Problem(page.path, line, f"directive {{{name}}} is refused: "
+                        f"{FORBIDDEN_DIRECTIVES[name]}")]
+    out = []
+    if name in INCLUDE_DIRECTIVES:
+        target = _inside(folder, argument, root)
+        allowed = {root / allowed_file for allowed_file in INCLUDABLE}
+        if page.is_article or target is None or target not in allowed:
+            out.append(Problem(page.path, line, f"directive {{{name}}} of {argument!r} is "
+                               "refused: pages may include only "
+                               f"{', '.join(sorted(INCLUDABLE))} (not in articles)"))
+    if name in IMAGE_DIRECTIVES and argument and not _web_or_docs(folder, argument, root):
+        out.append(Problem(page.path, line, f"{{{name}}} {argument[:60]!r} is refused: an image "
+                           "is an http(s) URL or a file inside docs/"))
+    for index, raw in enumerate(str(token.content).split("\n")):
+        option = re.match(r"^:([\w-]+):", raw)
+        if option is None:
+            break
+        if option.group(1) in FILE_OPTIONS:
+            out.append(Problem(page.path, line + 1 + index, f"option :{option.group(1)}: of "
+                               f"{{{name}}} is refused: it reads a file or fetches a URL"))
+    return out
+
+
+def _inline_problems(page: Page, child: Any, line: int, folder: Path,
+                     root: Path) -> list[Problem]:
+    """Raw HTML, a ``{raw}`` role, a link to a script or a file outside ``docs/``."""
+    if child.type == "html_inline":
+        return [Problem(page.path, line, "raw HTML is refused (write MyST; HTML in a page "
+                        f"reaches readers' browsers): {_shown_markup(child)}")]
+    if child.type == "myst_role":
+        name = child.meta.get("name", "")
+        if name in FORBIDDEN_ROLES:
+            return [Problem(page.path, line, f"role {{{name}}} is refused: "
+                            f"{FORBIDDEN_ROLES[name]}")]
+        if name in FILE_ROLES:
+            match = ROLE_TARGET.match(child.content)
+            target = (match.group(2) if match else child.content).strip()
+            if not _web_or_docs(folder, target, root):
+                return [Problem(page.path, line, f"role {{{name}}} of {target[:60]!r} is "
+                                "refused: only files inside docs/ may be offered")]
+        return []
+    if child.type in ("link_open", "image"):
+        attribute = "href" if child.type == "link_open" else "src"
+        target = str(child.attrs.get(attribute, ""))
+        scheme = SCHEME.match(target)
+        if scheme is not None and scheme.group(1).lower() not in LINK_SCHEMES:
+            return [Problem(page.path, line, f"link {target[:60]!r} is refused: only http, https "
+                            "and mailto links (and references inside the edition)")]
+        if child.type == "image" and not _web_or_docs(folder, target, root):
+            return [Problem(page.path, line, f"image {target[:60]!r} is refused: an image is an "
+                            "http(s) URL or a file inside docs/")]
+    return []
+
+
+def _inside(folder: Path, target: str, root: Path) -> Path | None:
+    """Where a relative file reference points (``/x`` counts from ``docs/``, as in Sphinx),
+    or None when it is not a plain file path."""
+    if not target or SCHEME.match(target) or "\x00" in target:
+        return None
+    base = root / DOCS_DIR if target.startswith("/") else folder
+    try:
+        return (base / target.lstrip("/")).resolve()
+    except (OSError, RuntimeError, ValueError):
+        return None
+
+
+def _web_or_docs(folder: Path, target: str, root: Path) -> bool:
+    """Whether a file reference is an http(s) URL or a file inside ``docs/``."""
+    if not url_problem(target):
+        return True
+    resolved = _inside(folder, target, root)
+    docs = (root / DOCS_DIR).resolve()
+    return resolved is not None and resolved.is_relative_to(docs)
 
 
 # --------------------------------------------------------------------------- driver
@@ -660,9 +875,11 @@ def check(root: Path, kinds: Sequence[str] = KINDS) -> list[Problem]:
     for path in _pages(root):
         is_article = path.parent == articles_dir
         page, found = load_page(path, _shown(path, root), md, is_article)
-        if "frontmatter" in wanted:
-            problems.extend(found)
-        pages.append(page)
+        if "frontmatter" in wanted or page is None:
+            problems.extend(found)  # a page that cannot be read is a problem of every kind
+        if page is not None:
+            pages.append(page)
+    resolved_root = root.resolve()
     per_page: list[tuple[str, Callable[[Page], list[Problem]], bool]] = [
         ("frontmatter", lambda p: check_front_matter(p, Path(p.path).stem), True),
         ("mentions", lambda p: check_mentions(p, ids), False),
@@ -670,6 +887,7 @@ def check(root: Path, kinds: Sequence[str] = KINDS) -> list[Problem]:
         ("seeds", lambda p: check_seed(p, root / SEEDS_DIR), True),
         ("syntax", check_fences, False),
         ("syntax", check_docutils, True),
+        ("markup", lambda p: check_markup(p, md, resolved_root), False),
     ]
     for kind, run, articles_only in per_page:
         if kind not in wanted:
@@ -677,6 +895,15 @@ def check(root: Path, kinds: Sequence[str] = KINDS) -> list[Problem]:
         for page in pages:
             if page.is_article or not articles_only:
                 problems.extend(run(page))
+    if "markup" in wanted:
+        # the files pages may include are shown in the edition: their markup is checked too
+        for name in sorted(INCLUDABLE):
+            path = root / name
+            if path.is_file():
+                included, found = load_page(path, _shown(path, root), md, False)
+                problems.extend(found)
+                if included is not None:
+                    problems.extend(check_markup(included, md, resolved_root))
     if "labels" in wanted:
         problems.extend(check_labels(pages))
     return _without_echoes(problems)
@@ -710,7 +937,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not (root / DOCS_DIR).is_dir():
         print(f"error: {root}: no {DOCS_DIR}/ folder here (use --root)", file=sys.stderr)
         return 2
-    problems = check(root, args.only or KINDS)
+    try:
+        problems = check(root, args.only or KINDS)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except (OSError, RecursionError, MemoryError) as exc:  # the machine's limits, not a page
+        print(f"error: {root}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2
     for problem in problems:
         print(problem)
     if problems:

@@ -15,8 +15,6 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .model import (
     Article,
     Block,
@@ -30,6 +28,8 @@ from .model import (
     block_texts,
     plain_text,
 )
+from .validate import language_problem, url_problem
+from .yamlsafe import YamlRefused, load_yaml, read_yaml_text
 
 #: Allowed keys at each level of the data file.
 TOP_KEYS: frozenset[str] = frozenset({"seeds"})
@@ -52,6 +52,11 @@ TEXT_FIELDS: frozenset[str] = frozenset(
     for f in fields(Metadata)
     if f.name not in NOT_EDITORIAL and isinstance(getattr(_EMPTY, f.name), str)
 )
+
+#: Metadata fields holding a URL (written as links: http and https only) and language tags
+#: (written into ``<html lang>`` and LaTeX: the allow-list only).
+URL_FIELDS: frozenset[str] = frozenset({"source_url", "original_url"})
+LANGUAGE_FIELDS: frozenset[str] = frozenset({"language"})
 
 #: Slugs become file names and labels: ascii lowercase words joined by hyphens.
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -118,23 +123,19 @@ def load(path: Path | str) -> EditorialData:
     """Read and check the editorial data file; raise :class:`EditorialError` on any problem."""
     name = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise EditorialError(name, "no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise EditorialError(name, f"cannot read: {exc}") from None
+        text = read_yaml_text(path)
+    except YamlRefused as exc:
+        where = f"line {exc.line}: " if exc.line > 1 else ""
+        raise EditorialError(name, f"{where}{exc.reason}") from None
     return parse(text, name)
 
 
 def parse(text: str, path: str = "<editorial data>") -> EditorialData:
     """Check editorial data given as YAML text (``path`` names it in errors)."""
     try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark is not None else ""
-        problem = getattr(exc, "problem", None) or "not valid YAML"
-        raise EditorialError(path, f"{where}{problem}") from None
+        raw = load_yaml(text, path=path)
+    except YamlRefused as exc:
+        raise EditorialError(path, f"line {exc.line}: {exc.reason}") from None
     checker = _Checker(path)
     data = EditorialData(path=path)
     if raw is None:
@@ -264,12 +265,18 @@ class _Checker:
             items = self.sequence(value, [*where, "value"])
             if not items or not all(isinstance(i, str) and i.strip() for i in items):
                 raise self.fail([*where, "value"], "must be a non-empty list of non-empty texts")
+            if name in LANGUAGE_FIELDS:
+                for item in items:
+                    if language_problem(item.strip()):
+                        raise self.fail([*where, "value"], language_problem(item.strip()))
             return Editorial(name, [i.strip() for i in items], reason)
         if isinstance(value, int) and name == "date":
             value = str(value)  # YAML reads an unquoted year as a number
         text = self.text(value, [*where, "value"])
         if name == "date" and not DATE_PATTERN.match(text):
             raise self.fail([*where, "value"], f"{text!r} is not an ISO 8601 date (YYYY[-MM[-DD]])")
+        if name in URL_FIELDS and url_problem(text):
+            raise self.fail([*where, "value"], f"{text[:60]!r}: {url_problem(text)}")
         if name == "date_precision" and text not in PRECISIONS:
             raise self.fail([*where, "value"], f"must be one of: {', '.join(sorted(PRECISIONS))}")
         return Editorial(name, text, reason)

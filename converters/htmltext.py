@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import deque
 from collections.abc import Callable, Iterable
 from urllib.parse import urljoin, urlsplit
 
@@ -21,6 +22,7 @@ from bs4.element import NavigableString, PageElement, Tag
 from .model import (
     Block,
     BulletList,
+    ConversionError,
     Emphasis,
     Heading,
     Inline,
@@ -54,6 +56,11 @@ BLOCK_TAGS: frozenset[str] = frozenset(
      "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"}
 )
 
+#: Deepest nesting of elements accepted in a source's HTML. The real posts nest at most 20
+#: deep; a deeper page (a 5,000-deep ``<div>`` nest, hundreds of unclosed ``<b>``) is refused
+#: with this limit named, so no walk of the tree ever runs out of stack.
+MAX_HTML_DEPTH = 100
+
 #: Heading elements and their levels.
 HEADING_TAGS: dict[str, int] = {f"h{n}": n for n in range(1, 7)}
 
@@ -86,19 +93,24 @@ def visible_text(element: PageElement) -> str:
 
 def _visible_pieces(element: PageElement, into: list[str]) -> None:
     """Raw text of an element, with a space wherever a line or block break separates words."""
-    if isinstance(element, NavigableString):
-        if type(element) is NavigableString:
-            into.append(str(element))
-        return
-    if not isinstance(element, Tag) or element.name in INVISIBLE_TAGS:
-        return
-    separated = element.name in BLOCK_TAGS or element.name == "br"
-    if separated:
-        into.append(" ")
-    for child in element.children:
-        _visible_pieces(child, into)
-    if separated:
-        into.append(" ")
+    # iterative: a stack of nodes still to visit, with " " markers closing block elements
+    stack: list[PageElement | str] = [element]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str) and not isinstance(node, NavigableString):
+            into.append(node)
+            continue
+        if isinstance(node, NavigableString):
+            if type(node) is NavigableString:
+                into.append(str(node))
+            continue
+        if not isinstance(node, Tag) or node.name in INVISIBLE_TAGS:
+            continue
+        separated = node.name in BLOCK_TAGS or node.name == "br"
+        if separated:
+            into.append(" ")
+            stack.append(" ")
+        stack.extend(reversed(list(node.children)))
 
 
 def attr(element: Tag, name: str) -> str:
@@ -199,13 +211,15 @@ def tidy(inlines: list[Inline]) -> list[Inline]:
 
 def _collect(inlines: list[Inline], into: list[Text | None]) -> None:
     """Text nodes (and None for each line break) in document order."""
-    for node in inlines:
+    stack = list(reversed(inlines))
+    while stack:
+        node = stack.pop()
         if isinstance(node, Text):
             into.append(node)
         elif isinstance(node, LineBreak):
             into.append(None)
         elif isinstance(node, (Strong, Emphasis, Link)):
-            _collect(node.children, into)
+            stack.extend(reversed(node.children))
 
 
 def _is_wide(char: str) -> bool:
@@ -216,15 +230,15 @@ def _is_wide(char: str) -> bool:
 def _prune(inlines: list[Inline]) -> list[Inline]:
     """Drop empty text and unwrap containers that show no text; merge neighbouring texts."""
     out: list[Inline] = []
-    pending = list(inlines)
+    pending = deque(inlines)  # popleft, not list.pop(0): a million links stay linear
     while pending:
-        node = pending.pop(0)
+        node = pending.popleft()
         if isinstance(node, (Strong, Emphasis, Link)):
             node.children = _prune(node.children)
             if not plain_text(node.children).strip():
                 # an empty <b></b> or a link around a blank shows nothing of its own; what
                 # it holds (a space, a <br>) still separates its neighbours
-                pending[:0] = node.children
+                pending.extendleft(reversed(node.children))
                 continue
         elif isinstance(node, Text):
             if not node.text:
@@ -378,5 +392,22 @@ def _removed_text(element: Tag, base: str) -> str:
 
 
 def parse_html(markup: str) -> BeautifulSoup:
-    """Markup parsed the way the readers need it (lxml, as lenient as a browser)."""
-    return BeautifulSoup(markup, "lxml")
+    """Markup parsed the way the readers need it (lxml, as lenient as a browser), refused when
+    nested deeper than :data:`MAX_HTML_DEPTH`."""
+    soup = BeautifulSoup(markup, "lxml")
+    check_depth(soup)
+    return soup
+
+
+def check_depth(root: Tag, limit: int = MAX_HTML_DEPTH) -> None:
+    """Refuse a tree nested deeper than ``limit`` elements (measured without recursion)."""
+    depth: dict[int, int] = {id(root): 0}
+    for element in root.descendants:
+        if isinstance(element, Tag) and element.parent is not None:
+            level = depth.get(id(element.parent), 0) + 1
+            if level > limit:
+                raise ConversionError(
+                    f"HTML nested more than {limit} elements deep (at a <{element.name}>; "
+                    f"the limit is {limit}, real posts nest at most about 20)"
+                )
+            depth[id(element)] = level

@@ -7,6 +7,7 @@ MyST or HTML in the edition.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from .model import (
     Article,
     Block,
     BulletList,
+    ConversionError,
     EditorialNote,
     Emphasis,
     Figure,
@@ -32,6 +34,7 @@ from .model import (
     Strong,
     Text,
 )
+from .validate import language_problem, url_problem
 
 #: Front-matter keys, in the order they are written; every key is always present.
 FRONT_MATTER_KEYS: tuple[str, ...] = (
@@ -91,6 +94,22 @@ def escape_line_start(line: str) -> str:
     if _ORDERED_MARKER.match(line):
         return _ORDERED_MARKER.sub(r"\1\\\2", line, count=1)
     return _LINE_START_SPECIAL.sub(r"\\\1", line, count=1)
+
+
+def option_value(text: str) -> str:
+    """A directive option's value as a double-quoted scalar, so that no character of it (``"``,
+    ``|``, ``#``, ``:``, a leading ``-`` or ``>``) is read as option syntax and the directive
+    never fails (a failing directive loses its ``:name:`` too). Whitespace, line breaks
+    included, becomes single spaces: an option is one line."""
+    one_line = " ".join(text.split())
+    # JSON's double-quoted strings are YAML's; the characters YAML also takes for line breaks
+    # (NEL, LS, PS) and other invisible controls are escaped as well, which JSON leaves alone.
+    quoted = json.dumps(one_line, ensure_ascii=False)
+    return _OPTION_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
+
+
+#: Characters written as ``\uXXXX`` inside a quoted option value (C0/C1 controls, separators).
+_OPTION_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def safe_url(url: str) -> str:
@@ -208,9 +227,8 @@ def render_figure(node: Figure, ctx: Context) -> str:
             lines.append(f":name: {node.label}")
         if node.language:
             lines.append(f":figclass: language-{node.language}")
-        alt = " ".join((node.alt or "").split())
-        if alt:
-            lines.append(f":alt: {alt}")
+        if (node.alt or "").strip():
+            lines.append(f":alt: {option_value(node.alt)}")
         # A figure directive needs a caption paragraph before its legend; with no caption
         # the credit becomes the caption rather than inventing one.
         return "\n".join(lines) + ("\n\n" + body if body else "") + "\n:::"
@@ -333,8 +351,29 @@ def write(article: Article) -> str:
     return render(article)[0]
 
 
+def validate(article: Article) -> None:
+    """Refuse what must not reach a page: a language outside the allow-list (it goes into
+    ``<html lang>``, class names and LaTeX) or a metadata URL that is not http(s)."""
+    m = article.meta
+    tags = list(m.language)
+    for block in article.blocks:
+        if isinstance(block, Figure) and block.language:
+            tags.append(block.language)
+        elif isinstance(block, ParallelPair):
+            tags.extend((block.left_language, block.right_language))
+    for tag in tags:
+        if language_problem(tag):
+            raise ConversionError(f"article {article.slug}: {language_problem(tag)}")
+    for name in ("source_url", "original_url"):
+        value = getattr(m, name)
+        if value and url_problem(value):
+            raise ConversionError(f"article {article.slug}: {name} {value[:60]!r}: "
+                                  f"{url_problem(value)}")
+
+
 def render(article: Article) -> tuple[str, Context]:
     """Render one article; also return the context (its footnotes, for the summary)."""
+    validate(article)
     ctx = Context()
     title = article.meta.title or f"[Untitled: {article.meta.seed or article.slug}]"
     parts = [

@@ -47,17 +47,23 @@ from .model import (
     Text,
     plain_text,
 )
+from .validate import is_http_url, url_problem
 
 FORMAT = "nytimes"
 
 #: The edition's language tag for this feed (simplified-script Chinese).
 LANGUAGE = "zh-Hans"
 
-#: What makes a text this format: the feed stamp, then a headline linking cn.nytimes.com,
-#: then the ``------`` rule, on consecutive lines.
+#: The hosts of the source itself: the headline's link must be on one of them (any other
+#: ``[title](url)`` line in a post is text, never the headline: it would spoof the source).
+SOURCE_HOSTS: tuple[str, ...] = ("cn.nytimes.com", "m.cn.nytimes.com")
+_SOURCE_HOST = "(?:" + "|".join(re.escape(host) for host in SOURCE_HOSTS) + ")"
+
+#: What makes a text this format: the feed stamp, then a headline linking the source's own
+#: host, then the ``------`` rule, on consecutive lines.
 SNIFF_PATTERN = re.compile(
     r"^<!--\d{10,13}-->[ \t]*\r?\n"
-    r"\[[^\n]+\]\(https?://(?:m\.)?cn\.nytimes\.com/[^\s)]*\)[ \t]*\r?\n"
+    rf"\[[^\n]+\]\(https?://{_SOURCE_HOST}/[^\s)]*\)[ \t]*\r?\n"
     r"-{3,}[ \t]*$",
     re.M,
 )
@@ -68,9 +74,12 @@ FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?P<yaml>.*?)\r?\n---[ \t]*\r?\n", r
 #: When the feed fetched the post: milliseconds (13 digits) or seconds (10) since the epoch.
 FEED_STAMP = re.compile(r"^<!--(?P<epoch>\d{10,13})-->[ \t]*$", re.M)
 
-#: The headline line and the rule under it; the HTML starts after them.
+#: The headline line (linking the source's own host) and the rule under it; the HTML starts
+#: after them.
 HEADLINE = re.compile(
-    r"^\[(?P<title>[^\n]+)\]\((?P<url>https?://[^\s)]+)\)[ \t]*\r?\n-{3,}[ \t]*$", re.M
+    rf"^\[(?P<title>[^\n]+)\]\((?P<url>https?://{_SOURCE_HOST}/[^\s)]*)\)[ \t]*\r?\n"
+    r"-{3,}[ \t]*$",
+    re.M,
 )
 
 #: A source date as the markup gives it: day, optionally minutes and seconds, no time zone.
@@ -136,6 +145,8 @@ def read(source: Source) -> list[Article]:
         raise ConversionError("no '[title](url)' headline over a '------' rule")
     title = squash(headline.group("title"))
     source_url = headline.group("url")
+    if url_problem(source_url):
+        raise ConversionError(f"headline URL {source_url[:60]!r}: {url_problem(source_url)}")
     slug = slug_from_url(source_url)
     soup = parse_html(text[headline.end():])
     root = soup.body
@@ -296,6 +307,8 @@ def _figure_block(element: Tag) -> list[Block] | None:
         return None
     image = element.find("img")
     url = attr(image, "src") if isinstance(image, Tag) else ""
+    if url and not is_http_url(url):
+        url = ""  # not a web image (data:, javascript:…): the caption stays, as text
     alt = attr(image, "alt") if isinstance(image, Tag) else ""
     credits = [visible_text(cite) for cite in element.select(CREDIT_SELECTOR)]
     for cite in element.select(CREDIT_SELECTOR):
@@ -324,7 +337,8 @@ def _read_footer(blocks: list[Block], meta: Metadata) -> None:
                 meta.column = column.group("name")
         if not meta.original_url:
             for link in _links(paragraph):
-                if ENGLISH_VERSION_LINK.search(plain_text(link.children)):
+                if ENGLISH_VERSION_LINK.search(plain_text(link.children)) and is_http_url(
+                        link.url):
                     meta.original_url = link.url
                     break
 
@@ -332,14 +346,15 @@ def _read_footer(blocks: list[Block], meta: Metadata) -> None:
 def _links(paragraph: Paragraph) -> list[Link]:
     """The links of a paragraph, nested ones included."""
     found: list[Link] = []
-    stack = list(paragraph.inlines)
+    # depth-first in document order without recursion: a stack holding the nodes reversed
+    stack = list(reversed(paragraph.inlines))
     while stack:
-        node = stack.pop(0)
+        node = stack.pop()
         if isinstance(node, Link):
             found.append(node)
         children = getattr(node, "children", None)
         if children:
-            stack[:0] = children
+            stack.extend(reversed(children))
     return found
 
 

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, fields, is_dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from . import editorial, myst
 from .dates import tag_dates
-from .model import Article, ConversionError, Figure, Source
+from .model import Article, ConversionError, Figure, Removal, Source, article_links
 from .readers import HTML_READERS, check_complete, detect
 from .registry import Registry, RegistryError, load_registry
-from .reimport import write_atomic
+from .reimport import base_path, write_atomic
 from .sources import load
 from .tagging import tag_article
+from .yamlsafe import YamlRefused, load_yaml
 
 #: The project root (the folder holding ``converters/`` and ``docs/``).
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,6 +24,33 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_EDITORIAL = ROOT / "docs" / "_data" / "editorial.yaml"
 #: The entity registry.
 DEFAULT_REGISTRY = ROOT / "docs" / "_data" / "registry.yaml"
+#: Characters XML 1.0 forbids (C0 controls but tab and line ends, lone surrogates, U+FFFE/F):
+#: a source may carry them (``&#1;``), an EPUB's XHTML must not, so they are removed and the
+#: removal recorded.
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+#: The record of that removal.
+FORBIDDEN_REMOVAL_KIND = "control-characters"
+FORBIDDEN_REMOVAL_REASON = ("control characters XML forbids (an EPUB holding them is not "
+                            "well-formed); they show nothing")
+
+#: Most links, figures and blocks one article may have; more is refused (their time and memory
+#: are measured in README "Limits"). The real articles have at most 26 links, 4 figures, 150
+#: blocks. Figures are fewest: placing each image beside its caption costs bs4 a scan of its
+#: siblings, so thousands of images in one container grow quadratically.
+MAX_LINKS = 100_000
+MAX_FIGURES = 2_000
+MAX_BLOCKS = 200_000
+#: How links and images are counted in an HTML source before it is parsed, so that an input
+#: far past a limit is refused before any costly step (a few more matches than elements, never
+#: fewer: the count only refuses what the model's count would refuse too, or more).
+HTML_LINK = re.compile(r"<a[\s>]", re.I)
+HTML_IMAGE = re.compile(r"<img[\s>/]", re.I)
+#: Longest slug: it is a file name (most file systems stop at 255 bytes) and part of every
+#: paragraph's label, so it is kept readable.
+MAX_SLUG_LENGTH = 80
+
+#: How much of an existing page is read to learn its seed (its front matter is far shorter).
+MAX_FRONT_MATTER_BYTES = 256 * 1024
 
 
 @dataclass
@@ -57,12 +87,15 @@ def convert_source(source: Source, options: Options) -> Converted:
     reader = detect(source)
     if reader in HTML_READERS:
         check_complete(source.text)
+        check_html_counts(source.text)
     articles = reader.read(source)
     if not articles:
         raise ConversionError(f"no article found in this {reader.FORMAT} input")
     for article in articles:
         article.meta.seed = source.name
         article.meta.seed_sha256 = source.sha256
+        remove_forbidden_characters(article)
+        check_limits(article)
     if options.editorial is not None and options.editorial.exists():
         path = options.editorial
         articles = editorial.apply(articles, source, _editorial(path, path.stat().st_mtime_ns))
@@ -72,12 +105,76 @@ def convert_source(source: Source, options: Options) -> Converted:
             _tag(article, options)
         myst.assign_labels(article)
         text, ctx = myst.render(article)
+        if len(article.slug) > MAX_SLUG_LENGTH:
+            raise ConversionError(f"slug {article.slug[:40]}… is {len(article.slug)} characters "
+                                  f"long (the limit is {MAX_SLUG_LENGTH}); give the article a "
+                                  "shorter one in the editorial data")
         name = f"{article.slug}.md"
         if name in result.pages:
             raise ConversionError(f"two articles share the slug {article.slug!r}")
         result.pages[name] = text
         result.footnotes += len(ctx.footnotes)
     return result
+
+
+def remove_forbidden_characters(article: Article) -> None:
+    """Take every character XML forbids out of the article's text and metadata, recording it."""
+    removed: list[str] = []
+
+    def clean(text: str) -> str:
+        if XML_FORBIDDEN.search(text) is None:
+            return text
+        removed.extend(XML_FORBIDDEN.findall(text))
+        return XML_FORBIDDEN.sub("", text)
+
+    # every string of the model, walked without recursion (dataclasses, lists, dicts)
+    stack: list[Any] = [article.meta, article.blocks, article.editorial]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            for index, item in enumerate(node):
+                if isinstance(item, str):
+                    node[index] = clean(item)
+                else:
+                    stack.append(item)
+        elif isinstance(node, dict):
+            for key, item in node.items():
+                if isinstance(item, str):
+                    node[key] = clean(item)
+                else:
+                    stack.append(item)
+        elif is_dataclass(node):
+            for spec in fields(node):
+                item = getattr(node, spec.name)
+                if isinstance(item, str):
+                    setattr(node, spec.name, clean(item))
+                else:
+                    stack.append(item)
+    if removed:
+        article.removed.append(Removal(kind=FORBIDDEN_REMOVAL_KIND, text="".join(removed),
+                                       reason=FORBIDDEN_REMOVAL_REASON))
+
+
+def check_html_counts(html: str) -> None:
+    """Refuse HTML with more ``<a>`` or ``<img>`` tags than the limits allow, before parsing."""
+    for what, pattern, limit in (("links", HTML_LINK, MAX_LINKS),
+                                 ("images", HTML_IMAGE, MAX_FIGURES)):
+        count = sum(1 for _ in pattern.finditer(html))
+        if count > limit:
+            raise ConversionError(f"{count:,} {what} in the HTML (the limit is {limit:,} "
+                                  "per article)")
+
+
+def check_limits(article: Article) -> None:
+    """Refuse an article with more links, figures or blocks than the stated limits."""
+    counts = (
+        ("links", len(article_links(article)), MAX_LINKS),
+        ("figures", myst.count_blocks(article, Figure), MAX_FIGURES),
+        ("paragraphs and other blocks", len(article.blocks), MAX_BLOCKS),
+    )
+    for what, count, limit in counts:
+        if count > limit:
+            raise ConversionError(f"{count:,} {what} in one article (the limit is {limit:,})")
 
 
 def _tag(article: Article, options: Options) -> None:
@@ -108,6 +205,46 @@ def _registry(path: Path, mtime_ns: int) -> Registry:
 def convert_file(path: Path, options: Options) -> Converted:
     """Read, decode and convert one file."""
     return convert_source(load(path), options)
+
+
+#: A page's YAML front matter (the writer always puts it first).
+PAGE_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?)\n---[ \t]*(?:\n|\Z)", re.S)
+
+
+def page_seed(path: Path) -> str | None:
+    """The seed an existing page or merge base says it was made from (None: no such file)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(MAX_FRONT_MATTER_BYTES)
+    except (FileNotFoundError, NotADirectoryError):
+        return None  # nothing there (writing will say why it cannot, if it cannot)
+    except OSError as exc:
+        raise ConversionError(f"cannot read {path}: {exc.strerror or exc}") from None
+    match = PAGE_FRONT_MATTER.match(head.decode("utf-8", "replace"))
+    if match is None:
+        return ""
+    try:
+        data = load_yaml(match.group("yaml"), path=str(path), first_line=2)
+    except YamlRefused:
+        return ""
+    seed = data.get("seed") if isinstance(data, dict) else None
+    return seed if isinstance(seed, str) else ""
+
+
+def check_owner(result: Converted, out_dir: Path) -> None:
+    """Refuse to replace a page (or its merge base) made from another seed: two inputs mapping
+    to one slug would otherwise silently lose the first article, in this run or across runs."""
+    for name in result.pages:
+        page = out_dir / name
+        for existing in (page, base_path(page)):
+            seed = page_seed(existing)
+            if seed is None or seed == result.source.name:
+                continue
+            made = f"from seed {seed}" if seed else "from an unknown seed (no 'seed' field)"
+            raise ConversionError(
+                f"would replace {existing}, made {made}; this input is {result.source.name} "
+                "(give one of them another slug in the editorial data)"
+            )
 
 
 def write_pages(result: Converted, out_dir: Path) -> list[Path]:

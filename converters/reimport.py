@@ -11,6 +11,7 @@ leaves both untouched and is reported hunk by hunk as ``file:line: conflict …`
 from __future__ import annotations
 
 import difflib
+import glob
 import os
 import shutil
 import subprocess
@@ -86,6 +87,9 @@ def base_path(page: Path, base_dir: Path | None = None) -> Path:
 def write_atomic(path: Path, text: str) -> None:
     """Write ``text`` (UTF-8) so that readers see either the old or the new file, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    # what a killed earlier run left of this very file (SIGKILL skips every clean-up)
+    for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        stale.unlink(missing_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
