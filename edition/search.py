@@ -132,6 +132,18 @@ class SearchChineseFolded(SearchChinese):
         """Segment the Simplified fold of a text (jieba's dictionary is Simplified, too)."""
         return super().split(fold(input))
 
+    def stem(self, word: str) -> str:
+        """Sphinx's stem of a word, computed once per word and build.
+
+        The Snowball stemmer is pure Python and Sphinx calls it for every word of every page;
+        texts repeat their words, so the cache saves most of the index's time.
+        """
+        stems: dict[str, str] = self.__dict__.setdefault("_edition_stems", {})
+        stem = stems.get(word)
+        if stem is None:
+            stem = stems[word] = super().stem(word)
+        return stem
+
 
 # --------------------------------------------------------------------------- build-time data
 
