@@ -429,11 +429,27 @@ def parse_registry(text: str, path: str = "<registry>") -> Registry:
                     not_entities=tuple(name for name, _ in not_entities), path=path)
 
 
+#: The registry last loaded from each file, with the file's size and time of change: a Sphinx
+#: build reads it twice (the entity domain, the search dictionary) and needs to parse it once.
+_LOADED: dict[str, tuple[tuple[int, int], Registry]] = {}
+
+
 def load_registry(path: str | Path) -> Registry:
     """Load and validate the registry file; raise :class:`RegistryError` on any problem."""
+    try:
+        stat = Path(path).stat()
+        stamp: tuple[int, int] | None = (stat.st_size, stat.st_mtime_ns)
+    except OSError:
+        stamp = None  # read_yaml_text says what is wrong with the file
+    known = _LOADED.get(str(path))
+    if stamp is not None and known is not None and known[0] == stamp:
+        return known[1]
     try:
         text = read_yaml_text(path)
     except YamlRefused as exc:
         raise RegistryError([f"{path}:{exc.line}: cannot read the registry ({exc.reason})"]
                             ) from None
-    return parse_registry(text, str(path))
+    registry = parse_registry(text, str(path))
+    if stamp is not None:
+        _LOADED[str(path)] = (stamp, registry)
+    return registry

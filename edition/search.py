@@ -24,7 +24,7 @@ from typing import Any
 import sphinx.search
 from sphinx.application import Sphinx
 from sphinx.config import Config
-from sphinx.search.zh import SearchChinese
+from sphinx.search.zh import JIEBA_DEFAULT_DICT, SearchChinese, jieba_load_userdict
 from sphinx.util import logging
 
 from converters.registry import Registry, RegistryError, fold, fold_char, load_registry
@@ -128,9 +128,37 @@ class SearchChineseFolded(SearchChinese):
     js_stemmer_rawcode = ""
     js_stemmer_code = english_stemmer_code()
 
+    def __init__(self, options: dict[str, str]) -> None:
+        """Sphinx's Chinese search, with jieba's dictionaries loaded only when text is split.
+
+        A rebuild in which no page changed writes the search index without segmenting a word;
+        loading jieba's dictionary (most of a second) would be its largest fixed cost.
+        """
+        self._jieba_dictionary: str | None = options.get("dict", JIEBA_DEFAULT_DICT)
+        super().__init__({**options, "dict": ""})
+        self._snowball: dict[str, str] = {}
+
     def split(self, input: str) -> list[str]:
         """Segment the Simplified fold of a text (jieba's dictionary is Simplified, too)."""
+        if self._jieba_dictionary is not None:
+            dictionary, self._jieba_dictionary = self._jieba_dictionary, None
+            if dictionary and Path(dictionary).is_file():
+                jieba_load_userdict(dictionary)
         return super().split(fold(input))
+
+    def stem(self, word: str) -> str:
+        """Sphinx's stem of a word, with the Snowball stemmer run once per word and build.
+
+        The stemmer is pure Python and Sphinx calls it for every word of every page; texts
+        repeat their words. Sphinx's exception for short stems of Latin words depends on the
+        words seen so far, so it is applied on every call, as Sphinx does.
+        """
+        stemmed = self._snowball.get(word)
+        if stemmed is None:
+            stemmed = self._snowball[word] = self.stemmer.stemWord(word.lower())
+        if len(word) >= 3 > len(stemmed) and word in self.latin_terms:
+            return word.lower()
+        return stemmed
 
 
 # --------------------------------------------------------------------------- build-time data

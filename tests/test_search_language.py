@@ -1,0 +1,49 @@
+"""The edition's search language indexes as Sphinx's Chinese search does, with less work."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sphinx.search.zh import SearchChinese
+
+import edition.search
+from edition.search import SearchChineseFolded
+
+TEXT = ("TikTok and ByteDance: the apps, app stores and AI models of 字节跳动 in 2025; "
+        "running runs ran, AIs and LLMs, 英伟达 and 英偉達 are one company.")
+
+
+def test_terms_and_stems_are_sphinx_own() -> None:
+    """Every word split and stemmed as by SearchChinese (on the folded text), stems included."""
+    ours, sphinx = SearchChineseFolded({}), SearchChinese({})
+    words = ours.split(TEXT)
+    assert words == sphinx.split(edition.search.fold(TEXT))
+    # twice: the second pass comes from the cache and must not differ
+    for _ in range(2):
+        assert [ours.stem(w) for w in words] == [sphinx.stem(w) for w in words]
+
+
+def test_short_stems_follow_the_words_seen_so_far() -> None:
+    """Sphinx keeps a Latin word whole when its stem is short and the word was seen in a text."""
+    ours, sphinx = SearchChineseFolded({}), SearchChinese({})
+    word = "ais"  # as the folded split hands it on
+    before = (ours.stem(word), sphinx.stem(word))
+    assert ours.split("AIs") == sphinx.split(word)
+    after = (ours.stem(word), sphinx.stem(word))
+    assert before[0] == before[1] == "ai"
+    assert after[0] == after[1] == "ais"
+
+
+def test_jieba_dictionary_loaded_only_when_text_is_split(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A rebuild that segments nothing does not pay for jieba's dictionary."""
+    loaded: list[str] = []
+    monkeypatch.setattr(edition.search, "jieba_load_userdict", loaded.append)
+    words = tmp_path / "words.txt"
+    words.write_text("字节跳动\n", encoding="utf-8")
+    language = SearchChineseFolded({"dict": str(words)})
+    assert loaded == []
+    language.split("字节跳动")
+    language.split("英伟达")
+    assert loaded == [str(words)]
