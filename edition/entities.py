@@ -32,7 +32,6 @@ from collections.abc import Iterable, Iterator, Set
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, cast
 
-import yaml
 from docutils import nodes
 from pypinyin import lazy_pinyin
 from sphinx import addnodes
@@ -44,6 +43,8 @@ from sphinx.util.docutils import SphinxRole
 from sphinx.util.nodes import make_refnode, split_explicit_title
 
 from converters.registry import Entity, RegistryError, fold, load_registry
+
+from .yamlload import YamlRefused, load_yaml
 
 if TYPE_CHECKING:
     from docutils.nodes import Element, Node, system_message
@@ -209,7 +210,7 @@ def front_matter(path: Path) -> dict[str, Any]:
     """The YAML front matter of a MyST source (``{}`` when absent or unreadable)."""
     try:
         text = path.read_text(encoding="utf-8")
-    except OSError:
+    except (OSError, UnicodeDecodeError):
         return {}
     if not text.startswith("---\n"):
         return {}
@@ -217,8 +218,8 @@ def front_matter(path: Path) -> dict[str, Any]:
     if end < 0:
         return {}
     try:
-        data = yaml.safe_load(text[4:end])
-    except yaml.YAMLError:
+        data = load_yaml(text[4:end])
+    except YamlRefused:
         # MyST reports malformed front matter itself, with its location.
         return {}
     return data if isinstance(data, dict) else {}
