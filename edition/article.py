@@ -134,7 +134,8 @@ def blank_front_matter(text: str) -> str:
     match = _FRONT_MATTER.match(text)
     if not match:
         return text
-    blank = "---\n" + "\n" * match.group(1).count("\n") + "\n---\n"
+    # An empty mapping, so that MyST, which reads the front matter too, finds nothing to say.
+    blank = "---\n{}" + "\n" * match.group(1).count("\n") + "\n---\n"
     return blank + text[match.end():]
 
 
@@ -876,7 +877,11 @@ class ReplaceRemoteImages(SphinxPostTransform):
             if "://" not in uri:
                 continue
             address = _link(uri) if is_web_url(uri) else nodes.Text(uri)
-            note = _paragraph(nodes.Text("Image online: "), address, classes=["remote-image"])
+            children = (nodes.Text("Image online: "), address)
+            # An image inside running text or a link (an image's :target:) becomes inline text.
+            inline = isinstance(image.parent, (nodes.TextElement, nodes.Inline))
+            note = (nodes.inline("", "", *children, classes=["remote-image"]) if inline
+                    else _paragraph(*children, classes=["remote-image"]))
             image.replace_self(note)
 
 
@@ -924,13 +929,12 @@ class ArticleCardsDirective(SphinxDirective):
             "",
             escape_myst(summary(meta, article.body)),
             "",
-            ":::{card-footer}",
-            ":class: article-card-byline",
-            escape_myst(byline(meta)),
-            ":::",
-            "::::",
-            "",
         ]
+        line = escape_myst(byline(meta))
+        if line:
+            # An article that states nothing about itself has no byline (and no empty footer).
+            lines += [":::{card-footer}", ":class: article-card-byline", line, ":::"]
+        lines += ["::::", ""]
         return "\n".join(lines)
 
     def run(self) -> list[nodes.Node]:

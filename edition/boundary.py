@@ -15,9 +15,11 @@ asks for. This component stands between the pages (sources, pull requests) and t
 
 from __future__ import annotations
 
+import codecs
+import encodings.utf_8_sig as utf_8_sig
 import re
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
 from docutils import nodes
@@ -25,11 +27,15 @@ from docutils.parsers.rst.directives.tables import CSVTable
 from markupsafe import escape
 from sphinx.application import Sphinx
 from sphinx.directives.code import LiteralInclude
+from sphinx.environment import BuildEnvironment
 from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
 from .safety import language_tag, strip_xml_forbidden, xml_forbidden
+
+if TYPE_CHECKING:
+    from typing_extensions import Buffer
 
 logger = logging.getLogger(__name__)
 
@@ -232,6 +238,66 @@ class GuardedCSVTable(CSVTable):
         return super().run()
 
 
+# --------------------------------------------------------------------------- encoding
+
+#: The codec pages are read with: UTF-8 (a BOM allowed), an undecodable byte becoming U+FFFD.
+LENIENT_ENCODING = "edition-utf-8-sig"
+#: Source encodings the lenient codec stands in for.
+UTF8_NAMES = frozenset({"utf-8", "utf8", "utf-8-sig", "utf_8", "utf_8_sig"})
+
+
+class _LenientDecoder(utf_8_sig.IncrementalDecoder):
+    """UTF-8 (BOM allowed) decoding that replaces what it cannot decode."""
+
+    def __init__(self, errors: str = "strict") -> None:
+        super().__init__("replace")
+
+
+def _lenient_decode(data: Buffer, errors: str = "strict", /) -> tuple[str, int]:
+    return utf_8_sig.decode(data, "replace")
+
+
+def _find_codec(name: str) -> codecs.CodecInfo | None:
+    if name.replace("_", "-") != LENIENT_ENCODING:
+        return None
+    return codecs.CodecInfo(
+        name=LENIENT_ENCODING, encode=utf_8_sig.encode, decode=_lenient_decode,
+        incrementalencoder=utf_8_sig.IncrementalEncoder, incrementaldecoder=_LenientDecoder,
+        streamreader=utf_8_sig.StreamReader, streamwriter=utf_8_sig.StreamWriter,
+    )
+
+
+codecs.register(_find_codec)
+
+
+def undecodable_line(data: bytes) -> int | None:
+    """The line of the first byte that is not UTF-8 (``None`` when all of it is)."""
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return data[: exc.start].count(b"\n") + 1
+    return None
+
+
+def read_pages_leniently(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Report each page that is not UTF-8 at its line, and read it with U+FFFD for bad bytes.
+
+    Sphinx decodes pages strictly and stops with a crash report at the first bad byte; a page
+    saved in GB18030 must instead be a located warning (a failed build under -W).
+    """
+    if str(env.settings.get("input_encoding", "")).lower() not in UTF8_NAMES:
+        return
+    env.settings["input_encoding"] = LENIENT_ENCODING
+    for docname in docnames:
+        try:
+            line = undecodable_line(env.doc2path(docname).read_bytes())
+        except OSError:
+            continue
+        if line is not None:
+            logger.warning("page is not UTF-8: undecodable bytes read as U+FFFD",
+                           location=(docname, line), type="edition", subtype="encoding")
+
+
 # --------------------------------------------------------------------------- setup
 
 
@@ -249,4 +315,5 @@ def setup_boundary(app: Sphinx) -> None:
     app.add_directive("literalinclude", GuardedLiteralInclude, override=True)
     app.add_directive("csv-table", GuardedCSVTable, override=True)
     app.connect("include-read", guard_include)
+    app.connect("env-before-read-docs", read_pages_leniently)
     app.connect("builder-inited", _connect_after_theme)

@@ -36,7 +36,6 @@ from docutils import nodes
 from pypinyin import lazy_pinyin
 from sphinx import addnodes
 from sphinx.domains import Domain, Index, IndexEntry, ObjType
-from sphinx.errors import SphinxError
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxRole
@@ -82,12 +81,6 @@ LANGUAGE_CLASS = "language-"
 
 #: Front-matter field whose values name an article's authors.
 AUTHORS_FIELD = "authors"
-
-
-class RegistryConfigError(SphinxError):
-    """The entity registry cannot be used: the build stops with the registry's own message."""
-
-    category = "Entity registry error"
 
 
 class Mention(NamedTuple):
@@ -177,15 +170,21 @@ def chinese_labels(entity: Entity) -> str:
     return " / ".join(seen)
 
 
-def read_registry(path: Path) -> dict[str, Entity]:
-    """Load and validate the registry; a problem raises :class:`RegistryConfigError`."""
+def read_registry(path: Path) -> dict[str, Entity] | None:
+    """Load and validate the registry; ``None`` (each problem logged at file:line) if unusable.
+
+    A broken registry is the registry's own located messages and a failed build, never a
+    crash report: Sphinx prints one for every exception an extension raises.
+    """
     if not path.is_file():
-        raise RegistryConfigError(f"{path}: registry file not found (see edition_registry)")
+        logger.error("%s: registry file not found (see edition_registry)", path,
+                     type="edition", subtype="registry")
+        return None
     try:
         registry = load_registry(path)
     except RegistryError as err:
-        # Each problem first as a located error in Sphinx's usual form, where editors and
-        # their tools look; then the build stops (Sphinx adds its crash report below).
+        # Each problem as a located error in Sphinx's usual form, where editors and their
+        # tools look.
         for message in err.messages:
             where = REGISTRY_MESSAGE.match(message)
             if where is None:
@@ -197,12 +196,12 @@ def read_registry(path: Path) -> dict[str, Entity]:
                 type="edition",
                 subtype="registry",
             )
-        raise RegistryConfigError(
-            f"{len(err.messages)} problem(s) in the entity registry; the build stops.\n{err}"
-        ) from None
+        return None
     if "index" in registry:
         # Entity pages are named by id; "index" is the page that lists them all.
-        raise RegistryConfigError(f"{path}: the id 'index' is reserved for the list page")
+        logger.error("%s: the id 'index' is reserved for the list page", path,
+                     type="edition", subtype="registry")
+        return None
     return dict(registry.by_id)
 
 
@@ -783,6 +782,11 @@ def load_registry_into_domain(app: Sphinx) -> None:
     """Read the registry before any document (``builder-inited``)."""
     path = registry_path(app)
     entities = read_registry(path)
+    if entities is None:
+        # The build goes on without entities, so that every other problem is reported too,
+        # and ends as failed ("build finished with problems"), with or without -W.
+        app.statuscode = 1
+        entities = {}
     domain = entity_domain(app.env)
     domain.data["registry"] = entities
 
@@ -792,7 +796,8 @@ def registry_outdated(
 ) -> list[str]:
     """When the registry file changed, re-read every document that mentions or is authored."""
     domain = entity_domain(env)
-    digest = hashlib.sha256(registry_path(app).read_bytes()).hexdigest()
+    path = registry_path(app)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
     if digest == domain.data["registry_digest"]:
         return []
     domain.data["registry_digest"] = digest

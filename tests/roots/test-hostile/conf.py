@@ -10,6 +10,7 @@ myst_enable_extensions = ["colon_fence", "deflist", "fieldlist", "attrs_inline",
                           "substitution"]
 project = "Hostile edition"
 author = "The editors"
+release = version = "0.1"
 language = "en"
 html_search_language = "zh"
 exclude_patterns = ["_build", "_data"]
@@ -27,6 +28,7 @@ html_theme_options = {
     "use_download_button": True,
 }
 html_context = {"default_mode": "auto"}
+html_baseurl = "https://example.com/edition/"
 
 latex_engine = "xelatex"
 latex_documents = [("index", "edition.tex", project, author, "manual")]
