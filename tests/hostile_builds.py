@@ -53,6 +53,7 @@ PAYLOAD_FIELDS: dict[int, str] = {
     44: "registry alias", 45: "registry description", 46: "registry person description",
     47: "editorial.yaml title", 48: "editorial.yaml range", 49: "editorial.yaml moved",
     50: "editorial.yaml slug", 51: "html_meta description", 52: "page title",
+    53: "home page title (the sidebar's first entry)",
 }
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
