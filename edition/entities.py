@@ -43,6 +43,7 @@ from sphinx.util.nodes import make_refnode, split_explicit_title
 
 from converters.registry import Entity, RegistryError, fold, load_registry
 
+from .safety import language_tag
 from .yamlload import YamlRefused, load_yaml
 
 if TYPE_CHECKING:
@@ -266,8 +267,9 @@ def text_language(node: Node) -> str:
 
 
 def language_classes(tag: str) -> list[str]:
-    """Classes marking text in a language (none when the language is unknown)."""
-    return [f"{LANGUAGE_CLASS}{tag}"] if tag else []
+    """Classes marking text in a language (none when the language is unknown or not allowed)."""
+    allowed = language_tag(tag)
+    return [f"{LANGUAGE_CLASS}{allowed}"] if allowed else []
 
 
 def mention_anchor(node: Node, document: nodes.document) -> str:
@@ -563,7 +565,8 @@ class EntityDomain(Domain):
     def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
         """Record the document's mentions (with their paragraph ids), language and authors."""
         meta = front_matter(Path(env.doc2path(docname)))
-        main_language = _names(meta.get("language"))[:1]
+        # The first tag of the allow-list (the article header reports the others).
+        main_language = [tag for tag in map(language_tag, _names(meta.get("language"))) if tag][:1]
         if main_language:
             self.languages[docname] = main_language[0]
         found: list[Mention] = []
