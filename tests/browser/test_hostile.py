@@ -137,6 +137,20 @@ def test_no_payload_runs_on_load(trapped: tuple[Any, list[str]],
     assert reports == []
 
 
+def test_no_payload_runs_in_search_results(trapped: tuple[Any, list[str]],
+                                           hostile_site: tuple[str, Path]) -> None:
+    """The search shows titles and summaries of the hostile pages: as text."""
+    context, reports = trapped
+    site, _outdir = hostile_site
+    for query in ("Hostile", "onerror", "pwned", "敌意"):
+        page = open_page(context, f"{site}search.html?q={query}")
+        page.wait_for_selector("#search-results li", timeout=30_000)
+        assert page.locator("#search-results li").count() > 0
+        assert page.evaluate("() => window.__pwned") is None, query
+        page.close()
+    assert reports == []
+
+
 def test_no_payload_runs_on_any_click(trapped: tuple[Any, list[str]],
                                       hostile_site: tuple[str, Path]) -> None:
     context, reports = trapped
