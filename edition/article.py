@@ -26,6 +26,8 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.writers.html5 import HTML5Translator
 
 from converters.check import FRONT_MATTER, LIST_OF_MAPPINGS, LIST_OF_STR, STR
+from converters.editorial import EditorialError
+from converters.editorial import parse as check_editorial_data
 
 from .safety import is_web_url, language_tag, strip_xml_forbidden, xml_forbidden
 from .yamlload import YamlRefused, decode_yaml_bytes, load_yaml
@@ -368,7 +370,14 @@ def read_editorial_data(path: Path, *, quiet: bool = False) -> dict[str, Any]:
     if not path.is_file():
         return {}
     try:
-        data = load_yaml(decode_yaml_bytes(path.read_bytes())) or {}
+        text = decode_yaml_bytes(path.read_bytes())
+        data = load_yaml(text) or {}
+        if not quiet:
+            # The converters' own check of the file (a slug, a range, a metadata field): what
+            # it refuses is reported; the method page still lists what it can read.
+            check_editorial_data(text, str(path))
+    except EditorialError as exc:
+        logger.warning("editorial decisions: %s", exc, type="edition", subtype="editorial")
     except YamlRefused as exc:
         if not quiet:
             logger.warning("editorial decisions not read: %s", exc.reason,
@@ -376,8 +385,8 @@ def read_editorial_data(path: Path, *, quiet: bool = False) -> dict[str, Any]:
         return {}
     except OSError as exc:
         if not quiet:
-            logger.warning("editorial decisions not read: %s", exc.strerror or exc,
-                           location=str(path), type="edition", subtype="editorial")
+            logger.warning("editorial decisions not read: %s: %s", path, exc.strerror or exc,
+                           type="edition", subtype="editorial")
         return {}
     seeds = data.get("seeds") if isinstance(data, dict) else None
     return seeds if isinstance(seeds, dict) else {}
