@@ -7,6 +7,7 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from .article import setup_article
+from .boundary import setup_boundary
 from .citation import setup_citation
 from .editlink import setup_editlink
 from .entities import setup_entities
@@ -34,6 +35,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_pdf(app)
     setup_editlink(app)
     setup_navigation(app)
+    setup_boundary(app)
     return {
         "version": __version__,
         "env_version": 1,

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any, ClassVar, NamedTuple, cast
 from urllib.parse import urlsplit
 
-import yaml
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx import addnodes
@@ -25,6 +24,13 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.writers.html5 import HTML5Translator
+
+from converters.check import FRONT_MATTER, LIST_OF_MAPPINGS, LIST_OF_STR, STR
+from converters.editorial import EditorialError
+from converters.editorial import parse as check_editorial_data
+
+from .safety import is_web_url, language_tag, strip_xml_forbidden, xml_forbidden
+from .yamlload import YamlRefused, decode_yaml_bytes, load_yaml
 
 logger = logging.getLogger(__name__)
 
@@ -92,13 +98,122 @@ _ASCII_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 # --------------------------------------------------------------------------- front matter
 
 
+class FrontMatterError(ValueError):
+    """Front matter the edition refuses, with the line of the page it is on."""
+
+    def __init__(self, line: int, reason: str) -> None:
+        super().__init__(f"line {line}: {reason}")
+        #: The line of the page (1 is the opening ``---``).
+        self.line = line
+        #: What is wrong, in one sentence.
+        self.reason = reason
+
+
 def parse_front_matter(text: str) -> dict[str, Any] | None:
-    """The YAML front matter of a MyST page as a dict, or ``None`` when it has none."""
+    """The YAML front matter of a MyST page as a dict, or ``None`` when it has none.
+
+    Front matter that is not YAML, uses what the loader refuses (aliases, duplicate keys, unsafe
+    tags) or is not a mapping raises :class:`FrontMatterError`.
+    """
     match = _FRONT_MATTER.match(text)
     if not match:
         return None
-    data = yaml.safe_load(match.group(1))
-    return data if isinstance(data, dict) else None
+    try:
+        data = load_yaml(match.group(1))
+    except YamlRefused as exc:
+        # The YAML starts on the page's second line, after the opening ``---``.
+        raise FrontMatterError(exc.line + 1, exc.reason) from None
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        raise FrontMatterError(2, f"front matter must be a mapping of fields, not a "
+                                  f"{type(data).__name__}")
+    return data
+
+
+def blank_front_matter(text: str) -> str:
+    """A page with its front matter emptied, line numbers kept (for a refused front matter)."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return text
+    # An empty mapping, so that MyST, which reads the front matter too, finds nothing to say.
+    blank = "---\n{}" + "\n" * match.group(1).count("\n") + "\n---\n"
+    return blank + text[match.end():]
+
+
+def _field_line(text: str, key: str) -> int:
+    """The page line on which a top-level front-matter field starts (1 when not found)."""
+    found = re.search(rf"^{re.escape(key)}\s*:", text, re.MULTILINE)
+    return text.count("\n", 0, found.start()) + 1 if found else 1
+
+
+def _scrub(value: Any, found: list[str]) -> Any:
+    """``value`` with the characters XML forbids removed from every string in it."""
+    if isinstance(value, str):
+        bad = xml_forbidden(value)
+        if bad:
+            found.extend(code for code in bad if code not in found)
+            return strip_xml_forbidden(value)
+        return value
+    if isinstance(value, list):
+        return [_scrub(item, found) for item in value]
+    if isinstance(value, dict):
+        return {key: _scrub(item, found) for key, item in value.items()}
+    return value
+
+
+def _is_scalar(value: Any) -> bool:
+    return value is None or (not isinstance(value, (list, dict, set, bytes)))
+
+
+def clean_front_matter(meta: dict[str, Any], text: str = "") -> tuple[dict[str, Any], list[
+        tuple[int, str]]]:
+    """An article's front matter fit to present, and each problem found (page line, message).
+
+    A field of the wrong type is dropped; a language tag outside the allow-list is dropped; a
+    characters XML forbids is removed; an address that is not http(s) is kept but is never
+    made a link (:func:`_stated_value`).
+    """
+    problems: list[tuple[int, str]] = []
+    clean: dict[str, Any] = {}
+    for key, value in meta.items():
+        key = str(key)
+        kind = FRONT_MATTER.get(key)
+        line = _field_line(text, key)
+        if kind == STR and not _is_scalar(value):
+            problems.append((line, f"front matter: {key!r} must be a {STR}; ignored"))
+            continue
+        if kind == LIST_OF_STR and not (
+                _is_scalar(value) or (isinstance(value, list) and all(map(_is_scalar, value)))):
+            problems.append((line, f"front matter: {key!r} must be a {LIST_OF_STR}; ignored"))
+            continue
+        if kind == LIST_OF_MAPPINGS:
+            if value in (None, ""):
+                value = []
+            if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+                problems.append((line, f"front matter: {key!r} must be a {LIST_OF_MAPPINGS}; "
+                                       "ignored"))
+                continue
+        found: list[str] = []
+        value = _scrub(value, found)
+        if found:
+            problems.append((line, f"front matter: {key!r} holds {', '.join(found)}, which XML "
+                                   "forbids; removed"))
+        if key == "language":
+            tags = []
+            for tag in as_list(value):
+                allowed = language_tag(tag)
+                if allowed is None:
+                    problems.append((line, f"front matter: language {tag!r} is not one the "
+                                           "edition knows; ignored"))
+                else:
+                    tags.append(allowed)
+            value = tags
+        if key in ("source_url", "original_url") and value and not is_web_url(value):
+            problems.append((line, f"front matter: {key} {str(value)!r} is not an http(s) "
+                                   "address; shown as text, not as a link"))
+        clean[key] = value
+    return clean, problems
 
 
 def article_body(text: str) -> str:
@@ -246,13 +361,52 @@ def escape_myst(text: str) -> str:
     return _ASCII_PUNCTUATION.sub(r"\\\1", " ".join(text.split()))
 
 
-def read_editorial_data(path: Path) -> dict[str, Any]:
-    """The editorial decisions file (``seeds:`` → per seed, its articles), or ``{}`` if absent."""
+def read_editorial_data(path: Path, *, quiet: bool = False) -> dict[str, Any]:
+    """The editorial decisions file (``seeds:`` → per seed, its articles), or ``{}`` if absent.
+
+    A file the YAML loader refuses is a warning at ``file:line`` (unless ``quiet``: the method
+    page reports it, the other readers of the file stay silent) and counts as empty.
+    """
     if not path.is_file():
         return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    try:
+        text = decode_yaml_bytes(path.read_bytes())
+        data = load_yaml(text) or {}
+        if not quiet:
+            # The converters' own check of the file (a slug, a range, a metadata field): what
+            # it refuses is reported; the method page still lists what it can read.
+            check_editorial_data(text, str(path))
+    except EditorialError as exc:
+        logger.warning("editorial decisions: %s", exc, type="edition", subtype="editorial")
+    except YamlRefused as exc:
+        if not quiet:
+            logger.warning("editorial decisions not read: %s", exc.reason,
+                           location=f"{path}:{exc.line}", type="edition", subtype="editorial")
+        return {}
+    except OSError as exc:
+        if not quiet:
+            logger.warning("editorial decisions not read: %s: %s", path, exc.strerror or exc,
+                           type="edition", subtype="editorial")
+        return {}
     seeds = data.get("seeds") if isinstance(data, dict) else None
     return seeds if isinstance(seeds, dict) else {}
+
+
+def read_article(path: Path) -> tuple[dict[str, Any], str] | None:
+    """An article's presentable front matter and body, read from disk (``None`` if unusable).
+
+    Problems are not reported here: every page is read by Sphinx too, and
+    :func:`on_source_read` reports them there, with the page's line.
+    """
+    try:
+        # Undecodable bytes become U+FFFD, as Sphinx replaces them when it reads the page.
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        meta = parse_front_matter(text)
+    except (OSError, FrontMatterError):
+        return None
+    if meta is None:
+        return None
+    return clean_front_matter(meta, text)[0], article_body(text)
 
 
 class ArticleSource(NamedTuple):
@@ -281,12 +435,11 @@ def find_articles(env: BuildEnvironment) -> list[ArticleSource]:
     for docname in sorted(env.found_docs):
         if not is_article(env, docname):
             continue
-        text = Path(env.doc2path(docname)).read_text(encoding="utf-8")
-        meta = parse_front_matter(text)
-        if meta is not None:
-            found.append(ArticleSource(docname, meta, article_body(text)))
+        read = read_article(Path(env.doc2path(docname)))
+        if read is not None:
+            found.append(ArticleSource(docname, *read))
     # A divided seed's articles are listed in reading order in the editorial decisions file.
-    decisions = read_editorial_data(Path(env.config.edition_editorial))
+    decisions = read_editorial_data(Path(env.config.edition_editorial), quiet=True)
     positions = {
         str(article.get("slug", "")): number
         for seed in decisions.values() if isinstance(seed, dict)
@@ -353,19 +506,29 @@ def resolve_editorial_path(app: Sphinx, config: Any) -> None:
 
 
 def on_source_read(app: Sphinx, docname: str, content: list[str]) -> None:
-    """Keep the typed front matter of each article."""
-    if not is_article(app.env, docname):
-        return
+    """Check every page's front matter; keep the presentable front matter of each article.
+
+    Refused front matter (not YAML, aliases, duplicate keys, unsafe tags, not a mapping) is a
+    warning at its line and is emptied before MyST parses the page, so no other reader of the
+    page meets it.
+    """
     try:
         meta = parse_front_matter(content[0])
-    except yaml.YAMLError as exc:
-        logger.warning("article front matter is not valid YAML: %s", exc,
-                       location=docname, type="edition", subtype="front_matter")
+    except FrontMatterError as exc:
+        logger.warning("front matter refused: %s", exc.reason, location=(docname, exc.line),
+                       type="edition", subtype="front_matter")
+        content[0] = blank_front_matter(content[0])
+        return
+    if not is_article(app.env, docname):
         return
     if meta is None:
-        logger.warning("article has no front matter", location=docname,
+        logger.warning("article has no front matter", location=(docname, 1),
                        type="edition", subtype="front_matter")
         return
+    meta, problems = clean_front_matter(meta, content[0])
+    for line, problem in problems:
+        logger.warning(problem, location=(docname, line), type="edition",
+                       subtype="front_matter")
     domain = cast(ArticleDomain, app.env.get_domain("article"))
     domain.front_matter[docname] = meta
 
@@ -405,7 +568,12 @@ def _stated_value(key: str, meta: dict[str, Any]) -> list[nodes.Node]:
             text += ", in parallel"
         return [nodes.Text(text)] if tags else []
     if key in ("source_url", "original_url"):
-        return [_link(str(value))] if value else []
+        if not value:
+            return []
+        # Only an http(s) address becomes a link; anything else (javascript:, data:) is shown
+        # as the text it is (reported when the front matter was read).
+        url = str(value)
+        return [_link(url)] if is_web_url(url) else [nodes.Text(url)]
     if key == "retrieved":
         text = format_date(str(value or ""), "second")
         return [nodes.Text(text)] if text else []
@@ -583,7 +751,8 @@ def insert_latex_language(section: nodes.section, language: str) -> None:
     faces to the page after it. The CJK face must be chosen before the chapter title is
     typeset, hence before the section.
     """
-    tag = language.lower().replace("_", "-")
+    # Only a tag of the allow-list reaches LaTeX: it is a command argument there.
+    tag = (language_tag(language) or "en").lower()
     command = rf"\ifdefined\editionlanguage\editionlanguage{{{tag}}}\fi"
     parent = section.parent
     position = parent.index(section)
@@ -716,8 +885,12 @@ class ReplaceRemoteImages(SphinxPostTransform):
             uri = image["uri"]
             if "://" not in uri:
                 continue
-            note = _paragraph(nodes.Text("Image online: "), _link(uri),
-                              classes=["remote-image"])
+            address = _link(uri) if is_web_url(uri) else nodes.Text(uri)
+            children = (nodes.Text("Image online: "), address)
+            # An image inside running text or a link (an image's :target:) becomes inline text.
+            inline = isinstance(image.parent, (nodes.TextElement, nodes.Inline))
+            note = (nodes.inline("", "", *children, classes=["remote-image"]) if inline
+                    else _paragraph(*children, classes=["remote-image"]))
             image.replace_self(note)
 
 
@@ -728,7 +901,7 @@ def on_html_page_context(
     meta = get_front_matter(app.env, pagename)
     if meta is None:
         return
-    language = main_language(meta)
+    language = language_tag(main_language(meta))
     if language:
         context["language"] = language
 
@@ -765,13 +938,12 @@ class ArticleCardsDirective(SphinxDirective):
             "",
             escape_myst(summary(meta, article.body)),
             "",
-            ":::{card-footer}",
-            ":class: article-card-byline",
-            escape_myst(byline(meta)),
-            ":::",
-            "::::",
-            "",
         ]
+        line = escape_myst(byline(meta))
+        if line:
+            # An article that states nothing about itself has no byline (and no empty footer).
+            lines += [":::{card-footer}", ":class: article-card-byline", line, ":::"]
+        lines += ["::::", ""]
         return "\n".join(lines)
 
     def run(self) -> list[nodes.Node]:

@@ -13,10 +13,11 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-import yaml
 from docutils import nodes
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
+
+from .yamlload import YamlRefused, load_yaml
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -95,8 +96,8 @@ def read_front_matter(path: Path) -> dict[str, Any] | None:
     if not match:
         return None
     try:
-        data = yaml.safe_load(match.group(1))
-    except yaml.YAMLError:
+        data = load_yaml(match.group(1))
+    except YamlRefused:
         return None  # myst-parser reports malformed front matter with its location
     return data if isinstance(data, dict) else None
 

@@ -32,18 +32,19 @@ from collections.abc import Iterable, Iterator, Set
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, cast
 
-import yaml
 from docutils import nodes
 from pypinyin import lazy_pinyin
 from sphinx import addnodes
 from sphinx.domains import Domain, Index, IndexEntry, ObjType
-from sphinx.errors import SphinxError
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxRole
 from sphinx.util.nodes import make_refnode, split_explicit_title
 
 from converters.registry import Entity, RegistryError, fold, load_registry
+
+from .safety import language_tag
+from .yamlload import YamlRefused, load_yaml
 
 if TYPE_CHECKING:
     from docutils.nodes import Element, Node, system_message
@@ -81,12 +82,6 @@ LANGUAGE_CLASS = "language-"
 
 #: Front-matter field whose values name an article's authors.
 AUTHORS_FIELD = "authors"
-
-
-class RegistryConfigError(SphinxError):
-    """The entity registry cannot be used: the build stops with the registry's own message."""
-
-    category = "Entity registry error"
 
 
 class Mention(NamedTuple):
@@ -176,15 +171,21 @@ def chinese_labels(entity: Entity) -> str:
     return " / ".join(seen)
 
 
-def read_registry(path: Path) -> dict[str, Entity]:
-    """Load and validate the registry; a problem raises :class:`RegistryConfigError`."""
+def read_registry(path: Path) -> dict[str, Entity] | None:
+    """Load and validate the registry; ``None`` (each problem logged at file:line) if unusable.
+
+    A broken registry is the registry's own located messages and a failed build, never a
+    crash report: Sphinx prints one for every exception an extension raises.
+    """
     if not path.is_file():
-        raise RegistryConfigError(f"{path}: registry file not found (see edition_registry)")
+        logger.error("%s: registry file not found (see edition_registry)", path,
+                     type="edition", subtype="registry")
+        return None
     try:
         registry = load_registry(path)
     except RegistryError as err:
-        # Each problem first as a located error in Sphinx's usual form, where editors and
-        # their tools look; then the build stops (Sphinx adds its crash report below).
+        # Each problem as a located error in Sphinx's usual form, where editors and their
+        # tools look.
         for message in err.messages:
             where = REGISTRY_MESSAGE.match(message)
             if where is None:
@@ -196,12 +197,12 @@ def read_registry(path: Path) -> dict[str, Entity]:
                 type="edition",
                 subtype="registry",
             )
-        raise RegistryConfigError(
-            f"{len(err.messages)} problem(s) in the entity registry; the build stops.\n{err}"
-        ) from None
+        return None
     if "index" in registry:
         # Entity pages are named by id; "index" is the page that lists them all.
-        raise RegistryConfigError(f"{path}: the id 'index' is reserved for the list page")
+        logger.error("%s: the id 'index' is reserved for the list page", path,
+                     type="edition", subtype="registry")
+        return None
     return dict(registry.by_id)
 
 
@@ -209,7 +210,7 @@ def front_matter(path: Path) -> dict[str, Any]:
     """The YAML front matter of a MyST source (``{}`` when absent or unreadable)."""
     try:
         text = path.read_text(encoding="utf-8")
-    except OSError:
+    except (OSError, UnicodeDecodeError):
         return {}
     if not text.startswith("---\n"):
         return {}
@@ -217,8 +218,8 @@ def front_matter(path: Path) -> dict[str, Any]:
     if end < 0:
         return {}
     try:
-        data = yaml.safe_load(text[4:end])
-    except yaml.YAMLError:
+        data = load_yaml(text[4:end])
+    except YamlRefused:
         # MyST reports malformed front matter itself, with its location.
         return {}
     return data if isinstance(data, dict) else {}
@@ -266,8 +267,9 @@ def text_language(node: Node) -> str:
 
 
 def language_classes(tag: str) -> list[str]:
-    """Classes marking text in a language (none when the language is unknown)."""
-    return [f"{LANGUAGE_CLASS}{tag}"] if tag else []
+    """Classes marking text in a language (none when the language is unknown or not allowed)."""
+    allowed = language_tag(tag)
+    return [f"{LANGUAGE_CLASS}{allowed}"] if allowed else []
 
 
 def mention_anchor(node: Node, document: nodes.document) -> str:
@@ -563,7 +565,8 @@ class EntityDomain(Domain):
     def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
         """Record the document's mentions (with their paragraph ids), language and authors."""
         meta = front_matter(Path(env.doc2path(docname)))
-        main_language = _names(meta.get("language"))[:1]
+        # The first tag of the allow-list (the article header reports the others).
+        main_language = [tag for tag in map(language_tag, _names(meta.get("language"))) if tag][:1]
         if main_language:
             self.languages[docname] = main_language[0]
         found: list[Mention] = []
@@ -782,6 +785,11 @@ def load_registry_into_domain(app: Sphinx) -> None:
     """Read the registry before any document (``builder-inited``)."""
     path = registry_path(app)
     entities = read_registry(path)
+    if entities is None:
+        # The build goes on without entities, so that every other problem is reported too,
+        # and ends as failed ("build finished with problems"), with or without -W.
+        app.statuscode = 1
+        entities = {}
     domain = entity_domain(app.env)
     domain.data["registry"] = entities
 
@@ -791,7 +799,8 @@ def registry_outdated(
 ) -> list[str]:
     """When the registry file changed, re-read every document that mentions or is authored."""
     domain = entity_domain(env)
-    digest = hashlib.sha256(registry_path(app).read_bytes()).hexdigest()
+    path = registry_path(app)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
     if digest == domain.data["registry_digest"]:
         return []
     domain.data["registry_digest"] = digest

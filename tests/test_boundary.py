@@ -1,0 +1,392 @@
+"""The reader's browser is sacred: hostile pages and data files, built to HTML, LaTeX and EPUB.
+
+The hostile project (tests/roots/test-hostile) puts a payload in every field a source or a data
+file can carry; each payload breaks out of an attribute, sets ``window.__pwned`` to the number
+of its field and carries LaTeX commands. The browser tests (tests/browser/test_hostile.py)
+load and click the built pages in Chromium; these tests read the built files, the warnings,
+and the builds of broken pages and data files.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import xml.etree.ElementTree as ET
+import zipfile
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup, Tag
+from hostile_builds import (
+    PAYLOAD_FIELDS,
+    HostileBuild,
+    broken_build,
+    crash_signs,
+    hostile_build,
+)
+from test_build_epub import epubcheck_command
+
+from edition.safety import LANGUAGE_TAGS, is_web_url, language_tag, strip_xml_forbidden
+from edition.yamlload import MAX_YAML_DEPTH, YamlRefused, decode_yaml_bytes, load_yaml
+
+pytestmark = pytest.mark.sphinx
+
+#: LaTeX commands a payload carries; none may reach the .tex file as a command.
+INJECTED_LATEX: tuple[str, ...] = (r"\input{/etc/hostname}", r"\write18")
+_PWNED = re.compile(r"__pwned\s*=\s*(\d+)")
+
+
+def alias_bomb(levels: int = 9, indent: str = "") -> str:
+    """The "billion laughs": nine levels of lists of nine aliases of the level below."""
+    lines = [f'{indent}- &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for level in range(1, levels):
+        refs = ", ".join([f"*l{level - 1}"] * 9)
+        lines.append(f"{indent}- &l{level} [{refs}]")
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- pure checks
+
+
+def test_language_tags_come_from_the_allow_list() -> None:
+    assert language_tag("zh-hant") == "zh-Hant"
+    assert language_tag("EN_us") == "en-US"
+    for hostile in ('en"><img src=x onerror=1>', r"en}\input{/etc/hostname}", "", "x-klingon",
+                    None, ["en"]):
+        assert language_tag(hostile) is None
+
+
+def test_only_http_addresses_with_a_host_are_links() -> None:
+    assert is_web_url("https://cn.nytimes.com/a/")
+    assert is_web_url("HTTP://example.com")
+    for hostile in ("javascript:alert(1)", " javascript:alert(1)", "JaVaScRiPt:x",
+                    "data:text/html,<script>x</script>", "http:///nohost", "https://a b/",
+                    "java\tscript:x", "//example.com/x", "", None):
+        assert not is_web_url(hostile)
+
+
+def test_control_characters_xml_forbids_are_stripped() -> None:
+    assert strip_xml_forbidden("a\x01b\x0bc\td\ne\ufffe") == "ab" + "c\td\ne"
+
+
+def test_the_yaml_loader_refuses_aliases_quickly() -> None:
+    # Expanded, this is 9**9 strings; refused at the first anchor, it never grows.
+    with pytest.raises(YamlRefused) as refused:
+        load_yaml(alias_bomb())
+    assert refused.value.line == 1
+    assert "anchor" in refused.value.reason
+
+
+@pytest.mark.parametrize(("text", "line", "reason"), [
+    ("a: 1\nb: *x\n", 2, "alias *x refused"),  # an alias, even to nothing
+    ("a: 1\nb: 2\na: 3\n", 3, "duplicate key 'a'"),
+    ("a: !!python/object/apply:os.system ['id']\n", 1, "python/object"),
+    ("a: [1, 2\n", 2, "not valid YAML"),
+    ("a:\n  b: &x 1\n", 2, "anchor &x"),
+])
+def test_the_yaml_loader_refuses_with_the_line(text: str, line: int, reason: str) -> None:
+    with pytest.raises(YamlRefused) as refused:
+        load_yaml(text)
+    assert refused.value.line == line
+    assert reason in refused.value.reason
+
+
+def test_the_yaml_loader_bounds_size_and_depth() -> None:
+    with pytest.raises(YamlRefused, match="limit"):
+        load_yaml("a: " + "x" * 100, limit=50)
+    with pytest.raises(YamlRefused, match="nested"):
+        load_yaml("[" * (MAX_YAML_DEPTH + 1) + "]" * (MAX_YAML_DEPTH + 1))
+    with pytest.raises(YamlRefused, match="nested"):
+        load_yaml("[" * 100_000 + "]" * 100_000)
+
+
+def test_undecodable_yaml_is_refused_at_its_line() -> None:
+    with pytest.raises(YamlRefused) as refused:
+        decode_yaml_bytes("a: 1\nb: 标题\n".encode("gb18030"))
+    assert refused.value.line == 2
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+@pytest.fixture(scope="module")
+def html(tmp_path_factory: pytest.TempPathFactory) -> HostileBuild:
+    """The hostile project built to HTML (its refused payloads are warnings)."""
+    return hostile_build(tmp_path_factory, "html")
+
+
+def html_pages(build: HostileBuild) -> list[Path]:
+    """Every HTML page of a build (not the copied sources or the theme's static files)."""
+    return sorted(p for p in build.outdir.rglob("*.html")
+                  if not {"_sources", "_static"} & set(p.parts))
+
+
+def payloads_in_markup(soup: BeautifulSoup) -> list[str]:
+    """Every place where a payload became markup: a script, an event handler, a link."""
+    found = []
+    for tag in soup.find_all(True):
+        assert isinstance(tag, Tag)
+        if tag.name == "script" and _PWNED.search(tag.get_text()):
+            found.append(f"<script> {tag.get_text()[:60]}")
+        if tag.name == "img" and tag.get("src") == "x":
+            found.append(f"<img src=x> {tag}")
+        for name, value in tag.attrs.items():
+            text = " ".join(value) if isinstance(value, list) else str(value)
+            if name.startswith("on") and _PWNED.search(text):
+                found.append(f"<{tag.name} {name}={text[:60]!r}>")
+            if name in ("href", "src", "action", "formaction") and re.match(
+                    r"\s*(javascript|data|vbscript):", text, re.IGNORECASE):
+                found.append(f"<{tag.name} {name}={text[:60]!r}>")
+            if name == "http-equiv":
+                found.append(f"<meta http-equiv={text!r}>")
+    return found
+
+
+def test_no_payload_becomes_markup_on_any_page(html: HostileBuild) -> None:
+    pages = html_pages(html)
+    assert len(pages) >= 8  # home, article, method, injected page, entity pages, indices
+    problems = []
+    for page in pages:
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        problems += [f"{page.relative_to(html.outdir)}: {p}" for p in payloads_in_markup(soup)]
+    assert problems == []
+
+
+def test_every_payload_field_reaches_the_pages_as_text(html: HostileBuild) -> None:
+    """The payloads are not silently dropped: the fields that are shown show them as text."""
+    shown = set()
+    for page in html_pages(html):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        texts = [soup.get_text()] + [str(tag.get(name)) for name in ("alt", "title")
+                                     for tag in soup.find_all(attrs={name: True})]
+        shown.update(int(n) for text in texts for n in _PWNED.findall(text))
+    # Refused as markup or as a language tag (with a warning: removed), or never shown by
+    # design: removed text, the addresses of refused links, metadata.
+    # (The editorial.yaml title is the converters': they write it into the article.)
+    refused = {7, 18, 31, 32, 33, 34, 35, 36, 39, 47, 51}
+    missing = {n: PAYLOAD_FIELDS[n] for n in PAYLOAD_FIELDS if n not in shown | refused}
+    assert missing == {}
+
+
+def test_the_print_header_shows_the_title_as_text(html: HostileBuild) -> None:
+    for name in ("articles/hostile.html", "_generated/entities/hostile-co.html",
+                 "injected.html"):
+        soup = BeautifulSoup((html.outdir / name).read_text(encoding="utf-8"), "html.parser")
+        header = soup.select_one("#jb-print-docs-body > h1")
+        assert header is not None, name
+        assert header.find(True) is None, f"{name}: markup in the print header: {header}"
+        assert "onerror=" in header.get_text()
+        assert header.get_text(" ", strip=True) == soup.select_one("main h1").get_text(
+            " ", strip=True).rstrip("#").strip()
+
+
+def test_the_sidebar_shows_the_home_title_as_text(html: HostileBuild) -> None:
+    soup = BeautifulSoup((html.outdir / "articles/hostile.html").read_text(encoding="utf-8"),
+                         "html.parser")
+    # The book theme prints the home page's title there from its plain text, unescaped.
+    home = soup.select_one(".bd-sidebar-primary .toctree-l1 > a")
+    assert home is not None
+    assert "window.__pwned=53" in home.get_text()
+    assert home.find("img") is None
+
+
+def test_every_lang_attribute_is_an_allowed_tag(html: HostileBuild) -> None:
+    for page in html_pages(html):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for tag in soup.find_all(attrs={"lang": True}):
+            assert tag["lang"] in LANGUAGE_TAGS, f"{page.name}: lang={tag['lang']!r}"
+        root = soup.find("html")
+        assert isinstance(root, Tag) and root.get("lang") in LANGUAGE_TAGS
+
+
+def test_a_javascript_source_address_is_text_not_a_link(html: HostileBuild) -> None:
+    soup = BeautifulSoup((html.outdir / "articles/hostile.html").read_text(encoding="utf-8"),
+                         "html.parser")
+    fields = {
+        field.get_text(strip=True).rstrip(":"): field.find_next_sibling("dd")
+        for field in soup.select(".article-meta dt")
+    }
+    for name, address in (("Source", "javascript:window.__pwned=8"),
+                          ("Original", "JaVaScRiPt:window.__pwned=9")):
+        body = fields[name]
+        assert body is not None and address in body.get_text()
+        assert body.find("a", href=re.compile("(?i)javascript")) is None
+
+
+def test_refused_payloads_are_located_warnings(html: HostileBuild) -> None:
+    out = html.output
+    expected = [
+        r"articles/hostile\.md:7: WARNING: front matter: language .* not one the edition knows",
+        r"articles/hostile\.md:9: WARNING: front matter: source_url .* not an http\(s\) address",
+        r"articles/hostile\.md:10: WARNING: front matter: original_url .* not an http\(s\)",
+        r"articles/hostile\.md:32: WARNING: U\+0001, U\+000B removed: XML forbids it",
+        r"articles/hostile\.md:49: WARNING: raw html markup removed",
+        r"articles/hostile\.md:51: WARNING: raw html markup removed",
+        r"articles/hostile\.md:53: WARNING: raw html markup removed",
+        r"articles/hostile\.md:58: WARNING: raw html markup removed",
+        r"articles/hostile\.md(:\d+)?: WARNING: link to 'javascript:window\.__pwned=35' shown "
+        r"as text",
+        r"articles/hostile\.md:53: WARNING: link to 'javascript:window\.__pwned=36' shown as "
+        r"text",
+        r"injected\.md: WARNING: include of \S*etc/hostname refused: outside the repository",
+        r"injected\.md:15: WARNING: literalinclude of \S*etc/hostname refused",
+        r"injected\.md:18: WARNING: csv-table :file: \S*etc/passwd refused",
+        r"injected\.md: WARNING: http-equiv metadata 'refresh' removed",
+        # The converters' check of the editorial decisions refuses the hostile slug.
+        r"WARNING: editorial decisions: \S*_data/editorial\.yaml: seeds / 900_hostile\.txt / "
+        r"articles\[2\] / slug: .* must be ascii lowercase",
+    ]
+    missing = [pattern for pattern in expected if not re.search(pattern, out)]
+    assert missing == [], out
+    assert crash_signs(out) == []
+
+
+def test_no_file_outside_the_repository_is_read(html: HostileBuild) -> None:
+    hostname = Path("/etc/hostname")
+    page = (html.outdir / "injected.html").read_text(encoding="utf-8")
+    assert "root:x:0:0" not in page  # /etc/passwd
+    if hostname.is_file() and hostname.read_text().strip():
+        assert hostname.read_text().strip() not in BeautifulSoup(page, "html.parser").get_text()
+
+
+# --------------------------------------------------------------------------- LaTeX
+
+
+@pytest.fixture(scope="module")
+def tex(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The LaTeX source of the hostile project."""
+    build = hostile_build(tmp_path_factory, "latex")
+    assert crash_signs(build.output) == []
+    return (build.outdir / "edition.tex").read_text(encoding="utf-8")
+
+
+def test_no_injected_latex_command_reaches_the_tex(tex: str) -> None:
+    # The payloads are there, as text: \textbackslash{}input…
+    assert r"\textbackslash{}input\{/etc/hostname\}" in tex
+    for command in INJECTED_LATEX:
+        assert command not in tex
+
+
+def test_the_language_switch_takes_allowed_tags_only(tex: str) -> None:
+    tags = re.findall(r"\\editionlanguage\{([^}]*)\}", tex)
+    assert tags
+    assert set(tags) <= {tag.lower() for tag in LANGUAGE_TAGS}
+
+
+# --------------------------------------------------------------------------- EPUB
+
+
+@pytest.fixture(scope="module")
+def epub(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The hostile project's EPUB."""
+    build = hostile_build(tmp_path_factory, "epub")
+    assert crash_signs(build.output) == []
+    books = list(build.outdir.glob("*.epub"))
+    assert len(books) == 1
+    return books[0]
+
+
+def test_epub_pages_with_control_characters_are_well_formed(epub: Path) -> None:
+    with zipfile.ZipFile(epub) as book:
+        for name in book.namelist():
+            if name.endswith(".xhtml"):
+                ET.fromstring(book.read(name))  # raises on an ill-formed page
+
+
+def test_epub_of_the_hostile_project_passes_epubcheck(epub: Path) -> None:
+    command = epubcheck_command()
+    result = subprocess.run([*command, str(epub)], capture_output=True, text=True,
+                            check=False, timeout=600)
+    report = result.stdout + result.stderr
+    assert result.returncode == 0, report[-4000:]
+    assert "0 fatals / 0 errors" in report
+
+
+# --------------------------------------------------------------------------- broken input
+
+#: Pages whose front matter the edition refuses, and the line each refusal names.
+BROKEN_PAGES: dict[str, tuple[bytes, int]] = {
+    "articles/yaml-error.md": (b"---\ntitle: a\nauthors: [unclosed\n---\n\n# A\n", 3),
+    "articles/python-tag.md": (
+        b"---\ntitle: !!python/object/apply:os.system ['touch /tmp/edition-pwned']\n---\n\n# A\n",
+        2),
+    "articles/list.md": (b"---\n- title\n- authors\n---\n\n# A\n", 2),
+    "articles/duplicate.md": (
+        b"---\ntitle: a\nsource_url: https://example.com/\nsource_url: javascript:x\n---\n\n# A\n",
+        4),
+    "articles/alias-bomb.md": (
+        ("---\ntitle: a\nauthors:\n" + alias_bomb(indent="  ") + "---\n\n# A\n").encode(), 4),
+    "bomb-page.md": (("---\nbomb:\n" + alias_bomb() + "---\n\n# A page\n").encode(), 3),
+}
+
+
+@pytest.fixture(scope="module")
+def broken_pages(tmp_path_factory: pytest.TempPathFactory) -> HostileBuild:
+    """The hostile project with pages whose front matter is broken or hostile, built with -W."""
+
+    def add_pages(srcdir: Path) -> None:
+        for name, (data, _line) in BROKEN_PAGES.items():
+            (srcdir / name).write_bytes(data)
+        (srcdir / "articles/gb18030.md").write_bytes(
+            "---\ntitle: 标题\n---\n\n# 标题\n\n正文。\n".encode("gb18030"))
+        with (srcdir / "index.md").open("a", encoding="utf-8") as index:
+            index.write("\n```{toctree}\n:hidden:\nbomb-page\n```\n")
+
+    return broken_build(tmp_path_factory, "broken-pages", add_pages)
+
+
+def test_broken_front_matter_fails_the_build_cleanly(broken_pages: HostileBuild) -> None:
+    assert broken_pages.returncode != 0
+    assert crash_signs(broken_pages.output) == [], broken_pages.output[-4000:]
+    assert not Path("/tmp/edition-pwned").exists()
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN_PAGES))
+def test_broken_front_matter_is_a_located_warning(broken_pages: HostileBuild, name: str) -> None:
+    line = BROKEN_PAGES[name][1]
+    pattern = rf"{re.escape(name)}:{line}: WARNING: front matter refused: "
+    assert re.search(pattern, broken_pages.output), broken_pages.output[-4000:]
+
+
+def test_an_undecodable_page_is_a_located_warning(broken_pages: HostileBuild) -> None:
+    assert re.search(r"articles/gb18030\.md:\d+: WARNING: .*(decod|UTF-8|utf-8)",
+                     broken_pages.output), broken_pages.output[-4000:]
+
+
+def test_an_alias_bomb_in_editorial_data_is_refused(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+
+    def bomb(srcdir: Path) -> None:
+        path = srcdir / "_data/editorial.yaml"
+        text = path.read_text(encoding="utf-8")
+        # The bomb goes into a range's ``moved``, as a list of lists of aliases.
+        text = re.sub(r"moved: .*\n", "moved:\n" + alias_bomb(indent="        "), text)
+        path.write_text(text, encoding="utf-8")
+
+    build = broken_build(tmp_path_factory, "editorial-bomb", bomb)
+    assert build.returncode != 0
+    assert crash_signs(build.output) == [], build.output[-4000:]
+    assert re.search(r"_data/editorial\.yaml:\d+: WARNING: editorial decisions not read: "
+                     r"anchor &l0 refused", build.output), build.output[-4000:]
+
+
+@pytest.mark.parametrize(("case", "text"), [
+    ("yaml-error", "entities: [unclosed\n"),
+    ("python-tag", "entities: !!python/object/apply:os.system ['id']\n"),
+    ("alias-bomb", "entities: []\nnot_entities:\n" + alias_bomb()),
+    ("not-utf8", None),
+])
+def test_a_broken_registry_stops_the_build_with_its_line(
+        tmp_path_factory: pytest.TempPathFactory, case: str, text: str | None) -> None:
+
+    def spoil(srcdir: Path) -> None:
+        path = srcdir / "_data/registry.yaml"
+        if text is None:
+            path.write_bytes(path.read_bytes() + "\n# 注释\n".encode("gb18030"))
+        else:
+            path.write_text(text, encoding="utf-8")
+
+    build = broken_build(tmp_path_factory, f"registry-{case}", spoil)
+    assert build.returncode != 0
+    assert crash_signs(build.output) == [], build.output[-4000:]
+    assert re.search(r"_data/registry\.yaml:\d+: ", build.output), build.output[-4000:]
