@@ -312,6 +312,12 @@ def test_check_never_tracebacks_on_a_broken_page(project: Path, content: bytes, 
                for out in result.stdout.splitlines())
 
 
+def test_check_reads_no_endless_page(project: Path) -> None:
+    (project / "docs" / "articles" / "zero.md").symlink_to("/dev/zero")
+    assert any("page is larger than" in p for p in found_at(project, project / "docs" /
+                                                            "articles" / "zero.md", 1))
+
+
 def test_the_edition_passes_the_markup_check(project: Path) -> None:
     assert [str(p) for p in check(project, ["markup"])] == []
 
