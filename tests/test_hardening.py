@@ -402,6 +402,13 @@ def test_too_many_blocks_or_figures_are_refused(monkeypatch: pytest.MonkeyPatch,
         convert_source(decode("x.txt", nyt(f"<section>{body}</section>")), BARE)
 
 
+def test_plain_text_with_too_many_lines_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pipeline, "MAX_BLOCKS", 3)
+    text = "标题#\n" + "".join(f"第{n}段。\n" for n in range(10))
+    with pytest.raises(ConversionError, match="11 lines of text"):
+        convert_source(decode("x.txt", text.encode()), BARE)
+
+
 def test_many_links_convert(tmp_path: Path) -> None:
     # a quadratic step (list.pop(0)) would make this take minutes; it takes seconds
     links = "".join(f'<b></b><a href="https://e.com/{n}">链</a>' for n in range(20_000))
