@@ -107,7 +107,9 @@ latex_engine = "xelatex"
 latex_documents = [(root_doc, "edition.tex", project, author, "manual")]
 latex_show_urls = "no"
 latex_show_pagerefs = False
-latex_domain_indices = True
+# The back-of-book indices (companies and organisations, people, dates) are the book
+# component's (edition/book.py), with page numbers of every mention: not Sphinx's domain indices.
+latex_domain_indices = False
 
 
 # Chinese typesetting (xeCJK, the Simplified and Traditional Noto faces, the per-language
@@ -133,6 +135,20 @@ LATEX_TITLE_PAGE = r"""
 \end{titlepage}
 """
 
+# The Latin faces match the CJK ones: Noto Serif with Noto Serif CJK, Noto Sans with Noto Sans
+# CJK (Debian's fonts-noto-core; the CJK faces are edition/pdf.py's).
+LATEX_FONTS = r"""
+\setmainfont{Noto Serif}
+\setsansfont{Noto Sans}
+\setmonofont{FreeMono}[Scale=0.9,
+  Extension      = .otf,
+  UprightFont    = *,
+  ItalicFont     = *Oblique,
+  BoldFont       = *Bold,
+  BoldItalicFont = *BoldOblique,
+]
+"""
+
 latex_elements = {
     "papersize": "a4paper",
     "pointsize": "11pt",
@@ -145,6 +161,11 @@ latex_elements = {
     + r"}, pdfsubject={A digital edition of four sources on China’s internet industry},"
     + r" pdflang={en}}}",
     "figure_align": "H",
+    # -- The book (edition/book.py): Noto Serif to match Noto Serif CJK, no "Chapter N" banner,
+    # no general index (the book's own three indices end it).
+    "fontpkg": LATEX_FONTS,
+    "fncychap": "",
+    "printindex": "",
     # Chinese text breaks between any two characters; a little stretch avoids overfull lines.
     "sphinxsetup": "hmargin={2.5cm,2.5cm}, vmargin={2.5cm,2.5cm}",
 }

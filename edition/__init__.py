@@ -7,6 +7,7 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from .article import setup_article
+from .book import setup_book
 from .citation import setup_citation
 from .editlink import setup_editlink
 from .entities import setup_entities
@@ -31,6 +32,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_search(app)
     setup_citation(app)
     setup_pdf(app)
+    setup_book(app)
     setup_editlink(app)
     return {
         "version": __version__,
