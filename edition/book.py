@@ -274,7 +274,7 @@ class BookLayout(SphinxPostTransform):
         byline = [value("authors", ", ".join(as_list(meta.get("authors")))),
                   value("date", date)]
         line = nodes.container(classes=["article-byline"])
-        line += nodes.paragraph("", " · ".join(part for part in byline if part))
+        line += nodes.paragraph("", ", ".join(part for part in byline if part))
         opening += line
         where = [value("publisher", str(meta.get("publisher") or ""))]
         column = str(meta.get("column") or "")
