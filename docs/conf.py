@@ -188,3 +188,16 @@ SCREENSHOTS = sorted((HERE / "_static" / "screenshots").glob("*"))
 epub_exclude_files = ["search.html", *(f"_static/screenshots/{path.name}" for path in SCREENSHOTS)]
 epub_css_files = ["edition.css"]
 epub_tocdepth = 2
+# -- The EPUB as a book (edition/epub.py): navigation through every toctree (the home page's
+# are hidden), complete metadata, a cover drawn at build time.
+epub_tocscope = "includehidden"
+edition_subtitle = edition_subtitle_zh
+epub_description = (
+    "A digital edition of four sources on China’s internet industry, 2020–2025: a New York"
+    " Times Chinese column, a Caixin Weekly report, a bilingual New York Times column, and four"
+    " essays from one English-language source."
+)
+# The one author the sources name (the bilingual column's attribution to her is editorial).
+epub_contributor = "Li Yuan (袁莉)"
+edition_cover_line = "Four sources, seven texts, 2020–2025 · 中文 and English"
+epub_cover = ("_static/edition-cover.svg", "epub-cover.html")

@@ -11,6 +11,7 @@ from .book import setup_book
 from .citation import setup_citation
 from .editlink import setup_editlink
 from .entities import setup_entities
+from .epub import setup_epub
 from .entity_pages import setup_entity_pages
 from .export import setup_export
 from .pdf import setup_pdf
@@ -33,6 +34,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_citation(app)
     setup_pdf(app)
     setup_book(app)
+    setup_epub(app)
     setup_editlink(app)
     return {
         "version": __version__,
