@@ -9,6 +9,7 @@ from sphinx.application import Sphinx
 from .article import setup_article
 from .book import setup_book
 from .citation import setup_citation
+from .downloads import setup_downloads
 from .editlink import setup_editlink
 from .entities import setup_entities
 from .epub import setup_epub
@@ -35,6 +36,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_pdf(app)
     setup_book(app)
     setup_epub(app)
+    setup_downloads(app)
     setup_editlink(app)
     return {
         "version": __version__,
