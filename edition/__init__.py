@@ -12,8 +12,8 @@ from .citation import setup_citation
 from .downloads import setup_downloads
 from .editlink import setup_editlink
 from .entities import setup_entities
-from .epub import setup_epub
 from .entity_pages import setup_entity_pages
+from .epub import setup_epub
 from .export import setup_export
 from .pdf import setup_pdf
 from .related import setup_related

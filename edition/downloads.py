@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from docutils import nodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxRole
 
@@ -81,6 +82,22 @@ class DownloadRole(SphinxRole):
         return [nodes.reference(self.rawtext, shown, refuri=uri, classes=["edition-download"])], []
 
 
+class UnlinkDownloadsOutsideTheWeb(SphinxPostTransform):
+    """In a book (EPUB, PDF) a link to the books is their name: the files are on the web."""
+
+    default_priority = 100
+
+    def is_supported(self) -> bool:
+        """Every builder but the web edition's (doctrees are shared between builders)."""
+        return self.env.app.builder.name not in WEB_BUILDERS
+
+    def run(self, **kwargs: Any) -> None:
+        """Replace each download link by its text."""
+        for ref in list(self.document.findall(nodes.reference)):
+            if "edition-download" in ref["classes"]:
+                ref.parent.replace(ref, nodes.Text(ref.astext()))
+
+
 def add_menu_entries(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
@@ -130,6 +147,7 @@ def setup_downloads(app: Sphinx) -> None:
         description="Books linked from every page: (key, label, built file, icon).",
     )
     app.add_role("edition-download", DownloadRole())
+    app.add_post_transform(UnlinkDownloadsOutsideTheWeb)
     # After sphinx-book-theme's header buttons (priority 501).
     app.connect("html-page-context", add_menu_entries, priority=520)
     app.connect("build-finished", copy_downloads)
