@@ -133,6 +133,7 @@ BOOK_PACKAGE_TEXT = r"""\NeedsTeXFormat{LaTeX2e}
   {\begin{multicols}{2}\small\raggedright\setlength{\parindent}{0pt}\setlength{\parskip}{0pt}}%
   {\end{multicols}}
 \newcommand{\editionindexletter}[1]{\par\bigskip{\sffamily\bfseries #1}\par\nopagebreak\smallskip}
+\newcommand{\editionindexgap}{\par\smallskip}
 \newcommand{\editionindexentry}[2]{\par\hangindent=2em #1, \editionindexpages{#2}}
 \newcommand{\editionindexhead}[1]{\par\hangindent=2em #1}
 \newcommand{\editionindexsub}[2]{\par\hangindent=3em\hspace*{1em}#1, \editionindexpages{#2}}
@@ -218,6 +219,8 @@ class BookLayout(SphinxPostTransform):
     # images are replaced (90) and Sphinx's LaTeX transforms (footnotes, 600).
     default_priority = 60
     builders = ("latex",)
+    #: The documents in the book (set by :meth:`run`).
+    included: set[str]
 
     def run(self, **kwargs: Any) -> None:
         """Every step, in order: what is left out decides what stays a link."""
@@ -227,7 +230,8 @@ class BookLayout(SphinxPostTransform):
                 part.parent.remove(part)
         included = [str(self.document.get("docname", ""))]
         included += [part["docname"] for part in self.document.findall(addnodes.start_of_file)]
-        self.unlink_omitted(set(included))
+        self.included = set(included)
+        self.unlink_omitted(self.included)
         for part in list(self.document.findall(addnodes.start_of_file)):
             docname = part["docname"]
             for header in list(part.findall(nodes.container)):
@@ -291,8 +295,12 @@ class BookLayout(SphinxPostTransform):
             para += [nodes.Text(". " if len(para) else ""), link]
         if supplied:
             method = self.config.edition_method_page
-            para += nodes.Text(". Values in square brackets are the editors’: see ")
-            para += nodes.reference("", "Editorial method", refuri=f"%{method}")
+            lead = ". Values" if len(para) else "Values"
+            para += nodes.Text(f"{lead} in square brackets are the editors’: see ")
+            if method in self.included:
+                para += nodes.reference("", "Editorial method", refuri=f"%{method}")
+            else:
+                para += nodes.Text("the editorial method")
         if len(para.astext()):
             para += nodes.Text(".")
             source += para
@@ -373,11 +381,20 @@ class BookLayout(SphinxPostTransform):
     def places(self) -> dict[str, tuple[tuple[int, int], str]]:
         """Every id of the book: its position and LaTeX label (``docname:id``)."""
         found: dict[str, tuple[tuple[int, int], str]] = {}
-        for number, part in enumerate(self.document.findall(addnodes.start_of_file)):
-            docname = part["docname"]
-            for position, node in enumerate(part.findall(nodes.Element)):
-                for node_id in node["ids"]:
-                    found.setdefault(f"{docname}:{node_id}", ((number, position), docname))
+        count = 0
+
+        def walk(node: nodes.Element, docname: str, number: int) -> None:
+            nonlocal count
+            for node_id in node["ids"]:
+                count += 1
+                found.setdefault(f"{docname}:{node_id}", ((number, count), docname))
+            for child in node.children:
+                if isinstance(child, addnodes.start_of_file):
+                    walk(child, child["docname"], number + 1 + len(found))
+                elif isinstance(child, nodes.Element):
+                    walk(child, docname, number)
+
+        walk(self.document, str(self.document.get("docname", "")), 0)
         return found
 
     def indices(self, included: list[str]) -> str:
@@ -413,7 +430,9 @@ class BookLayout(SphinxPostTransform):
                 continue
             out += [rf"\chapter{{{latex(title)}}}", r"\begin{editionindex}"]
             for letter, lines in sorted(groups.items()):
-                out.append(rf"\editionindexletter{{{latex(letter)}}}")
+                # Dates are grouped by year, which each entry already says: a space suffices.
+                out.append(rf"\editionindexletter{{{latex(letter)}}}" if entity_type
+                           else r"\editionindexgap")
                 out += lines
             out.append(r"\end{editionindex}")
         return "\n" + "\n".join(out) + "\n"
