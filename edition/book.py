@@ -61,6 +61,10 @@ INDICES: tuple[tuple[str, str], ...] = (
 #: this, in more than one article: for fewer, a list of pages is easier to read.
 SUB_ENTRY_THRESHOLD = 6
 
+#: A LaTeX label the index may name: docnames and ids of the edition's own alphabet (a ``#``,
+#: ``%`` or brace in a file name would end the macro's argument, so such places are left out).
+SAFE_LABEL = re.compile(r"^[A-Za-z0-9_./:-]+$")
+
 #: Characters after which an address shown in a footnote may break.
 URL_BREAK_AFTER = re.compile(r"(?<=[/.&?=_-])")
 
@@ -77,6 +81,8 @@ BOOK_PACKAGE_TEXT = r"""\NeedsTeXFormat{LaTeX2e}
 \RequirePackage{refcount}
 \RequirePackage{paracol}
 \RequirePackage{xurl}
+% Defined by sphinxedition under XeLaTeX; without it the running head needs none.
+\providecommand{\editionLatinPunctuation}{}
 % Chapters are the texts and the edition's pages: no "Chapter N", a title set large.
 \titleformat{\chapter}[block]{\normalfont\sffamily\bfseries\huge\raggedright}{}{0pt}{}
 \titlespacing*{\chapter}{0pt}{-1em}{0.8em}
@@ -387,7 +393,9 @@ class BookLayout(SphinxPostTransform):
             nonlocal count
             for node_id in node["ids"]:
                 count += 1
-                found.setdefault(f"{docname}:{node_id}", ((number, count), docname))
+                label = f"{docname}:{node_id}"
+                if SAFE_LABEL.match(label):
+                    found.setdefault(label, ((number, count), docname))
             for child in node.children:
                 if isinstance(child, addnodes.start_of_file):
                     walk(child, child["docname"], number + 1 + len(found))

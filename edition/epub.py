@@ -91,7 +91,7 @@ def cover_svg(title: str, subtitle: str, description: str) -> str:
         f'<g fill="{COVER_INK}" font-family={quoteattr(serif)}>',
         *texts,
         f'<text x="100" y="{560 + 130 * len(texts)}" font-size="80">{escape(subtitle)}</text>',
-        f'<text x="100" y="1400" font-size="40" fill-opacity="0.8">{escape(description)}'
+        f'<text x="100" y="1400" font-size="34" fill-opacity="0.8">{escape(description)}'
         "</text>",
         "</g>",
         "</svg>",
