@@ -367,8 +367,8 @@ class BookLayout(SphinxPostTransform):
             uri = str(image["uri"])
             box += nodes.paragraph(
                 "", "The image, not reproduced here, is at ",
-                nodes.reference("", "", *breakable(short_link(uri)), refuri=image_address(uri)
-                                if "://" in image_address(uri) else uri),
+                # The link is the address the source gives; the text names the image itself.
+                nodes.reference("", "", *breakable(short_link(uri)), refuri=uri),
                 nodes.Text("."),
             )
             splice(figure, [box])
