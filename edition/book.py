@@ -136,7 +136,7 @@ BOOK_PACKAGE_TEXT = r"""\NeedsTeXFormat{LaTeX2e}
 }
 \ExplSyntaxOff
 \newenvironment{editionindex}%
-  {\begin{multicols}{2}\small\raggedright\setlength{\parindent}{0pt}\setlength{\parskip}{0pt}}%
+  {\begin{multicols}{2}\footnotesize\raggedright\setlength{\parindent}{0pt}\setlength{\parskip}{0pt}}%
   {\end{multicols}}
 \newcommand{\editionindexletter}[1]{\par\bigskip{\sffamily\bfseries #1}\par\nopagebreak\smallskip}
 \newcommand{\editionindexgap}{\par\smallskip}
