@@ -110,6 +110,9 @@ latex_show_pagerefs = False
 # The back-of-book indices (companies and organisations, people, dates) are the book
 # component's (edition/book.py), with page numbers of every mention: not Sphinx's domain indices.
 latex_domain_indices = False
+# The book holds the reader's pages: the contributor guide and the generated entity and
+# timeline pages stay on the web (the indices replace them).
+edition_book_omit = ["contribute", "_generated/*"]
 
 
 # Chinese typesetting (xeCJK, the Simplified and Traditional Noto faces, the per-language

@@ -33,9 +33,9 @@ PAGES: tuple[tuple[str, str, int, int, str], ...] = (
     ("parallel-390", "articles/silicon-valley-china-envy.html", 390, 844,
      "silicon-valley-china-envy-p2"),
 )
-#: (image name, words on the PDF page to show; "" for the title page).
+#: (image name, words on the PDF page to show; "" for the title page): an article's opening
+#: and the parallel columns.
 PDF_PAGES: tuple[tuple[str, str], ...] = (
-    ("pdf-title", ""),
     ("pdf-article", "上周，约50万美国用户"),
     ("pdf-parallel", "Some have called for an American"),
 )
