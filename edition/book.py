@@ -299,6 +299,11 @@ class BookLayout(SphinxPostTransform):
         if url:
             link = nodes.reference("", "", *breakable(readable_url(url)), refuri=url)
             para += [nodes.Text(". " if len(para) else ""), link]
+        original = str(meta.get("original_url") or "")
+        if original:
+            link = nodes.reference("", "", *breakable(readable_url(original)), refuri=original)
+            para += [nodes.Text(" (original: " if len(para) else "Original: "), link,
+                     nodes.Text(")" if url else "")]
         if supplied:
             method = self.config.edition_method_page
             lead = ". Values" if len(para) else "Values"

@@ -235,3 +235,15 @@ def test_footnote_addresses_are_readable(latex: Build, pdf: Path) -> None:
     # Addresses break at slashes and dots: none sticks out into the margin by much.
     overfull = [float(x) for x in re.findall(r"Overfull \\hbox \((\d+\.\d+)pt too wide", log)]
     assert not [x for x in overfull if x > 20], overfull
+
+
+def test_running_heads_name_the_edition_and_the_article(pdf: Path) -> None:
+    pages = dict(outline(pdf))
+    for article in read_articles():
+        title = unicodedata.normalize("NFKC", str(article.meta["title"]))
+        # The page after the opening (every article is longer than a page).
+        layout = run("pdftotext", "-layout", "-f", str(pages[title] + 1),
+                     "-l", str(pages[title] + 1), str(pdf), "-")
+        head = next(line for line in layout.splitlines() if line.strip())
+        assert "Four Texts on China’s Internet" in head, (article.slug, head)
+        assert normal(title)[:20] in normal(head), (article.slug, head)
