@@ -335,7 +335,9 @@ class BookLayout(SphinxPostTransform):
             children: list[nodes.Node] = []
             open_run = False
             for child in list(parent.children):
-                pair = isinstance(child, nodes.container) and "parallel" in child["classes"]
+                # A pair is two halves, one per column; anything else is left as it is.
+                pair = (isinstance(child, nodes.container) and "parallel" in child["classes"]
+                        and len([c for c in child.children if isinstance(c, nodes.Element)]) == 2)
                 if pair and isinstance(child, nodes.container):
                     command = r"\switchcolumn*" if open_run else r"\begin{paracol}{2}"
                     children.append(nodes.raw("", command + "\n", format="latex"))
