@@ -7,8 +7,8 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from .article import setup_article
-from .boundary import setup_boundary
 from .book import setup_book
+from .boundary import setup_boundary
 from .citation import setup_citation
 from .downloads import setup_downloads
 from .editlink import setup_editlink
