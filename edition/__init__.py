@@ -8,6 +8,7 @@ from sphinx.application import Sphinx
 
 from .article import setup_article
 from .citation import setup_citation
+from .conflicts import setup_conflicts
 from .editlink import setup_editlink
 from .entities import setup_entities
 from .entity_pages import setup_entity_pages
@@ -32,6 +33,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_citation(app)
     setup_pdf(app)
     setup_editlink(app)
+    setup_conflicts(app)
     return {
         "version": __version__,
         "env_version": 1,
