@@ -37,7 +37,10 @@ def ensure_articles(session: nox.Session) -> None:
     """Convert the seeds into docs/articles when the articles are not there."""
     if any(ARTICLES.glob("*.md")):
         return
-    seeds = sorted(str(path.relative_to(ROOT)) for path in SEEDS.glob("*.txt"))
+    # every seed the manifest lists, whatever its extension (.txt, .md posts of the corpus)
+    listed = (SEEDS / "SHA256SUMS").read_text(encoding="utf-8").split("\n")
+    seeds = sorted(f"seeds/{line.split(maxsplit=1)[1].lstrip('*')}" for line in listed
+                   if line.strip())
     session.log("docs/articles is empty: converting the seeds")
     session.run("python", "-m", "converters", *seeds, "--out", str(ARTICLES.relative_to(ROOT)))
 

@@ -355,10 +355,11 @@ def candidates_in_text(path: Path, lines: list[str], registry: Registry,
     return found
 
 
-def find_candidates(articles_dir: Path, registry: Registry) -> list[Candidate]:
-    """Unreviewed names in every article (``*.md``) of a folder, in file and line order."""
-    texts = {path: visible_lines(path.read_text(encoding="utf-8"))
-             for path in sorted(Path(articles_dir).glob("*.md"))}
+def find_candidates(articles_dir: Path, registry: Registry,
+                    pages: Sequence[Path] | None = None) -> list[Candidate]:
+    """Unreviewed names in every article (``*.md``) of a folder, or in ``pages``, in order."""
+    paths = list(pages) if pages else sorted(Path(articles_dir).glob("*.md"))
+    texts = {path: visible_lines(path.read_text(encoding="utf-8")) for path in paths}
     vocabulary = english_vocabulary("\n".join(lines) for lines in texts.values())
     found: list[Candidate] = []
     for path, lines in texts.items():
@@ -385,6 +386,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="folder of MyST articles (default: %(default)s)")
     parser.add_argument("--registry", type=Path, default=DEFAULT_REGISTRY, metavar="FILE",
                         help="entity registry (default: %(default)s)")
+    parser.add_argument("--page", type=Path, action="append", metavar="FILE",
+                        help="look only at this article (repeatable); default: every article")
     return parser
 
 
@@ -400,7 +403,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for message in exc.messages:
             print(f"error: {message}", file=sys.stderr)
         return 2
-    found = find_candidates(args.articles, registry)
+    found = find_candidates(args.articles, registry, args.page)
     for candidate in found:
         print(f"{_shown(candidate.path)}:{candidate.line}: {candidate.text}")
     print(f"{len(found)} unreviewed candidate(s)")

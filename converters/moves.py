@@ -77,3 +77,21 @@ def retired_labels(old: Path, new_name: str, new_text: str) -> list[RetiredLabel
         successor = new_slug + label[len(old_slug):]
         entries.append(RetiredLabel(label, successor if successor in present else "", reason))
     return entries
+
+
+def rename_slug(text: str, old: str, new: str) -> str:
+    """``text`` with the article's own labels and ``label:`` moved from slug ``old`` to ``new``.
+
+    Applied to the moved page and its merge base before merging, so that the new labels are not
+    a change of the converter's beside every edited paragraph (git would call that a conflict).
+    """
+    def label(match: re.Match[str]) -> str:
+        value = match.group("target") or match.group("name")
+        if value != old and not value.startswith(old + "-"):
+            return match.group(0)
+        renamed = new + value[len(old):]
+        return f"({renamed})=" if match.group("target") else f":name: {renamed}"
+
+    text = PARAGRAPH_LABEL.sub(label, text)
+    return re.sub(rf"^label: {re.escape(old)}$", f"label: {new}", text, count=1,
+                  flags=re.MULTILINE)

@@ -9,6 +9,7 @@ from pathlib import Path
 from . import editorial, myst
 from .dates import tag_dates
 from .model import Article, ConversionError, Figure, Source
+from .names import name_case
 from .readers import HTML_READERS, check_complete, detect
 from .registry import Registry, RegistryError, load_registry
 from .reimport import write_atomic
@@ -63,6 +64,8 @@ def convert_source(source: Source, options: Options) -> Converted:
     for article in articles:
         article.meta.seed = source.name
         article.meta.seed_sha256 = source.sha256
+        # capitals in a byline are typography: CHRIS MILLER is Chris Miller
+        article.meta.authors = [name_case(name) for name in article.meta.authors]
     if options.editorial is not None and options.editorial.exists():
         path = options.editorial
         articles = editorial.apply(articles, source, _editorial(path, path.stat().st_mtime_ns))

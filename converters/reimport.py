@@ -26,6 +26,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .moves import rename_slug
+
 #: Folder, next to the pages' folder, that keeps the merge bases (excluded from Sphinx).
 BASE_DIR_NAME = "_import"
 
@@ -256,6 +258,10 @@ def plan(page: Path, new_text: str, base_dir: Path | None = None, resolved: bool
         # Without a base nothing tells edits from old output: the new output starts the history.
         return Outcome(page, "created", writes=fresh, removals=removals)
     ours = source.read_text(encoding="utf-8")
+    base = source_base.read_text(encoding="utf-8")
+    if moved_from is not None:
+        ours = rename_slug(ours, moved_from.stem, page.stem)
+        base = rename_slug(base, moved_from.stem, page.stem)
     markers = marker_lines(ours)
     if markers:
         raise ReimportError(
@@ -263,7 +269,6 @@ def plan(page: Path, new_text: str, base_dir: Path | None = None, resolved: bool
             "(keep what is right, delete the marker lines), then convert again"
             + ("" if resolved else " with --resolved")
         )
-    base = source_base.read_text(encoding="utf-8")
     moved = "moved" if moved_from is not None else ""
     if ours == new_text:
         return Outcome(page, moved or "unchanged", writes=fresh if moved or base != new_text
