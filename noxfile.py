@@ -28,9 +28,14 @@ nox.options.reuse_existing_virtualenvs = True
 nox.options.sessions = ["build", "tests", "check", "lint"]
 
 
-def system_packages(session: nox.Session) -> None:
-    """Install the Debian packages the PDF, EPUB and browser tests need (when missing)."""
-    session.run("bash", SETUP_SYSTEM, external=True)
+def system_packages(session: nox.Session, browser: bool = False) -> None:
+    """Install the Debian packages the PDF, EPUB and browser tests need (when missing).
+
+    With ``browser``, the session's Python is handed to the script: on Ubuntu, which has no
+    Debian Chromium, it installs the Chromium of the session's Playwright with it.
+    """
+    env = {"EDITION_PYTHON": str(Path(session.bin) / "python")} if browser else {}
+    session.run("bash", SETUP_SYSTEM, external=True, env=env)
 
 
 def ensure_articles(session: nox.Session) -> None:
@@ -88,7 +93,7 @@ def build(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """Run the test suite (real Sphinx, XeLaTeX, epubcheck and Chromium runs included)."""
     session.install("-e", ".[test]")
-    system_packages(session)
+    system_packages(session, browser=True)
     ensure_articles(session)
     session.run("python", "-m", "pytest", *session.posargs)
 
