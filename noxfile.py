@@ -1,4 +1,4 @@
-"""Sessions: ``build`` (HTML, PDF, EPUB), ``tests``, ``check``, ``lint``, ``serve``.
+"""Sessions: ``build`` (HTML, PDF, EPUB), ``tests``, ``check``, ``lint``, ``serve``, ``preview``.
 
 ``nox -s build`` writes the edition to ``build/html``, ``build/latex/edition.pdf`` and
 ``build/epub``; ``nox -s tests`` runs the test suite. Both install the Debian packages they
@@ -125,6 +125,15 @@ def bench(session: nox.Session) -> None:
     ensure_articles(session)
     # Options pass through: nox -s bench -- --skip-pdf --corpus ../shared/corpus
     session.run("python", "benchmarks/bench.py", *session.posargs)
+
+
+@nox.session
+def preview(session: nox.Session) -> None:
+    """Serve the edition with live reload on http://127.0.0.1:8000: pages rebuild on save."""
+    session.install("-e", ".[preview]")
+    ensure_articles(session)
+    # Options pass through: nox -s preview -- --port 8080
+    session.run("python", "scripts/preview.py", *session.posargs)
 
 
 @nox.session
