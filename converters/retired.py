@@ -9,6 +9,7 @@ before the change keep working through it. Entries are only ever appended.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,15 +30,35 @@ class RetiredLabel:
     reason: str  #: why, in words an editor understands
 
 
+#: A label as written bare in the record (slugs and paragraph labels are plain YAML scalars).
+BARE_LABEL = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+#: Words YAML 1.1 reads as booleans or null: such a label is quoted.
+YAML_WORDS = frozenset({"true", "false", "yes", "no", "on", "off", "null", "y", "n"})
+
+
+#: Characters YAML does not allow in a file, or reads as line breaks (NEL, U+2028, U+2029):
+#: written as escapes.
+NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def _quoted(value: str) -> str:
-    """A YAML double-quoted scalar (JSON strings are valid YAML ones)."""
-    return json.dumps(value, ensure_ascii=False)
+    """A YAML double-quoted scalar (JSON strings are valid YAML ones), readable in Chinese."""
+    text = json.dumps(value, ensure_ascii=False)
+    return NOT_PRINTABLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
+def _label(value: str) -> str:
+    """A label bare, as the record writes them; anything else quoted ('' for no successor)."""
+    if not value:
+        return "''"
+    bare = BARE_LABEL.fullmatch(value) and not value.isdigit() and value not in YAML_WORDS
+    return value if bare else _quoted(value)
 
 
 def render(entries: list[RetiredLabel]) -> str:
-    """The YAML text of ``entries``, in the record's fixed layout."""
+    """The YAML text of ``entries``, in the record's agreed layout."""
     return "".join(
-        f"- label: {_quoted(e.label)}\n  successor: {_quoted(e.successor)}\n"
+        f"- label: {_label(e.label)}\n  successor: {_label(e.successor)}\n"
         f"  reason: {_quoted(e.reason)}\n"
         for e in entries
     )
