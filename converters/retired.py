@@ -38,7 +38,9 @@ YAML_WORDS = frozenset({"true", "false", "yes", "no", "on", "off", "null", "y", 
 
 #: Characters YAML does not allow in a file, or reads as line breaks (NEL, U+2028, U+2029):
 #: written as escapes.
-NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+NOT_PRINTABLE = re.compile(
+    "[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
 
 
 def _quoted(value: str) -> str:
