@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .editorial import EditorialError
 from .model import ConversionError
-from .moves import find_moves, retired_labels
+from .moves import find_moves, retired_labels, seed_index
 from .pipeline import (
     DEFAULT_EDITORIAL,
     DEFAULT_REGISTRY,
@@ -63,13 +63,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def import_result(result: Converted, out: Path, *, resolved: bool = False,
-                  no_merge: bool = False) -> tuple[int, list[Outcome]]:
+                  no_merge: bool = False,
+                  index: dict[str, list[Path]] | None = None) -> tuple[int, list[Outcome]]:
     """Write one input's pages into ``out`` — all of them or none — and report what happened.
 
-    Returns the exit status for this input and the outcomes; raises :class:`ReimportError`
-    (nothing written) when a page cannot be re-imported.
+    ``index`` (seed -> pages, :func:`~converters.moves.seed_index`) is kept up to date when
+    given. Returns the exit status for this input and the outcomes; raises
+    :class:`ReimportError` (nothing written) when a page cannot be re-imported.
     """
-    moves = find_moves(result.source.name, result.pages, out)
+    moves = find_moves(result.source.name, result.pages, out, index)
     retired = [entry for name, old in moves.items()
                for entry in retired_labels(old, name, result.pages[name])]
     if no_merge:
@@ -81,6 +83,8 @@ def import_result(result: Converted, out: Path, *, resolved: bool = False,
     else:
         outcomes = import_pages(result.pages, out, resolved=resolved, moves=moves)
     append_retired(out.parent / RETIRED_FILE, retired)
+    if index is not None:
+        index[result.source.name] = [out / name for name in result.pages]
     print(result.summary())
     for name, old in moves.items():
         print(f"{old} moved to {out / name} (slug changed; {len(retired)} label(s) recorded "
@@ -102,6 +106,7 @@ def convert_files(files: Sequence[Path], out: Path, options: Options, *, resolve
     """Convert and import each input in turn; the exit status of the whole run."""
     status = 0
     written: dict[str, Path] = {}  # page name -> the input it came from in this run
+    index = seed_index(out)
     for path in files:
         try:
             result = convert_file(path, options)
@@ -112,7 +117,8 @@ def convert_files(files: Sequence[Path], out: Path, options: Options, *, resolve
                     f"its article {clash} was already written from {written[clash]}"
                 )
             written.update(dict.fromkeys(result.pages, path))
-            found, _outcomes = import_result(result, out, resolved=resolved, no_merge=no_merge)
+            found, _outcomes = import_result(result, out, resolved=resolved, no_merge=no_merge,
+                                             index=index)
             status = max(status, found)
         except EditorialError as exc:  # the fault is in the data file, not in the input
             print(f"error: {exc.path}: {exc.reason}", file=sys.stderr)

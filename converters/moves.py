@@ -38,12 +38,44 @@ def page_seed(text: str) -> str:
     return seed if isinstance(seed, str) else ""
 
 
-def find_moves(seed: str, pages: dict[str, str], out_dir: Path) -> dict[str, Path]:
+#: The ``seed:`` line of a page's front matter.
+SEED_LINE = re.compile(r"^seed: *(?P<value>.*?) *$", re.MULTILINE)
+#: How much of a page holds its front matter's ``seed:`` line, generously.
+HEAD_CHARACTERS = 16384
+
+
+def seed_index(out_dir: Path) -> dict[str, list[Path]]:
+    """Seed file name -> the pages of ``out_dir`` made from it, read once per run.
+
+    Only the head of each page is read, and only its ``seed:`` line parsed: a run over a
+    thousand inputs into one folder must not read every page again for each input.
+    """
+    index: dict[str, list[Path]] = {}
+    if not out_dir.is_dir():
+        return index
+    for path in sorted(out_dir.glob("*.md")):
+        with path.open(encoding="utf-8") as handle:
+            head = handle.read(HEAD_CHARACTERS)
+        match = FRONT_MATTER.match(head)
+        line = SEED_LINE.search(match.group(1)) if match else None
+        if line is None:
+            continue
+        try:
+            seed = yaml.safe_load(line.group("value"))
+        except yaml.YAMLError:
+            continue
+        if isinstance(seed, str) and seed:
+            index.setdefault(seed, []).append(path)
+    return index
+
+
+def find_moves(seed: str, pages: dict[str, str], out_dir: Path,
+               index: dict[str, list[Path]] | None = None) -> dict[str, Path]:
     """New page name -> the existing page of the same seed it replaces."""
     if not out_dir.is_dir():
         return {}
-    stale = [path for path in sorted(out_dir.glob("*.md"))
-             if path.name not in pages and page_seed(path.read_text(encoding="utf-8")) == seed]
+    known = (index if index is not None else seed_index(out_dir)).get(seed, [])
+    stale = [path for path in known if path.name not in pages and path.exists()]
     fresh = [name for name in pages if not (out_dir / name).exists()]
     moves: dict[str, Path] = {}
     # pair the most similar first: the text of a renamed article barely changes
