@@ -1,8 +1,9 @@
 """The edition's title and the counts its home page, title page and metadata state, from data.
 
 The title is a pattern in ``docs/_data/edition.yaml`` (``{sources_en_title} Texts on China’s
-Internet``); the counts come from the seed manifest and the articles, so adding a text with
-``python -m converters add`` updates the home page, the PDF's title page and the metadata.
+Internet``); the counts come from the articles — how many there are, and how many seeds they
+name — so adding a text with ``python -m converters add`` updates the home page, the PDF's
+title page and the metadata.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ NUMBERS_EN = ("no", "one", "two", "three", "four", "five", "six", "seven", "eigh
 DIGITS_ZH = "零一二三四五六七八九"
 #: An article's date in its front matter: its year is what the span needs.
 DATE_LINE = re.compile(r"^date: '?(\d{4})", re.MULTILINE)
-#: A manifest line (``sha256sum`` format).
-MANIFEST_LINE = re.compile(r"^[0-9a-f]{64} [ *]\S", re.MULTILINE)
+#: An article's seed in its front matter.
+SEED_LINE = re.compile(r"^seed: *'?(?P<seed>[^'\n]+?)'? *$", re.MULTILINE)
 #: Characters that LaTeX reads as commands, and how each is written as text.
 LATEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&",
                  "#": r"\#", "^": r"\^{}", "_": r"\_", "%": r"\%", "~": r"\~{}"}
@@ -51,12 +52,10 @@ def latex_text(value: str) -> str:
 
 def edition_names(docs: Path) -> dict[str, str]:
     """The title (English and Chinese) and the counts, as strings for substitutions."""
-    seeds = docs.parent / "seeds" / "SHA256SUMS"
-    sources = len(MANIFEST_LINE.findall(seeds.read_text(encoding="utf-8"))) if seeds.exists() \
-        else 0
     pages = sorted((docs / "articles").glob("*.md"))
-    years = sorted({int(m.group(1)) for page in pages
-                    if (m := DATE_LINE.search(page.read_text(encoding="utf-8")))})
+    texts = [page.read_text(encoding="utf-8") for page in pages]
+    sources = len({m.group("seed") for text in texts if (m := SEED_LINE.search(text))})
+    years = sorted({int(m.group(1)) for text in texts if (m := DATE_LINE.search(text))})
     span = "" if not years else str(years[0]) if years[0] == years[-1] \
         else f"{years[0]}–{years[-1]}"
     counts = {
