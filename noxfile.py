@@ -1,4 +1,4 @@
-"""Sessions: ``build`` (HTML, PDF, EPUB), ``tests``, ``check``, ``lint``, ``serve``.
+"""Sessions: ``build`` (HTML, PDF, EPUB), ``tests``, ``check``, ``lint``, ``serve``, ``preview``.
 
 ``nox -s build`` writes the edition to ``build/html``, ``build/latex/edition.pdf`` and
 ``build/epub``; ``nox -s tests`` runs the test suite. Both install the Debian packages they
@@ -28,16 +28,24 @@ nox.options.reuse_existing_virtualenvs = True
 nox.options.sessions = ["build", "tests", "check", "lint"]
 
 
-def system_packages(session: nox.Session) -> None:
-    """Install the Debian packages the PDF, EPUB and browser tests need (when missing)."""
-    session.run("bash", SETUP_SYSTEM, external=True)
+def system_packages(session: nox.Session, browser: bool = False) -> None:
+    """Install the Debian packages the PDF, EPUB and browser tests need (when missing).
+
+    With ``browser``, the session's Python is handed to the script: on Ubuntu, which has no
+    Debian Chromium, it installs the Chromium of the session's Playwright with it.
+    """
+    env = {"EDITION_PYTHON": str(Path(session.bin) / "python")} if browser else {}
+    session.run("bash", SETUP_SYSTEM, external=True, env=env)
 
 
 def ensure_articles(session: nox.Session) -> None:
     """Convert the seeds into docs/articles when the articles are not there."""
     if any(ARTICLES.glob("*.md")):
         return
-    seeds = sorted(str(path.relative_to(ROOT)) for path in SEEDS.glob("*.txt"))
+    # every seed the manifest lists, whatever its extension (.txt, .md posts of the corpus)
+    listed = (SEEDS / "SHA256SUMS").read_text(encoding="utf-8").split("\n")
+    seeds = sorted(f"seeds/{line.split(maxsplit=1)[1].lstrip('*')}" for line in listed
+                   if line.strip())
     session.log("docs/articles is empty: converting the seeds")
     session.run("python", "-m", "converters", *seeds, "--out", str(ARTICLES.relative_to(ROOT)))
 
@@ -87,7 +95,7 @@ def build(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """Run the test suite (real Sphinx, XeLaTeX, epubcheck and Chromium runs included)."""
     session.install("-e", ".[test]")
-    system_packages(session)
+    system_packages(session, browser=True)
     ensure_articles(session)
     session.run("python", "-m", "pytest", *session.posargs)
 
@@ -119,6 +127,15 @@ def bench(session: nox.Session) -> None:
     ensure_articles(session)
     # Options pass through: nox -s bench -- --skip-pdf --corpus ../shared/corpus
     session.run("python", "benchmarks/bench.py", *session.posargs)
+
+
+@nox.session
+def preview(session: nox.Session) -> None:
+    """Serve the edition with live reload on http://127.0.0.1:8000: pages rebuild on save."""
+    session.install("-e", ".[preview]")
+    ensure_articles(session)
+    # Options pass through: nox -s preview -- --port 8080
+    session.run("python", "scripts/preview.py", *session.posargs)
 
 
 @nox.session

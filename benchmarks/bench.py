@@ -386,6 +386,78 @@ def bench_build(work: Path, skip_pdf: bool) -> tuple[Table, float]:
     return table, ratio
 
 
+#: How often the preview benchmark asks the server whether the page has changed.
+PREVIEW_POLL_SECONDS = 0.05
+#: How long the preview server may take to come up or to rebuild before the benchmark gives up.
+PREVIEW_DEADLINE = 600.0
+#: Rebuilds after a one-paragraph edit measured by the preview benchmark (the best is shown).
+PREVIEW_EDITS = 3
+
+
+def _served(url: str) -> str:
+    """The page at ``url`` ('' while the server does not answer)."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return str(response.read().decode("utf-8"))
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return ""
+
+
+def _wait_served(url: str, needle: str, server: subprocess.Popen[bytes]) -> float:
+    """Seconds until the page at ``url`` contains ``needle`` (exits when it never does)."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < PREVIEW_DEADLINE:
+        if server.poll() is not None:
+            raise SystemExit("error: the preview server stopped")
+        if needle in _served(url):
+            return time.perf_counter() - start
+        time.sleep(PREVIEW_POLL_SECONDS)
+    raise SystemExit(f"error: {url} never showed {needle!r}")
+
+
+def bench_preview(work: Path) -> Table:
+    """``nox -s preview``: from saving a one-paragraph edit to the served page showing it."""
+    import signal
+    import socket
+
+    table = Table("Live preview (sphinx-autobuild, scripts/preview.py)",
+                  ("step", "seconds"))
+    project = work / "preview"
+    shutil.copytree(DOCS, project / "docs", ignore=shutil.ignore_patterns("_build",
+                                                                          "_generated"))
+    for page in REPO.glob("*.md"):
+        shutil.copy(page, project)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    article = sorted((project / "docs" / "articles").glob("*.md"))[0]
+    url = f"http://127.0.0.1:{port}/articles/{article.stem}.html"
+    server = subprocess.Popen(
+        [sys.executable, str(REPO / "scripts" / "preview.py"), "--port", str(port),
+         "--docs", str(project / "docs"), "--out", str(project / "html")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        table.add("start and first full build", _wait_served(url, f"{article.stem}-p3", server))
+        times = []
+        for edit in range(PREVIEW_EDITS):
+            text = article.read_text(encoding="utf-8")
+            label = f"({article.stem}-p3)=\n"
+            start = text.index(label) + len(label)
+            end = text.index("\n", start)
+            marker = f" (preview edit {edit})"
+            article.write_text(text[:end] + marker + text[end:], encoding="utf-8")
+            times.append(_wait_served(url, marker, server))
+        table.add(f"save to updated HTML, one paragraph of {article.stem} (best of "
+                  f"{PREVIEW_EDITS})", min(times))
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=60)
+    return table
+
+
 def progress(message: str) -> None:
     """Say on stderr how far a long run has come (the tables come at the end of each part)."""
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
@@ -563,6 +635,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--skip-pdf", action="store_true", help="leave out the PDF build")
     parser.add_argument("--skip-corpus", action="store_true",
                         help="leave out the corpus (convert + build of 100 and all posts)")
+    parser.add_argument("--skip-preview", action="store_true",
+                        help="leave out the live preview (sphinx-autobuild) measurement")
     parser.add_argument("--keep", action="store_true", help="keep the temporary builds")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     return parser.parse_args(argv)
@@ -590,6 +664,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(table.render(), flush=True)
         targets.add("incremental rebuild / full build (CPU time)", ratio, TARGET_INCREMENTAL,
                     verdict(ratio, TARGET_INCREMENTAL))
+        if not args.skip_preview:
+            print(bench_preview(work).render(), flush=True)
         if corpus:
             table, ratio = bench_corpus(work, corpus)
             print(table.render(), flush=True)

@@ -12,25 +12,29 @@ from pathlib import Path
 
 from .editorial import EditorialError
 from .model import ConversionError
+from .moves import find_moves, retired_labels, seed_index
 from .pipeline import (
     DEFAULT_EDITORIAL,
     DEFAULT_REGISTRY,
+    Converted,
     Options,
     check_owner,
     convert_file,
     write_pages,
 )
-from .reimport import ReimportError, import_pages
+from .reimport import Outcome, ReimportError, base_path, import_pages
+from .retired import RETIRED_FILE, append_retired
 
 #: Subcommands, each a module with ``main(argv) -> int``; imported only when used.
 SUBCOMMANDS: dict[str, str] = {
     "candidates": "converters.candidates",
     "check": "converters.check",
+    "add": "converters.add",
 }
 
 #: Exit status for input the converters refuse.
 EXIT_REFUSED = 2
-#: Exit status when new output conflicts with edits of a page (the page is left unchanged).
+#: Exit status when new output conflicts with edits of a page (markers are written into it).
 EXIT_CONFLICT = 1
 
 
@@ -56,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="overwrite the pages instead of merging the new output into edited "
                         "pages (merge bases are kept in DIR/../_import)")
     parser.add_argument("--resolved", action="store_true",
-                        help="the pages' conflicts with this output are resolved by hand: keep "
+                        help="the conflict markers of the last run are resolved by hand: keep "
                         "the pages as they are and take this output as their new merge base")
     return parser
 
@@ -73,6 +77,90 @@ STOP_SIGNALS: tuple[str, ...] = ("SIGTERM", "SIGHUP")
 def _stop(signum: int, frame: object) -> None:
     """Turn a termination signal into the exception Ctrl-C raises."""
     raise KeyboardInterrupt
+
+
+def import_result(result: Converted, out: Path, *, resolved: bool = False,
+                  no_merge: bool = False,
+                  index: dict[str, list[Path]] | None = None) -> tuple[int, list[Outcome]]:
+    """Write one input's pages into ``out`` — all of them or none — and report what happened.
+
+    ``index`` (seed -> pages, :func:`~converters.moves.seed_index`) is kept up to date when
+    given. Returns the exit status for this input and the outcomes; raises
+    :class:`ReimportError` (nothing written) when a page cannot be re-imported.
+    """
+    moves = find_moves(result.source.name, result.pages, out, index)
+    retired = [entry for name, old in moves.items()
+               for entry in retired_labels(old, name, result.pages[name])]
+    if no_merge:
+        write_pages(result, out)
+        for old in moves.values():
+            old.unlink(missing_ok=True)
+            base_path(old).unlink(missing_ok=True)
+        outcomes: list[Outcome] = []
+    else:
+        outcomes = import_pages(result.pages, out, resolved=resolved, moves=moves)
+    append_retired(out.parent / RETIRED_FILE, retired)
+    if index is not None:
+        index[result.source.name] = [out / name for name in result.pages]
+    print(result.summary())
+    for name, old in moves.items():
+        print(f"{old} moved to {out / name} (slug changed; {len(retired)} label(s) recorded "
+              f"as retired in {out.parent / RETIRED_FILE})")
+    status = 0
+    conflicts = [c for outcome in outcomes for c in outcome.conflicts]
+    for conflict in conflicts:
+        print(conflict, file=sys.stderr)
+    if conflicts:
+        status = EXIT_CONFLICT
+        pages = sorted({str(c.path) for c in conflicts})
+        print(f"{result.source.name}: all {len(result.pages)} page(s) written; "
+              f"{len(conflicts)} conflict(s) marked in {', '.join(pages)}", file=sys.stderr)
+    return status, outcomes
+
+
+def convert_files(files: Sequence[Path], out: Path, options: Options, *, resolved: bool = False,
+                  no_merge: bool = False) -> int:
+    """Convert and import each input in turn; the exit status of the whole run."""
+    status = 0
+    written: dict[str, Path] = {}  # page name -> the input it came from in this run
+    index = seed_index(out)
+    for path in files:
+        try:
+            result = convert_file(path, options)
+            clash = next((name for name in result.pages if name in written), None)
+            if clash is not None:
+                # Two inputs making the same page: writing both would silently lose one.
+                raise ConversionError(
+                    f"its article {clash} was already written from {written[clash]}"
+                )
+            check_owner(result, out)
+            written.update(dict.fromkeys(result.pages, path))
+            found, _outcomes = import_result(result, out, resolved=resolved, no_merge=no_merge,
+                                             index=index)
+            status = max(status, found)
+        except EditorialError as exc:  # the fault is in the data file, not in the input
+            print(f"error: {exc.path}: {exc.reason}", file=sys.stderr)
+            status = EXIT_REFUSED
+        except ReimportError as exc:
+            print(f"error: {path}: {exc}; none of its pages was written", file=sys.stderr)
+            status = EXIT_REFUSED
+        except ConversionError as exc:
+            print(f"error: {path}: {exc}", file=sys.stderr)
+            status = EXIT_REFUSED
+        except OSError as exc:  # the machine refuses (read-only folder, --out is a file…)
+            print(f"error: {path}: {_environment(exc)}", file=sys.stderr)
+            status = EXIT_REFUSED
+        except RecursionError:
+            print(f"error: {path}: nested too deeply to convert", file=sys.stderr)
+            status = EXIT_REFUSED
+        except MemoryError:
+            print(f"error: {path}: not enough memory to convert it", file=sys.stderr)
+            status = EXIT_REFUSED
+        except Exception as exc:  # a bug, not the user's mistake: still one line, not a dump
+            print(f"error: {path}: internal error ({type(exc).__name__}: {exc}); "
+                  "please report it with this file", file=sys.stderr)
+            status = EXIT_REFUSED
+    return status
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -104,57 +192,8 @@ def _main(argv: Sequence[str] | None = None) -> int:
         registry=args.registry,
         tag=not args.no_tag,
     )
-    status = 0
-    written: dict[str, Path] = {}  # page name -> the input it came from in this run
-    for path in args.files:
-        try:
-            result = convert_file(path, options)
-            clash = next((name for name in result.pages if name in written), None)
-            if clash is not None:
-                # Two inputs making the same page: writing both would silently lose one.
-                raise ConversionError(
-                    f"its article {clash} was already written from {written[clash]}"
-                )
-            check_owner(result, args.out)
-            written.update(dict.fromkeys(result.pages, path))
-            if args.no_merge:
-                write_pages(result, args.out)
-                outcomes = []
-            else:
-                outcomes = import_pages(result.pages, args.out, resolved=args.resolved)
-        except EditorialError as exc:  # the fault is in the data file, not in the input
-            print(f"error: {exc.path}: {exc.reason}", file=sys.stderr)
-            status = EXIT_REFUSED
-            continue
-        except (ConversionError, ReimportError) as exc:
-            print(f"error: {path}: {exc}", file=sys.stderr)
-            status = EXIT_REFUSED
-            continue
-        except OSError as exc:  # the machine refuses (read-only folder, --out is a file…)
-            print(f"error: {path}: {_environment(exc)}", file=sys.stderr)
-            status = EXIT_REFUSED
-            continue
-        except RecursionError:
-            print(f"error: {path}: nested too deeply to convert", file=sys.stderr)
-            status = EXIT_REFUSED
-            continue
-        except MemoryError:
-            print(f"error: {path}: not enough memory to convert it", file=sys.stderr)
-            status = EXIT_REFUSED
-            continue
-        except Exception as exc:  # a bug, not the user's mistake: still one line, not a dump
-            print(f"error: {path}: internal error ({type(exc).__name__}: {exc}); "
-                  "please report it with this file", file=sys.stderr)
-            status = EXIT_REFUSED
-            continue
-        print(result.summary())
-        for outcome in outcomes:
-            # an edited page whose edits clash with the new output is left as it was
-            for conflict in outcome.conflicts:
-                print(conflict, file=sys.stderr)
-            if not outcome.ok:
-                status = max(status, EXIT_CONFLICT)
-    return status
+    return convert_files(args.files, args.out, options, resolved=args.resolved,
+                         no_merge=args.no_merge)
 
 
 def _environment(exc: OSError) -> str:

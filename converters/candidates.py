@@ -36,9 +36,56 @@ DEFAULT_ARTICLES = ROOT / "docs" / "articles"
 #: The registry, by default.
 DEFAULT_REGISTRY = ROOT / "docs" / "_data" / "registry.yaml"
 
-#: jieba part-of-speech flags of person and organisation names (nr person, nrfg/nrt transliterated
-#: or foreign person, nt organisation, nz other proper noun); places (ns) are not indexed.
-JIEBA_NAME_FLAGS = frozenset({"nr", "nrfg", "nrt", "nt", "nz"})
+#: jieba part-of-speech flags of names (nr person, nrfg/nrt transliterated or foreign person,
+#: nt organisation, ns place, nz other proper noun).
+JIEBA_NAME_FLAGS = frozenset({"nr", "nrfg", "nrt", "nt", "ns", "nz"})
+
+#: Ordinary words that jieba's dictionary tags as names (公正 and 许可 as nr, 洗礼 as nz, 纳米 as
+#: nrt …): a stop list, before the edition's own reviewed ``not_entities``.
+NOT_NAMES = frozenset("""
+公正 许可 许可证 安静 休克 纳米 纳米级 洗礼 彩虹 超级大国 展望未来 重大进展 第一波 新一轮 新手机
+新款手机 网络安全 集成电路 二战 美国化 中国化 全球化 国际化 现代化 平安 高峰 文明 和平 金山 光明
+黎明 白宫 红旗 东方 长城 万达 新华 永久 黄金 长江 大众 海洋 明星 太平 胜利 安全 中华 中方 美方
+奇迹 伟大 高手 如意 春节 元旦 中秋 国庆 世纪 时代 青春 风云 梦想 未来 希望 科技 经济委员会
+外国 广义 狭义 上市 英雄 爱国 国外 海外 境外 国内 全国 各国 外资 内地 本土 当地 中外 西方
+城市 两国 大桥 东西 南北 东方 西部 东部 南部 北部 中部
+""".split())
+
+#: dictionary words tagged as proper nouns (nz) this common are ordinary words (彩虹, 二战),
+#: and names (nr) this common and two characters long (公正, 安静): jieba's dictionary
+#: frequencies, where the edition's rare names stay far below.
+COMMON_NZ_FREQUENCY = 50
+COMMON_NR_FREQUENCY = 500
+
+#: Characters that start a phrase but never a name, left on a name by jieba's HMM (和云, 比海思,
+#: 和泛林): cut off; what remains must still be a name of two characters or more.
+LEADING_PARTICLES = frozenset("和与及比对在从向把被给跟或而让由将")
+#: Prefixes of descriptive phrases that jieba tags nz (新一轮, 第一波, 每一代).
+DESCRIPTIVE_PREFIX = re.compile(r"^(?:新|第|每|各|本|该|此|这|那|多|全|首|大|小|老)")
+
+#: The dots between the parts of a transliterated name (威廉·巴尔, 迈克·庞皮欧), as folded.
+NAME_INTERPUNCTS = frozenset("·・•‧．")
+
+#: Characters that never sit inside a new name found by frequency (function words, numbers).
+FUNCTION_CHARACTERS = frozenset(
+    "的了是在和与及或对把被将为从向于也都就而并但又还更最很已其此这那之所以个们等着过地得到"
+    "有没不说要会能可让由她他它我你您该每各年月日号时分一二三四五六七八九十百千万亿两几"
+)
+#: Words that end a phrase about a name rather than the name (财新记者: 财新's reporter).
+ROLE_ENDINGS = ("记者", "编辑", "作者", "表示", "指出", "认为", "称")
+#: How often a word jieba does not know must occur in the texts to be proposed (台积电 48 times).
+MIN_NEW_WORD_COUNT = 5
+#: Lengths of the character sequences looked at for new words.
+NEW_WORD_LENGTHS = range(3, 7)
+#: A sequence is a whole word when no single neighbouring character follows (or precedes) it in
+#: more than this share of its occurrences (中芯国 is always followed by 际: not a word).
+MAX_BOUNDARY_SHARE = 0.6
+
+#: Capitalised abbreviations that are ordinary words in English texts, not names.
+COMMON_ACRONYMS = frozenset(
+    "ceo cfo coo cto ai ip it pc tv gdp usa us uk eu un asic fpga cpu gpu "
+    "ict eda os app apps pdf www html usb nfc 4g 5g 3g ok vs am pm phd mba ipo".split()
+)
 
 #: Capitalised words that are never names on their own: months and days (with the abbreviations
 #: the sources use) and the pronoun I.
@@ -98,6 +145,8 @@ WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9&'’.-]*")
 CONNECTORS = frozenset({"of", "the", "&", "de", "to"})
 #: Where a sentence (or a clause that starts like one) begins.
 SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”‘(—–-]\s*|\s[-–—]\s)$")
+#: What may stand between two words of one name (Covington & Burling, Moody's Analytics).
+JOINING_GAPS = frozenset({" ", "' ", "'s ", "’s ", "’ ", " & "})
 #: Trailing possessives and punctuation that are not part of a name.
 TRAILING = re.compile(r"(?:['’]s?|[.,])$")
 
@@ -164,22 +213,109 @@ def _has_cjk(text: str) -> bool:
     return any("\u3400" <= c <= "\u9fff" for c in text)
 
 
+def _jieba_dictionary() -> tuple[dict[str, int], dict[str, str]]:
+    """jieba's dictionary: word frequencies and each word's part-of-speech tag."""
+    posseg = _jieba_posseg()
+    tokenizer = posseg.dt  # type: ignore[attr-defined]
+    tokenizer.tokenizer.check_initialized()
+    return tokenizer.tokenizer.FREQ, tokenizer.word_tag_tab
+
+
+def _ordinary_word(word: str, flag: str) -> bool:
+    """A word jieba tags as a name that is an ordinary word (stop list, frequency, phrase)."""
+    if word in NOT_NAMES or (flag == "ns" and word.endswith("人")):  # 美国人: people, not a place
+        return True
+    frequencies, _tags = _jieba_dictionary()
+    frequency = frequencies.get(word) or 0
+    if flag == "nz" and (frequency >= COMMON_NZ_FREQUENCY or DESCRIPTIVE_PREFIX.match(word)):
+        return True
+    return flag == "nr" and len(word) == 2 and frequency >= COMMON_NR_FREQUENCY
+
+
+def mask_names(line: str, registry: Registry) -> str:
+    """The folded line with every registry name and reviewed phrase blanked out."""
+    masked = list(fold(line))
+    for start, end, _ in find_names(line, registry):
+        masked[start:end] = "，" * (end - start)
+    return "".join(masked)
+
+
 def chinese_candidates(line: str, registry: Registry) -> Iterable[tuple[str, str]]:
     """(name, jieba flag) pairs of unreviewed Chinese names in one line of text."""
     if not _has_cjk(line):
         return
     # Mask the names the registry knows, so that jieba never sees them in pieces.
-    masked = list(fold(line))
-    for start, end, _ in find_names(line, registry):
-        masked[start:end] = "，" * (end - start)
-    folded = "".join(masked)
-    posseg = _jieba_posseg()
+    tokens = [(word, flag) for word, flag in _jieba_posseg().cut(  # type: ignore[attr-defined]
+        mask_names(line, registry))]
     position = 0
-    for word, flag in posseg.cut(folded):  # type: ignore[attr-defined]
-        original = line[position:position + len(word)]
+    for word, flag in _join_dotted(tokens):
+        start = position
         position += len(word)
-        if flag in JIEBA_NAME_FLAGS and len(word) >= 2 and _has_cjk(word):
-            yield original, flag
+        if flag not in JIEBA_NAME_FLAGS or not _has_cjk(word):
+            continue
+        while word and word[0] in LEADING_PARTICLES:
+            word, start = word[1:], start + 1
+        if len(word) >= 2 and not _ordinary_word(word, flag):
+            yield line[start:start + len(word)], flag
+
+
+def _join_dotted(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Tokens with transliterated names put together again: 威廉 · 巴尔 is 威廉·巴尔, a person."""
+    out: list[tuple[str, str]] = []
+    index = 0
+    while index < len(tokens):
+        word, flag = tokens[index]
+        if (word in NAME_INTERPUNCTS and out and _has_cjk(out[-1][0])
+                and index + 1 < len(tokens) and _has_cjk(tokens[index + 1][0])):
+            out[-1] = (out[-1][0] + word + tokens[index + 1][0], "nrt")
+            index += 2
+            continue
+        out.append((word, flag))
+        index += 1
+    return out
+
+
+def new_words(texts: Iterable[str], registry: Registry) -> dict[str, int]:
+    """Frequent character sequences that jieba's dictionary does not know and cuts apart.
+
+    Companies new to the dictionary (台积电, 中芯国际) are cut into pieces that carry no name
+    tag; counted over the texts, such a sequence recurs, and stands free: no one neighbouring
+    character accompanies it most of the time.
+    """
+    runs: list[str] = []
+    for text in texts:
+        for line in text.split("\n"):
+            if _has_cjk(line):
+                runs.extend(re.findall(r"[\u3400-\u9fff]+", mask_names(line, registry)))
+    counts: dict[str, int] = {}
+    for run in runs:
+        for size in (*NEW_WORD_LENGTHS, NEW_WORD_LENGTHS.stop):
+            for i in range(len(run) - size + 1):
+                counts[run[i:i + size]] = counts.get(run[i:i + size], 0) + 1
+    frequencies, _tags = _jieba_dictionary()
+    import jieba
+
+    # the most frequent single neighbour on each side of every sequence
+    left: dict[str, int] = {}
+    right: dict[str, int] = {}
+    for longer, times in counts.items():
+        left[longer[1:]] = max(left.get(longer[1:], 0), times)
+        right[longer[:-1]] = max(right.get(longer[:-1], 0), times)
+    found: dict[str, int] = {}
+    for word, count in counts.items():
+        if (len(word) not in NEW_WORD_LENGTHS or count < MIN_NEW_WORD_COUNT
+                or word in frequencies or any(c in FUNCTION_CHARACTERS for c in word)):
+            continue
+        if max(left.get(word, 0), right.get(word, 0)) > MAX_BOUNDARY_SHARE * count:
+            continue
+        pieces = jieba.lcut(word, HMM=False)
+        if (len(pieces) >= 2 and any(len(piece) == 1 for piece in pieces)
+                and not word.endswith(ROLE_ENDINGS)):
+            found[word] = count
+    # a part of a longer new word that occurs (almost) only inside it is not a word of its own
+    return {word: count for word, count in found.items()
+            if not any(word in longer and word != longer and other >= 0.8 * count
+                       for longer, other in found.items())}
 
 
 # --------------------------------------------------------------------------- English
@@ -254,7 +390,7 @@ def _runs(line: str, words: list[_Word]) -> list[list[_Word]]:
     current: list[_Word] = []
     for word in words:
         gap = line[current[-1].end:word.start] if current else ""
-        joined = bool(current) and not current[-1].stops and gap in (" ", "' ", "'s ", "’s ", "’ ")
+        joined = bool(current) and not current[-1].stops and gap in JOINING_GAPS
         inner = joined and (word.text in CONNECTORS or word.text.isdigit())
         if _capitalised(word.text) or inner:
             if current and not joined:
@@ -319,11 +455,17 @@ class _English:
                 run = run[1:]  # "However", "The", "Comparing": a sentence's first word
                 while run and run[0].text in CONNECTORS:
                     run = run[1:]
+            # "Isaiah Research CEO": a title after (or before) a name is not part of it
+            while run and run[-1].text.lower() in COMMON_ACRONYMS:
+                run = run[:-1]
+            while run and run[0].text.lower() in COMMON_ACRONYMS and len(run) > 1:
+                run = run[1:]
             if not run or all(self.known(w, spans) for w in run):
                 continue
             names = [w.text for w in run if not w.text.isdigit()]
             if len(names) == 1 and (len(names[0]) < 2 or names[0].lower() in COMMON_CAPITALISED
-                                    or names[0].lower() in SENTENCE_WORDS):
+                                    or names[0].lower() in SENTENCE_WORDS
+                                    or names[0].lower() in COMMON_ACRONYMS):
                 continue
             if (title_line or _quoted(line, run[0].start)) and all(
                     self.common(w.text) or self.known(w, spans) for w in run):
@@ -355,15 +497,41 @@ def candidates_in_text(path: Path, lines: list[str], registry: Registry,
     return found
 
 
-def find_candidates(articles_dir: Path, registry: Registry) -> list[Candidate]:
-    """Unreviewed names in every article (``*.md``) of a folder, in file and line order."""
-    texts = {path: visible_lines(path.read_text(encoding="utf-8"))
-             for path in sorted(Path(articles_dir).glob("*.md"))}
+def find_candidates(articles_dir: Path, registry: Registry,
+                    pages: Sequence[Path] | None = None) -> list[Candidate]:
+    """Unreviewed names in every article (``*.md``) of a folder, or in ``pages``, in order."""
+    return [candidate for candidate, _count in proposals(articles_dir, registry, pages)]
+
+
+def proposals(articles_dir: Path, registry: Registry,
+              pages: Sequence[Path] | None = None) -> list[tuple[Candidate, int]]:
+    """Unreviewed names with how often each occurs in the texts, in file and line order.
+
+    Names jieba or the capitalisation finds, then the frequent words jieba does not know
+    (:func:`new_words`), each once, at its first line.
+    """
+    paths = list(pages) if pages else sorted(Path(articles_dir).glob("*.md"))
+    texts = {path: visible_lines(path.read_text(encoding="utf-8")) for path in paths}
     vocabulary = english_vocabulary("\n".join(lines) for lines in texts.values())
     found: list[Candidate] = []
+    seen: set[str] = set()
     for path, lines in texts.items():
-        found.extend(candidates_in_text(path, lines, registry, vocabulary))
-    return found
+        for candidate in candidates_in_text(path, lines, registry, vocabulary):
+            if fold(candidate.text) not in seen:
+                seen.add(fold(candidate.text))
+                found.append(candidate)
+    folded = {path: [fold(line) for line in lines] for path, lines in texts.items()}
+    reviewed = registry.reviewed()
+    for word in new_words(("\n".join(lines) for lines in texts.values()), registry):
+        if word in seen or word in reviewed or any(word in c.text for c in found):
+            continue
+        path, line = next((path, number) for path, lines in folded.items()
+                          for number, text in enumerate(lines, 1) if word in text)
+        found.append(Candidate(path, line, texts[path][line - 1][
+            folded[path][line - 1].index(word):][:len(word)], "zh", "frequent"))
+        seen.add(word)
+    whole = "\n".join(line for lines in folded.values() for line in lines)
+    return [(candidate, max(whole.count(fold(candidate.text)), 1)) for candidate in found]
 
 
 def _shown(path: Path) -> Path:
@@ -385,6 +553,14 @@ def build_parser() -> argparse.ArgumentParser:
                         help="folder of MyST articles (default: %(default)s)")
     parser.add_argument("--registry", type=Path, default=DEFAULT_REGISTRY, metavar="FILE",
                         help="entity registry (default: %(default)s)")
+    parser.add_argument("--page", type=Path, action="append", metavar="FILE",
+                        help="look only at this article (repeatable); default: every article")
+    parser.add_argument("--draft", type=Path, metavar="FILE",
+                        help="also write proposed registry entries, one per line, into FILE "
+                        "for review (Simplified, Traditional, pinyin, type guess, occurrences)")
+    parser.add_argument("--accept", type=Path, metavar="FILE",
+                        help="move the lines of a reviewed draft marked accept into the "
+                        "registry and those marked not_entity under not_entities")
     return parser
 
 
@@ -394,17 +570,40 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.articles.is_dir():
         print(f"error: {args.articles}: no such folder of articles", file=sys.stderr)
         return 2
+    if args.accept is not None:
+        return _accept(args.accept, args.registry)
     try:
         registry = load_registry(args.registry)
     except RegistryError as exc:
         for message in exc.messages:
             print(f"error: {message}", file=sys.stderr)
         return 2
-    found = find_candidates(args.articles, registry)
-    for candidate in found:
+    counted = proposals(args.articles, registry, args.page)
+    for candidate, _count in counted:
         print(f"{_shown(candidate.path)}:{candidate.line}: {candidate.text}")
-    print(f"{len(found)} unreviewed candidate(s)")
-    return 1 if found else 0
+    print(f"{len(counted)} unreviewed candidate(s)")
+    if args.draft is not None:
+        from .draft import Proposal, write_draft
+
+        written = write_draft(args.draft, [
+            Proposal(c.text, c.reason, count, f"{_shown(c.path)}:{c.line}")
+            for c, count in counted])
+        print(f"{written} proposed entries written to {args.draft} for review")
+    return 1 if counted else 0
+
+
+def _accept(draft: Path, registry: Path) -> int:
+    """Apply a reviewed draft to the registry; 0, or 2 with one line on a bad draft."""
+    from .draft import DraftError, accept
+
+    try:
+        accepted, rejected, pending = accept(draft, registry)
+    except (DraftError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"{registry}: {accepted} entr(y/ies) added, {rejected} name(s) under not_entities; "
+          f"{pending} line(s) still pending in {draft}")
+    return 0
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from .validate import language_problem, url_problem
-from .yamlsafe import YamlRefused, compose_yaml, load_yaml
+from .yamlsafe import YamlRefused, compose_yaml, load_yaml, load_yaml_file
 
 #: The project root (the folder holding ``converters/``, ``docs/`` and ``seeds/``).
 ROOT = Path(__file__).resolve().parents[1]
@@ -98,7 +98,7 @@ MAX_PAGE_BYTES = 10 * 1024 * 1024
 
 #: The kinds of check, in the order they run; ``--only`` picks some.
 KINDS = ("frontmatter", "registry", "editorial", "mentions", "footnotes", "labels", "seeds",
-         "syntax", "markup")
+         "syntax", "markup", "markers")
 
 #: Front-matter keys no page may set: MyST reads them as settings that put markup into the
 #: page's ``<head>`` (``html_meta``: a refresh to another site) or its text (substitutions).
@@ -594,6 +594,25 @@ def check_seed(page: Page, seeds: Path) -> list[Problem]:
     return []
 
 
+def check_seed_manifest(root: Path) -> list[Problem]:
+    """Every seed as the manifest and the committed history record it (see converters.seeds)."""
+    from .seeds import check_seeds
+
+    return [Problem(p.path, p.line, p.message) for p in check_seeds(root, SEEDS_DIR)]
+
+
+# --------------------------------------------------------------------------- markers
+
+
+def check_markers(page: Page) -> list[Problem]:
+    """No conflict markers left by a re-import: the page must be resolved before it is built."""
+    from .reimport import marker_lines
+
+    return [Problem(page.path, line, "conflict marker left by a re-import: resolve the "
+                    "conflict by hand, then convert again with --resolved")
+            for line in marker_lines(page.text)]
+
+
 # --------------------------------------------------------------------------- syntax
 
 
@@ -895,6 +914,7 @@ def check(root: Path, kinds: Sequence[str] = KINDS) -> list[Problem]:
         ("syntax", check_fences, False),
         ("syntax", check_docutils, True),
         ("markup", lambda p: check_markup(p, md, resolved_root), False),
+        ("markers", check_markers, False),
     ]
     for kind, run, articles_only in per_page:
         if kind not in wanted:
@@ -913,6 +933,8 @@ def check(root: Path, kinds: Sequence[str] = KINDS) -> list[Problem]:
                     problems.extend(check_markup(included, md, resolved_root))
     if "labels" in wanted:
         problems.extend(check_labels(pages))
+    if "seeds" in wanted:
+        problems.extend(check_seed_manifest(root))
     return _without_echoes(problems)
 
 
@@ -944,8 +966,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not (root / DOCS_DIR).is_dir():
         print(f"error: {root}: no {DOCS_DIR}/ folder here (use --root)", file=sys.stderr)
         return 2
+    kinds = args.only or KINDS
     try:
-        problems = check(root, args.only or KINDS)
+        problems = check(root, kinds)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
@@ -957,7 +980,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     if problems:
         print(f"{len(problems)} problem(s) found", file=sys.stderr)
         return 1
+    print(ok_line(root, kinds))
     return 0
+
+
+def ok_line(root: Path, kinds: Sequence[str]) -> str:
+    """The one line a passing check prints: what it looked at."""
+    pages = sum(1 for _ in _pages(root))
+    entries = 0
+    registry = root / REGISTRY_FILE
+    if registry.exists():
+        try:
+            data = load_yaml_file(registry)
+        except YamlRefused:
+            data = None  # the registry check has said what is wrong with it
+        if isinstance(data, dict) and isinstance(data.get("entities"), list):
+            entries = len(data["entities"])
+    seeds = ", seeds unchanged" if "seeds" in kinds else ""
+    return f"ok: {pages} pages, {entries} registry entries{seeds}"
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from typing import Any
 from . import editorial, myst
 from .dates import tag_dates
 from .model import Article, ConversionError, Figure, Removal, Source, article_links
+from .names import name_case
 from .readers import HTML_READERS, check_complete, detect
 from .registry import Registry, RegistryError, load_registry
 from .reimport import base_path, write_atomic
@@ -98,6 +99,8 @@ def convert_source(source: Source, options: Options) -> Converted:
         article.meta.seed_sha256 = source.sha256
         remove_forbidden_characters(article)
         check_limits(article)
+        # capitals in a byline are typography: CHRIS MILLER is Chris Miller
+        article.meta.authors = [name_case(name) for name in article.meta.authors]
     if options.editorial is not None and options.editorial.exists():
         path = options.editorial
         articles = editorial.apply(articles, source, _editorial(path, path.stat().st_mtime_ns))
@@ -244,17 +247,27 @@ def page_seed(path: Path) -> str | None:
 
 def check_owner(result: Converted, out_dir: Path) -> None:
     """Refuse to replace a page (or its merge base) made from another seed: two inputs mapping
-    to one slug would otherwise silently lose the first article, in this run or across runs."""
+    to one slug would otherwise silently lose the first article, in this run or across runs.
+
+    A page whose front matter cannot be read (an editor's half-resolved conflict markers, say)
+    is judged by its merge base, the converter's own record of what it wrote there.
+    """
     for name in result.pages:
         page = out_dir / name
-        for existing in (page, base_path(page)):
-            seed = page_seed(existing)
-            if seed is None or seed == result.source.name:
-                continue
-            made = f"from seed {seed}" if seed else "from an unknown seed (no 'seed' field)"
+        found = {existing: page_seed(existing) for existing in (base_path(page), page)}
+        named = {path: seed for path, seed in found.items() if seed}
+        for existing, seed in named.items():
+            if seed != result.source.name:
+                raise ConversionError(
+                    f"would replace {existing}, made from seed {seed}; this input is "
+                    f"{result.source.name} (give one of them another slug in the editorial data)"
+                )
+        unknown = [path for path, seed in found.items() if seed == ""]
+        if unknown and not named:
             raise ConversionError(
-                f"would replace {existing}, made {made}; this input is {result.source.name} "
-                "(give one of them another slug in the editorial data)"
+                f"would replace {unknown[0]}, made from an unknown seed (no 'seed' field); this "
+                f"input is {result.source.name} (give one of them another slug in the editorial "
+                "data)"
             )
 
 

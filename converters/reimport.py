@@ -3,9 +3,15 @@
 Every article page in the edition has a *merge base*: the converter output it was last made
 from, kept beside the pages (``docs/_import/<slug>.md`` for ``docs/articles/<slug>.md``).
 When the converters run again, the new output (theirs), the page as edited (ours) and the base
-are merged three ways by ``git merge-file`` — the same merge git itself does, so people can
-reason about it as about any merge. A clean merge updates the page and the base; a conflict
-leaves both untouched and is reported hunk by hunk as ``file:line: conflict …``.
+are merged three ways by ``git merge-file --diff3`` — the same merge git itself does, so people
+can reason about it as about any merge. A clean merge updates the page and the base. A conflict
+writes the merge into the page with standard conflict markers (page / base / converter) around
+exactly the conflicting lines, everything else merged, and leaves the base where it was: after
+the editors resolve the markers, ``--resolved`` makes the new output the base.
+
+The pages of one input are planned first and written together, or not at all: a page that
+still holds conflict markers, or a merge that cannot run, stops the whole input before any file
+is touched.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from __future__ import annotations
 import difflib
 import glob
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -20,10 +27,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .moves import rename_slug
+
 #: Folder, next to the pages' folder, that keeps the merge bases (excluded from Sphinx).
 BASE_DIR_NAME = "_import"
 
-#: How much of the converter's new line a conflict message quotes.
+#: How many characters of context a conflict message shows around the differing words.
+CONTEXT_CHARACTERS = 12
+#: The longest differing stretch quoted in full; longer ones are cut with an ellipsis.
 SHOWN_CHARACTERS = 60
 
 #: The markers ``git merge-file --diff3`` writes around a conflict hunk (7 characters each).
@@ -31,46 +42,87 @@ MARKER_OURS = "<<<<<<<"
 MARKER_BASE = "|||||||"
 MARKER_SEPARATOR = "======="
 MARKER_THEIRS = ">>>>>>>"
+#: A line that opens or closes a conflict hunk (the middle markers alone are ordinary Markdown:
+#: ``=======`` underlines a heading).
+CONFLICT_MARKER_LINE = re.compile(r"^(?:<{7}|>{7})(?: |$)")
 
 
 class ReimportError(Exception):
-    """The merge itself could not run (no git, unreadable file); the message is one line."""
+    """The input's pages cannot be re-imported (markers left, no git); the message is one line."""
 
 
 @dataclass
 class Conflict:
-    """One conflicting hunk: where it starts in the edited page, and what clashes."""
+    """One conflicting hunk, as written into the page: where it starts, and what clashes."""
 
     path: Path
-    line: int  #: 1-based line of the page as it is on disk
+    line: int  #: 1-based line of the hunk's ``<<<<<<<`` marker in the page as written
     ours: list[str]  #: the page's lines in the hunk
     theirs: list[str]  #: the new converter output's lines in the hunk
+    base: list[str] = field(default_factory=list)  #: the merge base's lines in the hunk
 
     def __str__(self) -> str:
-        """The ``file:line: message`` form printed to the user."""
-        new = next((line.strip() for line in self.theirs if line.strip()), "")
-        if len(new) > SHOWN_CHARACTERS:
-            new = new[:SHOWN_CHARACTERS] + "…"
-        more = len(self.theirs) - 1
-        shown = f"now writes {new!r}" + (f" and {more} more line(s)" if more > 0 else "")
+        """The ``file:line: message`` form printed to the user, quoting the differing words.
+
+        Each side is quoted where it departs from the base, so that an edit at the start of a
+        paragraph and the converter's change at its end are both shown.
+        """
+        base = "".join(self.base)
+        page = differing_words(base, "".join(self.ours))[1]
+        converter = differing_words(base, "".join(self.theirs))[1]
         if not self.theirs:
-            shown = "now removes these line(s)"
+            shown = f"the page has {page!r} where the converter now removes the line(s)"
+        elif not self.ours:
+            shown = f"the page removed line(s) where the converter now writes {converter!r}"
+        else:
+            shown = f"the page has {page!r} where the converter now writes {converter!r}"
         return (
-            f"{self.path}:{self.line}: conflict: {len(self.ours)} line(s) edited here, and the "
-            f"converter {shown}; edit the page by hand, then convert again with --resolved"
+            f"{self.path}:{self.line}: conflict: {shown}; resolve the markers by hand, then "
+            "convert again with --resolved"
         )
+
+
+def differing_words(first: str, second: str) -> tuple[str, str]:
+    """The stretch where two texts differ, with a little context on each side, from each."""
+    matcher = difflib.SequenceMatcher(None, first, second, autojunk=False)
+    changed = [op for op in matcher.get_opcodes() if op[0] != "equal"]
+    if not changed:
+        return _cut(first.strip()), _cut(second.strip())
+    a1, b1 = changed[0][1], changed[0][3]
+    a2, b2 = changed[-1][2], changed[-1][4]
+    return (_cut(_widen(first, a1, a2).strip()), _cut(_widen(second, b1, b2).strip()))
+
+
+def _widen(text: str, start: int, end: int) -> str:
+    """``text[start:end]`` with context, not cutting a Latin word in two."""
+    start = max(0, start - CONTEXT_CHARACTERS)
+    end = min(len(text), end + CONTEXT_CHARACTERS)
+    while start > 0 and text[start - 1].isascii() and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isascii() and text[end].isalnum():
+        end += 1
+    text = text[start:end]
+    return text.split("\n")[0] if "\n" in text.strip() else text
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= SHOWN_CHARACTERS else text[:SHOWN_CHARACTERS] + "…"
 
 
 @dataclass
 class Outcome:
-    """What re-importing one page did."""
+    """What re-importing one page does: the action, and the files it writes or removes."""
 
     path: Path
     #: ``created`` (no base yet), ``overwritten`` (page not edited), ``merged`` (edits kept),
     #: ``kept`` (converter output unchanged), ``unchanged`` (nothing to do), ``resolved`` (the
-    #: conflicting page taken as it is, the base moved on) or ``conflict``.
+    #: resolved page taken as it is, the base moved on), ``moved`` (the slug changed: the page
+    #: was renamed and merged) or ``conflict`` (markers written into the page).
     action: str
     conflicts: list[Conflict] = field(default_factory=list)
+    #: the files to write (path -> text) and to remove, in this order
+    writes: dict[Path, str] = field(default_factory=dict)
+    removals: list[Path] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -84,8 +136,14 @@ def base_path(page: Path, base_dir: Path | None = None) -> Path:
     return folder / page.name
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` (UTF-8) so that readers see either the old or the new file, never half."""
+def marker_lines(text: str) -> list[int]:
+    """The 1-based lines of ``text`` that open or close a conflict hunk."""
+    return [number for number, line in enumerate(text.split("\n"), 1)
+            if CONFLICT_MARKER_LINE.match(line)]
+
+
+def _temporary(path: Path, text: str) -> str:
+    """Write ``text`` to a temporary file beside ``path`` (same mode); return its name."""
     path.parent.mkdir(parents=True, exist_ok=True)
     # what a killed earlier run left of this very file (SIGKILL skips every clean-up)
     for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
@@ -103,10 +161,35 @@ def write_atomic(path: Path, text: str) -> None:
             umask = os.umask(0)
             os.umask(umask)
             os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return tmp
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` (UTF-8) so that readers see either the old or the new file, never half."""
+    write_all({path: text})
+
+
+def write_all(files: dict[Path, str], removals: Sequence[Path] = ()) -> None:
+    """Write several files together: every text is on disk before the first file is replaced.
+
+    A failure while preparing (disk full, no permission) leaves every file as it was; only
+    the final renames, which do not fail for want of space, can be interrupted.
+    """
+    prepared: list[tuple[str, Path]] = []
+    try:
+        for path, text in files.items():
+            prepared.append((_temporary(path, text), path))
+    except BaseException:
+        for tmp, _path in prepared:
+            Path(tmp).unlink(missing_ok=True)
+        raise
+    for tmp, path in prepared:
+        os.replace(tmp, path)
+    for path in removals:
+        path.unlink(missing_ok=True)
 
 
 def merge3(ours: str, base: str, theirs: str) -> tuple[str, int]:
@@ -133,107 +216,112 @@ def merge3(ours: str, base: str, theirs: str) -> tuple[str, int]:
     return proc.stdout.decode("utf-8"), proc.returncode
 
 
-def _conflict_hunks(merged: str) -> tuple[list[str], list[tuple[int, list[str], list[str]]]]:
-    """Split diff3 output into the page-side resolution and the hunks found in it.
-
-    Returns the lines of the merge resolved to the page's side of every conflict, and for each
-    hunk its start index in those lines with its page and converter lines.
-    """
-    resolved: list[str] = []
-    hunks: list[tuple[int, list[str], list[str]]] = []
+def find_conflicts(path: Path, merged: str) -> list[Conflict]:
+    """Every conflict hunk of a diff3 merge, located at its ``<<<<<<<`` line in ``merged``."""
+    conflicts: list[Conflict] = []
     state = "outside"
+    start = 0
     ours: list[str] = []
+    base: list[str] = []
     theirs: list[str] = []
-    for line in merged.splitlines(keepends=True):
+    for number, line in enumerate(merged.splitlines(keepends=True), 1):
         if state == "outside" and line.startswith(MARKER_OURS + " "):
-            state, ours, theirs = "ours", [], []
+            state, start, ours, base, theirs = "ours", number, [], [], []
         elif state == "ours" and line.startswith(MARKER_BASE):
             state = "base"
         elif state in ("ours", "base") and line.rstrip("\r\n") == MARKER_SEPARATOR:
             state = "theirs"
         elif state == "theirs" and line.startswith(MARKER_THEIRS + " "):
-            hunks.append((len(resolved), ours, theirs))
-            resolved.extend(ours)
+            conflicts.append(Conflict(path, start, ours, theirs, base))
             state = "outside"
-        elif state == "outside":
-            resolved.append(line)
         elif state == "ours":
             ours.append(line)
+        elif state == "base":
+            base.append(line)
         elif state == "theirs":
             theirs.append(line)
-    return resolved, hunks
-
-
-def find_conflicts(path: Path, ours: str, merged: str) -> list[Conflict]:
-    """Locate every conflict hunk of ``merged`` as a line of the page ``ours`` on disk."""
-    resolved, hunks = _conflict_hunks(merged)
-    page_lines = ours.splitlines(keepends=True)
-    # The page-side resolution is the page plus the converter's clean changes; aligning the two
-    # only maps hunk positions back to the page's own line numbers, it merges nothing.
-    matcher = difflib.SequenceMatcher(None, page_lines, resolved, autojunk=False)
-    conflicts = []
-    for start, ours_lines, theirs_lines in hunks:
-        line = _map_index(matcher.get_opcodes(), start) + 1
-        conflicts.append(Conflict(path, min(line, max(len(page_lines), 1)), ours_lines,
-                                  theirs_lines))
     return conflicts
 
 
-def _map_index(opcodes: Sequence[tuple[str, int, int, int, int]], index: int) -> int:
-    """The index in the first sequence that corresponds to ``index`` in the second."""
-    for tag, a1, _a2, b1, b2 in opcodes:
-        if b1 <= index < b2 or (b1 == b2 == index):
-            if tag == "equal":
-                return a1 + (index - b1)
-            return a1
-    return opcodes[-1][2] if opcodes else 0
+def plan(page: Path, new_text: str, base_dir: Path | None = None, resolved: bool = False,
+         moved_from: Path | None = None) -> Outcome:
+    """Decide how ``page`` follows ``new_text``, the converter's fresh output; write nothing.
+
+    ``resolved`` says that the editors resolved the conflicts of this output by hand: a page
+    that still conflicts with it is kept as it is and the base becomes the output (as
+    ``git add`` marks a conflict resolved); pages that merge cleanly are merged as usual.
+    ``moved_from`` is the page's previous file when the article's slug changed: its text and
+    base are merged into ``page``, and the old files are removed.
+    """
+    base_file = base_path(page, base_dir)
+    source = moved_from if moved_from is not None else page
+    source_base = base_path(source, base_dir)
+    removals = [] if moved_from is None else [moved_from, source_base]
+    fresh = {page: new_text, base_file: new_text}
+    if not source.exists() or not source_base.exists():
+        # Without a base nothing tells edits from old output: the new output starts the history.
+        return Outcome(page, "created", writes=fresh, removals=removals)
+    ours = source.read_text(encoding="utf-8")
+    base = source_base.read_text(encoding="utf-8")
+    if moved_from is not None:
+        ours = rename_slug(ours, moved_from.stem, page.stem)
+        base = rename_slug(base, moved_from.stem, page.stem)
+    markers = marker_lines(ours)
+    if markers:
+        raise ReimportError(
+            f"{source}:{markers[0]}: the page still has conflict markers; resolve them "
+            "(keep what is right, delete the marker lines), then convert again"
+            + ("" if resolved else " with --resolved")
+        )
+    moved = "moved" if moved_from is not None else ""
+    if ours == new_text:
+        return Outcome(page, moved or "unchanged", writes=fresh if moved or base != new_text
+                       else {}, removals=removals)
+    if ours == base:
+        return Outcome(page, moved or "overwritten", writes=fresh, removals=removals)
+    if base == new_text and not moved:
+        return Outcome(page, "kept")
+    merged, count = merge3(ours, base, new_text)
+    if count and resolved:
+        return Outcome(page, "resolved", writes={page: ours, base_file: new_text},
+                       removals=removals)
+    if count:
+        # The merge, markers and all, goes into the page; the base stays, so that the next run
+        # with --resolved still sees which changes were the converter's.
+        writes = {page: merged}
+        if moved_from is not None:
+            writes[base_file] = base
+        return Outcome(page, "conflict", find_conflicts(page, merged), writes, removals)
+    # Page first: if interrupted before the base is updated, the next merge sees the converter's
+    # changes on both sides, which git merges cleanly.
+    return Outcome(page, moved or "merged", writes={page: merged, base_file: new_text},
+                   removals=removals)
 
 
 def reimport(page: Path, new_text: str, base_dir: Path | None = None,
              resolved: bool = False) -> Outcome:
-    """Bring ``page`` up to date with ``new_text``, the converter's fresh output, keeping edits.
-
-    ``resolved`` says that a page still in conflict with this output is the editors'
-    resolution of that conflict: it is kept as it is and the base becomes the output (as
-    ``git add`` marks a conflict resolved). Pages that merge cleanly are merged as usual.
-    """
-    base_file = base_path(page, base_dir)
-    if not page.exists():
-        write_atomic(page, new_text)
-        write_atomic(base_file, new_text)
-        return Outcome(page, "created")
-    ours = page.read_text(encoding="utf-8")
-    if not base_file.exists():
-        # Without a base nothing tells edits from old output: the new output starts the history.
-        write_atomic(page, new_text)
-        write_atomic(base_file, new_text)
-        return Outcome(page, "created")
-    base = base_file.read_text(encoding="utf-8")
-    if ours == new_text:
-        if base != new_text:
-            write_atomic(base_file, new_text)
-        return Outcome(page, "unchanged")
-    if ours == base:
-        write_atomic(page, new_text)
-        write_atomic(base_file, new_text)
-        return Outcome(page, "overwritten")
-    if base == new_text:
-        return Outcome(page, "kept")
-    merged, count = merge3(ours, base, new_text)
-    if count and resolved:
-        write_atomic(base_file, new_text)
-        return Outcome(page, "resolved")
-    if count:
-        return Outcome(page, "conflict", find_conflicts(page, ours, merged))
-    # Page first: if interrupted before the base is updated, the next merge sees the converter's
-    # changes on both sides, which git merges cleanly.
-    write_atomic(page, merged)
-    write_atomic(base_file, new_text)
-    return Outcome(page, "merged")
+    """Bring one ``page`` up to date with ``new_text``, keeping edits (plan, then write)."""
+    outcome = plan(page, new_text, base_dir, resolved)
+    write_all(outcome.writes, outcome.removals)
+    return outcome
 
 
 def import_pages(
-    pages: dict[str, str], out_dir: Path, base_dir: Path | None = None, resolved: bool = False
+    pages: dict[str, str], out_dir: Path, base_dir: Path | None = None, resolved: bool = False,
+    moves: dict[str, Path] | None = None,
 ) -> list[Outcome]:
-    """Re-import every page of a conversion (file name -> MyST text) into ``out_dir``."""
-    return [reimport(out_dir / name, text, base_dir, resolved) for name, text in pages.items()]
+    """Re-import every page of one input (file name -> MyST text) into ``out_dir``, together.
+
+    Every page is planned before any file is written; a :class:`ReimportError` for one page
+    leaves all of them untouched. ``moves`` maps a new file name to the page it replaces.
+    """
+    moves = moves or {}
+    outcomes = [plan(out_dir / name, text, base_dir, resolved, moves.get(name))
+                for name, text in pages.items()]
+    writes: dict[Path, str] = {}
+    removals: list[Path] = []
+    for outcome in outcomes:
+        writes.update(outcome.writes)
+        removals.extend(outcome.removals)
+    write_all(writes, removals)
+    return outcomes

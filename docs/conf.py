@@ -11,9 +11,13 @@ sys.path.insert(0, str(HERE.parent))
 
 # -- The edition --------------------------------------------------------------------------------
 
-project = "Four Texts on China’s Internet"
+from edition.home import edition_names, latex_text  # noqa: E402
+
+#: The title and the counts of texts and articles, from _data/edition.yaml and the seeds.
+EDITION_NAMES = edition_names(HERE)
+project = EDITION_NAMES["title_en"]
 #: The edition's subtitle, in Chinese: shown on the title page and the home page.
-edition_subtitle_zh = "中国互联网四篇"
+edition_subtitle_zh = EDITION_NAMES["title_zh"]
 author = "The editors"
 copyright = "the editors (edition apparatus); each text, its author and publisher"
 release = version = "0.1"
@@ -55,6 +59,8 @@ myst_enable_extensions = [
     "substitution",
 ]
 myst_heading_anchors = 3
+# {{ title_en }}, {{ sources_en }}, {{ articles_en }} … on the home page (edition/home.py).
+myst_substitutions = EDITION_NAMES
 myst_footnote_transition = True
 
 # -- The edition's extension --------------------------------------------------------------------
@@ -122,13 +128,13 @@ LATEX_TITLE_PAGE = r"""
 \begin{titlepage}
   \centering
   \vspace*{0.18\textheight}
-  {\sffamily\bfseries\Huge Four Texts on China’s Internet\par}
+  {\sffamily\bfseries\Huge """ + latex_text(project) + r"""\par}
   \vspace{0.8em}
-  {\sffamily\LARGE 中国互联网四篇\par}
+  {\sffamily\LARGE """ + latex_text(edition_subtitle_zh) + r"""\par}
   \vspace{2.5em}
-  {\large A digital edition of four sources on China’s internet industry, 2020–2025:\par
-   a New York Times Chinese column, a Caixin Weekly report,\par
-   a bilingual New York Times column, and four essays from one English-language source\par}
+  {\large A digital edition of """ + latex_text(EDITION_NAMES["sources_en"]) + r""" sources on
+   China’s internet industry, """ + latex_text(EDITION_NAMES["years"]) + r""",\par
+   presented as """ + latex_text(EDITION_NAMES["articles_en"]) + r""" articles\par}
   \vfill
   {\large Edited by the editors of the edition\par}
   \vspace{1em}
@@ -160,8 +166,9 @@ latex_elements = {
     # The contents list chapters: introduction, each article, the edition's pages and indexes.
     # The PDF's own metadata (hyperref is loaded after the preamble, hence AtBeginDocument).
     "preamble": r"\setcounter{tocdepth}{0}"
-    + r"\AtBeginDocument{\hypersetup{pdftitle={" + project + r"}, pdfauthor={" + author
-    + r"}, pdfsubject={A digital edition of four sources on China’s internet industry},"
+    + r"\AtBeginDocument{\hypersetup{pdftitle={" + latex_text(project) + r"}, pdfauthor={"
+    + latex_text(author) + r"}, pdfsubject={A digital edition of "
+    + latex_text(EDITION_NAMES["sources_en"]) + r" sources on China’s internet industry},"
     + r" pdflang={en}}}",
     "figure_align": "H",
     # -- The book (edition/book.py): Noto Serif to match Noto Serif CJK, no "Chapter N" banner,

@@ -10,6 +10,7 @@ from .article import setup_article
 from .book import setup_book
 from .boundary import setup_boundary
 from .citation import setup_citation
+from .conflicts import setup_conflicts
 from .downloads import setup_downloads
 from .editlink import setup_editlink
 from .entities import setup_entities
@@ -42,6 +43,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_editlink(app)
     setup_navigation(app)
     setup_boundary(app)
+    setup_conflicts(app)
     return {
         "version": __version__,
         "env_version": 1,

@@ -3,7 +3,17 @@
 # Noto CJK fonts and make (the PDF: `sphinx -M latexpdf` runs make), epubcheck (the EPUB),
 # poppler-utils (PDF checks and page images) and Chromium (browser tests, screenshots).
 # Installs only what is missing; does nothing, and needs no privileges, when all is there.
+#
+# On Ubuntu (GitHub's ubuntu-latest runners) `chromium` is not a real package (only a snap
+# stub): the browser is Playwright's own Chromium there, installed with its system libraries by
+# `playwright install --with-deps chromium` through EDITION_PYTHON, the Python that has the
+# project's test dependencies (nox's tests session passes its own). Debian keeps its package.
+#   bash scripts/setup-system.sh            install what is missing
+#   bash scripts/setup-system.sh --plan     print the distribution, the packages and the browser
 set -euo pipefail
+
+# /etc/os-release names the distribution; tests point this at a file of their own.
+OS_RELEASE=${EDITION_OS_RELEASE:-/etc/os-release}
 
 PACKAGES=(
   texlive-xetex
@@ -26,6 +36,50 @@ fail() {
   exit 1
 }
 
+# The distribution's ID (debian, ubuntu, …), or its ID_LIKE family when it is a derivative.
+distribution() {
+  local id="" like=""
+  if [[ -r $OS_RELEASE ]]; then
+    id=$(. "$OS_RELEASE" && echo "${ID:-}")
+    like=$(. "$OS_RELEASE" && echo "${ID_LIKE:-}")
+  fi
+  case " $id $like " in
+    *" ubuntu "*) echo ubuntu ;;
+    *" debian "*) echo debian ;;
+    *) echo "${id:-unknown}" ;;
+  esac
+}
+
+DISTRIBUTION=$(distribution)
+if [[ $DISTRIBUTION == ubuntu ]]; then
+  # Ubuntu's chromium package only installs a snap: take Playwright's build instead (below).
+  PACKAGES=("${PACKAGES[@]/chromium/}")
+  BROWSER=playwright
+else
+  BROWSER=debian
+fi
+mapfile -t PACKAGES < <(printf '%s\n' "${PACKAGES[@]}" | sed '/^$/d')
+
+if [[ ${1:-} == --plan ]]; then
+  echo "distribution: $DISTRIBUTION"
+  echo "packages: ${PACKAGES[*]}"
+  echo "browser: $BROWSER"
+  exit 0
+fi
+
+# Playwright's Chromium with the libraries it needs (Ubuntu only), through EDITION_PYTHON.
+playwright_browser() {
+  [[ $BROWSER == playwright ]] || return 0
+  if [[ -z ${EDITION_PYTHON:-} ]]; then
+    echo "setup-system: Ubuntu: the browser comes with the tests (nox -s tests installs" \
+      "Playwright's Chromium); or run: python -m playwright install --with-deps chromium"
+    return 0
+  fi
+  echo "setup-system: Ubuntu: installing Playwright's Chromium"
+  "$EDITION_PYTHON" -m playwright install --with-deps chromium ||
+    fail "playwright install --with-deps chromium failed"
+}
+
 command -v dpkg-query >/dev/null 2>&1 ||
   fail "not a Debian system (no dpkg-query); install by hand: ${PACKAGES[*]}"
 
@@ -37,6 +91,7 @@ done
 
 if [[ ${#missing[@]} -eq 0 ]]; then
   echo "setup-system: all ${#PACKAGES[@]} system packages are installed"
+  playwright_browser
   exit 0
 fi
 
@@ -57,4 +112,5 @@ echo "setup-system: installing ${missing[*]}"
   fail "apt-get update failed; install by hand: ${missing[*]}"
 "${as_root[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" ||
   fail "apt-get install failed for: ${missing[*]}"
+playwright_browser
 echo "setup-system: done"

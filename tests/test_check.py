@@ -79,10 +79,13 @@ def reported(found: list[str], prefix: str, words: str) -> bool:
 
 def test_the_edition_as_committed_is_clean(project: Path,
                                            capsys: pytest.CaptureFixture[str]) -> None:
-    """The real pages, registry and seeds pass; the command exits 0 and prints nothing."""
+    """The real pages, registry and seeds pass; the command exits 0 and says what it checked."""
     assert problems(project) == []
     assert main(["--root", str(project)]) == 0
-    assert capsys.readouterr().out == ""
+    pages = len(list((project / "docs").rglob("*.md"))) - len(
+        list((project / "docs" / "_import").glob("*.md")))
+    assert re.fullmatch(rf"ok: {pages} pages, [1-9]\d* registry entries, seeds unchanged\n",
+                        capsys.readouterr().out)
 
 
 def test_output_format_and_exit_status(project: Path,
@@ -242,6 +245,7 @@ def test_only_registry(project: Path, capsys: pytest.CaptureFixture[str]) -> Non
     page = article_with(project, "publisher:")
     set_field(page, "publisher", "publisher: [a, b]")
     assert main(["--root", str(project), "--only", "registry"]) == 0
+    assert capsys.readouterr().out.startswith("ok: ")
     registry = project / "docs" / "_data" / "registry.yaml"
     registry.write_text(registry.read_text(encoding="utf-8").replace(
         "type: company", "type: firm", 1), encoding="utf-8")

@@ -158,7 +158,7 @@ def test_empty_bold_and_html_never_pass_through(article: Article) -> None:
 # --------------------------------------------------------------------------- detection
 
 
-@pytest.mark.parametrize("seed", sorted(p.name for p in SEEDS.iterdir()))
+@pytest.mark.parametrize("seed", sorted(p.name for p in SEEDS.glob("[0-9][0-9][0-9]_*")))
 def test_sniff_claims_only_its_own_format(seed: str) -> None:
     text = (SEEDS / seed).read_text(encoding="utf-8")
     assert nytimes.sniff(text) is seed.startswith("000_")

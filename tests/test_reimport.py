@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ import pytest
 
 from converters import myst
 from converters.__main__ import main
-from converters.pipeline import Options, convert_file
+from converters.pipeline import Converted, Options, convert_file
 from converters.reimport import base_path, find_conflicts, merge3, reimport
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -117,31 +118,35 @@ def test_unedited_page_is_overwritten(seed: Path, tmp_path: Path,
         assert (out / name).read_text(encoding="utf-8") == text
 
 
-def test_overlapping_changes_are_reported_and_nothing_is_written(
+def test_overlapping_changes_are_marked_in_the_page(
         seed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
-    """Editor and converter changed the same line: file:line reported, page and base untouched."""
+    """Editor and converter changed the same line: diff3 markers there, the rest merged."""
     out = tmp_path / "docs" / "articles"
     convert(seed, out, capsys)
     page = sorted(out.glob("*.md"))[0]
     text = page.read_text(encoding="utf-8")
-    column_line = line_number(text, "column:")
     lines = text.split("\n")
-    lines[column_line - 1] = "column: 编者改的栏目"
+    lines[line_number(text, "column:") - 1] = "column: 编者改的栏目"
     page.write_text("\n".join(lines), encoding="utf-8")
-    edit_paragraph(page, 1)  # an edit elsewhere too, which alone would merge cleanly
-    before = page.read_bytes()
+    _old, edited = edit_paragraph(page, 1)  # an edit elsewhere too, which merges cleanly
     base_before = base_path(page).read_bytes()
 
     improve_converter(monkeypatch, "转换器的新栏目")
     status, err = convert(seed, out, capsys)
 
-    assert status != 0
-    assert f"{page}:{column_line}: conflict" in err
-    assert err.count(": conflict") == 1
-    assert page.read_bytes() == before
+    assert status == 1
+    merged = page.read_text(encoding="utf-8")
+    start = line_number(merged, "<<<<<<< page")
+    assert f"{page}:{start}: conflict: the page has '" in err
+    assert "编者改的栏目" in err and "转换器的新栏目" in err
+    assert err.count(": conflict:") == 1
+    hunk = merged.split("\n")[start - 1:start + 6]
+    assert hunk == ["<<<<<<< page", "column: 编者改的栏目", "||||||| base",
+                    next(line for line in text.split("\n") if line.startswith("column:")),
+                    "=======", "column: 转换器的新栏目", ">>>>>>> converter"]
+    assert edited in merged.split("\n")
     assert base_path(page).read_bytes() == base_before
-    assert b"<<<<<<<" not in page.read_bytes()
 
 
 def test_no_merge_flag_overwrites(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -155,16 +160,17 @@ def test_no_merge_flag_overwrites(tmp_path: Path, capsys: pytest.CaptureFixture[
 # --------------------------------------------------------------------------- the merge itself
 
 
-def test_conflict_lines_are_lines_of_the_page(tmp_path: Path) -> None:
-    """Lines reported are those of the edited page, also after clean changes above them."""
+def test_conflict_lines_are_lines_of_the_merged_page(tmp_path: Path) -> None:
+    """Lines reported are those of the marker in the page as written, after clean changes."""
     base = "".join(f"line {i}\n" for i in range(1, 31))
     ours = base.replace("line 3\n", "line 3\nan inserted line\n").replace("line 20\n", "ours\n")
     theirs = base.replace("line 1\n", "").replace("line 20\n", "theirs\n")
     merged, count = merge3(ours, base, theirs)
     assert count == 1
-    conflicts = find_conflicts(tmp_path / "p.md", ours, merged)
-    assert [c.line for c in conflicts] == [ours.split("\n").index("ours") + 1]
+    conflicts = find_conflicts(tmp_path / "p.md", merged)
+    assert [c.line for c in conflicts] == [merged.split("\n").index("<<<<<<< page") + 1]
     assert conflicts[0].ours == ["ours\n"] and conflicts[0].theirs == ["theirs\n"]
+    assert "'ours'" in str(conflicts[0]) and "'theirs'" in str(conflicts[0])
 
 
 def test_unchanged_converter_output_keeps_edits(tmp_path: Path) -> None:
@@ -177,10 +183,28 @@ def test_unchanged_converter_output_keeps_edits(tmp_path: Path) -> None:
     assert hashlib.sha256(page.read_bytes()).hexdigest() == digest
 
 
+def resolve(page: Path, keep: str) -> None:
+    """Resolve the conflicts of ``page`` by hand, keeping the ``page`` or ``converter`` side."""
+    out: list[str] = []
+    side = ""
+    for line in page.read_text(encoding="utf-8").split("\n"):
+        if line.startswith("<<<<<<< "):
+            side = "page"
+        elif line.startswith("||||||| "):
+            side = "base"
+        elif line == "=======" and side:
+            side = "converter"
+        elif line.startswith(">>>>>>> "):
+            side = ""
+        elif not side or side == keep:
+            out.append(line)
+    page.write_text("\n".join(out), encoding="utf-8")
+
+
 def test_resolved_conflict_is_not_reported_again(tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
-    """After a conflict is resolved by hand, ``--resolved`` moves the base; the edit stays."""
+    """After the markers are resolved by hand, ``--resolved`` moves the base; the edit stays."""
     seed = SEEDS[0]
     out = tmp_path / "docs" / "articles"
     convert(seed, out, capsys)
@@ -191,13 +215,102 @@ def test_resolved_conflict_is_not_reported_again(tmp_path: Path,
     status, err = convert(seed, out, capsys)
     assert status != 0 and ": conflict: " in err and "转换器的新栏目" in err
 
-    resolution = page.read_bytes()  # the editors keep their own column
+    # --resolved refuses a page that still has markers, and writes nothing
+    marked = page.read_bytes()
+    assert main([str(seed), "--out", str(out), "--resolved"]) == 2
+    assert "still has conflict markers" in capsys.readouterr().err
+    assert page.read_bytes() == marked
+
+    resolve(page, keep="page")  # the editors keep their own column
+    resolution = page.read_bytes()
     assert main([str(seed), "--out", str(out), "--resolved"]) == 0
     assert page.read_bytes() == resolution
     assert base_path(page).read_text(encoding="utf-8") == converter_output(seed)[page.name]
     status, err = convert(seed, out, capsys)
     assert (status, err) == (0, "")
     assert page.read_bytes() == resolution
+
+
+def converter_rewrites(monkeypatch: pytest.MonkeyPatch, change: Callable[[str], str]) -> None:
+    """Simulate a better converter whose pages differ from today's by ``change``."""
+    from converters import __main__ as cli
+
+    original = cli.convert_file
+
+    def convert_file(path: Path, options: Options) -> Converted:
+        result = original(path, options)
+        result.pages = {name: change(text) for name, text in result.pages.items()}
+        return result
+
+    monkeypatch.setattr(cli, "convert_file", convert_file)
+
+
+def paragraph_line(text: str, label: str) -> str:
+    """The text line of the paragraph labelled ``label``."""
+    lines = text.split("\n")
+    return lines[lines.index(f"({label})=") + 1]
+
+
+def test_edit_and_converter_change_of_one_paragraph(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """Editor and converter both change p5, the converter also another line: only p5 is marked,
+    the other change is applied, and after resolving and ``--resolved`` both are kept."""
+    seed = ROOT / "seeds" / "001_116d69d97c42a296.txt"
+    out = tmp_path / "docs" / "articles"
+    convert(seed, out, capsys)
+    page = out / "tiktok-run.md"
+    original = page.read_text(encoding="utf-8")
+    p5 = paragraph_line(original, "tiktok-run-p5")
+    p2 = paragraph_line(original, "tiktok-run-p2")
+    ours_p5 = p5.replace(p5[:8], p5[:8] + "【编者】", 1)
+    page.write_text(original.replace(p5, ours_p5), encoding="utf-8")
+
+    theirs_p5 = p5[:-4] + "【转换器】" + p5[-4:]
+    theirs_p2 = p2 + "【转换器改进】"
+    converter_rewrites(monkeypatch, lambda text: text.replace(p5, theirs_p5).replace(p2, theirs_p2))
+    status, err = convert(seed, out, capsys)
+    assert status == 1
+    merged = page.read_text(encoding="utf-8").split("\n")
+    start = merged.index("<<<<<<< page")
+    assert merged[start:start + 7] == ["<<<<<<< page", ours_p5, "||||||| base", p5, "=======",
+                                       theirs_p5, ">>>>>>> converter"]
+    assert sum(line.startswith("<<<<<<<") for line in merged) == 1
+    assert theirs_p2 in merged  # the converter's other change is applied
+    assert f"{page}:{start + 1}: conflict:" in err and "【编者】" in err and "【转换器】" in err
+
+    # the editor combines both changes of p5
+    both = ours_p5[:-4] + "【转换器】" + ours_p5[-4:]
+    text = "\n".join(merged)
+    hunk = "\n".join(merged[start:start + 7])
+    page.write_text(text.replace(hunk, both), encoding="utf-8")
+    assert main([str(seed), "--out", str(out), "--resolved"]) == 0
+    final = page.read_text(encoding="utf-8").split("\n")
+    assert both in final and theirs_p2 in final
+    assert "<<<<<<< page" not in final
+    # and they survive the next run
+    assert convert(seed, out, capsys) == (0, "")
+    assert page.read_text(encoding="utf-8").split("\n") == final
+
+
+def test_pages_of_one_seed_are_written_together_or_not_at_all(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A page of seed 003 still holding markers stops all four of its pages from changing."""
+    seed = ROOT / "seeds" / "003_9afefc053d5ace72.txt"
+    out = tmp_path / "docs" / "articles"
+    convert(seed, out, capsys)
+    pages = sorted(out.glob("*.md"))
+    assert len(pages) == 4
+    marked = pages[0]
+    marked.write_text(marked.read_text(encoding="utf-8")
+                      + "<<<<<<< page\nx\n=======\ny\n>>>>>>> converter\n", encoding="utf-8")
+    before = {page: page.read_bytes() for page in pages}
+    improve_converter(monkeypatch, "A better column")
+    status, err = convert(seed, out, capsys)
+    assert status == 2
+    assert f"{marked}:" in err and "none of its pages was written" in err
+    assert {page: page.read_bytes() for page in pages} == before
 
 
 def test_resolved_still_merges_pages_without_conflict(tmp_path: Path) -> None:

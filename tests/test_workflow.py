@@ -97,6 +97,8 @@ def test_workflow_is_valid_yaml_with_triggers() -> None:
 def test_every_job_runs_on_ubuntu_with_python_311() -> None:
     """Each job is an Ubuntu runner that sets up Python 3.11 after checking out the code."""
     for name, job in workflow()["jobs"].items():
+        if name == "deploy":
+            continue  # publishes the build job's artefact: no checkout, no Python
         assert str(job["runs-on"]).startswith("ubuntu"), name
         uses = [step.get("uses", "") for step in job["steps"]]
         assert uses[0].startswith("actions/checkout@"), name
@@ -128,6 +130,88 @@ def test_site_and_pdf_are_uploaded() -> None:
     assert any(str(path).endswith(".pdf") for path in uploads)
 
 
+def test_jobs_lint_check_tests_build_and_deploy() -> None:
+    """lint, check, tests and build run; build needs check; deploy publishes on main only."""
+    jobs = workflow()["jobs"]
+    assert {"lint", "check", "tests", "build", "deploy"} <= jobs.keys()
+    assert "lint" in nox_sessions("\n".join(s.get("run", "") for s in jobs["lint"]["steps"]))
+    needs = jobs["build"]["needs"]
+    assert "check" in ([needs] if isinstance(needs, str) else needs)
+    deploy = jobs["deploy"]
+    assert "refs/heads/main" in deploy["if"] and "push" in deploy["if"]
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["environment"]["name"] == "github-pages"
+    assert any(s.get("uses", "").startswith("actions/deploy-pages@") for s in deploy["steps"])
+    build = jobs["build"]["steps"]
+    pages = next(s for s in build if s.get("uses", "").startswith(
+        "actions/upload-pages-artifact@"))
+    assert pages["with"]["path"] == "build/html" and "refs/heads/main" in pages["if"]
+    # the PDF and the EPUB go into the published site
+    copy = next(s["run"] for s in build if "cp build/latex/edition.pdf" in s.get("run", ""))
+    assert "build/epub/edition.epub" in copy and copy.strip().endswith("build/html/")
+    assert build.index(next(s for s in build if s.get("run") == copy)) < build.index(pages)
+
+
+def test_pull_request_preview_in_job_summary() -> None:
+    """A pull request's reviewers get the site as an artefact, linked from the job summary."""
+    build = workflow()["jobs"]["build"]["steps"]
+    site = next(s for s in build if s.get("id") == "site")
+    assert site["uses"].startswith("actions/upload-artifact@")
+    assert site["with"]["path"] == "build/html"
+    summary = next(s for s in build if "GITHUB_STEP_SUMMARY" in s.get("run", ""))
+    assert "steps.site.outputs.artifact-url" in summary["env"]["SITE_URL"]
+    assert "$SITE_URL" in summary["run"]
+
+
+def test_actionlint_accepts_the_workflows(tmp_path: Path) -> None:
+    """actionlint (a real parser and checker of GitHub Actions) passes every workflow, and
+    refuses a broken one (a job that needs a job that does not exist)."""
+    import shutil
+    import subprocess
+    import sys
+
+    beside = Path(sys.executable).parent / "actionlint"  # the test environment's own
+    actionlint = str(beside) if beside.is_file() else shutil.which("actionlint")
+    assert actionlint, "actionlint is missing: pip install -e '.[test]'"
+    workflows = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+    run = subprocess.run([actionlint, "-no-color", *map(str, workflows)],
+                         capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stdout + run.stderr
+    broken = tmp_path / "broken.yml"
+    broken.write_text(WORKFLOW.read_text(encoding="utf-8").replace("needs: check",
+                                                                   "needs: chek"),
+                      encoding="utf-8")
+    run = subprocess.run([actionlint, "-no-color", str(broken)], capture_output=True,
+                         text=True, check=False)
+    assert run.returncode == 1 and "chek" in run.stdout
+
+
+def test_setup_script_plan_per_distribution(tmp_path: Path) -> None:
+    """Debian installs its chromium; Ubuntu (and its derivatives) take Playwright's Chromium."""
+    import subprocess
+
+    def plan(os_release: str) -> dict[str, str]:
+        file = tmp_path / "os-release"
+        file.write_text(os_release, encoding="utf-8")
+        run = subprocess.run(["bash", str(ROOT / "scripts" / "setup-system.sh"), "--plan"],
+                             env={"PATH": "/usr/bin:/bin", "EDITION_OS_RELEASE": str(file)},
+                             capture_output=True, text=True, check=True)
+        return dict(line.split(": ", 1) for line in run.stdout.strip().split("\n"))
+
+    debian = plan('PRETTY_NAME="Debian GNU/Linux 13 (trixie)"\nID=debian\n')
+    ubuntu = plan('NAME="Ubuntu"\nID=ubuntu\nID_LIKE=debian\nVERSION_ID="24.04"\n')
+    mint = plan('NAME="Linux Mint"\nID=linuxmint\nID_LIKE="ubuntu debian"\n')
+    assert debian["distribution"] == "debian" and debian["browser"] == "debian"
+    assert "chromium" in debian["packages"].split()
+    for other in (ubuntu, mint):
+        assert other["distribution"] == "ubuntu" and other["browser"] == "playwright"
+        assert "chromium" not in other["packages"].split()
+        assert set(other["packages"].split()) == set(debian["packages"].split()) - {"chromium"}
+    # the Ubuntu branch installs the browser with its libraries through the tests' Python
+    script = (ROOT / "scripts" / "setup-system.sh").read_text(encoding="utf-8")
+    assert '"$EDITION_PYTHON" -m playwright install --with-deps chromium' in script
+
+
 def test_scripts_the_workflow_calls_exist() -> None:
     """Every repository script a step runs is in the repository."""
     for step in steps():
@@ -137,9 +221,22 @@ def test_scripts_the_workflow_calls_exist() -> None:
 
 def test_pre_commit_config() -> None:
     """pre-commit runs ruff, check-yaml and the registry schema check of the check command."""
+    import subprocess
+    import sys
+    import tomllib
+
+    run = subprocess.run([sys.executable, "-m", "pre_commit", "validate-config",
+                          str(PRE_COMMIT)], capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stdout + run.stderr
     config = yaml.safe_load(PRE_COMMIT.read_text(encoding="utf-8"))
     hooks = {hook["id"]: (repo["repo"], hook) for repo in config["repos"]
              for hook in repo["hooks"]}
+    # hooks that run anywhere: their own environments, with the project's dependencies
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    for repo, hook in hooks.values():
+        if repo == "local":
+            assert hook["language"] == "python", hook["id"]
+            assert sorted(hook["additional_dependencies"]) == sorted(project["dependencies"])
     assert {"ruff", "check-yaml", "registry-schema"} <= hooks.keys()
     repo, registry = hooks["registry-schema"]
     assert repo == "local"

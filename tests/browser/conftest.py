@@ -2,7 +2,9 @@
 
 Set ``EDITION_HTML`` to an existing HTML build to test it instead of building one, and
 ``EDITION_DOCS`` to the Sphinx project it was built from when that is not docs/.
-Without ``/usr/bin/chromium`` the tests are skipped on a workstation and fail in CI.
+Without ``/usr/bin/chromium`` they use Playwright's own Chromium where it is installed (Ubuntu,
+whose chromium package is only a snap stub: ``scripts/setup-system.sh`` installs it there);
+without either, the tests are skipped on a workstation and fail in CI.
 """
 
 from __future__ import annotations
@@ -38,6 +40,17 @@ from .pages import (
 
 #: Debian's browser: Playwright never downloads one of its own here.
 CHROMIUM = Path("/usr/bin/chromium")
+
+
+def chromium_executable() -> Path | None:
+    """Debian's Chromium, else the one ``playwright install chromium`` put in place, else None."""
+    if CHROMIUM.exists():
+        return CHROMIUM
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        bundled = Path(playwright.chromium.executable_path)
+    return bundled if bundled.exists() else None
 #: Flags keeping headless Chromium quiet, offline and usable as root in a container.
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -152,16 +165,18 @@ def site(html_dir: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    """Headless Debian Chromium driven by Playwright (never a downloaded browser)."""
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: install Debian's chromium (scripts/setup-system.sh)"
+    """Headless Chromium (Debian's, or Playwright's on Ubuntu) driven by Playwright."""
+    executable = chromium_executable()
+    if executable is None:
+        message = (f"{CHROMIUM} is missing: install Debian's chromium, or Playwright's on "
+                   "Ubuntu (scripts/setup-system.sh)")
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
         try:
             yield chromium
         finally:
