@@ -42,9 +42,9 @@ from sphinx.util.docutils import SphinxRole
 from sphinx.util.nodes import make_refnode, split_explicit_title
 
 from converters.registry import Entity, RegistryError, fold, load_registry
+from converters.yamlsafe import YamlRefused, load_yaml
 
 from .safety import language_tag
-from .yamlload import YamlRefused, load_yaml
 
 if TYPE_CHECKING:
     from docutils.nodes import Element, Node, system_message
