@@ -10,7 +10,9 @@ and the builds of broken pages and data files.
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
@@ -18,7 +20,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup, Tag
 from hostile_builds import (
+    HOSTILE,
     PAYLOAD_FIELDS,
+    REPO,
     HostileBuild,
     broken_build,
     crash_signs,
@@ -355,3 +359,36 @@ def test_a_broken_registry_stops_the_build_with_its_line(
     assert build.returncode != 0
     assert crash_signs(build.output) == [], build.output[-4000:]
     assert re.search(r"_data/registry\.yaml:\d+: ", build.output), build.output[-4000:]
+
+
+# --------------------------------------------------------------------------- the gate
+
+#: What ``converters check`` (the pull-request gate CI runs before building) must refuse in
+#: the hostile project, as ``file:line`` at the start of a line.
+CHECK_REFUSES: tuple[str, ...] = (
+    r"docs/articles/hostile\.md:7: .*language",
+    r"docs/articles/hostile\.md:9: .*source_url .*javascript",
+    r"docs/articles/hostile\.md:10: .*original_url .*javascript",
+    r"docs/articles/hostile\.md:20: .*source_url .*javascript",
+    r"docs/articles/hostile\.md:49: .*raw HTML",
+    r"docs/articles/hostile\.md:51: .*raw HTML",
+    r"docs/articles/hostile\.md:53: .*\{raw\}",
+    r"docs/articles/hostile\.md:57: .*\{eval-rst\}",
+    r"docs/injected\.md:2: .*myst",
+    r"docs/injected\.md:12: .*\{include\}",
+    r"docs/injected\.md:15: .*\{literalinclude\}",
+    r"docs/injected\.md:19: .*:file:",
+    r"docs/_data/editorial\.yaml:\d+: .*slug",
+)
+
+
+def test_check_refuses_every_injection_with_its_line(tmp_path: Path) -> None:
+    shutil.copytree(HOSTILE, tmp_path / "docs")
+    result = subprocess.run(
+        [sys.executable, "-m", "converters", "check", "--root", str(tmp_path)],
+        cwd=REPO, capture_output=True, text=True, check=False, timeout=300,
+    )
+    assert result.returncode == 1
+    assert crash_signs(result.stdout + result.stderr) == []
+    missing = [p for p in CHECK_REFUSES if not re.search("^" + p, result.stdout, re.MULTILINE)]
+    assert missing == [], result.stdout
