@@ -9,6 +9,7 @@ and the builds of broken pages and data files.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -29,6 +30,7 @@ from hostile_builds import (
     hostile_build,
 )
 from test_build_epub import epubcheck_command
+from test_build_pdf import TOOLS as PDF_TOOLS
 
 from edition.safety import LANGUAGE_TAGS, is_web_url, language_tag, strip_xml_forbidden
 
@@ -239,6 +241,30 @@ def test_the_language_switch_takes_allowed_tags_only(tex: str) -> None:
     tags = re.findall(r"\\editionlanguage\{([^}]*)\}", tex)
     assert tags
     assert set(tags) <= {tag.lower() for tag in LANGUAGE_TAGS}
+
+
+@pytest.mark.pdf
+def test_the_pdf_prints_the_payloads_and_reads_no_file(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    """XeLaTeX typesets the hostile project: the commands are text, /etc/hostname is not read."""
+    missing = [tool for tool in PDF_TOOLS if shutil.which(tool) is None]
+    if missing:
+        message = f"{', '.join(missing)} missing: run scripts/setup-system.sh"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    build = hostile_build(tmp_path_factory, "latex")
+    result = subprocess.run(
+        ["make", "all-pdf", "LATEXOPTS=-halt-on-error -interaction=nonstopmode"],
+        cwd=build.outdir, capture_output=True, text=True, check=False, timeout=900,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    text = subprocess.run(["pdftotext", str(build.outdir / "edition.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert r"\input{/etc/hostname}" in text  # the payload, printed as the text it is
+    hostname = Path("/etc/hostname")
+    if hostname.is_file() and hostname.read_text().strip():
+        assert hostname.read_text().strip() not in text
 
 
 # --------------------------------------------------------------------------- EPUB
