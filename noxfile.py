@@ -71,11 +71,13 @@ def build(session: nox.Session) -> None:
     session.install("-e", ".")
     system_packages(session)
     ensure_articles(session)
-    build_html(session)
+    # The books first: the HTML build copies build/latex/edition.pdf and build/epub/edition.epub
+    # into build/html, where every page's download menu links them (edition/downloads.py).
     # -M latexpdf writes build/latex and runs latexmk there: the PDF is build/latex/edition.pdf.
     sphinx(session, "latexpdf", "-W", "--keep-going", "-q")
     sphinx(session, "epub", "-W", "--keep-going", "-q")
-    for output in ("html/index.html", "latex/edition.pdf"):
+    build_html(session)
+    for output in ("html/index.html", "html/edition.pdf", "html/edition.epub"):
         session.log(f"built {BUILD}/{output}")
     for epub in sorted((ROOT / BUILD / "epub").glob("*.epub")):
         session.log(f"built {epub.relative_to(ROOT)}")

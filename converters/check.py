@@ -93,6 +93,9 @@ NAME_OPTION = re.compile(r"^:name:\s*(\S.*?)\s*$")
 NESTED_MARKDOWN = re.compile(r"^\{(container|admonition|figure|note|warning|tip|important|"
                              r"attention|caution|danger|error|hint|seealso|topic|sidebar)\}")
 
+#: Largest page read (the longest article is about 60 kB); a link to ``/dev/zero`` stops here.
+MAX_PAGE_BYTES = 10 * 1024 * 1024
+
 #: The kinds of check, in the order they run; ``--only`` picks some.
 KINDS = ("frontmatter", "registry", "editorial", "mentions", "footnotes", "labels", "seeds",
          "syntax", "markup")
@@ -215,9 +218,13 @@ def _front_matter_lines(source: str) -> tuple[dict[str, int], dict[str, list[int
 def read_page_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
     """A page's text, or the one problem that stops it being read (not UTF-8, unreadable)."""
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_PAGE_BYTES + 1)
     except OSError as exc:
         return None, [Problem(shown, 1, f"cannot read the page: {exc.strerror or exc}")]
+    if len(raw) > MAX_PAGE_BYTES:
+        return None, [Problem(shown, 1, f"page is larger than {MAX_PAGE_BYTES:,} bytes (a "
+                              "link to a device or a huge file?)")]
     try:
         return raw.decode("utf-8"), []
     except UnicodeDecodeError as exc:

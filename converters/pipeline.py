@@ -88,6 +88,8 @@ def convert_source(source: Source, options: Options) -> Converted:
     if reader in HTML_READERS:
         check_complete(source.text)
         check_html_counts(source.text)
+    else:
+        check_line_count(source.text)
     articles = reader.read(source)
     if not articles:
         raise ConversionError(f"no article found in this {reader.FORMAT} input")
@@ -163,6 +165,15 @@ def check_html_counts(html: str) -> None:
         if count > limit:
             raise ConversionError(f"{count:,} {what} in the HTML (the limit is {limit:,} "
                                   "per article)")
+
+
+def check_line_count(text: str) -> None:
+    """Refuse plain text with more lines than blocks allowed (a bilingual pair takes two lines,
+    so twice the limit), before its reader builds them."""
+    count = sum(1 for line in text.splitlines() if line.strip())
+    if count > 2 * MAX_BLOCKS:
+        raise ConversionError(f"{count:,} lines of text (the limit is {2 * MAX_BLOCKS:,}, "
+                              f"{MAX_BLOCKS:,} paragraphs per article)")
 
 
 def check_limits(article: Article) -> None:

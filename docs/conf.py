@@ -107,7 +107,12 @@ latex_engine = "xelatex"
 latex_documents = [(root_doc, "edition.tex", project, author, "manual")]
 latex_show_urls = "no"
 latex_show_pagerefs = False
-latex_domain_indices = True
+# The back-of-book indices (companies and organisations, people, dates) are the book
+# component's (edition/book.py), with page numbers of every mention: not Sphinx's domain indices.
+latex_domain_indices = False
+# The book holds the reader's pages: the contributor guide and the generated entity and
+# timeline pages stay on the web (the indices replace them).
+edition_book_omit = ["contribute", "_generated/*"]
 
 
 # Chinese typesetting (xeCJK, the Simplified and Traditional Noto faces, the per-language
@@ -133,6 +138,20 @@ LATEX_TITLE_PAGE = r"""
 \end{titlepage}
 """
 
+# The Latin faces match the CJK ones: Noto Serif with Noto Serif CJK, Noto Sans with Noto Sans
+# CJK (Debian's fonts-noto-core; the CJK faces are edition/pdf.py's).
+LATEX_FONTS = r"""
+\setmainfont{Noto Serif}
+\setsansfont{Noto Sans}
+\setmonofont{FreeMono}[Scale=0.9,
+  Extension      = .otf,
+  UprightFont    = *,
+  ItalicFont     = *Oblique,
+  BoldFont       = *Bold,
+  BoldItalicFont = *BoldOblique,
+]
+"""
+
 latex_elements = {
     "papersize": "a4paper",
     "pointsize": "11pt",
@@ -145,6 +164,11 @@ latex_elements = {
     + r"}, pdfsubject={A digital edition of four sources on China’s internet industry},"
     + r" pdflang={en}}}",
     "figure_align": "H",
+    # -- The book (edition/book.py): Noto Serif to match Noto Serif CJK, no "Chapter N" banner,
+    # no general index (the book's own three indices end it).
+    "fontpkg": LATEX_FONTS,
+    "fncychap": "",
+    "printindex": "",
     # Chinese text breaks between any two characters; a little stretch avoids overfull lines.
     "sphinxsetup": "hmargin={2.5cm,2.5cm}, vmargin={2.5cm,2.5cm}",
 }
@@ -167,3 +191,16 @@ SCREENSHOTS = sorted((HERE / "_static" / "screenshots").glob("*"))
 epub_exclude_files = ["search.html", *(f"_static/screenshots/{path.name}" for path in SCREENSHOTS)]
 epub_css_files = ["edition.css"]
 epub_tocdepth = 2
+# -- The EPUB as a book (edition/epub.py): navigation through every toctree (the home page's
+# are hidden), complete metadata, a cover drawn at build time.
+epub_tocscope = "includehidden"
+edition_subtitle = edition_subtitle_zh
+epub_description = (
+    "A digital edition of four sources on China’s internet industry, 2020–2025: a New York"
+    " Times Chinese column, a Caixin Weekly report, a bilingual New York Times column, and four"
+    " essays from one English-language source."
+)
+# The one author the sources name (the bilingual column's attribution to her is editorial).
+epub_contributor = "Li Yuan (袁莉)"
+edition_cover_line = "Four sources, seven texts, 2020–2025 · 中文 and English"
+epub_cover = ("_static/edition-cover.svg", "epub-cover.html")

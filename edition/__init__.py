@@ -7,11 +7,14 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from .article import setup_article
+from .book import setup_book
 from .boundary import setup_boundary
 from .citation import setup_citation
+from .downloads import setup_downloads
 from .editlink import setup_editlink
 from .entities import setup_entities
 from .entity_pages import setup_entity_pages
+from .epub import setup_epub
 from .export import setup_export
 from .navigation import setup_navigation
 from .pdf import setup_pdf
@@ -33,6 +36,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_search(app)
     setup_citation(app)
     setup_pdf(app)
+    setup_book(app)
+    setup_epub(app)
+    setup_downloads(app)
     setup_editlink(app)
     setup_navigation(app)
     setup_boundary(app)

@@ -968,13 +968,14 @@ class ArticleCardsDirective(SphinxDirective):
             toctree["parent"] = self.env.docname
             toctree["entries"] = [(None, article.docname) for article in articles]
             toctree["includefiles"] = [article.docname for article in articles]
-            toctree["maxdepth"] = 1
+            # Two levels: the EPUB's navigation lists each article's sections too.
+            toctree["maxdepth"] = 2
             toctree["caption"] = self.options["toctree"] or None
             toctree["glob"] = False
             toctree["hidden"] = True
             toctree["includehidden"] = False
             toctree["numbered"] = 0
-            toctree["titlesonly"] = True
+            toctree["titlesonly"] = False
             wrapper = nodes.compound(classes=["toctree-wrapper"])
             wrapper += toctree
             self.set_source_info(toctree)

@@ -224,16 +224,6 @@ def package_text(fonts: dict[str, str], cache: Path) -> str:
         # The article header: field names run in ("Date: 4 March 2025"), one field a line.
         r"\newenvironment{sphinxclassarticle-header}%",
         r"  {\par\small\renewcommand{\sphinxlineitem}[1]{\item[{##1:}]}}{\par\medskip}",
-        # The running header (the edition's English title) is typeset whenever a page ends,
-        # possibly inside Chinese text: it sets its own punctuation.
-        r"\AtBeginDocument{\ltx@ifundefined{c@chapter}{}{\fancypagestyle{normal}{%",
-        r"  \fancyhf{}%",
-        r"  \fancyfoot[RO]{{\py@HeaderFamily\thepage}}%",
-        r"  \fancyfoot[LO]{{\py@HeaderFamily\nouppercase{\rightmark}}}%",
-        r"  \fancyhead[RO]{{\py@HeaderFamily\editionLatinPunctuation"
-        r"\@title\sphinxheadercomma\py@release}}%",
-        r"  \renewcommand{\headrulewidth}{0.4pt}%",
-        r"  \renewcommand{\footrulewidth}{0.4pt}}}}",
         r"\endinput",
     ]
     return "\n".join(line for line in lines if line) + "\n"

@@ -33,9 +33,10 @@ PAGES: tuple[tuple[str, str, int, int, str], ...] = (
     ("parallel-390", "articles/silicon-valley-china-envy.html", 390, 844,
      "silicon-valley-china-envy-p2"),
 )
-#: (image name, words on the PDF page to show; "" for the title page).
+#: (image name, words on the PDF page to show; "" for the title page): an article's opening
+#: and the parallel columns.
 PDF_PAGES: tuple[tuple[str, str], ...] = (
-    ("pdf-title", ""),
+    ("pdf-article", "上周，约50万美国用户"),
     ("pdf-parallel", "Some have called for an American"),
 )
 
@@ -93,12 +94,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--html", type=Path, default=ROOT / "build" / "html")
     parser.add_argument("--pdf", type=Path, default=ROOT / "build" / "latex" / "edition.pdf")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "_static" / "screenshots")
+    parser.add_argument("--pdf-only", action="store_true",
+                        help="render the PDF pages only, not the web pages")
     args = parser.parse_args(argv)
     if not (args.html / "index.html").is_file() or not args.pdf.is_file():
         print("error: build the edition first (nox -s build)", file=sys.stderr)
         return 2
     args.out.mkdir(parents=True, exist_ok=True)
-    shoot_pages(args.html, args.out)
+    if not args.pdf_only:
+        shoot_pages(args.html, args.out)
     render_pdf_pages(args.pdf, args.out)
     return 0
 

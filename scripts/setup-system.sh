@@ -14,6 +14,7 @@ PACKAGES=(
   latexmk
   fonts-noto-cjk
   fonts-freefont-otf
+  fonts-noto-core
   epubcheck
   poppler-utils
   chromium

@@ -549,3 +549,33 @@ def test_missing_registry_fails_the_build(tmp_path: Path,
     assert status != 0
     assert "nowhere.yaml: registry file not found" in err
     assert "Traceback" not in err and "please open an issue" not in err
+
+
+@pytest.mark.sphinx(
+    "latex", testroot="entities",
+    confoverrides={"latex_domain_indices": False, "edition_book_omit": ["_generated/*"]},
+)
+def test_book_indices(app: Any) -> None:
+    """The book's own indices: each entry its names and the labels of its places, in order."""
+    out = built(app)
+    assert app.warning.getvalue().strip() == ""
+    tex = (out / "entities.tex").read_text(encoding="utf-8")
+    assert r"\begin{sphinxtheindex}" not in tex
+    chapters = re.findall(r"\\chapter\{([^}]*)\}", tex)
+    assert chapters[-3:] == [
+        "Index of companies and organisations", "Index of people", "Index of dates"]
+    # The entity pages are not in the book, and mentions are text, not links to them.
+    assert "_generated/entities" not in tex
+    entries = re.findall(r"\\editionindexentry\{(.*?)\}\{([^}]*)\}\n", tex)
+    names = [name for name, _labels in entries]
+    assert names[0].startswith("ByteDance (字节跳动")
+    assert any(name.startswith("Li Yuan") for name in names)
+    # Every place is a label of the book, given in the order of the book.
+    labels = set(re.findall(r"\\label\{\\detokenize\{([^}]+)\}\}", tex))
+    used = [label for _name, found in entries for label in found.split(",")]
+    assert used and [label for label in used if label not in labels] == []
+    places = {f"{d}:{a}" for _k, t, d, a, _x in source_mentions() if t == "bytedance"}
+    bytedance = next(found for name, found in entries if name.startswith("ByteDance"))
+    assert set(bytedance.split(",")) == places
+    dates = sorted({t for k, t, *_ in source_mentions() if k == "date"})
+    assert len([n for n in names if re.search(r"\b(19|20)\d\d$", n)]) == len(dates)

@@ -312,6 +312,12 @@ def test_check_never_tracebacks_on_a_broken_page(project: Path, content: bytes, 
                for out in result.stdout.splitlines())
 
 
+def test_check_reads_no_endless_page(project: Path) -> None:
+    (project / "docs" / "articles" / "zero.md").symlink_to("/dev/zero")
+    assert any("page is larger than" in p for p in found_at(project, project / "docs" /
+                                                            "articles" / "zero.md", 1))
+
+
 def test_the_edition_passes_the_markup_check(project: Path) -> None:
     assert [str(p) for p in check(project, ["markup"])] == []
 
@@ -394,6 +400,13 @@ def test_too_many_blocks_or_figures_are_refused(monkeypatch: pytest.MonkeyPatch,
     body = "".join(f'<p>第{n}段。</p><img src="https://e.com/{n}.jpg">' for n in range(4))
     with pytest.raises(ConversionError, match=f"[48] {what} .*the limit is 3"):
         convert_source(decode("x.txt", nyt(f"<section>{body}</section>")), BARE)
+
+
+def test_plain_text_with_too_many_lines_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pipeline, "MAX_BLOCKS", 3)
+    text = "标题#\n" + "".join(f"第{n}段。\n" for n in range(10))
+    with pytest.raises(ConversionError, match="11 lines of text"):
+        convert_source(decode("x.txt", text.encode()), BARE)
 
 
 def test_many_links_convert(tmp_path: Path) -> None:

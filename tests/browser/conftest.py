@@ -113,16 +113,17 @@ def html_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         path = Path(existing)
         assert (path / "index.html").is_file(), f"{BUILD_ENV}={existing}: no index.html there"
         return path
-    out = tmp_path_factory.mktemp("html")
-    doctrees = tmp_path_factory.mktemp("doctrees")
+    base = tmp_path_factory.mktemp("edition")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1735689600", "FORCE_SOURCE_DATE": "1"}
+    # The books first, beside the HTML (as nox -s build does): the HTML build copies them in.
     # A separate process: the build must not share module state with the test session.
-    result = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-d", str(doctrees),
-         str(DOCS), str(out)],
-        cwd=REPO, capture_output=True, text=True, check=False,
-    )
-    assert result.returncode == 0, f"HTML build failed:\n{result.stderr[-4000:]}"
-    return out
+    for target in ("latexpdf", "epub", "html"):
+        result = subprocess.run(
+            [sys.executable, "-m", "sphinx", "-M", target, str(DOCS), str(base), "-q"],
+            cwd=REPO, capture_output=True, text=True, check=False, env=env,
+        )
+        assert result.returncode == 0, f"{target} build failed:\n{result.stderr[-4000:]}"
+    return base / "html"
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -11,3 +11,6 @@ edition_registry = "_data/registry.yaml"
 latex_engine = "xelatex"
 latex_documents = [("index", "entities.tex", "Entities test", "The editors", "manual")]
 latex_domain_indices = True
+# Sphinx's domain indices point at the entity pages: keep them in this PDF (the edition's book
+# leaves them out and prints its own indices).
+edition_book_omit: list[str] = []

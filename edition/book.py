@@ -1,0 +1,506 @@
+"""The PDF as a book: reader-facing chapters, chapter openings, parallel columns, indices.
+
+Sphinx's LaTeX builder assembles the whole edition into one document tree; one post-transform
+(:class:`BookLayout`, LaTeX only) then shapes that tree into a book:
+
+- the pages for contributors and the per-entity pages stay on the web (``edition_book_omit``);
+  links to them become plain text, so a name in running text is set as text, not as a link;
+- an article opens with its title, its author and date and where it was published, instead of
+  the web page's full header (what the editors supplied stays in square brackets);
+- the bilingual article is set in two aligned columns (paracol), each pair starting level;
+- a figure whose image is on the web is a framed box with its caption, credit and a short link;
+- the addresses of the sources' links, in footnotes, are shown without their scheme and may
+  break after a slash, a dot or an ampersand;
+- the book ends with three indices in two columns (companies and organisations, people,
+  dates), each entry a name in its scripts and the pages it is mentioned on.
+
+The LaTeX side (chapter style, running heads, the index macros) is the package
+``sphinxeditionbook``, written beside the .tex files.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections import defaultdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+from urllib.parse import parse_qs, urlsplit
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
+from sphinx.util.texescape import escape
+
+from .article import MONTHS, as_list, format_date, get_front_matter
+from .entities import EntityDomain, chinese_labels, entity_domain, entity_sort_key, index_letter
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+    from converters.registry import Entity
+
+logger = logging.getLogger(__name__)
+
+#: The LaTeX package of the book's layout (without ``.sty``).
+BOOK_PACKAGE = "sphinxeditionbook"
+
+#: Documents left out of the PDF (shell patterns on docnames): the contributor guide and the
+#: generated pages of entities and the timeline, which the back-of-book indices replace.
+DEFAULT_OMIT: tuple[str, ...] = ("contribute", "_generated/*")
+
+#: The indices at the end of the book: title, and the registry type listed (``""``: dates).
+INDICES: tuple[tuple[str, str], ...] = (
+    ("Index of companies and organisations", "company"),
+    ("Index of people", "person"),
+    ("Index of dates", ""),
+)
+
+#: An entity gets one sub-entry per article only when it is mentioned in more places than
+#: this, in more than one article: for fewer, a list of pages is easier to read.
+SUB_ENTRY_THRESHOLD = 6
+
+#: A LaTeX label the index may name: docnames and ids of the edition's own alphabet (a ``#``,
+#: ``%`` or brace in a file name would end the macro's argument, so such places are left out).
+SAFE_LABEL = re.compile(r"^[A-Za-z0-9_./:-]+$")
+
+#: Characters after which an address shown in a footnote may break.
+URL_BREAK_AFTER = re.compile(r"(?<=[/.&?=_-])")
+
+#: Length of the file name kept in a figure's short link.
+SHORT_LINK_NAME = 40
+
+#: The book's LaTeX package: unnumbered chapters opening with a large title, running heads
+#: with the edition's and the article's titles, the opening and figure boxes, paracol, and
+#: the index macros. ``\editionindexpages{label,label,...}`` prints the distinct pages of
+#: labels (in the order given), each a link to its page.
+BOOK_PACKAGE_TEXT = r"""\NeedsTeXFormat{LaTeX2e}
+\ProvidesPackage{sphinxeditionbook}[2025/01/01 the edition's book layout]
+\RequirePackage{multicol}
+\RequirePackage{refcount}
+\RequirePackage{paracol}
+\RequirePackage{xurl}
+% Defined by sphinxedition under XeLaTeX; without it the running head needs none.
+\providecommand{\editionLatinPunctuation}{}
+% Chapters are the texts and the edition's pages: no "Chapter N", a title set large.
+\titleformat{\chapter}[block]{\normalfont\sffamily\bfseries\huge\raggedright}{}{0pt}{}
+\titlespacing*{\chapter}{0pt}{-1em}{0.8em}
+\AtBeginDocument{%
+  \setcounter{secnumdepth}{-1}%
+  \renewcommand{\chaptermark}[1]{\markboth{#1}{#1}}%
+  \renewcommand{\sectionmark}[1]{}%
+  \fancypagestyle{normal}{%
+    \fancyhf{}%
+    \fancyhead[L]{{\small\sffamily\editionLatinPunctuation\@title}}%
+    \fancyhead[R]{{\small\sffamily\nouppercase{\leftmark}}}%
+    \fancyfoot[C]{{\small\sffamily\thepage}}%
+    \renewcommand{\headrulewidth}{0.4pt}%
+    \renewcommand{\footrulewidth}{0pt}}%
+  \fancypagestyle{plain}{%
+    \fancyhf{}%
+    \fancyfoot[C]{{\small\sffamily\thepage}}%
+    \renewcommand{\headrulewidth}{0pt}%
+    \renewcommand{\footrulewidth}{0pt}}}
+% An article's opening under its title: byline, then where the text comes from.
+\newenvironment{sphinxclassarticle-opening}%
+  {\par\raggedright\setlength{\parskip}{0.2em}}{\par\bigskip}
+\newenvironment{sphinxclassarticle-byline}{\large}{}
+\newenvironment{sphinxclassarticle-source}{\small}{}
+\newenvironment{sphinxclassarticle-citation}%
+  {\par\medskip\small\raggedright\setlength{\parindent}{0pt}}{\par}
+% A figure whose image is on the web: caption, credit and link in a frame.
+\newenvironment{sphinxclassremote-figure}%
+  {\par\medskip\begin{framed}\small\raggedright\setlength{\parskip}{0.3em}}%
+  {\end{framed}\par\medskip}
+% Parallel columns: a little space between the pairs.
+\setlength{\columnsep}{1.5em}
+\newcommand{\editionpairskip}{\par\smallskip}
+% Back-of-book indices.
+\ExplSyntaxOn
+\seq_new:N \l__edition_pages_seq
+\seq_new:N \l__edition_links_seq
+\tl_new:N \l__edition_page_tl
+\NewDocumentCommand{\editionindexpages}{m}{
+  \seq_clear:N \l__edition_pages_seq
+  \seq_clear:N \l__edition_links_seq
+  \clist_map_inline:nn {#1} {
+    \tl_set:Nx \l__edition_page_tl { \getpagerefnumber{##1} }
+    \seq_if_in:NVF \l__edition_pages_seq \l__edition_page_tl {
+      \seq_put_right:NV \l__edition_pages_seq \l__edition_page_tl
+      \seq_put_right:Nx \l__edition_links_seq
+        { \exp_not:N \hyperlink { page. \l__edition_page_tl } { \l__edition_page_tl } }
+    }
+  }
+  \seq_use:Nn \l__edition_links_seq { ,~ }
+}
+\ExplSyntaxOff
+\newenvironment{editionindex}%
+  {\begin{multicols}{2}\footnotesize\raggedright\setlength{\parindent}{0pt}\setlength{\parskip}{0pt}}%
+  {\end{multicols}}
+\newcommand{\editionindexletter}[1]{\par\bigskip{\sffamily\bfseries #1}\par\nopagebreak\smallskip}
+\newcommand{\editionindexgap}{\par\smallskip}
+\newcommand{\editionindexentry}[2]{\par\hangindent=2em #1, \editionindexpages{#2}}
+\newcommand{\editionindexhead}[1]{\par\hangindent=2em #1}
+\newcommand{\editionindexsub}[2]{\par\hangindent=3em\hspace*{1em}#1, \editionindexpages{#2}}
+\endinput
+"""
+
+
+class Place(NamedTuple):
+    """A labelled place of the book where something is mentioned."""
+
+    #: Position of the place in the book (document order, then order in the document).
+    order: tuple[int, int]
+    #: The document holding it.
+    docname: str
+    #: The LaTeX label of the place.
+    label: str
+
+
+def latex(text: str) -> str:
+    """Text escaped for LaTeX (XeLaTeX: Unicode passes through)."""
+    return escape(text, "xelatex")
+
+
+def cjk_script(text: str, script: str) -> str:
+    """Chinese text in the face of its script (Traditional text in the TC face)."""
+    if script == "zh-Hant":
+        return r"{\CJKfamily{tc}" + latex(text) + "}"
+    return latex(text)
+
+
+def readable_url(url: str) -> str:
+    """An address as a reader writes it: no scheme, no ``www.``, no trailing slash."""
+    text = re.sub(r"^[a-z]+://", "", url)
+    text = text.removeprefix("www.")
+    return text.rstrip("/") or url
+
+
+def breakable(text: str) -> list[nodes.Node]:
+    """Text with a LaTeX line-break opportunity after each slash, dot, ampersand, … ."""
+    result: list[nodes.Node] = []
+    for index, part in enumerate(URL_BREAK_AFTER.split(text)):
+        if index:
+            result.append(nodes.raw("", r"\allowbreak{}", format="latex"))
+        if part:
+            result.append(nodes.Text(part))
+    return result
+
+
+def image_address(uri: str) -> str:
+    """The address of the image itself (an image proxy's ``url=`` parameter unwrapped)."""
+    query = parse_qs(urlsplit(uri).query)
+    inner = query.get("url", [""])[0]
+    return inner if inner else uri
+
+
+def short_link(uri: str) -> str:
+    """A short form of an image's address: its host and file name."""
+    address = image_address(uri)
+    if "://" not in address:
+        address = "https://" + address
+    parts = urlsplit(address)
+    name = parts.path.rstrip("/").rpartition("/")[2][:SHORT_LINK_NAME]
+    host = parts.netloc.removeprefix("www.")
+    return f"{host}/…/{name}" if name else host
+
+
+def splice(node: nodes.Node, new: list[nodes.Node]) -> None:
+    """Put nodes in the place of one, without ``replace_self``'s copying of ids and classes."""
+    parent = node.parent
+    index = parent.index(node)
+    parent[index:index + 1] = new
+
+
+def omitted(docname: str, patterns: list[str]) -> bool:
+    """Whether a document stays out of the book."""
+    return any(fnmatch.fnmatchcase(docname, pattern) for pattern in patterns)
+
+
+class BookLayout(SphinxPostTransform):
+    """Shape the assembled LaTeX document into the edition's book (see the module)."""
+
+    # After the references are resolved (10) and only-nodes processed (50), before remote
+    # images are replaced (90) and Sphinx's LaTeX transforms (footnotes, 600).
+    default_priority = 60
+    builders = ("latex",)
+    #: The documents in the book (set by :meth:`run`).
+    included: set[str]
+
+    def run(self, **kwargs: Any) -> None:
+        """Every step, in order: what is left out decides what stays a link."""
+        patterns = list(self.config.edition_book_omit)
+        for part in list(self.document.findall(addnodes.start_of_file)):
+            if omitted(part["docname"], patterns) and part.parent is not None:
+                part.parent.remove(part)
+        included = [str(self.document.get("docname", ""))]
+        included += [part["docname"] for part in self.document.findall(addnodes.start_of_file)]
+        self.included = set(included)
+        self.unlink_omitted(self.included)
+        for part in list(self.document.findall(addnodes.start_of_file)):
+            docname = part["docname"]
+            for header in list(part.findall(nodes.container)):
+                if "article-header" in header["classes"]:
+                    splice(header, [self.opening(docname)])
+                elif "related-articles" in header["classes"]:
+                    # The web's way on to other pages: a book has its contents and indices.
+                    splice(header, [])
+            for section in list(part.findall(nodes.section)):
+                if "edition-citation" in section["classes"]:
+                    splice(section, [self.citation(section)])
+        self.parallel_columns()
+        self.remote_figures()
+        self.footnote_addresses()
+        self.document += nodes.raw("", self.indices(included), format="latex")
+
+    def unlink_omitted(self, included: set[str]) -> None:
+        """Links to documents outside the book become their text."""
+        for ref in list(self.document.findall(nodes.reference)):
+            uri = str(ref.get("refuri", ""))
+            if uri.startswith("%") and uri[1:].partition("#")[0] not in included:
+                splice(ref, list(ref.children))
+
+    def opening(self, docname: str) -> nodes.Element:
+        """Byline and provenance of an article, from its front matter."""
+        meta = get_front_matter(self.env, docname) or {}
+        supplied = {str(e.get("field")): e for e in meta.get("editorial") or []
+                    if isinstance(e, dict)}
+
+        def value(field: str, text: str) -> str:
+            return f"[{text}]" if text and field in supplied else text
+
+        opening = nodes.container(classes=["article-opening", "language-en"])
+        subtitle = str(meta.get("subtitle") or "").strip()
+        if subtitle:
+            languages = [tag for tag in as_list(meta.get("language")) if tag.startswith("zh")]
+            inner = nodes.container(
+                classes=[f"language-{languages[0].lower()}"] if languages else [])
+            inner += nodes.paragraph("", value("subtitle", subtitle))
+            opening += inner
+        precision = str(meta.get("date_precision") or "")
+        date = format_date(str(meta.get("date") or ""),
+                           "day" if precision in ("minute", "second") else precision)
+        byline = [value("authors", ", ".join(as_list(meta.get("authors")))),
+                  value("date", date)]
+        line = nodes.container(classes=["article-byline"])
+        line += nodes.paragraph("", ", ".join(part for part in byline if part))
+        opening += line
+        where = [value("publisher", str(meta.get("publisher") or ""))]
+        column = str(meta.get("column") or "")
+        if column:
+            where.append(f"column {value('column', column)}")
+        translator = ", ".join(as_list(meta.get("translator")))
+        if translator:
+            where.append(f"translated by {translator}")
+        source = nodes.container(classes=["article-source"])
+        para = nodes.paragraph("", ", ".join(part for part in where if part))
+        url = str(meta.get("source_url") or "")
+        if url:
+            link = nodes.reference("", "", *breakable(readable_url(url)), refuri=url)
+            para += [nodes.Text(". " if len(para) else ""), link]
+        original = str(meta.get("original_url") or "")
+        if original:
+            link = nodes.reference("", "", *breakable(readable_url(original)), refuri=original)
+            para += [nodes.Text(" (original: " if len(para) else "Original: "), link,
+                     nodes.Text(")" if url else "")]
+        if supplied:
+            method = self.config.edition_method_page
+            lead = ". Values" if len(para) else "Values"
+            para += nodes.Text(f"{lead} in square brackets are the editors’: see ")
+            if method in self.included:
+                para += nodes.reference("", "Editorial method", refuri=f"%{method}")
+            else:
+                para += nodes.Text("the editorial method")
+        if len(para.astext()):
+            para += nodes.Text(".")
+            source += para
+            opening += source
+        return opening
+
+    def citation(self, section: nodes.section) -> nodes.Element:
+        """The article's citation as one line: the code blocks are for the web page."""
+        box = nodes.container(classes=["article-citation"])
+        if section["ids"]:
+            box += nodes.target("", "", ids=list(section["ids"]))
+        for para in section.findall(nodes.paragraph):
+            if "edition-citation-text" in para["classes"]:
+                box += nodes.paragraph("", "Cite as: ", *[c.deepcopy() for c in para.children])
+        return box
+
+    def parallel_columns(self) -> None:
+        """Set each run of parallel pairs in two columns, English left, Chinese right."""
+        for parent in {id(c.parent): c.parent for c in self.document.findall(nodes.container)
+                       if "parallel" in c["classes"] and c.parent is not None}.values():
+            children: list[nodes.Node] = []
+            open_run = False
+            for child in list(parent.children):
+                # A pair is two halves, one per column; anything else is left as it is.
+                pair = (isinstance(child, nodes.container) and "parallel" in child["classes"]
+                        and len([c for c in child.children if isinstance(c, nodes.Element)]) == 2)
+                if pair and isinstance(child, nodes.container):
+                    command = r"\switchcolumn*" if open_run else r"\begin{paracol}{2}"
+                    children.append(nodes.raw("", command + "\n", format="latex"))
+                    if child["ids"]:
+                        children.append(nodes.target("", "", ids=list(child["ids"])))
+                    halves = [c for c in child.children if isinstance(c, nodes.Element)]
+                    for number, half in enumerate(halves):
+                        if number:
+                            children.append(nodes.raw("", "\\switchcolumn\n", format="latex"))
+                        children.append(half)
+                    open_run = True
+                    continue
+                if open_run and not (isinstance(child, nodes.target) and not child["ids"]):
+                    children.append(nodes.raw("", "\\end{paracol}\n", format="latex"))
+                    open_run = False
+                children.append(child)
+            if open_run:
+                children.append(nodes.raw("", "\\end{paracol}\n", format="latex"))
+            parent.children = []
+            parent.extend(children)
+
+    def remote_figures(self) -> None:
+        """A figure whose image is remote: a framed box with caption, credit and link."""
+        for figure in list(self.document.findall(nodes.figure)):
+            image = next(iter(figure.findall(nodes.image)), None)
+            if image is None or "://" not in str(image["uri"]):
+                continue
+            box = nodes.container(classes=["remote-figure"])
+            if figure["ids"]:
+                box += nodes.target("", "", ids=list(figure["ids"]))
+            for child in figure.children:
+                if isinstance(child, (nodes.caption, nodes.legend)):
+                    box += nodes.paragraph("", "", *[c.deepcopy() for c in child.children])
+            uri = str(image["uri"])
+            box += nodes.paragraph(
+                "", "The image, not reproduced here, is at ",
+                # The link is the address the source gives; the text names the image itself.
+                nodes.reference("", "", *breakable(short_link(uri)), refuri=uri),
+                nodes.Text("."),
+            )
+            splice(figure, [box])
+
+    def footnote_addresses(self) -> None:
+        """Addresses in footnotes shown readably, with places to break the line."""
+        for footnote in self.document.findall(nodes.footnote):
+            for ref in list(footnote.findall(nodes.reference)):
+                uri = str(ref.get("refuri", ""))
+                if "://" in uri and ref.astext() == uri:
+                    ref.children = []
+                    ref.extend(breakable(readable_url(uri)))
+
+    # -- indices
+
+    def places(self) -> dict[str, tuple[tuple[int, int], str]]:
+        """Every id of the book: its position and LaTeX label (``docname:id``)."""
+        found: dict[str, tuple[tuple[int, int], str]] = {}
+        count = 0
+
+        def walk(node: nodes.Element, docname: str, number: int) -> None:
+            nonlocal count
+            for node_id in node["ids"]:
+                count += 1
+                label = f"{docname}:{node_id}"
+                if SAFE_LABEL.match(label):
+                    found.setdefault(label, ((number, count), docname))
+            for child in node.children:
+                if isinstance(child, addnodes.start_of_file):
+                    walk(child, child["docname"], number + 1 + len(found))
+                elif isinstance(child, nodes.Element):
+                    walk(child, docname, number)
+
+        walk(self.document, str(self.document.get("docname", "")), 0)
+        return found
+
+    def indices(self, included: list[str]) -> str:
+        """The three indices, as LaTeX."""
+        domain = entity_domain(self.env)
+        labels = self.places()
+        docs = set(included)
+
+        def places_of(target: str, kind: str) -> list[Place]:
+            result = [Place(labels[label][0], doc, label)
+                      for doc, anchor, _extra, _descr in domain.places_of(target, kind)
+                      if doc in docs and (label := f"{doc}:{anchor}") in labels]
+            return sorted(result)
+
+        out: list[str] = []
+        for title, entity_type in INDICES:
+            groups: dict[str, list[str]] = defaultdict(list)
+            if entity_type:
+                for entity in sorted((e for e in domain.registry.values()
+                                      if e.type == entity_type), key=entity_sort_key):
+                    found = places_of(entity.id, "entity")
+                    if found:
+                        groups[index_letter(entity.label)].extend(
+                            self.entity_entry(domain, entity, found))
+            else:
+                for iso in domain.dates():
+                    found = places_of(iso, "date")
+                    if found:
+                        pages = ",".join(place.label for place in found)
+                        groups[iso[:4]].append(
+                            rf"\editionindexentry{{{latex(date_words(iso))}}}{{{pages}}}")
+            if not groups:
+                continue
+            out += [rf"\chapter{{{latex(title)}}}", r"\begin{editionindex}"]
+            for letter, lines in sorted(groups.items()):
+                # Dates are grouped by year, which each entry already says: a space suffices.
+                out.append(rf"\editionindexletter{{{latex(letter)}}}" if entity_type
+                           else r"\editionindexgap")
+                out += lines
+            out.append(r"\end{editionindex}")
+        return "\n" + "\n".join(out) + "\n"
+
+    def entity_entry(self, domain: EntityDomain, entity: Entity, found: list[Place]) -> list[str]:
+        """An entity's entry: its names in their scripts, then pages or one line per article."""
+        name = latex(entity.label)
+        chinese = chinese_labels(entity)
+        if chinese:
+            scripts = {entity.labels.get("zh-Hant", ""): "zh-Hant"}
+            shown = [cjk_script(label, scripts.get(label, "zh-Hans"))
+                     for label in chinese.split(" / ")]
+            name += " (" + " / ".join(shown) + ")"
+        by_doc: dict[str, list[Place]] = defaultdict(list)
+        for place in found:
+            by_doc[place.docname].append(place)
+        if len(found) <= SUB_ENTRY_THRESHOLD or len(by_doc) < 2:
+            return [rf"\editionindexentry{{{name}}}{{{','.join(p.label for p in found)}}}"]
+        lines = [rf"\editionindexhead{{{name}}}"]
+        for doc, places in by_doc.items():
+            title = domain.title_of(doc)
+            language = domain.languages.get(doc, "")
+            shown_title = cjk_script(title, "zh-Hant" if language == "zh-Hant" else "zh-Hans")
+            lines.append(rf"\editionindexsub{{{shown_title}}}"
+                         rf"{{{','.join(p.label for p in places)}}}")
+        return lines
+
+
+def date_words(iso: str) -> str:
+    """An ISO date in words: ``2022``, ``November 2022``, ``30 November 2022``."""
+    parts = iso.split("-")
+    if len(parts) == 1:
+        return iso
+    month = MONTHS[int(parts[1]) - 1]
+    return f"{month} {parts[0]}" if len(parts) == 2 else f"{int(parts[2])} {month} {parts[0]}"
+
+
+def write_book_package(app: Sphinx) -> None:
+    """Write the book's package beside the .tex files (``builder-inited``, LaTeX only)."""
+    if app.builder.name != "latex":
+        return
+    path = Path(app.outdir) / f"{BOOK_PACKAGE}.sty"
+    if not path.is_file() or path.read_text(encoding="utf-8") != BOOK_PACKAGE_TEXT:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(BOOK_PACKAGE_TEXT, encoding="utf-8")
+
+
+def setup_book(app: Sphinx) -> None:
+    """Register the book component."""
+    app.add_config_value(
+        "edition_book_omit", list(DEFAULT_OMIT), "env", types=frozenset({list, tuple}),
+        description="Documents (shell patterns on docnames) left out of the PDF.",
+    )
+    app.add_post_transform(BookLayout)
+    app.add_latex_package(BOOK_PACKAGE)
+    app.connect("builder-inited", write_book_package)
