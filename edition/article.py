@@ -28,9 +28,9 @@ from sphinx.writers.html5 import HTML5Translator
 from converters.check import FRONT_MATTER, LIST_OF_MAPPINGS, LIST_OF_STR, STR
 from converters.editorial import EditorialError
 from converters.editorial import parse as check_editorial_data
+from converters.yamlsafe import YamlRefused, decode_yaml_bytes, load_yaml
 
 from .safety import is_web_url, language_tag, strip_xml_forbidden, xml_forbidden
-from .yamlload import YamlRefused, decode_yaml_bytes, load_yaml
 
 logger = logging.getLogger(__name__)
 
@@ -119,10 +119,10 @@ def parse_front_matter(text: str) -> dict[str, Any] | None:
     if not match:
         return None
     try:
-        data = load_yaml(match.group(1))
-    except YamlRefused as exc:
         # The YAML starts on the page's second line, after the opening ``---``.
-        raise FrontMatterError(exc.line + 1, exc.reason) from None
+        data = load_yaml(match.group(1), first_line=2)
+    except YamlRefused as exc:
+        raise FrontMatterError(exc.line, exc.reason) from None
     if data is None:
         return None
     if not isinstance(data, dict):
@@ -370,8 +370,8 @@ def read_editorial_data(path: Path, *, quiet: bool = False) -> dict[str, Any]:
     if not path.is_file():
         return {}
     try:
-        text = decode_yaml_bytes(path.read_bytes())
-        data = load_yaml(text) or {}
+        text = decode_yaml_bytes(path.read_bytes(), str(path))
+        data = load_yaml(text, path=str(path)) or {}
         if not quiet:
             # The converters' own check of the file (a slug, a range, a metadata field): what
             # it refuses is reported; the method page still lists what it can read.

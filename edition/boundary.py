@@ -10,7 +10,11 @@ asks for. This component stands between the pages (sources, pull requests) and t
   metadata (a refresh to another site) are removed with a located warning;
 - a link whose scheme is not http(s), mailto or relative (``javascript:``) becomes its text;
 - characters XML forbids are removed (one of them makes the EPUB's XHTML ill-formed);
-- ``include``, ``literalinclude`` and ``csv-table`` read no file outside the repository.
+- ``include``, ``literalinclude`` and ``csv-table`` read no file outside the repository;
+- a page that is not UTF-8 is a warning at the line of its first bad byte and is read with
+  U+FFFD for what cannot be decoded (Sphinx would stop with a crash report).
+
+Each refusal is a warning with its location: under ``-W`` a failed build, never a traceback.
 """
 
 from __future__ import annotations

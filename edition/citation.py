@@ -17,7 +17,7 @@ from docutils import nodes
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
-from .yamlload import YamlRefused, load_yaml
+from converters.yamlsafe import YamlRefused, load_yaml
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

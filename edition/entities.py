@@ -23,6 +23,7 @@ Index sub-entries are the places of mentions, one per paragraph: the article's t
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 import re
@@ -42,9 +43,9 @@ from sphinx.util.docutils import SphinxRole
 from sphinx.util.nodes import make_refnode, split_explicit_title
 
 from converters.registry import Entity, RegistryError, fold, load_registry
+from converters.yamlsafe import YamlRefused, load_yaml
 
-from .safety import language_tag
-from .yamlload import YamlRefused, load_yaml
+from .safety import language_tag, strip_xml_forbidden, xml_forbidden
 
 if TYPE_CHECKING:
     from docutils.nodes import Element, Node, system_message
@@ -203,7 +204,26 @@ def read_registry(path: Path) -> dict[str, Entity] | None:
         logger.error("%s: the id 'index' is reserved for the list page", path,
                      type="edition", subtype="registry")
         return None
-    return dict(registry.by_id)
+    return {entity_id: xml_safe_entity(entity, path)
+            for entity_id, entity in registry.by_id.items()}
+
+
+def xml_safe_entity(entity: Entity, path: Path) -> Entity:
+    """An entity without the characters XML forbids in its names (they would break the EPUB)."""
+    texts = [entity.label, entity.description, *entity.labels.values(), *entity.aliases]
+    found = sorted({code for text in texts for code in xml_forbidden(text)})
+    if not found:
+        return entity
+    logger.warning("%s removed from the entity %r: XML forbids it", ", ".join(found),
+                   entity.id, location=f"{path}:{entity.line}", type="edition",
+                   subtype="registry")
+    return dataclasses.replace(
+        entity,
+        label=strip_xml_forbidden(entity.label),
+        labels={key: strip_xml_forbidden(value) for key, value in entity.labels.items()},
+        aliases=tuple(strip_xml_forbidden(alias) for alias in entity.aliases),
+        description=strip_xml_forbidden(entity.description),
+    )
 
 
 def front_matter(path: Path) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from xml.sax.saxutils import escape, quoteattr
 from sphinx.builders.epub3 import Epub3Builder, NavPoint
 from sphinx.util import logging
 
+from . import safety
 from .article import get_front_matter, main_language
 
 if TYPE_CHECKING:
@@ -51,8 +52,9 @@ COVER_BACKGROUND, COVER_INK, COVER_ACCENT = "#1f2a36", "#f5efe2", "#c8553d"
 
 
 def language_tag(value: str, default: str = "en") -> str:
-    """A BCP 47 tag safe to write into an attribute (``default`` when malformed)."""
-    return value if LANGUAGE_TAG.match(value) else default
+    """A BCP 47 tag of the edition's allow-list, safe for an attribute (else ``default``)."""
+    allowed = safety.language_tag(value)
+    return allowed if allowed and LANGUAGE_TAG.match(allowed) else default
 
 
 def mark_languages(body: str) -> str:

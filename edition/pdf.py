@@ -25,6 +25,8 @@ from typing import NamedTuple
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from .safety import LANGUAGE_TAGS
+
 logger = logging.getLogger(__name__)
 
 #: The LaTeX package this component writes (without ``.sty``).
@@ -44,15 +46,24 @@ DEFAULT_CJK_FONTS: dict[str, str] = {
     "tcmono": "Noto Sans CJK TC",
 }
 
-#: What each language tag does: which CJK faces, and whether shared punctuation (quotes,
-#: dashes, ellipses) is typeset as Latin (English text) or full-width (Chinese text).
+#: Subtags that mark Chinese in Traditional characters (the script, or a region that writes it).
+TRADITIONAL_SUBTAGS: frozenset[str] = frozenset({"hant", "tw", "hk", "mo"})
+#: Languages other than Chinese set in the CJK faces with full-width punctuation.
+CJK_LANGUAGES: frozenset[str] = frozenset({"ja", "ko"})
+
+
+def language_setup(tag: str) -> tuple[str, str]:
+    """The CJK faces (``sc``/``tc``) and punctuation (``CJK``/``Latin``) of a language tag."""
+    parts = tag.lower().split("-")
+    if parts[0] == "zh":
+        return ("tc" if TRADITIONAL_SUBTAGS & set(parts[1:]) else "sc", "CJK")
+    return ("sc", "CJK" if parts[0] in CJK_LANGUAGES else "Latin")
+
+
+#: What each language tag of the allow-list does, by its lower-case form (as LaTeX receives
+#: it): only these tags ever reach ``\editionlanguage``.
 LANGUAGES: dict[str, tuple[str, str]] = {
-    "zh-hans": ("sc", "CJK"),
-    "zh": ("sc", "CJK"),
-    "zh-hant": ("tc", "CJK"),
-    "en": ("sc", "Latin"),
-    "en-us": ("sc", "Latin"),
-    "en-gb": ("sc", "Latin"),
+    tag.lower(): language_setup(tag) for tag in sorted(LANGUAGE_TAGS)
 }
 
 #: Characters Chinese and English share, and their xeCJK classes in Chinese text.

@@ -9,8 +9,11 @@ and the builds of broken pages and data files.
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
@@ -18,16 +21,18 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup, Tag
 from hostile_builds import (
+    HOSTILE,
     PAYLOAD_FIELDS,
+    REPO,
     HostileBuild,
     broken_build,
     crash_signs,
     hostile_build,
 )
 from test_build_epub import epubcheck_command
+from test_build_pdf import TOOLS as PDF_TOOLS
 
 from edition.safety import LANGUAGE_TAGS, is_web_url, language_tag, strip_xml_forbidden
-from edition.yamlload import MAX_YAML_DEPTH, YamlRefused, decode_yaml_bytes, load_yaml
 
 pytestmark = pytest.mark.sphinx
 
@@ -49,8 +54,10 @@ def alias_bomb(levels: int = 9, indent: str = "") -> str:
 
 
 def test_language_tags_come_from_the_allow_list() -> None:
+    # The converters' allow-list, spelled as it spells them, whatever the case.
     assert language_tag("zh-hant") == "zh-Hant"
     assert language_tag("EN_us") == "en-US"
+    assert set(LANGUAGE_TAGS) >= {"en", "zh-Hans", "zh-Hant"}
     for hostile in ('en"><img src=x onerror=1>', r"en}\input{/etc/hostname}", "", "x-klingon",
                     None, ["en"]):
         assert language_tag(hostile) is None
@@ -67,43 +74,6 @@ def test_only_http_addresses_with_a_host_are_links() -> None:
 
 def test_control_characters_xml_forbids_are_stripped() -> None:
     assert strip_xml_forbidden("a\x01b\x0bc\td\ne\ufffe") == "ab" + "c\td\ne"
-
-
-def test_the_yaml_loader_refuses_aliases_quickly() -> None:
-    # Expanded, this is 9**9 strings; refused at the first anchor, it never grows.
-    with pytest.raises(YamlRefused) as refused:
-        load_yaml(alias_bomb())
-    assert refused.value.line == 1
-    assert "anchor" in refused.value.reason
-
-
-@pytest.mark.parametrize(("text", "line", "reason"), [
-    ("a: 1\nb: *x\n", 2, "alias *x refused"),  # an alias, even to nothing
-    ("a: 1\nb: 2\na: 3\n", 3, "duplicate key 'a'"),
-    ("a: !!python/object/apply:os.system ['id']\n", 1, "python/object"),
-    ("a: [1, 2\n", 2, "not valid YAML"),
-    ("a:\n  b: &x 1\n", 2, "anchor &x"),
-])
-def test_the_yaml_loader_refuses_with_the_line(text: str, line: int, reason: str) -> None:
-    with pytest.raises(YamlRefused) as refused:
-        load_yaml(text)
-    assert refused.value.line == line
-    assert reason in refused.value.reason
-
-
-def test_the_yaml_loader_bounds_size_and_depth() -> None:
-    with pytest.raises(YamlRefused, match="limit"):
-        load_yaml("a: " + "x" * 100, limit=50)
-    with pytest.raises(YamlRefused, match="nested"):
-        load_yaml("[" * (MAX_YAML_DEPTH + 1) + "]" * (MAX_YAML_DEPTH + 1))
-    with pytest.raises(YamlRefused, match="nested"):
-        load_yaml("[" * 100_000 + "]" * 100_000)
-
-
-def test_undecodable_yaml_is_refused_at_its_line() -> None:
-    with pytest.raises(YamlRefused) as refused:
-        decode_yaml_bytes("a: 1\nb: 标题\n".encode("gb18030"))
-    assert refused.value.line == 2
 
 
 # --------------------------------------------------------------------------- HTML
@@ -232,6 +202,7 @@ def test_refused_payloads_are_located_warnings(html: HostileBuild) -> None:
         r"injected\.md:15: WARNING: literalinclude of \S*etc/hostname refused",
         r"injected\.md:18: WARNING: csv-table :file: \S*etc/passwd refused",
         r"injected\.md: WARNING: http-equiv metadata 'refresh' removed",
+        r"_data/registry\.yaml:2: WARNING: U\+0001 removed from the entity 'hostile-co'",
         # The converters' check of the editorial decisions refuses the hostile slug.
         r"WARNING: editorial decisions: \S*_data/editorial\.yaml: seeds / 900_hostile\.txt / "
         r"articles\[2\] / slug: .* must be ascii lowercase",
@@ -273,6 +244,30 @@ def test_the_language_switch_takes_allowed_tags_only(tex: str) -> None:
     assert set(tags) <= {tag.lower() for tag in LANGUAGE_TAGS}
 
 
+@pytest.mark.pdf
+def test_the_pdf_prints_the_payloads_and_reads_no_file(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    """XeLaTeX typesets the hostile project: the commands are text, /etc/hostname is not read."""
+    missing = [tool for tool in PDF_TOOLS if shutil.which(tool) is None]
+    if missing:
+        message = f"{', '.join(missing)} missing: run scripts/setup-system.sh"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    build = hostile_build(tmp_path_factory, "latex")
+    result = subprocess.run(
+        ["make", "all-pdf", "LATEXOPTS=-halt-on-error -interaction=nonstopmode"],
+        cwd=build.outdir, capture_output=True, text=True, check=False, timeout=900,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    text = subprocess.run(["pdftotext", str(build.outdir / "edition.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert r"\input{/etc/hostname}" in text  # the payload, printed as the text it is
+    hostname = Path("/etc/hostname")
+    if hostname.is_file() and hostname.read_text().strip():
+        assert hostname.read_text().strip() not in text
+
+
 # --------------------------------------------------------------------------- EPUB
 
 
@@ -306,7 +301,8 @@ def test_epub_of_the_hostile_project_passes_epubcheck(epub: Path) -> None:
 
 #: Pages whose front matter the edition refuses, and the line each refusal names.
 BROKEN_PAGES: dict[str, tuple[bytes, int]] = {
-    "articles/yaml-error.md": (b"---\ntitle: a\nauthors: [unclosed\n---\n\n# A\n", 3),
+    # Noticed at the end of the YAML, which names the line the list was opened on.
+    "articles/yaml-error.md": (b"---\ntitle: a\nauthors: [unclosed\n---\n\n# A\n", 4),
     "articles/python-tag.md": (
         b"---\ntitle: !!python/object/apply:os.system ['touch /tmp/edition-pwned']\n---\n\n# A\n",
         2),
@@ -390,3 +386,36 @@ def test_a_broken_registry_stops_the_build_with_its_line(
     assert build.returncode != 0
     assert crash_signs(build.output) == [], build.output[-4000:]
     assert re.search(r"_data/registry\.yaml:\d+: ", build.output), build.output[-4000:]
+
+
+# --------------------------------------------------------------------------- the gate
+
+#: What ``converters check`` (the pull-request gate CI runs before building) must refuse in
+#: the hostile project, as ``file:line`` at the start of a line.
+CHECK_REFUSES: tuple[str, ...] = (
+    r"docs/articles/hostile\.md:7: .*language",
+    r"docs/articles/hostile\.md:9: .*source_url .*javascript",
+    r"docs/articles/hostile\.md:10: .*original_url .*javascript",
+    r"docs/articles/hostile\.md:20: .*source_url .*javascript",
+    r"docs/articles/hostile\.md:49: .*raw HTML",
+    r"docs/articles/hostile\.md:51: .*raw HTML",
+    r"docs/articles/hostile\.md:53: .*\{raw\}",
+    r"docs/articles/hostile\.md:57: .*\{eval-rst\}",
+    r"docs/injected\.md:2: .*myst",
+    r"docs/injected\.md:12: .*\{include\}",
+    r"docs/injected\.md:15: .*\{literalinclude\}",
+    r"docs/injected\.md:19: .*:file:",
+    r"docs/_data/editorial\.yaml:\d+: .*slug",
+)
+
+
+def test_check_refuses_every_injection_with_its_line(tmp_path: Path) -> None:
+    shutil.copytree(HOSTILE, tmp_path / "docs")
+    result = subprocess.run(
+        [sys.executable, "-m", "converters", "check", "--root", str(tmp_path)],
+        cwd=REPO, capture_output=True, text=True, check=False, timeout=300,
+    )
+    assert result.returncode == 1
+    assert crash_signs(result.stdout + result.stderr) == []
+    missing = [p for p in CHECK_REFUSES if not re.search("^" + p, result.stdout, re.MULTILINE)]
+    assert missing == [], result.stdout
