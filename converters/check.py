@@ -98,7 +98,7 @@ NESTED_MARKDOWN = re.compile(r"^\{(container|admonition|figure|note|warning|tip|
 
 #: The kinds of check, in the order they run; ``--only`` picks some.
 KINDS = ("frontmatter", "registry", "editorial", "mentions", "footnotes", "labels", "seeds",
-         "syntax")
+         "syntax", "anchors")
 
 
 @dataclass(frozen=True, order=True)
@@ -679,7 +679,20 @@ def check(root: Path, kinds: Sequence[str] = KINDS) -> list[Problem]:
                 problems.extend(run(page))
     if "labels" in wanted:
         problems.extend(check_labels(pages))
+    if "anchors" in wanted:
+        problems.extend(_anchor_problems(root))
     return _without_echoes(problems)
+
+
+def _anchor_problems(root: Path) -> list[Problem]:
+    """Published labels kept (converters/anchors.py); what could not be compared, on stderr."""
+    from .anchors import check_anchors
+
+    notes: list[str] = []
+    found = [Problem(*problem) for problem in check_anchors(root, notes)]
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    return found
 
 
 def _without_echoes(problems: list[Problem]) -> list[Problem]:
