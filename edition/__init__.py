@@ -7,6 +7,7 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from .article import setup_article
+from .citable import setup_citable
 from .citation import setup_citation
 from .editlink import setup_editlink
 from .entities import setup_entities
@@ -30,6 +31,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_export(app)
     setup_search(app)
     setup_citation(app)
+    setup_citable(app)
     setup_pdf(app)
     setup_editlink(app)
     return {
