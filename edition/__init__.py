@@ -15,6 +15,7 @@ from .entity_pages import setup_entity_pages
 from .export import setup_export
 from .pdf import setup_pdf
 from .related import setup_related
+from .robustlinks import setup_robustlinks
 from .search import setup_search
 from .timeline import setup_timeline
 
@@ -32,6 +33,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_search(app)
     setup_citation(app)
     setup_citable(app)
+    setup_robustlinks(app)
     setup_pdf(app)
     setup_editlink(app)
     return {

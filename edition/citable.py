@@ -559,11 +559,10 @@ def setup_citable(app: Sphinx) -> None:
                          description="The address of the edition's PDF, for citation_pdf_url.")
     app.add_node(paragraph_number,
                  html=(visit_paragraph_number_html, None),
-                 epub=(visit_paragraph_number_html, None),
                  latex=(visit_paragraph_number_latex, None),
                  text=(skip, None), man=(skip, None), texinfo=(skip, None))
     app.add_node(copy_button,
-                 html=(visit_copy_button_html, None), epub=(skip, None), latex=(skip, None),
+                 html=(visit_copy_button_html, None), latex=(skip, None),
                  text=(skip, None), man=(skip, None), texinfo=(skip, None))
     app.add_post_transform(AddParagraphNumbers)
     app.add_post_transform(AddRetiredIds)

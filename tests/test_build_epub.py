@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import zipfile
@@ -56,3 +57,17 @@ def test_every_article_is_in_the_book(epub: tuple[Build, Path]) -> None:
     for article in read_articles():
         assert f"articles/{article.slug}.xhtml" in names
         assert f"articles/{article.slug}.xhtml" in spine
+
+
+def test_paragraph_numbers_are_in_the_text(epub: tuple[Build, Path]) -> None:
+    """Each labelled paragraph of an article's XHTML starts with its number ¶N."""
+    with zipfile.ZipFile(epub[1]) as book:
+        for article in read_articles():
+            xhtml = book.read(f"articles/{article.slug}.xhtml").decode("utf-8")
+            labels = re.findall(rf"(?:^\(|:name: ){re.escape(article.slug)}-p(\d+)\)?=?$",
+                                article.body, flags=re.MULTILINE)
+            shown = re.findall(r'<a class="para-number-link" href="#[a-z0-9-]+-p(\d+)"'
+                               r'[^>]*>¶(\d+)</a>', xhtml)
+            assert [a for a, _ in shown] == labels, article.slug
+            assert all(a == b for a, b in shown)
+            assert "para-cite" not in xhtml and "<script" not in xhtml

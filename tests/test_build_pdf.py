@@ -135,3 +135,17 @@ def test_indices_list_entries_with_page_numbers(pdf: Path) -> None:
         assert re.search(rf"{re.escape(entry)},\d+", flat), entry
     # Sub-entries name the article and the paragraph, with the page they are on.
     assert re.search(r"–TikTok快跑\(¶3特朗普\),\d+", flat)
+
+
+def test_paragraph_numbers_are_in_the_margin(pdf: Path) -> None:
+    """pdftotext finds every paragraph's ¶N, numbered as the labels (and the indices) are."""
+    text = run("pdftotext", str(pdf), "-")
+    shown = [int(n) for n in re.findall(r"¶\s?(\d+)", text)]
+    for article in read_articles():
+        labels = re.findall(rf"(?:^\(|:name: ){re.escape(article.slug)}-p(\d+)\)?=?$",
+                            article.body, flags=re.MULTILINE)
+        for number in labels:
+            assert int(number) in shown, (article.slug, number)
+    highest = max(len(re.findall(r"-p\d+\)?=?$", a.body, flags=re.MULTILINE))
+                  for a in read_articles())
+    assert max(shown) == highest
