@@ -197,3 +197,69 @@ def test_only_http_urls_reach_the_head() -> None:
 def test_no_citation_placeholder_is_left(html: Build) -> None:
     for path in [*Path(html.outdir, "articles").glob("*.html"), Path(html.outdir, "cite.html")]:
         assert "YYYY-MM-DD" not in path.read_text(encoding="utf-8"), path
+
+
+@pytest.fixture
+def citable(app):  # type: ignore[no-untyped-def]
+    """The test-citable root built to HTML; its output folder."""
+    app.build()
+    return Path(app.outdir)
+
+
+@pytest.mark.sphinx("html", testroot="citable")
+def test_hostile_values_stay_data(citable: Path) -> None:  # type: ignore[no-untyped-def]
+    """A title with </script> and quotes cannot leave its JSON-LD block or attribute."""
+    text = (citable / "articles" / "new-slug.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(text, "lxml")
+    scripts = soup.head.find_all("script", type="application/ld+json")
+    assert len(scripts) == 1
+    data = json.loads(scripts[0].string)
+    assert data["headline"] == 'Quotes " and </script><script>alert(1)</script> & more'
+    assert not [s for s in soup.find_all("script") if "alert(1)" in (s.string or "")
+                and s.get("type") != "application/ld+json"]
+    assert highwire(text)["citation_author"] == ['Li "the" Yuan']
+    assert data["publisher"]["name"] == "The <b>Times</b>"
+    assert soup.head.find("b") is None
+    # a source address that is not http(s) reaches no metadata
+    assert "javascript:" not in str(soup.head)
+
+
+@pytest.mark.sphinx("html", testroot="citable")
+def test_source_links_are_robust(citable: Path) -> None:  # type: ignore[no-untyped-def]
+    soup = BeautifulSoup((citable / "articles" / "new-slug.html").read_text(encoding="utf-8"),
+                         "lxml")
+    url = "https://example.org/a/long-path_with?query=1&b=2"
+    link = soup.select_one("a.robust-link")
+    assert link["href"] == url and link["data-originalurl"] == url
+    archive = f"https://web.archive.org/web/20250304/{url}"
+    assert link["data-versionurl"] == archive and link["data-versiondate"] == "2025-03-04"
+    copy = soup.select_one("a.robust-archive")
+    assert copy["href"] == archive and copy["data-originalurl"] == url
+    assert link.get_text() == url
+    assert "https://<wbr/>" in str(link).replace("<wbr>", "<wbr/>") or \
+        str(link).count("<wbr") >= 4
+    assert "example.org" in soup.select_one(".robust-site").get_text()
+
+
+@pytest.mark.sphinx("html", testroot="citable")
+def test_retired_labels_lead_to_their_successors(citable: Path) -> None:  # type: ignore[no-untyped-def]
+    soup = BeautifulSoup((citable / "articles" / "new-slug.html").read_text(encoding="utf-8"),
+                         "lxml")
+    # a retired paragraph label is an id of its successor
+    old = soup.find(id="new-slug-p3")
+    assert old is not None and soup.find(id="new-slug-p2") in (old, *old.parents)
+    forward = (citable / "articles" / "old-slug.html").read_text(encoding="utf-8")
+    page = BeautifulSoup(forward, "lxml")
+    assert page.body["data-forward"] == "new-slug.html"
+    assert json.loads(page.body["data-labels"]) == {"old-slug-p1": "new-slug-p1"}
+    assert 'content="0; url=new-slug.html"' in forward
+    assert page.find("script", src="../_static/edition-cite.js") is not None
+    assert (citable / "_static" / "edition-cite.js").is_file()
+
+
+@pytest.mark.sphinx("html", testroot="citable")
+def test_partial_source_line(citable: Path) -> None:  # type: ignore[no-untyped-def]
+    soup = BeautifulSoup((citable / "articles" / "new-slug.html").read_text(encoding="utf-8"),
+                         "lxml")
+    assert soup.select_one(".article-header .article-partial").get_text() == \
+        PARTIAL_TEXT["paywall"]
