@@ -27,10 +27,10 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
-from converters.anchors import RETIRED_FILE, Retirement, RetiredLabelsError, load_retired
+from converters.anchors import RETIRED_FILE, RetiredLabelsError, Retirement, load_retired
 
 from .article import as_list, get_front_matter, main_language, summary
-from .citation import Citation, bibtex, make_citation, page_url, plain_text
+from .citation import Citation, bibtex, make_citation, page_url
 from .entities import entity_domain
 
 if TYPE_CHECKING:
@@ -180,13 +180,19 @@ class AddParagraphNumbers(SphinxPostTransform):
     default_priority = 390  # before the ¶ anchors at the end (article.py, 400)
 
     def is_supported(self) -> bool:
-        """Web pages, the EPUB and the PDF; article pages only."""
-        return (self.app.builder.name in NUMBERED_BUILDERS
-                and get_front_matter(self.env, self.env.docname) is not None)
+        """Web pages, the EPUB and the PDF (whose one document holds every article)."""
+        return self.app.builder.name in NUMBERED_BUILDERS
 
     def run(self, **kwargs: Any) -> None:
-        """Insert the numbers."""
+        """Insert the numbers (of articles' labels only: the slug must be an article's)."""
+        from .article import ArticleDomain
+
+        domain = cast(ArticleDomain, self.env.get_domain("article"))
+        slugs = {str(meta.get("label") or "") for meta in domain.front_matter.values()}
         for block, label, number in list(numbered_blocks(self.document)):
+            match = PARAGRAPH_LABEL.match(label)
+            if match is None or match.group("slug") not in slugs:
+                continue
             first = (block if isinstance(block, nodes.paragraph)
                      else next(iter(block.findall(nodes.paragraph)), None))
             if first is None:
@@ -571,5 +577,3 @@ def setup_citable(app: Sphinx) -> None:
     app.connect("html-page-context", on_html_page_context)
     app.connect("build-finished", write_citation_files)
 
-
-__all__ = ["plain_text", "setup_citable"]
