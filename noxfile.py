@@ -75,6 +75,8 @@ def build(session: nox.Session) -> None:
     # -M latexpdf writes build/latex and runs latexmk there: the PDF is build/latex/edition.pdf.
     sphinx(session, "latexpdf", "-W", "--keep-going", "-q")
     sphinx(session, "epub", "-W", "--keep-going", "-q")
+    # The citation metadata of every article page (citation_pdf_url) points at the PDF here.
+    shutil.copy2(ROOT / BUILD / "latex" / "edition.pdf", ROOT / BUILD / "html" / "edition.pdf")
     for output in ("html/index.html", "latex/edition.pdf"):
         session.log(f"built {BUILD}/{output}")
     for epub in sorted((ROOT / BUILD / "epub").glob("*.epub")):
