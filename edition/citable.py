@@ -529,6 +529,10 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     meta = get_front_matter(app.env, app.env.docname)
     if meta is None:
         return
+    retired = Path(app.confdir) / "_data" / RETIRED_FILE.name
+    if retired.is_file():
+        # a retired label adds an id to its successor: the article is rewritten when it changes
+        app.env.note_dependency(str(retired))
     line = partial_text(meta)
     if not line:
         return
