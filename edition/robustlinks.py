@@ -1,7 +1,9 @@
 """Robust links: a source's link footnote names the site, wraps its address, offers an archive.
 
 A footnote that holds nothing but a bare address (the converter's form, ``[^3]: <url>``) is
-shown as the site's name, the full address — broken only after ``/``, ``.``, ``?``, ``&``,
+shown as the words the source linked (read again from the article's seed, so the committed
+articles need not change; left out when the seed is not at hand), the site's name, the full
+address — broken only after ``/``, ``.``, ``?``, ``&``,
 ``=``, ``-`` or ``_`` in the web edition — and a link to the Internet Archive's copy nearest to
 the article's date (``https://web.archive.org/web/<YYYYMMDD>/<url>``), with the Robust Links
 attributes ``data-versionurl``/``data-originalurl`` and ``data-versiondate``. Nothing is
@@ -12,6 +14,8 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -30,6 +34,49 @@ WAYBACK = "https://web.archive.org/web/{stamp}/{url}"
 BREAK_AFTER = re.compile(r"(?<=[/.?&=_-])")
 #: The words of the archive link.
 ARCHIVE_TEXT = "archived copy"
+
+
+#: Where the seeds are, relative to the configuration folder (docs/ beside seeds/).
+DEFAULT_SEEDS = "../seeds"
+#: How many words of a long link text the note repeats.
+WORDS_LENGTH = 80
+
+
+@lru_cache(maxsize=64)
+def _linked_words(seed: str, mtime_ns: int, editorial: str) -> dict[str, dict[str, str]]:
+    """Per article slug of a seed, the words of each link by its address (first link wins)."""
+    from converters.model import ConversionError, article_links, plain_text
+    from converters.myst import safe_url
+    from converters.pipeline import Options, convert_file
+
+    options = Options(editorial=Path(editorial) if editorial else None, registry=None, tag=False)
+    try:
+        converted = convert_file(Path(seed), options)
+    except (ConversionError, OSError, ValueError):
+        return {}
+    found: dict[str, dict[str, str]] = {}
+    for article in converted.articles:
+        words = found.setdefault(article.slug, {})
+        for link in article_links(article):
+            text = " ".join(plain_text(link.children).split())
+            if text:
+                words.setdefault(safe_url(link.url), text)
+    return found
+
+
+def linked_words(seeds: Path, meta: dict[str, Any], editorial: Path) -> dict[str, str]:
+    """The words the source linked, by address, for one article (``{}`` without its seed)."""
+    name = str(meta.get("seed") or "")
+    path = seeds / name
+    if not name or "/" in name or not path.is_file():
+        return {}
+    found = _linked_words(str(path), path.stat().st_mtime_ns,
+                          str(editorial) if editorial.is_file() else "")
+    return found.get(str(meta.get("label") or ""), {})
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= WORDS_LENGTH else text[: WORDS_LENGTH - 1].rstrip() + "…"
 
 
 class robust_link(nodes.Inline, nodes.Element):
@@ -54,6 +101,9 @@ def visit_robust_link_html(self: HTML5Translator, node: robust_link) -> None:
     date = f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]}".rstrip("-") if stamp else ""
     version = (f' data-versionurl="{attr(archive, quote=True)}"'
                f' data-versiondate="{attr(date, quote=True)}"') if date else ""
+    words = node.get("words", "")
+    if words:
+        self.body.append(f'<span class="robust-words">“{html.escape(words)}”</span>, ')
     self.body.append(
         f'<span class="robust-site">{html.escape(node["site"])}</span>: '
         f'<a class="reference external robust-link" href="{attr(url, quote=True)}"'
@@ -84,6 +134,8 @@ class MakeLinksRobust(SphinxTransform):
         if meta is None:
             return
         stamp = wayback_stamp(str(meta.get("date") or ""))
+        seeds = Path(self.app.confdir, self.config.edition_seeds)
+        words_of: dict[str, str] | None = None
         for footnote in self.document.findall(nodes.footnote):
             paras = [c for c in footnote.children if isinstance(c, nodes.paragraph)]
             if len(paras) != 1 or len(paras[0].children) != 1:
@@ -98,7 +150,12 @@ class MakeLinksRobust(SphinxTransform):
             site = parts.netloc.removeprefix("www.")
             archive = WAYBACK.format(stamp=stamp, url=url) if stamp else \
                 f"https://web.archive.org/web/{url}"
-            node = robust_link("", url=url, stamp=stamp, archive=archive, site=site)
+            if words_of is None:
+                words_of = linked_words(seeds, meta, Path(self.config.edition_editorial))
+            words = _clip(words_of.get(url, ""))
+            node = robust_link("", url=url, stamp=stamp, archive=archive, site=site, words=words)
+            if words:
+                node += nodes.Text(f"“{words}”, ")
             node += nodes.Text(f"{site}: ")
             node += nodes.reference(url, url, refuri=url)
             node += nodes.Text(" (")
@@ -108,7 +165,10 @@ class MakeLinksRobust(SphinxTransform):
 
 
 def setup_robustlinks(app: Sphinx) -> None:
-    """Register the robust links."""
+    """Register the robust links and ``edition_seeds`` (the seeds, relative to docs/)."""
+    app.add_config_value("edition_seeds", DEFAULT_SEEDS, "env", types=frozenset({str}),
+                         description="The folder of the seeds, relative to the configuration "
+                         "folder: the words of the sources' links are read from them.")
     app.add_node(robust_link, html=(visit_robust_link_html, None),
                  latex=(visit_plain, depart_plain),
                  text=(visit_plain, depart_plain), man=(visit_plain, depart_plain),

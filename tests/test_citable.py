@@ -263,3 +263,14 @@ def test_partial_source_line(citable: Path) -> None:  # type: ignore[no-untyped-
                          "lxml")
     assert soup.select_one(".article-header .article-partial").get_text() == \
         PARTIAL_TEXT["paywall"]
+
+
+def test_source_link_notes_give_the_linked_words(html: Build) -> None:
+    """A source's link note repeats the words the source linked, read from its seed."""
+    soup = BeautifulSoup((html.outdir / "articles" / "tiktok-run.html").read_text(
+        encoding="utf-8"), "lxml")
+    note = soup.select_one(".robust-words")
+    assert note is not None and note.get_text() == "“互联网重估印度”"
+    assert note.find_next("a", class_="robust-link")["href"] == \
+        "https://nei.st/medium/caixin/cw914-miht0fzxzwxqzykht74pbg"
+    assert "互联网重估印度" in soup.select_one("#tiktok-run-p2").get_text()
