@@ -98,7 +98,7 @@ MAX_PAGE_BYTES = 10 * 1024 * 1024
 
 #: The kinds of check, in the order they run; ``--only`` picks some.
 KINDS = ("frontmatter", "registry", "editorial", "mentions", "footnotes", "labels", "seeds",
-         "syntax", "markup", "markers")
+         "syntax", "markup", "markers", "anchors")
 
 #: Front-matter keys no page may set: MyST reads them as settings that put markup into the
 #: page's ``<head>`` (``html_meta``: a refresh to another site) or its text (substitutions).
@@ -935,7 +935,20 @@ def check(root: Path, kinds: Sequence[str] = KINDS) -> list[Problem]:
         problems.extend(check_labels(pages))
     if "seeds" in wanted:
         problems.extend(check_seed_manifest(root))
+    if "anchors" in wanted:
+        problems.extend(_anchor_problems(root))
     return _without_echoes(problems)
+
+
+def _anchor_problems(root: Path) -> list[Problem]:
+    """Published labels kept (converters/anchors.py); what could not be compared, on stderr."""
+    from .anchors import check_anchors
+
+    notes: list[str] = []
+    found = [Problem(*problem) for problem in check_anchors(root, notes)]
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    return found
 
 
 def _without_echoes(problems: list[Problem]) -> list[Problem]:

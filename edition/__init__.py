@@ -9,6 +9,7 @@ from sphinx.application import Sphinx
 from .article import setup_article
 from .book import setup_book
 from .boundary import setup_boundary
+from .citable import setup_citable
 from .citation import setup_citation
 from .conflicts import setup_conflicts
 from .downloads import setup_downloads
@@ -20,6 +21,7 @@ from .export import setup_export
 from .navigation import setup_navigation
 from .pdf import setup_pdf
 from .related import setup_related
+from .robustlinks import setup_robustlinks
 from .search import setup_search
 from .timeline import setup_timeline
 
@@ -36,6 +38,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_export(app)
     setup_search(app)
     setup_citation(app)
+    setup_citable(app)
+    setup_robustlinks(app)
     setup_pdf(app)
     setup_book(app)
     setup_epub(app)

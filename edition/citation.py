@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
@@ -50,6 +51,9 @@ URL_ESCAPES = str.maketrans({"{": "%7B", "}": "%7D", "\\": "%5C", " ": "%20"})
 KEY_UNSAFE = re.compile(r"[^A-Za-z0-9_:.+-]+")
 #: Heading of the citation section, and the suffix of its id (``<slug>-cite``).
 HEADING = "Cite this article"
+#: The citation files written beside each article page: suffix and name.
+CITATION_FILES: tuple[tuple[str, str], ...] = (
+    (".bib", "BibTeX"), (".ris", "RIS"), (".json", "CSL-JSON"))
 ID_SUFFIX = "-cite"
 
 
@@ -148,7 +152,11 @@ def make_citation(front: dict[str, Any], slug: str, url: str, edition: str) -> C
     )
 
 
-def plain_text(c: Citation) -> str:
+#: What the citation says in place of the accessed date until the reader's browser fills it.
+ACCESSED_PLACEHOLDER = "the date you read it"
+
+
+def plain_text(c: Citation, accessed: str = ACCESSED_PLACEHOLDER) -> str:
     """The citation as one line of text (author. “title.” publisher, date. URL. edition)."""
     names = [f"[{a}]" if a in c.editorial_authors else a for a in c.authors]
     parts = []
@@ -165,8 +173,14 @@ def plain_text(c: Citation) -> str:
         parts.append(f"Translated by {c.supplied('translator', c.translator)}.")
     if c.source_url:
         parts.append(c.source_url + ".")
-    parts.append(f"In {c.edition}, {c.page_url} (accessed YYYY-MM-DD).")
+    parts.append(f"In {c.edition}, {c.page_url} (accessed {accessed}).")
     return " ".join(parts)
+
+
+def citation_head(c: Citation) -> str:
+    """The citation up to the edition's address (``… In <edition>, ``)."""
+    text = plain_text(c)
+    return text[: text.rindex(f"In {c.edition}, ")] + f"In {c.edition}, "
 
 
 def bibtex_escape(text: str) -> str:
@@ -215,29 +229,56 @@ def bibtex(c: Citation) -> str:
 
 
 def citation_section(c: Citation) -> nodes.section:
-    """The "Cite this article" section: plain text, BibTeX, and how to cite a paragraph."""
+    """The "Cite this article" section: plain text, BibTeX, files, and how to cite a paragraph."""
+    from .citable import copy_button
+
     section = nodes.section(ids=[c.key + ID_SUFFIX], classes=["edition-citation"])
     section["names"].append(nodes.fully_normalize_name(c.key + ID_SUFFIX))
     section += nodes.title(HEADING, HEADING)
     section += nodes.rubric("Plain text", "Plain text")
-    text = plain_text(c)
-    # a paragraph, not a literal block: a citation is one long line that must wrap
-    section += nodes.paragraph(text, text, classes=["edition-citation-text"])
+    # a paragraph, not a literal block: a citation is one long line that must wrap. The
+    # address and the accessed date are marked so that the reader's browser can fill in the
+    # date and make a paragraph's citation from the article's.
+    text_id = c.key + "-cite-text"
+    para = nodes.paragraph(classes=["edition-citation-text"], ids=[text_id])
+    para += nodes.Text(citation_head(c))
+    para += nodes.inline(c.page_url, c.page_url, classes=["edition-cite-where"])
+    para += nodes.Text(" (accessed ")
+    para += nodes.inline(ACCESSED_PLACEHOLDER, ACCESSED_PLACEHOLDER,
+                         classes=["edition-accessed"])
+    para += nodes.Text(").")
+    section += para
+    section += nodes.paragraph("", "", copy_button("", target=text_id, label="Copy citation"),
+                               classes=["edition-copy-row"])
     section += nodes.rubric("BibTeX", "BibTeX")
     entry = bibtex(c)
-    section += nodes.literal_block(entry, entry, language="bibtex",
+    bib_id = c.key + "-cite-bibtex"
+    section += nodes.literal_block(entry, entry, language="bibtex", ids=[bib_id],
                                    classes=["edition-citation-bibtex"])
+    section += nodes.paragraph("", "", copy_button("", target=bib_id, label="Copy BibTeX"),
+                               classes=["edition-copy-row"])
+    # the files exist in the web edition only (written beside the page after the build)
+    files = addnodes.only(expr="html and not epub")
+    downloads = nodes.paragraph(classes=["edition-citation-files"])
+    downloads += nodes.Text("Download: ")
+    for number, (suffix, name) in enumerate(CITATION_FILES):
+        if number:
+            downloads += nodes.Text(" · ")
+        downloads += nodes.reference(name, name, refuri=c.key + suffix,
+                                     classes=["edition-citation-file"])
+    files += downloads
+    section += files
     if c.editorial_fields & {"authors", "title", "subtitle", "publisher", "translator", "date"}:
         section += nodes.paragraph(
             "", "Square brackets mark what the editors supplied because the source does not "
             "state it; the article's metadata gives their reasons.")
     para = nodes.paragraph()
     example = c.paragraph_url(1)
-    para += nodes.Text("To cite a paragraph, add its anchor to the page's address: ")
+    para += nodes.Text("To cite a paragraph, add its number ¶N and its address: the article's "
+                       "address with the paragraph's anchor, ")
     para += nodes.reference(example, example, refuri=example)
-    para += nodes.Text(f" is the first paragraph, #{c.key}-pN the N-th. The ¶ sign at the end "
-                       "of a paragraph links to it. Replace YYYY-MM-DD with the day you read "
-                       "the page.")
+    para += nodes.Text(f" for ¶1, #{c.key}-pN for ¶N. The number ¶N beside each paragraph "
+                       "links to it; on the web its cite button copies the whole citation.")
     section += para
     return section
 

@@ -75,6 +75,8 @@ def edition_build(factory: pytest.TempPathFactory, buildername: str) -> Build:
     if not srcdir.exists():
         shutil.copytree(DOCS, srcdir, ignore=shutil.ignore_patterns("_generated", "_build"))
         shutil.copy2(REPO / "CONTRIBUTING.md", base / "CONTRIBUTING.md")
+        # the notes of source links repeat the linked words, read from the seeds beside docs/
+        shutil.copytree(REPO / "seeds", base / "seeds")
     # docutils keeps roles and directives in module globals, which other tests may have filled
     # (a stand-in for the edition's roles, say): build with none, then put them back.
     saved_roles, saved_directives = dict(roles._roles), dict(directives._directives)

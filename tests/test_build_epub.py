@@ -131,3 +131,17 @@ def test_the_book_has_a_generated_cover(epub: tuple[Build, Path]) -> None:
         assert "epub-cover.xhtml" in book.namelist()
     assert "<svg" in cover
     assert "Four Texts on China" in cover and "中国互联网四篇" in cover
+
+
+def test_paragraph_numbers_are_in_the_text(epub: tuple[Build, Path]) -> None:
+    """Each labelled paragraph of an article's XHTML starts with its number ¶N."""
+    with zipfile.ZipFile(epub[1]) as book:
+        for article in read_articles():
+            xhtml = book.read(f"articles/{article.slug}.xhtml").decode("utf-8")
+            labels = re.findall(rf"(?:^\(|:name: ){re.escape(article.slug)}-p(\d+)\)?=?$",
+                                article.body, flags=re.MULTILINE)
+            shown = re.findall(r'<a class="para-number-link" href="#[a-z0-9-]+-p(\d+)"'
+                               r'[^>]*>¶(\d+)</a>', xhtml)
+            assert [a for a, _ in shown] == labels, article.slug
+            assert all(a == b for a, b in shown)
+            assert "para-cite" not in xhtml and "<script" not in xhtml

@@ -247,3 +247,17 @@ def test_running_heads_name_the_edition_and_the_article(pdf: Path) -> None:
         head = next(line for line in layout.splitlines() if line.strip())
         assert "Four Texts on China’s Internet" in head, (article.slug, head)
         assert normal(title)[:20] in normal(head), (article.slug, head)
+
+
+def test_paragraph_numbers_are_in_the_margin(pdf: Path) -> None:
+    """pdftotext finds every paragraph's ¶N, numbered as the labels (and the indices) are."""
+    text = run("pdftotext", str(pdf), "-")
+    shown = [int(n) for n in re.findall(r"¶\s?(\d+)", text)]
+    for article in read_articles():
+        labels = re.findall(rf"(?:^\(|:name: ){re.escape(article.slug)}-p(\d+)\)?=?$",
+                            article.body, flags=re.MULTILINE)
+        for number in labels:
+            assert int(number) in shown, (article.slug, number)
+    highest = max(len(re.findall(r"-p\d+\)?=?$", a.body, flags=re.MULTILINE))
+                  for a in read_articles())
+    assert max(shown) == highest

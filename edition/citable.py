@@ -1,0 +1,583 @@
+"""A citable edition: paragraph numbers, citation metadata in the page head, citation files.
+
+- Every labelled block ``<slug>-pN`` of an article shows its number ``¶N`` — in the HTML margin
+  (with a button that copies the paragraph's citation), in the PDF margin, in the EPUB text.
+  The number is the N of the label, as the indices print it.
+- Every article page's ``<head>`` carries Highwire ``citation_*`` tags, Dublin Core, OpenGraph
+  and schema.org JSON-LD, made from the front matter; editorial values are said to be the
+  editors' (JSON-LD ``creditText`` and ``description``). Every value is escaped.
+- ``<slug>.bib``, ``<slug>.ris`` and ``<slug>.json`` (CSL-JSON) are written beside each article
+  page of the HTML edition.
+- An article whose source is partial (it stops at a paywall) says so in one line of its header.
+- Retired labels (``docs/_data/retired-labels.yaml``) lead to their successors: an extra id on
+  the successor, and a forwarding page for a retired article slug.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import urlsplit
+
+from docutils import nodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
+
+from converters.anchors import RETIRED_FILE, RetiredLabelsError, Retirement, load_retired
+
+from .article import as_list, get_front_matter, main_language, summary
+from .citation import Citation, bibtex, make_citation, page_url
+from .entities import entity_domain
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.writers.html5 import HTML5Translator
+
+logger = logging.getLogger(__name__)
+
+#: Builders of the web edition (EPUB pages get numbers, but no scripts or head metadata).
+WEB_BUILDERS: tuple[str, ...] = ("html", "dirhtml", "singlehtml")
+#: Builders whose pages show paragraph numbers.
+NUMBERED_BUILDERS: tuple[str, ...] = (*WEB_BUILDERS, "epub", "latex")
+#: The edition's static files of this component (in ``edition/static``).
+STATIC_DIR = Path(__file__).parent / "static"
+SCRIPT = "edition-cite.js"
+STYLESHEET = "edition-cite.css"
+#: A paragraph label: the article's slug, ``-p`` and the paragraph's number.
+PARAGRAPH_LABEL = re.compile(r"^(?P<slug>[a-z0-9-]+)-p(?P<number>\d+)$")
+#: Kinds of removed material that make the article a partial text, and the line that says so.
+PARTIAL_TEXT: dict[str, str] = {
+    "paywall": "Preview: the source stops where the publisher's paywall begins.",
+}
+#: Characters JSON-LD must not show raw inside ``<script>``: no ``</script>`` can close it.
+JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+#: CSL item type and RIS type of an article, by whether the publisher is a periodical.
+CSL_TYPE = "article-newspaper"
+RIS_TYPE = "NEWS"
+#: The citation fields an editorial value can stand in, for the notes that say so.
+CITED_FIELDS = ("authors", "title", "subtitle", "publisher", "translator", "date", "column")
+#: The Wikidata entity address of a Q-number.
+WIKIDATA = "https://www.wikidata.org/wiki/{}"
+#: The Wayback Machine address of a page as archived nearest to a date.
+WAYBACK = "https://web.archive.org/web/{stamp}/{url}"
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def http_url(value: object) -> str:
+    """The value when it is an absolute http(s) URL without spaces, else ``""``."""
+    text = str(value or "").strip()
+    if not text or any(c.isspace() or ord(c) < 32 for c in text):
+        return ""
+    parts = urlsplit(text)
+    return text if parts.scheme in ("http", "https") and parts.netloc else ""
+
+
+def json_for_script(data: object) -> str:
+    """JSON that is safe inside an HTML ``<script>`` element."""
+    return json.dumps(data, ensure_ascii=False, indent=1).translate(JSON_SCRIPT_ESCAPES)
+
+
+def date_parts(date: str) -> list[int]:
+    """``[year, month, day]`` (as many as known) of an ISO date."""
+    parts = []
+    for piece in date[:10].split("-"):
+        if not piece.isdigit():
+            break
+        parts.append(int(piece))
+    return parts
+
+
+def partial_text(meta: dict[str, Any]) -> str:
+    """The line saying the article is a partial text (``""`` when the source is whole)."""
+    for entry in meta.get("removed") or []:
+        if isinstance(entry, dict) and str(entry.get("kind")) in PARTIAL_TEXT:
+            return PARTIAL_TEXT[str(entry["kind"])]
+    return ""
+
+
+def editorial_note(meta: dict[str, Any]) -> str:
+    """Which cited values the editors supplied (``""`` when the source states them all)."""
+    fields = [str(e.get("field")) for e in meta.get("editorial") or []
+              if isinstance(e, dict) and str(e.get("field")) in CITED_FIELDS]
+    if not fields:
+        return ""
+    return ("Supplied by the editors, not stated by the source: "
+            + ", ".join(f.replace("_", " ") for f in fields) + ".")
+
+
+def article_citation(app: Sphinx, docname: str, meta: dict[str, Any]) -> Citation:
+    """The citation of an article page, as its citation block gives it."""
+    slug = str(meta.get("label") or Path(docname).name)
+    suffix = app.config.html_file_suffix or ".html"
+    url = page_url(app.config.edition_baseurl, docname, suffix)
+    return make_citation(meta, slug, url, app.config.edition_title)
+
+
+def iso_date(meta: dict[str, Any]) -> str:
+    """The article's date as precise as known (date-time for minute and second precision)."""
+    date = str(meta.get("date") or "").strip()
+    precision = str(meta.get("date_precision") or "")
+    if precision in ("minute", "second"):
+        return date
+    return date[: {"year": 4, "month": 7}.get(precision, 10)]
+
+
+# --------------------------------------------------------------------------- paragraph numbers
+
+
+class paragraph_number(nodes.Inline, nodes.Element):
+    """The number ``¶N`` of the labelled block it starts (margin in HTML and PDF, text in EPUB)."""
+
+
+def visit_paragraph_number_html(self: HTML5Translator, node: paragraph_number) -> None:
+    """A link to the paragraph and, on the web, a button copying its citation."""
+    target = html.escape(node["target"], quote=True)
+    number = html.escape(str(node["number"]), quote=True)
+    self.body.append(f'<span class="para-number">'
+                     f'<a class="para-number-link" href="#{target}" '
+                     f'aria-label="Paragraph {number}">¶{number}</a>')
+    if self.builder.name in WEB_BUILDERS:
+        self.body.append(
+            f'<button type="button" class="para-cite" data-paragraph="{target}" '
+            f'data-number="{number}" hidden title="Copy the citation of paragraph {number}">'
+            "cite</button>")
+    self.body.append("</span> ")
+    raise nodes.SkipNode
+
+
+def visit_paragraph_number_latex(self: Any, node: paragraph_number) -> None:
+    """The number in the margin of the page."""
+    self.body.append(r"\leavevmode\marginpar{\raggedright\footnotesize\textsf{¶"
+                     + str(int(node["number"])) + "}}")
+    raise nodes.SkipNode
+
+
+def skip(self: Any, node: nodes.Node) -> None:
+    """Leave the node out of formats it has no meaning in."""
+    raise nodes.SkipNode
+
+
+def numbered_blocks(document: nodes.document) -> Iterator[tuple[nodes.Element, str, int]]:
+    """Every block labelled ``<slug>-pN``, with its label and N."""
+    for node in document.findall(nodes.Element):
+        for node_id in node["ids"]:
+            match = PARAGRAPH_LABEL.match(node_id)
+            if match and isinstance(node, (nodes.paragraph, nodes.container, nodes.bullet_list,
+                                           nodes.enumerated_list)):
+                yield node, node_id, int(match.group("number"))
+                break
+
+
+class AddParagraphNumbers(SphinxPostTransform):
+    """Start every labelled block of an article with its number, the N of ``<slug>-pN``."""
+
+    default_priority = 390  # before the ¶ anchors at the end (article.py, 400)
+
+    def is_supported(self) -> bool:
+        """Web pages, the EPUB and the PDF (whose one document holds every article)."""
+        return self.app.builder.name in NUMBERED_BUILDERS
+
+    def run(self, **kwargs: Any) -> None:
+        """Insert the numbers (of articles' labels only: the slug must be an article's)."""
+        from .article import ArticleDomain
+
+        domain = cast(ArticleDomain, self.env.get_domain("article"))
+        slugs = {str(meta.get("label") or "") for meta in domain.front_matter.values()}
+        for block, label, number in list(numbered_blocks(self.document)):
+            match = PARAGRAPH_LABEL.match(label)
+            if match is None or match.group("slug") not in slugs:
+                continue
+            first = (block if isinstance(block, nodes.paragraph)
+                     else next(iter(block.findall(nodes.paragraph)), None))
+            if first is None:
+                continue
+            first.insert(0, paragraph_number("", target=label, number=number))
+            first["classes"].append("has-para-number")
+
+
+class AddRetiredIds(SphinxPostTransform):
+    """Give a successor paragraph the ids of the labels retired into it (old links still land)."""
+
+    default_priority = 395
+
+    def run(self, **kwargs: Any) -> None:
+        """Add the retired labels as ids of their successors."""
+        retired = retired_labels(self.app)
+        if not retired:
+            return
+        successors: dict[str, list[str]] = {}
+        for entry in retired:
+            if entry.successor:
+                successors.setdefault(entry.successor, []).append(entry.label)
+        for node in list(self.document.findall(nodes.Element)):
+            for node_id in list(node["ids"]):
+                for old in successors.get(node_id, []):
+                    if old not in node["ids"] and old not in self.document.ids:
+                        node["ids"].append(old)
+                        self.document.ids[old] = node
+
+
+def retired_labels(app: Sphinx) -> list[Retirement]:
+    """The retirement record next to the registry (``_data/retired-labels.yaml``)."""
+    path = Path(app.confdir) / "_data" / RETIRED_FILE.name
+    try:
+        return load_retired(path)
+    except RetiredLabelsError as exc:
+        logger.warning("%s", exc, location=str(path), type="edition", subtype="anchors")
+        return []
+
+
+# --------------------------------------------------------------------------- copy buttons
+
+
+class copy_button(nodes.Inline, nodes.Element):
+    """A button copying the text of the element ``target`` (web edition only)."""
+
+
+def visit_copy_button_html(self: HTML5Translator, node: copy_button) -> None:
+    """The button, hidden until the edition's script makes it work."""
+    if self.builder.name in WEB_BUILDERS:
+        target = html.escape(node["target"], quote=True)
+        label = html.escape(node["label"], quote=True)
+        self.body.append(f'<button type="button" class="edition-copy" data-copy="{target}" '
+                         f'hidden>{label}</button>')
+    raise nodes.SkipNode
+
+
+# --------------------------------------------------------------------------- the page head
+
+
+def head_metadata(app: Sphinx, docname: str, meta: dict[str, Any]) -> str:
+    """The ``<meta>`` tags and JSON-LD of an article page, every value escaped."""
+    c = article_citation(app, docname, meta)
+    tags: list[tuple[str, str, str]] = []  # (attribute, name, content)
+
+    def add(attribute: str, name: str, content: str) -> None:
+        if content.strip():
+            tags.append((attribute, name, " ".join(content.split())))
+
+    languages = as_list(meta.get("language"))
+    language = main_language(meta)
+    date = iso_date(meta)
+    abstract = summary(meta, "")
+    partial = partial_text(meta)
+    editorial = editorial_note(meta)
+    description = " ".join(p for p in (abstract, partial, editorial) if p)
+    pdf = http_url(app.config.edition_pdf_url)
+    page = http_url(c.page_url)
+    source = http_url(meta.get("source_url"))
+
+    add("name", "citation_title", c.title)
+    for author in c.authors:
+        add("name", "citation_author", author)
+    highwire_date = "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(date_parts(date)))
+    add("name", "citation_publication_date", highwire_date)
+    add("name", "citation_date", highwire_date)
+    add("name", "citation_publisher", c.publisher)
+    add("name", "citation_journal_title", c.publisher)
+    add("name", "citation_language", language)
+    add("name", "citation_abstract", description)
+    add("name", "citation_public_url", page)
+    add("name", "citation_fulltext_html_url", page)
+    add("name", "citation_pdf_url", pdf)
+
+    add("name", "DC.title", c.title)
+    for author in c.authors:
+        add("name", "DC.creator", author)
+    add("name", "DC.date", date)
+    add("name", "DC.publisher", c.publisher)
+    for tag in languages:
+        add("name", "DC.language", tag)
+    add("name", "DC.description", description)
+    add("name", "DC.identifier", page)
+    add("name", "DC.source", source)
+    add("name", "DC.type", "Text")
+
+    add("property", "og:type", "article")
+    add("property", "og:title", c.title)
+    add("property", "og:description", description)
+    add("property", "og:url", page)
+    add("property", "og:site_name", c.edition)
+    add("property", "og:locale", language.replace("-", "_"))
+    add("property", "article:published_time", date)
+    for author in c.authors:
+        add("property", "article:author", author)
+
+    lines = ['<link rel="schema.DC" href="http://purl.org/dc/elements/1.1/">']
+    lines += [f'<meta {attribute}="{html.escape(name, quote=True)}" '
+              f'content="{html.escape(content, quote=True)}">'
+              for attribute, name, content in tags]
+    data = json_ld(app, docname, meta, c, description, date, page, source, partial, editorial)
+    lines.append(f'<script type="application/ld+json">{json_for_script(data)}</script>')
+    return "\n".join(lines) + "\n"
+
+
+def json_ld(app: Sphinx, docname: str, meta: dict[str, Any], c: Citation, description: str,
+            date: str, page: str, source: str, partial: str, editorial: str) -> dict[str, Any]:
+    """The schema.org description of an article (``NewsArticle``)."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": c.title,
+        "inLanguage": as_list(meta.get("language")) if len(as_list(meta.get("language"))) > 1
+        else main_language(meta),
+    }
+    if c.subtitle:
+        data["alternativeHeadline"] = c.subtitle
+    if c.authors:
+        data["author"] = [{"@type": "Person", "name": name} for name in c.authors]
+    if date:
+        data["datePublished"] = date
+    if c.publisher:
+        data["publisher"] = {"@type": "Organization", "name": c.publisher}
+    if description:
+        data["description"] = description
+    if editorial:
+        data["creditText"] = editorial
+    if page:
+        data["url"] = page
+        data["@id"] = page
+    edition: dict[str, Any] = {"@type": "CreativeWork", "name": c.edition}
+    base = http_url(app.config.edition_baseurl)
+    if base:
+        edition["url"] = base
+    data["isPartOf"] = edition
+    if source:
+        original: dict[str, Any] = {"@type": "NewsArticle", "url": source}
+        if partial:
+            # the source itself is behind a paywall; the edition gives its free preview
+            original["isAccessibleForFree"] = False
+        data["isBasedOn"] = original
+    if partial:
+        data["abstract"] = partial
+    translator = str(meta.get("translator") or "").strip()
+    if translator:
+        data["translator"] = {"@type": "Person", "name": translator}
+    original_url = http_url(meta.get("original_url"))
+    if original_url:
+        data["translationOfWork"] = {"@type": "CreativeWork", "url": original_url}
+    languages = as_list(meta.get("language"))
+    if len(languages) > 1:
+        # a parallel text: the later languages translate the first, on the same page
+        data["workTranslation"] = [{"@type": "CreativeWork", "inLanguage": tag, "url": page}
+                                   for tag in languages[1:]]
+    mentions = []
+    domain = entity_domain(app.env)
+    for entity_id in domain.entities_of(docname):
+        entity = domain.registry.get(entity_id)
+        if entity is None:
+            continue
+        item: dict[str, Any] = {"@type": "Person" if entity.type == "person" else "Organization",
+                                "name": entity.label}
+        if re.fullmatch(r"Q\d+", entity.wikidata or ""):
+            item["sameAs"] = WIKIDATA.format(entity.wikidata)
+        mentions.append(item)
+    if mentions:
+        data["mentions"] = mentions
+    return data
+
+
+def on_html_page_context(app: Sphinx, pagename: str, templatename: str,
+                         context: dict[str, Any], doctree: Any) -> None:
+    """Put the citation metadata into an article page's ``<head>`` (web edition only)."""
+    if app.builder.name not in WEB_BUILDERS:
+        return
+    meta = get_front_matter(app.env, pagename)
+    if meta is None:
+        return
+    context["metatags"] = context.get("metatags", "") + head_metadata(app, pagename, meta)
+
+
+# --------------------------------------------------------------------------- citation files
+
+
+def ris(c: Citation, meta: dict[str, Any]) -> str:
+    """The citation as a RIS record."""
+    lines = [("TY", RIS_TYPE)]
+    lines += [("AU", name) for name in c.authors]
+    lines.append(("TI", c.title))
+    if c.subtitle:
+        lines.append(("T2", c.subtitle))
+    if c.publisher:
+        lines += [("JO", c.publisher), ("PB", c.publisher)]
+    parts = date_parts(c.date)
+    if parts:
+        lines.append(("PY", str(parts[0])))
+        lines.append(("DA", "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts))))
+    if c.translator:
+        lines.append(("A4", c.translator))
+    lines += [("LA", tag) for tag in as_list(meta.get("language"))]
+    if c.page_url:
+        lines.append(("UR", c.page_url))
+    source = http_url(meta.get("source_url"))
+    if source:
+        lines.append(("L2", source))
+    lines.append(("DB", c.edition))
+    for note in (partial_text(meta), editorial_note(meta)):
+        if note:
+            lines.append(("N1", note))
+    lines.append(("ER", ""))
+    return "".join(f"{tag}  - {' '.join(value.split())}".rstrip() + "\r\n"
+                   for tag, value in lines)
+
+
+def csl_json(c: Citation, meta: dict[str, Any]) -> list[dict[str, Any]]:
+    """The citation as CSL-JSON (a list of one item)."""
+    item: dict[str, Any] = {"id": c.key, "type": CSL_TYPE, "title": c.title}
+    if c.authors:
+        item["author"] = [{"literal": name} for name in c.authors]
+    parts = date_parts(c.date)
+    if parts:
+        item["issued"] = {"date-parts": [parts]}
+    if c.publisher:
+        item["container-title"] = c.publisher
+        item["publisher"] = c.publisher
+    if c.translator:
+        item["translator"] = [{"literal": c.translator}]
+    language = main_language(meta)
+    if language:
+        item["language"] = language
+    if c.page_url:
+        item["URL"] = c.page_url
+    item["source"] = c.edition
+    notes = [n for n in (partial_text(meta), editorial_note(meta)) if n]
+    source = http_url(meta.get("source_url"))
+    if source:
+        notes.append(f"Source: {source}")
+    if notes:
+        item["note"] = " ".join(notes)
+    return [item]
+
+
+def write_citation_files(app: Sphinx, exception: Exception | None) -> None:
+    """Write ``.bib``, ``.ris`` and ``.json`` beside every article page; forwarding pages."""
+    if exception is not None or app.builder.name not in WEB_BUILDERS:
+        return
+    out = Path(app.outdir)
+    from .article import ArticleDomain
+
+    articles = cast(ArticleDomain, app.env.get_domain("article")).front_matter
+    for docname, meta in sorted(articles.items()):
+        c = article_citation(app, docname, meta)
+        base = out / docname
+        base.parent.mkdir(parents=True, exist_ok=True)
+        base.with_name(base.name + ".bib").write_text(bibtex(c) + "\n", encoding="utf-8")
+        base.with_name(base.name + ".ris").write_text(ris(c, meta), encoding="utf-8",
+                                                      newline="")
+        base.with_name(base.name + ".json").write_text(
+            json.dumps(csl_json(c, meta), ensure_ascii=False, indent=1) + "\n",
+            encoding="utf-8")
+    write_forwarding_pages(app, articles)
+
+
+#: A page standing in for a retired article: it forwards to the successor (with the paragraph).
+FORWARD_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Moved: {title}</title>
+<meta http-equiv="refresh" content="0; url={target}">
+<link rel="canonical" href="{target}">
+</head>
+<body data-forward="{target}" data-labels="{labels}">
+<p>This article has moved: <a href="{target}">{title}</a>. {reason}</p>
+<script src="{script}"></script>
+</body>
+</html>
+"""
+
+
+def write_forwarding_pages(app: Sphinx, articles: dict[str, dict[str, Any]]) -> None:
+    """A page at each retired article slug that leads to its successor's page."""
+    retired = retired_labels(app)
+    if not retired:
+        return
+    by_label = {str(meta.get("label") or Path(d).name): d for d, meta in articles.items()}
+    suffix = app.config.html_file_suffix or ".html"
+    # an article's slug, not one of its labelled places (-p3, -s1, -f2)
+    slugs = {e.label: e for e in retired if not re.search(r"-[a-z]\d+$", e.label)}
+    for slug, entry in slugs.items():
+        successor_doc = by_label.get(entry.successor)
+        if successor_doc is None or slug in by_label:
+            continue
+        old_doc = str(Path(successor_doc).parent / slug)
+        target = Path(successor_doc).name + suffix
+        labels = {e.label: e.successor for e in retired
+                  if e.label.startswith(slug + "-") and e.successor}
+        title = str(articles[successor_doc].get("title") or entry.successor)
+        depth = old_doc.count("/")
+        text = FORWARD_PAGE.format(
+            title=html.escape(title), target=html.escape(target, quote=True),
+            labels=html.escape(json.dumps(labels, ensure_ascii=False), quote=True),
+            reason=html.escape(entry.reason), script="../" * depth + "_static/" + SCRIPT)
+        path = Path(app.outdir) / (old_doc + suffix)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- partial texts
+
+
+def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
+    """Say in the header of an article whose source is partial what the text is."""
+    meta = get_front_matter(app.env, app.env.docname)
+    if meta is None:
+        return
+    retired = Path(app.confdir) / "_data" / RETIRED_FILE.name
+    if retired.is_file():
+        # a retired label adds an id to its successor: the article is rewritten when it changes
+        app.env.note_dependency(str(retired))
+    line = partial_text(meta)
+    if not line:
+        return
+    for header in doctree.findall(nodes.container):
+        if "article-header" in header["classes"]:
+            para = nodes.paragraph(line, line, classes=["article-partial"])
+            position = 1 if len(header) and "article-subtitle" in header[0].get(
+                "classes", []) else 0
+            header.insert(position, para)
+            break
+
+
+# --------------------------------------------------------------------------- setup
+
+
+def add_static(app: Sphinx) -> None:
+    """The script and stylesheet of the web edition (not the EPUB: it has no scripts)."""
+    static = str(STATIC_DIR)
+    if static not in app.config.html_static_path:
+        app.config.html_static_path.append(static)
+    if app.builder.name in WEB_BUILDERS:
+        app.add_js_file(SCRIPT, loading_method="defer")
+    app.add_css_file(STYLESHEET)
+
+
+def _default_pdf_url(config: Any) -> str:
+    base = str(config.edition_baseurl or config.html_baseurl or "")
+    return f"{base.rstrip('/')}/edition.pdf" if base else ""
+
+
+def setup_citable(app: Sphinx) -> None:
+    """Register paragraph numbers, head metadata, citation files and partial-text lines."""
+    app.add_config_value("edition_pdf_url", _default_pdf_url, "html", types=frozenset({str}),
+                         description="The address of the edition's PDF, for citation_pdf_url.")
+    app.add_node(paragraph_number,
+                 html=(visit_paragraph_number_html, None),
+                 latex=(visit_paragraph_number_latex, None),
+                 text=(skip, None), man=(skip, None), texinfo=(skip, None))
+    app.add_node(copy_button,
+                 html=(visit_copy_button_html, None), latex=(skip, None),
+                 text=(skip, None), man=(skip, None), texinfo=(skip, None))
+    app.add_post_transform(AddParagraphNumbers)
+    app.add_post_transform(AddRetiredIds)
+    app.connect("builder-inited", add_static)
+    app.connect("doctree-read", on_doctree_read, priority=600)
+    app.connect("html-page-context", on_html_page_context)
+    app.connect("build-finished", write_citation_files)
+
