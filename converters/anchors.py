@@ -9,7 +9,8 @@ one it marked, two labels stacked on one paragraph, and a paragraph wrapped over
 
 A label may be retired on purpose: ``docs/_data/retired-labels.yaml`` lists it with its
 successor and the reason, and the edition leads the old address to the successor. The file is
-read with :func:`load_retired` and extended with :func:`append_retired`.
+read with :func:`converters.retired.load_retired` and extended with
+:func:`converters.retired.retire` (by hand) or :func:`converters.retired.append_retired`.
 """
 
 from __future__ import annotations
@@ -23,11 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import yaml
+from . import retired
+from .retired import RetiredLabelsError, Retirement, load_retired
 
 #: Where the articles and the retirement record are, relative to the project root.
 ARTICLES_DIR = Path("docs") / "articles"
-RETIRED_FILE = Path("docs") / "_data" / "retired-labels.yaml"
+RETIRED_FILE = Path("docs") / retired.RETIRED_FILE
 #: The git revision holding the published labels; CI sets it to a pull request's base.
 BASE_ENV = "EDITION_ANCHOR_BASE"
 DEFAULT_BASE = "HEAD"
@@ -38,7 +40,6 @@ DEFAULT_BASE = "HEAD"
 #: reported as moved too.
 SIMILARITY_THRESHOLD = 0.6
 #: The keys of a retirement entry, each a string.
-RETIRED_KEYS = ("label", "successor", "reason")
 #: How long git may take to answer (a local repository: far less).
 GIT_TIMEOUT = 60
 
@@ -76,90 +77,6 @@ class Anchor:
     text: str
     #: the label stacked right above this one on the same block ('' when none)
     stacked_on: str = ""
-
-
-class Retirement(NamedTuple):
-    """A published label that no longer exists, and where its readers are sent."""
-
-    #: the retired label (an article's slug or a paragraph label)
-    label: str
-    #: the label that replaces it ('' when the text is gone)
-    successor: str
-    #: why, in words an editor understands
-    reason: str
-    #: the entry's line in the retirement file
-    line: int = 0
-
-
-class RetiredLabelsError(ValueError):
-    """The retirement record cannot be read: ``line N: reason``."""
-
-
-# --------------------------------------------------------------------------- the record
-
-
-def load_retired(path: Path) -> list[Retirement]:
-    """The entries of the retirement record (``[]`` when the file does not exist)."""
-    if not path.is_file():
-        return []
-    text = path.read_text(encoding="utf-8")
-    try:
-        node = yaml.compose(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        raise RetiredLabelsError(f"line {line}: not valid YAML") from None
-    if node is None:
-        return []
-    if not isinstance(node, yaml.SequenceNode):
-        raise RetiredLabelsError(f"line {node.start_mark.line + 1}: the record must be a list "
-                                 "of entries (label, successor, reason)")
-    entries: list[Retirement] = []
-    for item in node.value:
-        line = item.start_mark.line + 1
-        if not isinstance(item, yaml.MappingNode):
-            raise RetiredLabelsError(f"line {line}: an entry must be a mapping "
-                                     "(label, successor, reason)")
-        values: dict[str, str] = {}
-        for key, value in item.value:
-            if not isinstance(value, yaml.ScalarNode) or value.tag == "tag:yaml.org,2002:null":
-                raise RetiredLabelsError(f"line {value.start_mark.line + 1}: '{key.value}' "
-                                         "must be a string")
-            values[str(key.value)] = str(value.value).strip()
-        for key in RETIRED_KEYS:
-            if key not in values:
-                raise RetiredLabelsError(f"line {line}: entry lacks '{key}'")
-        if not values["label"]:
-            raise RetiredLabelsError(f"line {line}: 'label' is empty")
-        if not values["reason"]:
-            raise RetiredLabelsError(f"line {line}: entry gives no reason")
-        entries.append(Retirement(values["label"], values["successor"], values["reason"], line))
-    return entries
-
-
-def append_retired(path: Path, label: str, successor: str, reason: str) -> Retirement:
-    """Record the retirement of ``label`` at the end of the record (created when missing)."""
-    if not label.strip() or not reason.strip():
-        raise ValueError("a retired label needs its label and a reason")
-    existing = load_retired(path)
-    if any(entry.label == label for entry in existing):
-        raise ValueError(f"label '{label}' is already retired")
-    entry = {"label": label, "successor": successor, "reason": " ".join(reason.split())}
-    block = yaml.safe_dump([entry], allow_unicode=True, sort_keys=False, width=100)
-    text = path.read_text(encoding="utf-8") if path.is_file() else RETIRED_HEADER
-    if text and not text.endswith("\n"):
-        text += "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text + block, encoding="utf-8")
-    return load_retired(path)[-1]
-
-
-#: The comment that opens a new retirement record.
-RETIRED_HEADER = (
-    "# Published labels that no longer exist, and where they went (see CONTRIBUTING.md).\n"
-    "# label: the retired label; successor: the label that replaces it ('' when the text is\n"
-    "# gone); reason: why, in words an editor understands.\n"
-)
 
 
 # --------------------------------------------------------------------------- reading labels
@@ -261,10 +178,14 @@ def wrapped_paragraphs(text: str) -> Iterator[int]:
             index += 1
             continue
         end = index
+        wrapped = False
         while end + 1 < len(lines) and lines[end + 1].strip() and not _is_structure(
                 lines[end + 1]) and not LIST_ITEM.match(lines[end + 1]):
+            # a line ending in a backslash is a hard line break the source has (the
+            # converter writes <br> so): the paragraph goes on, it is not wrapped
+            wrapped = wrapped or not lines[end].endswith("\\")
             end += 1
-        if end > index:
+        if wrapped:
             yield index + 1
         index = end + 1
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from .retired import RetiredLabel
+from .retired import Retirement
 
 #: The front matter at the top of a page.
 FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
@@ -96,18 +96,18 @@ def labels(text: str) -> list[str]:
     return [m.group("target") or m.group("name") for m in PARAGRAPH_LABEL.finditer(text)]
 
 
-def retired_labels(old: Path, new_name: str, new_text: str) -> list[RetiredLabel]:
+def retired_labels(old: Path, new_name: str, new_text: str) -> list[Retirement]:
     """The labels a move retires: the old slug and each old paragraph label, with successors."""
     old_slug, new_slug = old.stem, Path(new_name).stem
     reason = (f"the article's slug changed from '{old_slug}' to '{new_slug}' when it was "
               "converted again")
-    entries = [RetiredLabel(old_slug, new_slug, reason)]
+    entries = [Retirement(old_slug, new_slug, reason)]
     present = set(labels(new_text))
     for label in labels(old.read_text(encoding="utf-8")):
         if not label.startswith(old_slug + "-"):
             continue
         successor = new_slug + label[len(old_slug):]
-        entries.append(RetiredLabel(label, successor if successor in present else "", reason))
+        entries.append(Retirement(label, successor if successor in present else "", reason))
     return entries
 
 

@@ -9,15 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from converters.anchors import (
-    RETIRED_FILE,
-    SIMILARITY_THRESHOLD,
-    anchors,
-    append_retired,
-    load_retired,
-    similarity,
-)
+from converters.anchors import RETIRED_FILE, SIMILARITY_THRESHOLD, anchors, similarity
 from converters.check import check, main
+from converters.retired import load_retired
+from converters.retired import retire as append_retired
 
 ROOT = Path(__file__).resolve().parents[1]
 CAIXIN = "docs/articles/tiktok-run.md"
@@ -129,6 +124,21 @@ def test_wrapped_paragraph_fails(project: Path) -> None:
     assert_reported(found(project), CAIXIN, index + 1, "spans several lines")
 
 
+def test_hard_line_breaks_are_not_a_wrapped_paragraph(project: Path) -> None:
+    """A source's own line breaks (written as a backslash at the end of a line) are one
+    paragraph; wrapping that paragraph as well is still reported."""
+    lines = read(project, CAIXIN)
+    index = line_of(lines, "(tiktok-run-p4)=") + 1
+    text = lines[index]
+    cut = text.index("。") + 1
+    lines[index:index + 1] = [text[:cut] + "\\", text[cut:]]
+    write(project, CAIXIN, lines)
+    assert not [p for p in found(project) if "spans several lines" in p]
+    lines[index + 1:index + 2] = [lines[index + 1][:5], lines[index + 1][5:]]
+    write(project, CAIXIN, lines)
+    assert_reported(found(project), CAIXIN, index + 1, "spans several lines")
+
+
 def test_typo_fix_passes(project: Path) -> None:
     lines = read(project, CAIXIN)
     index = line_of(lines, "(tiktok-run-p4)=") + 1
@@ -208,8 +218,9 @@ def test_retirement_needs_an_existing_successor(project: Path) -> None:
 
 def test_retiring_a_label_still_in_use_fails(project: Path) -> None:
     path = project / RETIRED_FILE
-    append_retired(path, "tiktok-run-p2", "", "Text gone.")
-    assert_reported(found(project), RETIRED_FILE.as_posix(), 4, "'tiktok-run-p2'", "still used")
+    line = append_retired(path, "tiktok-run-p2", "", "Text gone.").line
+    assert_reported(found(project), RETIRED_FILE.as_posix(), line, "'tiktok-run-p2'",
+                    "still used")
 
 
 def test_renamed_article_is_reported_unless_retired(project: Path) -> None:
