@@ -50,7 +50,9 @@ def timeline_page_source() -> str:
     """The MyST text of the timeline page."""
     return (
         "(edition-timeline)=\n# Timeline\n\n"
-        "Dates the texts mention, by year. Each date lists the paragraphs that mention it.\n\n"
+        "A chronology across the texts: every date they mention, by year, with the sentence "
+        "that mentions it and a link to its paragraph, and the date each text was published "
+        "(as “published: <title>”).\n\n"
         "```{timeline}\n```\n"
     )
 
