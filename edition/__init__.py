@@ -16,6 +16,7 @@ from .navigation import setup_navigation
 from .pdf import setup_pdf
 from .related import setup_related
 from .search import setup_search
+from .tei import setup_tei
 from .timeline import setup_timeline
 
 __version__ = "0.1.0"
@@ -29,6 +30,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_timeline(app)
     setup_related(app)
     setup_export(app)
+    setup_tei(app)
     setup_search(app)
     setup_citation(app)
     setup_pdf(app)

@@ -89,8 +89,14 @@ FRONT_MATTER_DATE = re.compile(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)(?:[T ].*)?$")
 PUBLISHED = "published"
 #: How many characters of the paragraph a mention keeps on each side (keyword in context).
 CONTEXT_CHARS = 160
-#: Characters ending a sentence, in Chinese and in English, for the sentence of a dated mention.
-SENTENCE_END = re.compile(r"(?<=[。！？!?；;])|(?<=\.)\s")
+#: Where a sentence ends: after Chinese end punctuation, or after ``.``, ``!`` or ``?`` and
+#: space before a capital (so ``Nov. 30`` and ``A.I. engineers`` do not end one), but not
+#: after a single capital (initials) or a common abbreviation.
+SENTENCE_END = re.compile(
+    r"[。！？；][」』”’）)]*"
+    r"|(?<![A-Z])(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bNo)(?<!\bvs)"
+    r"[.!?][”’\")]*(?=\s+[A-Z“‘\"(])"
+)
 
 
 class RegistryConfigError(SphinxError):
@@ -335,13 +341,23 @@ def mention_context(node: Element) -> tuple[str, str]:
     return "".join(before)[-CONTEXT_CHARS:], "".join(after)[:CONTEXT_CHARS]
 
 
+def sentence_parts(before: str, shown: str, after: str) -> tuple[str, str]:
+    """The words of a mention's sentence before and after it (the sentence ends included)."""
+    text = before + shown + after
+    start, end = 0, len(text)
+    for match in SENTENCE_END.finditer(text):
+        if match.end() <= len(before):
+            start = match.end()
+        elif match.start() >= len(before) + len(shown):
+            end = match.end()  # the end punctuation belongs to the sentence
+            break
+    return text[start:len(before)].lstrip(), text[len(before) + len(shown):end].rstrip()
+
+
 def sentence_around(before: str, shown: str, after: str) -> str:
-    """The sentence holding a mention: from the last sentence end before it to the next after."""
-    starts = [m.end() for m in SENTENCE_END.finditer(before)]
-    head = before[starts[-1]:] if starts else before
-    end = SENTENCE_END.search(after)
-    tail = after[: end.start()] if end is not None else after
-    return f"{head.lstrip()}{shown}{tail.rstrip()}"
+    """The sentence holding a mention, as text."""
+    head, tail = sentence_parts(before, shown, after)
+    return f"{head}{shown}{tail}"
 
 
 def publication_iso(value: Any) -> str | None:

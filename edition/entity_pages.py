@@ -33,7 +33,7 @@ from .entities import (
     entity_sort_key,
     language_classes,
     place_label,
-    sentence_around,
+    sentence_parts,
 )
 from .names import pinyin
 
@@ -224,8 +224,7 @@ def kwic_window(before: str, after: str) -> tuple[str, str]:
 def mention_line(mention: Mention, kind: str) -> nodes.inline:
     """A mention in its context: the words around an entity, the sentence of a date."""
     if kind == "date":
-        before = sentence_around(mention.before, "", "")
-        after = sentence_around("", "", mention.after)
+        before, after = sentence_parts(mention.before, mention.text, mention.after)
     else:
         before, after = kwic_window(mention.before, mention.after)
     return nodes.inline(
