@@ -8,6 +8,7 @@ from sphinx.application import Sphinx
 
 from .article import setup_article
 from .citation import setup_citation
+from .data_page import setup_data_page
 from .editlink import setup_editlink
 from .entities import setup_entities
 from .entity_pages import setup_entity_pages
@@ -31,6 +32,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_related(app)
     setup_export(app)
     setup_tei(app)
+    setup_data_page(app)
     setup_search(app)
     setup_citation(app)
     setup_pdf(app)
