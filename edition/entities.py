@@ -483,7 +483,7 @@ class CompanyIndex(EntityIndex):
     """Index of companies and other organisations."""
 
     name = "companies"
-    localname = "Index of companies"
+    localname = "Index of companies and organisations"
     shortname = "companies"
     entity_type = "company"
 
@@ -513,9 +513,11 @@ class DateIndex(Index):
         groups: dict[str, list[IndexEntry]] = defaultdict(list)
         timeline = domain.timeline_docname()
         for iso in domain.dates():
+            published = {(p.docname, p.anchor) for p in domain.published_on(iso)}
             subs = [
-                IndexEntry(SUB_ENTRY_MARK + date_place_name(domain.title_of(doc), extra),
-                           2, doc, anchor, extra, "", descr)
+                IndexEntry(SUB_ENTRY_MARK + date_place_name(
+                    domain.title_of(doc), (doc, anchor) in published
+                ), 2, doc, anchor, extra, "", descr)
                 for doc, anchor, extra, descr in domain.places_of(iso, kind="date")
                 if wanted is None or doc in wanted
             ]
@@ -529,9 +531,9 @@ class DateIndex(Index):
         return sorted(groups.items()), True
 
 
-def date_place_name(title: str, extra: str) -> str:
+def date_place_name(title: str, published: bool) -> str:
     """Name of a date's sub-entry: the article's title, ``published: <title>`` for its date."""
-    return f"published: {title}" if extra.startswith(PUBLISHED) else title
+    return f"{PUBLISHED}: {title}" if published else title
 
 
 class LabelContainers(SphinxPostTransform):
@@ -839,7 +841,7 @@ class EntityDomain(Domain):
                 places[key] = (mention.docname, mention.anchor, extra, "")
         for publication in self.published_on(target) if kind == "date" else []:
             key = (publication.docname, publication.anchor)
-            extra = PUBLISHED + (" (date supplied by the editors)" if publication.editorial else "")
+            extra = "date supplied by the editors" if publication.editorial else ""
             places.setdefault(key, (publication.docname, publication.anchor, extra, ""))
         for authorship in self.authored_by(target) if kind == "entity" else []:
             key = (authorship.docname, authorship.anchor)

@@ -239,15 +239,26 @@ class ArticleTEI:
                 note = sub(parent, "note", type="editorial", resp="#editors")
                 self.blocks(note, child)
             elif isinstance(child, nodes.bullet_list | nodes.enumerated_list):
-                listing = sub(parent, "list")
-                for item in child.findall(nodes.list_item):
-                    entry = sub(listing, "item")
-                    for para in item.findall(nodes.paragraph):
-                        self.inlines(entry, para)
+                self.listing(parent, child)
             elif isinstance(child, nodes.block_quote):
                 quote = sub(parent, "quote")
                 self.blocks(quote, child)
             # Anything else is apparatus (citations, related articles, raw HTML, targets).
+
+    def listing(self, parent: etree._Element, node: nodes.Element) -> None:
+        """A list, with its anchor; items keep their paragraphs' text and nested lists."""
+        listing = sub(parent, "list", **self.id_attr(node))
+        for item in node.children:
+            if not isinstance(item, nodes.list_item):
+                continue
+            entry = sub(listing, "item")
+            for part in item.children:
+                if isinstance(part, nodes.paragraph):
+                    if len(entry) or entry.text:
+                        append_text(entry, " ")
+                    self.inlines(entry, part)
+                elif isinstance(part, nodes.bullet_list | nodes.enumerated_list):
+                    self.listing(entry, part)
 
     def anchor(self, node: nodes.Element) -> str:
         """The anchor of a block: its explicit label, else its first id, else nothing."""

@@ -125,7 +125,9 @@ def test_no_build_date_in_the_pdf(pdf: Path) -> None:
 
 def test_indices_list_entries_with_page_numbers(pdf: Path) -> None:
     text = run("pdftotext", str(pdf), "-")
-    for title in ("Index of companies", "Index of people", "Index of dates"):
+    for title in (
+        "Index of companies and organisations", "Index of people", "Index of dates"
+    ):
         # In the table of contents and in the running head of each of its pages.
         assert text.count(title) >= 2, title
     # Without white space: the two-column index wraps long entries anywhere.

@@ -447,7 +447,9 @@ def test_latex_indices(app: Any) -> None:
     assert app.warning.getvalue().strip() == ""
     tex = (out / "entities.tex").read_text(encoding="utf-8")
     titles = re.findall(r"\\renewcommand\{\\indexname\}\{([^}]*)\}", tex)
-    assert titles[:3] == ["Index of companies", "Index of people", "Index of dates"]
+    assert titles[:3] == [
+        "Index of companies and organisations", "Index of people", "Index of dates"
+    ]
     indices = re.findall(r"\\begin\{sphinxtheindex\}(.*?)\\end\{sphinxtheindex\}", tex, re.S)
     assert len(indices) == 3
     companies, people, dates = indices
