@@ -52,7 +52,7 @@ def timeline_page_source() -> str:
         "(edition-timeline)=\n# Timeline\n\n"
         "A chronology across the texts: every date they mention, by year, with the sentence "
         "that mentions it and a link to its paragraph, and the date each text was published "
-        "(as “published: <title>”).\n\n"
+        "(“published:” and its title).\n\n"
         "```{timeline}\n```\n"
     )
 
