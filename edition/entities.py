@@ -85,6 +85,11 @@ AUTHORS_FIELD = "authors"
 DATE_FIELD = "date"
 #: The date part of a front-matter date: ``2025``, ``2025-01`` or ``2025-01-21`` (time dropped).
 FRONT_MATTER_DATE = re.compile(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)(?:[T ].*)?$")
+#: Month names, for dates in words (the apparatus is in English).
+MONTH_NAMES: tuple[str, ...] = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
 #: What a publication date's place is called in the date index and on the timeline.
 PUBLISHED = "published"
 #: How many characters of the paragraph a mention keeps on each side (keyword in context).
@@ -358,6 +363,15 @@ def sentence_around(before: str, shown: str, after: str) -> str:
     """The sentence holding a mention, as text."""
     head, tail = sentence_parts(before, shown, after)
     return f"{head}{shown}{tail}"
+
+
+def date_words(iso: str) -> str:
+    """An ISO date in words, as article headers write it (``2024``, ``24 July 2020``)."""
+    parts = [int(p) for p in iso.split("-")]
+    if len(parts) == 1:
+        return str(parts[0])
+    month = MONTH_NAMES[parts[1] - 1]
+    return f"{month} {parts[0]}" if len(parts) == 2 else f"{parts[2]} {month} {parts[0]}"
 
 
 def publication_iso(value: Any) -> str | None:
@@ -841,7 +855,9 @@ class EntityDomain(Domain):
                 places[key] = (mention.docname, mention.anchor, extra, "")
         for publication in self.published_on(target) if kind == "date" else []:
             key = (publication.docname, publication.anchor)
-            extra = "date supplied by the editors" if publication.editorial else ""
+            # The date as the article's header writes it; square brackets when editorial.
+            words = date_words(publication.iso)
+            extra = f"[{words}]" if publication.editorial else words
             places.setdefault(key, (publication.docname, publication.anchor, extra, ""))
         for authorship in self.authored_by(target) if kind == "entity" else []:
             key = (authorship.docname, authorship.anchor)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, ClassVar
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
-from .entities import EntityDomain, date_anchor, entity_domain, year_anchor
+from .entities import MONTH_NAMES, EntityDomain, date_anchor, entity_domain, year_anchor
 from .entity_pages import heading, mentions_block, write_page
 
 if TYPE_CHECKING:
@@ -31,10 +31,7 @@ if TYPE_CHECKING:
 SVG_BUILDERS: tuple[str, ...] = ("html", "dirhtml", "singlehtml")
 
 #: Month names, for dates in words (the apparatus is in English).
-MONTHS: tuple[str, ...] = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)
+MONTHS: tuple[str, ...] = MONTH_NAMES
 
 #: Chart geometry, in SVG user units: one row per year, bars running right. The chart is
 #: drawn at most :data:`CHART_WIDTH` units wide and scales down with the column, so the
