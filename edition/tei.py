@@ -57,6 +57,8 @@ NCNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9._-]*$")
 WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
 #: Classes of apparatus the edition adds around the text (header, citation): not the text.
 APPARATUS_CLASSES = frozenset({"article-header", "edition-citation-bibtex"})
+#: A figure's credit line, as the sources write it ("Credit: …").
+CREDIT = re.compile(r"^\s*Credit:\s")
 #: How certain the editors are of a value they supply (TEI ``teidata.certainty``).
 CERT_EDITORIAL = "medium"
 #: Licence of the edition's apparatus and data (the texts remain their authors' and
@@ -187,6 +189,10 @@ class ArticleTEI:
             self.marked(sub(source, "title", column, level="s"), "column")
         for publisher in self.names("publisher"):
             self.marked(sub(source, "publisher", publisher), "publisher")
+        for credit in self.names("image_credits"):
+            resp = sub(source, "respStmt")
+            sub(resp, "resp", "Photographs")
+            self.marked(sub(resp, "name", credit), "image_credits")
         date = str(self.meta.get("date") or "")
         iso = publication_iso(date)
         if iso is not None:
@@ -229,8 +235,7 @@ class ArticleTEI:
             elif isinstance(child, nodes.container) and "parallel" in child["classes"]:
                 self.pair(parent, child)
             elif isinstance(child, nodes.container) and "figure" in child["classes"]:
-                figure = sub(parent, "figure", **self.id_attr(child))
-                self.blocks(figure, child)
+                self.text_figure(parent, child)
             elif isinstance(child, nodes.container):
                 self.blocks(parent, child)
             elif isinstance(child, nodes.figure):
@@ -323,16 +328,31 @@ class ArticleTEI:
             self.links.append((ids[0], " ".join(f"#{i}" for i in ids)))
 
     def figure(self, parent: etree._Element, node: nodes.figure) -> None:
-        """A figure: its image, its caption as ``head``, the article's credits as notes."""
+        """A figure: its image, its caption as ``head``, or a credit line as a credit note."""
         figure = sub(parent, "figure", **self.id_attr(node))
         caption = node.next_node(nodes.caption)
         if caption is not None:
-            self.inlines(sub(figure, "head"), caption)
+            credit = CREDIT.match(caption.astext()) is not None
+            self.inlines(sub(figure, "note", type="credit") if credit else sub(figure, "head"),
+                         caption)
         image = node.next_node(nodes.image)
         if image is not None and image.get("uri"):
             sub(figure, "graphic", url=str(image["uri"]))
-        for credit in self.names("image_credits"):
-            sub(figure, "note", credit, type="credit")
+
+    def text_figure(self, parent: etree._Element, node: nodes.container) -> None:
+        """A figure the source gives as text (its caption, then its credit line)."""
+        figure = sub(parent, "figure", **self.id_attr(node))
+        lang = next((canonical_language(c[len("language-"):]) for c in node["classes"]
+                     if c.startswith("language-")), "")
+        if lang:
+            figure.set(f"{{{XML_NS}}}lang", lang)
+        for child in node.children:
+            if not isinstance(child, nodes.paragraph):
+                continue
+            if CREDIT.match(child.astext()):
+                self.inlines(sub(figure, "note", type="credit"), child)
+            else:
+                self.inlines(sub(figure, "head"), child)
 
     def inlines(self, element: etree._Element, node: nodes.Element) -> None:
         """The inline content of a node: text, names, dates, links, notes, emphasis."""

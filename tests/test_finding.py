@@ -261,6 +261,9 @@ def test_bilingual_tei_pairs_are_linked(html: Build, articles: list[Article]) ->
     tree = etree.parse(str(html.outdir / "data" / "tei" / f"{bilingual.slug}.xml"))
     links = tree.xpath("//tei:linkGrp[@type='translation']/tei:link/@target", namespaces=TEI)
     assert links
+    # Its figures are text: a caption (head) and the photo credit (a credit note).
+    figures = tree.xpath("//tei:figure[tei:head][tei:note[@type='credit']]", namespaces=TEI)
+    assert figures and all(f.get(f"{{{XML_NS}}}id") for f in figures)
     for target in links:
         first, second = (t.lstrip("#") for t in target.split())
         langs = [tree.xpath(f"//tei:p[@xml:id='{i}']/@xml:lang", namespaces=TEI)
