@@ -2,12 +2,15 @@
 
 At ``builder-inited`` a MyST page is written for every registry entity into
 ``<srcdir>/<edition_generated>/entities/<id>.md`` (only when its text changes, so unchanged
-pages are not read again), plus ``index.md`` with the toctrees. Each page holds an
-``{entity}`` directive: it shows the entity's labels in every script, its description and
-Wikidata link when reading, and a placeholder that is filled at ``doctree-resolved`` with the
-articles the person wrote (saying which attributions are editorial, and why) and every
-mention with a link to its paragraph. Being real documents, the pages are in the toctree, the
-search index and the PDF.
+pages are not read again), plus ``index.md`` with the overview table (``{entity-overview}``:
+names in every script and pinyin, type, mentions and texts; filtered and sorted in the browser
+by ``static/edition-register.js``) and the toctrees. Each page holds an ``{entity}``
+directive: it shows the entity's labels in every script, its description and Wikidata link
+when reading, and a placeholder that is filled at ``doctree-resolved`` with the articles the
+person wrote (saying which attributions are editorial, and why) and the register of its
+mentions: grouped by article (with its date), one line per paragraph (with a count when the
+name recurs), each with the words around the name as the text writes them, linked to the
+paragraph. Being real documents, the pages are in the toctree, the search index and the PDF.
 """
 
 from __future__ import annotations
