@@ -156,7 +156,8 @@ def test_index_of_dates_has_publication_and_mention(html: Build, articles: list[
             break  # the next date
         link = tr.select_one("a")
         entries.append((plain(tr.get_text()), str(link["href"]) if link else ""))
-    assert (f"– published: {first.meta['title']}",
+    # The entry names the article and gives the date as its header writes it.
+    assert (f"– published: {first.meta['title']} (21 January 2025)",
             f"articles/{first.slug}.html#{first.slug}") in entries, entries
 
 

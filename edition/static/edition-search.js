@@ -49,6 +49,20 @@
   const searchPage = () => {
     const data = window.EDITION_NAMES || { keys: {}, names: {} };
 
+    // Sphinx's progress dots restart themselves when a tick is pending as the search ends
+    // (the tick turns the "stopped" -1 into 0): the dots went on after "Search finished".
+    Search.startPulse = () => {
+      if (Search._pulse_status >= 0) return;
+      Search._pulse_status = 0;
+      const pulse = () => {
+        if (Search._pulse_status < 0) return;
+        Search._pulse_status = (Search._pulse_status + 1) % 4;
+        Search.dots.innerText = ".".repeat(Search._pulse_status);
+        window.setTimeout(pulse, 500);
+      };
+      pulse();
+    };
+
     Search.htmlToText = (htmlString, anchor) => {
       const doc = new DOMParser().parseFromString(htmlString, "text/html");
       doc.querySelectorAll(CHROME).forEach((el) => el.remove());
