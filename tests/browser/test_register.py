@@ -68,3 +68,12 @@ def test_timeline_labels_are_legible(
     assert height >= 11, f"{width} px: year labels {height:.1f} px high"
     overflow = tab.page.evaluate("() => document.documentElement.scrollWidth - innerWidth")
     assert overflow <= 0, f"{width} px: the page scrolls sideways by {overflow} px"
+
+
+def test_overview_fits_a_phone(open_tab: Callable[..., Tab], site: str) -> None:
+    """At 390 px the wide table scrolls inside the column; the page does not scroll sideways."""
+    tab = open_tab(width=PHONE)
+    tab.goto(site + OVERVIEW)
+    overflow = tab.page.evaluate("() => document.documentElement.scrollWidth - innerWidth")
+    assert overflow <= 0, f"the page scrolls sideways by {overflow} px"
+    assert tab.page.get_by_role("searchbox").is_visible()
