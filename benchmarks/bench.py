@@ -62,6 +62,17 @@ TARGET_INCREMENTAL = 0.25  #: rebuild after one changed paragraph, as a share of
 TARGET_CORPUS_RATIO = 12.0  #: convert + build of all posts, as a multiple of 100 posts
 TARGET_TAGGING_EXPONENT = 1.1  #: time ~ length^k over ×1…×100; 1 is linear (noise allowed)
 TARGET_TRAFILATURA = 1.0  #: converter time as a multiple of trafilatura's
+#: Size of searchindex.js and serial full HTML build time (wall) before the search knew numbers,
+#: pinyin and every name of an entity (measured on the 2-core machine the edition is made on);
+#: both may grow by at most TARGET_FINDING_GROWTH.
+BASELINE_SEARCH_INDEX_BYTES = 136_020
+BASELINE_FULL_BUILD_SECONDS = 19.4
+TARGET_FINDING_GROWTH = 1.30
+#: Files of the search and the research data in an HTML build, measured for their size.
+FINDING_FILES = (
+    "searchindex.js", "_static/edition-search-names.js", "_static/edition-search-fold.js",
+    "_static/entities.json", "_static/entities.csv", "data/articles.json",
+)
 #: Shortest in-process sample worth timing, in seconds (shorter work is repeated within one).
 MIN_SAMPLE = 0.2
 
@@ -349,8 +360,8 @@ def documents(result: Run, parallel: bool = False) -> str:
             f"wrote {len(WRITING_LINE.findall(result.output))}")
 
 
-def bench_build(work: Path, skip_pdf: bool) -> tuple[Table, float]:
-    """Full and incremental HTML builds of the edition, and its PDF; returns the rebuild ratio."""
+def bench_build(work: Path, skip_pdf: bool) -> tuple[Table, float, float]:
+    """Full and incremental HTML builds and the PDF; returns the rebuild ratio and full time."""
     table = Table(
         "Building the edition (a copy of docs/)",
         ("build", "seconds", "CPU s", "peak MiB", "documents", "vs full"),
@@ -383,7 +394,28 @@ def bench_build(work: Path, skip_pdf: bool) -> tuple[Table, float]:
         outcome = documents(pdf) if pdf.ok else f"FAILED: {pdf.last_line()}"
         table.add("PDF (latexpdf)", pdf.seconds, pdf.cpu, pdf.peak_mb, outcome,
                   pdf.seconds / full.seconds)
-    return table, ratio
+    return table, ratio, full.seconds
+
+
+def bench_search_index(html: Path, seconds: float) -> tuple[Table, float, float]:
+    """Sizes of the search index and data files; their growth and the build time's."""
+    table = Table("Search index and research data (full HTML build)",
+                  ("file", "KiB", "before, KiB", "ratio"))
+    for name in FINDING_FILES:
+        path = html / name
+        size = path.stat().st_size if path.is_file() else 0
+        if name == "searchindex.js":
+            before = BASELINE_SEARCH_INDEX_BYTES
+            table.add(name, size / 1024, before / 1024, size / before)
+        else:
+            table.add(name, size / 1024, "", "")
+    tei = sorted((html / "data" / "tei").glob("*.xml"))
+    table.add(f"data/tei/*.xml ({len(tei)} files)",
+              sum(p.stat().st_size for p in tei) / 1024, "", "")
+    index = (html / "searchindex.js").stat().st_size / BASELINE_SEARCH_INDEX_BYTES
+    table.add("full HTML build, seconds", seconds, BASELINE_FULL_BUILD_SECONDS,
+              seconds / BASELINE_FULL_BUILD_SECONDS)
+    return table, index, seconds / BASELINE_FULL_BUILD_SECONDS
 
 
 #: How often the preview benchmark asks the server whether the page has changed.
@@ -660,10 +692,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(table.render(), flush=True)
         targets.add("tagging linear (worst exponent)", exponent, TARGET_TAGGING_EXPONENT,
                     verdict(exponent, TARGET_TAGGING_EXPONENT))
-        table, ratio = bench_build(work, args.skip_pdf)
+        table, ratio, full_seconds = bench_build(work, args.skip_pdf)
         print(table.render(), flush=True)
         targets.add("incremental rebuild / full build (CPU time)", ratio, TARGET_INCREMENTAL,
                     verdict(ratio, TARGET_INCREMENTAL))
+        table, index, build = bench_search_index(work / "edition-html", full_seconds)
+        print(table.render(), flush=True)
+        targets.add("search index / before", index, TARGET_FINDING_GROWTH,
+                    verdict(index, TARGET_FINDING_GROWTH))
+        targets.add("full HTML build / before", build, TARGET_FINDING_GROWTH,
+                    verdict(build, TARGET_FINDING_GROWTH))
         if not args.skip_preview:
             print(bench_preview(work).render(), flush=True)
         if corpus:

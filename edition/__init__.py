@@ -12,6 +12,7 @@ from .boundary import setup_boundary
 from .citable import setup_citable
 from .citation import setup_citation
 from .conflicts import setup_conflicts
+from .data_page import setup_data_page
 from .downloads import setup_downloads
 from .editlink import setup_editlink
 from .entities import setup_entities
@@ -23,6 +24,7 @@ from .pdf import setup_pdf
 from .related import setup_related
 from .robustlinks import setup_robustlinks
 from .search import setup_search
+from .tei import setup_tei
 from .timeline import setup_timeline
 
 __version__ = "0.1.0"
@@ -36,6 +38,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_timeline(app)
     setup_related(app)
     setup_export(app)
+    setup_tei(app)
+    setup_data_page(app)
     setup_search(app)
     setup_citation(app)
     setup_citable(app)

@@ -83,6 +83,27 @@ LANGUAGE_CLASS = "language-"
 
 #: Front-matter field whose values name an article's authors.
 AUTHORS_FIELD = "authors"
+#: Front-matter field holding an article's publication date (ISO, possibly with a time).
+DATE_FIELD = "date"
+#: The date part of a front-matter date: ``2025``, ``2025-01`` or ``2025-01-21`` (time dropped).
+FRONT_MATTER_DATE = re.compile(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)(?:[T ].*)?$")
+#: Month names, for dates in words (the apparatus is in English).
+MONTH_NAMES: tuple[str, ...] = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+#: What a publication date's place is called in the date index and on the timeline.
+PUBLISHED = "published"
+#: How many characters of the paragraph a mention keeps on each side (keyword in context).
+CONTEXT_CHARS = 160
+#: Where a sentence ends: after Chinese end punctuation, or after ``.``, ``!`` or ``?`` and
+#: space before a capital (so ``Nov. 30`` and ``A.I. engineers`` do not end one), but not
+#: after a single capital (initials) or a common abbreviation.
+SENTENCE_END = re.compile(
+    r"[。！？；][」』”’）)]*"
+    r"|(?<![A-Z])(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bNo)(?<!\bvs)"
+    r"[.!?][”’\")]*(?=\s+[A-Z“‘\"(])"
+)
 
 
 class Mention(NamedTuple):
@@ -102,6 +123,23 @@ class Mention(NamedTuple):
     position: int
     #: BCP 47 tag of the text around the mention (``""`` when unknown).
     language: str = ""
+    #: Text of the paragraph before the mention (at most :data:`CONTEXT_CHARS` characters).
+    before: str = ""
+    #: Text of the paragraph after the mention (at most :data:`CONTEXT_CHARS` characters).
+    after: str = ""
+
+
+class Publication(NamedTuple):
+    """The date a document states (or the editors supply) as its publication date."""
+
+    #: The document.
+    docname: str
+    #: ISO date, cut to the precision the front matter gives (``YYYY[-MM[-DD]]``).
+    iso: str
+    #: Id of the document's title section (its citation anchor).
+    anchor: str
+    #: True when the editors, not the source, supply the date.
+    editorial: bool
 
 
 class Authorship(NamedTuple):
@@ -303,6 +341,67 @@ def mention_anchor(node: Node, document: nodes.document) -> str:
     return explicit_id(section, document) if section is not None else ""
 
 
+def mention_context(node: Element) -> tuple[str, str]:
+    """The text of the paragraph before and after a mention, each cut to CONTEXT_CHARS."""
+    block = node.parent
+    while block is not None and not (
+        isinstance(block, nodes.TextElement) and not isinstance(block, nodes.Inline)
+    ):
+        block = block.parent
+    if block is None:
+        return "", ""
+    before: list[str] = []
+    after: list[str] = []
+    side = before
+    for text in block.findall(nodes.Text):
+        ancestors: list[Node] = []
+        parent = text.parent
+        while parent is not None and parent is not block:
+            ancestors.append(parent)
+            parent = parent.parent
+        if any(a is node for a in ancestors):
+            side = after  # the mention itself is shown by the caller
+            continue
+        if any(isinstance(a, nodes.footnote_reference) for a in ancestors):
+            continue  # a note's number is not part of the sentence
+        side.append(text.astext())
+    return "".join(before)[-CONTEXT_CHARS:], "".join(after)[:CONTEXT_CHARS]
+
+
+def sentence_parts(before: str, shown: str, after: str) -> tuple[str, str]:
+    """The words of a mention's sentence before and after it (the sentence ends included)."""
+    text = before + shown + after
+    start, end = 0, len(text)
+    for match in SENTENCE_END.finditer(text):
+        if match.end() <= len(before):
+            start = match.end()
+        elif match.start() >= len(before) + len(shown):
+            end = match.end()  # the end punctuation belongs to the sentence
+            break
+    return text[start:len(before)].lstrip(), text[len(before) + len(shown):end].rstrip()
+
+
+def sentence_around(before: str, shown: str, after: str) -> str:
+    """The sentence holding a mention, as text."""
+    head, tail = sentence_parts(before, shown, after)
+    return f"{head}{shown}{tail}"
+
+
+def date_words(iso: str) -> str:
+    """An ISO date in words, as article headers write it (``2024``, ``24 July 2020``)."""
+    parts = [int(p) for p in iso.split("-")]
+    if len(parts) == 1:
+        return str(parts[0])
+    month = MONTH_NAMES[parts[1] - 1]
+    return f"{month} {parts[0]}" if len(parts) == 2 else f"{parts[2]} {month} {parts[0]}"
+
+
+def publication_iso(value: Any) -> str | None:
+    """The ISO date of a front-matter ``date`` value (time dropped), or ``None``."""
+    match = FRONT_MATTER_DATE.match(str(value or "").strip())
+    return parse_iso(match.group(1)) if match is not None else None
+
+
 # --------------------------------------------------------------------------- roles
 
 
@@ -420,7 +519,7 @@ class CompanyIndex(EntityIndex):
     """Index of companies and other organisations."""
 
     name = "companies"
-    localname = "Index of companies"
+    localname = "Index of companies and organisations"
     shortname = "companies"
     entity_type = "company"
 
@@ -450,8 +549,11 @@ class DateIndex(Index):
         groups: dict[str, list[IndexEntry]] = defaultdict(list)
         timeline = domain.timeline_docname()
         for iso in domain.dates():
+            published = {(p.docname, p.anchor) for p in domain.published_on(iso)}
             subs = [
-                IndexEntry(SUB_ENTRY_MARK + domain.title_of(doc), 2, doc, anchor, extra, "", descr)
+                IndexEntry(SUB_ENTRY_MARK + date_place_name(
+                    domain.title_of(doc), (doc, anchor) in published
+                ), 2, doc, anchor, extra, "", descr)
                 for doc, anchor, extra, descr in domain.places_of(iso, kind="date")
                 if wanted is None or doc in wanted
             ]
@@ -463,6 +565,11 @@ class DateIndex(Index):
                 doc, anchor = subs[0].docname, subs[0].anchor
             groups[iso[:4]].extend([IndexEntry(iso, 1, doc, anchor, "", "", ""), *subs])
         return sorted(groups.items()), True
+
+
+def date_place_name(title: str, published: bool) -> str:
+    """Name of a date's sub-entry: the article's title, ``published: <title>`` for its date."""
+    return f"{PUBLISHED}: {title}" if published else title
 
 
 class LabelContainers(SphinxPostTransform):
@@ -526,7 +633,7 @@ class EntityDomain(Domain):
     name = "ent"
     label = "Entities and dates"
     #: Bumped whenever the layout of :attr:`data` changes.
-    data_version = 2
+    data_version = 3
     object_types: ClassVar[dict[str, ObjType]] = {
         "company": ObjType("company", "entity"),
         "person": ObjType("person", "entity"),
@@ -539,6 +646,7 @@ class EntityDomain(Domain):
         "mentions": {},  # docname -> [Mention], in document order
         "authorships": {},  # docname -> [Authorship]
         "languages": {},  # docname -> main language (BCP 47) from the front matter
+        "publications": {},  # docname -> Publication (articles stating a date)
         "snapshot": "",  # digest of what generated pages show, to know when to rewrite them
     }
 
@@ -564,6 +672,11 @@ class EntityDomain(Domain):
         """Main language of each document that states one in its front matter."""
         return cast("dict[str, str]", self.data["languages"])
 
+    @property
+    def publications(self) -> dict[str, Publication]:
+        """Publication date of each article whose front matter gives one."""
+        return cast("dict[str, Publication]", self.data.setdefault("publications", {}))
+
     # -- parallel reading
 
     def clear_doc(self, docname: str) -> None:
@@ -571,6 +684,7 @@ class EntityDomain(Domain):
         self.mentions.pop(docname, None)
         self.authorships.pop(docname, None)
         self.languages.pop(docname, None)
+        self.publications.pop(docname, None)
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         """Take the records of documents read in another process."""
@@ -581,6 +695,8 @@ class EntityDomain(Domain):
                 self.authorships[docname] = otherdata["authorships"][docname]
             if docname in otherdata["languages"]:
                 self.languages[docname] = otherdata["languages"][docname]
+            if docname in otherdata.get("publications", {}):
+                self.publications[docname] = otherdata["publications"][docname]
 
     def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
         """Record the document's mentions (with their paragraph ids), language and authors."""
@@ -593,6 +709,7 @@ class EntityDomain(Domain):
         for node in document.findall(addnodes.pending_xref):
             if node.get("refdomain") != self.name:
                 continue
+            before, after = mention_context(node)
             found.append(
                 Mention(
                     kind=node["reftype"],
@@ -602,13 +719,35 @@ class EntityDomain(Domain):
                     text=node.astext(),
                     position=len(found),
                     language=text_language(node) or self.languages.get(docname, ""),
+                    before=before,
+                    after=after,
                 )
             )
         if found:
             self.mentions[docname] = found
+        published = self._publication(meta, docname, document)
+        if published is not None:
+            self.publications[docname] = published
         authors = self._authorships(meta, docname, document)
         if authors:
             self.authorships[docname] = authors
+
+    def _publication(
+        self, meta: dict[str, Any], docname: str, document: nodes.document
+    ) -> Publication | None:
+        """An article's publication date from its front matter, marked when editorial."""
+        if not self.is_article(docname):
+            return None
+        iso = publication_iso(meta.get(DATE_FIELD))
+        if iso is None:
+            return None
+        editorial = any(
+            isinstance(entry, dict) and entry.get("field") == DATE_FIELD
+            for entry in meta.get("editorial") or []
+        )
+        section = document.next_node(nodes.section)
+        anchor = explicit_id(section, document) if section is not None else ""
+        return Publication(docname, iso, anchor, editorial)
 
     def _authorships(
         self, meta: dict[str, Any], docname: str, document: nodes.document
@@ -686,7 +825,9 @@ class EntityDomain(Domain):
         for entity in sorted(self.registry.values(), key=entity_sort_key):
             page = self.entity_docname(entity.id)
             if page in self.env.all_docs:
-                yield entity.id, entity.label, entity.type, page, entity_anchor(entity.id), 1
+                # Priority -1: in the inventory, not among the search's results, where the
+                # entity's page is already found as a page (one result per page).
+                yield entity.id, entity.label, entity.type, page, entity_anchor(entity.id), -1
 
     # -- queries used by the indices, pages, timeline and export
 
@@ -735,6 +876,12 @@ class EntityDomain(Domain):
             if key not in places:
                 extra = f"{place_label(mention.anchor)} {mention.text}".strip()
                 places[key] = (mention.docname, mention.anchor, extra, "")
+        for publication in self.published_on(target) if kind == "date" else []:
+            key = (publication.docname, publication.anchor)
+            # The date as the article's header writes it; square brackets when editorial.
+            words = date_words(publication.iso)
+            extra = f"[{words}]" if publication.editorial else words
+            places.setdefault(key, (publication.docname, publication.anchor, extra, ""))
         for authorship in self.authored_by(target) if kind == "entity" else []:
             key = (authorship.docname, authorship.anchor)
             extra = "author (editorial attribution)" if authorship.editorial else "author"
@@ -749,8 +896,14 @@ class EntityDomain(Domain):
         ]
 
     def dates(self) -> list[str]:
-        """Distinct ISO dates mentioned, chronologically."""
-        return sorted({m.target for m in self.all_mentions("date")})
+        """Distinct ISO dates mentioned or of a publication, chronologically."""
+        mentioned = {m.target for m in self.all_mentions("date")}
+        return sorted(mentioned | {p.iso for p in self.publications.values()})
+
+    def published_on(self, iso: str) -> list[Publication]:
+        """Articles published on an ISO date, by docname."""
+        return [self.publications[d] for d in sorted(self.publications)
+                if self.publications[d].iso == iso]
 
     def entities_of(self, docname: str) -> list[str]:
         """Distinct registry ids mentioned in a document, in order of first mention."""
@@ -771,10 +924,11 @@ class EntityDomain(Domain):
     def snapshot(self) -> str:
         """Digest of everything generated pages show (registry, mentions, authors, titles)."""
         digest = hashlib.sha256()
-        for docname in sorted(set(self.mentions) | set(self.authorships)):
+        for docname in sorted(set(self.mentions) | set(self.authorships) | set(self.publications)):
             digest.update(repr((docname, self.title_of(docname))).encode())
             digest.update(repr(self.mentions.get(docname, [])).encode())
             digest.update(repr(self.authorships.get(docname, [])).encode())
+        digest.update(repr(sorted(self.publications.items())).encode())
         digest.update(self.data["registry_digest"].encode())
         return digest.hexdigest()
 

@@ -2,19 +2,22 @@
 
 At ``builder-inited`` a MyST page is written for every registry entity into
 ``<srcdir>/<edition_generated>/entities/<id>.md`` (only when its text changes, so unchanged
-pages are not read again), plus ``index.md`` with the toctrees. Each page holds an
-``{entity}`` directive: it shows the entity's labels in every script, its description and
-Wikidata link when reading, and a placeholder that is filled at ``doctree-resolved`` with the
-articles the person wrote (saying which attributions are editorial, and why) and every
-mention with a link to its paragraph. Being real documents, the pages are in the toctree, the
-search index and the PDF.
+pages are not read again), plus ``index.md`` with the overview table (``{entity-overview}``:
+names in every script and pinyin, type, mentions and texts; filtered and sorted in the browser
+by ``static/edition-register.js``) and the toctrees. Each page holds an ``{entity}``
+directive: it shows the entity's labels in every script, its description and Wikidata link
+when reading, and a placeholder that is filled at ``doctree-resolved`` with the articles the
+person wrote (saying which attributions are editorial, and why) and the register of its
+mentions: grouped by article (with its date), one line per paragraph (with a count when the
+name recurs), each with the words around the name as the text writes them, linked to the
+paragraph. Being real documents, the pages are in the toctree, the search index and the PDF.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 from sphinx.errors import NoUri
@@ -23,6 +26,7 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_refnode
 
 from .entities import (
+    PUBLISHED,
     SCRIPTS,
     Entity,
     EntityDomain,
@@ -32,7 +36,9 @@ from .entities import (
     entity_sort_key,
     language_classes,
     place_label,
+    sentence_parts,
 )
+from .names import pinyin
 
 if TYPE_CHECKING:
     from docutils.nodes import Node
@@ -44,12 +50,27 @@ logger = logging.getLogger(__name__)
 #: Where a Wikidata id leads.
 WIKIDATA_URL = "https://www.wikidata.org/wiki/"
 
-#: Headings of the generated list page, one toctree per registry type.
-TYPE_CAPTIONS: dict[str, str] = {"company": "Companies", "person": "People"}
+#: Headings of the generated list page, one toctree per registry type (the registry's
+#: ``company`` also covers parties and agencies, which are not companies).
+TYPE_CAPTIONS: dict[str, str] = {"company": "Companies and organisations", "person": "People"}
+#: How each registry type is named to readers, in the overview.
+TYPE_NAMES: dict[str, str] = {"company": "company or organisation", "person": "person"}
+#: Columns of the overview table.
+OVERVIEW_COLUMNS: tuple[str, ...] = (
+    "English", "Simplified", "Traditional", "Pinyin", "Type", "Mentions", "Texts",
+)
+#: Static script (overview page only) that filters and sorts the table.
+OVERVIEW_SCRIPT = "edition-register.js"
+#: Characters of text shown on each side of a mention on an entity page.
+KWIC_CHARS = 60
 
 #: ASCII punctuation that could start Markdown syntax in a heading; CommonMark lets any of it
 #: be backslash-escaped, so escaping all of it is always safe.
 MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+class entity_overview(nodes.General, nodes.Element):  # lower case, as docutils names nodes
+    """Placeholder for the table of every entity, filled when the page is resolved."""
 
 
 class entity_mentions(nodes.General, nodes.Element):  # lower case, as docutils names nodes
@@ -75,12 +96,18 @@ def entities_index_source(entities: list[Entity], timeline: str) -> str:
     # The timeline is linked, not put in this toctree: the root toctree holds it, and a page
     # in two toctrees would be printed twice in the PDF.
     parts = [
-        "(edition-entities)=\n# People and companies\n\n",
-        "Every person and company of the registry has a page listing where the texts mention "
-        "them, and the articles a person wrote. The indices list the same by letter: "
-        "{ref}`index of companies <ent-companies>`, {ref}`index of people <ent-people>`; "
+        "(edition-entities)=\n# People, companies and organisations\n\n",
+        "Every person, company and organisation of the registry has a page listing where the "
+        "texts mention them, each mention in its context, and the articles a person wrote. "
+        "The table below lists them all, with their names in English, Simplified and "
+        "Traditional Chinese and in pinyin, and how often and in how many texts they are "
+        "mentioned: type in the box to filter it, choose a column heading to sort it. "
+        "The indices list the same by letter: "
+        "{ref}`index of companies and organisations <ent-companies>`, "
+        "{ref}`index of people <ent-people>`; "
         f"dates are on the {{doc}}`timeline </{timeline}>` and in the "
-        "{ref}`index of dates <ent-dates>`.\n",
+        "{ref}`index of dates <ent-dates>`.\n\n"
+        "```{entity-overview}\n```\n",
     ]
     for entity_type, caption in TYPE_CAPTIONS.items():
         ids = [e.id for e in sorted(entities, key=entity_sort_key) if e.type == entity_type]
@@ -183,39 +210,94 @@ def heading(text: str) -> nodes.rubric:
     return rubric
 
 
+def kwic_window(before: str, after: str) -> tuple[str, str]:
+    """The words around a mention: :data:`KWIC_CHARS` characters each side, cut between words."""
+    left = before[-KWIC_CHARS:]
+    right = after[:KWIC_CHARS]
+    if len(before) > KWIC_CHARS:
+        # Cut Latin text at a space, so no word is shown in part; Chinese has no spaces.
+        space = left.find(" ")
+        left = "… " + (left[space + 1:] if 0 <= space < KWIC_CHARS // 2 else left).lstrip()
+    if len(after) > KWIC_CHARS:
+        space = right.rfind(" ")
+        right = (right[:space] if space > KWIC_CHARS // 2 else right).rstrip() + " …"
+    return left, right
+
+
+def mention_line(mention: Mention, kind: str) -> nodes.inline:
+    """A mention in its context: the words around an entity, the sentence of a date."""
+    if kind == "date":
+        before, after = sentence_parts(mention.before, mention.text, mention.after)
+    else:
+        before, after = kwic_window(mention.before, mention.after)
+    return nodes.inline(
+        "",
+        "",
+        nodes.Text(before),
+        nodes.strong(mention.text, mention.text, classes=["mention-text"]),
+        nodes.Text(after),
+        classes=["kwic", *language_classes(mention.language)],
+    )
+
+
+def article_heading(
+    app: Sphinx, domain: EntityDomain, fromdocname: str, docname: str
+) -> nodes.paragraph:
+    """An article's title, linked, with its publication date (marked when editorial)."""
+    title = domain.title_of(docname)
+    title_classes = ["article", *language_classes(domain.languages.get(docname, ""))]
+    para = nodes.paragraph("", "", link(app, fromdocname, docname, "", title, title_classes))
+    publication = domain.publications.get(docname)
+    if publication is not None:
+        supplied = ", date supplied by the editors" if publication.editorial else ""
+        date = f" ({publication.iso}{supplied})"
+        date_node = nodes.inline(date, date, classes=["article-date"])
+        para += date_node
+    return para
+
+
 def mentions_block(
     app: Sphinx, domain: EntityDomain, fromdocname: str, target: str, kind: str
 ) -> list[nodes.Node]:
-    """Every mention of an entity or date, grouped by article, each linked to its paragraph."""
-    by_doc: dict[str, list[Mention]] = {}
+    """Mentions grouped by article, one line per paragraph, each in context and linked to it."""
+    by_doc: dict[str, dict[str, list[Mention]]] = {}
     for mention in domain.mentions_of(target, kind):
-        by_doc.setdefault(mention.docname, []).append(mention)
-    if not by_doc:
+        by_doc.setdefault(mention.docname, {}).setdefault(mention.anchor, []).append(mention)
+    publications = domain.published_on(target) if kind == "date" else []
+    if not by_doc and not publications:
         return [nodes.paragraph("", "Not mentioned in the texts.")]
     items = nodes.bullet_list(classes=["entity-mentions"])
-    for docname, mentions in by_doc.items():
-        title = domain.title_of(docname)
-        title_classes = ["article", *language_classes(domain.languages.get(docname, ""))]
+    for publication in publications:
+        title = domain.title_of(publication.docname)
+        classes = ["article", *language_classes(domain.languages.get(publication.docname, ""))]
+        para = nodes.paragraph("", "", nodes.Text(f"{PUBLISHED}: "), link(
+            app, fromdocname, publication.docname, publication.anchor, title, classes
+        ))
+        if publication.editorial:
+            note = " (date supplied by the editors)"
+            para += nodes.inline(note, note, classes=["editorial-attribution"])
+        items += nodes.list_item("", para, classes=["publication"])
+    for docname, places in by_doc.items():
         item = nodes.list_item()
-        item += nodes.paragraph("", "", link(app, fromdocname, docname, "", title, title_classes))
-        places = nodes.bullet_list()
-        for mention in mentions:
-            where = place_label(mention.anchor) or mention.anchor
-            places += nodes.list_item(
-                "",
-                nodes.paragraph(
-                    "",
-                    "",
-                    link(app, fromdocname, docname, mention.anchor, where, ["place"]),
-                    nodes.Text(" "),
-                    nodes.inline(
-                        mention.text,
-                        mention.text,
-                        classes=["mention-text", *language_classes(mention.language)],
-                    ),
-                ),
-            )
-        item += places
+        item += article_heading(app, domain, fromdocname, docname)
+        lines = nodes.bullet_list()
+        for anchor, mentions in places.items():
+            where = place_label(anchor) or anchor
+            place = link(app, fromdocname, docname, anchor, where, ["place"])
+            para = nodes.paragraph("", "", place)
+            if len(mentions) > 1:
+                count = f" ×{len(mentions)}"
+                para += nodes.inline(count, count, classes=["mention-count"])
+            # One context per language: a parallel pair names the entity in both columns.
+            shown: set[str] = set()
+            for mention in mentions:
+                if mention.language in shown:
+                    continue
+                shown.add(mention.language)
+                para += nodes.Text(" ")
+                para += mention_line(mention, kind)
+            lines += nodes.list_item("", para)
+        item += lines
         items += item
     return [items]
 
@@ -242,6 +324,70 @@ def authorship_block(
     return [heading("Articles"), items]
 
 
+class EntityOverviewDirective(SphinxDirective):
+    """``{entity-overview}``: the table of every entity, made when the page is resolved."""
+
+    has_content = False
+    option_spec: ClassVar[OptionSpec] = {}
+
+    def run(self) -> list[Node]:
+        """Only a placeholder: mention counts are known once every document is read."""
+        placeholder = entity_overview(docname=self.env.docname)
+        self.set_source_info(placeholder)
+        return [placeholder]
+
+
+def overview_table(app: Sphinx, domain: EntityDomain, fromdocname: str) -> nodes.table:
+    """Every entity: names in each script and pinyin, type, mentions and texts."""
+    table = nodes.table(classes=["entity-overview"])
+    group = nodes.tgroup(cols=len(OVERVIEW_COLUMNS))
+    table += group
+    for _column in OVERVIEW_COLUMNS:
+        group += nodes.colspec(colwidth=1)
+
+    def entry(*content: nodes.Node, classes: list[str] | None = None) -> nodes.entry:
+        return nodes.entry("", nodes.paragraph("", "", *content), classes=classes or [])
+
+    group += nodes.thead("", nodes.row("", *(
+        entry(nodes.Text(name)) for name in OVERVIEW_COLUMNS
+    )))
+    body = nodes.tbody()
+    for entity in sorted(domain.registry.values(), key=entity_sort_key):
+        mentions = domain.mentions_of(entity.id, "entity")
+        texts = {m.docname for m in mentions if domain.is_article(m.docname)}
+        page = domain.entity_docname(entity.id)
+        english = link(app, fromdocname, page, entity_anchor(entity.id), entity.label, [])
+        cells = [entry(english)]
+        for script in ("zh-Hans", "zh-Hant"):
+            value = entity.labels.get(script, "")
+            cells.append(entry(nodes.inline(value, value, classes=language_classes(script))))
+        reading = pinyin(entity)
+        cells.append(entry(nodes.inline(reading, reading, classes=language_classes(
+            "zh-Latn-pinyin" if reading else ""
+        ))))
+        cells.append(entry(nodes.Text(TYPE_NAMES.get(entity.type, entity.type))))
+        cells.append(entry(nodes.Text(str(len(mentions))), classes=["number"]))
+        cells.append(entry(nodes.Text(str(len(texts))), classes=["number"]))
+        body += nodes.row("", *cells)
+    group += body
+    return table
+
+
+def fill_entity_overview(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Replace the ``{entity-overview}`` placeholder by the table (``doctree-resolved``)."""
+    domain = entity_domain(app.env)
+    for node in list(doctree.findall(entity_overview)):
+        node.replace_self(overview_table(app, domain, node["docname"]))
+
+
+def add_overview_script(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Serve the table's filter and sort script with the overview page only."""
+    if pagename == entity_domain(app.env).entities_index_docname():
+        app.add_js_file(OVERVIEW_SCRIPT, loading_method="defer")
+
+
 def fill_entity_pages(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Replace each ``{entity}`` placeholder by the articles and mentions (``doctree-resolved``)."""
     domain = entity_domain(app.env)
@@ -258,7 +404,11 @@ def fill_entity_pages(app: Sphinx, doctree: nodes.document, docname: str) -> Non
 def setup_entity_pages(app: Sphinx) -> None:
     """Register page generation, the ``entity`` directive and its resolution."""
     app.add_node(entity_mentions)
+    app.add_node(entity_overview)
     app.add_directive("entity", EntityDirective)
+    app.add_directive("entity-overview", EntityOverviewDirective)
+    app.connect("doctree-resolved", fill_entity_overview)
+    app.connect("html-page-context", add_overview_script)
     # After the registry is loaded (priority 400).
     app.connect("builder-inited", write_entity_pages, priority=500)
     app.connect("doctree-resolved", fill_entity_pages)

@@ -1,20 +1,27 @@
-"""Data export: every entity and date with its mentions, as ``_static/entities.json`` and ``.csv``.
+"""Data export: every entity and date with its mentions, and every article's metadata.
 
-Written after an HTML build (``build-finished``). Both files are in a fixed order: registry
-entities in collation order of their labels (companies, then people), then dates in
-chronological order; mentions in document order (documents by docname).
+Written after an HTML build (``build-finished``) and documented, field by field, on the
+edition's *Research data* page (``docs/data.md``). Both entity files are in a fixed order:
+registry entities in collation order of their labels (companies and organisations, then
+people), then dates in chronological order; mentions in document order (documents by docname).
 
-``entities.json`` is a list of objects::
+``_static/entities.json`` is a list of objects::
 
     {"id", "type": "company"|"person"|"date", "label",
-     "labels": {"en", "zh-Hans", "zh-Hant"}, "aliases": [...], "wikidata", "iso",
-     "mentions": [{"doc", "anchor", "text"}]}
+     "labels": {"en", "zh-Hans", "zh-Hant"}, "pinyin", "aliases": [...], "wikidata", "iso",
+     "page", "mention_count", "text_count",
+     "mentions": [{"doc", "anchor", "text", "url"}], "published": [{"doc", "anchor", "url"}]}
 
-``iso`` is the ISO date for dates and ``""`` for entities; ``doc`` is the Sphinx docname and
-``anchor`` the id of the paragraph (``<doc>.html#<anchor>`` in the HTML output).
+``iso`` is the ISO date for dates and ``""`` for entities; ``doc`` is the Sphinx docname,
+``anchor`` the id of the paragraph and ``url`` its address (``<doc>.html#<anchor>``, after
+``html_baseurl`` when set); ``published`` lists the articles published on a date.
 
-``entities.csv`` has one row per mention, with the columns of :data:`CSV_COLUMNS`:
-``id, type, label, iso, doc, anchor, text`` (UTF-8, a header row, RFC 4180 quoting).
+``_static/entities.csv`` has one row per mention, with the columns of :data:`CSV_COLUMNS`
+(UTF-8, a header row, RFC 4180 quoting; aliases joined with ``; ``).
+
+``data/articles.json`` and ``data/articles.csv`` hold each article's metadata: the front
+matter's fields (:data:`ARTICLE_FIELDS`), the fields the editors supplied, its address and its
+TEI file.
 """
 
 from __future__ import annotations
@@ -22,12 +29,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from converters.registry import ENTITY_TYPES
 
-from .entities import EntityDomain, entity_domain, entity_sort_key
+from .entities import EntityDomain, entity_domain, entity_sort_key, front_matter
+from .names import pinyin
+from .tei import TEI_FOLDER
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -36,7 +46,19 @@ if TYPE_CHECKING:
 HTML_BUILDERS: tuple[str, ...] = ("html", "dirhtml", "singlehtml")
 
 #: Columns of ``entities.csv``, in order.
-CSV_COLUMNS: tuple[str, ...] = ("id", "type", "label", "iso", "doc", "anchor", "text")
+CSV_COLUMNS: tuple[str, ...] = (
+    "id", "type", "label", "zh-Hans", "zh-Hant", "pinyin", "aliases", "wikidata", "iso",
+    "doc", "anchor", "text", "url",
+)
+#: Front-matter fields of an article in ``articles.json`` / ``.csv``, in order.
+ARTICLE_FIELDS: tuple[str, ...] = (
+    "title", "subtitle", "authors", "date", "date_precision", "language", "publisher",
+    "column", "translator", "source_url", "original_url", "retrieved", "seed",
+)
+#: Columns of ``articles.csv``: the fields, then what the edition adds.
+ARTICLE_COLUMNS: tuple[str, ...] = (
+    "slug", *ARTICLE_FIELDS, "editorial_fields", "url", "tei",
+)
 
 #: How a date is labelled in each script, by its precision (number of ISO parts).
 DATE_LABELS: dict[str, tuple[str, str, str]] = {
@@ -53,40 +75,63 @@ def date_labels(iso: str) -> dict[str, str]:
     return {script: forms[len(parts) - 1].format(**values) for script, forms in DATE_LABELS.items()}
 
 
-def export_records(domain: EntityDomain) -> list[dict[str, Any]]:
+def export_records(
+    domain: EntityDomain, base: str = "", suffix: str = ".html"
+) -> list[dict[str, Any]]:
     """The exported records, in the documented order."""
     records: list[dict[str, Any]] = []
+
+    def url(doc: str, anchor: str) -> str:
+        return f"{base}{doc}{suffix}" + (f"#{anchor}" if anchor else "")
+
     for entity_type in ENTITY_TYPES:
         entities = [e for e in domain.registry.values() if e.type == entity_type]
         for entity in sorted(entities, key=entity_sort_key):
+            mentions = _mentions(domain, entity.id, "entity", url)
             records.append({
                 "id": entity.id,
                 "type": entity.type,
                 "label": entity.label,
                 "labels": dict(entity.labels),
+                "pinyin": pinyin(entity),
                 "aliases": list(entity.aliases),
                 "wikidata": entity.wikidata,
                 "iso": "",
-                "mentions": _mentions(domain, entity.id, "entity"),
+                "page": url(domain.entity_docname(entity.id), ""),
+                "mention_count": len(mentions),
+                "text_count": len({m["doc"] for m in mentions if domain.is_article(m["doc"])}),
+                "mentions": mentions,
+                "published": [],
             })
     for iso in domain.dates():
+        mentions = _mentions(domain, iso, "date", url)
         records.append({
             "id": iso,
             "type": "date",
             "label": iso,
             "labels": date_labels(iso),
+            "pinyin": "",
             "aliases": [],
             "wikidata": "",
             "iso": iso,
-            "mentions": _mentions(domain, iso, "date"),
+            "page": url(domain.timeline_docname(), f"date-{iso}"),
+            "mention_count": len(mentions),
+            "text_count": len({m["doc"] for m in mentions if domain.is_article(m["doc"])}),
+            "mentions": mentions,
+            "published": [
+                {"doc": p.docname, "anchor": p.anchor, "url": url(p.docname, p.anchor)}
+                for p in domain.published_on(iso)
+            ],
         })
     return records
 
 
-def _mentions(domain: EntityDomain, target: str, kind: str) -> list[dict[str, str]]:
+def _mentions(
+    domain: EntityDomain, target: str, kind: str, url: Callable[[str, str], str]
+) -> list[dict[str, str]]:
     """Mentions of a target as exported objects."""
     return [
-        {"doc": m.docname, "anchor": m.anchor, "text": m.text}
+        {"doc": m.docname, "anchor": m.anchor, "text": m.text, "url": url(m.docname, m.anchor)}
         for m in domain.mentions_of(target, kind)
     ]
 
@@ -99,22 +144,83 @@ def records_csv(records: list[dict[str, Any]]) -> str:
     for record in records:
         for mention in record["mentions"]:
             writer.writerow([
-                record["id"], record["type"], record["label"], record["iso"],
-                mention["doc"], mention["anchor"], mention["text"],
+                record["id"], record["type"], record["label"],
+                record["labels"].get("zh-Hans", ""), record["labels"].get("zh-Hant", ""),
+                record["pinyin"], "; ".join(record["aliases"]), record["wikidata"],
+                record["iso"], mention["doc"], mention["anchor"], mention["text"],
+                mention["url"],
             ])
     return out.getvalue()
 
 
+def field_text(value: Any) -> str:
+    """A front-matter value as one CSV cell (lists joined with ``; ``)."""
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def article_records(app: Sphinx, base: str, suffix: str) -> list[dict[str, Any]]:
+    """Every article's metadata, by docname."""
+    domain = entity_domain(app.env)
+    records: list[dict[str, Any]] = []
+    for docname in sorted(d for d in app.env.found_docs if domain.is_article(d)):
+        meta = front_matter(Path(app.env.doc2path(docname)))
+        slug = docname.rsplit("/", 1)[-1]
+        record: dict[str, Any] = {"slug": slug}
+        for field in ARTICLE_FIELDS:
+            value = meta.get(field, "")
+            record[field] = value if isinstance(value, list) else field_text(value)
+        record["title"] = record["title"] or domain.title_of(docname)
+        record["editorial"] = [
+            {"field": str(e.get("field", "")), "value": e.get("value", ""),
+             "reason": str(e.get("reason", ""))}
+            for e in meta.get("editorial") or [] if isinstance(e, dict)
+        ]
+        record["url"] = f"{base}{docname}{suffix}"
+        record["tei"] = f"{base}{TEI_FOLDER}/{slug}.xml"
+        records.append(record)
+    return records
+
+
+def articles_csv(records: list[dict[str, Any]]) -> str:
+    """The articles' metadata as CSV text, one row per article."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(ARTICLE_COLUMNS)
+    for record in records:
+        editorial = "; ".join(e["field"] for e in record["editorial"])
+        writer.writerow([
+            record["slug"], *(field_text(record[f]) for f in ARTICLE_FIELDS), editorial,
+            record["url"], record["tei"],
+        ])
+    return out.getvalue()
+
+
+def site_base(app: Sphinx) -> str:
+    """The edition's address, ending in ``/`` (``""`` when none is configured)."""
+    base = str(getattr(app.config, "edition_baseurl", "") or app.config.html_baseurl or "")
+    return base if not base or base.endswith("/") else base + "/"
+
+
 def write_export(app: Sphinx, exception: Exception | None) -> None:
-    """Write ``entities.json`` and ``entities.csv`` after an HTML build (``build-finished``)."""
+    """Write the entity and article data after an HTML build (``build-finished``)."""
     if exception is not None or app.builder.name not in HTML_BUILDERS:
         return
-    records = export_records(entity_domain(app.env))
+    base = site_base(app)
+    suffix = app.config.html_file_suffix or ".html"
+    records = export_records(entity_domain(app.env), base, suffix)
     static = Path(app.outdir) / "_static"
     static.mkdir(parents=True, exist_ok=True)
     text = json.dumps(records, ensure_ascii=False, indent=1) + "\n"
     (static / "entities.json").write_text(text, encoding="utf-8")
     (static / "entities.csv").write_text(records_csv(records), encoding="utf-8")
+    articles = article_records(app, base, suffix)
+    data = Path(app.outdir) / "data"
+    data.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(articles, ensure_ascii=False, indent=1, default=str) + "\n"
+    (data / "articles.json").write_text(text, encoding="utf-8")
+    (data / "articles.csv").write_text(articles_csv(articles), encoding="utf-8")
 
 
 def setup_export(app: Sphinx) -> None:

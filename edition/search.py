@@ -22,12 +22,16 @@ from pathlib import Path
 from typing import Any
 
 import sphinx.search
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.search.zh import JIEBA_DEFAULT_DICT, SearchChinese, jieba_load_userdict
 from sphinx.util import logging
 
-from converters.registry import Registry, RegistryError, fold, fold_char, load_registry
+from converters.registry import Entity, Registry, RegistryError, fold, fold_char, load_registry
+
+from .entities import entity_domain
+from .names import search_keys
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +47,16 @@ FOLD_RANGES: tuple[tuple[int, int], ...] = (
     (0xF900, 0xFAFF),
     (0xFF01, 0xFF5E),
 )
+#: Static script (search page only) mapping every name key of the registry to its index term.
+NAMES_SCRIPT_NAME = "edition-search-names.js"
+#: The edition's search script (every page): query expansion, snippets, highlighting.
+SEARCH_SCRIPT_NAME = "edition-search.js"
+#: The edition's own static files (scripts), beside this module.
+STATIC_DIR = Path(__file__).parent / "static"
+#: Builders whose pages are searched in the browser (the index terms are added for them only).
+SEARCH_BUILDERS: tuple[str, ...] = ("html", "dirhtml")
+#: Start of the index term standing for an entity: an English word no text contains.
+ENTITY_TERM_PREFIX = "edentity"
 #: Longest word, in characters, the browser-side segmenter tries against the index.
 LONGEST_WORD = 12
 
@@ -87,7 +101,9 @@ const editionSegment = (run) => {
   return words.length ? words : [run];
 };
 var splitQuery = (query) => {
-  const terms = editionFold(query)
+  // Tone marks and accents go (Zhāng Yīmíng is zhang yiming), as in the index's name keys.
+  const plain = editionFold(query).normalize("NFD").replace(/\p{M}/gu, "").normalize("NFC");
+  const terms = plain
     .split(/[^\p{Letter}\p{Number}_\p{Emoji_Presentation}]+/gu)
     .filter((term) => term);
   const result = [];
@@ -232,6 +248,73 @@ def add_fold_script(
     app.add_js_file(FOLD_SCRIPT_NAME)
 
 
+class search_terms(nodes.Element):  # lower case, as docutils names nodes
+    """Words for the search index only: every writer skips the node, the indexer reads it."""
+
+
+def skip_node(self: Any, node: nodes.Element) -> None:
+    """Visitor of :class:`search_terms` in every writer: shown nowhere."""
+    raise nodes.SkipNode
+
+
+def entity_term(entity_id: str) -> str:
+    """The index term standing for an entity: letters only, so that no splitter cuts it."""
+    return ENTITY_TERM_PREFIX + "".join(c for c in entity_id if c.isalnum())
+
+
+def add_entity_terms(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Give a page the index term of every entity it mentions, or is the page of."""
+    if app.builder.name not in SEARCH_BUILDERS:
+        return
+    domain = entity_domain(app.env)
+    ids = domain.entities_of(docname)
+    page_of = {domain.entity_docname(entity_id): entity_id for entity_id in domain.registry}
+    if docname in page_of:
+        ids = [page_of[docname], *ids]
+    if ids:
+        words = " ".join(entity_term(entity_id) for entity_id in dict.fromkeys(ids))
+        doctree += search_terms("", nodes.Text(words))
+
+
+def names_data(registry: dict[str, Entity]) -> dict[str, dict[str, Any]]:
+    """Every name key -> entity term, and every entity term -> the names the texts write."""
+    keys: dict[str, str] = {}
+    names: dict[str, list[str]] = {}
+    for entity_id in sorted(registry):
+        entity = registry[entity_id]
+        term = entity_term(entity_id)
+        names[term] = entity.names()
+        for key in search_keys(entity):
+            keys.setdefault(key, term)  # the registry rejects a name given to two entities
+    return {"keys": keys, "names": names}
+
+
+def names_script(registry: dict[str, Entity]) -> str:
+    """The names data as a script (JSON is valid JavaScript; no HTML context is involved)."""
+    text = json.dumps(names_data(registry), ensure_ascii=False, sort_keys=True)
+    return "window.EDITION_NAMES = " + text + ";\n"
+
+
+def add_names_script(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Serve the names data with the search page."""
+    if pagename != "search" or getattr(app.builder, "indexer", None) is None:
+        return
+    script = Path(app.outdir, "_static", NAMES_SCRIPT_NAME)
+    script.parent.mkdir(parents=True, exist_ok=True)
+    text = names_script(entity_domain(app.env).registry)
+    if not script.is_file() or script.read_text(encoding="utf-8") != text:
+        script.write_text(text, encoding="utf-8")
+    app.add_js_file(NAMES_SCRIPT_NAME)
+
+
+def add_static_path(app: Sphinx) -> None:
+    """Serve the edition's own scripts (``builder-inited``)."""
+    if str(STATIC_DIR) not in app.config.html_static_path:
+        app.config.html_static_path.append(str(STATIC_DIR))
+
+
 def setup_search(app: Sphinx) -> None:
     """Register the folded Chinese search language and its build-time data."""
     # jieba announces building its prefix dictionary on stderr at every run.
@@ -239,3 +322,10 @@ def setup_search(app: Sphinx) -> None:
     app.add_search_language(SearchChineseFolded)
     app.connect("config-inited", write_search_dictionary)
     app.connect("html-page-context", add_fold_script)
+    app.connect("html-page-context", add_names_script)
+    app.connect("builder-inited", add_static_path)
+    app.connect("doctree-resolved", add_entity_terms)
+    skip = (skip_node, None)
+    app.add_node(search_terms, html=skip, latex=skip, text=skip, man=skip, texinfo=skip)
+    # Deferred: it runs once Sphinx's searchtools.js has defined what it changes.
+    app.add_js_file(SEARCH_SCRIPT_NAME, loading_method="defer")

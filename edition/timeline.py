@@ -1,10 +1,11 @@
-"""The timeline: dated mentions by year, drawn as an SVG bar chart and listed date by date.
+"""The timeline: dated mentions by year, drawn as an SVG bar chart, and a chronology by date.
 
 A generated page ``<edition_generated>/timeline.md`` holds a ``{timeline}`` directive. When the
-page is resolved, the directive becomes, in HTML, an inline SVG (written by hand: one bar per
-year, its height the number of dated mentions, each bar a link to that year's list) and, in
-other formats (LaTeX/PDF), a table of the same counts; then every date with an anchor
-(``date-<ISO>``, where date mentions and the dates index point) and links to its mentions.
+page is resolved, the directive becomes, in HTML, an inline SVG (written by hand: one row per
+year, its bar as long as the number of dated mentions, each bar a link to that year's list)
+and, in other formats (LaTeX/PDF), a table of the same counts; then every date with an anchor
+(``date-<ISO>``, where date mentions and the dates index point), the articles published that
+day ("published: <title>"), and each dated mention in its sentence, linked to its paragraph.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, ClassVar
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
-from .entities import EntityDomain, date_anchor, entity_domain, year_anchor
+from .entities import MONTH_NAMES, EntityDomain, date_anchor, entity_domain, year_anchor
 from .entity_pages import heading, mentions_block, write_page
 
 if TYPE_CHECKING:
@@ -30,16 +31,18 @@ if TYPE_CHECKING:
 SVG_BUILDERS: tuple[str, ...] = ("html", "dirhtml", "singlehtml")
 
 #: Month names, for dates in words (the apparatus is in English).
-MONTHS: tuple[str, ...] = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)
+MONTHS: tuple[str, ...] = MONTH_NAMES
 
-#: Chart geometry, in SVG user units.
-BAR_WIDTH = 36
-BAR_GAP = 12
-CHART_HEIGHT = 160
-MARGIN = 28
+#: Chart geometry, in SVG user units: one row per year, bars running right. The chart is
+#: drawn at most :data:`CHART_WIDTH` units wide and scales down with the column, so the
+#: labels stay legible on a phone (15 units at 390 px is about 13 px).
+CHART_WIDTH = 400
+ROW_HEIGHT = 22
+BAR_HEIGHT = 16
+LABEL_WIDTH = 48
+COUNT_WIDTH = 36
+FONT_SIZE = 15
+MARGIN = 4
 
 
 class timeline_chart(nodes.General, nodes.Element):  # lower case, as docutils names nodes
@@ -50,7 +53,9 @@ def timeline_page_source() -> str:
     """The MyST text of the timeline page."""
     return (
         "(edition-timeline)=\n# Timeline\n\n"
-        "Dates the texts mention, by year. Each date lists the paragraphs that mention it.\n\n"
+        "A chronology across the texts: every date they mention, by year, with the sentence "
+        "that mentions it and a link to its paragraph, and the date each text was published "
+        "(“published:” and its title).\n\n"
         "```{timeline}\n```\n"
     )
 
@@ -80,40 +85,41 @@ def year_counts(domain: EntityDomain) -> dict[str, int]:
 
 
 def timeline_svg(counts: dict[str, int]) -> str:
-    """A bar chart of mentions per year; each year with mentions links to its list."""
+    """Mentions per year as bars, a row per year; a year with mentions links to its list."""
     peak = max(counts.values(), default=0) or 1
-    width = MARGIN * 2 + len(counts) * (BAR_WIDTH + BAR_GAP)
-    height = CHART_HEIGHT + MARGIN * 2
+    height = MARGIN * 2 + len(counts) * ROW_HEIGHT
     total = sum(counts.values())
+    room = CHART_WIDTH - LABEL_WIDTH - COUNT_WIDTH - MARGIN * 2
     # role="group", not "img": an image's children are hidden from assistive technology, and
     # the bars are links.
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="edition-timeline" role="group" '
         # Scales down with the column, never up beyond its natural size.
-        f'viewBox="0 0 {width} {height}" style="width:100%;max-width:{width}px;height:auto" '
+        f'viewBox="0 0 {CHART_WIDTH} {height}" '
+        f'style="width:100%;max-width:{CHART_WIDTH}px;height:auto" '
         f'aria-labelledby="timeline-title timeline-desc">',
         '<title id="timeline-title">Dated mentions by year</title>',
         f'<desc id="timeline-desc">{total} dated mentions from {min(counts)} '
         f"to {max(counts)}.</desc>",
-        f'<line x1="{MARGIN}" y1="{MARGIN + CHART_HEIGHT}" x2="{width - MARGIN}" '
-        f'y2="{MARGIN + CHART_HEIGHT}" stroke="currentColor" stroke-width="1"/>',
+        f'<line x1="{MARGIN + LABEL_WIDTH}" y1="{MARGIN}" x2="{MARGIN + LABEL_WIDTH}" '
+        f'y2="{height - MARGIN}" stroke="currentColor" stroke-width="1"/>',
     ]
     for i, (year, count) in enumerate(counts.items()):
-        x = MARGIN + i * (BAR_WIDTH + BAR_GAP) + BAR_GAP // 2
-        bar = round(CHART_HEIGHT * count / peak)
-        y = MARGIN + CHART_HEIGHT - bar
-        label_y = MARGIN + CHART_HEIGHT + 16
-        centre = x + BAR_WIDTH // 2
+        top = MARGIN + i * ROW_HEIGHT
+        baseline = top + ROW_HEIGHT - (ROW_HEIGHT - FONT_SIZE) // 2 - 2
         mark = (
-            f'<text x="{centre}" y="{label_y}" text-anchor="middle" '
-            f'font-size="11" fill="currentColor">{year}</text>'
+            f'<text x="{MARGIN + LABEL_WIDTH - 6}" y="{baseline}" text-anchor="end" '
+            f'font-size="{FONT_SIZE}" fill="currentColor">{year}</text>'
         )
         if count:
+            bar = max(2, round(room * count / peak))
+            x = MARGIN + LABEL_WIDTH
+            y = top + (ROW_HEIGHT - BAR_HEIGHT) // 2
             mark = (
-                f'<rect x="{x}" y="{y}" width="{BAR_WIDTH}" height="{bar}" fill="currentColor" '
-                f'opacity="0.6"><title>{year}: {count} mention(s)</title></rect>'
-                f'<text x="{centre}" y="{y - 4}" text-anchor="middle" '
-                f'font-size="11" fill="currentColor">{count}</text>{mark}'
+                f'<rect x="{x}" y="{y}" width="{bar}" height="{BAR_HEIGHT}" '
+                f'fill="currentColor" opacity="0.6"><title>{year}: {count} mention(s)</title>'
+                f'</rect><text x="{x + bar + 4}" y="{baseline}" font-size="{FONT_SIZE}" '
+                f'fill="currentColor">{count}</text>{mark}'
             )
             href = escape(f"#{year_anchor(year)}", quote=True)
             mark = f'<a href="{href}" aria-label="{year}: {count} mention(s)">{mark}</a>'

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Debian packages the edition's build and tests need: XeLaTeX with Chinese support, the
 # Noto CJK fonts and make (the PDF: `sphinx -M latexpdf` runs make), epubcheck (the EPUB),
-# poppler-utils (PDF checks and page images) and Chromium (browser tests, screenshots).
+# poppler-utils (PDF checks and page images), Chromium (browser tests, screenshots) and jing
+# (validating the TEI export against the TEI P5 schema).
 # Installs only what is missing; does nothing, and needs no privileges, when all is there.
 #
 # On Ubuntu (GitHub's ubuntu-latest runners) `chromium` is not a real package (only a snap
@@ -28,6 +29,7 @@ PACKAGES=(
   epubcheck
   poppler-utils
   chromium
+  jing
   make
 )
 

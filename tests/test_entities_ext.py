@@ -34,6 +34,17 @@ ANCHOR_LINE = re.compile(r"^\((?P<label>[^)]+)\)=$|^:name:\s*(?P<name>\S+)$")
 # --------------------------------------------------------------------------- oracle
 
 
+def publication_dates(root: Path = ENTITIES_ROOT) -> set[str]:
+    """ISO dates of the articles' publication, from their front matter (time dropped)."""
+    found = set()
+    for path in sorted((root / "articles").glob("*.md")):
+        match = re.search(r"^date: '(\d{4}(?:-\d{2}(?:-\d{2})?)?)", path.read_text("utf-8"),
+                          re.MULTILINE)
+        if match:
+            found.add(match.group(1))
+    return found
+
+
 def source_mentions(root: Path = ENTITIES_ROOT) -> list[tuple[str, str, str, str, str]]:
     """(kind, target, docname, anchor, text) of every mention, read from the MyST sources.
 
@@ -175,16 +186,28 @@ def test_entity_pages_list_every_mention(app: Any) -> None:
         assert record["description"] in body.get_text()
         wikidata = [a for a in body.select("a") if "wikidata.org" in str(a.get("href"))]
         assert len(wikidata) == (1 if record["wikidata"] else 0)
-        places = [
-            (a.find_parent("li").select_one("span.mention-text").get_text(), str(a["href"]))
-            for a in body.select("ul.entity-mentions a")
-            if a.select_one("span.place")
-        ]
-        want = [
-            (text, f"../../{docname}.html#{anchor}")
-            for docname, anchor, text in expected.get(record["id"], [])
-        ]
-        assert sorted(places) == sorted(want), record["id"]
+        # One line per paragraph: its link, a count when the name recurs there, and the
+        # name in context once per language.
+        lines: dict[str, tuple[set[str], int]] = {}
+        for a in body.select("ul.entity-mentions a"):
+            if not a.select_one("span.place"):
+                continue
+            line = a.find_parent("li")
+            assert str(a["href"]) not in lines, f"{record['id']}: {a['href']} listed twice"
+            count = line.select_one(".mention-count")
+            lines[str(a["href"])] = (
+                {m.get_text() for m in line.select("strong.mention-text")},
+                int(count.get_text().strip().lstrip("×")) if count else 1,
+            )
+        want: dict[str, tuple[set[str], int]] = {}
+        for docname, anchor, text in expected.get(record["id"], []):
+            href = f"../../{docname}.html#{anchor}"
+            texts, count = want.get(href, (set(), 0))
+            want[href] = (texts | {text}, count + 1)
+        assert set(lines) == set(want), record["id"]
+        for href, (texts, count) in lines.items():
+            assert texts <= want[href][0] and texts, (record["id"], href)
+            assert count == want[href][1], (record["id"], href)
         if not want:
             assert "Not mentioned in the texts." in body.get_text()
 
@@ -198,8 +221,9 @@ def test_mention_lists_say_their_language(app: Any) -> None:
     by_anchor: dict[str, set[str]] = {}
     for a in body.select("ul.entity-mentions a"):
         if a.select_one("span.place"):
-            text = a.find_parent("li").select_one("span.mention-text")
-            by_anchor.setdefault(str(a["href"]).split("#")[1], set()).add(text.get("lang", ""))
+            for kwic in a.find_parent("li").select("span.kwic"):
+                anchor = str(a["href"]).split("#")[1]
+                by_anchor.setdefault(anchor, set()).add(kwic.get("lang", ""))
     # The article's main language, or that of the parallel column the mention stands in.
     assert by_anchor == {
         "china-envy-p1": {"en", "zh-Hant"},
@@ -273,7 +297,8 @@ def test_dates_index_is_chronological(app: Any) -> None:
     """Dates grouped by year, in time order, each linked to the timeline and to its places."""
     out = built(app)
     page = out / "ent-dates.html"
-    dates = sorted({t for k, t, *_ in source_mentions() if k == "date"})
+    # Dates mentioned, and the articles' publication dates ("published: <title>").
+    dates = sorted({t for k, t, *_ in source_mentions() if k == "date"} | publication_dates())
     rows = index_rows(page)
     assert [r[1] for r in rows if r[0] == 1] == dates
     assert index_letters(page) == sorted({d[:4] for d in dates})
@@ -337,8 +362,9 @@ def test_timeline(app: Any) -> None:
     page = soup(out / "_generated" / "timeline.html")
     svg = page.select_one("svg.edition-timeline")
     assert svg is not None
-    dates = sorted({t for k, t, *_ in source_mentions() if k == "date"})
-    years = sorted({d[:4] for d in dates})
+    mentioned = sorted({t for k, t, *_ in source_mentions() if k == "date"})
+    years = sorted({d[:4] for d in mentioned})
+    dates = sorted(set(mentioned) | publication_dates())
     links = [str(a["href"]) for a in svg.select("a")]
     assert links == [f"#year-{y}" for y in years]
     for year in years:
@@ -347,7 +373,8 @@ def test_timeline(app: Any) -> None:
         assert page.find(id=f"date-{date}") is not None
     readings = [p.get_text() for p in page.select("p.timeline-date")]
     assert readings == [
-        "2020 (year)", "2020-07 (July 2020)", "2025 (year)", "2025-01-21 (21 January 2025)",
+        "2020 (year)", "2020-07 (July 2020)", "2020-07-24 (24 July 2020)", "2025 (year)",
+        "2025-01-21 (21 January 2025)",
     ]
     # Years without mentions are drawn (as empty slots) so time is to scale.
     labels = [t.get_text() for t in svg.select("text") if re.fullmatch(r"\d{4}", t.get_text())]
@@ -363,14 +390,18 @@ def test_export(app: Any) -> None:
     mentions = source_mentions()
     for record in records:
         assert set(record) == {
-            "id", "type", "label", "labels", "aliases", "wikidata", "iso", "mentions",
+            "id", "type", "label", "labels", "pinyin", "aliases", "wikidata", "iso", "page",
+            "mention_count", "text_count", "mentions", "published",
         }
+        assert record["mention_count"] == len(record["mentions"])
         assert set(record["labels"]) == {"en", "zh-Hans", "zh-Hant"}
     entities = [r for r in records if r["type"] != "date"]
     assert sorted(r["id"] for r in entities) == sorted(r["id"] for r in registry)
     assert all(r["iso"] == "" for r in entities)
     dates = [r for r in records if r["type"] == "date"]
-    assert [r["iso"] for r in dates] == sorted({t for k, t, *_ in mentions if k == "date"})
+    assert [r["iso"] for r in dates] == sorted(
+        {t for k, t, *_ in mentions if k == "date"} | publication_dates()
+    )
     exported = sorted(
         ("date" if r["type"] == "date" else "entity", r["id"], m["doc"], m["anchor"], m["text"])
         for r in records
@@ -382,9 +413,11 @@ def test_export(app: Any) -> None:
                               "zh-Hant": "2025年1月21日"}
 
     rows = list(csv.reader(io.StringIO((out / "_static" / "entities.csv").read_text("utf-8"))))
-    assert rows[0] == ["id", "type", "label", "iso", "doc", "anchor", "text"]
+    assert rows[0] == ["id", "type", "label", "zh-Hans", "zh-Hant", "pinyin", "aliases",
+                       "wikidata", "iso", "doc", "anchor", "text", "url"]
     assert len(rows) - 1 == len(mentions)
-    assert sorted((r[0], r[4], r[5], r[6]) for r in rows[1:]) == sorted(
+    assert all(r[12].endswith(f"{r[9]}.html#{r[10]}") for r in rows[1:])
+    assert sorted((r[0], r[9], r[10], r[11]) for r in rows[1:]) == sorted(
         (m[1], m[2], m[3], m[4]) for m in mentions
     )
 
@@ -447,7 +480,9 @@ def test_latex_indices(app: Any) -> None:
     assert app.warning.getvalue().strip() == ""
     tex = (out / "entities.tex").read_text(encoding="utf-8")
     titles = re.findall(r"\\renewcommand\{\\indexname\}\{([^}]*)\}", tex)
-    assert titles[:3] == ["Index of companies", "Index of people", "Index of dates"]
+    assert titles[:3] == [
+        "Index of companies and organisations", "Index of people", "Index of dates"
+    ]
     indices = re.findall(r"\\begin\{sphinxtheindex\}(.*?)\\end\{sphinxtheindex\}", tex, re.S)
     assert len(indices) == 3
     companies, people, dates = indices
@@ -459,7 +494,9 @@ def test_latex_indices(app: Any) -> None:
     ]
     date_heads = [e.replace(r"\sphinxhyphen{}", "-") for e in entry.findall(dates)
                   if not e.startswith("–")]
-    assert date_heads == sorted({t for k, t, *_ in source_mentions() if k == "date"})
+    assert date_heads == sorted(
+        {t for k, t, *_ in source_mentions() if k == "date"} | publication_dates()
+    )
     assert re.findall(r"\\bigletter\{([^}]*)\}", dates) == ["2020", "2025"]
     # Page numbers need a \label for every \pageref (parallel pairs included), and links too.
     labels = set(re.findall(r"\\label\{\\detokenize\{([^}]+)\}\}", tex))

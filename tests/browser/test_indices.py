@@ -84,9 +84,13 @@ def names_by_label(registry: list[dict[str, Any]]) -> dict[str, list[str]]:
 
 
 def mention_words(extra: str) -> str:
-    """The words of the mention in a place's extra text (``(¶3 2025年)`` → ``2025年``)."""
-    first, _, rest = extra.removeprefix("(").removesuffix(")").partition(" ")
-    return rest if first.startswith(("¶", "§", "fig")) else extra
+    """The words of the mention in a place's extra text (``(¶3 2025年)`` → ``2025年``).
+
+    A publication date's extra is the date as the article's header writes it (``([2024])``).
+    """
+    inner = extra.removeprefix("(").removesuffix(")")
+    first, _, rest = inner.partition(" ")
+    return rest if first.startswith(("¶", "§", "fig")) else inner
 
 
 def follow(tab: Tab, found: list[Entry]) -> dict[Entry, str | None]:
