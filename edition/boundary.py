@@ -152,6 +152,18 @@ class RemoveForbiddenCharacters(SphinxTransform):
                     element[name] = strip_xml_forbidden(value)
 
 
+def strip_resolved_forbidden(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Remove characters XML forbids from what pages gain after reading (indices, the timeline).
+
+    Generated listings are filled from the domain's data when the document is resolved, after
+    the reading transform: a mention's sentence or an article's title quoted there must be as
+    clean as the page it came from (the warning was given where the character was read).
+    """
+    for text in list(doctree.findall(nodes.Text)):
+        if xml_forbidden(str(text)) and text.parent is not None:
+            text.parent.replace(text, nodes.Text(strip_xml_forbidden(str(text))))
+
+
 def is_safe_link(uri: str) -> bool:
     """Whether a link may lead to ``uri``: relative, a fragment, or http(s)/mailto."""
     # Browsers ignore tabs, newlines and leading controls in a scheme: so must the check.
@@ -321,3 +333,4 @@ def setup_boundary(app: Sphinx) -> None:
     app.connect("include-read", guard_include)
     app.connect("env-before-read-docs", read_pages_leniently)
     app.connect("builder-inited", _connect_after_theme)
+    app.connect("doctree-resolved", strip_resolved_forbidden, priority=900)

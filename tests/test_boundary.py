@@ -9,6 +9,7 @@ and the builds of broken pages and data files.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -96,7 +97,17 @@ def payloads_in_markup(soup: BeautifulSoup) -> list[str]:
     found = []
     for tag in soup.find_all(True):
         assert isinstance(tag, Tag)
-        if tag.name == "script" and _PWNED.search(tag.get_text()):
+        if tag.name == "script" and tag.get("type") == "application/ld+json":
+            # a data block the browser never runs: it may quote a payload as data, as long as
+            # it is JSON and holds no "<" (no "</script>" can end it early)
+            text = tag.get_text()
+            try:
+                json.loads(text)
+            except ValueError:
+                found.append(f"<script ld+json> not JSON: {text[:60]}")
+            if "<" in text:
+                found.append(f"<script ld+json> holds '<': {text[:60]}")
+        elif tag.name == "script" and _PWNED.search(tag.get_text()):
             found.append(f"<script> {tag.get_text()[:60]}")
         if tag.name == "img" and tag.get("src") == "x":
             found.append(f"<img src=x> {tag}")
