@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from urllib.parse import urljoin, urlsplit
 
 import soupsieve
@@ -358,8 +358,14 @@ def remove_boilerplate(
     # one pass over the tree for all rules; matches come in document order, so an outer
     # block is taken out before anything inside it is looked at
     everything = soupsieve.compile(", ".join(selector for _, selector, _ in rules))
+    may_match = _prefilter(selector for _, selector, _ in rules)
+    # every match is found on the whole tree before anything is taken out (a ``:has()``
+    # sees the page as it was); most elements fail the cheap pre-filter and never reach
+    # soupsieve
+    matches = [element for element in _tag_descendants(root)
+               if may_match(element) and everything.match(element)]
     removed: list[Removal] = []
-    for element in everything.select(root):
+    for element in matches:
         if element.decomposed or _detached(element, root):
             continue  # inside something already taken out
         kind, _, reason = next(rule for rule, pattern in zip(rules, compiled, strict=True)
@@ -367,6 +373,100 @@ def remove_boilerplate(
         removed.append(Removal(kind=kind, text=_removed_text(element, base), reason=reason))
         element.decompose()
     return removed
+
+
+def _tag_descendants(root: Tag) -> Iterator[Tag]:
+    """The elements under ``root`` in document order, as soupsieve's ``select`` visits them:
+    a ``<template>``'s content is not entered (it is no part of the page a browser shows)."""
+    skip_to: PageElement | None = None
+    for node in root.descendants:
+        if skip_to is not None:
+            if node is not skip_to:
+                continue
+            skip_to = None
+        if not isinstance(node, Tag):
+            continue
+        if node.name == "template":
+            if node.next_sibling is not None:
+                skip_to = node.next_sibling
+            else:
+                last: PageElement = node
+                while isinstance(last, Tag) and last.contents:
+                    last = last.contents[-1]
+                skip_to = last.next_element
+        yield node
+
+
+#: The last compound selector of a complex one (what the matched element itself must be):
+#: the text after the last combinator outside parentheses.
+_LAST_COMPOUND_SPLIT = re.compile(r"\s*[\s>+~]\s*")
+#: The parts of a compound selector the pre-filter understands: a type, classes, class
+#: substring/word/equality tests, and ``:has(...)`` (a condition on descendants only).
+_COMPOUND_TYPE = re.compile(r"^[A-Za-z][\w-]*")
+_COMPOUND_CLASS = re.compile(r"\.(-?[_A-Za-z][\w-]*)")
+_COMPOUND_CLASS_ATTR = re.compile(r"""\[class\s*[*~^$|]?=\s*(['"])([^'"]*)\1\s*\]""")
+_COMPOUND_HAS = re.compile(r":has\((?:[^()]|\([^()]*\))*\)")
+
+#: A pre-filter's requirement: a type name ('' for any) and words the class must contain.
+_Requirement = tuple[str, tuple[str, ...]]
+
+
+def _split_top(text: str, separator: str) -> list[str]:
+    """``text`` split at ``separator`` characters outside parentheses and brackets."""
+    parts: list[str] = []
+    depth = 0
+    start = 0
+    for index, char in enumerate(text):
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        elif char == separator and depth == 0:
+            parts.append(text[start:index])
+            start = index + 1
+    parts.append(text[start:])
+    return parts
+
+
+def _requirement(selector: str) -> _Requirement | None:
+    """What an element must be to match a complex selector (None: no cheap test known)."""
+    stripped = _COMPOUND_HAS.sub("", selector.strip())
+    compound = _LAST_COMPOUND_SPLIT.split(stripped)[-1] if stripped else ""
+    name_match = _COMPOUND_TYPE.match(compound)
+    name = name_match.group() if name_match else ""
+    rest = compound[name_match.end():] if name_match else compound
+    words = [m.group(1) for m in _COMPOUND_CLASS.finditer(rest)]
+    rest = _COMPOUND_CLASS.sub("", rest)
+    words += [m.group(2) for m in _COMPOUND_CLASS_ATTR.finditer(rest)]
+    rest = _COMPOUND_CLASS_ATTR.sub("", rest)
+    if rest.strip() or not (name or words) or name == "*":
+        return None  # ids, other attributes, pseudo-classes: match everything with soupsieve
+    return name.lower(), tuple(word.lower() for word in words)
+
+
+def _prefilter(selectors: Iterable[str]) -> Callable[[Tag], bool]:
+    """A cheap test every element matching one of ``selectors`` passes (elements failing it
+    are never handed to soupsieve, which spends most of a conversion on non-matches)."""
+    requirements: list[_Requirement] = []
+    for selector in selectors:
+        for part in _split_top(selector, ","):
+            requirement = _requirement(part)
+            if requirement is None:
+                return lambda element: True
+            requirements.append(requirement)
+    names = frozenset(name for name, words in requirements if not words)
+
+    def may_match(element: Tag) -> bool:
+        name = element.name.lower()
+        if name in names:
+            return True
+        classes = attr(element, "class").lower()
+        if not classes:
+            return False
+        return any((not want or want == name) and all(word in classes for word in words)
+                   for want, words in requirements if words)
+
+    return may_match
 
 
 def _detached(element: Tag, root: Tag) -> bool:
