@@ -181,7 +181,7 @@ def tidy(inlines: list[Inline]) -> list[Inline]:
     _collect(inlines, texts)
     joined = "".join(_HARD_BREAK if t is None else t.text for t in texts)
     replacement: dict[int, str] = {}
-    dropped: set[int] = set()
+    run_ends: dict[int, int] = {}
     for run in HTML_SPACE.finditer(joined):
         start, end = run.span()
         before = joined[start - 1] if start > 0 else _HARD_BREAK
@@ -193,18 +193,32 @@ def tidy(inlines: list[Inline]) -> list[Inline]:
         else:
             keep = " "
         replacement[start] = keep
-        dropped.update(range(start + 1, end))
+        run_ends[start] = end
+    # each text node takes its share of the resolved runs, slice by slice (no per-character
+    # work in Python: a long article is a few thousand runs, not a hundred thousand letters)
+    runs = sorted(replacement.items())
     offset = 0
+    index = 0  # first run that may still reach into the current node
     for node in texts:
         if node is None:
             offset += 1
             continue
-        pieces = []
-        for i, char in enumerate(node.text, start=offset):
-            if i in dropped:
-                continue
-            pieces.append(replacement.get(i, char))
-        offset += len(node.text)
+        end_of_node = offset + len(node.text)
+        pieces: list[str] = []
+        position = offset
+        while index < len(runs) and runs[index][0] < end_of_node:
+            start, keep = runs[index]
+            run_end = run_ends[start]
+            if start >= offset:
+                pieces.append(joined[position:start])
+                pieces.append(keep)
+                position = start + 1
+            position = max(position, min(run_end, end_of_node))
+            if run_end > end_of_node:
+                break  # the run goes on into the next node
+            index += 1
+        pieces.append(joined[position:end_of_node])
+        offset = end_of_node
         node.text = "".join(pieces)
     return _trim_breaks(_prune(inlines))
 
@@ -455,16 +469,19 @@ def _prefilter(selectors: Iterable[str]) -> Callable[[Tag], bool]:
                 return lambda element: True
             requirements.append(requirement)
     names = frozenset(name for name, words in requirements if not words)
+    worded = [(want, words) for want, words in requirements if words]
+    # one search tells most classes apart: a class holding none of the words matches no rule
+    any_word = re.compile("|".join(re.escape(words[0]) for _, words in worded) or "(?!)")
 
     def may_match(element: Tag) -> bool:
         name = element.name.lower()
         if name in names:
             return True
         classes = attr(element, "class").lower()
-        if not classes:
+        if not classes or any_word.search(classes) is None:
             return False
         return any((not want or want == name) and all(word in classes for word in words)
-                   for want, words in requirements if words)
+                   for want, words in worded)
 
     return may_match
 
