@@ -303,7 +303,10 @@ class _Walker:
         self.base = base
         self.hook = hook
         self.holders: set[int] = set()
-        for element in root.find_all(BLOCK_TAGS):
+        # a plain walk, not find_all(): bs4's filter machinery costs more than the test
+        for element in root.descendants:
+            if not isinstance(element, Tag) or element.name not in BLOCK_TAGS:
+                continue
             node: Tag | None = element
             while node is not None and node is not root and id(node) not in self.holders:
                 self.holders.add(id(node))
