@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 import soupsieve
@@ -371,25 +372,55 @@ def remove_boilerplate(
     an element matches names it), and return what was removed: its visible text, or for a
     textless element the URL it carried (so the record still says what went)."""
     rules = list(rules)
-    compiled = [soupsieve.compile(selector) for _, selector, _ in rules]
+    compiled = [_matcher(selector) for _, selector, _ in rules]
     # one pass over the tree for all rules; matches come in document order, so an outer
-    # block is taken out before anything inside it is looked at
-    everything = soupsieve.compile(", ".join(selector for _, selector, _ in rules))
-    may_match = _prefilter(selector for _, selector, _ in rules)
-    # every match is found on the whole tree before anything is taken out (a ``:has()``
-    # sees the page as it was); most elements fail the cheap pre-filter and never reach
-    # soupsieve
-    matches = [element for element in _tag_descendants(root)
-               if may_match(element) and everything.match(element)]
+    # block is taken out before anything inside it is looked at. Every match is found on
+    # the whole tree before anything is taken out (a ``:has()`` sees the page as it was).
+    matches = select(root, ", ".join(selector for _, selector, _ in rules))
     removed: list[Removal] = []
     for element in matches:
         if element.decomposed or _detached(element, root):
             continue  # inside something already taken out
-        kind, _, reason = next(rule for rule, pattern in zip(rules, compiled, strict=True)
-                               if pattern.match(element))
+        kind, _, reason = next(rule for rule, matcher in zip(rules, compiled, strict=True)
+                               if matcher.matches(element))
         removed.append(Removal(kind=kind, text=_removed_text(element, base), reason=reason))
         element.decompose()
     return removed
+
+
+class _Matcher:
+    """A CSS selector compiled once per run: soupsieve's matcher behind a cheap pre-filter
+    (most elements of a page fail the pre-filter and never reach soupsieve, whose matching
+    costs more than anything else in a conversion)."""
+
+    def __init__(self, selector: str) -> None:
+        self.pattern = soupsieve.compile(selector)
+        self.may_match = _prefilter([selector])
+
+    def matches(self, element: Tag) -> bool:
+        """Whether the element matches the selector (exactly as soupsieve decides)."""
+        return self.may_match(element) and self.pattern.match(element)
+
+    def iterate(self, root: Tag) -> Iterator[Tag]:
+        """The matching elements under ``root``, in document order."""
+        return (element for element in _tag_descendants(root) if self.matches(element))
+
+
+@lru_cache(maxsize=256)
+def _matcher(selector: str) -> _Matcher:
+    """The compiled matcher of a selector (compiled once per run, not once per page)."""
+    return _Matcher(selector)
+
+
+def select(root: Tag, selector: str) -> list[Tag]:
+    """The elements under ``root`` matching a CSS selector, in document order (what
+    ``root.select(selector)`` returns, found faster)."""
+    return list(_matcher(selector).iterate(root))
+
+
+def select_one(root: Tag, selector: str) -> Tag | None:
+    """The first element under ``root`` matching a CSS selector (``root.select_one``)."""
+    return next(_matcher(selector).iterate(root), None)
 
 
 def _tag_descendants(root: Tag) -> Iterator[Tag]:
@@ -414,15 +445,19 @@ def _tag_descendants(root: Tag) -> Iterator[Tag]:
         yield node
 
 
-#: The last compound selector of a complex one (what the matched element itself must be):
-#: the text after the last combinator outside parentheses.
-_LAST_COMPOUND_SPLIT = re.compile(r"\s*[\s>+~]\s*")
-#: The parts of a compound selector the pre-filter understands: a type, classes, class
-#: substring/word/equality tests, and ``:has(...)`` (a condition on descendants only).
+#: Combinators: the matched element itself is the last compound after them.
+_COMBINATOR = re.compile(r"\s*[\s>+~]\s*")
+#: The parts of a compound selector the pre-filter reads: a type and class tests; any other
+#: part (ids, attribute tests, pseudo-classes with their arguments) only narrows the match
+#: further and is left to soupsieve.
 _COMPOUND_TYPE = re.compile(r"^[A-Za-z][\w-]*")
 _COMPOUND_CLASS = re.compile(r"\.(-?[_A-Za-z][\w-]*)")
 _COMPOUND_CLASS_ATTR = re.compile(r"""\[class\s*[*~^$|]?=\s*(['"])([^'"]*)\1\s*\]""")
-_COMPOUND_HAS = re.compile(r":has\((?:[^()]|\([^()]*\))*\)")
+_COMPOUND_PSEUDO_CALL = re.compile(r":[\w-]+\((?:[^()]|\([^()]*\))*\)")
+_COMPOUND_OTHER_ATTR = re.compile(r"\[[^\]]*\]")
+
+#: A quoted value holding selector syntax (``[title='a] .b']``) the simple reading would split.
+_AWKWARD_QUOTE = re.compile(r"""(['"])[^'"]*[\[\](),][^'"]*\1""")
 
 #: A pre-filter's requirement: a type name ('' for any) and words the class must contain.
 _Requirement = tuple[str, tuple[str, ...]]
@@ -447,17 +482,31 @@ def _split_top(text: str, separator: str) -> list[str]:
 
 def _requirement(selector: str) -> _Requirement | None:
     """What an element must be to match a complex selector (None: no cheap test known)."""
-    stripped = _COMPOUND_HAS.sub("", selector.strip())
-    compound = _LAST_COMPOUND_SPLIT.split(stripped)[-1] if stripped else ""
+    if ("\\" in selector or "|" in selector.replace("|=", "")
+            or _AWKWARD_QUOTE.search(selector)):
+        return None  # escapes, namespaces, brackets in quotes: left to soupsieve alone
+    # pseudo-class arguments (``:has(> .x)``) may hold combinators of their own
+    stripped = _COMPOUND_PSEUDO_CALL.sub("", selector.strip())
+    if "(" in stripped or ")" in stripped:
+        return None
+    # attribute tests may hold combinator characters (``[rel~='x']``): set aside first
+    tests: list[str] = []
+
+    def set_aside(match: re.Match[str]) -> str:
+        tests.append(match.group())
+        return f"\x01{len(tests) - 1}\x01"
+
+    stripped = _COMPOUND_OTHER_ATTR.sub(set_aside, stripped)
+    compound = _COMBINATOR.split(stripped)[-1] if stripped else ""
+    compound = re.sub("\x01(\\d+)\x01", lambda m: tests[int(m.group(1))], compound)
     name_match = _COMPOUND_TYPE.match(compound)
     name = name_match.group() if name_match else ""
     rest = compound[name_match.end():] if name_match else compound
-    words = [m.group(1) for m in _COMPOUND_CLASS.finditer(rest)]
-    rest = _COMPOUND_CLASS.sub("", rest)
-    words += [m.group(2) for m in _COMPOUND_CLASS_ATTR.finditer(rest)]
-    rest = _COMPOUND_CLASS_ATTR.sub("", rest)
-    if rest.strip() or not (name or words) or name == "*":
-        return None  # ids, other attributes, pseudo-classes: match everything with soupsieve
+    words = [m.group(2) for m in _COMPOUND_CLASS_ATTR.finditer(rest)]
+    rest = _COMPOUND_OTHER_ATTR.sub("", _COMPOUND_CLASS_ATTR.sub("", rest))
+    words += [m.group(1) for m in _COMPOUND_CLASS.finditer(rest)]
+    if not (name or words):
+        return None
     return name.lower(), tuple(word.lower() for word in words)
 
 
