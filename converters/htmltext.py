@@ -71,6 +71,12 @@ MIN_HEADING_LEVEL = 2
 #: Whitespace HTML collapses (not the no-break space, which a browser keeps).
 HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
 
+#: The whitespace runs :func:`tidy` must look at: every run but a single plain space between
+#: two characters, which stays as it is (most runs of Latin-script prose).
+_SPACE_TO_RESOLVE = re.compile(
+    r"[ \t\n\r\f]{2,}|[\t\n\r\f]|\A |(?<=\x00) | (?=\x00)| \Z"
+)
+
 #: Stands for a hard line break while whitespace is resolved across a block's text nodes (NUL
 #: never occurs in text: inputs holding it are refused as binary, and lxml drops it).
 _HARD_BREAK = "\x00"
@@ -183,7 +189,7 @@ def tidy(inlines: list[Inline]) -> list[Inline]:
     joined = "".join(_HARD_BREAK if t is None else t.text for t in texts)
     replacement: dict[int, str] = {}
     run_ends: dict[int, int] = {}
-    for run in HTML_SPACE.finditer(joined):
+    for run in _SPACE_TO_RESOLVE.finditer(joined):
         start, end = run.span()
         before = joined[start - 1] if start > 0 else _HARD_BREAK
         after = joined[end] if end < len(joined) else _HARD_BREAK
