@@ -73,11 +73,17 @@ SIMPLIFIED = "zh-Hans"
 
 WORD_PATTERN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
 
+#: One Han ideograph (any of :data:`HAN_RANGES`), so a line's ideographs are counted by the
+#: regex engine rather than character by character in Python.
+HAN_CHAR = re.compile(
+    "[" + "".join(f"{re.escape(chr(low))}-{re.escape(chr(high))}" for low, high in HAN_RANGES)
+    + "]"
+)
+
 
 def is_han(char: str) -> bool:
     """Whether a character is a Han (Chinese) ideograph."""
-    code = ord(char)
-    return any(low <= code <= high for low, high in HAN_RANGES)
+    return HAN_CHAR.match(char) is not None
 
 
 def is_latin_letter(char: str) -> bool:
@@ -91,8 +97,10 @@ def script_of(line: str) -> str:
     Chinese counts one ideograph per syllable while English spells a word in several letters,
     so ideographs are weighed against Latin *words*, not Latin letters.
     """
-    han = sum(1 for c in line if is_han(c))
-    latin_words = len(WORD_PATTERN.findall(line)) if any(map(is_latin_letter, line)) else 0
+    han = len(HAN_CHAR.findall(line))
+    # a word of WORD_PATTERN is made of ascii letters, all of them Latin: a line without
+    # one counts no Latin word, whatever other Latin letters it holds
+    latin_words = len(WORD_PATTERN.findall(line))
     if han and han >= latin_words:
         return "han"
     if latin_words:
@@ -142,7 +150,7 @@ def _caption_credit(caption: str, repeat: str) -> str | None:
     if script_of(caption) != "han" or not repeat.startswith(caption + " "):
         return None
     credit = repeat[len(caption) :].strip()
-    if not credit or any(is_han(c) for c in credit):
+    if not credit or HAN_CHAR.search(credit):
         return None
     return credit
 

@@ -22,6 +22,8 @@ from .htmltext import (
     paragraph_inlines,
     parse_html,
     remove_boilerplate,
+    select,
+    select_one,
     squash,
     visible_text,
     walk_blocks,
@@ -152,10 +154,10 @@ def read(source: Source) -> list[Article]:
             f"front matter 'from:' {source_url[:60]!r}: {url_problem(source_url)}"
         )
     soup = parse_html(source.text[body_start:])
-    page = soup.select_one(ARTICLE_SELECTOR) or soup.body
+    page = select_one(soup, ARTICLE_SELECTOR) or soup.body
     if page is None:
         raise ConversionError("no HTML after the front matter (truncated post?)")
-    entry = page.select_one(ENTRY_SELECTOR)
+    entry = select_one(page, ENTRY_SELECTOR)
     if entry is None:
         raise ConversionError("no .entry-content in the page (truncated post?)")
 
@@ -168,7 +170,7 @@ def read(source: Source) -> list[Article]:
     )
     meta.date, meta.date_precision = _date(front.get("date", ""))
     if not meta.title:
-        heading = page.select_one("h1")
+        heading = select_one(page, "h1")
         meta.title = visible_text(heading) if heading is not None else ""
     if not meta.title:
         raise ConversionError("no title in the front matter or the page")
@@ -176,7 +178,7 @@ def read(source: Source) -> list[Article]:
     meta.authors = _card_authors(page)
     removed = remove_boilerplate(page, BOILERPLATE, BASE_URL)
     removed.extend(_remove_stray_text(entry))
-    dek = entry.select_one(DEK_SELECTOR)
+    dek = select_one(entry, DEK_SELECTOR)
     if dek is not None:
         meta.subtitle = visible_text(dek)
         dek.decompose()
@@ -247,7 +249,7 @@ def _date(value: str) -> tuple[str, str]:
 def _publisher(page: Tag) -> str:
     """The publication the page names in its category link (or tag link, or byline)."""
     for selector in PUBLISHER_SELECTORS:
-        for link in page.select(selector):
+        for link in select(page, selector):
             name = visible_text(link)
             if name:
                 return name
@@ -257,7 +259,7 @@ def _publisher(page: Tag) -> str:
 def _card_authors(page: Tag) -> list[str]:
     """The writer a page's author card names (none when it names only the publication)."""
     names: list[str] = []
-    for card in page.select(AUTHOR_CARD_SELECTOR):
+    for card in select(page, AUTHOR_CARD_SELECTOR):
         name = CARD_VENUE.sub("", CARD_DATE.sub("", visible_text(card))).strip()
         if name and name not in PUBLICATION_NAMES and name not in names:
             names.append(name)
@@ -302,14 +304,14 @@ class _Hooks:
 
 def _figures(container: Tag) -> list[Block]:
     """The figures of an image container: one per image, caption and credit on the first."""
-    cells = container.select(FIGURE_CELL_SELECTOR) or [container]
+    cells = select(container, FIGURE_CELL_SELECTOR) or [container]
     figures: list[Block] = []
     for cell in cells:
-        credit_elements = cell.select(CREDIT_SELECTOR)
+        credit_elements = select(cell, CREDIT_SELECTOR)
         credit = "; ".join(t for t in (visible_text(c) for c in credit_elements) if t)
         for element in credit_elements:
             element.decompose()
-        captions = cell.select(CAPTION_SELECTOR)
+        captions = select(cell, CAPTION_SELECTOR)
         caption = _joined(captions) if captions else _joined([cell])
         found = [cell] if cell.name == "img" else cell.find_all("img")
         images = [_image_url(img) for img in found]

@@ -82,6 +82,9 @@ COMPILED: tuple[DatePattern, ...] = tuple(
     for name, regex, precision, needs_year in PATTERNS
 )
 
+#: Every pattern needs a digit: a text without one (most paragraphs' runs) is not scanned.
+_ANY_DIGIT = re.compile(r"\d")
+
 #: Where each precision cuts an ISO date.
 _ISO_LENGTH = {"day": 10, "month": 7, "year": 4}
 
@@ -126,6 +129,8 @@ def _resolve(pattern: DatePattern, match: re.Match[str], context_year: int | Non
 
 def find_dates(text: str, context_year: int | None) -> list[tuple[int, int, str]]:
     """Non-overlapping (start, end, ISO) date mentions in ``text``, leftmost-longest."""
+    if _ANY_DIGIT.search(text) is None:
+        return []
     blocked = [m.span() for m in URL_PATTERN.finditer(text)]
     candidates: list[tuple[int, int, str]] = []
     for pattern in COMPILED:

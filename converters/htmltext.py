@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 import soupsieve
@@ -69,6 +70,12 @@ MIN_HEADING_LEVEL = 2
 
 #: Whitespace HTML collapses (not the no-break space, which a browser keeps).
 HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
+
+#: The whitespace runs :func:`tidy` must look at: every run but a single plain space between
+#: two characters, which stays as it is (most runs of Latin-script prose).
+_SPACE_TO_RESOLVE = re.compile(
+    r"[ \t\n\r\f]{2,}|[\t\n\r\f]|\A |(?<=\x00) | (?=\x00)| \Z"
+)
 
 #: Stands for a hard line break while whitespace is resolved across a block's text nodes (NUL
 #: never occurs in text: inputs holding it are refused as binary, and lxml drops it).
@@ -181,8 +188,8 @@ def tidy(inlines: list[Inline]) -> list[Inline]:
     _collect(inlines, texts)
     joined = "".join(_HARD_BREAK if t is None else t.text for t in texts)
     replacement: dict[int, str] = {}
-    dropped: set[int] = set()
-    for run in HTML_SPACE.finditer(joined):
+    run_ends: dict[int, int] = {}
+    for run in _SPACE_TO_RESOLVE.finditer(joined):
         start, end = run.span()
         before = joined[start - 1] if start > 0 else _HARD_BREAK
         after = joined[end] if end < len(joined) else _HARD_BREAK
@@ -193,18 +200,32 @@ def tidy(inlines: list[Inline]) -> list[Inline]:
         else:
             keep = " "
         replacement[start] = keep
-        dropped.update(range(start + 1, end))
+        run_ends[start] = end
+    # each text node takes its share of the resolved runs, slice by slice (no per-character
+    # work in Python: a long article is a few thousand runs, not a hundred thousand letters)
+    runs = sorted(replacement.items())
     offset = 0
+    index = 0  # first run that may still reach into the current node
     for node in texts:
         if node is None:
             offset += 1
             continue
-        pieces = []
-        for i, char in enumerate(node.text, start=offset):
-            if i in dropped:
-                continue
-            pieces.append(replacement.get(i, char))
-        offset += len(node.text)
+        end_of_node = offset + len(node.text)
+        pieces: list[str] = []
+        position = offset
+        while index < len(runs) and runs[index][0] < end_of_node:
+            start, keep = runs[index]
+            run_end = run_ends[start]
+            if start >= offset:
+                pieces.append(joined[position:start])
+                pieces.append(keep)
+                position = start + 1
+            position = max(position, min(run_end, end_of_node))
+            if run_end > end_of_node:
+                break  # the run goes on into the next node
+            index += 1
+        pieces.append(joined[position:end_of_node])
+        offset = end_of_node
         node.text = "".join(pieces)
     return _trim_breaks(_prune(inlines))
 
@@ -289,7 +310,10 @@ class _Walker:
         self.base = base
         self.hook = hook
         self.holders: set[int] = set()
-        for element in root.find_all(BLOCK_TAGS):
+        # a plain walk, not find_all(): bs4's filter machinery costs more than the test
+        for element in root.descendants:
+            if not isinstance(element, Tag) or element.name not in BLOCK_TAGS:
+                continue
             node: Tag | None = element
             while node is not None and node is not root and id(node) not in self.holders:
                 self.holders.add(id(node))
@@ -354,19 +378,170 @@ def remove_boilerplate(
     an element matches names it), and return what was removed: its visible text, or for a
     textless element the URL it carried (so the record still says what went)."""
     rules = list(rules)
-    compiled = [soupsieve.compile(selector) for _, selector, _ in rules]
+    compiled = [_matcher(selector) for _, selector, _ in rules]
     # one pass over the tree for all rules; matches come in document order, so an outer
-    # block is taken out before anything inside it is looked at
-    everything = soupsieve.compile(", ".join(selector for _, selector, _ in rules))
+    # block is taken out before anything inside it is looked at. Every match is found on
+    # the whole tree before anything is taken out (a ``:has()`` sees the page as it was).
+    matches = select(root, ", ".join(selector for _, selector, _ in rules))
     removed: list[Removal] = []
-    for element in everything.select(root):
+    for element in matches:
         if element.decomposed or _detached(element, root):
             continue  # inside something already taken out
-        kind, _, reason = next(rule for rule, pattern in zip(rules, compiled, strict=True)
-                               if pattern.match(element))
+        kind, _, reason = next(rule for rule, matcher in zip(rules, compiled, strict=True)
+                               if matcher.matches(element))
         removed.append(Removal(kind=kind, text=_removed_text(element, base), reason=reason))
         element.decompose()
     return removed
+
+
+class _Matcher:
+    """A CSS selector compiled once per run: soupsieve's matcher behind a cheap pre-filter
+    (most elements of a page fail the pre-filter and never reach soupsieve, whose matching
+    costs more than anything else in a conversion)."""
+
+    def __init__(self, selector: str) -> None:
+        self.pattern = soupsieve.compile(selector)
+        self.may_match = _prefilter([selector])
+
+    def matches(self, element: Tag) -> bool:
+        """Whether the element matches the selector (exactly as soupsieve decides)."""
+        return self.may_match(element) and self.pattern.match(element)
+
+    def iterate(self, root: Tag) -> Iterator[Tag]:
+        """The matching elements under ``root``, in document order."""
+        return (element for element in _tag_descendants(root) if self.matches(element))
+
+
+@lru_cache(maxsize=256)
+def _matcher(selector: str) -> _Matcher:
+    """The compiled matcher of a selector (compiled once per run, not once per page)."""
+    return _Matcher(selector)
+
+
+def select(root: Tag, selector: str) -> list[Tag]:
+    """The elements under ``root`` matching a CSS selector, in document order (what
+    ``root.select(selector)`` returns, found faster)."""
+    return list(_matcher(selector).iterate(root))
+
+
+def select_one(root: Tag, selector: str) -> Tag | None:
+    """The first element under ``root`` matching a CSS selector (``root.select_one``)."""
+    return next(_matcher(selector).iterate(root), None)
+
+
+def _tag_descendants(root: Tag) -> Iterator[Tag]:
+    """The elements under ``root`` in document order, as soupsieve's ``select`` visits them:
+    a ``<template>``'s content is not entered (it is no part of the page a browser shows)."""
+    skip_to: PageElement | None = None
+    for node in root.descendants:
+        if skip_to is not None:
+            if node is not skip_to:
+                continue
+            skip_to = None
+        if not isinstance(node, Tag):
+            continue
+        if node.name == "template":
+            if node.next_sibling is not None:
+                skip_to = node.next_sibling
+            else:
+                last: PageElement = node
+                while isinstance(last, Tag) and last.contents:
+                    last = last.contents[-1]
+                skip_to = last.next_element
+        yield node
+
+
+#: Combinators: the matched element itself is the last compound after them.
+_COMBINATOR = re.compile(r"\s*[\s>+~]\s*")
+#: The parts of a compound selector the pre-filter reads: a type and class tests; any other
+#: part (ids, attribute tests, pseudo-classes with their arguments) only narrows the match
+#: further and is left to soupsieve.
+_COMPOUND_TYPE = re.compile(r"^[A-Za-z][\w-]*")
+_COMPOUND_CLASS = re.compile(r"\.(-?[_A-Za-z][\w-]*)")
+_COMPOUND_CLASS_ATTR = re.compile(r"""\[class\s*[*~^$|]?=\s*(['"])([^'"]*)\1\s*\]""")
+_COMPOUND_PSEUDO_CALL = re.compile(r":[\w-]+\((?:[^()]|\([^()]*\))*\)")
+_COMPOUND_OTHER_ATTR = re.compile(r"\[[^\]]*\]")
+
+#: A quoted value holding selector syntax (``[title='a] .b']``) the simple reading would split.
+_AWKWARD_QUOTE = re.compile(r"""(['"])[^'"]*[\[\](),][^'"]*\1""")
+
+#: A pre-filter's requirement: a type name ('' for any) and words the class must contain.
+_Requirement = tuple[str, tuple[str, ...]]
+
+
+def _split_top(text: str, separator: str) -> list[str]:
+    """``text`` split at ``separator`` characters outside parentheses and brackets."""
+    parts: list[str] = []
+    depth = 0
+    start = 0
+    for index, char in enumerate(text):
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        elif char == separator and depth == 0:
+            parts.append(text[start:index])
+            start = index + 1
+    parts.append(text[start:])
+    return parts
+
+
+def _requirement(selector: str) -> _Requirement | None:
+    """What an element must be to match a complex selector (None: no cheap test known)."""
+    if ("\\" in selector or "|" in selector.replace("|=", "")
+            or _AWKWARD_QUOTE.search(selector)):
+        return None  # escapes, namespaces, brackets in quotes: left to soupsieve alone
+    # pseudo-class arguments (``:has(> .x)``) may hold combinators of their own
+    stripped = _COMPOUND_PSEUDO_CALL.sub("", selector.strip())
+    if "(" in stripped or ")" in stripped:
+        return None
+    # attribute tests may hold combinator characters (``[rel~='x']``): set aside first
+    tests: list[str] = []
+
+    def set_aside(match: re.Match[str]) -> str:
+        tests.append(match.group())
+        return f"\x01{len(tests) - 1}\x01"
+
+    stripped = _COMPOUND_OTHER_ATTR.sub(set_aside, stripped)
+    compound = _COMBINATOR.split(stripped)[-1] if stripped else ""
+    compound = re.sub("\x01(\\d+)\x01", lambda m: tests[int(m.group(1))], compound)
+    name_match = _COMPOUND_TYPE.match(compound)
+    name = name_match.group() if name_match else ""
+    rest = compound[name_match.end():] if name_match else compound
+    words = [m.group(2) for m in _COMPOUND_CLASS_ATTR.finditer(rest)]
+    rest = _COMPOUND_OTHER_ATTR.sub("", _COMPOUND_CLASS_ATTR.sub("", rest))
+    words += [m.group(1) for m in _COMPOUND_CLASS.finditer(rest)]
+    if not (name or words):
+        return None
+    return name.lower(), tuple(word.lower() for word in words)
+
+
+def _prefilter(selectors: Iterable[str]) -> Callable[[Tag], bool]:
+    """A cheap test every element matching one of ``selectors`` passes (elements failing it
+    are never handed to soupsieve, which spends most of a conversion on non-matches)."""
+    requirements: list[_Requirement] = []
+    for selector in selectors:
+        for part in _split_top(selector, ","):
+            requirement = _requirement(part)
+            if requirement is None:
+                return lambda element: True
+            requirements.append(requirement)
+    names = frozenset(name for name, words in requirements if not words)
+    worded = [(want, words) for want, words in requirements if words]
+    # one search tells most classes apart: a class holding none of the words matches no rule
+    any_word = re.compile("|".join(re.escape(words[0]) for _, words in worded) or "(?!)")
+
+    def may_match(element: Tag) -> bool:
+        name = element.name.lower()
+        if name in names:
+            return True
+        classes = attr(element, "class").lower()
+        if not classes or any_word.search(classes) is None:
+            return False
+        return any((not want or want == name) and all(word in classes for word in words)
+                   for want, words in worded)
+
+    return may_match
 
 
 def _detached(element: Tag, root: Tag) -> bool:

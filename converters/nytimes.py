@@ -30,6 +30,8 @@ from .htmltext import (
     paragraph_inlines,
     parse_html,
     remove_boilerplate,
+    select,
+    select_one,
     squash,
     visible_text,
     walk_blocks,
@@ -200,8 +202,8 @@ def _retrieved(prelude: str) -> str:
 
 def _read_byline(root: Tag, meta: Metadata) -> None:
     """Authors and date into the metadata; the byline markup leaves the body."""
-    address = root.select_one(BYLINE_SELECTOR)
-    dateline = root.select_one(DATELINE_SELECTOR)
+    address = select_one(root, BYLINE_SELECTOR)
+    dateline = select_one(root, DATELINE_SELECTOR)
     if address is not None or dateline is not None:
         if address is not None:
             meta.authors = split_authors(visible_text(address))
@@ -210,7 +212,7 @@ def _read_byline(root: Tag, meta: Metadata) -> None:
             meta.date, meta.date_precision = parse_date(attr(dateline, "datetime"))
             dateline.decompose()
         return
-    for italic in root.select(LEGACY_BYLINE_SELECTOR)[:1]:
+    for italic in select(root, LEGACY_BYLINE_SELECTOR)[:1]:
         lines = [squash(str(s)) for s in italic.strings if squash(str(s))]
         if lines and SOURCE_DATE.match(lines[-1]):
             meta.date, meta.date_precision = parse_date(lines[-1])
@@ -310,8 +312,8 @@ def _figure_block(element: Tag) -> list[Block] | None:
     if url and not is_http_url(url):
         url = ""  # not a web image (data:, javascript:…): the caption stays, as text
     alt = attr(image, "alt") if isinstance(image, Tag) else ""
-    credits = [visible_text(cite) for cite in element.select(CREDIT_SELECTOR)]
-    for cite in element.select(CREDIT_SELECTOR):
+    credits = [visible_text(cite) for cite in select(element, CREDIT_SELECTOR)]
+    for cite in select(element, CREDIT_SELECTOR):
         cite.decompose()
     caption = paragraph_inlines(element.children)
     credit = "; ".join(c for c in credits if c)
