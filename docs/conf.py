@@ -118,7 +118,8 @@ latex_show_pagerefs = False
 latex_domain_indices = False
 # The book holds the reader's pages: the contributor guide and the generated entity and
 # timeline pages stay on the web (the indices replace them).
-edition_book_omit = ["contribute", "_generated/*"]
+# The research data page documents files that are on the web (JSON, CSV, TEI): it stays there.
+edition_book_omit = ["contribute", "data", "_generated/*"]
 
 
 # Chinese typesetting (xeCJK, the Simplified and Traditional Noto faces, the per-language
