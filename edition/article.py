@@ -886,7 +886,8 @@ class ReplaceRemoteImages(SphinxPostTransform):
             if "://" not in uri:
                 continue
             address = _link(uri) if is_web_url(uri) else nodes.Text(uri)
-            children = (nodes.Text("Image online: "), address)
+            # the book's wording (edition/book.py frames the same words in the PDF)
+            children = (nodes.Text("The image, not reproduced here, is at "), address)
             # An image inside running text or a link (an image's :target:) becomes inline text.
             inline = isinstance(image.parent, (nodes.TextElement, nodes.Inline))
             note = (nodes.inline("", "", *children, classes=["remote-image"]) if inline

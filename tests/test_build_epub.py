@@ -145,3 +145,14 @@ def test_paragraph_numbers_are_in_the_text(epub: tuple[Build, Path]) -> None:
             assert [a for a, _ in shown] == labels, article.slug
             assert all(a == b for a, b in shown)
             assert "para-cite" not in xhtml and "<script" not in xhtml
+
+
+def test_remote_images_are_named_as_the_book_names_them(epub: tuple[Build, Path]) -> None:
+    """An image the EPUB cannot hold is a sentence with its link, in the PDF's words."""
+    with zipfile.ZipFile(epub[1]) as book:
+        pages = chapters(book)
+    text = "".join(pages.values())
+    assert "Image online:" not in text
+    remote = sum(len(re.findall(r"^:::\{figure\} https?://", a.body, re.M))
+                 for a in read_articles())
+    assert remote and text.count("The image, not reproduced here, is at") >= remote
