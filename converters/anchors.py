@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from . import retired
+from .check import read_page_text
+from .myst import FOOTNOTE_REF, ROLE
 from .retired import RetiredLabelsError, Retirement, load_retired
 
 #: Where the articles and the retirement record are, relative to the project root.
@@ -53,9 +55,6 @@ FENCE_CLOSE = re.compile(r"^(?P<colons>:{3,}|`{3,})\s*$")
 OPTION_LINE = re.compile(r"^:[\w-]+:")
 #: A line that starts a list item (each item is a line of its own).
 LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
-#: MyST inline syntax that is not the paragraph's words: roles keep their shown text.
-ROLE = re.compile(r"\{[\w:-]+\}`([^`<]*?)(?:\s*<[^`>]*>)?`")
-FOOTNOTE_REF = re.compile(r"\[\^[^\]]+\]")
 
 
 class Problem(NamedTuple):
@@ -241,20 +240,10 @@ def committed_articles(root: Path, base: str) -> dict[str, str]:
 # --------------------------------------------------------------------------- the check
 
 
-#: Largest article read (as the page check: a link to ``/dev/zero`` must not be read whole).
-MAX_PAGE_BYTES = 10 * 1024 * 1024
-
-
 def _read_page(path: Path) -> str | None:
-    """An article's text, or None when it is too large, not UTF-8 or cannot be read."""
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_PAGE_BYTES + 1)
-        if len(data) > MAX_PAGE_BYTES:
-            return None
-        return data.decode("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
+    """An article's text, or None when the page check cannot read it (it reports why)."""
+    text, _problems = read_page_text(path, path.name)
+    return text
 
 
 def check_anchors(root: Path, notes: list[str] | None = None) -> list[Problem]:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .myst import FOOTNOTE_REF
 from .registry import Registry, RegistryError, fold, load_registry
 from .tagging import URL_PATTERN, find_names
 
@@ -133,7 +134,6 @@ SKIPPED_LINE = re.compile(
 #: A role: the shown text stays, the target goes.
 ROLE = re.compile(r"\{[\w:-]+\}`([^`]*?)\s*(?:<[^<>`]*>)?`")
 #: A footnote reference.
-FOOTNOTE_REF = re.compile(r"\[\^[^\]]+\]")
 #: Markdown punctuation that is not text: heading marks, list marks, emphasis, escapes, and the
 #: "Credit:" that introduces a figure's credit line in the MyST format.
 MARKUP = re.compile(

@@ -58,6 +58,11 @@ FRONT_MATTER_KEYS: tuple[str, ...] = (
     "removed",
 )
 
+#: MyST inline syntax the writer produces that is not the text's words, for readers of pages:
+#: a role (``{ent}`shown <target>```; group 1 is the shown text) and a footnote reference.
+ROLE = re.compile(r"\{[\w:-]+\}`([^`<]*?)(?:\s*<[^`>]*>)?`")
+FOOTNOTE_REF = re.compile(r"\[\^[^\]]+\]")
+
 #: Link schemes that may become footnotes; anything else (``javascript:``, ``data:``) is dropped.
 SAFE_SCHEMES: tuple[str, ...] = ("http://", "https://", "mailto:")
 

@@ -17,6 +17,7 @@ from .registry import Registry, RegistryError, load_registry
 from .reimport import base_path, write_atomic
 from .sources import load
 from .tagging import tag_article
+from .validate import XML_FORBIDDEN
 from .yamlsafe import YamlRefused, load_yaml
 
 #: The project root (the folder holding ``converters/`` and ``docs/``).
@@ -25,10 +26,6 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_EDITORIAL = ROOT / "docs" / "_data" / "editorial.yaml"
 #: The entity registry.
 DEFAULT_REGISTRY = ROOT / "docs" / "_data" / "registry.yaml"
-#: Characters XML 1.0 forbids (C0 controls but tab and line ends, lone surrogates, U+FFFE/F):
-#: a source may carry them (``&#1;``), an EPUB's XHTML must not, so they are removed and the
-#: removal recorded.
-XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 #: The record of that removal.
 FORBIDDEN_REMOVAL_KIND = "control-characters"
 FORBIDDEN_REMOVAL_REASON = ("control characters XML forbids (an EPUB holding them is not "

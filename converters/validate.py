@@ -7,7 +7,13 @@ absolute ``http``/``https`` with a host, and a language one of :data:`LANGUAGE_T
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
+
+#: Characters XML 1.0 forbids (C0 controls but tab and line ends, lone surrogates, U+FFFE/F):
+#: a source may carry them (``&#1;``) and a page may be typed with them; an EPUB's XHTML must
+#: not hold them. The converters remove them (recorded), the extension removes them (warned).
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 #: The only schemes a URL of the edition may have (``javascript:``, ``data:``, ``file:`` … run
 #: script or read files when clicked).

@@ -28,6 +28,7 @@ from sphinx.writers.html5 import HTML5Translator
 from converters.check import FRONT_MATTER, LIST_OF_MAPPINGS, LIST_OF_STR, STR
 from converters.editorial import EditorialError
 from converters.editorial import parse as check_editorial_data
+from converters.myst import FOOTNOTE_REF, ROLE
 from converters.yamlsafe import YamlRefused, decode_yaml_bytes, load_yaml
 
 from .safety import is_web_url, language_tag, strip_xml_forbidden, xml_forbidden
@@ -84,8 +85,6 @@ SUMMARY_LENGTH = 140
 _SENTENCE_END = re.compile(r"[。！？]|[.!?](?=\s|$)")
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.DOTALL)
 # MyST inline syntax a summary must shed: roles (text or explicit-title form) and footnotes.
-_ROLE = re.compile(r"\{[\w:-]+\}`([^`<]*?)(?:\s*<[^`>]*>)?`")
-_FOOTNOTE_REF = re.compile(r"\[\^[^\]]+\]")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 # A line that is MyST structure rather than paragraph text: targets, headings, fences and their
 # options, footnote definitions, comments.
@@ -286,8 +285,8 @@ def format_date(value: str, precision: str) -> str:
 
 def plain_text(myst: str) -> str:
     """Running MyST text as a reader sees it: roles, footnote marks and escapes removed."""
-    text = _ROLE.sub(r"\1", myst)
-    text = _FOOTNOTE_REF.sub("", text)
+    text = ROLE.sub(r"\1", myst)
+    text = FOOTNOTE_REF.sub("", text)
     text = _LINK.sub(r"\1", text)
     # Unescape in one pass so that an escaped backslash is not read as an escape again.
     return _ESCAPED.sub(r"\1", text).strip()

@@ -7,18 +7,12 @@ or a LaTeX command argument.
 
 from __future__ import annotations
 
-import re
-
 from converters import validate
 
 #: The language tags (BCP 47) the edition can name, typeset and mark up: the converters' list,
 #: so that a page and its source are judged alike. A tag outside it never reaches
 #: ``<html lang>``, a ``lang`` attribute or LaTeX.
 LANGUAGE_TAGS: frozenset[str] = validate.LANGUAGE_TAGS
-
-# Characters XML 1.0 forbids (C0 controls but tab, newline and carriage return; lone
-# surrogates; U+FFFE and U+FFFF): one of them makes an EPUB's XHTML ill-formed.
-_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def language_tag(value: object) -> str | None:
@@ -35,10 +29,10 @@ def is_web_url(value: object) -> bool:
 
 def xml_forbidden(text: str) -> list[str]:
     """The characters of ``text`` that XML forbids, as ``U+XXXX`` (in order, each once)."""
-    found = dict.fromkeys(f"U+{ord(char):04X}" for char in _XML_FORBIDDEN.findall(text))
+    found = dict.fromkeys(f"U+{ord(char):04X}" for char in validate.XML_FORBIDDEN.findall(text))
     return list(found)
 
 
 def strip_xml_forbidden(text: str) -> str:
     """``text`` without the characters XML forbids."""
-    return _XML_FORBIDDEN.sub("", text)
+    return validate.XML_FORBIDDEN.sub("", text)
