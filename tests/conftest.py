@@ -1,10 +1,25 @@
-"""Shared pytest configuration: where the sphinx.testing roots live."""
+"""Shared pytest configuration: the sphinx.testing roots, the HTML edition and its articles."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from edition_builds import Article, Build, edition_build, read_articles
+
+
+@pytest.fixture(scope="module")
+def html(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The HTML edition (built once per test session, tests/edition_builds.py)."""
+    return edition_build(tmp_path_factory, "html")
+
+
+@pytest.fixture(scope="module")
+def articles() -> list[Article]:
+    """The articles of docs/articles."""
+    found = read_articles()
+    assert found, "docs/articles holds no articles"
+    return found
 
 
 @pytest.fixture(scope="session")

@@ -9,26 +9,12 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup, Tag
-from edition_builds import Article, Build, edition_build, read_articles
+from edition_builds import Article, Build
 
 from converters.registry import fold
 from edition.search import SearchChineseFolded
 
 pytestmark = pytest.mark.sphinx
-
-
-@pytest.fixture(scope="module")
-def html(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    """The HTML edition."""
-    return edition_build(tmp_path_factory, "html")
-
-
-@pytest.fixture(scope="module")
-def articles() -> list[Article]:
-    """The articles of docs/articles."""
-    found = read_articles()
-    assert found, "docs/articles holds no articles"
-    return found
 
 
 def page(build: Build, name: str) -> BeautifulSoup:

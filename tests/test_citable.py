@@ -10,7 +10,7 @@ from typing import Any
 import extruct
 import pytest
 from bs4 import BeautifulSoup
-from edition_builds import Article, Build, edition_build, read_articles
+from edition_builds import Article, Build
 from pybtex.database import parse_string
 
 from edition.citable import PARTIAL_TEXT, http_url, json_for_script
@@ -19,20 +19,6 @@ pytestmark = pytest.mark.sphinx
 
 #: A RIS line: a two-character tag, two spaces, a hyphen, a space, the value.
 RIS_LINE = re.compile(r"^[A-Z][A-Z0-9]  - .*$")
-
-
-@pytest.fixture(scope="module")
-def html(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    """The HTML edition."""
-    return edition_build(tmp_path_factory, "html")
-
-
-@pytest.fixture(scope="module")
-def articles() -> list[Article]:
-    """The articles of docs/articles."""
-    found = read_articles()
-    assert found
-    return found
 
 
 def page_text(build: Build, article: Article) -> str:

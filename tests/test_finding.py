@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from edition_builds import REPO, Article, Build, edition_build, read_articles
+from edition_builds import REPO, Article, Build
 from lxml import etree
 
 from edition.entities import sentence_around
@@ -34,20 +34,6 @@ MENTION = re.compile(r"\{(ent|date)\}`([^`<]*?)\s*<([^`>]+)>`")
 LABEL = re.compile(r"^\(([\w-]+)\)=$", re.MULTILINE)
 NAME_OPTION = re.compile(r"^:name: ([\w-]+)$", re.MULTILINE)
 TEI = {"tei": TEI_NS}
-
-
-@pytest.fixture(scope="module")
-def html(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    """The HTML edition."""
-    return edition_build(tmp_path_factory, "html")
-
-
-@pytest.fixture(scope="module")
-def articles() -> list[Article]:
-    """The articles of docs/articles."""
-    found = read_articles()
-    assert found, "docs/articles holds no articles"
-    return found
 
 
 def soup(path: Path) -> BeautifulSoup:
