@@ -63,6 +63,14 @@ def read_articles() -> list[Article]:
     return found
 
 
+def copy_edition(dest: Path) -> Path:
+    """A working copy of the edition's sources (docs/ without builds, and seeds/) in ``dest``."""
+    shutil.copytree(DOCS, dest / "docs",
+                    ignore=shutil.ignore_patterns("_build", "_generated", "__pycache__"))
+    shutil.copytree(REPO / "seeds", dest / "seeds")
+    return dest
+
+
 _BUILDS: dict[str, Build] = {}
 
 

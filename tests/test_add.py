@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 from corpus import CORPUS
+from edition_builds import copy_edition
 
 from converters.__main__ import main
 from converters.check import check
@@ -24,9 +24,7 @@ pytestmark = pytest.mark.skipif(not POST.is_file(), reason="the corpus is not be
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A copy of the edition to add a text to."""
-    shutil.copytree(ROOT / "docs", tmp_path / "docs",
-                    ignore=shutil.ignore_patterns("_build", "_generated", "__pycache__"))
-    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
+    copy_edition(tmp_path)
     return tmp_path
 
 

@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from edition_builds import copy_edition
 
 from converters.anchors import RETIRED_FILE, SIMILARITY_THRESHOLD, anchors, similarity
 from converters.check import check, main
@@ -29,9 +30,7 @@ def git(root: Path, *args: str) -> str:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A committed copy of the edition (a git checkout of its own) to tamper with."""
-    shutil.copytree(ROOT / "docs", tmp_path / "docs",
-                    ignore=shutil.ignore_patterns("_build", "_generated", "__pycache__"))
-    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
+    copy_edition(tmp_path)
     git(tmp_path, "init", "-q")
     git(tmp_path, "add", "-A")
     git(tmp_path, "commit", "-q", "-m", "published")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from edition_builds import copy_edition
 
 from converters.check import check, main
 from converters.pipeline import Options, convert_file
@@ -19,9 +19,7 @@ SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A copy of the edition (pages, registry, seeds) to break things in."""
-    shutil.copytree(ROOT / "docs", tmp_path / "docs",
-                    ignore=shutil.ignore_patterns("_build", "_generated", "__pycache__"))
-    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
+    copy_edition(tmp_path)
     articles = tmp_path / "docs" / "articles"
     if not list(articles.glob("*.md")):
         # the articles are not converted yet in this checkout: convert the real seeds

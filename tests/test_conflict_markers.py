@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
+from edition_builds import copy_edition
 
 from converters.check import check
 
@@ -28,9 +28,7 @@ def insert_hunk(page: Path, after: int) -> tuple[int, int]:
 
 def test_check_refuses_a_page_with_markers(tmp_path: Path) -> None:
     """Each marker line of a real article is a file:line problem."""
-    shutil.copytree(ROOT / "docs", tmp_path / "docs",
-                    ignore=shutil.ignore_patterns("_build", "_generated", "__pycache__"))
-    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
+    copy_edition(tmp_path)
     page = tmp_path / "docs" / "articles" / "tiktok-run.md"
     lines = page.read_text(encoding="utf-8").split("\n")
     first, last = insert_hunk(page, lines.index("(tiktok-run-p3)=") - 1)

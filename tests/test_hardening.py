@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from docutils import nodes
 from docutils.core import publish_doctree
+from edition_builds import copy_edition
 from myst_parser.parsers.docutils_ import Parser
 
 from converters import __main__ as cli
@@ -226,9 +227,7 @@ def test_any_alt_text_round_trips_and_the_name_is_kept(alt: str) -> None:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A copy of the edition's pages, data, seeds and guide to break things in."""
-    shutil.copytree(ROOT / "docs", tmp_path / "docs",
-                    ignore=shutil.ignore_patterns("_build", "_generated", "__pycache__"))
-    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
+    copy_edition(tmp_path)
     shutil.copy(ROOT / "CONTRIBUTING.md", tmp_path / "CONTRIBUTING.md")
     return tmp_path
 

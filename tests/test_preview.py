@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from edition_builds import copy_edition
 
 ROOT = Path(__file__).resolve().parents[1]
 #: How long the server may take to come up and to rebuild before the test gives up (a deadline
@@ -54,9 +55,7 @@ def wait_for(url: str, needle: str, server: subprocess.Popen[bytes]) -> str:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A copy of the edition to edit (docs/ with README and CONTRIBUTING beside it)."""
-    shutil.copytree(ROOT / "docs", tmp_path / "docs",
-                    ignore=shutil.ignore_patterns("_build", "_generated", "__pycache__"))
-    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
+    copy_edition(tmp_path)
     for page in ROOT.glob("*.md"):
         shutil.copy(page, tmp_path)
     return tmp_path

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from edition_builds import copy_edition
 
 from converters.__main__ import main as convert_main
 from converters.check import check, main
@@ -19,9 +19,7 @@ SEED = "001_116d69d97c42a296.txt"
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A copy of the edition (pages, merge bases, registry, seeds)."""
-    shutil.copytree(ROOT / "docs", tmp_path / "docs",
-                    ignore=shutil.ignore_patterns("_build", "_generated", "__pycache__"))
-    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
+    copy_edition(tmp_path)
     return tmp_path
 
 
