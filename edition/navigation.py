@@ -40,8 +40,9 @@ if TYPE_CHECKING:
 #: Placeholder characters: control characters never occur in HTML Sphinx writes, so they cannot
 #: collide with the navigation's text. ``LINK`` stands before each relative link (the page's
 #: path to the root goes there); ``MARK`` encloses a token where an element's ``current``
-#: classes go: ``MARK + "li3" + MARK`` after an entry's classes, ``MARK + "ul1" + MARK`` before a
-#: list's, ``MARK + "a:DOC" + MARK`` before the classes of DOC's own link.
+#: classes go: ``MARK + "l3" + MARK`` after an entry's classes, ``MARK + "u1" + MARK`` before a
+#: list's, ``MARK + "a:DOC" + MARK`` before the classes of DOC's own link, and a disclosure's
+#: ``class="MARK d5 MARK"`` where its ``open`` attribute goes.
 LINK = "\x02"
 MARK = "\x01"
 #: The classes Sphinx and the theme give an entry, a list and a link on the current page's path.
@@ -57,9 +58,10 @@ class NavTemplate:
     """The sidebar with placeholders, and the marks that put each document on the current path."""
 
     html: str
-    #: for each document in the sidebar, the tokens of its entry and of every list and entry
-    #: around it (Sphinx marks the whole branch ``current``)
-    branches: dict[str, tuple[str, ...]]
+    #: for each document in the sidebar, what puts its branch on the current path: each
+    #: placeholder of its entry and of every list, entry and disclosure around it, with the text
+    #: that replaces it (Sphinx marks the whole branch ``current``, the theme opens it)
+    branches: dict[str, tuple[tuple[str, str], ...]]
 
 
 #: The navigation template of each build, by builder and by the theme's arguments.
@@ -97,15 +99,15 @@ def _template(app: Sphinx, html: str) -> NavTemplate:
     """Put a placeholder before every internal link and into the classes of every entry and list."""
     docs = _doc_by_uri(app)
     soup = BeautifulSoup(html, "html.parser")
-    tokens: dict[int, str] = {}
+    tokens: dict[int, tuple[str, str]] = {}
     numbers = count(1)
 
-    def token(element: Tag) -> str:
+    def token(element: Tag) -> tuple[str, str]:
+        """Put a placeholder into the element's classes; return it with its current form."""
         key = id(element)
         if key not in tokens:
-            tokens[key] = f"{element.name[0]}{next(numbers)}"
+            mark = f"{MARK}{element.name[0]}{next(numbers)}{MARK}"
             classes = [str(c) for c in element.get("class") or []]
-            mark = f"{MARK}{tokens[key]}{MARK}"
             # bs4 joins classes with spaces: the mark is glued to a neighbouring class, so an
             # unmarked element keeps exactly its own class attribute. Sphinx's classes come
             # first, then "current active", then the theme's "has-children".
@@ -113,13 +115,16 @@ def _template(app: Sphinx, html: str) -> NavTemplate:
                 own = [c for c in classes if c != "has-children"]
                 theme = classes[len(own):]
                 element["class"] = [*own[:-1], f"{own[-1] if own else ''}{mark}", *theme]
+                tokens[key] = (mark, CURRENT_ITEM)
             elif element.name == "details":
                 element["class"] = [mark]  # the whole attribute becomes open="open"
+                tokens[key] = (f' class="{mark}"', ' open="open"')
             else:
                 element["class"] = [f"{mark}{classes[0] if classes else ''}", *classes[1:]]
+                tokens[key] = (mark, CURRENT_LIST)
         return tokens[key]
 
-    def branch(entry: Tag) -> tuple[str, ...]:
+    def branch(entry: Tag) -> tuple[tuple[str, str], ...]:
         around = [entry, *(p for p in entry.parents if p.name in ("li", "ul"))]
         marks = [token(element) for element in around]
         # the theme opens the disclosure of every entry on the current branch
@@ -129,7 +134,7 @@ def _template(app: Sphinx, html: str) -> NavTemplate:
                 marks.append(token(details))
         return tuple(marks)
 
-    branches: dict[str, tuple[str, ...]] = {}
+    branches: dict[str, tuple[tuple[str, str], ...]] = {}
     for link in soup.find_all("a", href=True):
         if not isinstance(link, Tag):
             continue
@@ -165,12 +170,8 @@ def localise(template: NavTemplate, pagename: str, path: list[str]) -> str:
     """
     html = template.html
     for doc in path:
-        for element in template.branches.get(doc, ()):
-            mark = f"{MARK}{element}{MARK}"
-            if element.startswith("d"):
-                html = html.replace(f' class="{mark}"', ' open="open"')
-            else:
-                html = html.replace(mark, CURRENT_ITEM if element.startswith("l") else CURRENT_LIST)
+        for placeholder, current in template.branches.get(doc, ()):
+            html = html.replace(placeholder, current)
     own = f"{MARK}a:{pagename}{MARK}"
     start = html.find(own)
     if start != -1:

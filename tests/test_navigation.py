@@ -78,7 +78,8 @@ def test_localise_marks_the_branch_and_rebases_links() -> None:
         html=(f'<ul class="{MARK}ul1{MARK}nav"><li class="toctree-l1{MARK}li2{MARK}">'
               f'<a class="{MARK}a:texts/one{MARK}reference internal" href="\x02texts/one.html">'
               f'One</a></li></ul>'),
-        branches={"texts/one": ("li2", "ul1")},
+        branches={"texts/one": ((f"{MARK}li2{MARK}", " current active"),
+                                (f"{MARK}ul1{MARK}", "current "))},
     )
     assert localise(template, "texts/one", ["texts/one"]) == (
         '<ul class="current nav"><li class="toctree-l1 current active">'
