@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from .validate import language_problem, url_problem
-from .yamlsafe import YamlRefused, compose_yaml, load_yaml, load_yaml_file
+from .yamlsafe import YamlRefused, compose_yaml, load_yaml
 
 #: The project root (the folder holding ``converters/``, ``docs/`` and ``seeds/``).
 ROOT = Path(__file__).resolve().parents[1]
@@ -1000,15 +1000,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 def ok_line(root: Path, kinds: Sequence[str]) -> str:
     """The one line a passing check prints: what it looked at."""
     pages = sum(1 for _ in _pages(root))
+    from .registry import RegistryError, load_registry
+
     entries = 0
     registry = root / REGISTRY_FILE
     if registry.exists():
         try:
-            data = load_yaml_file(registry)
-        except YamlRefused:
-            data = None  # the registry check has said what is wrong with it
-        if isinstance(data, dict) and isinstance(data.get("entities"), list):
-            entries = len(data["entities"])
+            # the registry check loaded it already: load_registry keeps it while it is unchanged
+            entries = len(load_registry(registry).entities)
+        except RegistryError:
+            pass  # the registry check has said what is wrong with it
     seeds = ", seeds unchanged" if "seeds" in kinds else ""
     return f"ok: {pages} pages, {entries} registry entries{seeds}"
 
