@@ -234,8 +234,16 @@ def add_templates(app: Sphinx, config: Config) -> None:
         config.templates_path.append(str(TEMPLATES))
 
 
+def forget_navigation(app: Sphinx, _env: Any) -> list[str]:
+    """Drop the last build's sidebar template: an application kept alive builds again."""
+    _TEMPLATES.pop(app.builder, None)
+    return []
+
+
 def setup_navigation(app: Sphinx) -> None:
     """Register the once-per-build sidebar (``edition_navigation_once``, on by default)."""
     app.add_config_value("edition_navigation_once", True, "html", bool)
     app.connect("config-inited", add_templates)
+    # the preview (scripts/preview.py) builds many times with one application
+    app.connect("env-updated", forget_navigation)
     app.connect("html-page-context", serve_navigation_once)

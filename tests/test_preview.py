@@ -1,4 +1,4 @@
-"""``nox -s preview``: sphinx-autobuild serves the edition and rebuilds a page after an edit."""
+"""``nox -s preview``: a kept Sphinx application serves the edition and rebuilds after edits."""
 
 from __future__ import annotations
 
@@ -91,3 +91,42 @@ def test_preview_serves_and_rebuilds_after_an_edit(
     article.write_text("\n".join(lines), encoding="utf-8")
     updated = wait_for(f"{base}/{PAGE}", marker, process)
     assert 'id="tiktok-run-p3"' in updated
+
+
+#: Run in a child process: the preview's kept application builds, the article's p3 is edited
+#: twice, each time rebuilt in the same application (as on two saves).
+KEPT_APP_BUILDS = """
+import runpy, sys
+from pathlib import Path
+preview = runpy.run_path(sys.argv[1])
+docs, out = Path(sys.argv[2]), Path(sys.argv[3])
+builder = preview["InProcessBuilder"](docs, out)
+builder()
+article = docs / "articles" / "tiktok-run.md"
+for edit in ("预览测试一", "预览测试二"):
+    lines = article.read_text(encoding="utf-8").split("\\n")
+    lines[lines.index("(tiktok-run-p3)=") + 1] += edit
+    article.write_text("\\n".join(lines), encoding="utf-8")
+    builder(changed_paths=[article])
+"""
+
+
+def test_rebuild_in_kept_application_equals_a_fresh_build(project: Path) -> None:
+    """Every file the kept application writes after two edits is what a fresh build writes."""
+    kept, fresh = project / "kept", project / "fresh"
+    done = subprocess.run(
+        [sys.executable, "-c", KEPT_APP_BUILDS, str(ROOT / "scripts" / "preview.py"),
+         str(project / "docs"), str(kept)], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.count("preview: built (rebuild)") == 2, done.stdout
+    subprocess.run([sys.executable, "-m", "sphinx", "-q", "-b", "html", str(project / "docs"),
+                    str(fresh)], check=True, capture_output=True)
+
+    def files(root: Path) -> dict[str, bytes]:
+        return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
+                if p.is_file() and ".doctrees" not in p.parts and p.name != ".buildinfo"}
+
+    kept_files, fresh_files = files(kept), files(fresh)
+    assert "预览测试一预览测试二" in kept_files["articles/tiktok-run.html"].decode()
+    assert sorted(kept_files) == sorted(fresh_files)
+    assert [name for name in kept_files if kept_files[name] != fresh_files[name]] == []
