@@ -137,6 +137,25 @@ def english_stemmer_code() -> str:
     return "\n".join((base, english, "window.Stemmer = EnglishStemmer;"))
 
 
+#: Segmentations already made, by the jieba dictionary they were made with (its path, time and
+#: size) and folded text: pages quote each other (entity pages quote articles) and a preview
+#: that keeps its process rebuilds the search index of unchanged pages on every save.
+_SEGMENTS: dict[tuple[str, int, int], dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+
+
+def _segments_for(dictionary: str) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """The segmentation cache of a jieba user dictionary (only the latest one is kept)."""
+    try:
+        stat = Path(dictionary).stat()
+        key = (dictionary, stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        key = (dictionary, 0, 0)
+    if key not in _SEGMENTS:
+        _SEGMENTS.clear()
+        _SEGMENTS[key] = {}
+    return _SEGMENTS[key]
+
+
 class SearchChineseFolded(SearchChinese):
     """Sphinx's Chinese search with Traditional and Simplified folded to one form."""
 
@@ -153,14 +172,28 @@ class SearchChineseFolded(SearchChinese):
         self._jieba_dictionary: str | None = options.get("dict", JIEBA_DEFAULT_DICT)
         super().__init__({**options, "dict": ""})
         self._snowball: dict[str, str] = {}
+        self._segments: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
 
     def split(self, input: str) -> list[str]:
-        """Segment the Simplified fold of a text (jieba's dictionary is Simplified, too)."""
+        """Segment the Simplified fold of a text (jieba's dictionary is Simplified, too).
+
+        Each text is segmented once per dictionary (:data:`_SEGMENTS`); the Latin words it
+        holds are still recorded for :meth:`stem` on every call, as Sphinx's own split does.
+        """
         if self._jieba_dictionary is not None:
             dictionary, self._jieba_dictionary = self._jieba_dictionary, None
             if dictionary and Path(dictionary).is_file():
                 jieba_load_userdict(dictionary)
-        return super().split(fold(input))
+            self._segments = _segments_for(dictionary)
+        folded = fold(input)
+        known = self._segments.get(folded)
+        if known is None:
+            words = tuple(super().split(folded))
+            latin = tuple(term.strip() for term in self.latin1_letters.findall(folded))
+            self._segments[folded] = known = (words, latin)
+        else:
+            self.latin_terms.update(known[1])
+        return list(known[0])
 
     def stem(self, word: str) -> str:
         """Sphinx's stem of a word, with the Snowball stemmer run once per word and build.

@@ -47,3 +47,24 @@ def test_jieba_dictionary_loaded_only_when_text_is_split(
     language.split("字节跳动")
     language.split("英伟达")
     assert loaded == [str(words)]
+
+
+def test_each_text_is_segmented_once_and_still_records_its_latin_words(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A text split again (another page, the next build) is not segmented again, and the Latin
+    words it holds still count for the short-stem rule of the language that sees it."""
+    segmented: list[str] = []
+    split = SearchChinese.split
+
+    def counting(self: SearchChinese, text: str) -> list[str]:
+        segmented.append(text)
+        return split(self, text)
+
+    monkeypatch.setattr(SearchChinese, "split", counting)
+    text = "AIs of 字节跳动"
+    first = SearchChineseFolded({}).split(text)
+    again = SearchChineseFolded({})  # the next build's language
+    assert again.stem("ais") == "ai"
+    assert again.split(text) == first == SearchChinese({}).split(edition.search.fold(text))
+    assert segmented.count(edition.search.fold(text)) == 2  # ours once, Sphinx's once above
+    assert again.stem("ais") == "ais"
