@@ -194,6 +194,8 @@ _FOLD_TABLE = _FoldTable()
 
 def fold(text: str) -> str:
     """Fold a text for matching, keeping its length so positions map back to the original."""
+    if text.isascii():  # every ASCII character folds to its lower case (fold_char)
+        return text.lower()
     return text.translate(_FOLD_TABLE)
 
 
