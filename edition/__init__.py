@@ -6,7 +6,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from .article import setup_article
+from .frontmatter import setup_article
 from .book import setup_book
 from .boundary import setup_boundary
 from .citable import setup_citable

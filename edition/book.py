@@ -33,7 +33,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.texescape import escape
 
-from .article import MONTHS, as_list, format_date, get_front_matter
+from .frontmatter import MONTHS, as_list, format_date, get_front_matter
 from .entities import EntityDomain, chinese_labels, entity_domain, entity_sort_key, index_letter
 
 if TYPE_CHECKING:

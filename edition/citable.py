@@ -29,7 +29,7 @@ from sphinx.util import logging
 
 from converters.retired import RETIRED_FILE, RetiredLabelsError, Retirement, load_retired
 
-from .article import as_list, get_front_matter, main_language, summary
+from .frontmatter import as_list, get_front_matter, main_language, summary
 from .citation import Citation, bibtex, make_citation, page_url
 from .entities import entity_domain
 
@@ -185,7 +185,7 @@ class AddParagraphNumbers(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         """Insert the numbers (of articles' labels only: the slug must be an article's)."""
-        from .article import ArticleDomain
+        from .frontmatter import ArticleDomain
 
         domain = cast(ArticleDomain, self.env.get_domain("article"))
         slugs = {str(meta.get("label") or "") for meta in domain.front_matter.values()}
@@ -460,7 +460,7 @@ def write_citation_files(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.name not in WEB_BUILDERS:
         return
     out = Path(app.outdir)
-    from .article import ArticleDomain
+    from .frontmatter import ArticleDomain
 
     articles = cast(ArticleDomain, app.env.get_domain("article")).front_matter
     for docname, meta in sorted(articles.items()):
