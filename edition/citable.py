@@ -29,9 +29,10 @@ from sphinx.util import logging
 
 from converters.retired import RETIRED_FILE, RetiredLabelsError, Retirement, load_retired
 
-from .frontmatter import as_list, get_front_matter, main_language, summary
 from .citation import Citation, bibtex, make_citation, page_url
 from .entities import entity_domain
+from .frontmatter import get_front_matter
+from .text import as_list, main_language, summary
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -177,7 +178,7 @@ def numbered_blocks(document: nodes.document) -> Iterator[tuple[nodes.Element, s
 class AddParagraphNumbers(SphinxPostTransform):
     """Start every labelled block of an article with its number, the N of ``<slug>-pN``."""
 
-    default_priority = 390  # before the ¶ anchors at the end (article.py, 400)
+    default_priority = 390  # before the ¶ anchors at the end (anchors.py, 400)
 
     def is_supported(self) -> bool:
         """Web pages, the EPUB and the PDF (whose one document holds every article)."""
