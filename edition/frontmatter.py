@@ -20,7 +20,7 @@ from sphinx.domains import Domain
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from converters.check import FRONT_MATTER, LIST_OF_MAPPINGS, LIST_OF_STR, STR
+from converters.model import FRONT_MATTER_FIELDS, LIST_OF_MAPPINGS, LIST_OF_STR, STR
 from converters.yamlsafe import YamlRefused, load_yaml
 
 from .safety import is_web_url, language_tag, strip_xml_forbidden, xml_forbidden
@@ -28,6 +28,8 @@ from .text import as_list
 
 logger = logging.getLogger(__name__)
 
+#: The type of each front-matter field, from the model's one declaration of the fields.
+_KINDS: dict[str, str] = {field.key: field.spec.kind for field in FRONT_MATTER_FIELDS}
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.DOTALL)
 
 
@@ -96,52 +98,63 @@ def _scrub(value: Any, found: list[str]) -> Any:
 
 
 def _is_scalar(value: Any) -> bool:
+    """Whether a YAML value is a single value (not a list, a mapping or bytes)."""
     return value is None or (not isinstance(value, (list, dict, set, bytes)))
+
+
+def _of_kind(value: Any, kind: str) -> Any | None:
+    """``value`` if a field of type ``kind`` may hold it (``[]`` for an empty list), else None."""
+    if kind == STR:
+        return value if _is_scalar(value) else None
+    if kind == LIST_OF_STR:
+        ok = _is_scalar(value) or (isinstance(value, list) and all(map(_is_scalar, value)))
+        return value if ok else None
+    if kind == LIST_OF_MAPPINGS:
+        if value in (None, ""):
+            return []
+        ok = isinstance(value, list) and all(isinstance(v, dict) for v in value)
+        return value if ok else None
+    return value
+
+
+def _allowed_languages(value: Any, line: int, problems: list[tuple[int, str]]) -> list[str]:
+    """The language tags of the allow-list; the others reported and dropped."""
+    tags = []
+    for tag in as_list(value):
+        allowed = language_tag(tag)
+        if allowed is None:
+            problems.append((line, f"front matter: language {tag!r} is not one the "
+                                   "edition knows; ignored"))
+        else:
+            tags.append(allowed)
+    return tags
 
 
 def clean_front_matter(meta: dict[str, Any], text: str = "") -> tuple[dict[str, Any], list[
         tuple[int, str]]]:
     """An article's front matter fit to present, and each problem found (page line, message).
 
-    A field of the wrong type is dropped; a language tag outside the allow-list is dropped; a
-    characters XML forbids is removed; an address that is not http(s) is kept but is never
-    made a link (:func:`_stated_value`).
+    A field of the wrong type (as :data:`~converters.model.FRONT_MATTER_FIELDS` declares it) is
+    dropped; a language tag outside the allow-list is dropped; a character XML forbids is
+    removed; an address that is not http(s) is kept but is never made a link (see the header).
     """
     problems: list[tuple[int, str]] = []
     clean: dict[str, Any] = {}
-    for key, value in meta.items():
+    for key, raw in meta.items():
         key = str(key)
-        kind = FRONT_MATTER.get(key)
+        kind = _KINDS.get(key, "")
         line = _field_line(text, key)
-        if kind == STR and not _is_scalar(value):
-            problems.append((line, f"front matter: {key!r} must be a {STR}; ignored"))
+        value = _of_kind(raw, kind)
+        if value is None and raw is not None:
+            problems.append((line, f"front matter: {key!r} must be a {kind}; ignored"))
             continue
-        if kind == LIST_OF_STR and not (
-                _is_scalar(value) or (isinstance(value, list) and all(map(_is_scalar, value)))):
-            problems.append((line, f"front matter: {key!r} must be a {LIST_OF_STR}; ignored"))
-            continue
-        if kind == LIST_OF_MAPPINGS:
-            if value in (None, ""):
-                value = []
-            if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-                problems.append((line, f"front matter: {key!r} must be a {LIST_OF_MAPPINGS}; "
-                                       "ignored"))
-                continue
         found: list[str] = []
         value = _scrub(value, found)
         if found:
             problems.append((line, f"front matter: {key!r} holds {', '.join(found)}, which XML "
                                    "forbids; removed"))
         if key == "language":
-            tags = []
-            for tag in as_list(value):
-                allowed = language_tag(tag)
-                if allowed is None:
-                    problems.append((line, f"front matter: language {tag!r} is not one the "
-                                           "edition knows; ignored"))
-                else:
-                    tags.append(allowed)
-            value = tags
+            value = _allowed_languages(value, line, problems)
         if key in ("source_url", "original_url") and value and not is_web_url(value):
             problems.append((line, f"front matter: {key} {str(value)!r} is not an http(s) "
                                    "address; shown as text, not as a link"))
@@ -153,7 +166,6 @@ def article_body(text: str) -> str:
     """A MyST page without its front matter."""
     match = _FRONT_MATTER.match(text)
     return text[match.end():] if match else text
-
 
 
 def read_article(path: Path) -> tuple[dict[str, Any], str] | None:

@@ -15,6 +15,8 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.writers.html5 import HTML5Translator
 
+from converters.model import header_fields
+
 from .frontmatter import get_front_matter
 from .safety import is_web_url, language_tag
 from .text import (
@@ -30,18 +32,9 @@ from .text import (
 
 logger = logging.getLogger(__name__)
 
-HEADER_FIELDS: tuple[tuple[str, str], ...] = (
-    ("authors", "Author"),
-    ("date", "Date"),
-    ("publisher", "Publisher"),
-    ("column", "Column"),
-    ("language", "Language"),
-    ("translator", "Translator"),
-    ("source_url", "Source"),
-    ("original_url", "Original"),
-    ("image_credits", "Images"),
-    ("retrieved", "Retrieved"),
-)
+#: Header rows: front-matter key and the label shown for it, in display order (declared with
+#: the fields, in :class:`converters.model.Metadata`).
+HEADER_FIELDS: tuple[tuple[str, str], ...] = tuple((f.key, f.spec.header) for f in header_fields())
 
 
 def _stated_value(key: str, meta: dict[str, Any]) -> list[nodes.Node]:
@@ -130,60 +123,69 @@ def _removal_summary(removed: list[dict[str, Any]]) -> str:
     return ", ".join(f"{kind} ({count})" if count > 1 else kind for kind, count in kinds.items())
 
 
-def build_header(meta: dict[str, Any], method_doc: str | None) -> nodes.container:
-    """The header shown below an article's title, built from its front matter."""
-    label = str(meta.get("label") or "article")
-    # The header is the edition's apparatus, in English, whatever the article's language.
-    header = nodes.container(classes=["article-header", "language-en"])
-    editorial = [e for e in meta.get("editorial") or [] if isinstance(e, dict)]
-    by_field = {str(entry.get("field", "")): entry for entry in editorial}
-
+def _subtitle(meta: dict[str, Any], by_field: dict[str, dict[str, Any]],
+              label: str) -> nodes.paragraph | None:
+    """The dek under the title (in square brackets when the editors supplied it)."""
     subtitle = str(meta.get("subtitle") or "").strip()
-    if subtitle:
-        para = paragraph(nodes.Text(subtitle), classes=["article-subtitle"])
-        if "subtitle" in by_field:
-            para.insert(0, nodes.inline("", "[", classes=["editorial-value"]))
-            para += nodes.inline("", "]", classes=["editorial-value"])
-            para += _editorial_value(by_field["subtitle"], label)[1:]
-        language = text_language(subtitle, as_list(meta.get("language")))
-        if language and language != main_language(meta):
-            # docutils writes a language-xx class as the lang attribute.
-            para["classes"].append(f"language-{language}")
-        header += para
+    if not subtitle:
+        return None
+    para = paragraph(nodes.Text(subtitle), classes=["article-subtitle"])
+    if "subtitle" in by_field:
+        para.insert(0, nodes.inline("", "[", classes=["editorial-value"]))
+        para += nodes.inline("", "]", classes=["editorial-value"])
+        para += _editorial_value(by_field["subtitle"], label)[1:]
+    language = text_language(subtitle, as_list(meta.get("language")))
+    if language and language != main_language(meta):
+        # docutils writes a language-xx class as the lang attribute.
+        para["classes"].append(f"language-{language}")
+    return para
 
+
+def _row_body(key: str, meta: dict[str, Any], entry: dict[str, Any] | None,
+              label: str) -> list[nodes.Node]:
+    """A header row's value: what the source states, and what the editors supplied."""
+    body = _stated_value(key, meta)
+    if entry is None:
+        return body
+    stated = ", ".join(as_list(meta.get(key)))
+    supplied = ", ".join(as_list(entry.get("value")))
+    if body and stated != supplied:
+        body.append(nodes.Text(" "))
+        body.extend(_editorial_value(entry, label))
+    elif body:
+        # The writer already put the editors' value in the field: mark it as theirs.
+        body = [nodes.inline("", "[", classes=["editorial-value"]), *body,
+                nodes.inline("", "]", classes=["editorial-value"])]
+        body += [nodes.Text(" "), *_editorial_value(entry, label)[2:]]
+    else:
+        body = _editorial_value(entry, label)
+    return body
+
+
+def _meta_rows(meta: dict[str, Any], by_field: dict[str, dict[str, Any]],
+               label: str) -> nodes.field_list:
+    """The header's rows, one per field the source or the editors state (:data:`HEADER_FIELDS`)."""
     fields = nodes.field_list(classes=["article-meta"])
     if "title" in by_field:
         # The title is the page's heading; the header says whose it is.
-        supplied = nodes.inline("", "supplied by the editors", classes=["editorial-value"])
+        supplied_note = nodes.inline("", "supplied by the editors", classes=["editorial-value"])
         why = _editorial_value(by_field["title"], label)[1:]
-        fields += _header_field("Title", [supplied, *why])
+        fields += _header_field("Title", [supplied_note, *why])
     for key, name in HEADER_FIELDS:
-        body = _stated_value(key, meta)
         entry = by_field.get(key)
-        if entry is not None:
-            stated = ", ".join(as_list(meta.get(key)))
-            supplied = ", ".join(as_list(entry.get("value")))
-            if body and stated != supplied:
-                body.append(nodes.Text(" "))
-                body.extend(_editorial_value(entry, label))
-            elif body:
-                # The writer already put the editors' value in the field: mark it as theirs.
-                body = [nodes.inline("", "[", classes=["editorial-value"]), *body,
-                        nodes.inline("", "]", classes=["editorial-value"])]
-                body += [nodes.Text(" "), *_editorial_value(entry, label)[2:]]
-            else:
-                body = _editorial_value(entry, label)
+        body = _row_body(key, meta, entry, label)
         if not body:
             continue
         if key == "authors" and len(as_list(meta.get("authors")) or
                                     as_list((entry or {}).get("value"))) > 1:
             name = "Authors"
         fields += _header_field(name, body)
-    header += fields
+    return fields
 
-    removed = [r for r in meta.get("removed") or [] if isinstance(r, dict)]
-    if not editorial and not removed:
-        return header
+
+def _notes(editorial: list[dict[str, Any]], removed: list[dict[str, Any]], label: str,
+           method_doc: str | None) -> editorial_notes:
+    """The editorial notes: each supplied value's reason, what was removed, the method page."""
     notes = editorial_notes("", summary="Editorial notes")
     items = nodes.bullet_list(classes=["editorial-list"])
     for entry in editorial:
@@ -207,7 +209,23 @@ def build_header(meta: dict[str, Any], method_doc: str | None) -> nodes.containe
             refexplicit=True, refwarn=True,
         )
         notes += paragraph(nodes.Text("See also "), xref, nodes.Text("."))
-    header += notes
+    return notes
+
+
+def build_header(meta: dict[str, Any], method_doc: str | None) -> nodes.container:
+    """The header shown below an article's title, built from its front matter."""
+    label = str(meta.get("label") or "article")
+    # The header is the edition's apparatus, in English, whatever the article's language.
+    header = nodes.container(classes=["article-header", "language-en"])
+    editorial = [e for e in meta.get("editorial") or [] if isinstance(e, dict)]
+    by_field = {str(entry.get("field", "")): entry for entry in editorial}
+    subtitle = _subtitle(meta, by_field, label)
+    if subtitle is not None:
+        header += subtitle
+    header += _meta_rows(meta, by_field, label)
+    removed = [r for r in meta.get("removed") or [] if isinstance(r, dict)]
+    if editorial or removed:
+        header += _notes(editorial, removed, label, method_doc)
     return header
 
 
