@@ -198,7 +198,7 @@ class Metadata:
         STR, "How precise date is: second, minute, day, month, year, or '' without a date."))
     language: list[str] = field(default_factory=list, metadata=_spec(
         LIST_OF_STR, "The text's languages as BCP 47 tags, main language first.",
-        header="Language", header_order=5, csl="language", dublin_core="DC.language",
+        header="Language", header_order=5, dublin_core="DC.language",
         highwire=("citation_language",)))
     publisher: str = field(default="", metadata=_spec(
         STR, "Who published the source (a newspaper, a magazine, a site).",

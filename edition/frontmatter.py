@@ -24,7 +24,7 @@ from converters.model import FRONT_MATTER_FIELDS, LIST_OF_MAPPINGS, LIST_OF_STR,
 from converters.yamlsafe import YamlRefused, load_yaml
 
 from .safety import is_web_url, language_tag, strip_xml_forbidden, xml_forbidden
-from .text import as_list
+from .text import as_list, first_paragraph
 
 logger = logging.getLogger(__name__)
 
@@ -169,8 +169,10 @@ def article_body(text: str) -> str:
 
 
 def read_article(path: Path) -> tuple[dict[str, Any], str] | None:
-    """An article's presentable front matter and body, read from disk (``None`` if unusable).
+    """An article's presentable front matter and lead, read from disk (``None`` if unusable).
 
+    Only for an article the domain does not hold (read in another process of a parallel
+    build): every other component reads the front matter from :class:`ArticleDomain`.
     Problems are not reported here: every page is read by Sphinx too, and
     :func:`on_source_read` reports them there, with the page's line.
     """
@@ -182,18 +184,24 @@ def read_article(path: Path) -> tuple[dict[str, Any], str] | None:
         return None
     if meta is None:
         return None
-    return clean_front_matter(meta, text)[0], article_body(text)
+    meta = clean_front_matter(meta, text)[0]
+    return meta, article_lead(meta, text)
+
+
+def article_lead(meta: dict[str, Any], text: str) -> str:
+    """The plain text of an article's first paragraph (a page, front matter included)."""
+    return first_paragraph(article_body(text), str(meta.get("label") or ""))
 
 
 class ArticleSource(NamedTuple):
-    """An article as found on disk: where it is and what its front matter says."""
+    """An article as the listings see it: where it is and what its front matter says."""
 
     #: The Sphinx document name (``articles/<slug>``).
     docname: str
-    #: The parsed front matter.
+    #: The presentable front matter.
     front_matter: dict[str, Any]
-    #: The page without its front matter.
-    body: str
+    #: The plain text of its first paragraph.
+    lead: str
 
 
 def is_article(env: BuildEnvironment, docname: str) -> bool:
@@ -206,16 +214,28 @@ def is_article(env: BuildEnvironment, docname: str) -> bool:
 
 
 class ArticleDomain(Domain):
-    """Build state of the article component: front matter per article, pages that list articles."""
+    """Build state of the article component: front matter per article, pages that list articles.
+
+    The front matter is parsed once per document, at ``source-read``; every component reads it
+    here (:func:`get_front_matter`).
+    """
 
     name = "article"
     label = "Article"
-    initial_data: ClassVar[dict[str, Any]] = {"front_matter": {}, "listing_pages": set()}
+    # 1: the articles' leads are kept too.
+    data_version = 1
+    initial_data: ClassVar[dict[str, Any]] = {
+        "front_matter": {}, "leads": {}, "listing_pages": set()}
 
     @property
     def front_matter(self) -> dict[str, dict[str, Any]]:
         """Front matter of every article read, by document name."""
         return cast(dict[str, dict[str, Any]], self.data.setdefault("front_matter", {}))
+
+    @property
+    def leads(self) -> dict[str, str]:
+        """The plain text of every article's first paragraph, by document name (for cards)."""
+        return cast(dict[str, str], self.data.setdefault("leads", {}))
 
     @property
     def listing_pages(self) -> set[str]:
@@ -225,6 +245,7 @@ class ArticleDomain(Domain):
     def clear_doc(self, docname: str) -> None:
         """Forget what a document contributed."""
         self.front_matter.pop(docname, None)
+        self.leads.pop(docname, None)
         self.listing_pages.discard(docname)
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
@@ -232,6 +253,8 @@ class ArticleDomain(Domain):
         for docname in docnames:
             if docname in otherdata["front_matter"]:
                 self.front_matter[docname] = otherdata["front_matter"][docname]
+            if docname in otherdata.get("leads", {}):
+                self.leads[docname] = otherdata["leads"][docname]
             if docname in otherdata["listing_pages"]:
                 self.listing_pages.add(docname)
 
@@ -273,6 +296,21 @@ def on_source_read(app: Sphinx, docname: str, content: list[str]) -> None:
                        subtype="front_matter")
     domain = cast(ArticleDomain, app.env.get_domain("article"))
     domain.front_matter[docname] = meta
+    domain.leads[docname] = article_lead(meta, content[0])
+
+
+def on_env_before_read_docs(_app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Read articles first and the pages known to list them last: listings find every article.
+
+    Otherwise the order is Sphinx's (by name); a page that lists articles is only known as one
+    once it has been read, so a page named before the articles folder needs the articles first.
+    """
+    listing = cast(ArticleDomain, env.get_domain("article")).listing_pages
+
+    def rank(docname: str) -> int:
+        return 0 if is_article(env, docname) else 2 if docname in listing else 1
+
+    docnames.sort(key=rank)
 
 
 def on_env_get_outdated(
@@ -287,5 +325,6 @@ def on_env_get_outdated(
 def setup_frontmatter(app: Sphinx) -> None:
     """Register the article domain and the reading of front matter."""
     app.add_domain(ArticleDomain)
+    app.connect("env-before-read-docs", on_env_before_read_docs)
     app.connect("source-read", on_source_read)
     app.connect("env-get-outdated", on_env_get_outdated)

@@ -69,12 +69,16 @@ def article_sort_key(
 
 
 def find_articles(env: BuildEnvironment) -> list[ArticleSource]:
-    """Every article of the project, read from disk, in edition order."""
+    """Every article of the project, from the article domain, in edition order."""
+    domain = cast(ArticleDomain, env.get_domain("article"))
     found = []
     for docname in sorted(env.found_docs):
         if not is_article(env, docname):
             continue
-        read = read_article(Path(env.doc2path(docname)))
+        meta, lead = domain.front_matter.get(docname), domain.leads.get(docname)
+        # An article read in another process of a parallel build is not in this domain yet.
+        read = (meta, lead) if meta is not None and lead is not None else read_article(
+            Path(env.doc2path(docname)))
         if read is not None:
             found.append(ArticleSource(docname, *read))
     # A divided seed's articles are listed in reading order in the editorial decisions file.
@@ -120,7 +124,7 @@ class ArticleCardsDirective(SphinxDirective):
             ":link-type: doc",
             ":class-card: article-card",
             "",
-            escape_myst(summary(meta, article.body)),
+            escape_myst(summary(meta, article.lead)),
             "",
         ]
         line = escape_myst(byline(meta))

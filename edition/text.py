@@ -158,12 +158,15 @@ def first_sentence(text: str, limit: int = SUMMARY_LENGTH) -> str:
     return sentence
 
 
-def summary(front_matter: dict[str, Any], body: str) -> str:
-    """One line to present an article: its dek (subtitle) if it has one, else its first sentence."""
+def summary(front_matter: dict[str, Any], lead: str) -> str:
+    """One line to present an article: its dek (subtitle) if it has one, else its first sentence.
+
+    ``lead`` is the plain text of the article's first paragraph (:func:`first_paragraph`).
+    """
     subtitle = str(front_matter.get("subtitle") or "").strip()
     if subtitle:
         return subtitle
-    return first_sentence(first_paragraph(body, str(front_matter.get("label") or "")))
+    return first_sentence(lead)
 
 
 def byline(front_matter: dict[str, Any]) -> str:
