@@ -764,7 +764,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(table.render(), flush=True)
         targets.add("incremental rebuild, new sphinx-build / full build (CPU)", ratio,
                     TARGET_INCREMENTAL, verdict(ratio, TARGET_INCREMENTAL))
-        table, index, build = bench_search_index(work / "edition-html", full_seconds)
+        table, index, build = bench_search_index(work / "edition-html" / "html", full_seconds)
         print(table.render(), flush=True)
         targets.add("search index / before", index, TARGET_FINDING_GROWTH,
                     verdict(index, TARGET_FINDING_GROWTH))
