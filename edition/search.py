@@ -143,6 +143,11 @@ def english_stemmer_code() -> str:
 _SEGMENTS: dict[tuple[str, int, int], dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {}
 
 
+#: The Snowball stem of each word seen by this process (the stemmer is pure Python and its
+#: result depends on the word alone; a preview keeps them from one build to the next).
+_STEMS: dict[str, str] = {}
+
+
 def _segments_for(dictionary: str) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
     """The segmentation cache of a jieba user dictionary (only the latest one is kept)."""
     try:
@@ -171,7 +176,7 @@ class SearchChineseFolded(SearchChinese):
         """
         self._jieba_dictionary: str | None = options.get("dict", JIEBA_DEFAULT_DICT)
         super().__init__({**options, "dict": ""})
-        self._snowball: dict[str, str] = {}
+        self._snowball = _STEMS
         self._segments: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
 
     def split(self, input: str) -> list[str]:
@@ -196,7 +201,7 @@ class SearchChineseFolded(SearchChinese):
         return list(known[0])
 
     def stem(self, word: str) -> str:
-        """Sphinx's stem of a word, with the Snowball stemmer run once per word and build.
+        """Sphinx's stem of a word, with the Snowball stemmer run once per word (:data:`_STEMS`).
 
         The stemmer is pure Python and Sphinx calls it for every word of every page; texts
         repeat their words. Sphinx's exception for short stems of Latin words depends on the
