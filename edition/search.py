@@ -148,6 +148,11 @@ _SEGMENTS: dict[tuple[str, int, int], dict[str, tuple[tuple[str, ...], tuple[str
 _STEMS: dict[str, str] = {}
 
 
+def _loaded_dictionary() -> tuple[str, int, int] | None:
+    """The jieba user dictionary this process has loaded last (its path, time and size)."""
+    return next(iter(_SEGMENTS), None)
+
+
 def _segments_for(dictionary: str) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
     """The segmentation cache of a jieba user dictionary (only the latest one is kept)."""
     try:
@@ -187,9 +192,11 @@ class SearchChineseFolded(SearchChinese):
         """
         if self._jieba_dictionary is not None:
             dictionary, self._jieba_dictionary = self._jieba_dictionary, None
-            if dictionary and Path(dictionary).is_file():
-                jieba_load_userdict(dictionary)
+            loaded = _loaded_dictionary()
             self._segments = _segments_for(dictionary)
+            # jieba's dictionary is the process's: the same file is not loaded again
+            if dictionary and Path(dictionary).is_file() and _loaded_dictionary() != loaded:
+                jieba_load_userdict(dictionary)
         folded = fold(input)
         known = self._segments.get(folded)
         if known is None:
