@@ -21,6 +21,7 @@ from .epub import setup_epub
 from .export import setup_export
 from .navigation import setup_navigation
 from .pdf import setup_pdf
+from .reading import setup_reading
 from .related import setup_related
 from .robustlinks import setup_robustlinks
 from .search import setup_search
@@ -50,6 +51,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_downloads(app)
     setup_editlink(app)
     setup_navigation(app)
+    setup_reading(app)
     setup_boundary(app)
     setup_conflicts(app)
     return {
