@@ -34,7 +34,7 @@ from .yamlsafe import YamlRefused, load_yaml, read_yaml_text
 #: Allowed keys at each level of the data file.
 TOP_KEYS: frozenset[str] = frozenset({"seeds"})
 SEED_KEYS: frozenset[str] = frozenset({"articles"})
-ARTICLE_KEYS: frozenset[str] = frozenset({"slug", "ranges", "note", "metadata"})
+ARTICLE_KEYS: frozenset[str] = frozenset({"slug", "ranges", "note", "metadata", "gloss"})
 RANGE_KEYS: frozenset[str] = frozenset({"first", "last", "moved"})
 VALUE_KEYS: frozenset[str] = frozenset({"value", "reason"})
 
@@ -102,6 +102,8 @@ class ArticlePlan:
     ranges: list[LineRange] = field(default_factory=list)
     metadata: list[Editorial] = field(default_factory=list)
     note: str = ""
+    #: The editors' translation of the title for the article's card, and why (optional).
+    gloss: tuple[str, str] = ("", "")
 
 
 @dataclass
@@ -237,6 +239,11 @@ class _Checker:
                 )
         if "note" in entry:
             plan.note = self.text(entry["note"], [*where, "note"])
+        if "gloss" in entry:
+            gloss = self.mapping(entry["gloss"], [*where, "gloss"], VALUE_KEYS,
+                                 required=VALUE_KEYS)
+            plan.gloss = (self.text(gloss["value"], [*where, "gloss", "value"]),
+                          self.text(gloss["reason"], [*where, "gloss", "reason"]))
         for n, item in enumerate(self.sequence(entry.get("ranges", []), [*where, "ranges"]), 1):
             spot = [*where, f"ranges[{n}]"]
             span = self.mapping(item, spot, RANGE_KEYS, required=frozenset({"first", "last"}))
