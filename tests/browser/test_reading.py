@@ -60,7 +60,7 @@ def paragraph_links(tab: Tab) -> list[dict[str, Any]]:
 def test_no_paragraph_links_one_entity_twice(
     open_tab: Callable[..., Tab], site: str, articles: list[ArticleSource]
 ) -> None:
-    """In the essay with most mentions, each paragraph links a name once; every mention stays tagged."""
+    """In the essay with most mentions a paragraph links a name once; every mention stays tagged."""
     source = article(articles, THIRTY)
     tab = open_tab()
     tab.goto(site + source.page)
