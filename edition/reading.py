@@ -36,8 +36,8 @@ logger = logging.getLogger(__name__)
 
 #: The builders that write the reading view (the EPUB keeps the full markup: it has no scripts).
 WEB_BUILDERS: tuple[str, ...] = ("html", "dirhtml", "singlehtml")
-#: The edition's static files of this component (in ``edition/static``).
-STATIC_DIR = Path(__file__).parent / "static"
+#: This component's static files: a folder of their own, which only the web builders copy.
+STATIC_DIR = Path(__file__).parent / "web_static"
 SCRIPT = "edition-reading.js"
 STYLESHEET = "edition-reading.css"
 
@@ -313,13 +313,15 @@ def on_html_page_context(app: Sphinx, pagename: str, _templatename: str,
 
 
 def add_static(app: Sphinx) -> None:
-    """The reading script and stylesheet of the web edition (not the EPUB)."""
+    """The reading script and stylesheet of the web edition (not the EPUB, which copies every
+    static file: its checker refuses the modern selectors, and a book has no scripts)."""
+    if app.builder.name not in WEB_BUILDERS:
+        return
     static = str(STATIC_DIR)
     if static not in app.config.html_static_path:
         app.config.html_static_path.append(static)
-    if app.builder.name in WEB_BUILDERS:
-        app.add_js_file(SCRIPT, loading_method="defer")
-        app.add_css_file(STYLESHEET)
+    app.add_js_file(SCRIPT, loading_method="defer")
+    app.add_css_file(STYLESHEET)
 
 
 def setup_reading(app: Sphinx) -> None:
