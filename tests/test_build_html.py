@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup, Tag
 from edition_builds import Article, Build
 
@@ -55,19 +56,52 @@ def test_every_article_has_a_page_and_a_card(html: Build, articles: list[Article
     assert linked == {f"articles/{a.slug}.html" for a in articles}
 
 
-def test_card_summary_is_the_dek_or_first_sentence(html: Build, articles: list[Article]) -> None:
+def test_card_teaser_is_the_dek_or_first_full_sentences(
+        html: Build, articles: list[Article]) -> None:
     cards = {card.select_one("a[href]")["href"]: card
              for card in main_text(page(html, "index")).select(".article-card")}
     for article in articles:
-        text = cards[f"articles/{article.slug}.html"].select_one(".sd-card-text").get_text()
+        # The teaser is the card's last paragraph (a gloss of the title may come first).
+        card = cards[f"articles/{article.slug}.html"]
+        text = card.select(".sd-card-body .sd-card-text")[-1].get_text()
+        text = text.strip()
         subtitle = str(article.meta["subtitle"] or "")
-        if subtitle:
-            assert text.strip() == subtitle
+        supplied = {entry["field"] for entry in article.meta.get("editorial") or []}
+        if subtitle and "subtitle" not in supplied:
+            assert text == subtitle
         else:
-            # The summary's words are the opening words of the article's text.
-            words = re.sub(r"\s+", "", text.rstrip("…"))[:12]
+            # Full sentences: never a lead-in ending in ":", never cut; the text's own words.
+            assert re.search(r"[.!?。！？][”’\"')」]*$", text), (article.slug, text)
+            words = re.sub(r"\s+", "", text)[:12]
             assert words and words in re.sub(r"\s+", "", main_text(
                 page(html, f"articles/{article.slug}")).get_text())
+            assert text != article.meta["title"]
+
+
+def test_card_glosses_come_from_the_source_or_the_editors(
+        html: Build, articles: list[Article]) -> None:
+    decisions = Path(__file__).resolve().parents[1] / "docs" / "_data" / "editorial.yaml"
+    data = yaml.safe_load(decisions.read_text("utf-8"))
+    editors = {entry["slug"]: entry["gloss"]["value"] for seed in data["seeds"].values()
+               for entry in seed["articles"] if "gloss" in entry}
+    assert editors, "the editorial data gives no gloss"
+    cards = {card.select_one("a[href]")["href"]: card
+             for card in main_text(page(html, "index")).select(".article-card")}
+    for article in articles:
+        gloss = cards[f"articles/{article.slug}.html"].select_one(".article-card-gloss")
+        subtitle = str(article.meta["subtitle"] or "")
+        languages = article.meta["language"]
+        if article.slug in editors:
+            # The editors' words, in brackets and said to be theirs.
+            assert gloss is not None and gloss.get_text() == f"[{editors[article.slug]}]"
+            assert "editorial-value" in gloss["class"] and gloss["lang"] == "en"
+            assert "editors’ translation" in gloss.parent.get_text()
+        elif len(languages) > 1 and subtitle:
+            # The source's own title in its other language.
+            assert gloss is not None and gloss.get_text() == subtitle
+            assert gloss["lang"].lower() == languages[1].lower()
+        else:
+            assert gloss is None, article.slug
 
 
 def test_every_labelled_block_has_a_visible_anchor(html: Build, articles: list[Article]) -> None:
