@@ -28,9 +28,11 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.writers.html5 import HTML5Translator
 
-from .article import as_list, editorial_notes, format_date, get_front_matter
 from .entities import entity_domain, mention_anchor
+from .frontmatter import get_front_matter
+from .header import editorial_notes
 from .safety import is_web_url
+from .text import as_list, format_date
 
 logger = logging.getLogger(__name__)
 

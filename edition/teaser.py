@@ -1,7 +1,7 @@
 """What a card says of an article: its opening sentences, and its title in the other script.
 
-Pure functions over an article's front matter and MyST body (no Sphinx): the cards directive
-and the citation metadata call them.
+Pure functions over an article's front matter and MyST body (no Sphinx): the front-matter
+component keeps each article's teaser when it reads the page, the cards directive shows it.
 
 - The teaser is the first full sentence(s) of the text: a sentence that does not end (a lead-in
   ending in ":" before a list) is passed over, and so is a first line that only repeats the
@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 from typing import Any, NamedTuple
+
+from .text import as_list, main_language, plain_text
 
 #: A teaser grows sentence by sentence until it is this long (a Chinese character counts two) …
 TEASER_MIN = 90
@@ -136,3 +138,22 @@ def title_gloss(front_matter: dict[str, Any], editors_gloss: dict[str, Any] | No
         language = "en" if is_chinese(title) else (other_language or "zh")
         return Gloss(text, True, language)
     return None
+
+
+def article_teaser(front_matter: dict[str, Any], body: str) -> str:
+    """An article's first full sentence(s), as plain text, in its main language."""
+    languages = as_list(front_matter.get("language"))
+    chinese = main_language(front_matter).startswith("zh") if len(languages) > 1 else None
+    texts = [plain_text(text) for text in paragraphs(body, str(front_matter.get("label") or ""))]
+    return teaser(texts, str(front_matter.get("title") or ""), chinese)
+
+
+def card_teaser(front_matter: dict[str, Any], lead: str) -> str:
+    """A card's teaser: the source's dek, else the article's first full sentence(s) (``lead``)."""
+    subtitle = str(front_matter.get("subtitle") or "").strip()
+    supplied = {str(e.get("field")) for e in front_matter.get("editorial") or []
+                if isinstance(e, dict)}
+    # An editors' subtitle is not the source's dek (the parallel text's is its title in Chinese).
+    if subtitle and "subtitle" not in supplied:
+        return subtitle
+    return lead

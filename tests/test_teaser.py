@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from edition.article import card_teaser, parse_front_matter
+from edition.frontmatter import article_lead, parse_front_matter
+from edition.teaser import card_teaser as teaser_of_card
 from edition.teaser import full_sentences, teaser, title_gloss, weight
 
 ARTICLES = Path(__file__).resolve().parents[1] / "docs" / "articles"
@@ -14,7 +15,12 @@ def read(slug: str) -> tuple[dict, str]:
     text = (ARTICLES / f"{slug}.md").read_text(encoding="utf-8")
     meta = parse_front_matter(text)
     assert meta is not None
-    return meta, text.split("\n---\n", 1)[1]
+    return meta, text
+
+
+def card_teaser(meta: dict, text: str) -> str:
+    """What the card of an article shows under its title, as the build computes it."""
+    return teaser_of_card(meta, article_lead(meta, text))
 
 
 def test_a_lead_in_ending_in_a_colon_is_never_the_teaser() -> None:
