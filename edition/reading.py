@@ -315,8 +315,11 @@ def on_html_page_context(app: Sphinx, pagename: str, _templatename: str,
 
 
 def add_static(app: Sphinx) -> None:
-    """The reading script and stylesheet of the web edition (not the EPUB, which copies every
-    static file: its checker refuses the modern selectors, and a book has no scripts)."""
+    """Add the reading script and stylesheet to the web edition.
+
+    Not to the EPUB, which copies every static file: its checker refuses the modern
+    selectors, and a book has no scripts.
+    """
     if app.builder.name not in WEB_BUILDERS:
         return
     static = str(STATIC_DIR)
