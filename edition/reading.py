@@ -105,7 +105,8 @@ class image_fallback(nodes.General, nodes.Element):
 
 def visit_image_fallback_html(self: HTML5Translator, node: image_fallback) -> None:
     """The stand-in, in the figure's markup (scripts only decide when it shows)."""
-    self.body.append(self.starttag(node, "div", "", CLASS="image-fallback"))
+    # The edition's words, in English whatever the article's language.
+    self.body.append(self.starttag(node, "div", "", CLASS="image-fallback", lang="en"))
     self.body.append(f'<p class="image-fallback-note">{self.encode(IMAGE_MISSING)}</p>\n')
     if node.get("caption"):
         self.body.append(

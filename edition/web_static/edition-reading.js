@@ -42,6 +42,7 @@
     if (!document.querySelector("a.mention-repeat, a.mention-quiet")) return;
     const label = document.createElement("label");
     label.className = "reading-switch";
+    label.lang = "en";
     const box = document.createElement("input");
     box.type = "checkbox";
     box.checked = remembered(LINKS_KEY) === "all";
@@ -67,6 +68,7 @@
     if (!document.querySelector(".bd-article .parallel")) return;
     const group = document.createElement("div");
     group.className = "language-switch";
+    group.lang = "en";
     group.setAttribute("role", "group");
     group.setAttribute("aria-label", "Languages shown");
     const buttons = LANGUAGES.map(([value, text, lang]) => {
