@@ -492,7 +492,7 @@ def _split_note(plan: ArticlePlan, spans: list[tuple[int, int, LineRange]]) -> s
     parts = [
         "The source runs several texts together, without titles or any mark where one ends "
         "and the next begins. The editors have divided it; this is one of its texts (the "
-        "Editorial method page shows where each begins and ends)."
+        "page on the edition's editorial method shows where each begins and ends)."
     ]
     for _first, _last, span in spans:
         if span.moved:
