@@ -13,9 +13,8 @@ from pathlib import Path
 from .editorial import EditorialError
 from .model import ConversionError
 from .moves import find_moves, retired_labels, seed_index
+from .paths import DEFAULT_EDITORIAL, DEFAULT_REGISTRY
 from .pipeline import (
-    DEFAULT_EDITORIAL,
-    DEFAULT_REGISTRY,
     Converted,
     Options,
     check_owner,

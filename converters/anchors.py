@@ -27,11 +27,11 @@ from typing import Any, NamedTuple
 from . import retired
 from .check import read_page_text
 from .myst import FOOTNOTE_REF, ROLE
+from .paths import ARTICLES_DIR, DOCS_DIR
 from .retired import RetiredLabelsError, Retirement, load_retired
 
-#: Where the articles and the retirement record are, relative to the project root.
-ARTICLES_DIR = Path("docs") / "articles"
-RETIRED_FILE = Path("docs") / retired.RETIRED_FILE
+#: Where the retirement record is, relative to the project root.
+RETIRED_FILE = DOCS_DIR / retired.RETIRED_FILE
 #: The git revision holding the published labels; CI sets it to a pull request's base.
 BASE_ENV = "EDITION_ANCHOR_BASE"
 DEFAULT_BASE = "HEAD"

@@ -23,24 +23,14 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from .dates import DATE_FORMS, iso_date, parse_iso_date
+from .myst import MYST_EXTENSIONS
+from .paths import ARTICLES_DIR, DOCS_DIR, EDITORIAL_FILE, REGISTRY_FILE, ROOT, SEEDS_DIR
 from .validate import language_problem, url_problem
 from .yamlsafe import YamlRefused, compose_yaml, load_yaml
 
-#: The project root (the folder holding ``converters/``, ``docs/`` and ``seeds/``).
-ROOT = Path(__file__).resolve().parents[1]
-
-#: Where things are, relative to the root.
-DOCS_DIR = Path("docs")
-ARTICLES_DIR = DOCS_DIR / "articles"
-REGISTRY_FILE = DOCS_DIR / "_data" / "registry.yaml"
-EDITORIAL_FILE = DOCS_DIR / "_data" / "editorial.yaml"
-SEEDS_DIR = Path("seeds")
 #: Folders of ``docs/`` that are not pages people write (merge bases, generated pages, builds).
 SKIP_DIRS = frozenset({"_import", "_generated", "_build", "_static", "_templates", "build"})
-
-#: The MyST extensions the edition enables (as in docs/conf.py), so pages parse as Sphinx sees them.
-MYST_EXTENSIONS = ("colon_fence", "deflist", "fieldlist", "attrs_inline", "attrs_block",
-                   "substitution")
 
 #: Front-matter fields of an article and the type each must have.
 STR, LIST_OF_STR, LIST_OF_MAPPINGS = "string", "list of strings", "list of mappings"
@@ -70,16 +60,6 @@ ENTRY_KEYS: dict[str, tuple[str, ...]] = {
     "editorial": ("field", "value", "reason"),
     "removed": ("kind", "reason", "chars"),
 }
-#: How a date looks at each precision (the empty precision means the date is unknown).
-DATE_FORMS: dict[str, re.Pattern[str]] = {
-    "year": re.compile(r"\d{4}"),
-    "month": re.compile(r"\d{4}-\d{2}"),
-    "day": re.compile(r"\d{4}-\d{2}-\d{2}"),
-    "minute": re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})?"),
-    "second": re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?"),
-}
-#: A mention target of the ``{date}`` role: year, month or day.
-DATE_TARGET = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 #: An article slug (also its label): ASCII lowercase words joined by hyphens.
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -298,19 +278,6 @@ def _is_iso_datetime(value: str) -> bool:
     return parse_iso_date(value) is not None
 
 
-def parse_iso_date(value: str) -> str | None:
-    """The precision of an ISO 8601 value (``year`` … ``second``), or None if it is not one."""
-    for precision, form in DATE_FORMS.items():
-        if form.fullmatch(value):
-            padded = value + {"year": "-01-01", "month": "-01"}.get(precision, "")
-            try:
-                dt.datetime.fromisoformat(padded.replace("Z", "+00:00"))
-            except ValueError:
-                return None
-            return precision
-    return None
-
-
 def _type_ok(value: object, kind: str) -> bool:
     if kind == STR:
         return isinstance(value, str)
@@ -473,15 +440,7 @@ def check_mentions(page: Page, ids: set[str] | None) -> list[Problem]:
 
 
 def _valid_date_target(target: str) -> bool:
-    match = DATE_TARGET.fullmatch(target)
-    if not match:
-        return False
-    year, month, day = match.groups()
-    try:
-        dt.date(int(year), int(month or 1), int(day or 1))
-    except ValueError:
-        return False
-    return True
+    return iso_date(target) is not None
 
 
 def check_footnotes(page: Page) -> list[Problem]:

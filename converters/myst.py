@@ -66,6 +66,11 @@ FOOTNOTE_REF = re.compile(r"\[\^[^\]]+\]")
 #: Link schemes that may become footnotes; anything else (``javascript:``, ``data:``) is dropped.
 SAFE_SCHEMES: tuple[str, ...] = ("http://", "https://", "mailto:")
 
+#: The MyST extensions the edition enables: docs/conf.py, the test roots and the checks that
+#: parse pages as Sphinx does all take this list, so a page parses the same everywhere.
+MYST_EXTENSIONS: tuple[str, ...] = ("colon_fence", "deflist", "fieldlist", "attrs_inline",
+                                    "attrs_block", "substitution")
+
 # ASCII punctuation that is syntax somewhere inside a line in CommonMark or in the MyST
 # extensions we enable: emphasis (* _), code and roles (`), links and footnotes ([ ]), raw HTML
 # and autolinks (< >), attributes and substitutions ({ }), math ($), tables (|), entities (&).
@@ -76,6 +81,9 @@ _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>{}$|&])")
 # breaks and setext underlines, MyST comments (%), block breaks (+++), targets ((label)=),
 # colon fences and field lists (:), tilde fences (~).
 _LINE_START_SPECIAL = re.compile(r"^([#>\-+=%:~]|\((?=.*\)=))")
+#: Every ASCII punctuation character: CommonMark lets a backslash escape each of them, so text
+#: with all of them escaped is literal wherever it stands (generated headings, cards, lists).
+ASCII_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 # An ordered-list marker: digits followed by "." or ")" then a space or the end of the line.
 _ORDERED_MARKER = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
 
@@ -89,6 +97,11 @@ def escape(text: str) -> str:
     # so that no source line can start a block.
     text = re.sub(r"\s*\n\s*", " ", text)
     return _INLINE_SPECIAL.sub(r"\\\1", text)
+
+
+def escape_literal(text: str) -> str:
+    """Text that MyST renders literally anywhere in a line: every ASCII punctuation escaped."""
+    return ASCII_PUNCTUATION.sub(r"\\\1", text)
 
 
 def escape_line_start(line: str) -> str:

@@ -12,6 +12,7 @@ from . import editorial, myst
 from .dates import tag_dates
 from .model import Article, ConversionError, Figure, Removal, Source, article_links
 from .names import name_case
+from .paths import DEFAULT_EDITORIAL, DEFAULT_REGISTRY
 from .readers import HTML_READERS, check_complete, detect
 from .registry import Registry, RegistryError, load_registry
 from .reimport import base_path, write_atomic
@@ -20,12 +21,6 @@ from .tagging import tag_article
 from .validate import XML_FORBIDDEN
 from .yamlsafe import YamlRefused, load_yaml
 
-#: The project root (the folder holding ``converters/`` and ``docs/``).
-ROOT = Path(__file__).resolve().parents[1]
-#: Editorial decisions (splits, titles, inferred metadata), keyed by seed file name.
-DEFAULT_EDITORIAL = ROOT / "docs" / "_data" / "editorial.yaml"
-#: The entity registry.
-DEFAULT_REGISTRY = ROOT / "docs" / "_data" / "registry.yaml"
 #: The record of that removal.
 FORBIDDEN_REMOVAL_KIND = "control-characters"
 FORBIDDEN_REMOVAL_REASON = ("control characters XML forbids (an EPUB holding them is not "

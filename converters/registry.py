@@ -21,6 +21,7 @@ from pathlib import Path
 import opencc
 import yaml
 
+from .script import is_han
 from .yamlsafe import YamlRefused, compose_yaml, read_yaml_text
 
 #: Allowed entity types: ``company`` also covers other organisations (parties, agencies, media).
@@ -158,7 +159,7 @@ def fold_char(char: str) -> str:
         folded = chr(ord(char) - 0xFEE0).lower()
     elif char.isascii():
         folded = char.lower()
-    elif "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff":
+    elif is_han(char):
         simplified = _t2s().convert(char)
         # Phrase-level conversions never apply to one character; keep the 1:1 guarantee anyway.
         folded = simplified if len(simplified) == 1 else char

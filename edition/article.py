@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Set
-from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar, NamedTuple, cast
 from urllib.parse import urlsplit
@@ -26,9 +25,12 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.writers.html5 import HTML5Translator
 
 from converters.check import FRONT_MATTER, LIST_OF_MAPPINGS, LIST_OF_STR, STR
+from converters.dates import format_date
 from converters.editorial import EditorialError
 from converters.editorial import parse as check_editorial_data
-from converters.myst import FOOTNOTE_REF, ROLE
+from converters.myst import FOOTNOTE_REF, ROLE, escape_literal
+from converters.script import text_language
+from converters.values import as_list
 from converters.yamlsafe import YamlRefused, decode_yaml_bytes, load_yaml
 
 from .safety import is_web_url, language_tag, strip_xml_forbidden, xml_forbidden
@@ -43,11 +45,6 @@ LANGUAGE_NAMES: dict[str, str] = {
     "zh-Hant": "Chinese (Traditional)",
 }
 
-#: Month names for dates; English, like the rest of the edition's apparatus.
-MONTHS: tuple[str, ...] = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)
 
 #: Header rows: front-matter key and the label shown for it, in display order.
 HEADER_FIELDS: tuple[tuple[str, str], ...] = (
@@ -90,8 +87,6 @@ _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 # options, footnote definitions, comments.
 _STRUCTURE_LINE = re.compile(r"^\s*(\(.*\)=\s*$|#|:::|```|:[\w-]+:|\[\^|%|<!--|\+\+\+)")
 _ESCAPED = re.compile(r"\\(.)")
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_ASCII_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 
 
 # --------------------------------------------------------------------------- front matter
@@ -221,66 +216,15 @@ def article_body(text: str) -> str:
     return text[match.end():] if match else text
 
 
-def as_list(value: Any) -> list[str]:
-    """A front-matter value as a list of non-empty strings (scalars become one-item lists)."""
-    if value in (None, ""):
-        return []
-    items = value if isinstance(value, list) else [value]
-    return [str(item) for item in items if str(item).strip()]
-
-
 def main_language(front_matter: dict[str, Any]) -> str:
     """The article's main language (the first listed), or ``""``."""
     languages = as_list(front_matter.get("language"))
     return languages[0] if languages else ""
 
 
-def text_language(text: str, languages: list[str]) -> str:
-    """Which of an article's languages a short text (a title, a dek) is in, by its script."""
-    chinese = bool(_HAN.search(text))
-    for tag in languages:
-        if tag.lower().startswith("zh") == chinese:
-            return tag
-    return languages[0] if languages else ""
-
-
 def language_name(tag: str) -> str:
     """A BCP 47 tag in words, falling back to the tag itself."""
     return LANGUAGE_NAMES.get(tag, tag)
-
-
-def format_date(value: str, precision: str) -> str:
-    """An ISO 8601 date written out exactly as precisely as the source states it."""
-    value = str(value).strip()
-    if not value:
-        return ""
-    parts = value[:10].split("-")
-    try:
-        year = int(parts[0])
-        month = int(parts[1]) if len(parts) > 1 else 0
-        day = int(parts[2]) if len(parts) > 2 else 0
-    except ValueError:
-        return value
-    if precision == "year" or not month:
-        return str(year)
-    if precision == "month" or not day:
-        return f"{MONTHS[month - 1]} {year}"
-    text = f"{day} {MONTHS[month - 1]} {year}"
-    if precision not in ("minute", "second") or "T" not in value:
-        return text
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return text
-    clock = moment.strftime("%H:%M:%S" if precision == "second" else "%H:%M")
-    offset = moment.utcoffset()
-    if offset is None:
-        zone = ""
-    elif not offset:
-        zone = " UTC"
-    else:
-        zone = " UTC" + moment.strftime("%z")[:3] + ":" + moment.strftime("%z")[3:]
-    return f"{text}, {clock}{zone}"
 
 
 def plain_text(myst: str) -> str:
@@ -357,7 +301,7 @@ def byline(front_matter: dict[str, Any]) -> str:
 
 def escape_myst(text: str) -> str:
     """Text that MyST renders literally (CommonMark: a backslash escapes any ASCII punctuation)."""
-    return _ASCII_PUNCTUATION.sub(r"\\\1", " ".join(text.split()))
+    return escape_literal(" ".join(text.split()))
 
 
 def read_editorial_data(path: Path, *, quiet: bool = False) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from sphinx import addnodes
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
+from converters.values import as_list
 from converters.yamlsafe import YamlRefused, load_yaml
 
 if TYPE_CHECKING:
@@ -106,14 +107,6 @@ def read_front_matter(path: Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def _strings(value: object) -> list[str]:
-    if isinstance(value, str):
-        return [value] if value.strip() else []
-    if isinstance(value, list):
-        return [str(v) for v in value if str(v).strip()]
-    return []
-
-
 def _text(value: object) -> str:
     return value.strip() if isinstance(value, str) else ""
 
@@ -128,8 +121,8 @@ def make_citation(front: dict[str, Any], slug: str, url: str, edition: str) -> C
     """The citation of an article from its front matter."""
     entries = front.get("editorial") or []
     editorial = {e.get("field"): e.get("value") for e in entries if isinstance(e, dict)}
-    authors = _strings(front.get("authors"))
-    supplied = set(_strings(editorial.get("authors")))
+    authors = as_list(front.get("authors"))
+    supplied = set(as_list(editorial.get("authors")))
     if not authors:
         authors = sorted(supplied)
     date = _text(front.get("date"))

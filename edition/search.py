@@ -29,6 +29,7 @@ from sphinx.search.zh import JIEBA_DEFAULT_DICT, SearchChinese, jieba_load_userd
 from sphinx.util import logging
 
 from converters.registry import Entity, Registry, RegistryError, fold, fold_char, load_registry
+from converters.script import has_han
 
 from .entities import entity_domain
 from .names import search_keys
@@ -60,7 +61,6 @@ ENTITY_TERM_PREFIX = "edentity"
 #: Longest word, in characters, the browser-side segmenter tries against the index.
 LONGEST_WORD = 12
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # jieba's own segmenter splits on anything outside this class before it looks words up, so a
 # dictionary word must be made of these characters only (no spaces, no name dots).
 _JIEBA_WORD = re.compile(r"[\u4e00-\u9fd5a-zA-Z0-9+#&._%\-]+")
@@ -184,12 +184,12 @@ def dictionary_words(registry: Registry) -> list[str]:
     """Every Chinese name of the registry, folded, as jieba dictionary words (sorted, unique)."""
     words: set[str] = set()
     for name, _entity in registry.names():
-        if not _HAN.search(name):
+        if not has_han(name):
             continue
         folded = fold(name)
         # A transliterated name with a dot (安德森·霍洛维茨) reaches jieba in parts.
         for part in _JIEBA_WORD.findall(folded):
-            if _HAN.search(part) and len(part) > 1:
+            if has_han(part) and len(part) > 1:
                 words.add(part)
     return sorted(words)
 
