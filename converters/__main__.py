@@ -10,9 +10,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .editing.moves import find_moves, retired_labels, seed_index
+from .editing.reimport import Outcome, ReimportError, base_path, import_pages
+from .editing.retired import RETIRED_FILE, append_retired
 from .editorial import EditorialError
 from .model import ConversionError
-from .moves import find_moves, retired_labels, seed_index
 from .paths import DEFAULT_EDITORIAL, DEFAULT_REGISTRY
 from .pipeline import (
     Converted,
@@ -21,14 +23,12 @@ from .pipeline import (
     convert_file,
     write_pages,
 )
-from .reimport import Outcome, ReimportError, base_path, import_pages
-from .retired import RETIRED_FILE, append_retired
 
 #: Subcommands, each a module with ``main(argv) -> int``; imported only when used.
 SUBCOMMANDS: dict[str, str] = {
-    "candidates": "converters.candidates",
-    "check": "converters.check",
-    "add": "converters.add",
+    "candidates": "converters.editing.candidates",
+    "check": "converters.editing.check",
+    "add": "converters.editing.add",
 }
 
 #: Exit status for input the converters refuse.
@@ -83,7 +83,7 @@ def import_result(result: Converted, out: Path, *, resolved: bool = False,
                   index: dict[str, list[Path]] | None = None) -> tuple[int, list[Outcome]]:
     """Write one input's pages into ``out`` — all of them or none — and report what happened.
 
-    ``index`` (seed -> pages, :func:`~converters.moves.seed_index`) is kept up to date when
+    ``index`` (seed -> pages, :func:`~converters.editing.moves.seed_index`) is kept up to date when
     given. Returns the exit status for this input and the outcomes; raises
     :class:`ReimportError` (nothing written) when a page cannot be re-imported.
     """

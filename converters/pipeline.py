@@ -10,12 +10,12 @@ from typing import Any
 
 from . import editorial, myst
 from .dates import tag_dates
+from .editing.reimport import base_path, write_atomic
 from .model import Article, ConversionError, Figure, Removal, Source, article_links
 from .names import name_case
 from .paths import DEFAULT_EDITORIAL, DEFAULT_REGISTRY
 from .readers import HTML_READERS, check_complete, detect
 from .registry import Registry, RegistryError, load_registry
-from .reimport import base_path, write_atomic
 from .sources import load
 from .tagging import tag_article
 from .validate import XML_FORBIDDEN

@@ -24,8 +24,8 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.writers.html5 import HTML5Translator
 
-from converters.check import FRONT_MATTER, LIST_OF_MAPPINGS, LIST_OF_STR, STR
 from converters.dates import format_date
+from converters.editing.check import FRONT_MATTER, LIST_OF_MAPPINGS, LIST_OF_STR, STR
 from converters.editorial import EditorialError
 from converters.editorial import parse as check_editorial_data
 from converters.myst import FOOTNOTE_REF, ROLE, escape_literal

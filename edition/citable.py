@@ -27,7 +27,7 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
-from converters.retired import RETIRED_FILE, RetiredLabelsError, Retirement, load_retired
+from converters.editing.retired import RETIRED_FILE, RetiredLabelsError, Retirement, load_retired
 
 from .article import as_list, get_front_matter, main_language, summary
 from .citation import Citation, bibtex, make_citation, page_url

@@ -14,7 +14,7 @@ from pathlib import PurePath
 
 import opencc
 
-from .model import (
+from ..model import (
     Article,
     Block,
     ConversionError,
@@ -26,7 +26,7 @@ from .model import (
     Source,
     Text,
 )
-from .script import has_han, is_english, script_of
+from ..script import has_han, is_english, script_of
 
 FORMAT = "bilingual"
 

@@ -26,11 +26,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .myst import FOOTNOTE_REF
-from .paths import DEFAULT_ARTICLES, DEFAULT_REGISTRY
-from .registry import Registry, RegistryError, fold, load_registry
-from .script import HAN_RUN, has_han
-from .tagging import URL_PATTERN, find_names
+from ..myst import FOOTNOTE_REF
+from ..paths import DEFAULT_ARTICLES, DEFAULT_REGISTRY
+from ..registry import Registry, RegistryError, fold, load_registry
+from ..script import HAN_RUN, has_han
+from ..tagging import URL_PATTERN, find_names
 
 #: jieba part-of-speech flags of names (nr person, nrfg/nrt transliterated or foreign person,
 #: nt organisation, ns place, nz other proper noun).

@@ -1,10 +1,10 @@
 """HTML to document-model blocks and inlines, shared by the two HTML readers.
 
-The readers (:mod:`converters.nytimes`, :mod:`converters.caixin`) choose *what* is content;
-this module turns the chosen markup into model nodes the way a browser shows it: inline
-``<a>`` become :class:`~converters.model.Link`, ``<b>``/``<strong>`` :class:`Strong`,
-``<i>``/``<em>`` :class:`Emphasis`, ``<br>`` :class:`LineBreak`, every other element is
-unwrapped to its text, so no HTML ever passes through.
+The readers (:mod:`converters.readers.nytimes`, :mod:`converters.readers.caixin`) choose
+*what* is content; this module turns the chosen markup into model nodes the way a browser
+shows it: inline ``<a>`` become :class:`~converters.model.Link`, ``<b>``/``<strong>``
+:class:`Strong`, ``<i>``/``<em>`` :class:`Emphasis`, ``<br>`` :class:`LineBreak`, every other
+element is unwrapped to its text, so no HTML ever passes through.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import soupsieve
 from bs4 import BeautifulSoup
 from bs4.element import NavigableString, PageElement, Tag
 
-from .model import (
+from ..model import (
     Block,
     BulletList,
     ConversionError,

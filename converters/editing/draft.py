@@ -21,8 +21,8 @@ from typing import Any
 
 import yaml
 
-from .registry import RegistryError, load_registry
-from .script import has_han
+from ..registry import RegistryError, load_registry
+from ..script import has_han
 
 #: jieba tags that name people, places and organisations.
 PERSON_FLAGS = frozenset({"nr", "nrfg", "nrt"})

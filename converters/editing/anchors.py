@@ -9,8 +9,9 @@ one it marked, two labels stacked on one paragraph, and a paragraph wrapped over
 
 A label may be retired on purpose: ``docs/_data/retired-labels.yaml`` lists it with its
 successor and the reason, and the edition leads the old address to the successor. The file is
-read with :func:`converters.retired.load_retired` and extended with
-:func:`converters.retired.retire` (by hand) or :func:`converters.retired.append_retired`.
+read with :func:`converters.editing.retired.load_retired` and extended with
+:func:`converters.editing.retired.retire` (by hand) or
+:func:`converters.editing.retired.append_retired`.
 """
 
 from __future__ import annotations
@@ -24,10 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from ..myst import FOOTNOTE_REF, ROLE
+from ..paths import ARTICLES_DIR, DOCS_DIR
 from . import retired
 from .check import read_page_text
-from .myst import FOOTNOTE_REF, ROLE
-from .paths import ARTICLES_DIR, DOCS_DIR
 from .retired import RetiredLabelsError, Retirement, load_retired
 
 #: Where the retirement record is, relative to the project root.

@@ -23,11 +23,11 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from .dates import DATE_FORMS, iso_date, parse_iso_date
-from .myst import MYST_EXTENSIONS
-from .paths import ARTICLES_DIR, DOCS_DIR, EDITORIAL_FILE, REGISTRY_FILE, ROOT, SEEDS_DIR
-from .validate import language_problem, url_problem
-from .yamlsafe import YamlRefused, compose_yaml, load_yaml
+from ..dates import DATE_FORMS, iso_date, parse_iso_date
+from ..myst import MYST_EXTENSIONS
+from ..paths import ARTICLES_DIR, DOCS_DIR, EDITORIAL_FILE, REGISTRY_FILE, ROOT, SEEDS_DIR
+from ..validate import language_problem, url_problem
+from ..yamlsafe import YamlRefused, compose_yaml, load_yaml
 
 #: Folders of ``docs/`` that are not pages people write (merge bases, generated pages, builds).
 SKIP_DIRS = frozenset({"_import", "_generated", "_build", "_static", "_templates", "build"})
@@ -367,7 +367,7 @@ def check_front_matter(page: Page, slug: str) -> list[Problem]:
 
 def registry_ids(path: Path, shown: str) -> tuple[set[str] | None, list[Problem]]:
     """Validate the registry with its own loader; the ids, or None when it does not load."""
-    from .registry import RegistryError, load_registry
+    from ..registry import RegistryError, load_registry
 
     try:
         registry = load_registry(path)
@@ -386,7 +386,7 @@ def _registry_problem(message: str, shown: str) -> Problem:
 
 def check_editorial(path: Path, shown: str) -> list[Problem]:
     """The editorial data loads and fits its schema (checked by its own loader)."""
-    from .editorial import EditorialError, load
+    from ..editorial import EditorialError, load
 
     try:
         load(path)
@@ -554,7 +554,7 @@ def check_seed(page: Page, seeds: Path) -> list[Problem]:
 
 
 def check_seed_manifest(root: Path) -> list[Problem]:
-    """Every seed as the manifest and the committed history record it (see converters.seeds)."""
+    """Every seed as the manifest and the committed history record it (converters.editing.seeds)."""
     from .seeds import check_seeds
 
     return [Problem(p.path, p.line, p.message) for p in check_seeds(root, SEEDS_DIR)]
@@ -959,7 +959,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def ok_line(root: Path, kinds: Sequence[str]) -> str:
     """The one line a passing check prints: what it looked at."""
     pages = sum(1 for _ in _pages(root))
-    from .registry import RegistryError, load_registry
+    from ..registry import RegistryError, load_registry
 
     entries = 0
     registry = root / REGISTRY_FILE

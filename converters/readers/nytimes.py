@@ -25,18 +25,7 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup
 from bs4.element import NavigableString, Tag
 
-from .htmltext import (
-    attr,
-    paragraph_inlines,
-    parse_html,
-    remove_boilerplate,
-    select,
-    select_one,
-    squash,
-    visible_text,
-    walk_blocks,
-)
-from .model import (
+from ..model import (
     Article,
     Block,
     ConversionError,
@@ -49,7 +38,18 @@ from .model import (
     Text,
     plain_text,
 )
-from .validate import is_http_url, url_problem
+from ..validate import is_http_url, url_problem
+from ._html import (
+    attr,
+    paragraph_inlines,
+    parse_html,
+    remove_boilerplate,
+    select,
+    select_one,
+    squash,
+    visible_text,
+    walk_blocks,
+)
 
 FORMAT = "nytimes"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from types import ModuleType
 
+from ..model import ConversionError, Source
 from . import bilingual, caixin, nytimes, plaintext
-from .model import ConversionError, Source
 
 #: Every reader, most specific first: the HTML formats before the plain-text ones, and the
 #: bilingual interleaving before generic headed plain text.
