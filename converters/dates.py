@@ -220,8 +220,8 @@ def parse_iso_date(value: str) -> str | None:
     return None
 
 
-def iso_date(value: str) -> str | None:
-    """The ISO date normalised, or ``None`` when it is not a real ``YYYY[-MM[-DD]]`` date."""
+def date_target(value: str) -> str | None:
+    """A date mention's target (``YYYY[-MM[-DD]]``) normalised, or None if not a real date."""
     match = ISO_DATE.match(value.strip())
     if match is None:
         return None

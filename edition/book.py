@@ -33,10 +33,11 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.texescape import escape
 
-from converters.dates import date_words
+from converters.dates import date_words, format_date
+from converters.values import as_list
 
-from .article import as_list, format_date, get_front_matter
 from .entities import EntityDomain, chinese_labels, entity_domain, entity_sort_key, index_letter
+from .frontmatter import get_front_matter
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

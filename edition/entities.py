@@ -41,11 +41,11 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxRole
 from sphinx.util.nodes import make_refnode, split_explicit_title
 
-from converters.dates import date_words, iso_date
+from converters.dates import date_target, date_words
 from converters.registry import Entity, RegistryError, fold, load_registry
 from converters.values import as_list
-from converters.yamlsafe import YamlRefused, load_yaml
 
+from .frontmatter import get_front_matter
 from .safety import language_tag, strip_xml_forbidden, xml_forbidden
 
 if TYPE_CHECKING:
@@ -244,25 +244,6 @@ def xml_safe_entity(entity: Entity, path: Path) -> Entity:
     )
 
 
-def front_matter(path: Path) -> dict[str, Any]:
-    """The YAML front matter of a MyST source (``{}`` when absent or unreadable)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return {}
-    if not text.startswith("---\n"):
-        return {}
-    end = text.find("\n---", 4)
-    if end < 0:
-        return {}
-    try:
-        data = load_yaml(text[4:end])
-    except YamlRefused:
-        # MyST reports malformed front matter itself, with its location.
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 def explicit_id(node: Element, document: nodes.document) -> str:
     """The id of an element a reader would cite: its explicit label if it has one."""
     ids: list[str] = node["ids"]
@@ -370,7 +351,7 @@ def sentence_around(before: str, shown: str, after: str) -> str:
 def publication_iso(value: Any) -> str | None:
     """The ISO date of a front-matter ``date`` value (time dropped), or ``None``."""
     match = FRONT_MATTER_DATE.match(str(value or "").strip())
-    return iso_date(match.group(1)) if match is not None else None
+    return date_target(match.group(1)) if match is not None else None
 
 
 # --------------------------------------------------------------------------- roles
@@ -438,7 +419,7 @@ class DateRole(MentionRole):
     def target_and_text(self) -> tuple[str, str] | None:
         """Validate the ISO date; warn (with location) when it is malformed."""
         _explicit, shown, target = split_explicit_title(self.text)
-        iso = iso_date(target)
+        iso = date_target(target)
         if iso is None:
             logger.warning(
                 "malformed date %r in {date}`%s` (expected YYYY, YYYY-MM or YYYY-MM-DD)",
@@ -671,7 +652,7 @@ class EntityDomain(Domain):
 
     def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
         """Record the document's mentions (with their paragraph ids), language and authors."""
-        meta = front_matter(Path(env.doc2path(docname)))
+        meta = get_front_matter(env, docname) or {}
         # The first tag of the allow-list (the article header reports the others).
         main_language = [tag for tag in map(language_tag, as_list(meta.get("language"))) if tag][:1]
         if main_language:
