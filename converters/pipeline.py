@@ -14,7 +14,7 @@ from .editing.reimport import base_path, write_atomic
 from .model import Article, ConversionError, Figure, Removal, Source, article_links
 from .names import name_case
 from .paths import DEFAULT_EDITORIAL, DEFAULT_REGISTRY
-from .readers import HTML_READERS, check_complete, detect
+from .readers import check_complete, detect, is_html
 from .registry import Registry, RegistryError, load_registry
 from .sources import load
 from .tagging import tag_article
@@ -78,7 +78,7 @@ class Converted:
 def convert_source(source: Source, options: Options) -> Converted:
     """Turn one decoded source into MyST pages (pure: no file is written)."""
     reader = detect(source)
-    if reader in HTML_READERS:
+    if is_html(reader):
         check_complete(source.text)
         check_html_counts(source.text)
     else:
