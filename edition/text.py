@@ -64,7 +64,7 @@ def language_name(tag: str) -> str:
     return LANGUAGE_NAMES.get(tag, tag)
 
 
-def plain_text(myst: str) -> str:
+def shown_text(myst: str) -> str:
     """Running MyST text as a reader sees it: roles, footnote marks and escapes removed."""
     text = ROLE.sub(r"\1", myst)
     text = FOOTNOTE_REF.sub("", text)
@@ -88,7 +88,7 @@ def first_paragraph(body: str, label: str = "") -> str:
                 break
             continue
         lines.append(line.strip())
-    return plain_text(" ".join(lines))
+    return shown_text(" ".join(lines))
 
 
 def first_sentence(text: str, limit: int = SUMMARY_LENGTH) -> str:
