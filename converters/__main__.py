@@ -73,7 +73,7 @@ EXIT_INTERRUPTED = 130
 STOP_SIGNALS: tuple[str, ...] = ("SIGTERM", "SIGHUP")
 
 
-def _stop(signum: int, frame: object) -> None:
+def _stop(_signum: int, _frame: object) -> None:
     """Turn a termination signal into the exception Ctrl-C raises."""
     raise KeyboardInterrupt
 

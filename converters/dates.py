@@ -182,9 +182,12 @@ def normalise(expr: str, context_year: int | None) -> tuple[str, str] | None:
 
 
 def article_year(article: Article) -> int | None:
-    """The year that dates without one take: the article's own, when its date is at least
-    month-precise. A year alone (an editor's estimate for an undated essay) is too weak to
-    turn "November 11" into one particular day."""
+    """The year that dates without one take.
+
+    It is the article's own, when its date is at least month-precise. A year alone (an
+    editor's estimate for an undated essay) is too weak to turn "November 11" into one
+    particular day.
+    """
     stated = article.meta.date
     if len(stated) < 7 or not stated[:4].isdigit():
         return None

@@ -79,6 +79,7 @@ class EditorialError(ConversionError):
     """Unusable editorial data, or data that does not fit the text: ``FILE: reason`` on one line."""
 
     def __init__(self, path: str, reason: str) -> None:
+        """The error of ``path``, for ``reason``."""
         super().__init__(f"{path}: {reason}")
         self.path = path  #: the editorial data file
         self.reason = reason

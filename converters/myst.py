@@ -102,10 +102,12 @@ def escape_line_start(line: str) -> str:
 
 
 def option_value(text: str) -> str:
-    """A directive option's value as a double-quoted scalar, so that no character of it (``"``,
-    ``|``, ``#``, ``:``, a leading ``-`` or ``>``) is read as option syntax and the directive
-    never fails (a failing directive loses its ``:name:`` too). Whitespace, line breaks
-    included, becomes single spaces: an option is one line."""
+    """A directive option's value as a double-quoted scalar.
+
+    No character of it (``"``, ``|``, ``#``, ``:``, a leading ``-`` or ``>``) is then read as
+    option syntax and the directive never fails (a failing directive loses its ``:name:``
+    too). Whitespace, line breaks included, becomes single spaces: an option is one line.
+    """
     one_line = " ".join(text.split())
     # JSON's double-quoted strings are YAML's; the characters YAML also takes for line breaks
     # (NEL, LS, PS) and other invisible controls are escaped as well, which JSON leaves alone.
@@ -147,7 +149,7 @@ class Context:
 # --------------------------------------------------------------------------- inlines
 
 
-def render_text(node: Text, ctx: Context) -> str:
+def render_text(node: Text, _ctx: Context) -> str:
     """Running text, escaped."""
     return escape(node.text)
 
@@ -172,7 +174,7 @@ def render_link(node: Link, ctx: Context) -> str:
     return f"{inner}[^{ctx.footnote(node.url)}]"
 
 
-def render_mention(node: Mention, ctx: Context) -> str:
+def render_mention(node: Mention, _ctx: Context) -> str:
     """A tagged mention as a role; text that cannot sit inside a role stays plain."""
     if any(c in node.text for c in "`<>\n") or not node.text.strip():
         return escape(node.text)
@@ -180,7 +182,7 @@ def render_mention(node: Mention, ctx: Context) -> str:
     return f"{{{role}}}`{node.text} <{node.target}>`"
 
 
-def render_linebreak(node: LineBreak, ctx: Context) -> str:
+def render_linebreak(_node: LineBreak, _ctx: Context) -> str:
     """A hard line break (CommonMark's backslash form, which survives editors trimming spaces)."""
     return "\\\n"
 
@@ -268,7 +270,7 @@ def render_parallel(node: ParallelPair, ctx: Context) -> str:
     return "\n".join(lines)
 
 
-def render_note(node: EditorialNote, ctx: Context) -> str:
+def render_note(node: EditorialNote, _ctx: Context) -> str:
     """An editorial note, visibly the editors' and not the source's."""
     text = "\n\n".join(escape_line_start(escape(para)) for para in node.text.split("\n\n"))
     return ":::{admonition} Editorial note\n:class: editorial-note\n\n" + text + "\n:::"
@@ -395,8 +397,11 @@ def write(article: Article) -> str:
 
 
 def validate(article: Article) -> None:
-    """Refuse what must not reach a page: a language outside the allow-list (it goes into
-    ``<html lang>``, class names and LaTeX) or a metadata URL that is not http(s)."""
+    """Refuse what must not reach a page.
+
+    That is a language outside the allow-list (it goes into ``<html lang>``, class names and
+    LaTeX) or a metadata URL that is not http(s).
+    """
     m = article.meta
     tags = list(m.language)
     for block in article.blocks:

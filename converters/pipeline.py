@@ -163,8 +163,10 @@ def check_html_counts(html: str) -> None:
 
 
 def check_line_count(text: str) -> None:
-    """Refuse plain text with more lines than blocks allowed (a bilingual pair takes two lines,
-    so twice the limit), before its reader builds them."""
+    """Refuse plain text with more lines than blocks allowed, before its reader builds them.
+
+    A bilingual pair takes two lines, so the limit is twice the number of blocks.
+    """
     count = sum(1 for line in text.splitlines() if line.strip())
     if count > 2 * MAX_BLOCKS:
         raise ConversionError(f"{count:,} lines of text (the limit is {2 * MAX_BLOCKS:,}, "
@@ -192,15 +194,21 @@ def _tag(article: Article, options: Options) -> None:
 
 
 @lru_cache(maxsize=4)
-def _editorial(path: Path, mtime_ns: int) -> editorial.EditorialData:
-    """The editorial data, parsed once per version of the file, not once per input."""
+def _editorial(path: Path, _mtime_ns: int) -> editorial.EditorialData:
+    """The editorial data, parsed once per version of the file, not once per input.
+
+    The file's modification time is an argument only to be part of the cache key.
+    """
     return editorial.load(path)
 
 
 @lru_cache(maxsize=4)
-def _registry(path: Path, mtime_ns: int) -> Registry:
-    """The registry, loaded once per version of the file (the tagger caches its automaton per
-    registry object); its problems refuse the conversion in one line."""
+def _registry(path: Path, _mtime_ns: int) -> Registry:
+    """The registry, loaded once per version of the file.
+
+    The tagger caches its automaton per registry object; the registry's problems refuse the
+    conversion in one line.
+    """
     try:
         return load_registry(path)
     except RegistryError as exc:
@@ -238,8 +246,10 @@ def page_seed(path: Path) -> str | None:
 
 
 def check_owner(result: Converted, out_dir: Path) -> None:
-    """Refuse to replace a page (or its merge base) made from another seed: two inputs mapping
-    to one slug would otherwise silently lose the first article, in this run or across runs.
+    """Refuse to replace a page (or its merge base) made from another seed.
+
+    Two inputs mapping to one slug would otherwise silently lose the first article, in this
+    run or across runs.
 
     A page whose front matter cannot be read (an editor's half-resolved conflict markers, say)
     is judged by its merge base, the converter's own record of what it wrote there.

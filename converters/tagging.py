@@ -114,8 +114,11 @@ def _boundaries_fit(entry: _Name, text: str, start: int, end: int) -> bool:
 
 
 def find_names(text: str, registry: Registry) -> list[tuple[int, int, str]]:
-    """Non-overlapping (start, end, target) matches of every registry name and ``not_entities``
-    phrase in ``text``, leftmost-longest; the target of a ``not_entities`` phrase is ``""``."""
+    """Non-overlapping (start, end, target) matches of the registry's names and phrases.
+
+    Every registry name and ``not_entities`` phrase in ``text`` is matched, leftmost-longest;
+    the target of a ``not_entities`` phrase is ``""``.
+    """
     if not text:
         return []
     folded = fold(text)
@@ -164,8 +167,10 @@ MentionFinder = Callable[[str], list[tuple[int, int, Mention]]]
 
 
 def rewrite_run(run: list[Inline], find: MentionFinder) -> None:
-    """Replace matched stretches of :class:`Text` with mentions, in place; existing mentions
-    are left alone and emphasis, strong and link text is searched too."""
+    """Replace matched stretches of :class:`Text` with mentions, in place.
+
+    Existing mentions are left alone; emphasis, strong and link text is searched too.
+    """
     out: list[Inline] = []
     for node in _merge_texts(run):
         if isinstance(node, Text):

@@ -162,6 +162,7 @@ class Candidate:
     reason: str
 
     def __str__(self) -> str:
+        """The candidate as the command lists it: ``path:line: text``."""
         return f"{self.path}:{self.line}: {self.text}"
 
 
@@ -196,7 +197,7 @@ def visible_lines(markdown: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _jieba_posseg() -> object:
-    """jieba's tagger with its bundled default dictionary only, without its log chatter."""
+    """Jieba's tagger with its bundled default dictionary only, without its log chatter."""
     import jieba
     import jieba.posseg
 
@@ -205,7 +206,7 @@ def _jieba_posseg() -> object:
 
 
 def _jieba_dictionary() -> tuple[dict[str, int], dict[str, str]]:
-    """jieba's dictionary: word frequencies and each word's part-of-speech tag."""
+    """Jieba's dictionary: word frequencies and each word's part-of-speech tag."""
     posseg = _jieba_posseg()
     tokenizer = posseg.dt  # type: ignore[attr-defined]
     tokenizer.tokenizer.check_initialized()
@@ -313,14 +314,18 @@ def new_words(texts: Iterable[str], registry: Registry) -> dict[str, int]:
 
 
 def _capitalised(word: str) -> bool:
-    """Whether a word is written like a name: a capital first, or a capital after lower case
-    (eBay, iPhone)."""
+    """Whether a word is written like a name.
+
+    A capital first, or a capital after lower case (eBay, iPhone).
+    """
     return word[0].isupper() or bool(re.match(r"[a-z]+[A-Z]", word))
 
 
 def _clean(word: str) -> str:
-    """A word without trailing possessive, punctuation or adjective ending (abbreviations like
-    A.I. keep their dots)."""
+    """A word without trailing possessive, punctuation or adjective ending.
+
+    Abbreviations like A.I. keep their dots.
+    """
     if re.fullmatch(r"(?:[A-Z]\.){2,}", word):
         return word
     previous = None
@@ -375,8 +380,10 @@ def _words(line: str) -> list[_Word]:
 
 
 def _runs(line: str, words: list[_Word]) -> list[list[_Word]]:
-    """Runs of capitalised words joined by single spaces (or a possessive), with connectors
-    and numbers allowed inside (Bank of China, Double 11)."""
+    """Runs of capitalised words joined by single spaces (or a possessive).
+
+    Connectors and numbers are allowed inside (Bank of China, Double 11).
+    """
     runs: list[list[_Word]] = []
     current: list[_Word] = []
     for word in words:

@@ -215,8 +215,10 @@ def slug_from_url(url: str) -> str:
 
 
 def _front_matter(text: str) -> tuple[dict[str, str], int]:
-    """The front matter's fields (every value as the string it is written as), and where the
-    page after it starts."""
+    """The front matter's fields, and where the page after it starts.
+
+    Every value is the string it is written as.
+    """
     match = FRONT_MATTER.match(text)
     if match is None:
         raise ConversionError("no front matter ('---' block) at the start")

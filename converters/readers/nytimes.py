@@ -275,8 +275,10 @@ def _drop_separators_before(element: Tag) -> None:
 
 
 def _pair_images_with_captions(soup: BeautifulSoup, root: Tag) -> None:
-    """Wrap each inline image and the ``<small>`` caption right after it in a ``<figure>``,
-    so that image and caption become one figure wherever they sit (in a ``<p>`` or not)."""
+    """Wrap each inline image and the ``<small>`` caption right after it in a ``<figure>``.
+
+    Image and caption so become one figure wherever they sit (in a ``<p>`` or not).
+    """
     for image in root.find_all("img"):
         if image.find_parent("figure") is not None:
             continue
