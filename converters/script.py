@@ -10,13 +10,17 @@ from __future__ import annotations
 import re
 import unicodedata
 
-#: Unicode blocks of the Han script (CJK ideographs, extensions, compatibility ideographs).
-HAN_RANGES: tuple[tuple[int, int], ...] = (
+#: Blocks of the Han script in the Basic Multilingual Plane: extension A, the unified
+#: ideographs, compatibility ideographs (what tables built per character, like the search's
+#: Traditional-to-Simplified map, cover).
+BMP_HAN_RANGES: tuple[tuple[int, int], ...] = (
     (0x3400, 0x4DBF),
     (0x4E00, 0x9FFF),
     (0xF900, 0xFAFF),
-    (0x20000, 0x2FA1F),
 )
+
+#: Unicode blocks of the Han script (CJK ideographs, extensions, compatibility ideographs).
+HAN_RANGES: tuple[tuple[int, int], ...] = (*BMP_HAN_RANGES, (0x20000, 0x2FA1F))
 
 #: Blocks where Latin word boundaries do not apply: CJK radicals, punctuation, kana and the
 #: ideographs up to U+9FFF, compatibility ideographs, half- and full-width forms.

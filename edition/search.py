@@ -29,7 +29,7 @@ from sphinx.search.zh import JIEBA_DEFAULT_DICT, SearchChinese, jieba_load_userd
 from sphinx.util import logging
 
 from converters.registry import Entity, Registry, RegistryError, fold, fold_char, load_registry
-from converters.script import has_han
+from converters.script import BMP_HAN_RANGES, has_han
 
 from .entities import entity_domain
 from .names import search_keys
@@ -42,12 +42,7 @@ DICTIONARY_NAME = "edition-search-words.txt"
 FOLD_SCRIPT_NAME = "edition-search-fold.js"
 #: Code point ranges whose characters the query fold covers: CJK ideographs (extension A and
 #: the basic block), compatibility ideographs, and full-width ASCII.
-FOLD_RANGES: tuple[tuple[int, int], ...] = (
-    (0x3400, 0x4DBF),
-    (0x4E00, 0x9FFF),
-    (0xF900, 0xFAFF),
-    (0xFF01, 0xFF5E),
-)
+FOLD_RANGES: tuple[tuple[int, int], ...] = (*BMP_HAN_RANGES, (0xFF01, 0xFF5E))
 #: Static script (search page only) mapping every name key of the registry to its index term.
 NAMES_SCRIPT_NAME = "edition-search-names.js"
 #: The edition's search script (every page): query expansion, snippets, highlighting.
