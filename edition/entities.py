@@ -980,27 +980,6 @@ def generated_pages_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
 def setup_entities(app: Sphinx) -> None:
     """Register the ``ent`` domain, the ``ent`` and ``date`` roles and their config values."""
-    app.add_config_value(
-        "edition_registry",
-        "_data/registry.yaml",
-        "env",
-        types=frozenset({str}),
-        description="The entity registry (YAML), relative to the configuration directory.",
-    )
-    app.add_config_value(
-        "edition_generated",
-        "_generated",
-        "env",
-        types=frozenset({str}),
-        description="Folder of the source dir where entity and timeline pages are generated.",
-    )
-    app.add_config_value(
-        "edition_articles",
-        "articles",
-        "env",
-        types=frozenset({str}),
-        description="Folder of the source dir holding the articles.",
-    )
     app.add_domain(EntityDomain)
     app.add_post_transform(LabelContainers)
     app.add_latex_package(LATEX_PACKAGE)

@@ -264,10 +264,6 @@ def on_html_page_context(
 
 def setup_header(app: Sphinx) -> None:
     """Register the article header."""
-    app.add_config_value(
-        "edition_method_page", "method", "env", types=frozenset({str}),
-        description="The page on editorial method that article headers link to ('' for none).",
-    )
     app.add_node(
         editorial_notes,
         html=(visit_editorial_notes_html, depart_editorial_notes_html),
