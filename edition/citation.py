@@ -274,7 +274,7 @@ class AddCitation(SphinxTransform):
     # after myst-parser has built the document, before the table of contents is collected
     default_priority = 500
 
-    def apply(self, **kwargs: Any) -> None:
+    def apply(self, **_kwargs: Any) -> None:
         """Add the section to the article's top-level section, when this page is an article."""
         front = get_front_matter(self.env, self.env.docname)
         if front is None or not ARTICLE_KEYS <= front.keys():

@@ -52,7 +52,7 @@ class ArticleListBuilder(Builder):
         """Every document: the list is written whole."""
         return self.env.found_docs
 
-    def get_target_uri(self, docname: str, typ: str | None = None) -> str:
+    def get_target_uri(self, _docname: str, _typ: str | None = None) -> str:
         """Documents have no pages of their own in this output."""
         return ""
 
