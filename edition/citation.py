@@ -142,7 +142,7 @@ def make_citation(front: dict[str, Any], slug: str, url: str, edition: str) -> C
 ACCESSED_PLACEHOLDER = "the date you read it"
 
 
-def plain_text(c: Citation, accessed: str = ACCESSED_PLACEHOLDER) -> str:
+def citation_text(c: Citation, accessed: str = ACCESSED_PLACEHOLDER) -> str:
     """The citation as one line of text (author. “title.” publisher, date. URL. edition)."""
     names = [f"[{a}]" if a in c.editorial_authors else a for a in c.authors]
     parts = []
@@ -165,7 +165,7 @@ def plain_text(c: Citation, accessed: str = ACCESSED_PLACEHOLDER) -> str:
 
 def citation_head(c: Citation) -> str:
     """The citation up to the edition's address (``… In <edition>, ``)."""
-    text = plain_text(c)
+    text = citation_text(c)
     return text[: text.rindex(f"In {c.edition}, ")] + f"In {c.edition}, "
 
 

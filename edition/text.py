@@ -122,7 +122,7 @@ def format_date(value: str, precision: str) -> str:
     return f"{text}, {clock}{zone}"
 
 
-def plain_text(myst: str) -> str:
+def myst_plain_text(myst: str) -> str:
     """Running MyST text as a reader sees it: roles, footnote marks and escapes removed."""
     text = ROLE.sub(r"\1", myst)
     text = FOOTNOTE_REF.sub("", text)
@@ -146,7 +146,7 @@ def first_paragraph(body: str, label: str = "") -> str:
                 break
             continue
         lines.append(line.strip())
-    return plain_text(" ".join(lines))
+    return myst_plain_text(" ".join(lines))
 
 
 def first_sentence(text: str, limit: int = SUMMARY_LENGTH) -> str:
