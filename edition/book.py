@@ -491,10 +491,6 @@ def write_book_package(app: Sphinx) -> None:
 
 def setup_book(app: Sphinx) -> None:
     """Register the book component."""
-    app.add_config_value(
-        "edition_book_omit", list(DEFAULT_OMIT), "env", types=frozenset({list, tuple}),
-        description="Documents (shell patterns on docnames) left out of the PDF.",
-    )
     app.add_post_transform(BookLayout)
     app.add_latex_package(BOOK_PACKAGE)
     app.connect("builder-inited", write_book_package)

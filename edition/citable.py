@@ -557,15 +557,8 @@ def add_static(app: Sphinx) -> None:
     app.add_css_file(STYLESHEET)
 
 
-def _default_pdf_url(config: Any) -> str:
-    base = str(config.edition_baseurl or config.html_baseurl or "")
-    return f"{base.rstrip('/')}/edition.pdf" if base else ""
-
-
 def setup_citable(app: Sphinx) -> None:
     """Register paragraph numbers, head metadata, citation files and partial-text lines."""
-    app.add_config_value("edition_pdf_url", _default_pdf_url, "html", types=frozenset({str}),
-                         description="The address of the edition's PDF, for citation_pdf_url.")
     app.add_node(paragraph_number,
                  html=(visit_paragraph_number_html, None),
                  latex=(visit_paragraph_number_latex, None),

@@ -25,7 +25,6 @@ from .frontmatter import get_front_matter
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-    from sphinx.config import Config
 
 logger = logging.getLogger(__name__)
 
@@ -268,7 +267,7 @@ class AddCitation(SphinxTransform):
     # after myst-parser has built the document, before the table of contents is collected
     default_priority = 500
 
-    def apply(self, **kwargs: Any) -> None:
+    def apply(self, **_kwargs: Any) -> None:
         """Add the section to the article's top-level section, when this page is an article."""
         front = get_front_matter(self.env, self.env.docname)
         if front is None or not ARTICLE_KEYS <= front.keys():
@@ -284,16 +283,6 @@ class AddCitation(SphinxTransform):
         top += citation_section(make_citation(front, slug, url, self.config.edition_title))
 
 
-def _default_baseurl(config: Config) -> str:
-    return str(config.html_baseurl or "")
-
-
-def _default_title(config: Config) -> str:
-    return str(config.project or "")
-
-
 def setup_citation(app: Sphinx) -> None:
     """Register the citation transform and the ``edition_baseurl``/``edition_title`` values."""
-    app.add_config_value("edition_baseurl", _default_baseurl, "env", types=frozenset({str}))
-    app.add_config_value("edition_title", _default_title, "env", types=frozenset({str}))
     app.add_transform(AddCitation)

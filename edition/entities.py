@@ -27,15 +27,14 @@ import dataclasses
 import hashlib
 import re
 import unicodedata
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Set
+from collections.abc import Iterator, Set
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, cast
 
 from docutils import nodes
 from pypinyin import lazy_pinyin
 from sphinx import addnodes
-from sphinx.domains import Domain, Index, IndexEntry, ObjType
+from sphinx.domains import Domain, Index, ObjType
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxRole
@@ -46,6 +45,7 @@ from converters.registry import Entity, RegistryError, fold, load_registry
 from converters.values import as_list
 
 from .frontmatter import get_front_matter
+from .indices import SUB_ENTRY_MARK, Head, MentionIndex, Place
 from .safety import language_tag, strip_xml_forbidden, xml_forbidden
 
 if TYPE_CHECKING:
@@ -67,10 +67,6 @@ SCRIPTS: dict[str, str] = {
 PLACE_LABEL = re.compile(r"-([psf])(\d+)$")
 #: How each kind of labelled place is shown to readers.
 PLACE_MARKS: dict[str, str] = {"p": "¶", "s": "§", "f": "fig. "}
-
-#: Start of an index sub-entry's name: the LaTeX index writer does not indent sub-entries, so
-#: without it a place would read, in the PDF, like an entry of its own.
-SUB_ENTRY_MARK = "\u2013 "
 
 #: A message of the registry loader: ``file:line: problem``.
 REGISTRY_MESSAGE = re.compile(r"^(?P<file>.+?):(?P<line>\d+): (?P<problem>.*)$")
@@ -436,35 +432,25 @@ class DateRole(MentionRole):
 # --------------------------------------------------------------------------- indices
 
 
-class EntityIndex(Index):
+class EntityIndex(MentionIndex):
     """Entities of one type, by letter; sub-entries are the places they are mentioned."""
 
     entity_type: ClassVar[str]
 
-    def generate(
-        self, docnames: Iterable[str] | None = None
-    ) -> tuple[list[tuple[str, list[IndexEntry]]], bool]:
-        """Entries grouped by letter (see the module's collation rule)."""
-        domain = cast("EntityDomain", self.domain)
-        wanted = set(docnames) if docnames is not None else None
-        groups: dict[str, list[IndexEntry]] = defaultdict(list)
+    def heads(self, domain: EntityDomain) -> list[str]:
+        """The registry's entities of this type, in the module's collation order."""
         entities = [e for e in domain.registry.values() if e.type == self.entity_type]
-        for entity in sorted(entities, key=entity_sort_key):
-            subs = [
-                IndexEntry(SUB_ENTRY_MARK + domain.title_of(doc), 2, doc, anchor, extra, "", descr)
-                for doc, anchor, extra, descr in domain.places_of(entity.id)
-                if wanted is None or doc in wanted
-            ]
-            if not subs:
-                continue
-            page = domain.entity_docname(entity.id)
-            if page in domain.env.all_docs and (wanted is None or page in wanted):
-                doc, anchor = page, entity_anchor(entity.id)
-            else:
-                doc, anchor = subs[0].docname, subs[0].anchor
-            head = IndexEntry(entity.label, 1, doc, anchor, chinese_labels(entity), "", "")
-            groups[index_letter(entity.label)].extend([head, *subs])
-        return sorted(groups.items()), True
+        return [entity.id for entity in sorted(entities, key=entity_sort_key)]
+
+    def places(self, domain: EntityDomain, key: str) -> list[tuple[str, str, str, str]]:
+        """The paragraphs that mention the entity."""
+        return domain.places_of(key)
+
+    def head(self, domain: EntityDomain, key: str) -> Head:
+        """The entity's name, under its first letter, pointing at its entity page."""
+        entity = domain.registry[key]
+        return Head(entity.label, index_letter(entity.label), domain.entity_docname(key),
+                    entity_anchor(key), chinese_labels(entity))
 
 
 class CompanyIndex(EntityIndex):
@@ -485,38 +471,30 @@ class PersonIndex(EntityIndex):
     entity_type = "person"
 
 
-class DateIndex(Index):
+class DateIndex(MentionIndex):
     """Dates mentioned, in chronological order, grouped by year."""
 
     name = "dates"
     localname = "Index of dates"
     shortname = "dates"
 
-    def generate(
-        self, docnames: Iterable[str] | None = None
-    ) -> tuple[list[tuple[str, list[IndexEntry]]], bool]:
-        """Entries grouped by year; ISO strings sort chronologically (``2025`` < ``2025-01``)."""
-        domain = cast("EntityDomain", self.domain)
-        wanted = set(docnames) if docnames is not None else None
-        groups: dict[str, list[IndexEntry]] = defaultdict(list)
-        timeline = domain.timeline_docname()
-        for iso in domain.dates():
-            published = {(p.docname, p.anchor) for p in domain.published_on(iso)}
-            subs = [
-                IndexEntry(SUB_ENTRY_MARK + date_place_name(
-                    domain.title_of(doc), (doc, anchor) in published
-                ), 2, doc, anchor, extra, "", descr)
-                for doc, anchor, extra, descr in domain.places_of(iso, kind="date")
-                if wanted is None or doc in wanted
-            ]
-            if not subs:
-                continue
-            if timeline in domain.env.all_docs and (wanted is None or timeline in wanted):
-                doc, anchor = timeline, date_anchor(iso)
-            else:
-                doc, anchor = subs[0].docname, subs[0].anchor
-            groups[iso[:4]].extend([IndexEntry(iso, 1, doc, anchor, "", "", ""), *subs])
-        return sorted(groups.items()), True
+    def heads(self, domain: EntityDomain) -> list[str]:
+        """The dates mentioned; ISO strings sort chronologically (``2025`` < ``2025-01``)."""
+        return list(domain.dates())
+
+    def places(self, domain: EntityDomain, key: str) -> list[tuple[str, str, str, str]]:
+        """The paragraphs that mention the date (and the articles published on it)."""
+        return domain.places_of(key, kind="date")
+
+    def place_name(self, domain: EntityDomain, key: str, place: Place) -> str:
+        """The article's title, ``published: <title>`` for the article's own date."""
+        published = {(p.docname, p.anchor) for p in domain.published_on(key)}
+        return SUB_ENTRY_MARK + date_place_name(
+            domain.title_of(place.docname), (place.docname, place.anchor) in published)
+
+    def head(self, domain: EntityDomain, key: str) -> Head:
+        """The date, under its year, pointing at its place in the timeline."""
+        return Head(key, key[:4], domain.timeline_docname(), date_anchor(key))
 
 
 def date_place_name(title: str, published: bool) -> str:
@@ -942,27 +920,6 @@ def generated_pages_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
 def setup_entities(app: Sphinx) -> None:
     """Register the ``ent`` domain, the ``ent`` and ``date`` roles and their config values."""
-    app.add_config_value(
-        "edition_registry",
-        "_data/registry.yaml",
-        "env",
-        types=frozenset({str}),
-        description="The entity registry (YAML), relative to the configuration directory.",
-    )
-    app.add_config_value(
-        "edition_generated",
-        "_generated",
-        "env",
-        types=frozenset({str}),
-        description="Folder of the source dir where entity and timeline pages are generated.",
-    )
-    app.add_config_value(
-        "edition_articles",
-        "articles",
-        "env",
-        types=frozenset({str}),
-        description="Folder of the source dir holding the articles.",
-    )
     app.add_domain(EntityDomain)
     app.add_post_transform(LabelContainers)
     app.add_latex_package(LATEX_PACKAGE)

@@ -276,10 +276,6 @@ class EditorialDecisionsDirective(SphinxDirective):
 
 def setup_listings(app: Sphinx) -> None:
     """Register the listing directives and the editorial decisions file."""
-    app.add_config_value(
-        "edition_editorial", "_data/editorial.yaml", "env", types=frozenset({str}),
-        description="The editorial decisions file (YAML), relative to the configuration directory.",
-    )
     app.add_directive("article-cards", ArticleCardsDirective)
     app.add_directive("editorial-decisions", EditorialDecisionsDirective)
     app.connect("config-inited", resolve_editorial_path)
