@@ -24,7 +24,7 @@ from converters.model import FRONT_MATTER_FIELDS, LIST_OF_MAPPINGS, LIST_OF_STR,
 from converters.yamlsafe import YamlRefused, load_yaml
 
 from .safety import is_web_url, language_tag, strip_xml_forbidden, xml_forbidden
-from .text import as_list, first_paragraph
+from .text import as_list, field_text, first_paragraph
 
 logger = logging.getLogger(__name__)
 
@@ -191,7 +191,7 @@ def read_article(path: Path) -> tuple[dict[str, Any], str] | None:
 
 def article_lead(meta: dict[str, Any], text: str) -> str:
     """The plain text of an article's first paragraph (a page, front matter included)."""
-    return first_paragraph(article_body(text), str(meta.get("label") or ""))
+    return first_paragraph(article_body(text), field_text(meta, "label"))
 
 
 class ArticleSource(NamedTuple):
