@@ -113,7 +113,7 @@ def check(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff and mypy, as configured in pyproject.toml."""
+    """Ruff and mypy, as configured in pyproject.toml."""
     session.install("-e", ".[lint]")
     session.run("ruff", "check", ".")
     session.run("mypy")

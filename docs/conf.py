@@ -11,6 +11,7 @@ sys.path.insert(0, str(HERE.parent))
 
 # -- The edition --------------------------------------------------------------------------------
 
+from converters.myst import MYST_EXTENSIONS  # noqa: E402
 from edition.home import edition_names, latex_text  # noqa: E402
 
 #: The title and the counts of texts and articles, from _data/edition.yaml and the seeds.
@@ -50,14 +51,7 @@ nitpicky = False
 
 # -- MyST ---------------------------------------------------------------------------------------
 
-myst_enable_extensions = [
-    "colon_fence",
-    "deflist",
-    "fieldlist",
-    "attrs_inline",
-    "attrs_block",
-    "substitution",
-]
+myst_enable_extensions = list(MYST_EXTENSIONS)
 myst_heading_anchors = 3
 # {{ title_en }}, {{ sources_en }}, {{ articles_en }} … on the home page (edition/home.py).
 myst_substitutions = EDITION_NAMES

@@ -33,9 +33,11 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.texescape import escape
 
+from converters.dates import date_words, format_date
+from converters.values import as_list
+
 from .entities import EntityDomain, chinese_labels, entity_domain, entity_sort_key, index_letter
 from .frontmatter import get_front_matter
-from .text import MONTHS, as_list, format_date
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -475,15 +477,6 @@ class BookLayout(SphinxPostTransform):
             lines.append(rf"\editionindexsub{{{shown_title}}}"
                          rf"{{{','.join(p.label for p in places)}}}")
         return lines
-
-
-def date_words(iso: str) -> str:
-    """An ISO date in words: ``2022``, ``November 2022``, ``30 November 2022``."""
-    parts = iso.split("-")
-    if len(parts) == 1:
-        return iso
-    month = MONTHS[int(parts[1]) - 1]
-    return f"{month} {parts[0]}" if len(parts) == 2 else f"{int(parts[2])} {month} {parts[0]}"
 
 
 def write_book_package(app: Sphinx) -> None:

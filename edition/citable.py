@@ -27,13 +27,14 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
+from converters.editing.retired import RETIRED_FILE, RetiredLabelsError, Retirement, load_retired
 from converters.model import FRONT_MATTER_FIELDS
-from converters.retired import RETIRED_FILE, RetiredLabelsError, Retirement, load_retired
+from converters.values import as_list
 
 from .citation import Citation, bibtex, make_citation, page_url
 from .entities import entity_domain
 from .frontmatter import get_front_matter
-from .text import as_list, main_language, summary
+from .text import main_language, summary
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

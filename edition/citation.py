@@ -19,6 +19,7 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
 from converters.model import FRONT_MATTER_FIELDS
+from converters.values import as_list
 
 from .frontmatter import get_front_matter
 
@@ -92,14 +93,6 @@ class Citation(NamedTuple):
         return f"{self.page_url}#{self.key}-p{number}"
 
 
-def _strings(value: object) -> list[str]:
-    if isinstance(value, str):
-        return [value] if value.strip() else []
-    if isinstance(value, list):
-        return [str(v) for v in value if str(v).strip()]
-    return []
-
-
 def _text(value: object) -> str:
     return value.strip() if isinstance(value, str) else ""
 
@@ -114,8 +107,8 @@ def make_citation(front: dict[str, Any], slug: str, url: str, edition: str) -> C
     """The citation of an article from its front matter."""
     entries = front.get("editorial") or []
     editorial = {e.get("field"): e.get("value") for e in entries if isinstance(e, dict)}
-    authors = _strings(front.get("authors"))
-    supplied = set(_strings(editorial.get("authors")))
+    authors = as_list(front.get("authors"))
+    supplied = set(as_list(editorial.get("authors")))
     if not authors:
         authors = sorted(supplied)
     date = _text(front.get("date"))

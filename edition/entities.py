@@ -24,7 +24,6 @@ Index sub-entries are the places of mentions, one per paragraph: the article's t
 from __future__ import annotations
 
 import dataclasses
-import datetime
 import hashlib
 import re
 import unicodedata
@@ -41,7 +40,9 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxRole
 from sphinx.util.nodes import make_refnode, split_explicit_title
 
+from converters.dates import date_target, date_words
 from converters.registry import Entity, RegistryError, fold, load_registry
+from converters.values import as_list
 
 from .frontmatter import get_front_matter
 from .indices import SUB_ENTRY_MARK, Head, MentionIndex, Place
@@ -62,9 +63,6 @@ SCRIPTS: dict[str, str] = {
     "zh-Hant": "Traditional Chinese",
 }
 
-#: An ISO date as mentions write it: year, year-month or year-month-day.
-ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-
 #: Labels of paragraphs, sections and figures end in ``-pN``, ``-sN`` and ``-fN``.
 PLACE_LABEL = re.compile(r"-([psf])(\d+)$")
 #: How each kind of labelled place is shown to readers.
@@ -83,11 +81,6 @@ AUTHORS_FIELD = "authors"
 DATE_FIELD = "date"
 #: The date part of a front-matter date: ``2025``, ``2025-01`` or ``2025-01-21`` (time dropped).
 FRONT_MATTER_DATE = re.compile(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)(?:[T ].*)?$")
-#: Month names, for dates in words (the apparatus is in English).
-MONTH_NAMES: tuple[str, ...] = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)
 #: What a publication date's place is called in the date index and on the timeline.
 PUBLISHED = "published"
 #: How many characters of the paragraph a mention keeps on each side (keyword in context).
@@ -173,19 +166,6 @@ def index_letter(label: str) -> str:
 def entity_sort_key(entity: Entity) -> tuple[str, str]:
     """Order of entities in every list: collation key, then id for equal labels."""
     return (collation_key(entity.label), entity.id)
-
-
-def parse_iso(value: str) -> str | None:
-    """The ISO date normalised, or ``None`` when it is not a real ``YYYY[-MM[-DD]]`` date."""
-    match = ISO_DATE.match(value.strip())
-    if match is None:
-        return None
-    year, month, day = match.groups()
-    try:
-        datetime.date(int(year), int(month or 1), int(day or 1))
-    except ValueError:
-        return None
-    return match.group(0)
 
 
 def place_label(anchor: str) -> str:
@@ -289,7 +269,7 @@ def canonical_language(tag: str) -> str:
     return "-".join(out)
 
 
-def text_language(node: Node) -> str:
+def node_language(node: Node) -> str:
     """The language of the nearest enclosing ``language-xx`` container (``""`` when none)."""
     parent = node.parent
     while parent is not None:
@@ -364,19 +344,10 @@ def sentence_around(before: str, shown: str, after: str) -> str:
     return f"{head}{shown}{tail}"
 
 
-def date_words(iso: str) -> str:
-    """An ISO date in words, as article headers write it (``2024``, ``24 July 2020``)."""
-    parts = [int(p) for p in iso.split("-")]
-    if len(parts) == 1:
-        return str(parts[0])
-    month = MONTH_NAMES[parts[1] - 1]
-    return f"{month} {parts[0]}" if len(parts) == 2 else f"{parts[2]} {month} {parts[0]}"
-
-
 def publication_iso(value: Any) -> str | None:
     """The ISO date of a front-matter ``date`` value (time dropped), or ``None``."""
     match = FRONT_MATTER_DATE.match(str(value or "").strip())
-    return parse_iso(match.group(1)) if match is not None else None
+    return date_target(match.group(1)) if match is not None else None
 
 
 # --------------------------------------------------------------------------- roles
@@ -444,7 +415,7 @@ class DateRole(MentionRole):
     def target_and_text(self) -> tuple[str, str] | None:
         """Validate the ISO date; warn (with location) when it is malformed."""
         _explicit, shown, target = split_explicit_title(self.text)
-        iso = parse_iso(target)
+        iso = date_target(target)
         if iso is None:
             logger.warning(
                 "malformed date %r in {date}`%s` (expected YYYY, YYYY-MM or YYYY-MM-DD)",
@@ -661,7 +632,7 @@ class EntityDomain(Domain):
         """Record the document's mentions (with their paragraph ids), language and authors."""
         meta = get_front_matter(env, docname) or {}
         # The first tag of the allow-list (the article header reports the others).
-        main_language = [tag for tag in map(language_tag, _names(meta.get("language"))) if tag][:1]
+        main_language = [tag for tag in map(language_tag, as_list(meta.get("language"))) if tag][:1]
         if main_language:
             self.languages[docname] = main_language[0]
         found: list[Mention] = []
@@ -677,7 +648,7 @@ class EntityDomain(Domain):
                     anchor=mention_anchor(node, document),
                     text=node.astext(),
                     position=len(found),
-                    language=text_language(node) or self.languages.get(docname, ""),
+                    language=node_language(node) or self.languages.get(docname, ""),
                     before=before,
                     after=after,
                 )
@@ -712,11 +683,11 @@ class EntityDomain(Domain):
         self, meta: dict[str, Any], docname: str, document: nodes.document
     ) -> list[Authorship]:
         """Registry people the front matter names as authors, source-stated or editorial."""
-        stated = _names(meta.get(AUTHORS_FIELD))
+        stated = as_list(meta.get(AUTHORS_FIELD))
         supplied: dict[str, str] = {}
         for entry in meta.get("editorial") or []:
             if isinstance(entry, dict) and entry.get("field") == AUTHORS_FIELD:
-                for name in _names(entry.get("value")):
+                for name in as_list(entry.get("value")):
                     supplied[name] = str(entry.get("reason", ""))
         by_name = self.person_names()
         section = document.next_node(nodes.section)
@@ -890,15 +861,6 @@ class EntityDomain(Domain):
         digest.update(repr(sorted(self.publications.items())).encode())
         digest.update(self.data["registry_digest"].encode())
         return digest.hexdigest()
-
-
-def _names(value: Any) -> list[str]:
-    """Names from a front-matter value (a list of names or one name)."""
-    if isinstance(value, str):
-        return [value] if value.strip() else []
-    if isinstance(value, list):
-        return [str(v) for v in value if str(v).strip()]
-    return []
 
 
 def entity_domain(env: BuildEnvironment) -> EntityDomain:

@@ -21,10 +21,11 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
 from converters.model import FRONT_MATTER_FIELDS, LIST_OF_MAPPINGS, LIST_OF_STR, STR
+from converters.values import as_list
 from converters.yamlsafe import YamlRefused, load_yaml
 
 from .safety import is_web_url, language_tag, strip_xml_forbidden, xml_forbidden
-from .text import as_list, field_text, first_paragraph
+from .text import field_text, first_paragraph
 
 logger = logging.getLogger(__name__)
 

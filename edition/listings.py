@@ -20,13 +20,13 @@ from sphinx.util.docutils import SphinxDirective
 
 from converters.editorial import EditorialError
 from converters.editorial import parse as check_editorial_data
+from converters.values import as_list
 from converters.yamlsafe import YamlRefused, decode_yaml_bytes, load_yaml
 
 from .frontmatter import ArticleDomain, ArticleSource, is_article, read_article
 from .text import (
     REMOVAL_NAMES,
     SUMMARY_LENGTH,
-    as_list,
     byline,
     escape_myst,
     field_text,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from edition_builds import copy_edition
 
-from converters.check import check, main
+from converters.editing.check import check, main
 from converters.pipeline import Options, convert_file
 
 ROOT = Path(__file__).resolve().parents[1]
