@@ -25,7 +25,7 @@ from converters.values import as_list
 from converters.yamlsafe import YamlRefused, load_yaml
 
 from .safety import is_web_url, language_tag, strip_xml_forbidden, xml_forbidden
-from .text import first_paragraph
+from .text import field_text, first_paragraph
 
 logger = logging.getLogger(__name__)
 
@@ -192,7 +192,7 @@ def read_article(path: Path) -> tuple[dict[str, Any], str] | None:
 
 def article_lead(meta: dict[str, Any], text: str) -> str:
     """The plain text of an article's first paragraph (a page, front matter included)."""
-    return first_paragraph(article_body(text), str(meta.get("label") or ""))
+    return first_paragraph(article_body(text), field_text(meta, "label"))
 
 
 class ArticleSource(NamedTuple):

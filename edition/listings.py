@@ -24,7 +24,15 @@ from converters.values import as_list
 from converters.yamlsafe import YamlRefused, decode_yaml_bytes, load_yaml
 
 from .frontmatter import ArticleDomain, ArticleSource, is_article, read_article
-from .text import REMOVAL_NAMES, SUMMARY_LENGTH, byline, escape_myst, paragraph, summary
+from .text import (
+    REMOVAL_NAMES,
+    SUMMARY_LENGTH,
+    byline,
+    escape_myst,
+    field_text,
+    paragraph,
+    summary,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +73,7 @@ def article_sort_key(
 ) -> tuple[str, int, str, str]:
     """Order articles as the seeds are ordered; the parts of one seed as the editors list them."""
     meta = article.front_matter
-    position = positions.get(str(meta.get("label") or ""), len(positions))
+    position = positions.get(field_text(meta, "label"), len(positions))
     return (str(meta.get("seed", "")), position, str(meta.get("date", "")), article.docname)
 
 
@@ -234,7 +242,7 @@ class EditorialDecisionsDirective(SphinxDirective):
             items += nodes.list_item("", paragraph(
                 nodes.strong("", f"Supplied {field_name}: "),
                 nodes.inline("", f"[{value}]", classes=["editorial-value"]),
-                nodes.Text(" — " + " ".join(str(entry.get("reason") or "").split())),
+                nodes.Text(" — " + " ".join(field_text(entry, "reason").split())),
             ))
         for entry in meta.get("removed") or []:
             if not isinstance(entry, dict):
@@ -243,7 +251,7 @@ class EditorialDecisionsDirective(SphinxDirective):
             items += nodes.list_item("", paragraph(
                 nodes.strong("", f"Removed {REMOVAL_NAMES.get(kind, kind)}: "),
                 nodes.Text(f"{entry.get('chars', 0)} characters — "
-                           + " ".join(str(entry.get("reason") or "").split())),
+                           + " ".join(field_text(entry, "reason").split())),
             ))
         if not len(items):
             items += nodes.list_item("", paragraph(nodes.Text("Nothing removed or supplied.")))
@@ -257,11 +265,11 @@ class EditorialDecisionsDirective(SphinxDirective):
             self.env.note_dependency(str(decisions_path))
         decisions = read_editorial_data(decisions_path)
         articles = find_articles(self.env)
-        titles = {str(a.front_matter.get("label") or ""): (a.docname, str(a.front_matter.get(
+        titles = {field_text(a.front_matter, "label"): (a.docname, str(a.front_matter.get(
             "title") or a.docname)) for a in articles}
         by_seed: dict[str, list[ArticleSource]] = {}
         for article in articles:
-            by_seed.setdefault(str(article.front_matter.get("seed") or ""), []).append(article)
+            by_seed.setdefault(field_text(article.front_matter, "seed"), []).append(article)
         result: list[nodes.Node] = []
         for seed, group in by_seed.items():
             result.append(nodes.rubric("", f"Source file {seed}" if seed else "Source unknown"))

@@ -53,6 +53,11 @@ _STRUCTURE_LINE = re.compile(r"^\s*(\(.*\)=\s*$|#|:::|```|:[\w-]+:|\[\^|%|<!--|\
 _ESCAPED = re.compile(r"\\(.)")
 
 
+def field_text(front_matter: dict[str, Any], key: str) -> str:
+    """A front-matter value as a string (``""`` when absent or empty)."""
+    return str(front_matter.get(key) or "")
+
+
 def main_language(front_matter: dict[str, Any]) -> str:
     """The article's main language (the first listed), or ``""``."""
     languages = as_list(front_matter.get("language"))
@@ -105,7 +110,7 @@ def summary(front_matter: dict[str, Any], lead: str) -> str:
 
     ``lead`` is the plain text of the article's first paragraph (:func:`first_paragraph`).
     """
-    subtitle = str(front_matter.get("subtitle") or "").strip()
+    subtitle = field_text(front_matter, "subtitle").strip()
     if subtitle:
         return subtitle
     return first_sentence(lead)
@@ -125,15 +130,15 @@ def byline(front_matter: dict[str, Any]) -> str:
     def mark(field: str, text: str) -> str:
         return f"[{text}]" if text and field in supplied else text
 
-    precision = str(front_matter.get("date_precision") or "")
-    date = format_date(str(front_matter.get("date") or ""),
+    precision = field_text(front_matter, "date_precision")
+    date = format_date(field_text(front_matter, "date"),
                        "day" if precision in ("minute", "second") else precision)
-    host = urlsplit(str(front_matter.get("source_url") or "")).netloc.removeprefix("www.")
+    host = urlsplit(field_text(front_matter, "source_url")).netloc.removeprefix("www.")
     parts = (
         mark("authors", ", ".join(as_list(front_matter.get("authors")))),
         mark("date", date),
         " / ".join(language_name(t) for t in as_list(front_matter.get("language"))),
-        mark("publisher", str(front_matter.get("publisher") or "")),
+        mark("publisher", field_text(front_matter, "publisher")),
         host,
     )
     return " · ".join(part for part in parts if part)
