@@ -228,7 +228,7 @@ class BookLayout(SphinxPostTransform):
     #: The documents in the book (set by :meth:`run`).
     included: set[str]
 
-    def run(self, **kwargs: Any) -> None:
+    def run(self, **_kwargs: Any) -> None:
         """Every step, in order: what is left out decides what stays a link."""
         patterns = list(self.config.edition_book_omit)
         for part in list(self.document.findall(addnodes.start_of_file)):

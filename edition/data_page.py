@@ -57,7 +57,7 @@ def file_link(app: Sphinx, fromdocname: str, path: str, text: str) -> nodes.refe
     return nodes.reference(text, text, refuri=uri)
 
 
-def fill_research_data(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+def fill_research_data(app: Sphinx, doctree: nodes.document, _docname: str) -> None:
     """Replace the ``{research-data}`` placeholder by the list (``doctree-resolved``)."""
     domain = entity_domain(app.env)
     for node in list(doctree.findall(research_data)):

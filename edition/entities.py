@@ -317,7 +317,7 @@ def text_language(node: Node) -> str:
     parent = node.parent
     while parent is not None:
         if isinstance(parent, nodes.Element):
-            for cls in parent.get("classes", []):
+            for cls in parent["classes"]:
                 if cls.startswith(LANGUAGE_CLASS):
                     return canonical_language(str(cls[len(LANGUAGE_CLASS):]))
         parent = parent.parent
@@ -582,7 +582,7 @@ class LabelContainers(SphinxPostTransform):
     default_priority = 500
     builders = ("latex",)
 
-    def run(self, **kwargs: Any) -> None:
+    def run(self, **_kwargs: Any) -> None:
         """Put a target referring to each id at the start of the container."""
         for container in list(self.document.findall(nodes.container)):
             for node_id in reversed(container["ids"]):
@@ -787,7 +787,7 @@ class EntityDomain(Domain):
         builder: Builder,
         typ: str,
         target: str,
-        node: addnodes.pending_xref,
+        _node: addnodes.pending_xref,
         contnode: Element,
     ) -> nodes.reference | None:
         """Link a mention to its entity page, or a date to its place on the timeline."""
@@ -969,7 +969,7 @@ def load_registry_into_domain(app: Sphinx) -> None:
 
 
 def registry_outdated(
-    app: Sphinx, env: BuildEnvironment, added: Set[str], changed: Set[str], removed: Set[str]
+    app: Sphinx, env: BuildEnvironment, added: Set[str], _changed: Set[str], removed: Set[str]
 ) -> list[str]:
     """When the registry file changed, re-read every document that mentions or is authored."""
     domain = entity_domain(env)

@@ -373,7 +373,7 @@ def overview_table(app: Sphinx, domain: EntityDomain, fromdocname: str) -> nodes
     return table
 
 
-def fill_entity_overview(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+def fill_entity_overview(app: Sphinx, doctree: nodes.document, _docname: str) -> None:
     """Replace the ``{entity-overview}`` placeholder by the table (``doctree-resolved``)."""
     domain = entity_domain(app.env)
     for node in list(doctree.findall(entity_overview)):
@@ -381,14 +381,14 @@ def fill_entity_overview(app: Sphinx, doctree: nodes.document, docname: str) -> 
 
 
 def add_overview_script(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+    app: Sphinx, pagename: str, _templatename: str, _context: dict[str, Any], _doctree: Any
 ) -> None:
     """Serve the table's filter and sort script with the overview page only."""
     if pagename == entity_domain(app.env).entities_index_docname():
         app.add_js_file(OVERVIEW_SCRIPT, loading_method="defer")
 
 
-def fill_entity_pages(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+def fill_entity_pages(app: Sphinx, doctree: nodes.document, _docname: str) -> None:
     """Replace each ``{entity}`` placeholder by the articles and mentions (``doctree-resolved``)."""
     domain = entity_domain(app.env)
     for node in list(doctree.findall(entity_mentions)):

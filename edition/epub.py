@@ -152,7 +152,7 @@ def write_cover(app: Sphinx) -> None:
 
 
 def on_epub_page_context(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+    app: Sphinx, pagename: str, _templatename: str, context: dict[str, Any], _doctree: Any
 ) -> None:
     """A chapter's language on its ``<html>``; xml:lang and EPUB footnotes in its body."""
     if not isinstance(app.builder, Epub3Builder):

@@ -1,8 +1,8 @@
-"""The PDF: Chinese typesetting with xeCJK, Simplified and Traditional faces, per-article language.
+r"""The PDF: Chinese typesetting with xeCJK, Simplified and Traditional faces, per-article language.
 
 At ``builder-inited`` of the LaTeX builder this component writes ``sphinxedition.sty`` into the
 output directory. The package loads xeCJK with the edition's CJK faces and defines
-``\\editionlanguage{tag}`` (emitted at the start of every article by the article component)
+``\editionlanguage{tag}`` (emitted at the start of every article by the article component)
 and the environments Sphinx opens for containers classed ``language-…``.
 
 The Noto CJK fonts come as collections: one file holds the Japanese, Korean, Simplified and
@@ -170,7 +170,7 @@ def font_spec(fontconfig_family: str, cache: Path) -> str:
 
 
 def package_text(fonts: dict[str, str], cache: Path) -> str:
-    """The LaTeX package: xeCJK, the faces, ``\\editionlanguage`` and the language classes."""
+    r"""The LaTeX package: xeCJK, the faces, ``\editionlanguage`` and the language classes."""
     lines = [
         r"\NeedsTeXFormat{LaTeX2e}",
         rf"\ProvidesPackage{{{PACKAGE}}}[2025/01/01 the edition's Chinese typesetting]",

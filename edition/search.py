@@ -234,7 +234,7 @@ def write_search_dictionary(app: Sphinx, config: Config) -> None:
 
 
 def add_fold_script(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+    app: Sphinx, pagename: str, _templatename: str, _context: dict[str, Any], _doctree: Any
 ) -> None:
     """Serve the character map with the search page, the only page that reads queries."""
     if pagename != "search" or getattr(app.builder, "indexer", None) is None:
@@ -252,7 +252,7 @@ class search_terms(nodes.Element):  # lower case, as docutils names nodes
     """Words for the search index only: every writer skips the node, the indexer reads it."""
 
 
-def skip_node(self: Any, node: nodes.Element) -> None:
+def skip_node(_self: Any, _node: nodes.Element) -> None:
     """Visitor of :class:`search_terms` in every writer: shown nowhere."""
     raise nodes.SkipNode
 
@@ -296,7 +296,7 @@ def names_script(registry: dict[str, Entity]) -> str:
 
 
 def add_names_script(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+    app: Sphinx, pagename: str, _templatename: str, _context: dict[str, Any], _doctree: Any
 ) -> None:
     """Serve the names data with the search page."""
     if pagename != "search" or getattr(app.builder, "indexer", None) is None:

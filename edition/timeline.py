@@ -179,7 +179,7 @@ class TimelineDirective(SphinxDirective):
         return [placeholder]
 
 
-def fill_timeline(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+def fill_timeline(app: Sphinx, doctree: nodes.document, _docname: str) -> None:
     """Replace the ``{timeline}`` placeholder (``doctree-resolved``)."""
     domain = entity_domain(app.env)
     for node in list(doctree.findall(timeline_chart)):
