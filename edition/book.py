@@ -35,6 +35,7 @@ from sphinx.util.texescape import escape
 
 from .article import MONTHS, as_list, format_date, get_front_matter
 from .entities import EntityDomain, chinese_labels, entity_domain, entity_sort_key, index_letter
+from .files import write_if_changed
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -489,10 +490,7 @@ def write_book_package(app: Sphinx) -> None:
     """Write the book's package beside the .tex files (``builder-inited``, LaTeX only)."""
     if app.builder.name != "latex":
         return
-    path = Path(app.outdir) / f"{BOOK_PACKAGE}.sty"
-    if not path.is_file() or path.read_text(encoding="utf-8") != BOOK_PACKAGE_TEXT:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(BOOK_PACKAGE_TEXT, encoding="utf-8")
+    write_if_changed(Path(app.outdir) / f"{BOOK_PACKAGE}.sty", BOOK_PACKAGE_TEXT)
 
 
 def setup_book(app: Sphinx) -> None:

@@ -267,9 +267,10 @@ UTF8_NAMES = frozenset({"utf-8", "utf8", "utf-8-sig", "utf_8", "utf_8_sig"})
 class _LenientDecoder(utf_8_sig.IncrementalDecoder):
     """UTF-8 (BOM allowed) decoding that replaces what it cannot decode."""
 
-    # The codec protocol names the argument ``errors``; whatever is asked, bad bytes are replaced.
-    def __init__(self, errors: str = "strict") -> None:  # noqa: ARG002
-        super().__init__("replace")
+    def __init__(self, errors: str = "strict") -> None:
+        super().__init__(errors)
+        # whatever handling the reader asks for, a bad byte becomes U+FFFD
+        self.errors = "replace"
 
 
 def _lenient_decode(data: Buffer, _errors: str = "strict", /) -> tuple[str, int]:

@@ -32,6 +32,7 @@ from converters.retired import RETIRED_FILE, RetiredLabelsError, Retirement, loa
 from .article import as_list, get_front_matter, main_language, summary
 from .citation import Citation, bibtex, make_citation, page_url
 from .entities import entity_domain
+from .files import write_if_changed
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -476,13 +477,10 @@ def write_citation_files(app: Sphinx, exception: Exception | None) -> None:
     for docname, meta in sorted(articles.items()):
         c = article_citation(app, docname, meta)
         base = out / docname
-        base.parent.mkdir(parents=True, exist_ok=True)
-        base.with_name(base.name + ".bib").write_text(bibtex(c) + "\n", encoding="utf-8")
-        base.with_name(base.name + ".ris").write_text(ris(c, meta), encoding="utf-8",
-                                                      newline="")
-        base.with_name(base.name + ".json").write_text(
-            json.dumps(csl_json(c, meta), ensure_ascii=False, indent=1) + "\n",
-            encoding="utf-8")
+        write_if_changed(base.with_name(base.name + ".bib"), bibtex(c) + "\n")
+        write_if_changed(base.with_name(base.name + ".ris"), ris(c, meta))
+        write_if_changed(base.with_name(base.name + ".json"),
+                         json.dumps(csl_json(c, meta), ensure_ascii=False, indent=1) + "\n")
     write_forwarding_pages(app, articles)
 
 
@@ -526,9 +524,7 @@ def write_forwarding_pages(app: Sphinx, articles: dict[str, dict[str, Any]]) -> 
             title=html.escape(title), target=html.escape(target, quote=True),
             labels=html.escape(json.dumps(labels, ensure_ascii=False), quote=True),
             reason=html.escape(entry.reason), script="../" * depth + "_static/" + SCRIPT)
-        path = Path(app.outdir) / (old_doc + suffix)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        write_if_changed(Path(app.outdir) / (old_doc + suffix), text)
 
 
 # --------------------------------------------------------------------------- partial texts

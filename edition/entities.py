@@ -45,6 +45,7 @@ from sphinx.util.nodes import make_refnode, split_explicit_title
 from converters.registry import Entity, RegistryError, fold, load_registry
 from converters.yamlsafe import YamlRefused, load_yaml
 
+from .files import write_if_changed
 from .safety import language_tag, strip_xml_forbidden, xml_forbidden
 
 if TYPE_CHECKING:
@@ -603,10 +604,7 @@ def write_latex_package(app: Sphinx) -> None:
     """Write the index style package when building LaTeX (``builder-inited``)."""
     if app.builder.name != "latex":
         return
-    path = Path(app.outdir) / f"{LATEX_PACKAGE}.sty"
-    if not path.is_file() or path.read_text(encoding="utf-8") != LATEX_PACKAGE_TEXT:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(LATEX_PACKAGE_TEXT, encoding="utf-8")
+    write_if_changed(Path(app.outdir) / f"{LATEX_PACKAGE}.sty", LATEX_PACKAGE_TEXT)
 
 
 # --------------------------------------------------------------------------- domain

@@ -38,6 +38,7 @@ from .entities import (
     place_label,
     sentence_parts,
 )
+from .files import write_if_changed
 from .names import pinyin
 
 if TYPE_CHECKING:
@@ -117,15 +118,6 @@ def entities_index_source(entities: list[Entity], timeline: str) -> str:
     return "".join(parts)
 
 
-def write_page(path: Path, text: str) -> bool:
-    """Write a generated page only when its text changed; say whether it was written."""
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return True
-
-
 def write_entity_pages(app: Sphinx) -> None:
     """Generate the entity pages and their list page (``builder-inited``)."""
     domain = entity_domain(app.env)
@@ -135,7 +127,7 @@ def write_entity_pages(app: Sphinx) -> None:
         list(domain.registry.values()), domain.timeline_docname()
     )
     for name, text in sorted(pages.items()):
-        write_page(folder / name, text)
+        write_if_changed(folder / name, text)
     # Pages of entities no longer in the registry go: the folder is generated, never edited.
     for stale in sorted(folder.glob("*.md")):
         if stale.name not in pages:

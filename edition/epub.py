@@ -24,6 +24,7 @@ from sphinx.util import logging
 
 from . import safety
 from .article import get_front_matter, main_language
+from .files import write_if_changed
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -144,11 +145,9 @@ def write_cover(app: Sphinx) -> None:
     if not isinstance(app.builder, Epub3Builder):
         return
     path = Path(app.outdir) / COVER_IMAGE
-    path.parent.mkdir(parents=True, exist_ok=True)
     text = cover_svg(app.config.epub_title, app.config.edition_subtitle,
                      app.config.edition_cover_line)
-    if not path.is_file() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")
+    write_if_changed(path, text)
 
 
 def on_epub_page_context(

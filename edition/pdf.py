@@ -25,6 +25,7 @@ from typing import NamedTuple
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from .files import write_if_changed
 from .safety import LANGUAGE_TAGS
 
 logger = logging.getLogger(__name__)
@@ -246,9 +247,7 @@ def write_package(app: Sphinx) -> None:
     else:
         cache = Path(app.config.edition_font_cache or font_cache_dir())
         text = package_text(dict(app.config.edition_cjk_fonts), cache)
-    path = outdir / f"{PACKAGE}.sty"
-    if not path.is_file() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")
+    write_if_changed(outdir / f"{PACKAGE}.sty", text)
 
 
 def setup_pdf(app: Sphinx) -> None:

@@ -19,7 +19,8 @@ from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
 from .entities import MONTH_NAMES, EntityDomain, date_anchor, entity_domain, year_anchor
-from .entity_pages import heading, mentions_block, write_page
+from .entity_pages import heading, mentions_block
+from .files import write_if_changed
 
 if TYPE_CHECKING:
     from docutils.nodes import Node
@@ -72,7 +73,7 @@ def date_reading(iso: str) -> str:
 def write_timeline_page(app: Sphinx) -> None:
     """Generate the timeline page (``builder-inited``)."""
     path = Path(app.srcdir) / f"{entity_domain(app.env).timeline_docname()}.md"
-    write_page(path, timeline_page_source())
+    write_if_changed(path, timeline_page_source())
 
 
 def year_counts(domain: EntityDomain) -> dict[str, int]:
