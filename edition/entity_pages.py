@@ -40,6 +40,7 @@ from .entities import (
 )
 from .files import write_if_changed
 from .names import pinyin
+from .placeholders import PlaceholderDirective
 
 if TYPE_CHECKING:
     from docutils.nodes import Node
@@ -316,17 +317,10 @@ def authorship_block(
     return [heading("Articles"), items]
 
 
-class EntityOverviewDirective(SphinxDirective):
+class EntityOverviewDirective(PlaceholderDirective):
     """``{entity-overview}``: the table of every entity, made when the page is resolved."""
 
-    has_content = False
-    option_spec: ClassVar[OptionSpec] = {}
-
-    def run(self) -> list[Node]:
-        """Only a placeholder: mention counts are known once every document is read."""
-        placeholder = entity_overview(docname=self.env.docname)
-        self.set_source_info(placeholder)
-        return [placeholder]
+    placeholder = entity_overview
 
 
 def overview_table(app: Sphinx, domain: EntityDomain, fromdocname: str) -> nodes.table:

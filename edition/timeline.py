@@ -13,19 +13,18 @@ from __future__ import annotations
 from collections import Counter
 from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from docutils import nodes
-from sphinx.util.docutils import SphinxDirective
 
 from .entities import MONTH_NAMES, EntityDomain, date_anchor, entity_domain, year_anchor
 from .entity_pages import heading, mentions_block
 from .files import write_if_changed
+from .placeholders import PlaceholderDirective
 
 if TYPE_CHECKING:
     from docutils.nodes import Node
     from sphinx.application import Sphinx
-    from sphinx.util.typing import OptionSpec
 
 #: Builders that get the SVG chart; others (LaTeX, EPUB, whose manifest would have to declare
 #: inline SVG) get the table.
@@ -167,17 +166,10 @@ def date_list(app: Sphinx, domain: EntityDomain, docname: str) -> list[Node]:
     return result
 
 
-class TimelineDirective(SphinxDirective):
+class TimelineDirective(PlaceholderDirective):
     """``{timeline}``: the chart and the list of dates, made when the page is resolved."""
 
-    has_content = False
-    option_spec: ClassVar[OptionSpec] = {}
-
-    def run(self) -> list[Node]:
-        """Only a placeholder: the dates are known once every document is read."""
-        placeholder = timeline_chart(docname=self.env.docname)
-        self.set_source_info(placeholder)
-        return [placeholder]
+    placeholder = timeline_chart
 
 
 def fill_timeline(app: Sphinx, doctree: nodes.document, _docname: str) -> None:
