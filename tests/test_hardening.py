@@ -408,7 +408,7 @@ def test_plain_text_with_too_many_lines_is_refused(monkeypatch: pytest.MonkeyPat
         convert_source(decode("x.txt", text.encode()), BARE)
 
 
-def test_many_links_convert(tmp_path: Path) -> None:
+def test_many_links_convert() -> None:
     # a quadratic step (list.pop(0)) would make this take minutes; it takes seconds
     links = "".join(f'<b></b><a href="https://e.com/{n}">链</a>' for n in range(20_000))
     result = convert_source(decode("x.txt", nyt(f"<section><p>{links}</p></section>")), BARE)
@@ -449,7 +449,7 @@ def test_a_too_long_slug_is_one_plain_line(tmp_path: Path) -> None:
 def test_ctrl_c_while_writing_leaves_no_temporary_file(tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch,
                                                        capsys: pytest.CaptureFixture[str]) -> None:
-    def interrupted(fd: int) -> None:
+    def interrupted(_fd: int) -> None:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(os, "fsync", interrupted)

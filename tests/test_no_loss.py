@@ -26,7 +26,7 @@ SEEDS = {p.name[:3]: p for p in sorted((ROOT / "seeds").glob("*.txt"))}
 FORBIDDEN = ["You’ve hit the wall", "获取更多RSS", "feedx", "穿透安邦魔术", "接管包商银行"]
 
 
-def _text_role(name, rawtext, text, lineno, inliner, options=None, content=None):  # type: ignore[no-untyped-def]
+def _text_role(_name, rawtext, text, _lineno, _inliner, _options=None, _content=None):  # type: ignore[no-untyped-def]
     """Stand-in for the edition's ent/date roles: the shown text, without the target."""
     shown = re.sub(r"\s*<[^<>]*>\s*$", "", text)
     return [nodes.inline(rawtext, shown)], []
