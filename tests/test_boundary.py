@@ -299,6 +299,7 @@ def test_epub_pages_with_control_characters_are_well_formed(epub: Path) -> None:
                 ET.fromstring(book.read(name))  # raises on an ill-formed page
 
 
+@pytest.mark.slow  # epubcheck
 def test_epub_of_the_hostile_project_passes_epubcheck(epub: Path) -> None:
     command = epubcheck_command()
     result = subprocess.run([*command, str(epub)], capture_output=True, text=True,

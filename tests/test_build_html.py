@@ -17,7 +17,7 @@ from edition_builds import Article, Build
 from converters.registry import fold
 from edition.search import SearchChineseFolded
 
-pytestmark = pytest.mark.sphinx
+pytestmark = [pytest.mark.sphinx, pytest.mark.slow]  # the full build of docs/
 
 
 def page(build: Build, name: str) -> BeautifulSoup:

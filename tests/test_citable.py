@@ -15,7 +15,7 @@ from pybtex.database import parse_string
 
 from edition.citable import PARTIAL_TEXT, http_url, json_for_script
 
-pytestmark = pytest.mark.sphinx
+pytestmark = [pytest.mark.sphinx, pytest.mark.slow]  # mostly the full build of docs/
 
 #: A RIS line: a two-character tag, two spaces, a hyphen, a space, the value.
 RIS_LINE = re.compile(r"^[A-Z][A-Z0-9]  - .*$")

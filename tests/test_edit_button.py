@@ -13,6 +13,9 @@ from edition_builds import edition_build
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 
+# the full build of docs/
+pytestmark = pytest.mark.slow
+
 
 def conf_constant(name: str) -> str:
     """A string constant assigned at the top level of docs/conf.py."""

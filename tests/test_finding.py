@@ -24,7 +24,7 @@ from lxml import etree
 from edition.entities import sentence_around
 from edition.tei import NCNAME, TEI_NS, XML_NS, xml_id
 
-pytestmark = pytest.mark.sphinx
+pytestmark = [pytest.mark.sphinx, pytest.mark.slow]  # the full build of docs/
 
 #: The TEI P5 schema (all modules), beside the clone.
 TEI_SCHEMA = REPO.parent / "shared" / "tei" / "tei_all.rng"
