@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 POST = CORPUS / "nytimes-cn" / "2020-09-18-37c35119ee.md"
 
 # the shared corpus and builds of a copy of docs/
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(not POST.is_file(), reason="the corpus is not beside the clone")]
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not POST.is_file(), reason="the corpus is not beside the clone")]
 
 
 @pytest.fixture
