@@ -408,6 +408,7 @@ def test_plain_text_with_too_many_lines_is_refused(monkeypatch: pytest.MonkeyPat
         convert_source(decode("x.txt", text.encode()), BARE)
 
 
+@pytest.mark.slow  # 20,000 generated links
 def test_many_links_convert() -> None:
     # a quadratic step (list.pop(0)) would make this take minutes; it takes seconds
     links = "".join(f'<b></b><a href="https://e.com/{n}">链</a>' for n in range(20_000))
