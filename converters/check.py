@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from .model import FRONT_MATTER_FIELDS, LIST_OF_STR, STR
 from .myst import NAME_OPTION
 from .validate import language_problem, url_problem
 from .yamlsafe import YamlRefused, compose_yaml, load_yaml
@@ -43,28 +44,6 @@ SKIP_DIRS = frozenset({"_import", "_generated", "_build", "_static", "_templates
 MYST_EXTENSIONS = ("colon_fence", "deflist", "fieldlist", "attrs_inline", "attrs_block",
                    "substitution")
 
-#: Front-matter fields of an article and the type each must have.
-STR, LIST_OF_STR, LIST_OF_MAPPINGS = "string", "list of strings", "list of mappings"
-FRONT_MATTER: dict[str, str] = {
-    "title": STR,
-    "subtitle": STR,
-    "authors": LIST_OF_STR,
-    "date": STR,
-    "date_precision": STR,
-    "language": LIST_OF_STR,
-    "publisher": STR,
-    "source_url": STR,
-    "original_url": STR,
-    "translator": STR,
-    "column": STR,
-    "image_credits": LIST_OF_STR,
-    "retrieved": STR,
-    "seed": STR,
-    "seed_sha256": STR,
-    "label": STR,
-    "editorial": LIST_OF_MAPPINGS,
-    "removed": LIST_OF_MAPPINGS,
-}
 #: The keys each entry of a list-of-mappings field must have (strings, except ``value`` which
 #: may be anything and ``chars``, a count).
 ENTRY_KEYS: dict[str, tuple[str, ...]] = {
@@ -328,14 +307,15 @@ def check_front_matter(page: Page, slug: str) -> list[Problem]:
     def bad(key: str, message: str, line: int | None = None) -> None:
         out.append(Problem(page.path, line or page.line_of(key), message))
 
-    for key, kind in FRONT_MATTER.items():
+    for declared in FRONT_MATTER_FIELDS:
+        key, kind = declared.key, declared.spec.kind
         if key not in fm:
             bad(key, f"front matter: missing field '{key}' (every field is always present)")
         elif not _type_ok(fm[key], kind):
             got = type(fm[key]).__name__
             hint = " (quote dates: '2025-01-21')" if isinstance(fm[key], dt.date) else ""
             bad(key, f"front matter: '{key}' must be a {kind}, not {got}{hint}")
-    ok = {k for k, kind in FRONT_MATTER.items() if k in fm and _type_ok(fm[k], kind)}
+    ok = {f.key for f in FRONT_MATTER_FIELDS if f.key in fm and _type_ok(fm[f.key], f.spec.kind)}
 
     if "title" in ok and not fm["title"].strip():
         bad("title", "front matter: 'title' is empty")

@@ -7,7 +7,8 @@ writes them. Nothing here knows about HTML, Sphinx or any particular source.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import Any, NamedTuple
 
 # --------------------------------------------------------------------------- inlines
 
@@ -138,37 +139,149 @@ class Removal:
     reason: str
 
 
+#: The types a front-matter field may have (the words are those of check's messages).
+STR, LIST_OF_STR, LIST_OF_MAPPINGS = "string", "list of strings", "list of mappings"
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """What the edition does with one front-matter field: its type, meaning, header row, roles.
+
+    Declared once, as the ``front_matter`` metadata of a field of :class:`Metadata` or
+    :class:`Article`; the MyST writer, ``check``, the article header and the citation read it
+    through :data:`FRONT_MATTER_FIELDS`.
+    """
+
+    #: The field's type in the front matter (:data:`STR`, :data:`LIST_OF_STR`, …).
+    kind: str
+    #: What the field means, in one sentence (for contributors and error messages).
+    help: str
+    #: Its key in the front matter, when it differs from the attribute name.
+    key: str = ""
+    #: The label of its row in the article header (``""``: no row), and the row's place.
+    header: str = ""
+    header_order: int = 0
+    #: Its CSL variable: a field with one is part of the citation (and is marked in square
+    #: brackets there when the editors supplied it).
+    csl: str = ""
+    #: Its Dublin Core element and Highwire Press (Google Scholar) tags in a page's ``<head>``.
+    dublin_core: str = ""
+    highwire: tuple[str, ...] = ()
+
+
+def _spec(kind: str, help: str, **roles: Any) -> dict[str, FieldSpec]:
+    """Field metadata declaring a front-matter field (see :class:`FieldSpec`)."""
+    return {"front_matter": FieldSpec(kind, help, **roles)}
+
+
 @dataclass
 class Metadata:
-    """What a source states about itself; unknown fields stay empty, never guessed."""
+    """What a source states about itself; unknown fields stay empty, never guessed.
 
-    title: str = ""
-    subtitle: str = ""
-    authors: list[str] = field(default_factory=list)
-    date: str = ""  #: ISO 8601, as precise as the source is
-    date_precision: str = ""  #: "second", "minute", "day", "month", "year" or ""
-    language: list[str] = field(default_factory=list)  #: BCP 47 tags, main language first
-    publisher: str = ""
-    source_url: str = ""
-    original_url: str = ""  #: the original-language version, when the source links it
-    translator: str = ""
-    column: str = ""
-    image_credits: list[str] = field(default_factory=list)
-    retrieved: str = ""  #: when a feed fetched the text, ISO 8601 UTC
-    seed: str = ""  #: the seed's file name
-    seed_sha256: str = ""
+    Every field but ``extra`` is a front-matter field of the article, in this order.
+    """
+
+    title: str = field(default="", metadata=_spec(
+        STR, "The article's title, as the source gives it.",
+        csl="title", dublin_core="DC.title", highwire=("citation_title",)))
+    subtitle: str = field(default="", metadata=_spec(
+        STR, "The dek or subtitle under the title.", csl="subtitle"))
+    authors: list[str] = field(default_factory=list, metadata=_spec(
+        LIST_OF_STR, "The authors' names, as the source writes them.",
+        header="Author", header_order=1, csl="author", dublin_core="DC.creator",
+        highwire=("citation_author",)))
+    date: str = field(default="", metadata=_spec(
+        STR, "When the source was published: ISO 8601, as precise as the source is.",
+        header="Date", header_order=2, csl="issued", dublin_core="DC.date",
+        highwire=("citation_publication_date", "citation_date")))
+    date_precision: str = field(default="", metadata=_spec(
+        STR, "How precise date is: second, minute, day, month, year, or '' without a date."))
+    language: list[str] = field(default_factory=list, metadata=_spec(
+        LIST_OF_STR, "The text's languages as BCP 47 tags, main language first.",
+        header="Language", header_order=5, dublin_core="DC.language",
+        highwire=("citation_language",)))
+    publisher: str = field(default="", metadata=_spec(
+        STR, "Who published the source (a newspaper, a magazine, a site).",
+        header="Publisher", header_order=3, csl="container-title", dublin_core="DC.publisher",
+        highwire=("citation_publisher", "citation_journal_title")))
+    source_url: str = field(default="", metadata=_spec(
+        STR, "The source's own address (http or https).",
+        header="Source", header_order=7, dublin_core="DC.source"))
+    original_url: str = field(default="", metadata=_spec(
+        STR, "The original-language version's address, when the source links it.",
+        header="Original", header_order=8))
+    translator: str = field(default="", metadata=_spec(
+        STR, "Who translated the text, when the source says.",
+        header="Translator", header_order=6, csl="translator"))
+    column: str = field(default="", metadata=_spec(
+        STR, "The column or section the source ran the text in.",
+        header="Column", header_order=4))
+    image_credits: list[str] = field(default_factory=list, metadata=_spec(
+        LIST_OF_STR, "Who made the images, as the source credits them.",
+        header="Images", header_order=9))
+    retrieved: str = field(default="", metadata=_spec(
+        STR, "When a feed fetched the text: ISO 8601, UTC.", header="Retrieved", header_order=10))
+    seed: str = field(default="", metadata=_spec(
+        STR, "The file name of the seed the article was converted from."))
+    seed_sha256: str = field(default="", metadata=_spec(
+        STR, "The SHA-256 of the seed's bytes, to tell a changed seed."))
     extra: dict[str, object] = field(default_factory=dict)  #: other source-stated fields
 
 
 @dataclass
 class Article:
-    """One article of the edition: metadata, body blocks, and what the conversion did."""
+    """One article of the edition: metadata, body blocks, and what the conversion did.
 
-    slug: str
+    ``slug`` (as ``label``), ``editorial`` and ``removed`` are front-matter fields too, after
+    those of :class:`Metadata`.
+    """
+
+    slug: str = field(metadata=_spec(
+        STR, "The article's slug: its page's name and the prefix of its paragraph labels.",
+        key="label"))
     meta: Metadata
     blocks: list[Block] = field(default_factory=list)
-    editorial: list[Editorial] = field(default_factory=list)
-    removed: list[Removal] = field(default_factory=list)
+    editorial: list[Editorial] = field(default_factory=list, metadata=_spec(
+        LIST_OF_MAPPINGS, "Values the editors supplied (field, value, reason)."))
+    removed: list[Removal] = field(default_factory=list, metadata=_spec(
+        LIST_OF_MAPPINGS, "Source material removed on purpose (kind, reason, chars)."))
+
+
+class FrontMatterField(NamedTuple):
+    """A front-matter field: its key, the model attribute holding it, and its declaration."""
+
+    #: The key in the front matter.
+    key: str
+    #: The attribute of :class:`Metadata` (or of :class:`Article` for the article's own fields).
+    name: str
+    #: Whether the attribute is on :class:`Article` rather than on its :class:`Metadata`.
+    on_article: bool
+    #: What the field is and does.
+    spec: FieldSpec
+
+
+def _front_matter_fields() -> tuple[FrontMatterField, ...]:
+    """Every field of :class:`Metadata` and :class:`Article` that declares a front-matter field."""
+    found: list[FrontMatterField] = []
+    for owner in (Metadata, Article):
+        for item in fields(owner):
+            spec = item.metadata.get("front_matter")
+            if isinstance(spec, FieldSpec):
+                found.append(FrontMatterField(spec.key or item.name, item.name,
+                                              owner is Article, spec))
+    return tuple(found)
+
+
+#: The article front matter, in the order the MyST writer writes it: the one declaration of its
+#: fields (from the dataclasses above), read by the writer, ``check``, the edition's header and
+#: its citations.
+FRONT_MATTER_FIELDS: tuple[FrontMatterField, ...] = _front_matter_fields()
+
+
+def header_fields() -> tuple[FrontMatterField, ...]:
+    """The fields shown as rows of the article header, in the header's order."""
+    rows = [f for f in FRONT_MATTER_FIELDS if f.spec.header]
+    return tuple(sorted(rows, key=lambda f: f.spec.header_order))
 
 
 @dataclass

@@ -17,10 +17,14 @@ from urllib.parse import quote
 import yaml
 
 from .model import (
+    FRONT_MATTER_FIELDS,
+    LIST_OF_MAPPINGS,
+    LIST_OF_STR,
     Article,
     Block,
     BulletList,
     ConversionError,
+    Editorial,
     EditorialNote,
     Emphasis,
     Figure,
@@ -31,32 +35,15 @@ from .model import (
     Mention,
     Paragraph,
     ParallelPair,
+    Removal,
     Strong,
     Text,
 )
 from .validate import language_problem, url_problem
 
-#: Front-matter keys, in the order they are written; every key is always present.
-FRONT_MATTER_KEYS: tuple[str, ...] = (
-    "title",
-    "subtitle",
-    "authors",
-    "date",
-    "date_precision",
-    "language",
-    "publisher",
-    "source_url",
-    "original_url",
-    "translator",
-    "column",
-    "image_credits",
-    "retrieved",
-    "seed",
-    "seed_sha256",
-    "label",
-    "editorial",
-    "removed",
-)
+#: Front-matter keys, in the order they are written; every key is always present (keys and
+#: order are the model's one declaration, :data:`~converters.model.FRONT_MATTER_FIELDS`).
+FRONT_MATTER_KEYS: tuple[str, ...] = tuple(f.key for f in FRONT_MATTER_FIELDS)
 
 #: MyST inline syntax the writer produces that is not the text's words, for readers of pages:
 #: a role (``{ent}`shown <target>```; group 1 is the shown text) and a footnote reference.
@@ -313,37 +300,37 @@ def assign_labels(article: Article) -> None:
 # --------------------------------------------------------------------------- article
 
 
+def _editorial_entry(entry: Editorial) -> dict[str, Any]:
+    """An ``editorial`` entry of the front matter."""
+    return {"field": entry.field, "value": entry.value, "reason": entry.reason}
+
+
+def _removal_entry(removal: Removal) -> dict[str, Any]:
+    """A ``removed`` entry of the front matter: what kind, why, and how long."""
+    # The removed text itself is not copied into the page: it is boilerplate (paywall
+    # notices, other articles' titles) that must not become part of the article's text.
+    # The seed keeps it; the record says what kind it was, why, and how long.
+    return {"kind": removal.kind, "reason": removal.reason, "chars": len(removal.text)}
+
+
+#: How the entries of each list-of-mappings field are written.
+_ENTRY_WRITERS: dict[str, Callable[[Any], dict[str, Any]]] = {
+    "editorial": _editorial_entry,
+    "removed": _removal_entry,
+}
+
+
 def front_matter(article: Article) -> dict[str, Any]:
     """The article's front matter, every key present, in a fixed order."""
-    m = article.meta
-    data: dict[str, Any] = {
-        "title": m.title,
-        "subtitle": m.subtitle,
-        "authors": list(m.authors),
-        "date": m.date,
-        "date_precision": m.date_precision,
-        "language": list(m.language),
-        "publisher": m.publisher,
-        "source_url": m.source_url,
-        "original_url": m.original_url,
-        "translator": m.translator,
-        "column": m.column,
-        "image_credits": list(m.image_credits),
-        "retrieved": m.retrieved,
-        "seed": m.seed,
-        "seed_sha256": m.seed_sha256,
-        "label": article.slug,
-        "editorial": [
-            {"field": e.field, "value": e.value, "reason": e.reason} for e in article.editorial
-        ],
-        # The removed text itself is not copied into the page: it is boilerplate (paywall
-        # notices, other articles' titles) that must not become part of the article's text.
-        # The seed keeps it; the record says what kind it was, why, and how long.
-        "removed": [
-            {"kind": r.kind, "reason": r.reason, "chars": len(r.text)} for r in article.removed
-        ],
-    }
-    for key, value in sorted(m.extra.items()):
+    data: dict[str, Any] = {}
+    for spec in FRONT_MATTER_FIELDS:
+        value = getattr(article if spec.on_article else article.meta, spec.name)
+        if spec.spec.kind == LIST_OF_MAPPINGS:
+            value = [_ENTRY_WRITERS[spec.key](entry) for entry in value]
+        elif spec.spec.kind == LIST_OF_STR:
+            value = list(value)
+        data[spec.key] = value
+    for key, value in sorted(article.meta.extra.items()):
         data.setdefault(key, value)
     return data
 

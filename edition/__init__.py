@@ -6,7 +6,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from .article import setup_article
+from .anchors import setup_anchors
 from .book import setup_book
 from .boundary import setup_boundary
 from .citable import setup_citable
@@ -19,11 +19,16 @@ from .entities import setup_entities
 from .entity_pages import setup_entity_pages
 from .epub import setup_epub
 from .export import setup_export
+from .frontmatter import setup_frontmatter
+from .header import setup_header
+from .images import setup_images
+from .listings import setup_listings
 from .navigation import setup_navigation
 from .pdf import setup_pdf
 from .related import setup_related
 from .robustlinks import setup_robustlinks
 from .search import setup_search
+from .sidenotes import setup_sidenotes
 from .tei import setup_tei
 from .timeline import setup_timeline
 
@@ -32,7 +37,13 @@ __version__ = "0.1.0"
 
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register every component of the edition."""
-    setup_article(app)
+    # The article: front matter and domain first, every other component reads them.
+    setup_frontmatter(app)
+    setup_header(app)
+    setup_anchors(app)
+    setup_sidenotes(app)
+    setup_images(app)
+    setup_listings(app)
     setup_entities(app)
     setup_entity_pages(app)
     setup_timeline(app)

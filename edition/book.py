@@ -33,9 +33,10 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.texescape import escape
 
-from .article import MONTHS, as_list, format_date, get_front_matter
 from .entities import EntityDomain, chinese_labels, entity_domain, entity_sort_key, index_letter
 from .files import write_if_changed
+from .frontmatter import get_front_matter
+from .text import MONTHS, as_list, format_date
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

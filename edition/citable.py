@@ -27,12 +27,14 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
+from converters.model import FRONT_MATTER_FIELDS
 from converters.retired import RETIRED_FILE, RetiredLabelsError, Retirement, load_retired
 
-from .article import as_list, get_front_matter, main_language, summary
 from .citation import Citation, bibtex, make_citation, page_url
 from .entities import entity_domain
 from .files import write_if_changed
+from .frontmatter import get_front_matter
+from .text import as_list, main_language, summary
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -178,7 +180,7 @@ def numbered_blocks(document: nodes.document) -> Iterator[tuple[nodes.Element, s
 class AddParagraphNumbers(SphinxPostTransform):
     """Start every labelled block of an article with its number, the N of ``<slug>-pN``."""
 
-    default_priority = 390  # before the ¶ anchors at the end (article.py, 400)
+    default_priority = 390  # before the ¶ anchors at the end (anchors.py, 400)
 
     def is_supported(self) -> bool:
         """Web pages, the EPUB and the PDF (whose one document holds every article)."""
@@ -186,7 +188,7 @@ class AddParagraphNumbers(SphinxPostTransform):
 
     def run(self, **_kwargs: Any) -> None:
         """Insert the numbers (of articles' labels only: the slug must be an article's)."""
-        from .article import ArticleDomain
+        from .frontmatter import ArticleDomain
 
         domain = cast(ArticleDomain, self.env.get_domain("article"))
         slugs = {str(meta.get("label") or "") for meta in domain.front_matter.values()}
@@ -274,30 +276,26 @@ def head_metadata(app: Sphinx, docname: str, meta: dict[str, Any]) -> str:
     page = http_url(c.page_url)
     source = http_url(meta.get("source_url"))
 
-    add("name", "citation_title", c.title)
-    for author in c.authors:
-        add("name", "citation_author", author)
+    # Highwire Press and Dublin Core tags of the fields the schema gives them, in its order.
     highwire_date = "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(date_parts(date)))
-    add("name", "citation_publication_date", highwire_date)
-    add("name", "citation_date", highwire_date)
-    add("name", "citation_publisher", c.publisher)
-    add("name", "citation_journal_title", c.publisher)
-    add("name", "citation_language", language)
+    highwire_values = {"title": [c.title], "authors": list(c.authors), "date": [highwire_date],
+                       "publisher": [c.publisher], "language": [language]}
+    dublin_core_values = {"title": [c.title], "authors": list(c.authors), "date": [date],
+                          "publisher": [c.publisher], "language": languages, "source_url": [source]}
+    for field in FRONT_MATTER_FIELDS:
+        for tag in field.spec.highwire:
+            for value in highwire_values.get(field.key, []):
+                add("name", tag, value)
     add("name", "citation_abstract", description)
     add("name", "citation_public_url", page)
     add("name", "citation_fulltext_html_url", page)
     add("name", "citation_pdf_url", pdf)
 
-    add("name", "DC.title", c.title)
-    for author in c.authors:
-        add("name", "DC.creator", author)
-    add("name", "DC.date", date)
-    add("name", "DC.publisher", c.publisher)
-    for tag in languages:
-        add("name", "DC.language", tag)
+    for field in FRONT_MATTER_FIELDS:
+        for value in dublin_core_values.get(field.key, []) if field.spec.dublin_core else []:
+            add("name", field.spec.dublin_core, value)
     add("name", "DC.description", description)
     add("name", "DC.identifier", page)
-    add("name", "DC.source", source)
     add("name", "DC.type", "Text")
 
     add("property", "og:type", "article")
@@ -471,7 +469,7 @@ def write_citation_files(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.name not in WEB_BUILDERS:
         return
     out = Path(app.outdir)
-    from .article import ArticleDomain
+    from .frontmatter import ArticleDomain
 
     articles = cast(ArticleDomain, app.env.get_domain("article")).front_matter
     for docname, meta in sorted(articles.items()):

@@ -18,7 +18,9 @@ from sphinx import addnodes
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
-from converters.yamlsafe import YamlRefused, load_yaml
+from converters.model import FRONT_MATTER_FIELDS
+
+from .frontmatter import get_front_matter
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -28,8 +30,9 @@ logger = logging.getLogger(__name__)
 
 #: Front-matter keys whose presence makes a page an article of the edition.
 ARTICLE_KEYS = frozenset({"title", "label", "seed"})
-#: The front matter block at the top of a MyST page.
-FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+#: Front-matter fields the citation is made of (those the schema gives a part in citations):
+#: when the editors supplied one, the citation puts its value in square brackets.
+CITED_FIELDS: frozenset[str] = frozenset(f.key for f in FRONT_MATTER_FIELDS if f.spec.csl)
 #: How much of an ISO date each precision keeps when a citation shows it.
 DATE_LENGTH = {"second": 10, "minute": 10, "day": 10, "month": 7, "year": 4}
 #: Characters a BibTeX value cannot hold as they are, and their LaTeX spelling.
@@ -88,22 +91,6 @@ class Citation(NamedTuple):
     def paragraph_url(self, number: int = 1) -> str:
         """The address of the article's paragraph ``number`` (its ¶ anchor)."""
         return f"{self.page_url}#{self.key}-p{number}"
-
-
-def read_front_matter(path: Path) -> dict[str, Any] | None:
-    """The front matter of a MyST page, or None when it has none or it is not a mapping."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-    match = FRONT_MATTER.match(text)
-    if not match:
-        return None
-    try:
-        data = load_yaml(match.group(1))
-    except YamlRefused:
-        return None  # myst-parser reports malformed front matter with its location
-    return data if isinstance(data, dict) else None
 
 
 def _strings(value: object) -> list[str]:
@@ -218,8 +205,7 @@ def bibtex(c: Citation) -> str:
     if c.source_url:
         fields.append(("url", c.source_url.translate(URL_ESCAPES)))
     note = f"In {c.edition}, {c.page_url}"
-    supplied = sorted(f for f in c.editorial_fields if f in {
-        "authors", "title", "subtitle", "publisher", "translator", "date"})
+    supplied = sorted(c.editorial_fields & CITED_FIELDS)
     if supplied:
         note += f". Supplied by the editors: {', '.join(supplied)}"
     fields.append(("note", bibtex_escape(note)))
@@ -268,7 +254,7 @@ def citation_section(c: Citation) -> nodes.section:
                                      classes=["edition-citation-file"])
     files += downloads
     section += files
-    if c.editorial_fields & {"authors", "title", "subtitle", "publisher", "translator", "date"}:
+    if c.editorial_fields & CITED_FIELDS:
         section += nodes.paragraph(
             "", "Square brackets mark what the editors supplied because the source does not "
             "state it; the article's metadata gives their reasons.")
@@ -284,17 +270,14 @@ def citation_section(c: Citation) -> nodes.section:
 
 
 class AddCitation(SphinxTransform):
-    """Append the citation section to each article page, from the page's own front matter."""
+    """Append the citation section to each article page, from its front matter (the domain's)."""
 
     # after myst-parser has built the document, before the table of contents is collected
     default_priority = 500
 
     def apply(self, **kwargs: Any) -> None:
         """Add the section to the article's top-level section, when this page is an article."""
-        source = self.document.get("source")
-        if not source:
-            return
-        front = read_front_matter(Path(source))
+        front = get_front_matter(self.env, self.env.docname)
         if front is None or not ARTICLE_KEYS <= front.keys():
             return
         top = next(iter(self.document.findall(nodes.section)), None)

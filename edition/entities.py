@@ -43,9 +43,9 @@ from sphinx.util.docutils import SphinxRole
 from sphinx.util.nodes import make_refnode, split_explicit_title
 
 from converters.registry import Entity, RegistryError, fold, load_registry
-from converters.yamlsafe import YamlRefused, load_yaml
 
 from .files import write_if_changed
+from .frontmatter import get_front_matter
 from .safety import language_tag, strip_xml_forbidden, xml_forbidden
 
 if TYPE_CHECKING:
@@ -263,25 +263,6 @@ def xml_safe_entity(entity: Entity, path: Path) -> Entity:
         aliases=tuple(strip_xml_forbidden(alias) for alias in entity.aliases),
         description=strip_xml_forbidden(entity.description),
     )
-
-
-def front_matter(path: Path) -> dict[str, Any]:
-    """The YAML front matter of a MyST source (``{}`` when absent or unreadable)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return {}
-    if not text.startswith("---\n"):
-        return {}
-    end = text.find("\n---", 4)
-    if end < 0:
-        return {}
-    try:
-        data = load_yaml(text[4:end])
-    except YamlRefused:
-        # MyST reports malformed front matter itself, with its location.
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 def explicit_id(node: Element, document: nodes.document) -> str:
@@ -698,7 +679,7 @@ class EntityDomain(Domain):
 
     def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
         """Record the document's mentions (with their paragraph ids), language and authors."""
-        meta = front_matter(Path(env.doc2path(docname)))
+        meta = get_front_matter(env, docname) or {}
         # The first tag of the allow-list (the article header reports the others).
         main_language = [tag for tag in map(language_tag, _names(meta.get("language"))) if tag][:1]
         if main_language:

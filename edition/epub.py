@@ -23,8 +23,9 @@ from sphinx.builders.epub3 import Epub3Builder, NavPoint
 from sphinx.util import logging
 
 from . import safety
-from .article import get_front_matter, main_language
 from .files import write_if_changed
+from .frontmatter import get_front_matter
+from .text import main_language
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

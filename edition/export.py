@@ -35,7 +35,8 @@ from typing import TYPE_CHECKING, Any
 
 from converters.registry import ENTITY_TYPES
 
-from .entities import EntityDomain, entity_domain, entity_sort_key, front_matter
+from .entities import EntityDomain, entity_domain, entity_sort_key
+from .frontmatter import get_front_matter
 from .names import pinyin
 from .tei import TEI_FOLDER
 
@@ -165,7 +166,7 @@ def article_records(app: Sphinx, base: str, suffix: str) -> list[dict[str, Any]]
     domain = entity_domain(app.env)
     records: list[dict[str, Any]] = []
     for docname in sorted(d for d in app.env.found_docs if domain.is_article(d)):
-        meta = front_matter(Path(app.env.doc2path(docname)))
+        meta = get_front_matter(app.env, docname) or {}
         slug = docname.rsplit("/", 1)[-1]
         record: dict[str, Any] = {"slug": slug}
         for field in ARTICLE_FIELDS:

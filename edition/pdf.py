@@ -2,7 +2,7 @@ r"""The PDF: Chinese typesetting with xeCJK, Simplified and Traditional faces, p
 
 At ``builder-inited`` of the LaTeX builder this component writes ``sphinxedition.sty`` into the
 output directory. The package loads xeCJK with the edition's CJK faces and defines
-``\editionlanguage{tag}`` (emitted at the start of every article by the article component)
+``\editionlanguage{tag}`` (emitted before the title of every page, :func:`insert_latex_language`)
 and the environments Sphinx opens for containers classed ``language-…``.
 
 The Noto CJK fonts come as collections: one file holds the Japanese, Korean, Simplified and
@@ -22,11 +22,14 @@ import subprocess
 from pathlib import Path
 from typing import NamedTuple
 
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from .files import write_if_changed
-from .safety import LANGUAGE_TAGS
+from .frontmatter import get_front_matter
+from .safety import LANGUAGE_TAGS, language_tag
+from .text import main_language
 
 logger = logging.getLogger(__name__)
 
@@ -250,6 +253,34 @@ def write_package(app: Sphinx) -> None:
     write_if_changed(outdir / f"{PACKAGE}.sty", text)
 
 
+def insert_latex_language(section: nodes.section, language: str) -> None:
+    """Switch the PDF's Chinese faces and punctuation to a page's language, before its title.
+
+    Every page sets its language, so an article in Traditional characters does not leave its
+    faces to the page after it. The CJK face must be chosen before the chapter title is
+    typeset, hence before the section.
+    """
+    # Only a tag of the allow-list reaches LaTeX: it is a command argument there.
+    tag = (language_tag(language) or "en").lower()
+    command = rf"\ifdefined\editionlanguage\editionlanguage{{{tag}}}\fi"
+    parent = section.parent
+    position = parent.index(section)
+    # Before the title's targets too: LaTeX labels a target once only if a section follows it.
+    while position and isinstance(parent[position - 1], nodes.target):
+        position -= 1
+    parent.insert(position, nodes.raw("", command, format="latex"))
+
+
+def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
+    """Tell LaTeX each page's language: an article's main language, else the edition's."""
+    section = next(iter(doctree.findall(nodes.section)), None)
+    if section is None:
+        return
+    meta = get_front_matter(app.env, app.env.docname)
+    language = (main_language(meta) if meta else "") or app.config.language or "en"
+    insert_latex_language(section, language)
+
+
 def setup_pdf(app: Sphinx) -> None:
     """Register the PDF component."""
     app.add_config_value(
@@ -262,3 +293,4 @@ def setup_pdf(app: Sphinx) -> None:
     )
     app.add_latex_package(PACKAGE)
     app.connect("builder-inited", write_package)
+    app.connect("doctree-read", on_doctree_read)

@@ -34,9 +34,9 @@ from .entities import (
     EntityDomain,
     canonical_language,
     entity_domain,
-    front_matter,
     publication_iso,
 )
+from .frontmatter import get_front_matter
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -447,7 +447,7 @@ def write_tei(app: Sphinx, exception: Exception | None) -> None:
     entity_url = base + app.config.edition_generated + "/entities/{id}" + suffix
     for docname in sorted(d for d in app.env.found_docs if domain.is_article(d)):
         document = app.env.get_doctree(docname)
-        meta = front_matter(Path(app.env.doc2path(docname)))
+        meta = get_front_matter(app.env, docname) or {}
         article = ArticleTEI(domain, docname, document, meta, base + docname + suffix,
                              entity_url if base else "../../" + entity_url)
         root = article.build()

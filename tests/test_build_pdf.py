@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from edition_builds import Article, Build, edition_build, read_articles
 
-from edition.article import plain_text
+from edition.text import plain_text
 
 pytestmark = [pytest.mark.pdf, pytest.mark.sphinx]
 

@@ -1,0 +1,72 @@
+"""Paragraph anchors: a visible ¶ link at the end of every labelled block of an article.
+
+Articles label each block of text ``<slug>-pN`` (see ``converters/anchors.py``) so that it can
+be cited; the anchor is the reader's way to the label. HTML only: other formats skip the node.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.writers.html5 import HTML5Translator
+
+
+class paragraph_anchor(nodes.Inline, nodes.Element):
+    """A visible ¶ link to the paragraph (or parallel pair) it ends; HTML only."""
+
+
+def visit_paragraph_anchor(self: HTML5Translator, node: paragraph_anchor) -> None:
+    """Write the anchor as a link to its target id."""
+    target = node["target"]
+    self.body.append(
+        f'<a class="para-anchor" href="#{target}" title="Link to this paragraph"'
+        f' aria-label="Link to this paragraph">¶</a>'
+    )
+    raise nodes.SkipNode
+
+
+def skip_node(self: Any, node: nodes.Node) -> None:
+    """Leave a node out of formats it has no meaning in."""
+    raise nodes.SkipNode
+
+
+class AddParagraphAnchors(SphinxPostTransform):
+    """End every labelled block (a paragraph, a list, a parallel pair) with a ¶ link to it.
+
+    Articles label each block of text ``<slug>-pN`` so that it can be cited; the anchor is
+    the visible way to the label. A list or a pair ends with its last paragraph, which
+    takes the anchor.
+    """
+
+    default_priority = 400
+    builders = ("html", "dirhtml", "singlehtml")
+
+    def run(self, **kwargs: Any) -> None:
+        """Add the anchors."""
+        for para in list(self.document.findall(nodes.paragraph)):
+            if para["ids"]:
+                para += paragraph_anchor("", target=para["ids"][0], classes=["no-search"])
+        for block in list(self.document.findall(nodes.Element)):
+            is_list = isinstance(block, (nodes.bullet_list, nodes.enumerated_list))
+            is_pair = isinstance(block, nodes.container) and "parallel" in block["classes"]
+            if not block["ids"] or not (is_list or is_pair):
+                continue
+            last = [p for p in block.findall(nodes.paragraph) if not p["ids"]]
+            if last:
+                last[-1] += paragraph_anchor("", target=block["ids"][0], classes=["no-search"])
+
+
+def setup_anchors(app: Sphinx) -> None:
+    """Register the anchor node and the transform that adds the anchors."""
+    app.add_node(
+        paragraph_anchor,
+        html=(visit_paragraph_anchor, None),
+        latex=(skip_node, None),
+        text=(skip_node, None),
+        man=(skip_node, None),
+        texinfo=(skip_node, None),
+    )
+    app.add_post_transform(AddParagraphAnchors)

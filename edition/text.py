@@ -1,0 +1,214 @@
+"""Shared helpers for article text: front-matter values as text, dates and languages in words.
+
+Cards, the header, the citation and the book all present an article's front matter in words;
+what a value, a date, a language or a summary looks like is decided here, once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from docutils import nodes
+
+from converters.myst import FOOTNOTE_REF, ROLE
+
+#: Readable names of the BCP 47 tags the edition uses.
+LANGUAGE_NAMES: dict[str, str] = {
+    "en": "English",
+    "zh": "Chinese",
+    "zh-Hans": "Chinese (Simplified)",
+    "zh-Hant": "Chinese (Traditional)",
+}
+
+#: Month names for dates; English, like the rest of the edition's apparatus.
+MONTHS: tuple[str, ...] = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+
+#: Readable names of the kinds of removed material (the ``removed`` list of the front matter).
+REMOVAL_NAMES: dict[str, str] = {
+    "advertisement": "advertisement",
+    "ad": "advertisement",
+    "paywall": "paywall notice",
+    "related": "related-articles list",
+    "related-links": "related-articles list",
+    "feed-footer": "feed footer",
+    "author-bio": "author biography",
+    "navigation": "navigation",
+    "promo": "promotion",
+    "category-footer": "category footer",
+    "font-preload": "font loader",
+}
+
+#: How long a summary on a card may get before it is cut.
+SUMMARY_LENGTH = 140
+
+# The end of a sentence: Chinese full stops end one at once, Latin ones before a space.
+_SENTENCE_END = re.compile(r"[。！？]|[.!?](?=\s|$)")
+# MyST inline syntax a summary must shed: roles (text or explicit-title form) and footnotes.
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+# A line that is MyST structure rather than paragraph text: targets, headings, fences and their
+# options, footnote definitions, comments.
+_STRUCTURE_LINE = re.compile(r"^\s*(\(.*\)=\s*$|#|:::|```|:[\w-]+:|\[\^|%|<!--|\+\+\+)")
+_ESCAPED = re.compile(r"\\(.)")
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_ASCII_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def as_list(value: Any) -> list[str]:
+    """A front-matter value as a list of non-empty strings (scalars become one-item lists)."""
+    if value in (None, ""):
+        return []
+    items = value if isinstance(value, list) else [value]
+    return [str(item) for item in items if str(item).strip()]
+
+
+def main_language(front_matter: dict[str, Any]) -> str:
+    """The article's main language (the first listed), or ``""``."""
+    languages = as_list(front_matter.get("language"))
+    return languages[0] if languages else ""
+
+
+def text_language(text: str, languages: list[str]) -> str:
+    """Which of an article's languages a short text (a title, a dek) is in, by its script."""
+    chinese = bool(_HAN.search(text))
+    for tag in languages:
+        if tag.lower().startswith("zh") == chinese:
+            return tag
+    return languages[0] if languages else ""
+
+
+def language_name(tag: str) -> str:
+    """A BCP 47 tag in words, falling back to the tag itself."""
+    return LANGUAGE_NAMES.get(tag, tag)
+
+
+def format_date(value: str, precision: str) -> str:
+    """An ISO 8601 date written out exactly as precisely as the source states it."""
+    value = str(value).strip()
+    if not value:
+        return ""
+    parts = value[:10].split("-")
+    try:
+        year = int(parts[0])
+        month = int(parts[1]) if len(parts) > 1 else 0
+        day = int(parts[2]) if len(parts) > 2 else 0
+    except ValueError:
+        return value
+    if precision == "year" or not month:
+        return str(year)
+    if precision == "month" or not day:
+        return f"{MONTHS[month - 1]} {year}"
+    text = f"{day} {MONTHS[month - 1]} {year}"
+    if precision not in ("minute", "second") or "T" not in value:
+        return text
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return text
+    clock = moment.strftime("%H:%M:%S" if precision == "second" else "%H:%M")
+    offset = moment.utcoffset()
+    if offset is None:
+        zone = ""
+    elif not offset:
+        zone = " UTC"
+    else:
+        zone = " UTC" + moment.strftime("%z")[:3] + ":" + moment.strftime("%z")[3:]
+    return f"{text}, {clock}{zone}"
+
+
+def plain_text(myst: str) -> str:
+    """Running MyST text as a reader sees it: roles, footnote marks and escapes removed."""
+    text = ROLE.sub(r"\1", myst)
+    text = FOOTNOTE_REF.sub("", text)
+    text = _LINK.sub(r"\1", text)
+    # Unescape in one pass so that an escaped backslash is not read as an escape again.
+    return _ESCAPED.sub(r"\1", text).strip()
+
+
+def first_paragraph(body: str, label: str = "") -> str:
+    """The plain text of an article's first paragraph (the one labelled ``<label>-p1``)."""
+    all_lines = body.splitlines()
+    start = 0
+    if label:
+        # The label is a target line before a paragraph, or the name of a parallel pair.
+        marks = (f"({label}-p1)=", f":name: {label}-p1")
+        start = next((i for i, line in enumerate(all_lines) if line.strip() in marks), 0)
+    lines: list[str] = []
+    for line in all_lines[start:]:
+        if not line.strip() or _STRUCTURE_LINE.match(line):
+            if lines:
+                break
+            continue
+        lines.append(line.strip())
+    return plain_text(" ".join(lines))
+
+
+def first_sentence(text: str, limit: int = SUMMARY_LENGTH) -> str:
+    """The first sentence of a text, cut with an ellipsis if it runs past ``limit`` characters."""
+    match = _SENTENCE_END.search(text)
+    sentence = text[: match.end()] if match else text
+    if len(sentence) > limit:
+        sentence = sentence[: limit - 1].rstrip() + "…"
+    return sentence
+
+
+def summary(front_matter: dict[str, Any], lead: str) -> str:
+    """One line to present an article: its dek (subtitle) if it has one, else its first sentence.
+
+    ``lead`` is the plain text of the article's first paragraph (:func:`first_paragraph`).
+    """
+    subtitle = str(front_matter.get("subtitle") or "").strip()
+    if subtitle:
+        return subtitle
+    return first_sentence(lead)
+
+
+def byline(front_matter: dict[str, Any]) -> str:
+    """Author, date, language, publisher and source site on one line, for a card.
+
+    Values the editors supplied are in square brackets, as in the article header; the date is
+    given to the day at most (the header has the time).
+    """
+    supplied = {
+        str(entry.get("field")): entry
+        for entry in front_matter.get("editorial") or [] if isinstance(entry, dict)
+    }
+
+    def mark(field: str, text: str) -> str:
+        return f"[{text}]" if text and field in supplied else text
+
+    precision = str(front_matter.get("date_precision") or "")
+    date = format_date(str(front_matter.get("date") or ""),
+                       "day" if precision in ("minute", "second") else precision)
+    host = urlsplit(str(front_matter.get("source_url") or "")).netloc.removeprefix("www.")
+    parts = (
+        mark("authors", ", ".join(as_list(front_matter.get("authors")))),
+        mark("date", date),
+        " / ".join(language_name(t) for t in as_list(front_matter.get("language"))),
+        mark("publisher", str(front_matter.get("publisher") or "")),
+        host,
+    )
+    return " · ".join(part for part in parts if part)
+
+
+def escape_myst(text: str) -> str:
+    """Text that MyST renders literally (CommonMark: a backslash escapes any ASCII punctuation)."""
+    return _ASCII_PUNCTUATION.sub(r"\\\1", " ".join(text.split()))
+
+
+def paragraph(*children: nodes.Node, classes: Iterable[str] = ()) -> nodes.paragraph:
+    """A paragraph of the given inline nodes, with classes."""
+    para = nodes.paragraph("", "", *children)
+    para["classes"].extend(classes)
+    return para
+
+
+def source_link(url: str) -> nodes.reference:
+    """A link to an address that shows the address itself."""
+    return nodes.reference(url, url, refuri=url, classes=["article-source-link"])

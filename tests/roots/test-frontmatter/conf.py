@@ -1,0 +1,9 @@
+"""Two articles, the pages that list them, and a page named before the articles folder."""
+
+extensions = ["myst_parser", "sphinx_design", "edition"]
+myst_enable_extensions = ["colon_fence", "deflist", "fieldlist", "attrs_inline", "attrs_block",
+                          "substitution"]
+project = "Front matter test edition"
+html_baseurl = "https://edition.example.org/front-matter-test/"
+exclude_patterns = ["_build"]
+smartquotes = False  # the edition reproduces its sources' punctuation as it is
