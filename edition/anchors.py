@@ -28,7 +28,7 @@ def visit_paragraph_anchor(self: HTML5Translator, node: paragraph_anchor) -> Non
     raise nodes.SkipNode
 
 
-def skip_node(self: Any, node: nodes.Node) -> None:
+def skip_node(_self: Any, _node: nodes.Node) -> None:
     """Leave a node out of formats it has no meaning in."""
     raise nodes.SkipNode
 
@@ -44,7 +44,7 @@ class AddParagraphAnchors(SphinxPostTransform):
     default_priority = 400
     builders = ("html", "dirhtml", "singlehtml")
 
-    def run(self, **kwargs: Any) -> None:
+    def run(self, **_kwargs: Any) -> None:
         """Add the anchors."""
         for para in list(self.document.findall(nodes.paragraph)):
             if para["ids"]:

@@ -37,6 +37,7 @@ class FrontMatterError(ValueError):
     """Front matter the edition refuses, with the line of the page it is on."""
 
     def __init__(self, line: int, reason: str) -> None:
+        """Say what is wrong and on which line."""
         super().__init__(f"line {line}: {reason}")
         #: The line of the page (1 is the opening ``---``).
         self.line = line
@@ -258,9 +259,9 @@ class ArticleDomain(Domain):
             if docname in otherdata["listing_pages"]:
                 self.listing_pages.add(docname)
 
-    def resolve_any_xref(self, env: BuildEnvironment, fromdocname: str, builder: Any,
-                         target: str, node: addnodes.pending_xref,
-                         contnode: nodes.Element) -> list[tuple[str, nodes.reference]]:
+    def resolve_any_xref(self, _env: BuildEnvironment, _fromdocname: str, _builder: Any,
+                         _target: str, _node: addnodes.pending_xref,
+                         _contnode: nodes.Element) -> list[tuple[str, nodes.reference]]:
         """The domain holds no cross-reference targets of its own."""
         return []
 
@@ -314,7 +315,7 @@ def on_env_before_read_docs(_app: Sphinx, env: BuildEnvironment, docnames: list[
 
 
 def on_env_get_outdated(
-    app: Sphinx, env: BuildEnvironment, added: Set[str], changed: Set[str], removed: Set[str]
+    _app: Sphinx, env: BuildEnvironment, added: Set[str], changed: Set[str], removed: Set[str]
 ) -> list[str]:
     """Re-read pages generated from all articles whenever an article comes, goes or changes."""
     if any(is_article(env, docname) for docname in (*added, *changed, *removed)):

@@ -73,7 +73,7 @@ def visit_editorial_notes_html(self: HTML5Translator, node: editorial_notes) -> 
     self.body.append(f"<summary>{self.encode(node['summary'])}</summary>\n")
 
 
-def depart_editorial_notes_html(self: HTML5Translator, node: editorial_notes) -> None:
+def depart_editorial_notes_html(self: HTML5Translator, _node: editorial_notes) -> None:
     """Close the ``<details>`` element."""
     self.body.append("</details>\n")
 
@@ -250,7 +250,7 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
 
 
 def on_html_page_context(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+    app: Sphinx, pagename: str, _templatename: str, context: dict[str, Any], _doctree: Any
 ) -> None:
     """Give an article page its own ``<html lang>``: the article's main language."""
     meta = get_front_matter(app.env, pagename)
