@@ -94,3 +94,21 @@ def test_cards_without_articles_warn(app: Any) -> None:
     warnings = app.warning.getvalue()
     assert re.search(r"index\.md:\d+: WARNING: no articles found \(edition_articles = "
                      r"'elsewhere'\)", warnings), warnings
+
+
+@pytest.mark.sphinx("html", testroot="article", confoverrides={"edition_method_page": ""})
+def test_header_without_a_method_page_links_none(app: Any) -> None:
+    """``edition_method_page`` empty: the header keeps its rows and links no method page."""
+    app.build()
+    soup = BeautifulSoup((Path(app.outdir) / "articles" / "sample.html").read_text("utf-8"),
+                         "lxml")
+    header = soup.select_one(".article-header")
+    assert header is not None and "纽约时报中文网" in header.get_text()
+    assert not [a for a in header.select("a[href]") if "method" in a["href"]]
+
+
+def test_header_links_the_method_page(build: Build) -> None:
+    """With the default ``edition_method_page``, the header links it (the case above differs)."""
+    header = body(build, "articles/sample").select_one(".article-header")
+    assert header is not None
+    assert [a for a in header.select("a[href]") if a["href"].startswith("../method.html")]
