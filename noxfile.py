@@ -1,5 +1,4 @@
-"""Sessions: ``build`` (HTML, PDF, EPUB), ``tests``, ``tests-fast``, ``check``, ``lint``, ``serve``,
-``preview``.
+"""Sessions: build, tests, tests-fast, check, lint, serve, preview, bench.
 
 ``nox -s build`` writes the edition to ``build/html``, ``build/latex/edition.pdf`` and
 ``build/epub``; ``nox -s tests`` runs the test suite. Both install the Debian packages they
@@ -126,7 +125,7 @@ def check(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff and mypy, as configured in pyproject.toml."""
+    """Ruff and mypy, as configured in pyproject.toml."""
     session.install("-e", ".[lint]")
     session.run("ruff", "check", ".")
     session.run("mypy")

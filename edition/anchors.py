@@ -1,7 +1,8 @@
 """Paragraph anchors: a visible ¶ link at the end of every labelled block of an article.
 
-Articles label each block of text ``<slug>-pN`` (see ``converters/anchors.py``) so that it can
-be cited; the anchor is the reader's way to the label. HTML only: other formats skip the node.
+Articles label each block of text ``<slug>-pN`` (see ``converters/editing/anchors.py``) so that
+it can be cited; the anchor is the reader's way to the label. HTML only: other formats skip the
+node.
 """
 
 from __future__ import annotations

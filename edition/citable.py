@@ -27,14 +27,15 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
+from converters.editing.retired import RETIRED_FILE, RetiredLabelsError, Retirement, load_retired
 from converters.model import FRONT_MATTER_FIELDS
-from converters.retired import RETIRED_FILE, RetiredLabelsError, Retirement, load_retired
+from converters.values import as_list
 
 from .citation import Citation, bibtex, make_citation, page_url
 from .entities import entity_domain
 from .files import write_if_changed
 from .frontmatter import get_front_matter
-from .text import as_list, main_language, summary
+from .text import main_language, summary
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -563,15 +564,8 @@ def add_static(app: Sphinx) -> None:
     app.add_css_file(STYLESHEET)
 
 
-def _default_pdf_url(config: Any) -> str:
-    base = str(config.edition_baseurl or config.html_baseurl or "")
-    return f"{base.rstrip('/')}/edition.pdf" if base else ""
-
-
 def setup_citable(app: Sphinx) -> None:
     """Register paragraph numbers, head metadata, citation files and partial-text lines."""
-    app.add_config_value("edition_pdf_url", _default_pdf_url, "html", types=frozenset({str}),
-                         description="The address of the edition's PDF, for citation_pdf_url.")
     app.add_node(paragraph_number,
                  html=(visit_paragraph_number_html, None),
                  latex=(visit_paragraph_number_latex, None),

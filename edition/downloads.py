@@ -141,11 +141,6 @@ def copy_downloads(app: Sphinx, exception: Exception | None) -> None:
 
 def setup_downloads(app: Sphinx) -> None:
     """Register the downloads component."""
-    app.add_config_value(
-        "edition_downloads", [tuple(d) for d in DEFAULT_DOWNLOADS], "html",
-        types=frozenset({list, tuple}),
-        description="Books linked from every page: (key, label, built file, icon).",
-    )
     app.add_role("edition-download", DownloadRole())
     app.add_post_transform(UnlinkDownloadsOutsideTheWeb)
     # After sphinx-book-theme's header buttons (priority 501).

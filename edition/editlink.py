@@ -15,14 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-    from sphinx.config import Config
-
-
-def _default_sources(config: Config) -> dict[str, str]:
-    generated = str(getattr(config, "edition_generated", "_generated")).strip("/")
-    registry = str(getattr(config, "edition_registry", "_data/registry.yaml"))
-    # Entity pages are made from the registry; other generated pages have no file of their own.
-    return {f"{generated}/entities/*": registry, f"{generated}/*": ""}
 
 
 def source_for(pagename: str, sources: dict[str, str]) -> str | None:
@@ -94,8 +86,4 @@ def _connect_after_theme(app: Sphinx) -> None:
 
 def setup_editlink(app: Sphinx) -> None:
     """Register ``edition_generated_sources`` and the edit-link redirection."""
-    app.add_config_value(
-        "edition_generated_sources", _default_sources, "html", types=frozenset({dict}),
-        description="Glob of generated page names -> file to edit instead ('' hides the button).",
-    )
     app.connect("builder-inited", _connect_after_theme)

@@ -15,7 +15,6 @@ paragraph. Being real documents, the pages are in the toctree, the search index 
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -24,6 +23,8 @@ from sphinx.errors import NoUri
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_refnode
+
+from converters.myst import escape_literal
 
 from .entities import (
     PUBLISHED,
@@ -66,10 +67,6 @@ OVERVIEW_SCRIPT = "edition-register.js"
 #: Characters of text shown on each side of a mention on an entity page.
 KWIC_CHARS = 60
 
-#: ASCII punctuation that could start Markdown syntax in a heading; CommonMark lets any of it
-#: be backslash-escaped, so escaping all of it is always safe.
-MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
-
 
 class entity_overview(nodes.General, nodes.Element):  # lower case, as docutils names nodes
     """Placeholder for the table of every entity, filled when the page is resolved."""
@@ -79,16 +76,11 @@ class entity_mentions(nodes.General, nodes.Element):  # lower case, as docutils 
     """Placeholder for an entity's articles and mentions, filled when the page is resolved."""
 
 
-def escape_markdown(text: str) -> str:
-    """Text safe to put in a MyST heading line."""
-    return MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
-
-
 def entity_page_source(entity: Entity) -> str:
     """The MyST text of an entity's page."""
     return (
         f"({entity_anchor(entity.id)})=\n"
-        f"# {escape_markdown(entity.label)}\n\n"
+        f"# {escape_literal(entity.label)}\n\n"
         f"```{{entity}} {entity.id}\n```\n"
     )
 

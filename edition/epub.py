@@ -169,19 +169,6 @@ def on_epub_page_context(
 
 def setup_epub(app: Sphinx) -> None:
     """Register the EPUB component."""
-    app.add_config_value(
-        "edition_epub_languages", ["en", "zh-Hans", "zh-Hant"], "epub",
-        types=frozenset({list}),
-        description="Languages of the EPUB's texts, for its metadata (BCP 47).",
-    )
-    app.add_config_value(
-        "edition_subtitle", "", "env", types=frozenset({str}),
-        description="The edition's subtitle (its Chinese title), for the cover.",
-    )
-    app.add_config_value(
-        "edition_cover_line", "", "epub", types=frozenset({str}),
-        description="One line on the cover under the titles.",
-    )
     app.add_builder(EditionEpubBuilder, override=True)
     app.connect("builder-inited", write_cover)
     # After the article component, which sets the page's language.

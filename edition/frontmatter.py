@@ -21,10 +21,11 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
 from converters.model import FRONT_MATTER_FIELDS, LIST_OF_MAPPINGS, LIST_OF_STR, STR
+from converters.values import as_list
 from converters.yamlsafe import YamlRefused, load_yaml
 
 from .safety import is_web_url, language_tag, strip_xml_forbidden, xml_forbidden
-from .text import as_list, first_paragraph
+from .text import first_paragraph
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ class FrontMatterError(ValueError):
     """Front matter the edition refuses, with the line of the page it is on."""
 
     def __init__(self, line: int, reason: str) -> None:
-        """Say what is wrong and on which line."""
+        """A refusal at page line ``line``, for ``reason``."""
         super().__init__(f"line {line}: {reason}")
         #: The line of the page (1 is the opening ``---``).
         self.line = line

@@ -20,10 +20,11 @@ from sphinx.util.docutils import SphinxDirective
 
 from converters.editorial import EditorialError
 from converters.editorial import parse as check_editorial_data
+from converters.values import as_list
 from converters.yamlsafe import YamlRefused, decode_yaml_bytes, load_yaml
 
 from .frontmatter import ArticleDomain, ArticleSource, is_article, read_article
-from .text import REMOVAL_NAMES, SUMMARY_LENGTH, as_list, byline, escape_myst, paragraph, summary
+from .text import REMOVAL_NAMES, SUMMARY_LENGTH, byline, escape_myst, paragraph, summary
 
 logger = logging.getLogger(__name__)
 
@@ -275,10 +276,6 @@ class EditorialDecisionsDirective(SphinxDirective):
 
 def setup_listings(app: Sphinx) -> None:
     """Register the listing directives and the editorial decisions file."""
-    app.add_config_value(
-        "edition_editorial", "_data/editorial.yaml", "env", types=frozenset({str}),
-        description="The editorial decisions file (YAML), relative to the configuration directory.",
-    )
     app.add_directive("article-cards", ArticleCardsDirective)
     app.add_directive("editorial-decisions", EditorialDecisionsDirective)
     app.connect("config-inited", resolve_editorial_path)

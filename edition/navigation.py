@@ -236,6 +236,5 @@ def add_templates(_app: Sphinx, config: Config) -> None:
 
 def setup_navigation(app: Sphinx) -> None:
     """Register the once-per-build sidebar (``edition_navigation_once``, on by default)."""
-    app.add_config_value("edition_navigation_once", True, "html", bool)
     app.connect("config-inited", add_templates)
     app.connect("html-page-context", serve_navigation_once)

@@ -283,14 +283,6 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
 
 def setup_pdf(app: Sphinx) -> None:
     """Register the PDF component."""
-    app.add_config_value(
-        "edition_cjk_fonts", DEFAULT_CJK_FONTS, "env", types=frozenset({dict}),
-        description="xeCJK family name → fontconfig family, for the PDF's Chinese faces.",
-    )
-    app.add_config_value(
-        "edition_font_cache", "", "env", types=frozenset({str}),
-        description="Folder for faces copied out of font collections ('' = user cache).",
-    )
     app.add_latex_package(PACKAGE)
     app.connect("builder-inited", write_package)
     app.connect("doctree-read", on_doctree_read)

@@ -92,6 +92,5 @@ def fill_related(app: Sphinx, doctree: nodes.document, _docname: str) -> None:
 def setup_related(app: Sphinx) -> None:
     """Register the related-articles block."""
     app.add_node(related_articles)
-    app.add_config_value("edition_related_max", 5, "env", int)
     app.connect("doctree-read", add_placeholder)
     app.connect("doctree-resolved", fill_related)

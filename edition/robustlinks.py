@@ -166,9 +166,6 @@ class MakeLinksRobust(SphinxTransform):
 
 def setup_robustlinks(app: Sphinx) -> None:
     """Register the robust links and ``edition_seeds`` (the seeds, relative to docs/)."""
-    app.add_config_value("edition_seeds", DEFAULT_SEEDS, "env", types=frozenset({str}),
-                         description="The folder of the seeds, relative to the configuration "
-                         "folder: the words of the sources' links are read from them.")
     app.add_node(robust_link, html=(visit_robust_link_html, None),
                  latex=(visit_plain, depart_plain),
                  text=(visit_plain, depart_plain), man=(visit_plain, depart_plain),

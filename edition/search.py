@@ -29,6 +29,7 @@ from sphinx.search.zh import JIEBA_DEFAULT_DICT, SearchChinese, jieba_load_userd
 from sphinx.util import logging
 
 from converters.registry import Entity, Registry, RegistryError, fold, fold_char, load_registry
+from converters.script import BMP_HAN_RANGES, has_han
 
 from .entities import entity_domain
 from .files import write_if_changed
@@ -42,12 +43,7 @@ DICTIONARY_NAME = "edition-search-words.txt"
 FOLD_SCRIPT_NAME = "edition-search-fold.js"
 #: Code point ranges whose characters the query fold covers: CJK ideographs (extension A and
 #: the basic block), compatibility ideographs, and full-width ASCII.
-FOLD_RANGES: tuple[tuple[int, int], ...] = (
-    (0x3400, 0x4DBF),
-    (0x4E00, 0x9FFF),
-    (0xF900, 0xFAFF),
-    (0xFF01, 0xFF5E),
-)
+FOLD_RANGES: tuple[tuple[int, int], ...] = (*BMP_HAN_RANGES, (0xFF01, 0xFF5E))
 #: Static script (search page only) mapping every name key of the registry to its index term.
 NAMES_SCRIPT_NAME = "edition-search-names.js"
 #: The edition's search script (every page): query expansion, snippets, highlighting.
@@ -61,7 +57,6 @@ ENTITY_TERM_PREFIX = "edentity"
 #: Longest word, in characters, the browser-side segmenter tries against the index.
 LONGEST_WORD = 12
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # jieba's own segmenter splits on anything outside this class before it looks words up, so a
 # dictionary word must be made of these characters only (no spaces, no name dots).
 _JIEBA_WORD = re.compile(r"[\u4e00-\u9fd5a-zA-Z0-9+#&._%\-]+")
@@ -185,12 +180,12 @@ def dictionary_words(registry: Registry) -> list[str]:
     """Every Chinese name of the registry, folded, as jieba dictionary words (sorted, unique)."""
     words: set[str] = set()
     for name, _entity in registry.names():
-        if not _HAN.search(name):
+        if not has_han(name):
             continue
         folded = fold(name)
         # A transliterated name with a dot (安德森·霍洛维茨) reaches jieba in parts.
         for part in _JIEBA_WORD.findall(folded):
-            if _HAN.search(part) and len(part) > 1:
+            if has_han(part) and len(part) > 1:
                 words.add(part)
     return sorted(words)
 

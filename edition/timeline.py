@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING
 
 from docutils import nodes
 
-from .entities import MONTH_NAMES, EntityDomain, date_anchor, entity_domain, year_anchor
+from converters.dates import date_words
+
+from .entities import EntityDomain, date_anchor, entity_domain, year_anchor
 from .entity_pages import heading, mentions_block
 from .files import write_if_changed
 from .placeholders import PlaceholderDirective
@@ -29,9 +31,6 @@ if TYPE_CHECKING:
 #: Builders that get the SVG chart; others (LaTeX, EPUB, whose manifest would have to declare
 #: inline SVG) get the table.
 SVG_BUILDERS: tuple[str, ...] = ("html", "dirhtml", "singlehtml")
-
-#: Month names, for dates in words (the apparatus is in English).
-MONTHS: tuple[str, ...] = MONTH_NAMES
 
 #: Chart geometry, in SVG user units: one row per year, bars running right. The chart is
 #: drawn at most :data:`CHART_WIDTH` units wide and scales down with the column, so the
@@ -62,11 +61,7 @@ def timeline_page_source() -> str:
 
 def date_reading(iso: str) -> str:
     """An ISO date in words: ``year``, ``July 2020``, ``21 January 2025``."""
-    parts = [int(p) for p in iso.split("-")]
-    if len(parts) == 1:
-        return "year"
-    month = MONTHS[parts[1] - 1]
-    return f"{month} {parts[0]}" if len(parts) == 2 else f"{parts[2]} {month} {parts[0]}"
+    return date_words(iso) if "-" in iso else "year"
 
 
 def write_timeline_page(app: Sphinx) -> None:

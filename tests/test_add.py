@@ -11,8 +11,8 @@ from corpus import CORPUS
 from edition_builds import copy_edition
 
 from converters.__main__ import main
-from converters.check import check
-from converters.seeds import read_manifest
+from converters.editing.check import check
+from converters.editing.seeds import read_manifest
 
 ROOT = Path(__file__).resolve().parents[1]
 #: A New York Times Chinese post whose byline is in capitals (CHRIS MILLER).

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from edition_builds import Article, Build, edition_build, read_articles
 
-from edition.text import plain_text
+from edition.text import shown_text
 
 pytestmark = [pytest.mark.pdf, pytest.mark.sphinx]
 
@@ -107,7 +107,7 @@ def test_every_article_is_in_the_pdf(pdf: Path) -> None:
                 continue
             following = [x for x in lines[number + 1:number + 6]
                          if x.strip() and not x.startswith((":::", ":"))]
-            opening = normal(plain_text(following[0].lstrip("- ")))[:10]
+            opening = normal(shown_text(following[0].lstrip("- ")))[:10]
             assert opening in text, (article.slug, line, opening)
 
 

@@ -9,7 +9,7 @@ import pytest
 import yaml
 from corpus import CORPUS
 
-from converters.candidates import main, proposals
+from converters.editing.candidates import main, proposals
 from converters.pipeline import Options, convert_file, write_pages
 from converters.registry import load_registry
 

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from edition_builds import copy_edition
 
-from converters.check import KINDS, Problem, check, main
+from converters.editing.check import KINDS, Problem, check, main
 from converters.pipeline import Options, convert_file
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -21,7 +21,8 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from edition.entities import collation_key, index_letter, parse_iso
+from converters.dates import date_target as parse_iso
+from edition.entities import collation_key, index_letter
 
 ROOTS = Path(__file__).resolve().parent / "roots"
 ENTITIES_ROOT = ROOTS / "test-entities"

@@ -21,10 +21,12 @@ from edition_builds import copy_edition
 from myst_parser.parsers.docutils_ import Parser
 
 from converters import __main__ as cli
-from converters import editorial, htmltext, myst, nytimes, pipeline, sources
-from converters.check import check
+from converters import editorial, myst, pipeline, sources
+from converters.editing.check import check
 from converters.model import Article, ConversionError, Figure, Metadata, Paragraph, Text
 from converters.pipeline import Options, convert_source
+from converters.readers import _html as htmltext
+from converters.readers import nytimes
 from converters.registry import RegistryError, parse_registry
 from converters.sources import decode
 from converters.yamlsafe import MAX_YAML_DEPTH, YamlRefused, load_yaml

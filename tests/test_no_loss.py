@@ -17,6 +17,7 @@ from docutils.core import publish_doctree
 from docutils.parsers.rst import roles
 from myst_parser.parsers.docutils_ import Parser
 
+from converters.myst import MYST_EXTENSIONS
 from converters.pipeline import Options, convert_file
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,8 +41,7 @@ def rendered_text(page: str) -> str:
     roles.register_local_role("ent", _text_role)
     roles.register_local_role("date", _text_role)
     doc = publish_doctree(page, parser=Parser(), settings_overrides={
-        "myst_enable_extensions": ["colon_fence", "deflist", "fieldlist", "attrs_inline",
-                                   "attrs_block", "substitution"],
+        "myst_enable_extensions": list(MYST_EXTENSIONS),
         "report_level": 4,
     })
     for node in list(doc.findall(nodes.footnote_reference)) + list(doc.findall(nodes.footnote)):

@@ -11,8 +11,8 @@ import pytest
 
 from converters import myst
 from converters.__main__ import main
+from converters.editing.reimport import base_path, find_conflicts, merge3, reimport
 from converters.pipeline import Converted, Options, convert_file
-from converters.reimport import base_path, find_conflicts, merge3, reimport
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The bilingual column (one article, slug from the editorial data) and the Caixin feature.
