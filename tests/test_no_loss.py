@@ -40,10 +40,16 @@ def rendered_text(page: str) -> str:
     # Registered on every call: sphinx.testing resets docutils' roles after each Sphinx test.
     roles.register_local_role("ent", _text_role)
     roles.register_local_role("date", _text_role)
-    doc = publish_doctree(page, parser=Parser(), settings_overrides={
-        "myst_enable_extensions": list(MYST_EXTENSIONS),
-        "report_level": 4,
-    })
+    try:
+        doc = publish_doctree(page, parser=Parser(), settings_overrides={
+            "myst_enable_extensions": list(MYST_EXTENSIONS),
+            "report_level": 4,
+        })
+    finally:
+        # docutils keeps roles in a module global: a Sphinx build after this one (not made by
+        # sphinx.testing's fixtures) would find the stand-ins there and keep them
+        for name in ("ent", "date"):
+            roles._roles.pop(name, None)
     for node in list(doc.findall(nodes.footnote_reference)) + list(doc.findall(nodes.footnote)):
         node.parent.remove(node)
     for node in list(doc.findall(nodes.docinfo)) + list(doc.findall(nodes.field_list)):

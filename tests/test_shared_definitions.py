@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 from converters.myst import NAME_OPTION, ROLE, TARGET, escape
@@ -35,20 +34,3 @@ def test_write_if_changed_leaves_identical_file_alone(tmp_path: Path) -> None:
     assert write_if_changed(path, "changed\n")
     assert path.read_text(encoding="utf-8") == "changed\n"
 
-
-#: The project's own code, where each concept is defined once.
-SOURCES = sorted([*Path(__file__).parents[1].joinpath("edition").rglob("*.py"),
-                  *Path(__file__).parents[1].joinpath("converters").rglob("*.py")])
-#: A file's text compared with what is about to be written: edition/files.py's job.
-COMPARE_BEFORE_WRITE = re.compile(r"\.read_(?:text|bytes)\([^)]*\)\s*[!=]=")
-#: A module-level definition of the MyST role, target or ``:name:`` pattern.
-MYST_PATTERN = re.compile(r"^(?:ROLE|TARGET|NAME_OPTION)\s*=", re.M)
-
-
-def test_each_concept_is_defined_once() -> None:
-    """No second write-if-changed helper, no second MyST role or label pattern."""
-    assert SOURCES
-    comparing = [p.name for p in SOURCES if COMPARE_BEFORE_WRITE.search(p.read_text("utf-8"))]
-    assert comparing == ["files.py"]
-    patterns = [p.name for p in SOURCES if MYST_PATTERN.search(p.read_text("utf-8"))]
-    assert patterns == ["myst.py"]

@@ -7,11 +7,12 @@ A builder must come from an extension listed here (Sphinx looks the builder up b
 import sys
 from pathlib import Path
 
+from converters.myst import MYST_EXTENSIONS
+
 sys.path.insert(0, str(Path(__file__).parent))
 
 extensions = ["myst_parser", "edition", "toy_recipes"]
-myst_enable_extensions = ["colon_fence", "deflist", "fieldlist", "attrs_inline", "attrs_block",
-                          "substitution"]
+myst_enable_extensions = list(MYST_EXTENSIONS)
 project = "Recipes test"
 exclude_patterns = ["_build"]
 smartquotes = False
