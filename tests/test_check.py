@@ -108,7 +108,11 @@ def case_page(case: dict[str, Any]) -> str:
     """The page text of a case: the front matter with its fields set, then the body."""
     lines = CASES["defaults"]["front_matter"].split("\n")
     for field, line in (case.get("set") or {}).items():
-        index = next(i for i, s in enumerate(lines) if s.startswith(f"{field}:"))
+        index = next((i for i, s in enumerate(lines) if s.startswith(f"{field}:")), None)
+        if index is None:  # a field the page does not have: added before the closing ---
+            closing = lines.index("---", 1)
+            lines[closing:closing] = [line]
+            continue
         end = index + 1
         while end < len(lines) and lines[end].startswith(("- ", "  ")):
             end += 1
