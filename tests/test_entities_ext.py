@@ -424,6 +424,7 @@ def test_export(app: Any) -> None:
     )
 
 
+@pytest.mark.slow  # a parallel and a serial build
 @pytest.mark.sphinx("html", testroot="entities", srcdir="entities-parallel", parallel=2,
                     freshenv=True)
 def test_parallel_build_exports_the_same(app: Any, make_app: Callable[..., Any],
