@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from .dates import DATE_FORMS, parse_iso_date
 from .model import (
     Article,
     Block,
@@ -61,10 +62,8 @@ LANGUAGE_FIELDS: frozenset[str] = frozenset({"language"})
 #: Slugs become file names and labels: ascii lowercase words joined by hyphens.
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
-#: An ISO 8601 date as precise as known, and the precision each length of it means.
-DATE_PATTERN = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2}(?:T\d{2}:\d{2}(?::\d{2})?)?)?)?$")
-PRECISION_BY_LENGTH: dict[int, str] = {4: "year", 7: "month", 10: "day", 16: "minute", 19: "second"}
-PRECISIONS: frozenset[str] = frozenset(PRECISION_BY_LENGTH.values())
+#: The precisions a date may have (an editorial date is ISO 8601, as precise as known).
+PRECISIONS: frozenset[str] = frozenset(DATE_FORMS)
 
 #: The note marking where a moved passage now begins.
 MOVED_MARK = (
@@ -80,6 +79,7 @@ class EditorialError(ConversionError):
     """Unusable editorial data, or data that does not fit the text: ``FILE: reason`` on one line."""
 
     def __init__(self, path: str, reason: str) -> None:
+        """The error of ``path``, for ``reason``."""
         super().__init__(f"{path}: {reason}")
         self.path = path  #: the editorial data file
         self.reason = reason
@@ -280,7 +280,7 @@ class _Checker:
         if isinstance(value, int) and name == "date":
             value = str(value)  # YAML reads an unquoted year as a number
         text = self.text(value, [*where, "value"])
-        if name == "date" and not DATE_PATTERN.match(text):
+        if name == "date" and parse_iso_date(text) is None:
             raise self.fail([*where, "value"], f"{text!r} is not an ISO 8601 date (YYYY[-MM[-DD]])")
         if name in URL_FIELDS and url_problem(text):
             raise self.fail([*where, "value"], f"{text[:60]!r}: {url_problem(text)}")
@@ -294,7 +294,7 @@ def _complete_precision(plan: ArticlePlan) -> None:
     given = {e.field: e for e in plan.metadata}
     date = given.get("date")
     if date is not None and "date_precision" not in given:
-        precision = PRECISION_BY_LENGTH[len(str(date.value))]
+        precision = parse_iso_date(str(date.value)) or ""
         plan.metadata.append(
             Editorial(
                 "date_precision",

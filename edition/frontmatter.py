@@ -21,11 +21,11 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
 from converters.model import FRONT_MATTER_FIELDS, LIST_OF_MAPPINGS, LIST_OF_STR, STR
+from converters.values import as_list
 from converters.yamlsafe import YamlRefused, load_yaml
 
 from .safety import is_web_url, language_tag, strip_xml_forbidden, xml_forbidden
 from .teaser import article_teaser
-from .text import as_list
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +38,7 @@ class FrontMatterError(ValueError):
     """Front matter the edition refuses, with the line of the page it is on."""
 
     def __init__(self, line: int, reason: str) -> None:
+        """A refusal at page line ``line``, for ``reason``."""
         super().__init__(f"line {line}: {reason}")
         #: The line of the page (1 is the opening ``---``).
         self.line = line
@@ -259,9 +260,9 @@ class ArticleDomain(Domain):
             if docname in otherdata["listing_pages"]:
                 self.listing_pages.add(docname)
 
-    def resolve_any_xref(self, env: BuildEnvironment, fromdocname: str, builder: Any,
-                         target: str, node: addnodes.pending_xref,
-                         contnode: nodes.Element) -> list[tuple[str, nodes.reference]]:
+    def resolve_any_xref(self, _env: BuildEnvironment, _fromdocname: str, _builder: Any,
+                         _target: str, _node: addnodes.pending_xref,
+                         _contnode: nodes.Element) -> list[tuple[str, nodes.reference]]:
         """The domain holds no cross-reference targets of its own."""
         return []
 
@@ -315,7 +316,7 @@ def on_env_before_read_docs(_app: Sphinx, env: BuildEnvironment, docnames: list[
 
 
 def on_env_get_outdated(
-    app: Sphinx, env: BuildEnvironment, added: Set[str], changed: Set[str], removed: Set[str]
+    _app: Sphinx, env: BuildEnvironment, added: Set[str], changed: Set[str], removed: Set[str]
 ) -> list[str]:
     """Re-read pages generated from all articles whenever an article comes, goes or changes."""
     if any(is_article(env, docname) for docname in (*added, *changed, *removed)):

@@ -15,20 +15,14 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.writers.html5 import HTML5Translator
 
+from converters.dates import format_date
 from converters.model import header_fields
+from converters.script import text_language
+from converters.values import as_list
 
 from .frontmatter import get_front_matter
 from .safety import is_web_url, language_tag
-from .text import (
-    REMOVAL_NAMES,
-    as_list,
-    format_date,
-    language_name,
-    main_language,
-    paragraph,
-    source_link,
-    text_language,
-)
+from .text import REMOVAL_NAMES, language_name, main_language, paragraph, source_link
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +70,7 @@ def visit_editorial_notes_html(self: HTML5Translator, node: editorial_notes) -> 
     self.body.append(f"<summary>{self.encode(node['summary'])}</summary>\n")
 
 
-def depart_editorial_notes_html(self: HTML5Translator, node: editorial_notes) -> None:
+def depart_editorial_notes_html(self: HTML5Translator, _node: editorial_notes) -> None:
     """Close the ``<details>`` element."""
     self.body.append("</details>\n")
 
@@ -253,7 +247,7 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
 
 
 def on_html_page_context(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+    app: Sphinx, pagename: str, _templatename: str, context: dict[str, Any], _doctree: Any
 ) -> None:
     """Give an article page its own ``<html lang>``: the article's main language."""
     meta = get_front_matter(app.env, pagename)
@@ -267,10 +261,6 @@ def on_html_page_context(
 
 def setup_header(app: Sphinx) -> None:
     """Register the article header."""
-    app.add_config_value(
-        "edition_method_page", "method", "env", types=frozenset({str}),
-        description="The page on editorial method that article headers link to ('' for none).",
-    )
     app.add_node(
         editorial_notes,
         html=(visit_editorial_notes_html, depart_editorial_notes_html),

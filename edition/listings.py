@@ -20,12 +20,20 @@ from sphinx.util.docutils import SphinxDirective
 
 from converters.editorial import EditorialError
 from converters.editorial import parse as check_editorial_data
+from converters.values import as_list
 from converters.yamlsafe import YamlRefused, decode_yaml_bytes, load_yaml
 
 from .frontmatter import ArticleDomain, ArticleSource, is_article, read_article
 from .safety import language_tag
 from .teaser import card_teaser, title_gloss
-from .text import REMOVAL_NAMES, SUMMARY_LENGTH, as_list, byline, escape_myst, paragraph
+from .text import (
+    REMOVAL_NAMES,
+    SUMMARY_LENGTH,
+    byline,
+    escape_myst,
+    field_text,
+    paragraph,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +74,7 @@ def article_sort_key(
 ) -> tuple[str, int, str, str]:
     """Order articles as the seeds are ordered; the parts of one seed as the editors list them."""
     meta = article.front_matter
-    position = positions.get(str(meta.get("label") or ""), len(positions))
+    position = positions.get(field_text(meta, "label"), len(positions))
     return (str(meta.get("seed", "")), position, str(meta.get("date", "")), article.docname)
 
 
@@ -271,7 +279,7 @@ class EditorialDecisionsDirective(SphinxDirective):
             items += nodes.list_item("", paragraph(
                 nodes.strong("", f"Supplied {field_name}: "),
                 nodes.inline("", f"[{value}]", classes=["editorial-value"]),
-                nodes.Text(" — " + " ".join(str(entry.get("reason") or "").split())),
+                nodes.Text(" — " + " ".join(field_text(entry, "reason").split())),
             ))
         for entry in meta.get("removed") or []:
             if not isinstance(entry, dict):
@@ -280,7 +288,7 @@ class EditorialDecisionsDirective(SphinxDirective):
             items += nodes.list_item("", paragraph(
                 nodes.strong("", f"Removed {REMOVAL_NAMES.get(kind, kind)}: "),
                 nodes.Text(f"{entry.get('chars', 0)} characters — "
-                           + " ".join(str(entry.get("reason") or "").split())),
+                           + " ".join(field_text(entry, "reason").split())),
             ))
         if not len(items):
             items += nodes.list_item("", paragraph(nodes.Text("Nothing removed or supplied.")))
@@ -294,11 +302,11 @@ class EditorialDecisionsDirective(SphinxDirective):
             self.env.note_dependency(str(decisions_path))
         decisions = read_editorial_data(decisions_path)
         articles = find_articles(self.env)
-        titles = {str(a.front_matter.get("label") or ""): (a.docname, str(a.front_matter.get(
+        titles = {field_text(a.front_matter, "label"): (a.docname, str(a.front_matter.get(
             "title") or a.docname)) for a in articles}
         by_seed: dict[str, list[ArticleSource]] = {}
         for article in articles:
-            by_seed.setdefault(str(article.front_matter.get("seed") or ""), []).append(article)
+            by_seed.setdefault(field_text(article.front_matter, "seed"), []).append(article)
         result: list[nodes.Node] = []
         for seed, group in by_seed.items():
             result.append(nodes.rubric("", f"Source file {seed}" if seed else "Source unknown"))
@@ -315,10 +323,6 @@ class EditorialDecisionsDirective(SphinxDirective):
 
 def setup_listings(app: Sphinx) -> None:
     """Register the listing directives and the editorial decisions file."""
-    app.add_config_value(
-        "edition_editorial", "_data/editorial.yaml", "env", types=frozenset({str}),
-        description="The editorial decisions file (YAML), relative to the configuration directory.",
-    )
     app.add_directive("article-cards", ArticleCardsDirective)
     app.add_directive("editorial-decisions", EditorialDecisionsDirective)
     app.connect("config-inited", resolve_editorial_path)

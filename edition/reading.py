@@ -28,11 +28,13 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.writers.html5 import HTML5Translator
 
+from converters.dates import format_date
+from converters.values import as_list
+
 from .entities import entity_domain, mention_anchor
 from .frontmatter import get_front_matter
 from .header import editorial_notes
 from .safety import is_web_url
-from .text import as_list, format_date
 
 logger = logging.getLogger(__name__)
 

@@ -16,7 +16,10 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple
 
-from .text import as_list, main_language, plain_text
+from converters.script import has_han, is_han
+from converters.values import as_list
+
+from .text import main_language, shown_text
 
 #: A teaser grows sentence by sentence until it is this long (a Chinese character counts two) …
 TEASER_MIN = 90
@@ -34,7 +37,6 @@ _SENTENCE = re.compile(
 _STRUCTURE_LINE = re.compile(r"^\s*(\(.*\)=\s*$|#|:::|```|:[\w-]+:|\[\^|%|<!--|\+\+\+)")
 # A list item's marker, which is not part of its text.
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _TRAILING_STOP = re.compile(r"[\s.!?。！？]+$")
 
 
@@ -49,7 +51,7 @@ class Gloss(NamedTuple):
 
 def is_chinese(text: str) -> bool:
     """Whether a text is written in Chinese characters (any Han character counts)."""
-    return bool(_HAN.search(text))
+    return has_han(text)
 
 
 def paragraphs(body: str, label: str = "") -> list[str]:
@@ -80,7 +82,7 @@ def full_sentences(text: str) -> list[str]:
 
 def weight(text: str) -> int:
     """A text's length for a card: a Chinese character takes the room and reading of two."""
-    return len(text) + len(_HAN.findall(text))
+    return len(text) + sum(map(is_han, text))
 
 
 def _same_words(one: str, other: str) -> bool:
@@ -144,7 +146,7 @@ def article_teaser(front_matter: dict[str, Any], body: str) -> str:
     """An article's first full sentence(s), as plain text, in its main language."""
     languages = as_list(front_matter.get("language"))
     chinese = main_language(front_matter).startswith("zh") if len(languages) > 1 else None
-    texts = [plain_text(text) for text in paragraphs(body, str(front_matter.get("label") or ""))]
+    texts = [shown_text(text) for text in paragraphs(body, str(front_matter.get("label") or ""))]
     return teaser(texts, str(front_matter.get("title") or ""), chinese)
 
 

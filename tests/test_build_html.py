@@ -1,4 +1,9 @@
-"""The web edition, built from the real docs/: pages, anchors, sidenotes, parallel text, search."""
+"""The web edition, built from the real docs/: a smoke test of every article's page, card,
+links, sidenotes, parallel text, language and search words.
+
+What one component does is tested on a small root instead (tests/test_article_root.py: header,
+cards, anchors, method page; tests/test_search.py: the search page and dictionary).
+"""
 
 from __future__ import annotations
 
@@ -15,7 +20,7 @@ from edition_builds import Article, Build
 from converters.registry import fold
 from edition.search import SearchChineseFolded
 
-pytestmark = pytest.mark.sphinx
+pytestmark = [pytest.mark.sphinx, pytest.mark.slow]  # the full build of docs/
 
 
 def page(build: Build, name: str) -> BeautifulSoup:
@@ -104,20 +109,6 @@ def test_card_glosses_come_from_the_source_or_the_editors(
             assert gloss is None, article.slug
 
 
-def test_every_labelled_block_has_a_visible_anchor(html: Build, articles: list[Article]) -> None:
-    for article in articles:
-        soup = main_text(page(html, f"articles/{article.slug}"))
-        labels = re.findall(rf"^\(({re.escape(article.slug)}-p\d+)\)=$", article.body, re.M)
-        labels += re.findall(rf"^:name: ({re.escape(article.slug)}-p\d+)$", article.body, re.M)
-        assert labels, article.slug
-        for label in labels:
-            target = soup.find(id=label)
-            assert target is not None, label
-            anchors = [a for a in target.select("a.para-anchor") if a["href"] == f"#{label}"]
-            assert len(anchors) == 1, label
-            assert anchors[0].get_text() == "¶"
-
-
 def test_links_of_the_sources_are_sidenotes(html: Build, articles: list[Article]) -> None:
     for article in by_seed(articles, "000"):
         soup = main_text(page(html, f"articles/{article.slug}"))
@@ -159,27 +150,6 @@ def test_page_language_is_the_articles(html: Build, articles: list[Article]) -> 
     assert page(html, "introduction").html["lang"] == "en"  # type: ignore[index]
 
 
-def test_article_header_shows_the_front_matter(html: Build, articles: list[Article]) -> None:
-    for article in articles:
-        header = main_text(page(html, f"articles/{article.slug}")).select_one(".article-header")
-        assert header is not None, article.slug
-        text = header.get_text(" ")
-        for author in article.meta["authors"]:
-            assert author in text
-        if article.meta["source_url"]:
-            assert header.select_one(f"a[href='{article.meta['source_url']}']") is not None
-        for entry in article.meta["editorial"]:
-            assert header.find(id=f"{article.slug}-editorial-{entry['field']}".replace("_", "-"))
-
-
-def test_method_page_lists_every_article_and_removal(html: Build, articles: list[Article]) -> None:
-    method = main_text(page(html, "method"))
-    linked = {a["href"] for a in method.select("p.editorial-article a[href]")}
-    assert linked == {f"articles/{a.slug}.html" for a in articles}
-    removals = sum(len(a.meta["removed"]) for a in articles)
-    assert len([li for li in method.select("li") if "Removed" in li.get_text()]) == removals
-
-
 def test_search_index_has_chinese_and_english_names(html: Build, articles: list[Article]) -> None:
     index = search_index(html)
     docnames = index["docnames"]
@@ -200,24 +170,5 @@ def test_traditional_text_is_found_in_simplified(html: Build, articles: list[Art
     assert all(fold(term) == term.lower() for term in index["terms"])
 
 
-def test_search_page_carries_the_fold_map(html: Build) -> None:
-    scripts = [s.get("src", "") for s in page(html, "search").select("script")]
-    assert any("edition-search-fold.js" in src for src in scripts)
-    assert not any("edition-search-fold.js" in s.get("src", "")
-                   for s in page(html, "index").select("script"))
-    data = (html.outdir / "_static" / "edition-search-fold.js").read_text(encoding="utf-8")
-    assert "偉" in data and "伟" in data
-    language_data = (html.outdir / "_static" / "language_data.js").read_text("utf-8")
-    assert "editionFold" in language_data
-    # The stemmer the page installs is one the script defines (Sphinx's zh names another).
-    installed = re.search(r"window\.Stemmer = (\w+);", language_data)
-    assert installed and f"var {installed.group(1)}=" in language_data
-
-
 def _as_list(value: int | list[int]) -> list[int]:
     return value if isinstance(value, list) else [value]
-
-
-def test_search_dictionary_is_in_the_build_dir(html: Build) -> None:
-    words = Path(html.outdir.parent, "doctrees", "edition-search-words.txt")
-    assert "字节跳动" in words.read_text(encoding="utf-8").split()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from converters import bilingual, editorial, plaintext
+from converters import editorial
 from converters.model import (
     Article,
     EditorialNote,
@@ -16,6 +16,7 @@ from converters.model import (
     Source,
     block_texts,
 )
+from converters.readers import bilingual, plaintext
 from converters.sources import load
 
 ROOT = Path(__file__).resolve().parents[1]

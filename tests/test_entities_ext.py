@@ -21,7 +21,8 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from edition.entities import collation_key, index_letter, parse_iso
+from converters.dates import date_target as parse_iso
+from edition.entities import collation_key, index_letter
 
 ROOTS = Path(__file__).resolve().parent / "roots"
 ENTITIES_ROOT = ROOTS / "test-entities"
@@ -431,6 +432,7 @@ def test_export(app: Any) -> None:
     )
 
 
+@pytest.mark.slow  # a parallel and a serial build
 @pytest.mark.sphinx("html", testroot="entities", srcdir="entities-parallel", parallel=2,
                     freshenv=True)
 def test_parallel_build_exports_the_same(app: Any, make_app: Callable[..., Any],

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .bilingual import ENGLISH, is_english, looks_like_html, slug_from_name
-from .bilingual import sniff as sniff_bilingual
-from .model import (
+from ..model import (
     Article,
     Block,
     BulletList,
@@ -23,6 +21,8 @@ from .model import (
     Source,
     Text,
 )
+from .bilingual import ENGLISH, is_english, looks_like_html, slug_from_name
+from .bilingual import sniff as sniff_bilingual
 
 FORMAT = "plaintext"
 

@@ -9,13 +9,12 @@ reader leaves title, authors, date and publisher empty (editorial data may suppl
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import cache
 from pathlib import PurePath
 
 import opencc
 
-from .model import (
+from ..model import (
     Article,
     Block,
     ConversionError,
@@ -27,6 +26,7 @@ from .model import (
     Source,
     Text,
 )
+from ..script import has_han, is_english, script_of
 
 FORMAT = "bilingual"
 
@@ -43,23 +43,6 @@ HTML_PATTERN = re.compile(
     re.IGNORECASE,
 )
 
-#: Unicode blocks of the Han script (CJK ideographs, extensions, compatibility ideographs).
-HAN_RANGES: tuple[tuple[int, int], ...] = (
-    (0x3400, 0x4DBF),
-    (0x4E00, 0x9FFF),
-    (0xF900, 0xFAFF),
-    (0x20000, 0x2FA1F),
-)
-
-#: Frequent English function words: Latin-script text containing enough of them is English.
-ENGLISH_FUNCTION_WORDS: frozenset[str] = frozenset(
-    "the a an and or of to in on at for with by from is are was were be been it its "
-    "that this as not but have has had they their we i you he she".split()
-)
-
-#: Share of words that must be English function words for a text to count as English.
-MIN_ENGLISH_FUNCTION_SHARE = 0.12
-
 #: At least this many English-then-Chinese pairs before a file counts as format C.
 MIN_PAIRS = 3
 
@@ -70,52 +53,6 @@ MIN_PAIRED_SHARE = 0.6
 ENGLISH = "en"
 TRADITIONAL = "zh-Hant"
 SIMPLIFIED = "zh-Hans"
-
-WORD_PATTERN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
-
-#: One Han ideograph (any of :data:`HAN_RANGES`), so a line's ideographs are counted by the
-#: regex engine rather than character by character in Python.
-HAN_CHAR = re.compile(
-    "[" + "".join(f"{re.escape(chr(low))}-{re.escape(chr(high))}" for low, high in HAN_RANGES)
-    + "]"
-)
-
-
-def is_han(char: str) -> bool:
-    """Whether a character is a Han (Chinese) ideograph."""
-    return HAN_CHAR.match(char) is not None
-
-
-def is_latin_letter(char: str) -> bool:
-    """Whether a character is a letter of the Latin script (with or without diacritics)."""
-    return char.isalpha() and unicodedata.name(char, "").startswith("LATIN ")
-
-
-def script_of(line: str) -> str:
-    """``"han"``, ``"latin"`` or ``""`` (neither): the dominant script of a line.
-
-    Chinese counts one ideograph per syllable while English spells a word in several letters,
-    so ideographs are weighed against Latin *words*, not Latin letters.
-    """
-    han = len(HAN_CHAR.findall(line))
-    # a word of WORD_PATTERN is made of ascii letters, all of them Latin: a line without
-    # one counts no Latin word, whatever other Latin letters it holds
-    latin_words = len(WORD_PATTERN.findall(line))
-    if han and han >= latin_words:
-        return "han"
-    if latin_words:
-        return "latin"
-    return ""
-
-
-def is_english(text: str) -> bool:
-    """Whether a text is in English: Latin script with English function words among its words."""
-    words = [w.lower() for w in WORD_PATTERN.findall(text)]
-    if not words or script_of(text) != "latin":
-        return False
-    share = sum(1 for w in words if w in ENGLISH_FUNCTION_WORDS) / len(words)
-    return share >= MIN_ENGLISH_FUNCTION_SHARE
-
 
 @cache
 def _to_simplified() -> opencc.OpenCC:
@@ -150,7 +87,7 @@ def _caption_credit(caption: str, repeat: str) -> str | None:
     if script_of(caption) != "han" or not repeat.startswith(caption + " "):
         return None
     credit = repeat[len(caption) :].strip()
-    if not credit or HAN_CHAR.search(credit):
+    if not credit or has_han(credit):
         return None
     return credit
 

@@ -9,8 +9,9 @@ one it marked, two labels stacked on one paragraph, and a paragraph wrapped over
 
 A label may be retired on purpose: ``docs/_data/retired-labels.yaml`` lists it with its
 successor and the reason, and the edition leads the old address to the successor. The file is
-read with :func:`converters.retired.load_retired` and extended with
-:func:`converters.retired.retire` (by hand) or :func:`converters.retired.append_retired`.
+read with :func:`converters.editing.retired.load_retired` and extended with
+:func:`converters.editing.retired.retire` (by hand) or
+:func:`converters.editing.retired.append_retired`.
 """
 
 from __future__ import annotations
@@ -24,14 +25,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from ..myst import FOOTNOTE_REF, NAME_OPTION, ROLE, TARGET
+from ..paths import ARTICLES_DIR, DOCS_DIR
 from . import retired
 from .check import read_page_text
-from .myst import FOOTNOTE_REF, ROLE
 from .retired import RetiredLabelsError, Retirement, load_retired
 
-#: Where the articles and the retirement record are, relative to the project root.
-ARTICLES_DIR = Path("docs") / "articles"
-RETIRED_FILE = Path("docs") / retired.RETIRED_FILE
+#: Where the retirement record is, relative to the project root.
+RETIRED_FILE = DOCS_DIR / retired.RETIRED_FILE
 #: The git revision holding the published labels; CI sets it to a pull request's base.
 BASE_ENV = "EDITION_ANCHOR_BASE"
 DEFAULT_BASE = "HEAD"
@@ -45,9 +46,6 @@ SIMILARITY_THRESHOLD = 0.6
 #: How long git may take to answer (a local repository: far less).
 GIT_TIMEOUT = 60
 
-#: A target line ``(label)=`` and a directive's ``:name: label`` option.
-TARGET = re.compile(r"^\((?P<label>[^()\s]+)\)=\s*$")
-NAME_OPTION = re.compile(r"^:name:\s*(?P<label>\S+)\s*$")
 #: A directive fence (``:::{container} x``, ``::::``) and its closing line.
 FENCE_OPEN = re.compile(r"^(?P<colons>:{3,}|`{3,})\s*\{")
 FENCE_CLOSE = re.compile(r"^(?P<colons>:{3,}|`{3,})\s*$")
@@ -273,11 +271,28 @@ def check_anchors(root: Path, notes: list[str] | None = None) -> list[Problem]:
             out.append(Problem(path, line, "paragraph spans several lines: a paragraph is one "
                                "line (join them; its label stays above it)"))
     labels_now = {label for page in now.values() for label in page}
+    retired = _retired(root, labels_now, out)
 
-    retired_path = root / RETIRED_FILE
+    base = os.environ.get(BASE_ENV, "").strip() or DEFAULT_BASE
+    try:
+        published = committed_articles(root, base)
+    except GitUnavailable as exc:
+        if notes is not None:
+            notes.append(f"anchors: {exc}: published labels not compared with {base}")
+        return out
+    for name, old_text in published.items():
+        if name in unreadable:
+            continue  # its labels cannot be compared until it can be read
+        out.extend(_compare(f"{shown}/{name}", anchors(old_text), now.get(name),
+                            labels_now, retired))
+    return out
+
+
+def _retired(root: Path, labels_now: set[str], out: list[Problem]) -> dict[str, Retirement]:
+    """The retired labels by label; problems of the record are added to ``out``."""
     retired: dict[str, Retirement] = {}
     try:
-        entries = load_retired(retired_path)
+        entries = load_retired(root / RETIRED_FILE)
     except RetiredLabelsError as exc:
         where, _, reason = str(exc).partition(": ")
         out.append(Problem(RETIRED_FILE.as_posix(), int(where.split()[-1]), reason))
@@ -294,20 +309,7 @@ def check_anchors(root: Path, notes: list[str] | None = None) -> list[Problem]:
             out.append(Problem(RETIRED_FILE.as_posix(), entry.line, f"successor "
                                f"'{entry.successor}' of retired label '{entry.label}' is not a "
                                "label of any article"))
-
-    base = os.environ.get(BASE_ENV, "").strip() or DEFAULT_BASE
-    try:
-        published = committed_articles(root, base)
-    except GitUnavailable as exc:
-        if notes is not None:
-            notes.append(f"anchors: {exc}: published labels not compared with {base}")
-        return out
-    for name, old_text in published.items():
-        if name in unreadable:
-            continue  # its labels cannot be compared until it can be read
-        out.extend(_compare(f"{shown}/{name}", anchors(old_text), now.get(name),
-                            labels_now, retired))
-    return out
+    return retired
 
 
 def _compare(path: str, old: list[Anchor], new: dict[str, Anchor] | None,

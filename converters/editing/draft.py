@@ -21,7 +21,8 @@ from typing import Any
 
 import yaml
 
-from .registry import RegistryError, load_registry
+from ..registry import RegistryError, load_registry
+from ..script import has_han
 
 #: jieba tags that name people, places and organisations.
 PERSON_FLAGS = frozenset({"nr", "nrfg", "nrt"})
@@ -66,11 +67,6 @@ def _converter(config: str) -> Any:
     return opencc.OpenCC(config)
 
 
-def has_cjk(text: str) -> bool:
-    """Whether ``text`` contains Chinese characters."""
-    return any("\u3400" <= c <= "\u9fff" for c in text)
-
-
 def guess_type(text: str, flag: str) -> str:
     """person, company or place: from jieba's tag, the name's ending, the shape of a name."""
     if text.endswith(ORGANISATION_ENDINGS) or flag == "nt":
@@ -80,7 +76,7 @@ def guess_type(text: str, flag: str) -> str:
     if flag in PLACE_FLAGS:
         return "place"
     words = text.split()
-    if not has_cjk(text) and 2 <= len(words) <= 3 and all(w[:1].isupper() and w[1:].islower()
+    if not has_han(text) and 2 <= len(words) <= 3 and all(w[:1].isupper() and w[1:].islower()
                                                           for w in words):
         return "person"
     return "company"
@@ -96,7 +92,7 @@ def pinyin(text: str) -> str:
 
 def make_id(text: str) -> str:
     """An id for the registry: ASCII lower case words joined by hyphens (pinyin for Chinese)."""
-    if has_cjk(text):
+    if has_han(text):
         from pypinyin import lazy_pinyin
 
         text = " ".join(lazy_pinyin(text))
@@ -106,7 +102,7 @@ def make_id(text: str) -> str:
 def entry(proposal: Proposal) -> dict[str, Any]:
     """The draft line of one proposal, as a mapping."""
     text = proposal.text
-    chinese = has_cjk(text)
+    chinese = has_han(text)
     simplified = _converter("t2s").convert(text) if chinese else ""
     traditional = _converter("s2t").convert(simplified) if chinese else ""
     english = "" if chinese else text

@@ -23,25 +23,15 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from .model import FRONT_MATTER_FIELDS, LIST_OF_STR, STR
-from .validate import language_problem, url_problem
-from .yamlsafe import YamlRefused, compose_yaml, load_yaml
+from ..dates import DATE_FORMS, date_target, parse_iso_date
+from ..model import FRONT_MATTER_FIELDS, LIST_OF_STR, STR
+from ..myst import MYST_EXTENSIONS, NAME_OPTION
+from ..paths import ARTICLES_DIR, DOCS_DIR, EDITORIAL_FILE, REGISTRY_FILE, ROOT, SEEDS_DIR
+from ..validate import language_problem, url_problem
+from ..yamlsafe import YamlRefused, compose_yaml, load_yaml
 
-#: The project root (the folder holding ``converters/``, ``docs/`` and ``seeds/``).
-ROOT = Path(__file__).resolve().parents[1]
-
-#: Where things are, relative to the root.
-DOCS_DIR = Path("docs")
-ARTICLES_DIR = DOCS_DIR / "articles"
-REGISTRY_FILE = DOCS_DIR / "_data" / "registry.yaml"
-EDITORIAL_FILE = DOCS_DIR / "_data" / "editorial.yaml"
-SEEDS_DIR = Path("seeds")
 #: Folders of ``docs/`` that are not pages people write (merge bases, generated pages, builds).
 SKIP_DIRS = frozenset({"_import", "_generated", "_build", "_static", "_templates", "build"})
-
-#: The MyST extensions the edition enables (as in docs/conf.py), so pages parse as Sphinx sees them.
-MYST_EXTENSIONS = ("colon_fence", "deflist", "fieldlist", "attrs_inline", "attrs_block",
-                   "substitution")
 
 #: The keys each entry of a list-of-mappings field must have (strings, except ``value`` which
 #: may be anything and ``chars``, a count).
@@ -49,16 +39,6 @@ ENTRY_KEYS: dict[str, tuple[str, ...]] = {
     "editorial": ("field", "value", "reason"),
     "removed": ("kind", "reason", "chars"),
 }
-#: How a date looks at each precision (the empty precision means the date is unknown).
-DATE_FORMS: dict[str, re.Pattern[str]] = {
-    "year": re.compile(r"\d{4}"),
-    "month": re.compile(r"\d{4}-\d{2}"),
-    "day": re.compile(r"\d{4}-\d{2}-\d{2}"),
-    "minute": re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})?"),
-    "second": re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?"),
-}
-#: A mention target of the ``{date}`` role: year, month or day.
-DATE_TARGET = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 #: An article slug (also its label): ASCII lowercase words joined by hyphens.
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -66,8 +46,6 @@ SHA256 = re.compile(r"[0-9a-f]{64}")
 FOOTNOTE_SCHEMES = ("http", "https", "mailto")
 #: A role's explicit target: ``shown text <target>``.
 ROLE_TARGET = re.compile(r"^(.*?)\s*<([^<>]*)>\s*$", re.DOTALL)
-#: The ``:name:`` option of a directive, which is a label like ``(x)=``.
-NAME_OPTION = re.compile(r"^:name:\s*(\S.*?)\s*$")
 #: Directives whose content is MyST again, so fences inside them are checked too.
 NESTED_MARKDOWN = re.compile(r"^\{(container|admonition|figure|note|warning|tip|important|"
                              r"attention|caution|danger|error|hint|seealso|topic|sidebar)\}")
@@ -214,8 +192,11 @@ def read_page_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
 
 def load_page(path: Path, shown: str, md: Any,
               is_article: bool) -> tuple[Page | None, list[Problem]]:
-    """Read and parse one page; problems are YAML errors that stop the front-matter checks
-    (and reading errors, which leave no page to check: ``None``)."""
+    """Read and parse one page, with the problems found doing so.
+
+    The problems are YAML errors that stop the front-matter checks (and reading errors, which
+    leave no page to check: ``None``).
+    """
     text, problems = read_page_text(path, shown)
     if text is None:
         return None, problems
@@ -277,25 +258,17 @@ def _is_iso_datetime(value: str) -> bool:
     return parse_iso_date(value) is not None
 
 
-def parse_iso_date(value: str) -> str | None:
-    """The precision of an ISO 8601 value (``year`` … ``second``), or None if it is not one."""
-    for precision, form in DATE_FORMS.items():
-        if form.fullmatch(value):
-            padded = value + {"year": "-01-01", "month": "-01"}.get(precision, "")
-            try:
-                dt.datetime.fromisoformat(padded.replace("Z", "+00:00"))
-            except ValueError:
-                return None
-            return precision
-    return None
-
-
 def _type_ok(value: object, kind: str) -> bool:
     if kind == STR:
         return isinstance(value, str)
     if kind == LIST_OF_STR:
         return isinstance(value, list) and all(isinstance(v, str) for v in value)
     return isinstance(value, list) and all(isinstance(v, dict) for v in value)
+
+
+#: How a front-matter check reports a problem: the field, the message, the line if not the
+#: field's own.
+Report = Callable[[str, str, int | None], None]
 
 
 def check_front_matter(page: Page, slug: str) -> list[Problem]:
@@ -308,71 +281,92 @@ def check_front_matter(page: Page, slug: str) -> list[Problem]:
     def bad(key: str, message: str, line: int | None = None) -> None:
         out.append(Problem(page.path, line or page.line_of(key), message))
 
-    for declared in FRONT_MATTER_FIELDS:
-        key, kind = declared.key, declared.spec.kind
-        if key not in fm:
-            bad(key, f"front matter: missing field '{key}' (every field is always present)")
-        elif not _type_ok(fm[key], kind):
-            got = type(fm[key]).__name__
-            hint = " (quote dates: '2025-01-21')" if isinstance(fm[key], dt.date) else ""
-            bad(key, f"front matter: '{key}' must be a {kind}, not {got}{hint}")
-    ok = {f.key for f in FRONT_MATTER_FIELDS if f.key in fm and _type_ok(fm[f.key], f.spec.kind)}
-
+    ok = _front_matter_types(fm, bad)
     if "title" in ok and not fm["title"].strip():
         bad("title", "front matter: 'title' is empty")
-    if "date" in ok and "date_precision" in ok:
-        date, precision = fm["date"], fm["date_precision"]
-        found = parse_iso_date(date) if date else ""
-        if precision not in ("", *DATE_FORMS):
-            bad("date_precision", f"front matter: date_precision '{precision}' is not one of "
-                f"{', '.join(DATE_FORMS)} or ''")
-        elif found is None:
-            bad("date", f"front matter: date '{date}' is not an ISO 8601 date")
-        elif found != precision:
-            bad("date", f"front matter: date '{date}' does not have the precision "
-                f"'{precision}' that date_precision states")
-    if "retrieved" in ok and fm["retrieved"] and not _is_iso_datetime(fm["retrieved"]):
-        bad("retrieved", f"front matter: retrieved '{fm['retrieved']}' is not an ISO 8601 date")
-    if "language" in ok:
-        if not fm["language"]:
-            bad("language", "front matter: 'language' lists no language")
-        for tag in fm["language"]:
-            if language_problem(tag):
-                bad("language", f"front matter: {language_problem(tag)}")
-    for key in ("source_url", "original_url"):
-        if key in ok and fm[key] and url_problem(fm[key]):
-            bad(key, f"front matter: {key} {fm[key][:60]!r}: {url_problem(fm[key])}")
-    if "editorial" in ok:
-        lines = page.entry_lines.get("editorial", [])
-        for i, entry in enumerate(fm["editorial"]):
-            value = entry.get("value")
-            if entry.get("field") in ("source_url", "original_url") and isinstance(value, str) \
-                    and url_problem(value):
-                bad("editorial", f"front matter: editorial {entry['field']} {value[:60]!r}: "
-                    f"{url_problem(value)}", lines[i] if i < len(lines) else None)
+    _front_matter_dates(fm, ok, bad)
+    _front_matter_languages_and_urls(fm, ok, page.entry_lines.get("editorial", []), bad)
     if "label" in ok and fm["label"] != slug:
         bad("label", f"front matter: label '{fm['label']}' differs from the file name '{slug}'")
     if not SLUG.fullmatch(slug):
         out.append(Problem(page.path, 1, f"file name '{slug}' is not a slug (a-z, 0-9, '-')"))
     if "seed_sha256" in ok and not SHA256.fullmatch(fm["seed_sha256"]):
         bad("seed_sha256", "front matter: seed_sha256 is not 64 lowercase hex digits")
-    for key, needed in ENTRY_KEYS.items():
-        if key not in ok:
-            continue
-        lines = page.entry_lines.get(key, [])
-        for i, entry in enumerate(fm[key]):
-            line = lines[i] if i < len(lines) else page.line_of(key)
-            for name in needed:
-                if name not in entry:
-                    bad(key, f"front matter: {key} entry lacks '{name}'", line)
-                elif name == "chars":
-                    if not isinstance(entry[name], int) or entry[name] < 0:
-                        bad(key, f"front matter: {key} entry 'chars' must be a count", line)
-                elif name != "value" and not isinstance(entry[name], str):
-                    bad(key, f"front matter: {key} entry '{name}' must be a string", line)
-            if isinstance(entry.get("reason"), str) and not entry["reason"].strip():
-                bad(key, f"front matter: {key} entry gives no reason", line)
+    for key in ENTRY_KEYS:
+        if key in ok:
+            _front_matter_entries(key, fm[key], page, bad)
     return out
+
+
+def _front_matter_types(fm: dict[str, Any], bad: Report) -> set[str]:
+    """Report missing fields and fields of the wrong type; return the fields that are fine."""
+    for declared in FRONT_MATTER_FIELDS:
+        key, kind = declared.key, declared.spec.kind
+        if key not in fm:
+            bad(key, f"front matter: missing field '{key}' (every field is always present)", None)
+        elif not _type_ok(fm[key], kind):
+            got = type(fm[key]).__name__
+            hint = " (quote dates: '2025-01-21')" if isinstance(fm[key], dt.date) else ""
+            bad(key, f"front matter: '{key}' must be a {kind}, not {got}{hint}", None)
+    return {f.key for f in FRONT_MATTER_FIELDS if f.key in fm and _type_ok(fm[f.key], f.spec.kind)}
+
+
+def _front_matter_dates(fm: dict[str, Any], ok: set[str], bad: Report) -> None:
+    """The date matches its stated precision; the retrieval stamp is an ISO 8601 date."""
+    if "date" in ok and "date_precision" in ok:
+        date, precision = fm["date"], fm["date_precision"]
+        found = parse_iso_date(date) if date else ""
+        if precision not in ("", *DATE_FORMS):
+            bad("date_precision", f"front matter: date_precision '{precision}' is not one of "
+                f"{', '.join(DATE_FORMS)} or ''", None)
+        elif found is None:
+            bad("date", f"front matter: date '{date}' is not an ISO 8601 date", None)
+        elif found != precision:
+            bad("date", f"front matter: date '{date}' does not have the precision "
+                f"'{precision}' that date_precision states", None)
+    if "retrieved" in ok and fm["retrieved"] and not _is_iso_datetime(fm["retrieved"]):
+        bad("retrieved", f"front matter: retrieved '{fm['retrieved']}' is not an ISO 8601 date",
+            None)
+
+
+def _front_matter_languages_and_urls(fm: dict[str, Any], ok: set[str], editorial_lines: list[int],
+                                     bad: Report) -> None:
+    """Language tags from the allow-list; source URLs (stated or editorial) http(s) only."""
+    if "language" in ok:
+        if not fm["language"]:
+            bad("language", "front matter: 'language' lists no language", None)
+        for tag in fm["language"]:
+            if language_problem(tag):
+                bad("language", f"front matter: {language_problem(tag)}", None)
+    for key in ("source_url", "original_url"):
+        if key in ok and fm[key] and url_problem(fm[key]):
+            bad(key, f"front matter: {key} {fm[key][:60]!r}: {url_problem(fm[key])}", None)
+    if "editorial" not in ok:
+        return
+    for i, entry in enumerate(fm["editorial"]):
+        value = entry.get("value")
+        if entry.get("field") in ("source_url", "original_url") and isinstance(value, str) \
+                and url_problem(value):
+            bad("editorial", f"front matter: editorial {entry['field']} {value[:60]!r}: "
+                f"{url_problem(value)}", editorial_lines[i] if i < len(editorial_lines) else None)
+
+
+def _front_matter_entries(key: str, entries: list[dict[str, Any]], page: Page,
+                          bad: Report) -> None:
+    """Each entry of a list-of-mappings field has its keys, typed, and gives a reason."""
+    lines = page.entry_lines.get(key, [])
+    for i, entry in enumerate(entries):
+        line = lines[i] if i < len(lines) else page.line_of(key)
+        for name in ENTRY_KEYS[key]:
+            if name not in entry:
+                bad(key, f"front matter: {key} entry lacks '{name}'", line)
+            elif name == "chars":
+                if not isinstance(entry[name], int) or entry[name] < 0:
+                    bad(key, f"front matter: {key} entry 'chars' must be a count", line)
+            elif name != "value" and not isinstance(entry[name], str):
+                bad(key, f"front matter: {key} entry '{name}' must be a string", line)
+        if isinstance(entry.get("reason"), str) and not entry["reason"].strip():
+            bad(key, f"front matter: {key} entry gives no reason", line)
 
 
 # --------------------------------------------------------------------------- registry
@@ -380,7 +374,7 @@ def check_front_matter(page: Page, slug: str) -> list[Problem]:
 
 def registry_ids(path: Path, shown: str) -> tuple[set[str] | None, list[Problem]]:
     """Validate the registry with its own loader; the ids, or None when it does not load."""
-    from .registry import RegistryError, load_registry
+    from ..registry import RegistryError, load_registry
 
     try:
         registry = load_registry(path)
@@ -399,7 +393,7 @@ def _registry_problem(message: str, shown: str) -> Problem:
 
 def check_editorial(path: Path, shown: str) -> list[Problem]:
     """The editorial data loads and fits its schema (checked by its own loader)."""
-    from .editorial import EditorialError, load
+    from ..editorial import EditorialError, load
 
     try:
         load(path)
@@ -453,15 +447,7 @@ def check_mentions(page: Page, ids: set[str] | None) -> list[Problem]:
 
 
 def _valid_date_target(target: str) -> bool:
-    match = DATE_TARGET.fullmatch(target)
-    if not match:
-        return False
-    year, month, day = match.groups()
-    try:
-        dt.date(int(year), int(month or 1), int(day or 1))
-    except ValueError:
-        return False
-    return True
+    return date_target(target) is not None
 
 
 def check_footnotes(page: Page) -> list[Problem]:
@@ -532,7 +518,7 @@ def page_labels(page: Page) -> Iterator[tuple[str, int]]:
                         break
                     match = NAME_OPTION.match(raw)
                     if match:
-                        yield match.group(1), stream.offset + token.map[0] + 2 + i
+                        yield match.group("label"), stream.offset + token.map[0] + 2 + i
 
 
 def check_labels(pages: list[Page]) -> list[Problem]:
@@ -575,7 +561,7 @@ def check_seed(page: Page, seeds: Path) -> list[Problem]:
 
 
 def check_seed_manifest(root: Path) -> list[Problem]:
-    """Every seed as the manifest and the committed history record it (see converters.seeds)."""
+    """Every seed as the manifest and the committed history record it (converters.editing.seeds)."""
     from .seeds import check_seeds
 
     return [Problem(p.path, p.line, p.message) for p in check_seeds(root, SEEDS_DIR)]
@@ -626,18 +612,21 @@ def _mention_roles() -> Iterator[None]:
     from docutils import nodes
     from docutils.parsers.rst import roles
 
-    def stand_in(name: str, rawtext: str, text: str, lineno: int, inliner: object,
-                 options: object = None, content: object = None) -> tuple[list[Any], list[Any]]:
+    def stand_in(_name: str, rawtext: str, text: str, *_args: object,
+                 **_options: object) -> tuple[list[Any], list[Any]]:
         return [nodes.inline(rawtext, text)], []
 
-    saved = dict(roles._roles)
-    roles.register_local_role("ent", stand_in)  # type: ignore[arg-type]
-    roles.register_local_role("date", stand_in)  # type: ignore[arg-type]
+    # docutils keeps the local roles in a private module dictionary (no public way to remove
+    # a role again), which types-docutils does not declare.
+    registered: dict[str, Any] = vars(roles)["_roles"]
+    saved = dict(registered)
+    roles.register_local_role("ent", stand_in)
+    roles.register_local_role("date", stand_in)
     try:
         yield
     finally:
-        roles._roles.clear()
-        roles._roles.update(saved)
+        registered.clear()
+        registered.update(saved)
 
 
 #: A docutils report line: ``source:line: (LEVEL/n) message``.
@@ -680,7 +669,7 @@ def _publish(page: Page, stream: io.StringIO) -> None:
 
 
 def _docutils_problems(page: Page, report: str) -> list[Problem]:
-    """docutils' report lines as problems of the page."""
+    """Docutils' report lines as problems of the page."""
     out = []
     for raw in report.splitlines():
         match = _DOCUTILS_REPORT.match(raw)
@@ -695,9 +684,12 @@ def _docutils_problems(page: Page, report: str) -> list[Problem]:
 
 
 def check_markup(page: Page, md: Any, root: Path) -> list[Problem]:
-    """Nothing in a page may inject markup or read files: no raw HTML, no ``{raw}``, no
-    ``{eval-rst}``, no include of a file outside :data:`INCLUDABLE`, no link or image that is
-    not a web URL or a file of ``docs/``, no ``html_meta``/``myst`` in the front matter."""
+    """Nothing in a page may inject markup or read files.
+
+    No raw HTML, no ``{raw}``, no ``{eval-rst}``, no include of a file outside
+    :data:`INCLUDABLE`, no link or image that is not a web URL or a file of ``docs/``, no
+    ``html_meta``/``myst`` in the front matter.
+    """
     out: list[Problem] = []
     for key, why in FORBIDDEN_FRONT_MATTER.items():
         if page.front_matter is not None and key in page.front_matter:
@@ -738,8 +730,10 @@ def _all_streams(stream: Stream, md: Any) -> Iterator[Stream]:
 
 
 def _option_lines(body: list[str]) -> int:
-    """How many lines at the top of a directive body are its options (``:key: value`` lines or
-    a ``---`` YAML block)."""
+    """How many lines at the top of a directive body are its options.
+
+    Options are ``:key: value`` lines or a ``---`` YAML block.
+    """
     if body and body[0].strip() == "---":
         end = next((i for i in range(1, len(body)) if body[i].strip() == "---"), len(body) - 1)
         return end + 1
@@ -818,8 +812,10 @@ def _inline_problems(page: Page, child: Any, line: int, folder: Path,
 
 
 def _inside(folder: Path, target: str, root: Path) -> Path | None:
-    """Where a relative file reference points (``/x`` counts from ``docs/``, as in Sphinx),
-    or None when it is not a plain file path."""
+    """Where a relative file reference points, or None when it is not a plain file path.
+
+    ``/x`` counts from ``docs/``, as in Sphinx.
+    """
     if not target or SCHEME.match(target) or "\x00" in target:
         return None
     base = root / DOCS_DIR if target.startswith("/") else folder
@@ -860,31 +856,11 @@ def _shown(path: Path, root: Path) -> str:
 def check(root: Path, kinds: Sequence[str] = KINDS) -> list[Problem]:
     """Run the chosen kinds of check on the project at ``root``; the problems, sorted."""
     wanted = set(kinds)
-    problems: list[Problem] = []
-    ids: set[str] | None = None
-    registry = root / REGISTRY_FILE
-    if wanted & {"registry", "mentions"}:
-        if registry.exists():
-            ids, found = registry_ids(registry, _shown(registry, root))
-            if "registry" in wanted:
-                problems.extend(found)
-        elif "registry" in wanted:
-            problems.append(Problem(_shown(registry, root), 1, "registry file is missing"))
-    editorial = root / EDITORIAL_FILE
-    if "editorial" in wanted and editorial.exists():
-        problems.extend(check_editorial(editorial, _shown(editorial, root)))
+    ids, problems = _data_problems(root, wanted)
     if not wanted - {"registry", "editorial"}:
         return sorted(problems)
     md = markdown_parser()
-    pages: list[Page] = []
-    articles_dir = root / ARTICLES_DIR
-    for path in _pages(root):
-        is_article = path.parent == articles_dir
-        page, found = load_page(path, _shown(path, root), md, is_article)
-        if "frontmatter" in wanted or page is None:
-            problems.extend(found)  # a page that cannot be read is a problem of every kind
-        if page is not None:
-            pages.append(page)
+    pages = _load_pages(root, md, wanted, problems)
     resolved_root = root.resolve()
     per_page: list[tuple[str, Callable[[Page], list[Problem]], bool]] = [
         ("frontmatter", lambda p: check_front_matter(p, Path(p.path).stem), True),
@@ -903,14 +879,7 @@ def check(root: Path, kinds: Sequence[str] = KINDS) -> list[Problem]:
             if page.is_article or not articles_only:
                 problems.extend(run(page))
     if "markup" in wanted:
-        # the files pages may include are shown in the edition: their markup is checked too
-        for name in sorted(INCLUDABLE):
-            path = root / name
-            if path.is_file():
-                included, found = load_page(path, _shown(path, root), md, False)
-                problems.extend(found)
-                if included is not None:
-                    problems.extend(check_markup(included, md, resolved_root))
+        problems.extend(_included_problems(root, md, resolved_root))
     if "labels" in wanted:
         problems.extend(check_labels(pages))
     if "seeds" in wanted:
@@ -920,8 +889,53 @@ def check(root: Path, kinds: Sequence[str] = KINDS) -> list[Problem]:
     return _without_echoes(problems)
 
 
+def _data_problems(root: Path, wanted: set[str]) -> tuple[set[str] | None, list[Problem]]:
+    """The registry's ids (None when it is not read) and the problems of the data files."""
+    problems: list[Problem] = []
+    ids: set[str] | None = None
+    registry = root / REGISTRY_FILE
+    if wanted & {"registry", "mentions"}:
+        if registry.exists():
+            ids, found = registry_ids(registry, _shown(registry, root))
+            if "registry" in wanted:
+                problems.extend(found)
+        elif "registry" in wanted:
+            problems.append(Problem(_shown(registry, root), 1, "registry file is missing"))
+    editorial = root / EDITORIAL_FILE
+    if "editorial" in wanted and editorial.exists():
+        problems.extend(check_editorial(editorial, _shown(editorial, root)))
+    return ids, problems
+
+
+def _load_pages(root: Path, md: Any, wanted: set[str], problems: list[Problem]) -> list[Page]:
+    """Every page people write, parsed; reading problems are added to ``problems``."""
+    pages: list[Page] = []
+    articles_dir = root / ARTICLES_DIR
+    for path in _pages(root):
+        is_article = path.parent == articles_dir
+        page, found = load_page(path, _shown(path, root), md, is_article)
+        if "frontmatter" in wanted or page is None:
+            problems.extend(found)  # a page that cannot be read is a problem of every kind
+        if page is not None:
+            pages.append(page)
+    return pages
+
+
+def _included_problems(root: Path, md: Any, resolved_root: Path) -> list[Problem]:
+    """The markup problems of the files pages may include (the edition shows them too)."""
+    problems: list[Problem] = []
+    for name in sorted(INCLUDABLE):
+        path = root / name
+        if path.is_file():
+            included, found = load_page(path, _shown(path, root), md, False)
+            problems.extend(found)
+            if included is not None:
+                problems.extend(check_markup(included, md, resolved_root))
+    return problems
+
+
 def _anchor_problems(root: Path) -> list[Problem]:
-    """Published labels kept (converters/anchors.py); what could not be compared, on stderr."""
+    """Published labels kept (editing/anchors.py); what could not be compared, on stderr."""
     from .anchors import check_anchors
 
     notes: list[str] = []
@@ -980,7 +994,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def ok_line(root: Path, kinds: Sequence[str]) -> str:
     """The one line a passing check prints: what it looked at."""
     pages = sum(1 for _ in _pages(root))
-    from .registry import RegistryError, load_registry
+    from ..registry import RegistryError, load_registry
 
     entries = 0
     registry = root / REGISTRY_FILE

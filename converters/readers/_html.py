@@ -1,10 +1,10 @@
 """HTML to document-model blocks and inlines, shared by the two HTML readers.
 
-The readers (:mod:`converters.nytimes`, :mod:`converters.caixin`) choose *what* is content;
-this module turns the chosen markup into model nodes the way a browser shows it: inline
-``<a>`` become :class:`~converters.model.Link`, ``<b>``/``<strong>`` :class:`Strong`,
-``<i>``/``<em>`` :class:`Emphasis`, ``<br>`` :class:`LineBreak`, every other element is
-unwrapped to its text, so no HTML ever passes through.
+The readers (:mod:`converters.readers.nytimes`, :mod:`converters.readers.caixin`) choose
+*what* is content; this module turns the chosen markup into model nodes the way a browser
+shows it: inline ``<a>`` become :class:`~converters.model.Link`, ``<b>``/``<strong>``
+:class:`Strong`, ``<i>``/``<em>`` :class:`Emphasis`, ``<br>`` :class:`LineBreak`, every other
+element is unwrapped to its text, so no HTML ever passes through.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import soupsieve
 from bs4 import BeautifulSoup
 from bs4.element import NavigableString, PageElement, Tag
 
-from .model import (
+from ..model import (
     Block,
     BulletList,
     ConversionError,
@@ -131,8 +131,11 @@ def attr(element: Tag, name: str) -> str:
 
 
 def link_url(href: str, base: str = "") -> str:
-    """The absolute URL a link keeps, or '' when it keeps only its text (``javascript:``,
-    in-page ``#`` anchors, relative links without a base, other schemes)."""
+    """The absolute URL a link keeps, or '' when it keeps only its text.
+
+    Only text is kept of ``javascript:``, in-page ``#`` anchors, relative links without a base
+    and other schemes.
+    """
     href = href.strip()
     if not href or href.startswith("#"):
         return ""
@@ -303,8 +306,10 @@ def walk_blocks(root: Tag, base: str = "", hook: BlockHook | None = None) -> lis
 
 
 class _Walker:
-    """One walk over a tree; knows once which elements are or hold blocks (asking each
-    element again at every level of nesting would make deep pages quadratic)."""
+    """One walk over a tree; knows once which elements are or hold blocks.
+
+    Asking each element again at every level of nesting would make deep pages quadratic.
+    """
 
     def __init__(self, root: Tag, base: str, hook: BlockHook | None) -> None:
         self.base = base
@@ -374,9 +379,11 @@ class _Walker:
 def remove_boilerplate(
     root: Tag, rules: Iterable[tuple[str, str, str]], base: str = ""
 ) -> list[Removal]:
-    """Take out every element matching a ``(kind, CSS selector, reason)`` rule (the first rule
-    an element matches names it), and return what was removed: its visible text, or for a
-    textless element the URL it carried (so the record still says what went)."""
+    """Take out every element matching a ``(kind, CSS selector, reason)`` rule; return them.
+
+    The first rule an element matches names it. What was removed is its visible text, or for a
+    textless element the URL it carried (so the record still says what went).
+    """
     rules = list(rules)
     compiled = [_matcher(selector) for _, selector, _ in rules]
     # one pass over the tree for all rules; matches come in document order, so an outer
@@ -395,9 +402,11 @@ def remove_boilerplate(
 
 
 class _Matcher:
-    """A CSS selector compiled once per run: soupsieve's matcher behind a cheap pre-filter
-    (most elements of a page fail the pre-filter and never reach soupsieve, whose matching
-    costs more than anything else in a conversion)."""
+    """A CSS selector compiled once per run: soupsieve's matcher behind a cheap pre-filter.
+
+    Most elements of a page fail the pre-filter and never reach soupsieve, whose matching
+    costs more than anything else in a conversion.
+    """
 
     def __init__(self, selector: str) -> None:
         self.pattern = soupsieve.compile(selector)
@@ -419,8 +428,10 @@ def _matcher(selector: str) -> _Matcher:
 
 
 def select(root: Tag, selector: str) -> list[Tag]:
-    """The elements under ``root`` matching a CSS selector, in document order (what
-    ``root.select(selector)`` returns, found faster)."""
+    """The elements under ``root`` matching a CSS selector, in document order.
+
+    That is what ``root.select(selector)`` returns, found faster.
+    """
     return list(_matcher(selector).iterate(root))
 
 
@@ -430,8 +441,10 @@ def select_one(root: Tag, selector: str) -> Tag | None:
 
 
 def _tag_descendants(root: Tag) -> Iterator[Tag]:
-    """The elements under ``root`` in document order, as soupsieve's ``select`` visits them:
-    a ``<template>``'s content is not entered (it is no part of the page a browser shows)."""
+    """The elements under ``root`` in document order, as soupsieve's ``select`` visits them.
+
+    A ``<template>``'s content is not entered (it is no part of the page a browser shows).
+    """
     skip_to: PageElement | None = None
     for node in root.descendants:
         if skip_to is not None:
@@ -517,14 +530,17 @@ def _requirement(selector: str) -> _Requirement | None:
 
 
 def _prefilter(selectors: Iterable[str]) -> Callable[[Tag], bool]:
-    """A cheap test every element matching one of ``selectors`` passes (elements failing it
-    are never handed to soupsieve, which spends most of a conversion on non-matches)."""
+    """A cheap test every element matching one of ``selectors`` passes.
+
+    Elements failing it are never handed to soupsieve, which spends most of a conversion on
+    non-matches.
+    """
     requirements: list[_Requirement] = []
     for selector in selectors:
         for part in _split_top(selector, ","):
             requirement = _requirement(part)
             if requirement is None:
-                return lambda element: True
+                return lambda _element: True
             requirements.append(requirement)
     names = frozenset(name for name, words in requirements if not words)
     worded = [(want, words) for want, words in requirements if words]
@@ -567,8 +583,10 @@ def _removed_text(element: Tag, base: str) -> str:
 
 
 def parse_html(markup: str) -> BeautifulSoup:
-    """Markup parsed the way the readers need it (lxml, as lenient as a browser), refused when
-    nested deeper than :data:`MAX_HTML_DEPTH`."""
+    """Markup parsed the way the readers need it (lxml, as lenient as a browser).
+
+    It is refused when nested deeper than :data:`MAX_HTML_DEPTH`.
+    """
     soup = BeautifulSoup(markup, "lxml")
     check_depth(soup)
     return soup

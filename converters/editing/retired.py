@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 import yaml
 
-from .yamlsafe import YamlRefused, compose_yaml
+from ..yamlsafe import YamlRefused, compose_yaml
 
 #: The file, relative to the Sphinx project (``docs/``).
 RETIRED_FILE = Path("_data") / "retired-labels.yaml"

@@ -25,18 +25,7 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup
 from bs4.element import NavigableString, Tag
 
-from .htmltext import (
-    attr,
-    paragraph_inlines,
-    parse_html,
-    remove_boilerplate,
-    select,
-    select_one,
-    squash,
-    visible_text,
-    walk_blocks,
-)
-from .model import (
+from ..model import (
     Article,
     Block,
     ConversionError,
@@ -49,7 +38,18 @@ from .model import (
     Text,
     plain_text,
 )
-from .validate import is_http_url, url_problem
+from ..validate import is_http_url, url_problem
+from ._html import (
+    attr,
+    paragraph_inlines,
+    parse_html,
+    remove_boilerplate,
+    select,
+    select_one,
+    squash,
+    visible_text,
+    walk_blocks,
+)
 
 FORMAT = "nytimes"
 
@@ -275,8 +275,10 @@ def _drop_separators_before(element: Tag) -> None:
 
 
 def _pair_images_with_captions(soup: BeautifulSoup, root: Tag) -> None:
-    """Wrap each inline image and the ``<small>`` caption right after it in a ``<figure>``,
-    so that image and caption become one figure wherever they sit (in a ``<p>`` or not)."""
+    """Wrap each inline image and the ``<small>`` caption right after it in a ``<figure>``.
+
+    Image and caption so become one figure wherever they sit (in a ``<p>`` or not).
+    """
     for image in root.find_all("img"):
         if image.find_parent("figure") is not None:
             continue

@@ -26,16 +26,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .myst import FOOTNOTE_REF
-from .registry import Registry, RegistryError, fold, load_registry
-from .tagging import URL_PATTERN, find_names
-
-#: The project root (the folder holding ``converters/`` and ``docs/``).
-ROOT = Path(__file__).resolve().parents[1]
-#: Where the articles are, by default.
-DEFAULT_ARTICLES = ROOT / "docs" / "articles"
-#: The registry, by default.
-DEFAULT_REGISTRY = ROOT / "docs" / "_data" / "registry.yaml"
+from ..myst import FOOTNOTE_REF, ROLE
+from ..paths import DEFAULT_ARTICLES, DEFAULT_REGISTRY
+from ..registry import Registry, RegistryError, fold, load_registry
+from ..script import HAN_RUN, has_han
+from ..tagging import URL_PATTERN, find_names
 
 #: jieba part-of-speech flags of names (nr person, nrfg/nrt transliterated or foreign person,
 #: nt organisation, ns place, nz other proper noun).
@@ -131,9 +126,6 @@ SKIPPED_LINE = re.compile(
     r"|:{3,}"  # directive fences
     r"|:(?:name|class|alt|width|align|target):)"  # directive options
 )
-#: A role: the shown text stays, the target goes.
-ROLE = re.compile(r"\{[\w:-]+\}`([^`]*?)\s*(?:<[^<>`]*>)?`")
-#: A footnote reference.
 #: Markdown punctuation that is not text: heading marks, list marks, emphasis, escapes, and the
 #: "Credit:" that introduces a figure's credit line in the MyST format.
 MARKUP = re.compile(
@@ -167,6 +159,7 @@ class Candidate:
     reason: str
 
     def __str__(self) -> str:
+        """The candidate as the command lists it: ``path:line: text``."""
         return f"{self.path}:{self.line}: {self.text}"
 
 
@@ -201,7 +194,7 @@ def visible_lines(markdown: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _jieba_posseg() -> object:
-    """jieba's tagger with its bundled default dictionary only, without its log chatter."""
+    """Jieba's tagger with its bundled default dictionary only, without its log chatter."""
     import jieba
     import jieba.posseg
 
@@ -209,12 +202,8 @@ def _jieba_posseg() -> object:
     return jieba.posseg
 
 
-def _has_cjk(text: str) -> bool:
-    return any("\u3400" <= c <= "\u9fff" for c in text)
-
-
 def _jieba_dictionary() -> tuple[dict[str, int], dict[str, str]]:
-    """jieba's dictionary: word frequencies and each word's part-of-speech tag."""
+    """Jieba's dictionary: word frequencies and each word's part-of-speech tag."""
     posseg = _jieba_posseg()
     tokenizer = posseg.dt  # type: ignore[attr-defined]
     tokenizer.tokenizer.check_initialized()
@@ -242,7 +231,7 @@ def mask_names(line: str, registry: Registry) -> str:
 
 def chinese_candidates(line: str, registry: Registry) -> Iterable[tuple[str, str]]:
     """(name, jieba flag) pairs of unreviewed Chinese names in one line of text."""
-    if not _has_cjk(line):
+    if not has_han(line):
         return
     # Mask the names the registry knows, so that jieba never sees them in pieces.
     tokens = [(word, flag) for word, flag in _jieba_posseg().cut(  # type: ignore[attr-defined]
@@ -251,7 +240,7 @@ def chinese_candidates(line: str, registry: Registry) -> Iterable[tuple[str, str
     for word, flag in _join_dotted(tokens):
         start = position
         position += len(word)
-        if flag not in JIEBA_NAME_FLAGS or not _has_cjk(word):
+        if flag not in JIEBA_NAME_FLAGS or not has_han(word):
             continue
         while word and word[0] in LEADING_PARTICLES:
             word, start = word[1:], start + 1
@@ -265,8 +254,8 @@ def _join_dotted(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
     index = 0
     while index < len(tokens):
         word, flag = tokens[index]
-        if (word in NAME_INTERPUNCTS and out and _has_cjk(out[-1][0])
-                and index + 1 < len(tokens) and _has_cjk(tokens[index + 1][0])):
+        if (word in NAME_INTERPUNCTS and out and has_han(out[-1][0])
+                and index + 1 < len(tokens) and has_han(tokens[index + 1][0])):
             out[-1] = (out[-1][0] + word + tokens[index + 1][0], "nrt")
             index += 2
             continue
@@ -285,8 +274,8 @@ def new_words(texts: Iterable[str], registry: Registry) -> dict[str, int]:
     runs: list[str] = []
     for text in texts:
         for line in text.split("\n"):
-            if _has_cjk(line):
-                runs.extend(re.findall(r"[\u3400-\u9fff]+", mask_names(line, registry)))
+            if has_han(line):
+                runs.extend(HAN_RUN.findall(mask_names(line, registry)))
     counts: dict[str, int] = {}
     for run in runs:
         for size in (*NEW_WORD_LENGTHS, NEW_WORD_LENGTHS.stop):
@@ -322,14 +311,18 @@ def new_words(texts: Iterable[str], registry: Registry) -> dict[str, int]:
 
 
 def _capitalised(word: str) -> bool:
-    """Whether a word is written like a name: a capital first, or a capital after lower case
-    (eBay, iPhone)."""
+    """Whether a word is written like a name.
+
+    A capital first, or a capital after lower case (eBay, iPhone).
+    """
     return word[0].isupper() or bool(re.match(r"[a-z]+[A-Z]", word))
 
 
 def _clean(word: str) -> str:
-    """A word without trailing possessive, punctuation or adjective ending (abbreviations like
-    A.I. keep their dots)."""
+    """A word without trailing possessive, punctuation or adjective ending.
+
+    Abbreviations like A.I. keep their dots.
+    """
     if re.fullmatch(r"(?:[A-Z]\.){2,}", word):
         return word
     previous = None
@@ -384,8 +377,10 @@ def _words(line: str) -> list[_Word]:
 
 
 def _runs(line: str, words: list[_Word]) -> list[list[_Word]]:
-    """Runs of capitalised words joined by single spaces (or a possessive), with connectors
-    and numbers allowed inside (Bank of China, Double 11)."""
+    """Runs of capitalised words joined by single spaces (or a possessive).
+
+    Connectors and numbers are allowed inside (Bank of China, Double 11).
+    """
     runs: list[list[_Word]] = []
     current: list[_Word] = []
     for word in words:

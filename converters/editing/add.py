@@ -17,19 +17,16 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..__main__ import EXIT_REFUSED, import_result
+from ..editorial import EditorialError
+from ..model import ConversionError
+from ..paths import DEFAULT_ARTICLES, DEFAULT_EDITORIAL, DEFAULT_REGISTRY, DEFAULT_SEEDS
+from ..pipeline import Converted, Options, convert_source
+from ..sources import decode
 from . import candidates
-from .__main__ import EXIT_REFUSED, import_result
-from .editorial import EditorialError
-from .model import ConversionError
 from .moves import page_seed
-from .pipeline import DEFAULT_EDITORIAL, DEFAULT_REGISTRY, ROOT, Converted, Options, convert_source
 from .reimport import ReimportError
 from .seeds import add_to_manifest, new_seed_name, seed_files, sha256
-from .sources import decode
-
-#: Where seeds and articles go, by default.
-DEFAULT_SEEDS = ROOT / "seeds"
-DEFAULT_ARTICLES = ROOT / "docs" / "articles"
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -17,18 +17,7 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4.element import NavigableString, Tag
 
-from .htmltext import (
-    attr,
-    paragraph_inlines,
-    parse_html,
-    remove_boilerplate,
-    select,
-    select_one,
-    squash,
-    visible_text,
-    walk_blocks,
-)
-from .model import (
+from ..model import (
     Article,
     Block,
     ConversionError,
@@ -43,8 +32,19 @@ from .model import (
     Text,
     plain_text,
 )
-from .validate import is_http_url, url_problem
-from .yamlsafe import YamlRefused, load_yaml
+from ..validate import is_http_url, url_problem
+from ..yamlsafe import YamlRefused, load_yaml
+from ._html import (
+    attr,
+    paragraph_inlines,
+    parse_html,
+    remove_boilerplate,
+    select,
+    select_one,
+    squash,
+    visible_text,
+    walk_blocks,
+)
 
 FORMAT = "caixin"
 
@@ -215,8 +215,10 @@ def slug_from_url(url: str) -> str:
 
 
 def _front_matter(text: str) -> tuple[dict[str, str], int]:
-    """The front matter's fields (every value as the string it is written as), and where the
-    page after it starts."""
+    """The front matter's fields, and where the page after it starts.
+
+    Every value is the string it is written as.
+    """
     match = FRONT_MATTER.match(text)
     if match is None:
         raise ConversionError("no front matter ('---' block) at the start")
