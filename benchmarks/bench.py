@@ -40,7 +40,8 @@ from converters.model import (  # noqa: E402 (needs the path above)
     article_text,
     plain_text,
 )
-from converters.pipeline import DEFAULT_REGISTRY, Options, convert_source  # noqa: E402
+from converters.paths import DEFAULT_REGISTRY  # noqa: E402
+from converters.pipeline import Options, convert_source  # noqa: E402
 from converters.readers import detect  # noqa: E402
 from converters.registry import Entity, Registry, load_registry  # noqa: E402
 from converters.sources import load  # noqa: E402

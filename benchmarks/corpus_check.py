@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from converters import myst  # noqa: E402
 from converters.model import Article, ConversionError, article_text  # noqa: E402
-from converters.readers import HTML_READERS, check_complete, detect  # noqa: E402
+from converters.readers import check_complete, detect, is_html  # noqa: E402
 from converters.sources import load  # noqa: E402
 
 #: Where the corpus is, unless given.
@@ -55,7 +55,7 @@ def convert(path: Path, expected: str, render: bool) -> Article:
     reader = detect(source)
     if reader.FORMAT != expected:
         raise ConversionError(f"detected as {reader.FORMAT}, expected {expected}")
-    if reader in HTML_READERS:
+    if is_html(reader):
         check_complete(source.text)
     articles = reader.read(source)
     if len(articles) != 1:

@@ -25,7 +25,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from converters import htmltext, pipeline, sources  # noqa: E402 (needs the path above)
+from converters import pipeline, sources  # noqa: E402 (needs the path above)
+from converters.readers import _html as htmltext  # noqa: E402 (needs the path above)
 from converters.yamlsafe import MAX_YAML_CHARS, YamlRefused, load_yaml  # noqa: E402
 
 #: The post's head: feed stamp, headline on the source's own host, rule.

@@ -10,26 +10,25 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .editing.moves import find_moves, retired_labels, seed_index
+from .editing.reimport import Outcome, ReimportError, base_path, import_pages
+from .editing.retired import RETIRED_FILE, append_retired
 from .editorial import EditorialError
 from .model import ConversionError
-from .moves import find_moves, retired_labels, seed_index
+from .paths import DEFAULT_EDITORIAL, DEFAULT_REGISTRY
 from .pipeline import (
-    DEFAULT_EDITORIAL,
-    DEFAULT_REGISTRY,
     Converted,
     Options,
     check_owner,
     convert_file,
     write_pages,
 )
-from .reimport import Outcome, ReimportError, base_path, import_pages
-from .retired import RETIRED_FILE, append_retired
 
 #: Subcommands, each a module with ``main(argv) -> int``; imported only when used.
 SUBCOMMANDS: dict[str, str] = {
-    "candidates": "converters.candidates",
-    "check": "converters.check",
-    "add": "converters.add",
+    "candidates": "converters.editing.candidates",
+    "check": "converters.editing.check",
+    "add": "converters.editing.add",
 }
 
 #: Exit status for input the converters refuse.
@@ -74,7 +73,7 @@ EXIT_INTERRUPTED = 130
 STOP_SIGNALS: tuple[str, ...] = ("SIGTERM", "SIGHUP")
 
 
-def _stop(signum: int, frame: object) -> None:
+def _stop(_signum: int, _frame: object) -> None:
     """Turn a termination signal into the exception Ctrl-C raises."""
     raise KeyboardInterrupt
 
@@ -84,7 +83,7 @@ def import_result(result: Converted, out: Path, *, resolved: bool = False,
                   index: dict[str, list[Path]] | None = None) -> tuple[int, list[Outcome]]:
     """Write one input's pages into ``out`` — all of them or none — and report what happened.
 
-    ``index`` (seed -> pages, :func:`~converters.moves.seed_index`) is kept up to date when
+    ``index`` (seed -> pages, :func:`~converters.editing.moves.seed_index`) is kept up to date when
     given. Returns the exit status for this input and the outcomes; raises
     :class:`ReimportError` (nothing written) when a page cannot be re-imported.
     """

@@ -47,11 +47,20 @@ FRONT_MATTER_KEYS: tuple[str, ...] = tuple(f.key for f in FRONT_MATTER_FIELDS)
 
 #: MyST inline syntax the writer produces that is not the text's words, for readers of pages:
 #: a role (``{ent}`shown <target>```; group 1 is the shown text) and a footnote reference.
-ROLE = re.compile(r"\{[\w:-]+\}`([^`<]*?)(?:\s*<[^`>]*>)?`")
+ROLE = re.compile(r"\{[\w:-]+\}`([^`]*?)\s*(?:<[^<>`]*>)?`")
+#: A target line ``(label)=`` and a directive's ``:name:`` option line (group ``label``; a name
+#: as Sphinx reads it, inner spaces included): the two ways a page defines a label.
+TARGET = re.compile(r"^\((?P<label>[^()\s]+)\)=\s*$")
+NAME_OPTION = re.compile(r"^:name:\s*(?P<label>\S.*?)\s*$")
 FOOTNOTE_REF = re.compile(r"\[\^[^\]]+\]")
 
 #: Link schemes that may become footnotes; anything else (``javascript:``, ``data:``) is dropped.
 SAFE_SCHEMES: tuple[str, ...] = ("http://", "https://", "mailto:")
+
+#: The MyST extensions the edition enables: docs/conf.py, the test roots and the checks that
+#: parse pages as Sphinx does all take this list, so a page parses the same everywhere.
+MYST_EXTENSIONS: tuple[str, ...] = ("colon_fence", "deflist", "fieldlist", "attrs_inline",
+                                    "attrs_block", "substitution")
 
 # ASCII punctuation that is syntax somewhere inside a line in CommonMark or in the MyST
 # extensions we enable: emphasis (* _), code and roles (`), links and footnotes ([ ]), raw HTML
@@ -63,6 +72,9 @@ _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>{}$|&])")
 # breaks and setext underlines, MyST comments (%), block breaks (+++), targets ((label)=),
 # colon fences and field lists (:), tilde fences (~).
 _LINE_START_SPECIAL = re.compile(r"^([#>\-+=%:~]|\((?=.*\)=))")
+#: Every ASCII punctuation character: CommonMark lets a backslash escape each of them, so text
+#: with all of them escaped is literal wherever it stands (generated headings, cards, lists).
+ASCII_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 # An ordered-list marker: digits followed by "." or ")" then a space or the end of the line.
 _ORDERED_MARKER = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
 
@@ -78,6 +90,11 @@ def escape(text: str) -> str:
     return _INLINE_SPECIAL.sub(r"\\\1", text)
 
 
+def escape_literal(text: str) -> str:
+    """Text that MyST renders literally anywhere in a line: every ASCII punctuation escaped."""
+    return ASCII_PUNCTUATION.sub(r"\\\1", text)
+
+
 def escape_line_start(line: str) -> str:
     """Escape what would start a block if it stood at the beginning of a line."""
     stripped = line.lstrip()
@@ -89,10 +106,12 @@ def escape_line_start(line: str) -> str:
 
 
 def option_value(text: str) -> str:
-    """A directive option's value as a double-quoted scalar, so that no character of it (``"``,
-    ``|``, ``#``, ``:``, a leading ``-`` or ``>``) is read as option syntax and the directive
-    never fails (a failing directive loses its ``:name:`` too). Whitespace, line breaks
-    included, becomes single spaces: an option is one line."""
+    """A directive option's value as a double-quoted scalar.
+
+    No character of it (``"``, ``|``, ``#``, ``:``, a leading ``-`` or ``>``) is then read as
+    option syntax and the directive never fails (a failing directive loses its ``:name:``
+    too). Whitespace, line breaks included, becomes single spaces: an option is one line.
+    """
     one_line = " ".join(text.split())
     # JSON's double-quoted strings are YAML's; the characters YAML also takes for line breaks
     # (NEL, LS, PS) and other invisible controls are escaped as well, which JSON leaves alone.
@@ -134,7 +153,7 @@ class Context:
 # --------------------------------------------------------------------------- inlines
 
 
-def render_text(node: Text, ctx: Context) -> str:
+def render_text(node: Text, _ctx: Context) -> str:
     """Running text, escaped."""
     return escape(node.text)
 
@@ -159,7 +178,7 @@ def render_link(node: Link, ctx: Context) -> str:
     return f"{inner}[^{ctx.footnote(node.url)}]"
 
 
-def render_mention(node: Mention, ctx: Context) -> str:
+def render_mention(node: Mention, _ctx: Context) -> str:
     """A tagged mention as a role; text that cannot sit inside a role stays plain."""
     if any(c in node.text for c in "`<>\n") or not node.text.strip():
         return escape(node.text)
@@ -167,7 +186,7 @@ def render_mention(node: Mention, ctx: Context) -> str:
     return f"{{{role}}}`{node.text} <{node.target}>`"
 
 
-def render_linebreak(node: LineBreak, ctx: Context) -> str:
+def render_linebreak(_node: LineBreak, _ctx: Context) -> str:
     """A hard line break (CommonMark's backslash form, which survives editors trimming spaces)."""
     return "\\\n"
 
@@ -255,7 +274,7 @@ def render_parallel(node: ParallelPair, ctx: Context) -> str:
     return "\n".join(lines)
 
 
-def render_note(node: EditorialNote, ctx: Context) -> str:
+def render_note(node: EditorialNote, _ctx: Context) -> str:
     """An editorial note, visibly the editors' and not the source's."""
     text = "\n\n".join(escape_line_start(escape(para)) for para in node.text.split("\n\n"))
     return ":::{admonition} Editorial note\n:class: editorial-note\n\n" + text + "\n:::"
@@ -382,8 +401,11 @@ def write(article: Article) -> str:
 
 
 def validate(article: Article) -> None:
-    """Refuse what must not reach a page: a language outside the allow-list (it goes into
-    ``<html lang>``, class names and LaTeX) or a metadata URL that is not http(s)."""
+    """Refuse what must not reach a page.
+
+    That is a language outside the allow-list (it goes into ``<html lang>``, class names and
+    LaTeX) or a metadata URL that is not http(s).
+    """
     m = article.meta
     tags = list(m.language)
     for block in article.blocks:

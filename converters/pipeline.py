@@ -10,22 +10,17 @@ from typing import Any
 
 from . import editorial, myst
 from .dates import tag_dates
+from .editing.reimport import base_path, write_atomic
 from .model import Article, ConversionError, Figure, Removal, Source, article_links
 from .names import name_case
-from .readers import HTML_READERS, check_complete, detect
+from .paths import DEFAULT_EDITORIAL, DEFAULT_REGISTRY
+from .readers import check_complete, detect, is_html
 from .registry import Registry, RegistryError, load_registry
-from .reimport import base_path, write_atomic
 from .sources import load
 from .tagging import tag_article
 from .validate import XML_FORBIDDEN
 from .yamlsafe import YamlRefused, load_yaml
 
-#: The project root (the folder holding ``converters/`` and ``docs/``).
-ROOT = Path(__file__).resolve().parents[1]
-#: Editorial decisions (splits, titles, inferred metadata), keyed by seed file name.
-DEFAULT_EDITORIAL = ROOT / "docs" / "_data" / "editorial.yaml"
-#: The entity registry.
-DEFAULT_REGISTRY = ROOT / "docs" / "_data" / "registry.yaml"
 #: The record of that removal.
 FORBIDDEN_REMOVAL_KIND = "control-characters"
 FORBIDDEN_REMOVAL_REASON = ("control characters XML forbids (an EPUB holding them is not "
@@ -83,7 +78,7 @@ class Converted:
 def convert_source(source: Source, options: Options) -> Converted:
     """Turn one decoded source into MyST pages (pure: no file is written)."""
     reader = detect(source)
-    if reader in HTML_READERS:
+    if is_html(reader):
         check_complete(source.text)
         check_html_counts(source.text)
     else:
@@ -168,8 +163,10 @@ def check_html_counts(html: str) -> None:
 
 
 def check_line_count(text: str) -> None:
-    """Refuse plain text with more lines than blocks allowed (a bilingual pair takes two lines,
-    so twice the limit), before its reader builds them."""
+    """Refuse plain text with more lines than blocks allowed, before its reader builds them.
+
+    A bilingual pair takes two lines, so the limit is twice the number of blocks.
+    """
     count = sum(1 for line in text.splitlines() if line.strip())
     if count > 2 * MAX_BLOCKS:
         raise ConversionError(f"{count:,} lines of text (the limit is {2 * MAX_BLOCKS:,}, "
@@ -197,15 +194,21 @@ def _tag(article: Article, options: Options) -> None:
 
 
 @lru_cache(maxsize=4)
-def _editorial(path: Path, mtime_ns: int) -> editorial.EditorialData:
-    """The editorial data, parsed once per version of the file, not once per input."""
+def _editorial(path: Path, _mtime_ns: int) -> editorial.EditorialData:
+    """The editorial data, parsed once per version of the file, not once per input.
+
+    The file's modification time is an argument only to be part of the cache key.
+    """
     return editorial.load(path)
 
 
 @lru_cache(maxsize=4)
-def _registry(path: Path, mtime_ns: int) -> Registry:
-    """The registry, loaded once per version of the file (the tagger caches its automaton per
-    registry object); its problems refuse the conversion in one line."""
+def _registry(path: Path, _mtime_ns: int) -> Registry:
+    """The registry, loaded once per version of the file.
+
+    The tagger caches its automaton per registry object; the registry's problems refuse the
+    conversion in one line.
+    """
     try:
         return load_registry(path)
     except RegistryError as exc:
@@ -243,8 +246,10 @@ def page_seed(path: Path) -> str | None:
 
 
 def check_owner(result: Converted, out_dir: Path) -> None:
-    """Refuse to replace a page (or its merge base) made from another seed: two inputs mapping
-    to one slug would otherwise silently lose the first article, in this run or across runs.
+    """Refuse to replace a page (or its merge base) made from another seed.
+
+    Two inputs mapping to one slug would otherwise silently lose the first article, in this
+    run or across runs.
 
     A page whose front matter cannot be read (an editor's half-resolved conflict markers, say)
     is judged by its merge base, the converter's own record of what it wrote there.

@@ -21,6 +21,7 @@ from pathlib import Path
 import opencc
 import yaml
 
+from .script import is_han
 from .yamlsafe import YamlRefused, compose_yaml, read_yaml_text
 
 #: Allowed entity types: ``company`` also covers other organisations (parties, agencies, media).
@@ -59,6 +60,7 @@ class RegistryError(Exception):
     """The registry file is unreadable or invalid; each line of the message is ``file:line: …``."""
 
     def __init__(self, messages: list[str]) -> None:
+        """The error with every problem found, one ``file:line: …`` message each."""
         super().__init__("\n".join(messages))
         self.messages = messages
 
@@ -107,15 +109,19 @@ class Registry:
     by_id: dict[str, Entity] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        """Index the entities by id."""
         self.by_id = {entity.id: entity for entity in self.entities}
 
     def __len__(self) -> int:
+        """The number of entities."""
         return len(self.entities)
 
     def __iter__(self) -> Iterator[Entity]:
+        """The entities, in registry order."""
         return iter(self.entities)
 
     def __contains__(self, entity_id: object) -> bool:
+        """Whether an entity of this id is registered."""
         return entity_id in self.by_id
 
     def get(self, entity_id: str) -> Entity | None:
@@ -158,7 +164,7 @@ def fold_char(char: str) -> str:
         folded = chr(ord(char) - 0xFEE0).lower()
     elif char.isascii():
         folded = char.lower()
-    elif "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff":
+    elif is_han(char):
         simplified = _t2s().convert(char)
         # Phrase-level conversions never apply to one character; keep the 1:1 guarantee anyway.
         folded = simplified if len(simplified) == 1 else char
@@ -170,8 +176,10 @@ def fold_char(char: str) -> str:
 
 
 def clash_key(name: str) -> str:
-    """What two names must not share: NFKC-normalised, invisible characters dropped, folded
-    (so a look-alike written with a zero-width space or full-width letters is the same name)."""
+    """What two names must not share: NFKC-normalised, invisible characters dropped, folded.
+
+    So a look-alike written with a zero-width space or full-width letters is the same name.
+    """
     visible = unicodedata.normalize("NFKC", name).translate(_INVISIBLE)
     return fold(unicodedata.normalize("NFKC", visible)).strip()
 
@@ -180,8 +188,10 @@ _INVISIBLE = str.maketrans(dict.fromkeys(map(ord, INVISIBLE_CHARACTERS)))
 
 
 class _FoldTable(dict[int, str]):
-    """``str.translate`` table folding each character once, on first sight (the loop over a
-    text then runs in C: a 50 MB input is folded in well under a second)."""
+    """``str.translate`` table folding each character once, on first sight.
+
+    The loop over a text then runs in C: a 50 MB input is folded in well under a second.
+    """
 
     def __missing__(self, code: int) -> str:
         folded = fold_char(chr(code))
@@ -264,26 +274,7 @@ class _Checker:
         where = "entity"
         if "id" in keys and _kind(keys["id"][1]) == "str":
             where = f"entity {keys['id'][1].value!r}"
-        for key, (key_node, _) in keys.items():
-            if key not in ENTITY_FIELDS:
-                self.error(key_node, f"{where}: unknown field {key!r} "
-                                     f"(expected one of {', '.join(ENTITY_FIELDS)})")
-        values: dict[str, object] = {}
-        ok = True
-        for name, (required, kind) in ENTITY_FIELDS.items():
-            if name not in keys:
-                if required:
-                    self.error(node, f"{where}: missing required field {name!r}")
-                    ok = False
-                continue
-            value_node = keys[name][1]
-            if _kind(value_node) != kind and not (kind == "list" and _kind(value_node) == "null"):
-                self.error(value_node, f"{where}: field {name!r} must be a {kind}, "
-                                       f"not {_kind(value_node)}")
-                ok = False
-                continue
-            values[name] = value_node
-        if not ok:
+        if not self.fields_ok(node, keys, where):
             return None
         entity_id = self.string(keys["id"][1], "id")
         if entity_id is not None and not ID_PATTERN.fullmatch(entity_id):
@@ -321,6 +312,27 @@ class _Checker:
         return Entity(id=entity_id, type=kind_value, label=label, labels=labels,
                       aliases=tuple(aliases), description=description, wikidata=wikidata,
                       line=node.start_mark.line + 1)
+
+    def fields_ok(self, node: yaml.Node, keys: dict[str, tuple[yaml.Node, yaml.Node]],
+                  where: str) -> bool:
+        """Whether an entity has every required field, each of its kind (unknown ones reported)."""
+        for key, (key_node, _) in keys.items():
+            if key not in ENTITY_FIELDS:
+                self.error(key_node, f"{where}: unknown field {key!r} "
+                                     f"(expected one of {', '.join(ENTITY_FIELDS)})")
+        ok = True
+        for name, (required, kind) in ENTITY_FIELDS.items():
+            if name not in keys:
+                if required:
+                    self.error(node, f"{where}: missing required field {name!r}")
+                    ok = False
+                continue
+            value_node = keys[name][1]
+            if _kind(value_node) != kind and not (kind == "list" and _kind(value_node) == "null"):
+                self.error(value_node, f"{where}: field {name!r} must be a {kind}, "
+                                       f"not {_kind(value_node)}")
+                ok = False
+        return ok
 
     def labels(self, node: yaml.Node, where: str, label: str | None,
                name_nodes: list[tuple[str, yaml.Node]]) -> dict[str, str] | None:
@@ -369,8 +381,10 @@ class _Checker:
 
 def _check_names(checker: _Checker, entities: list[tuple[Entity, yaml.Node]],
                  not_entities: list[tuple[str, yaml.Node]]) -> None:
-    """Names must be unambiguous: no folded name may belong to two entities or also be a
-    reviewed non-entity, and ids must be unique."""
+    """Names must be unambiguous, and ids must be unique.
+
+    No folded name may belong to two entities or also be a reviewed non-entity.
+    """
     ids: dict[str, Entity] = {}
     owners: dict[str, Entity] = {}
     for entity, node in entities:

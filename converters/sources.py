@@ -53,8 +53,11 @@ def load(path: Path) -> Source:
 
 
 def decode(name: str, raw: bytes) -> Source:
-    """Decode raw bytes: by their byte order mark (UTF-8, -16, -32) if they start with one, else
-    UTF-8, else a detected GB18030 or Big5."""
+    """Decode raw bytes into a source.
+
+    By their byte order mark (UTF-8, -16, -32) if they start with one, else UTF-8, else a
+    detected GB18030 or Big5.
+    """
     sha = hashlib.sha256(raw).hexdigest()
     if len(raw) > MAX_INPUT_BYTES:
         raise ConversionError(f"larger than {MAX_INPUT_BYTES:,} bytes, the limit of an input")

@@ -19,14 +19,15 @@ import ahocorasick
 
 from .model import Article, Emphasis, Inline, Link, Mention, Strong, Text, inline_runs
 from .registry import Registry, fold
+from .script import CJK_RANGES, char_class, is_cjk
 
 #: Text that looks like a URL, an e-mail address or a bare domain with a path: never tagged, so
 #: ``a16z.com/…`` keeps its ``a16z``. A bare ``JD.com`` has no path and is still a name. A URL
 #: ends at white space, quotes, angle brackets or CJK text (Chinese prose has no spaces).
 URL_PATTERN = re.compile(
-    r"(?:[a-z][a-z0-9+.-]*://|www\.)[^\s<>\"'\u3000-\u9fff\uff00-\uffef]+"
+    rf"(?:[a-z][a-z0-9+.-]*://|www\.)[^\s<>\"'{char_class(CJK_RANGES)}]+"
     r"|[a-z0-9.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+"
-    r"|\b[a-z0-9-]+(?:\.[a-z0-9-]+)+/[^\s<>\"'\u3000-\u9fff\uff00-\uffef]*",
+    rf"|\b[a-z0-9-]+(?:\.[a-z0-9-]+)+/[^\s<>\"'{char_class(CJK_RANGES)}]*",
     re.IGNORECASE,
 )
 
@@ -45,13 +46,7 @@ class _Name:
 
 def _is_word_char(char: str) -> bool:
     """A character that continues a Latin word (letters and digits of any alphabet but CJK)."""
-    return char.isalnum() and not _is_cjk(char)
-
-
-def _is_cjk(char: str) -> bool:
-    """A Han character or CJK punctuation/kana, where Latin word boundaries do not apply."""
-    return ("\u2e80" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
-            or "\uff00" <= char <= "\uffef")
+    return char.isalnum() and not is_cjk(char)
 
 
 def _entry(name: str, target: str) -> _Name:
@@ -114,13 +109,16 @@ def _boundaries_fit(entry: _Name, text: str, start: int, end: int) -> bool:
         # 360 the company, not 360 亿元: the nearest characters past spaces must not be Chinese.
         left = text[:start].rstrip()[-1:] or " "
         right = text[end:].lstrip()[:1] or " "
-        return not (_is_cjk(left) or _is_cjk(right))
+        return not (is_cjk(left) or is_cjk(right))
     return True
 
 
 def find_names(text: str, registry: Registry) -> list[tuple[int, int, str]]:
-    """Non-overlapping (start, end, target) matches of every registry name and ``not_entities``
-    phrase in ``text``, leftmost-longest; the target of a ``not_entities`` phrase is ``""``."""
+    """Non-overlapping (start, end, target) matches of the registry's names and phrases.
+
+    Every registry name and ``not_entities`` phrase in ``text`` is matched, leftmost-longest;
+    the target of a ``not_entities`` phrase is ``""``.
+    """
     if not text:
         return []
     folded = fold(text)
@@ -169,8 +167,10 @@ MentionFinder = Callable[[str], list[tuple[int, int, Mention]]]
 
 
 def rewrite_run(run: list[Inline], find: MentionFinder) -> None:
-    """Replace matched stretches of :class:`Text` with mentions, in place; existing mentions
-    are left alone and emphasis, strong and link text is searched too."""
+    """Replace matched stretches of :class:`Text` with mentions, in place.
+
+    Existing mentions are left alone; emphasis, strong and link text is searched too.
+    """
     out: list[Inline] = []
     for node in _merge_texts(run):
         if isinstance(node, Text):

@@ -43,6 +43,7 @@ class YamlRefused(ValueError):
     """A YAML text the edition does not read: where (``path:line``) and why, on one line."""
 
     def __init__(self, line: int, reason: str, path: str = "") -> None:
+        """The refusal at ``path:line``, for ``reason``."""
         super().__init__(f"{path or '<yaml>'}:{line}: {reason}")
         #: The file the text comes from ('' when it has none).
         self.path = path

@@ -11,13 +11,14 @@ sys.path.insert(0, str(HERE.parent))
 
 # -- The edition --------------------------------------------------------------------------------
 
+from converters.myst import MYST_EXTENSIONS  # noqa: E402
 from edition.home import edition_names, latex_text  # noqa: E402
 
 #: The title and the counts of texts and articles, from _data/edition.yaml and the seeds.
 EDITION_NAMES = edition_names(HERE)
 project = EDITION_NAMES["title_en"]
-#: The edition's subtitle, in Chinese: shown on the title page and the home page.
-edition_subtitle_zh = EDITION_NAMES["title_zh"]
+#: The edition's subtitle, in Chinese: shown on the title page and the EPUB's cover.
+edition_subtitle = EDITION_NAMES["title_zh"]
 author = "The editors"
 copyright = "the editors (edition apparatus); each text, its author and publisher"
 release = version = "0.1"
@@ -50,14 +51,7 @@ nitpicky = False
 
 # -- MyST ---------------------------------------------------------------------------------------
 
-myst_enable_extensions = [
-    "colon_fence",
-    "deflist",
-    "fieldlist",
-    "attrs_inline",
-    "attrs_block",
-    "substitution",
-]
+myst_enable_extensions = list(MYST_EXTENSIONS)
 myst_heading_anchors = 3
 # {{ title_en }}, {{ sources_en }}, {{ articles_en }} … on the home page (edition/home.py).
 myst_substitutions = EDITION_NAMES
@@ -131,7 +125,7 @@ LATEX_TITLE_PAGE = r"""
   \vspace*{0.18\textheight}
   {\sffamily\bfseries\Huge """ + latex_text(project) + r"""\par}
   \vspace{0.8em}
-  {\sffamily\LARGE """ + latex_text(edition_subtitle_zh) + r"""\par}
+  {\sffamily\LARGE """ + latex_text(edition_subtitle) + r"""\par}
   \vspace{2.5em}
   {\large A digital edition of """ + latex_text(EDITION_NAMES["sources_en"]) + r""" sources on
    China’s internet industry, """ + latex_text(EDITION_NAMES["years"]) + r""",\par
@@ -202,7 +196,6 @@ epub_tocdepth = 2
 # -- The EPUB as a book (edition/epub.py): navigation through every toctree (the home page's
 # are hidden), complete metadata, a cover drawn at build time.
 epub_tocscope = "includehidden"
-edition_subtitle = edition_subtitle_zh
 epub_description = (
     "A digital edition of four sources on China’s internet industry, 2020–2025: a New York"
     " Times Chinese column, a Caixin Weekly report, a bilingual New York Times column, and four"

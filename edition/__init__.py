@@ -11,6 +11,7 @@ from .book import setup_book
 from .boundary import setup_boundary
 from .citable import setup_citable
 from .citation import setup_citation
+from .config import setup_config
 from .conflicts import setup_conflicts
 from .data_page import setup_data_page
 from .downloads import setup_downloads
@@ -25,6 +26,7 @@ from .images import setup_images
 from .listings import setup_listings
 from .navigation import setup_navigation
 from .pdf import setup_pdf
+from .reading import setup_reading
 from .related import setup_related
 from .robustlinks import setup_robustlinks
 from .search import setup_search
@@ -37,6 +39,8 @@ __version__ = "0.1.0"
 
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register every component of the edition."""
+    # Every edition_* value, declared in one dataclass.
+    setup_config(app)
     # The article: front matter and domain first, every other component reads them.
     setup_frontmatter(app)
     setup_header(app)
@@ -61,6 +65,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_downloads(app)
     setup_editlink(app)
     setup_navigation(app)
+    setup_reading(app)
     setup_boundary(app)
     setup_conflicts(app)
     return {

@@ -1,7 +1,8 @@
 """Paragraph anchors: a visible ¶ link at the end of every labelled block of an article.
 
-Articles label each block of text ``<slug>-pN`` (see ``converters/anchors.py``) so that it can
-be cited; the anchor is the reader's way to the label. HTML only: other formats skip the node.
+Articles label each block of text ``<slug>-pN`` (see ``converters/editing/anchors.py``) so that
+it can be cited; the anchor is the reader's way to the label. HTML only: other formats skip the
+node.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ def visit_paragraph_anchor(self: HTML5Translator, node: paragraph_anchor) -> Non
     raise nodes.SkipNode
 
 
-def skip_node(self: Any, node: nodes.Node) -> None:
+def skip_node(_self: Any, _node: nodes.Node) -> None:
     """Leave a node out of formats it has no meaning in."""
     raise nodes.SkipNode
 
@@ -44,7 +45,7 @@ class AddParagraphAnchors(SphinxPostTransform):
     default_priority = 400
     builders = ("html", "dirhtml", "singlehtml")
 
-    def run(self, **kwargs: Any) -> None:
+    def run(self, **_kwargs: Any) -> None:
         """Add the anchors."""
         for para in list(self.document.findall(nodes.paragraph)):
             if para["ids"]:

@@ -33,9 +33,12 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.texescape import escape
 
+from converters.dates import date_words, format_date
+from converters.values import as_list
+
 from .entities import EntityDomain, chinese_labels, entity_domain, entity_sort_key, index_letter
+from .files import write_if_changed
 from .frontmatter import get_front_matter
-from .text import MONTHS, as_list, format_date
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -229,7 +232,7 @@ class BookLayout(SphinxPostTransform):
     #: The documents in the book (set by :meth:`run`).
     included: set[str]
 
-    def run(self, **kwargs: Any) -> None:
+    def run(self, **_kwargs: Any) -> None:
         """Every step, in order: what is left out decides what stays a link."""
         patterns = list(self.config.edition_book_omit)
         for part in list(self.document.findall(addnodes.start_of_file)):
@@ -477,31 +480,15 @@ class BookLayout(SphinxPostTransform):
         return lines
 
 
-def date_words(iso: str) -> str:
-    """An ISO date in words: ``2022``, ``November 2022``, ``30 November 2022``."""
-    parts = iso.split("-")
-    if len(parts) == 1:
-        return iso
-    month = MONTHS[int(parts[1]) - 1]
-    return f"{month} {parts[0]}" if len(parts) == 2 else f"{int(parts[2])} {month} {parts[0]}"
-
-
 def write_book_package(app: Sphinx) -> None:
     """Write the book's package beside the .tex files (``builder-inited``, LaTeX only)."""
     if app.builder.name != "latex":
         return
-    path = Path(app.outdir) / f"{BOOK_PACKAGE}.sty"
-    if not path.is_file() or path.read_text(encoding="utf-8") != BOOK_PACKAGE_TEXT:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(BOOK_PACKAGE_TEXT, encoding="utf-8")
+    write_if_changed(Path(app.outdir) / f"{BOOK_PACKAGE}.sty", BOOK_PACKAGE_TEXT)
 
 
 def setup_book(app: Sphinx) -> None:
     """Register the book component."""
-    app.add_config_value(
-        "edition_book_omit", list(DEFAULT_OMIT), "env", types=frozenset({list, tuple}),
-        description="Documents (shell patterns on docnames) left out of the PDF.",
-    )
     app.add_post_transform(BookLayout)
     app.add_latex_package(BOOK_PACKAGE)
     app.connect("builder-inited", write_book_package)

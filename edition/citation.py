@@ -19,12 +19,12 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
 from converters.model import FRONT_MATTER_FIELDS
+from converters.values import as_list
 
 from .frontmatter import get_front_matter
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-    from sphinx.config import Config
 
 logger = logging.getLogger(__name__)
 
@@ -93,14 +93,6 @@ class Citation(NamedTuple):
         return f"{self.page_url}#{self.key}-p{number}"
 
 
-def _strings(value: object) -> list[str]:
-    if isinstance(value, str):
-        return [value] if value.strip() else []
-    if isinstance(value, list):
-        return [str(v) for v in value if str(v).strip()]
-    return []
-
-
 def _text(value: object) -> str:
     return value.strip() if isinstance(value, str) else ""
 
@@ -115,8 +107,8 @@ def make_citation(front: dict[str, Any], slug: str, url: str, edition: str) -> C
     """The citation of an article from its front matter."""
     entries = front.get("editorial") or []
     editorial = {e.get("field"): e.get("value") for e in entries if isinstance(e, dict)}
-    authors = _strings(front.get("authors"))
-    supplied = set(_strings(editorial.get("authors")))
+    authors = as_list(front.get("authors"))
+    supplied = set(as_list(editorial.get("authors")))
     if not authors:
         authors = sorted(supplied)
     date = _text(front.get("date"))
@@ -143,7 +135,7 @@ def make_citation(front: dict[str, Any], slug: str, url: str, edition: str) -> C
 ACCESSED_PLACEHOLDER = "the date you read it"
 
 
-def plain_text(c: Citation, accessed: str = ACCESSED_PLACEHOLDER) -> str:
+def citation_text(c: Citation, accessed: str = ACCESSED_PLACEHOLDER) -> str:
     """The citation as one line of text (author. “title.” publisher, date. URL. edition)."""
     names = [f"[{a}]" if a in c.editorial_authors else a for a in c.authors]
     parts = []
@@ -166,7 +158,7 @@ def plain_text(c: Citation, accessed: str = ACCESSED_PLACEHOLDER) -> str:
 
 def citation_head(c: Citation) -> str:
     """The citation up to the edition's address (``… In <edition>, ``)."""
-    text = plain_text(c)
+    text = citation_text(c)
     return text[: text.rindex(f"In {c.edition}, ")] + f"In {c.edition}, "
 
 
@@ -275,7 +267,7 @@ class AddCitation(SphinxTransform):
     # after myst-parser has built the document, before the table of contents is collected
     default_priority = 500
 
-    def apply(self, **kwargs: Any) -> None:
+    def apply(self, **_kwargs: Any) -> None:
         """Add the section to the article's top-level section, when this page is an article."""
         front = get_front_matter(self.env, self.env.docname)
         if front is None or not ARTICLE_KEYS <= front.keys():
@@ -291,16 +283,6 @@ class AddCitation(SphinxTransform):
         top += citation_section(make_citation(front, slug, url, self.config.edition_title))
 
 
-def _default_baseurl(config: Config) -> str:
-    return str(config.html_baseurl or "")
-
-
-def _default_title(config: Config) -> str:
-    return str(config.project or "")
-
-
 def setup_citation(app: Sphinx) -> None:
     """Register the citation transform and the ``edition_baseurl``/``edition_title`` values."""
-    app.add_config_value("edition_baseurl", _default_baseurl, "env", types=frozenset({str}))
-    app.add_config_value("edition_title", _default_title, "env", types=frozenset({str}))
     app.add_transform(AddCitation)

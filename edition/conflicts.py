@@ -1,8 +1,9 @@
 """Refuse pages that still hold a re-import's conflict markers: a located warning per marker.
 
 A re-import that conflicts with an editor's change writes ``<<<<<<<`` … ``>>>>>>>`` markers into
-the page (see ``converters/reimport.py``). Built as it is, the page would publish both versions
-and the markers; the build warns at each marker line instead, and ``-W`` makes that an error.
+the page (see ``converters/editing/reimport.py``). Built as it is, the page would publish both
+versions and the markers; the build warns at each marker line instead, and ``-W`` makes that an
+error.
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
 
-#: A line that opens or closes a conflict hunk (as ``converters.reimport`` writes them).
+#: A line that opens or closes a conflict hunk (as ``converters.editing.reimport`` writes them).
 CONFLICT_MARKER_LINE = re.compile(r"^(?:<{7}|>{7})(?: |$)", re.MULTILINE)
 
 
-def warn_conflict_markers(app: Sphinx, docname: str, source: list[str]) -> None:
+def warn_conflict_markers(_app: Sphinx, docname: str, source: list[str]) -> None:
     """Warn, located at the page and line, for every conflict marker of a source."""
     text = source[0]
     for match in CONFLICT_MARKER_LINE.finditer(text):

@@ -91,7 +91,7 @@ class UnlinkDownloadsOutsideTheWeb(SphinxPostTransform):
         """Every builder but the web edition's (doctrees are shared between builders)."""
         return self.env.app.builder.name not in WEB_BUILDERS
 
-    def run(self, **kwargs: Any) -> None:
+    def run(self, **_kwargs: Any) -> None:
         """Replace each download link by its text."""
         for ref in list(self.document.findall(nodes.reference)):
             if "edition-download" in ref["classes"]:
@@ -99,7 +99,7 @@ class UnlinkDownloadsOutsideTheWeb(SphinxPostTransform):
 
 
 def add_menu_entries(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+    app: Sphinx, pagename: str, _templatename: str, context: dict[str, Any], _doctree: Any
 ) -> None:
     """Put the books into the header's download menu; the print entry says what it does."""
     if app.builder.name not in WEB_BUILDERS or "header_buttons" not in context:
@@ -141,11 +141,6 @@ def copy_downloads(app: Sphinx, exception: Exception | None) -> None:
 
 def setup_downloads(app: Sphinx) -> None:
     """Register the downloads component."""
-    app.add_config_value(
-        "edition_downloads", [tuple(d) for d in DEFAULT_DOWNLOADS], "html",
-        types=frozenset({list, tuple}),
-        description="Books linked from every page: (key, label, built file, icon).",
-    )
     app.add_role("edition-download", DownloadRole())
     app.add_post_transform(UnlinkDownloadsOutsideTheWeb)
     # After sphinx-book-theme's header buttons (priority 501).

@@ -15,14 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-    from sphinx.config import Config
-
-
-def _default_sources(config: Config) -> dict[str, str]:
-    generated = str(getattr(config, "edition_generated", "_generated")).strip("/")
-    registry = str(getattr(config, "edition_registry", "_data/registry.yaml"))
-    # Entity pages are made from the registry; other generated pages have no file of their own.
-    return {f"{generated}/entities/*": registry, f"{generated}/*": ""}
 
 
 def source_for(pagename: str, sources: dict[str, str]) -> str | None:
@@ -36,8 +28,8 @@ def source_for(pagename: str, sources: dict[str, str]) -> str | None:
     return None
 
 
-def redirect_edit_link(app: Sphinx, pagename: str, templatename: str,
-                       context: dict[str, Any], doctree: Any) -> None:
+def redirect_edit_link(app: Sphinx, pagename: str, _templatename: str,
+                       context: dict[str, Any], _doctree: Any) -> None:
     """Point a generated page's edit link at the file it is made from, or remove the link."""
     source = source_for(pagename, app.config.edition_generated_sources)
     suffix = context.get("page_source_suffix")
@@ -65,8 +57,8 @@ def redirect_edit_link(app: Sphinx, pagename: str, templatename: str,
 EDIT_BUTTON_TEXT = "Edit this page"
 
 
-def name_edit_button(app: Sphinx, pagename: str, templatename: str,
-                     context: dict[str, Any], doctree: Any) -> None:
+def name_edit_button(_app: Sphinx, _pagename: str, _templatename: str,
+                     context: dict[str, Any], _doctree: Any) -> None:
     """Call the theme's edit button what it is in this edition: "Edit this page"."""
     for button in _buttons(context.get("header_buttons", [])):
         if button.get("label") == "source-edit-button":
@@ -94,8 +86,4 @@ def _connect_after_theme(app: Sphinx) -> None:
 
 def setup_editlink(app: Sphinx) -> None:
     """Register ``edition_generated_sources`` and the edit-link redirection."""
-    app.add_config_value(
-        "edition_generated_sources", _default_sources, "html", types=frozenset({dict}),
-        description="Glob of generated page names -> file to edit instead ('' hides the button).",
-    )
     app.connect("builder-inited", _connect_after_theme)

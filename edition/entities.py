@@ -24,27 +24,29 @@ Index sub-entries are the places of mentions, one per paragraph: the article's t
 from __future__ import annotations
 
 import dataclasses
-import datetime
 import hashlib
 import re
 import unicodedata
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Set
+from collections.abc import Iterator, Set
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, cast
 
 from docutils import nodes
 from pypinyin import lazy_pinyin
 from sphinx import addnodes
-from sphinx.domains import Domain, Index, IndexEntry, ObjType
+from sphinx.domains import Domain, Index, ObjType
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxRole
 from sphinx.util.nodes import make_refnode, split_explicit_title
 
+from converters.dates import date_target, date_words
 from converters.registry import Entity, RegistryError, fold, load_registry
+from converters.values import as_list
 
+from .files import write_if_changed
 from .frontmatter import get_front_matter
+from .indices import SUB_ENTRY_MARK, Head, MentionIndex, Place
 from .safety import language_tag, strip_xml_forbidden, xml_forbidden
 
 if TYPE_CHECKING:
@@ -62,17 +64,10 @@ SCRIPTS: dict[str, str] = {
     "zh-Hant": "Traditional Chinese",
 }
 
-#: An ISO date as mentions write it: year, year-month or year-month-day.
-ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-
 #: Labels of paragraphs, sections and figures end in ``-pN``, ``-sN`` and ``-fN``.
 PLACE_LABEL = re.compile(r"-([psf])(\d+)$")
 #: How each kind of labelled place is shown to readers.
 PLACE_MARKS: dict[str, str] = {"p": "¶", "s": "§", "f": "fig. "}
-
-#: Start of an index sub-entry's name: the LaTeX index writer does not indent sub-entries, so
-#: without it a place would read, in the PDF, like an entry of its own.
-SUB_ENTRY_MARK = "\u2013 "
 
 #: A message of the registry loader: ``file:line: problem``.
 REGISTRY_MESSAGE = re.compile(r"^(?P<file>.+?):(?P<line>\d+): (?P<problem>.*)$")
@@ -87,11 +82,6 @@ AUTHORS_FIELD = "authors"
 DATE_FIELD = "date"
 #: The date part of a front-matter date: ``2025``, ``2025-01`` or ``2025-01-21`` (time dropped).
 FRONT_MATTER_DATE = re.compile(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)(?:[T ].*)?$")
-#: Month names, for dates in words (the apparatus is in English).
-MONTH_NAMES: tuple[str, ...] = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)
 #: What a publication date's place is called in the date index and on the timeline.
 PUBLISHED = "published"
 #: How many characters of the paragraph a mention keeps on each side (keyword in context).
@@ -177,19 +167,6 @@ def index_letter(label: str) -> str:
 def entity_sort_key(entity: Entity) -> tuple[str, str]:
     """Order of entities in every list: collation key, then id for equal labels."""
     return (collation_key(entity.label), entity.id)
-
-
-def parse_iso(value: str) -> str | None:
-    """The ISO date normalised, or ``None`` when it is not a real ``YYYY[-MM[-DD]]`` date."""
-    match = ISO_DATE.match(value.strip())
-    if match is None:
-        return None
-    year, month, day = match.groups()
-    try:
-        datetime.date(int(year), int(month or 1), int(day or 1))
-    except ValueError:
-        return None
-    return match.group(0)
 
 
 def place_label(anchor: str) -> str:
@@ -293,12 +270,12 @@ def canonical_language(tag: str) -> str:
     return "-".join(out)
 
 
-def text_language(node: Node) -> str:
+def node_language(node: Node) -> str:
     """The language of the nearest enclosing ``language-xx`` container (``""`` when none)."""
     parent = node.parent
     while parent is not None:
         if isinstance(parent, nodes.Element):
-            for cls in parent.get("classes", []):
+            for cls in parent["classes"]:
                 if cls.startswith(LANGUAGE_CLASS):
                     return canonical_language(str(cls[len(LANGUAGE_CLASS):]))
         parent = parent.parent
@@ -368,19 +345,10 @@ def sentence_around(before: str, shown: str, after: str) -> str:
     return f"{head}{shown}{tail}"
 
 
-def date_words(iso: str) -> str:
-    """An ISO date in words, as article headers write it (``2024``, ``24 July 2020``)."""
-    parts = [int(p) for p in iso.split("-")]
-    if len(parts) == 1:
-        return str(parts[0])
-    month = MONTH_NAMES[parts[1] - 1]
-    return f"{month} {parts[0]}" if len(parts) == 2 else f"{parts[2]} {month} {parts[0]}"
-
-
 def publication_iso(value: Any) -> str | None:
     """The ISO date of a front-matter ``date`` value (time dropped), or ``None``."""
     match = FRONT_MATTER_DATE.match(str(value or "").strip())
-    return parse_iso(match.group(1)) if match is not None else None
+    return date_target(match.group(1)) if match is not None else None
 
 
 # --------------------------------------------------------------------------- roles
@@ -448,7 +416,7 @@ class DateRole(MentionRole):
     def target_and_text(self) -> tuple[str, str] | None:
         """Validate the ISO date; warn (with location) when it is malformed."""
         _explicit, shown, target = split_explicit_title(self.text)
-        iso = parse_iso(target)
+        iso = date_target(target)
         if iso is None:
             logger.warning(
                 "malformed date %r in {date}`%s` (expected YYYY, YYYY-MM or YYYY-MM-DD)",
@@ -465,35 +433,25 @@ class DateRole(MentionRole):
 # --------------------------------------------------------------------------- indices
 
 
-class EntityIndex(Index):
+class EntityIndex(MentionIndex):
     """Entities of one type, by letter; sub-entries are the places they are mentioned."""
 
     entity_type: ClassVar[str]
 
-    def generate(
-        self, docnames: Iterable[str] | None = None
-    ) -> tuple[list[tuple[str, list[IndexEntry]]], bool]:
-        """Entries grouped by letter (see the module's collation rule)."""
-        domain = cast("EntityDomain", self.domain)
-        wanted = set(docnames) if docnames is not None else None
-        groups: dict[str, list[IndexEntry]] = defaultdict(list)
+    def heads(self, domain: EntityDomain) -> list[str]:
+        """The registry's entities of this type, in the module's collation order."""
         entities = [e for e in domain.registry.values() if e.type == self.entity_type]
-        for entity in sorted(entities, key=entity_sort_key):
-            subs = [
-                IndexEntry(SUB_ENTRY_MARK + domain.title_of(doc), 2, doc, anchor, extra, "", descr)
-                for doc, anchor, extra, descr in domain.places_of(entity.id)
-                if wanted is None or doc in wanted
-            ]
-            if not subs:
-                continue
-            page = domain.entity_docname(entity.id)
-            if page in domain.env.all_docs and (wanted is None or page in wanted):
-                doc, anchor = page, entity_anchor(entity.id)
-            else:
-                doc, anchor = subs[0].docname, subs[0].anchor
-            head = IndexEntry(entity.label, 1, doc, anchor, chinese_labels(entity), "", "")
-            groups[index_letter(entity.label)].extend([head, *subs])
-        return sorted(groups.items()), True
+        return [entity.id for entity in sorted(entities, key=entity_sort_key)]
+
+    def places(self, domain: EntityDomain, key: str) -> list[tuple[str, str, str, str]]:
+        """The paragraphs that mention the entity."""
+        return domain.places_of(key)
+
+    def head(self, domain: EntityDomain, key: str) -> Head:
+        """The entity's name, under its first letter, pointing at its entity page."""
+        entity = domain.registry[key]
+        return Head(entity.label, index_letter(entity.label), domain.entity_docname(key),
+                    entity_anchor(key), chinese_labels(entity))
 
 
 class CompanyIndex(EntityIndex):
@@ -514,38 +472,30 @@ class PersonIndex(EntityIndex):
     entity_type = "person"
 
 
-class DateIndex(Index):
+class DateIndex(MentionIndex):
     """Dates mentioned, in chronological order, grouped by year."""
 
     name = "dates"
     localname = "Index of dates"
     shortname = "dates"
 
-    def generate(
-        self, docnames: Iterable[str] | None = None
-    ) -> tuple[list[tuple[str, list[IndexEntry]]], bool]:
-        """Entries grouped by year; ISO strings sort chronologically (``2025`` < ``2025-01``)."""
-        domain = cast("EntityDomain", self.domain)
-        wanted = set(docnames) if docnames is not None else None
-        groups: dict[str, list[IndexEntry]] = defaultdict(list)
-        timeline = domain.timeline_docname()
-        for iso in domain.dates():
-            published = {(p.docname, p.anchor) for p in domain.published_on(iso)}
-            subs = [
-                IndexEntry(SUB_ENTRY_MARK + date_place_name(
-                    domain.title_of(doc), (doc, anchor) in published
-                ), 2, doc, anchor, extra, "", descr)
-                for doc, anchor, extra, descr in domain.places_of(iso, kind="date")
-                if wanted is None or doc in wanted
-            ]
-            if not subs:
-                continue
-            if timeline in domain.env.all_docs and (wanted is None or timeline in wanted):
-                doc, anchor = timeline, date_anchor(iso)
-            else:
-                doc, anchor = subs[0].docname, subs[0].anchor
-            groups[iso[:4]].extend([IndexEntry(iso, 1, doc, anchor, "", "", ""), *subs])
-        return sorted(groups.items()), True
+    def heads(self, domain: EntityDomain) -> list[str]:
+        """The dates mentioned; ISO strings sort chronologically (``2025`` < ``2025-01``)."""
+        return list(domain.dates())
+
+    def places(self, domain: EntityDomain, key: str) -> list[tuple[str, str, str, str]]:
+        """The paragraphs that mention the date (and the articles published on it)."""
+        return domain.places_of(key, kind="date")
+
+    def place_name(self, domain: EntityDomain, key: str, place: Place) -> str:
+        """The article's title, ``published: <title>`` for the article's own date."""
+        published = {(p.docname, p.anchor) for p in domain.published_on(key)}
+        return SUB_ENTRY_MARK + date_place_name(
+            domain.title_of(place.docname), (place.docname, place.anchor) in published)
+
+    def head(self, domain: EntityDomain, key: str) -> Head:
+        """The date, under its year, pointing at its place in the timeline."""
+        return Head(key, key[:4], domain.timeline_docname(), date_anchor(key))
 
 
 def date_place_name(title: str, published: bool) -> str:
@@ -563,7 +513,7 @@ class LabelContainers(SphinxPostTransform):
     default_priority = 500
     builders = ("latex",)
 
-    def run(self, **kwargs: Any) -> None:
+    def run(self, **_kwargs: Any) -> None:
         """Put a target referring to each id at the start of the container."""
         for container in list(self.document.findall(nodes.container)):
             for node_id in reversed(container["ids"]):
@@ -584,10 +534,7 @@ def write_latex_package(app: Sphinx) -> None:
     """Write the index style package when building LaTeX (``builder-inited``)."""
     if app.builder.name != "latex":
         return
-    path = Path(app.outdir) / f"{LATEX_PACKAGE}.sty"
-    if not path.is_file() or path.read_text(encoding="utf-8") != LATEX_PACKAGE_TEXT:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(LATEX_PACKAGE_TEXT, encoding="utf-8")
+    write_if_changed(Path(app.outdir) / f"{LATEX_PACKAGE}.sty", LATEX_PACKAGE_TEXT)
 
 
 # --------------------------------------------------------------------------- domain
@@ -683,7 +630,7 @@ class EntityDomain(Domain):
         """Record the document's mentions (with their paragraph ids), language and authors."""
         meta = get_front_matter(env, docname) or {}
         # The first tag of the allow-list (the article header reports the others).
-        main_language = [tag for tag in map(language_tag, _names(meta.get("language"))) if tag][:1]
+        main_language = [tag for tag in map(language_tag, as_list(meta.get("language"))) if tag][:1]
         if main_language:
             self.languages[docname] = main_language[0]
         found: list[Mention] = []
@@ -699,7 +646,7 @@ class EntityDomain(Domain):
                     anchor=mention_anchor(node, document),
                     text=node.astext(),
                     position=len(found),
-                    language=text_language(node) or self.languages.get(docname, ""),
+                    language=node_language(node) or self.languages.get(docname, ""),
                     before=before,
                     after=after,
                 )
@@ -734,11 +681,11 @@ class EntityDomain(Domain):
         self, meta: dict[str, Any], docname: str, document: nodes.document
     ) -> list[Authorship]:
         """Registry people the front matter names as authors, source-stated or editorial."""
-        stated = _names(meta.get(AUTHORS_FIELD))
+        stated = as_list(meta.get(AUTHORS_FIELD))
         supplied: dict[str, str] = {}
         for entry in meta.get("editorial") or []:
             if isinstance(entry, dict) and entry.get("field") == AUTHORS_FIELD:
-                for name in _names(entry.get("value")):
+                for name in as_list(entry.get("value")):
                     supplied[name] = str(entry.get("reason", ""))
         by_name = self.person_names()
         section = document.next_node(nodes.section)
@@ -768,7 +715,7 @@ class EntityDomain(Domain):
         builder: Builder,
         typ: str,
         target: str,
-        node: addnodes.pending_xref,
+        _node: addnodes.pending_xref,
         contnode: Element,
     ) -> nodes.reference | None:
         """Link a mention to its entity page, or a date to its place on the timeline."""
@@ -914,15 +861,6 @@ class EntityDomain(Domain):
         return digest.hexdigest()
 
 
-def _names(value: Any) -> list[str]:
-    """Names from a front-matter value (a list of names or one name)."""
-    if isinstance(value, str):
-        return [value] if value.strip() else []
-    if isinstance(value, list):
-        return [str(v) for v in value if str(v).strip()]
-    return []
-
-
 def entity_domain(env: BuildEnvironment) -> EntityDomain:
     """The ``ent`` domain of an environment."""
     return cast("EntityDomain", env.domains[EntityDomain.name])
@@ -950,7 +888,7 @@ def load_registry_into_domain(app: Sphinx) -> None:
 
 
 def registry_outdated(
-    app: Sphinx, env: BuildEnvironment, added: Set[str], changed: Set[str], removed: Set[str]
+    app: Sphinx, env: BuildEnvironment, added: Set[str], _changed: Set[str], removed: Set[str]
 ) -> list[str]:
     """When the registry file changed, re-read every document that mentions or is authored."""
     domain = entity_domain(env)
@@ -980,27 +918,6 @@ def generated_pages_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
 def setup_entities(app: Sphinx) -> None:
     """Register the ``ent`` domain, the ``ent`` and ``date`` roles and their config values."""
-    app.add_config_value(
-        "edition_registry",
-        "_data/registry.yaml",
-        "env",
-        types=frozenset({str}),
-        description="The entity registry (YAML), relative to the configuration directory.",
-    )
-    app.add_config_value(
-        "edition_generated",
-        "_generated",
-        "env",
-        types=frozenset({str}),
-        description="Folder of the source dir where entity and timeline pages are generated.",
-    )
-    app.add_config_value(
-        "edition_articles",
-        "articles",
-        "env",
-        types=frozenset({str}),
-        description="Folder of the source dir holding the articles.",
-    )
     app.add_domain(EntityDomain)
     app.add_post_transform(LabelContainers)
     app.add_latex_package(LATEX_PACKAGE)

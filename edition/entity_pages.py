@@ -15,7 +15,6 @@ paragraph. Being real documents, the pages are in the toctree, the search index 
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -24,6 +23,8 @@ from sphinx.errors import NoUri
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_refnode
+
+from converters.myst import escape_literal
 
 from .entities import (
     PUBLISHED,
@@ -38,7 +39,9 @@ from .entities import (
     place_label,
     sentence_parts,
 )
+from .files import write_if_changed
 from .names import pinyin
+from .placeholders import PlaceholderDirective
 
 if TYPE_CHECKING:
     from docutils.nodes import Node
@@ -64,10 +67,6 @@ OVERVIEW_SCRIPT = "edition-register.js"
 #: Characters of text shown on each side of a mention on an entity page.
 KWIC_CHARS = 60
 
-#: ASCII punctuation that could start Markdown syntax in a heading; CommonMark lets any of it
-#: be backslash-escaped, so escaping all of it is always safe.
-MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
-
 
 class entity_overview(nodes.General, nodes.Element):  # lower case, as docutils names nodes
     """Placeholder for the table of every entity, filled when the page is resolved."""
@@ -77,16 +76,11 @@ class entity_mentions(nodes.General, nodes.Element):  # lower case, as docutils 
     """Placeholder for an entity's articles and mentions, filled when the page is resolved."""
 
 
-def escape_markdown(text: str) -> str:
-    """Text safe to put in a MyST heading line."""
-    return MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
-
-
 def entity_page_source(entity: Entity) -> str:
     """The MyST text of an entity's page."""
     return (
         f"({entity_anchor(entity.id)})=\n"
-        f"# {escape_markdown(entity.label)}\n\n"
+        f"# {escape_literal(entity.label)}\n\n"
         f"```{{entity}} {entity.id}\n```\n"
     )
 
@@ -117,15 +111,6 @@ def entities_index_source(entities: list[Entity], timeline: str) -> str:
     return "".join(parts)
 
 
-def write_page(path: Path, text: str) -> bool:
-    """Write a generated page only when its text changed; say whether it was written."""
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return True
-
-
 def write_entity_pages(app: Sphinx) -> None:
     """Generate the entity pages and their list page (``builder-inited``)."""
     domain = entity_domain(app.env)
@@ -135,7 +120,7 @@ def write_entity_pages(app: Sphinx) -> None:
         list(domain.registry.values()), domain.timeline_docname()
     )
     for name, text in sorted(pages.items()):
-        write_page(folder / name, text)
+        write_if_changed(folder / name, text)
     # Pages of entities no longer in the registry go: the folder is generated, never edited.
     for stale in sorted(folder.glob("*.md")):
         if stale.name not in pages:
@@ -324,17 +309,10 @@ def authorship_block(
     return [heading("Articles"), items]
 
 
-class EntityOverviewDirective(SphinxDirective):
+class EntityOverviewDirective(PlaceholderDirective):
     """``{entity-overview}``: the table of every entity, made when the page is resolved."""
 
-    has_content = False
-    option_spec: ClassVar[OptionSpec] = {}
-
-    def run(self) -> list[Node]:
-        """Only a placeholder: mention counts are known once every document is read."""
-        placeholder = entity_overview(docname=self.env.docname)
-        self.set_source_info(placeholder)
-        return [placeholder]
+    placeholder = entity_overview
 
 
 def overview_table(app: Sphinx, domain: EntityDomain, fromdocname: str) -> nodes.table:
@@ -373,7 +351,7 @@ def overview_table(app: Sphinx, domain: EntityDomain, fromdocname: str) -> nodes
     return table
 
 
-def fill_entity_overview(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+def fill_entity_overview(app: Sphinx, doctree: nodes.document, _docname: str) -> None:
     """Replace the ``{entity-overview}`` placeholder by the table (``doctree-resolved``)."""
     domain = entity_domain(app.env)
     for node in list(doctree.findall(entity_overview)):
@@ -381,14 +359,14 @@ def fill_entity_overview(app: Sphinx, doctree: nodes.document, docname: str) -> 
 
 
 def add_overview_script(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+    app: Sphinx, pagename: str, _templatename: str, _context: dict[str, Any], _doctree: Any
 ) -> None:
     """Serve the table's filter and sort script with the overview page only."""
     if pagename == entity_domain(app.env).entities_index_docname():
         app.add_js_file(OVERVIEW_SCRIPT, loading_method="defer")
 
 
-def fill_entity_pages(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+def fill_entity_pages(app: Sphinx, doctree: nodes.document, _docname: str) -> None:
     """Replace each ``{entity}`` placeholder by the articles and mentions (``doctree-resolved``)."""
     domain = entity_domain(app.env)
     for node in list(doctree.findall(entity_mentions)):

@@ -21,10 +21,11 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
 from converters.model import FRONT_MATTER_FIELDS, LIST_OF_MAPPINGS, LIST_OF_STR, STR
+from converters.values import as_list
 from converters.yamlsafe import YamlRefused, load_yaml
 
 from .safety import is_web_url, language_tag, strip_xml_forbidden, xml_forbidden
-from .text import as_list, first_paragraph
+from .teaser import article_teaser
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +38,7 @@ class FrontMatterError(ValueError):
     """Front matter the edition refuses, with the line of the page it is on."""
 
     def __init__(self, line: int, reason: str) -> None:
+        """A refusal at page line ``line``, for ``reason``."""
         super().__init__(f"line {line}: {reason}")
         #: The line of the page (1 is the opening ``---``).
         self.line = line
@@ -189,8 +191,8 @@ def read_article(path: Path) -> tuple[dict[str, Any], str] | None:
 
 
 def article_lead(meta: dict[str, Any], text: str) -> str:
-    """The plain text of an article's first paragraph (a page, front matter included)."""
-    return first_paragraph(article_body(text), str(meta.get("label") or ""))
+    """An article's opening for its card: its first full sentence(s) (a page, with front matter)."""
+    return article_teaser(meta, article_body(text))
 
 
 class ArticleSource(NamedTuple):
@@ -200,7 +202,7 @@ class ArticleSource(NamedTuple):
     docname: str
     #: The presentable front matter.
     front_matter: dict[str, Any]
-    #: The plain text of its first paragraph.
+    #: Its first full sentence(s), as plain text (:func:`edition.teaser.article_teaser`).
     lead: str
 
 
@@ -222,8 +224,8 @@ class ArticleDomain(Domain):
 
     name = "article"
     label = "Article"
-    # 1: the articles' leads are kept too.
-    data_version = 1
+    # 1: the articles' leads are kept too; 2: a lead is the first full sentence(s).
+    data_version = 2
     initial_data: ClassVar[dict[str, Any]] = {
         "front_matter": {}, "leads": {}, "listing_pages": set()}
 
@@ -234,7 +236,7 @@ class ArticleDomain(Domain):
 
     @property
     def leads(self) -> dict[str, str]:
-        """The plain text of every article's first paragraph, by document name (for cards)."""
+        """Every article's first full sentence(s), by document name (for cards)."""
         return cast(dict[str, str], self.data.setdefault("leads", {}))
 
     @property
@@ -258,9 +260,9 @@ class ArticleDomain(Domain):
             if docname in otherdata["listing_pages"]:
                 self.listing_pages.add(docname)
 
-    def resolve_any_xref(self, env: BuildEnvironment, fromdocname: str, builder: Any,
-                         target: str, node: addnodes.pending_xref,
-                         contnode: nodes.Element) -> list[tuple[str, nodes.reference]]:
+    def resolve_any_xref(self, _env: BuildEnvironment, _fromdocname: str, _builder: Any,
+                         _target: str, _node: addnodes.pending_xref,
+                         _contnode: nodes.Element) -> list[tuple[str, nodes.reference]]:
         """The domain holds no cross-reference targets of its own."""
         return []
 
@@ -314,7 +316,7 @@ def on_env_before_read_docs(_app: Sphinx, env: BuildEnvironment, docnames: list[
 
 
 def on_env_get_outdated(
-    app: Sphinx, env: BuildEnvironment, added: Set[str], changed: Set[str], removed: Set[str]
+    _app: Sphinx, env: BuildEnvironment, added: Set[str], changed: Set[str], removed: Set[str]
 ) -> list[str]:
     """Re-read pages generated from all articles whenever an article comes, goes or changes."""
     if any(is_article(env, docname) for docname in (*added, *changed, *removed)):

@@ -15,20 +15,14 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.writers.html5 import HTML5Translator
 
+from converters.dates import format_date
 from converters.model import header_fields
+from converters.script import text_language
+from converters.values import as_list
 
 from .frontmatter import get_front_matter
 from .safety import is_web_url, language_tag
-from .text import (
-    REMOVAL_NAMES,
-    as_list,
-    format_date,
-    language_name,
-    main_language,
-    paragraph,
-    source_link,
-    text_language,
-)
+from .text import REMOVAL_NAMES, language_name, main_language, paragraph, source_link
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +35,9 @@ def _stated_value(key: str, meta: dict[str, Any]) -> list[nodes.Node]:
     """What the source itself states for a header row, as inline nodes."""
     value = meta.get(key)
     if key == "date":
-        text = format_date(str(value or ""), str(meta.get("date_precision") or ""))
+        # To the minute at most: seconds add nothing a reader needs (the metadata keeps them).
+        precision = str(meta.get("date_precision") or "")
+        text = format_date(str(value or ""), "minute" if precision == "second" else precision)
         return [nodes.inline(text, text, classes=["article-date"])] if text else []
     if key == "language":
         tags = as_list(value)
@@ -57,7 +53,8 @@ def _stated_value(key: str, meta: dict[str, Any]) -> list[nodes.Node]:
         url = str(value)
         return [source_link(url)] if is_web_url(url) else [nodes.Text(url)]
     if key == "retrieved":
-        text = format_date(str(value or ""), "second")
+        # When the edition copied the source: the day is what matters to a reader.
+        text = format_date(str(value or ""), "day")
         return [nodes.Text(text)] if text else []
     items = as_list(value)
     return [nodes.Text(", ".join(items))] if items else []
@@ -73,7 +70,7 @@ def visit_editorial_notes_html(self: HTML5Translator, node: editorial_notes) -> 
     self.body.append(f"<summary>{self.encode(node['summary'])}</summary>\n")
 
 
-def depart_editorial_notes_html(self: HTML5Translator, node: editorial_notes) -> None:
+def depart_editorial_notes_html(self: HTML5Translator, _node: editorial_notes) -> None:
     """Close the ``<details>`` element."""
     self.body.append("</details>\n")
 
@@ -250,7 +247,7 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
 
 
 def on_html_page_context(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+    app: Sphinx, pagename: str, _templatename: str, context: dict[str, Any], _doctree: Any
 ) -> None:
     """Give an article page its own ``<html lang>``: the article's main language."""
     meta = get_front_matter(app.env, pagename)
@@ -264,10 +261,6 @@ def on_html_page_context(
 
 def setup_header(app: Sphinx) -> None:
     """Register the article header."""
-    app.add_config_value(
-        "edition_method_page", "method", "env", types=frozenset({str}),
-        description="The page on editorial method that article headers link to ('' for none).",
-    )
     app.add_node(
         editorial_notes,
         html=(visit_editorial_notes_html, depart_editorial_notes_html),

@@ -26,7 +26,7 @@ class ReplaceRemoteImages(SphinxPostTransform):
         """Only for builders without remote image support (LaTeX, EPUB)."""
         return not getattr(self.app.builder, "supported_remote_images", True)
 
-    def run(self, **kwargs: Any) -> None:
+    def run(self, **_kwargs: Any) -> None:
         """Swap each remote image for a short paragraph with its address."""
         for image in list(self.document.findall(nodes.image)):
             uri = image["uri"]

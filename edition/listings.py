@@ -20,10 +20,20 @@ from sphinx.util.docutils import SphinxDirective
 
 from converters.editorial import EditorialError
 from converters.editorial import parse as check_editorial_data
+from converters.values import as_list
 from converters.yamlsafe import YamlRefused, decode_yaml_bytes, load_yaml
 
 from .frontmatter import ArticleDomain, ArticleSource, is_article, read_article
-from .text import REMOVAL_NAMES, SUMMARY_LENGTH, as_list, byline, escape_myst, paragraph, summary
+from .safety import language_tag
+from .teaser import card_teaser, title_gloss
+from .text import (
+    REMOVAL_NAMES,
+    SUMMARY_LENGTH,
+    byline,
+    escape_myst,
+    field_text,
+    paragraph,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +74,7 @@ def article_sort_key(
 ) -> tuple[str, int, str, str]:
     """Order articles as the seeds are ordered; the parts of one seed as the editors list them."""
     meta = article.front_matter
-    position = positions.get(str(meta.get("label") or ""), len(positions))
+    position = positions.get(field_text(meta, "label"), len(positions))
     return (str(meta.get("seed", "")), position, str(meta.get("date", "")), article.docname)
 
 
@@ -114,8 +124,8 @@ class ArticleCardsDirective(SphinxDirective):
         "columns": directives.unchanged,
     }
 
-    def card(self, article: ArticleSource) -> str:
-        """The MyST source of one card: title, one-line summary, byline in the footer."""
+    def card(self, article: ArticleSource, glosses: dict[str, Any]) -> str:
+        """The MyST source of one card: title, its gloss, teaser, byline in the footer."""
         meta = article.front_matter
         title = escape_myst(str(meta.get("title") or article.docname))
         lines = [
@@ -124,7 +134,8 @@ class ArticleCardsDirective(SphinxDirective):
             ":link-type: doc",
             ":class-card: article-card",
             "",
-            escape_myst(summary(meta, article.lead)),
+            *gloss_lines(meta, glosses.get(str(meta.get("label") or ""))),
+            escape_myst(card_teaser(meta, article.lead)),
             "",
         ]
         line = escape_myst(byline(meta))
@@ -145,7 +156,9 @@ class ArticleCardsDirective(SphinxDirective):
             return []
         columns = self.options.get("columns", "1 1 2 2")
         source = [f":::::{{grid}} {columns}", ":gutter: 3", ""]
-        source += [self.card(article) for article in articles]
+        glosses = editors_glosses(read_editorial_data(Path(self.config.edition_editorial),
+                                                      quiet=True))
+        source += [self.card(article, glosses) for article in articles]
         source.append(":::::")
         result: list[nodes.Node] = []
         html_only = addnodes.only(expr="html")
@@ -169,6 +182,31 @@ class ArticleCardsDirective(SphinxDirective):
             self.set_source_info(toctree)
             result.append(wrapper)
         return result
+
+
+def editors_glosses(decisions: dict[str, Any]) -> dict[str, Any]:
+    """The editors' glosses of titles (``gloss`` in the editorial decisions), by article slug."""
+    return {
+        str(article.get("slug", "")): article["gloss"]
+        for seed in decisions.values() if isinstance(seed, dict)
+        for article in seed.get("articles") or []
+        if isinstance(article, dict) and isinstance(article.get("gloss"), dict)
+    }
+
+
+def gloss_lines(meta: dict[str, Any], editors_gloss: dict[str, Any] | None) -> list[str]:
+    """A card's line with the title in its other script (none when nobody gives one)."""
+    gloss = title_gloss(meta, editors_gloss)
+    tag = language_tag(gloss.language) if gloss else None
+    if gloss is None or tag is None:
+        return []
+    # docutils writes a language-xx class as the lang attribute.
+    text = escape_myst(f"[{gloss.text}]" if gloss.editorial else gloss.text)
+    classes = f".article-card-gloss .language-{tag}"
+    if not gloss.editorial:
+        return [f"[{text}]{{{classes}}}", ""]
+    marked = "[editors’ translation]{.article-card-gloss-note .language-en}"
+    return [f"[{text}]{{{classes} .editorial-value}} {marked}", ""]
 
 
 def _link_to(docname: str, title: str) -> addnodes.pending_xref:
@@ -222,9 +260,17 @@ class EditorialDecisionsDirective(SphinxDirective):
             ranges += item
         return [intro, ranges]
 
-    def article_items(self, meta: dict[str, Any]) -> nodes.bullet_list:
+    def article_items(self, meta: dict[str, Any],
+                      gloss: dict[str, Any] | None = None) -> nodes.bullet_list:
         """What the editors supplied to and removed from one article."""
         items = nodes.bullet_list(classes=["editorial-list"])
+        if gloss:
+            items += nodes.list_item("", paragraph(
+                nodes.strong("", "Supplied translation of the title (on its card): "),
+                nodes.inline("", f"[{' '.join(str(gloss.get('value') or '').split())}]",
+                             classes=["editorial-value"]),
+                nodes.Text(" — " + " ".join(str(gloss.get("reason") or "").split())),
+            ))
         for entry in meta.get("editorial") or []:
             if not isinstance(entry, dict):
                 continue
@@ -233,7 +279,7 @@ class EditorialDecisionsDirective(SphinxDirective):
             items += nodes.list_item("", paragraph(
                 nodes.strong("", f"Supplied {field_name}: "),
                 nodes.inline("", f"[{value}]", classes=["editorial-value"]),
-                nodes.Text(" — " + " ".join(str(entry.get("reason") or "").split())),
+                nodes.Text(" — " + " ".join(field_text(entry, "reason").split())),
             ))
         for entry in meta.get("removed") or []:
             if not isinstance(entry, dict):
@@ -242,7 +288,7 @@ class EditorialDecisionsDirective(SphinxDirective):
             items += nodes.list_item("", paragraph(
                 nodes.strong("", f"Removed {REMOVAL_NAMES.get(kind, kind)}: "),
                 nodes.Text(f"{entry.get('chars', 0)} characters — "
-                           + " ".join(str(entry.get("reason") or "").split())),
+                           + " ".join(field_text(entry, "reason").split())),
             ))
         if not len(items):
             items += nodes.list_item("", paragraph(nodes.Text("Nothing removed or supplied.")))
@@ -256,11 +302,11 @@ class EditorialDecisionsDirective(SphinxDirective):
             self.env.note_dependency(str(decisions_path))
         decisions = read_editorial_data(decisions_path)
         articles = find_articles(self.env)
-        titles = {str(a.front_matter.get("label") or ""): (a.docname, str(a.front_matter.get(
+        titles = {field_text(a.front_matter, "label"): (a.docname, str(a.front_matter.get(
             "title") or a.docname)) for a in articles}
         by_seed: dict[str, list[ArticleSource]] = {}
         for article in articles:
-            by_seed.setdefault(str(article.front_matter.get("seed") or ""), []).append(article)
+            by_seed.setdefault(field_text(article.front_matter, "seed"), []).append(article)
         result: list[nodes.Node] = []
         for seed, group in by_seed.items():
             result.append(nodes.rubric("", f"Source file {seed}" if seed else "Source unknown"))
@@ -269,16 +315,14 @@ class EditorialDecisionsDirective(SphinxDirective):
                 title = str(article.front_matter.get("title") or article.docname)
                 result.append(paragraph(_link_to(article.docname, title),
                                          classes=["editorial-article"]))
-                result.append(self.article_items(article.front_matter))
+                glosses = editors_glosses(decisions)
+                result.append(self.article_items(
+                    article.front_matter, glosses.get(str(article.front_matter.get("label")))))
         return result
 
 
 def setup_listings(app: Sphinx) -> None:
     """Register the listing directives and the editorial decisions file."""
-    app.add_config_value(
-        "edition_editorial", "_data/editorial.yaml", "env", types=frozenset({str}),
-        description="The editorial decisions file (YAML), relative to the configuration directory.",
-    )
     app.add_directive("article-cards", ArticleCardsDirective)
     app.add_directive("editorial-decisions", EditorialDecisionsDirective)
     app.connect("config-inited", resolve_editorial_path)

@@ -12,17 +12,16 @@ import unicodedata
 from pypinyin import Style, lazy_pinyin
 
 from converters.registry import Entity, fold
+from converters.script import has_han
 
 #: Anything that is not a letter or a digit: dropped from search keys (spaces, dots, hyphens).
 NOT_WORD = re.compile(r"[^\w]|_", re.UNICODE)
-#: A run of Han characters, the part of a name pypinyin romanises.
-HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 def pinyin(entity: Entity) -> str:
     """The pinyin of the entity's Simplified label, with tone marks (``""`` without one)."""
     label = entity.labels.get("zh-Hans", "")
-    if not HAN_RUN.search(label):
+    if not has_han(label):
         return ""
     syllables = [s.strip() for s in lazy_pinyin(label, style=Style.TONE) if s.strip()]
     return " ".join(s for s in syllables if not NOT_WORD.fullmatch(s))

@@ -62,7 +62,7 @@ def add_placeholder(app: Sphinx, doctree: nodes.document) -> None:
     (section if section is not None else doctree).append(related_articles(docname=docname))
 
 
-def fill_related(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+def fill_related(app: Sphinx, doctree: nodes.document, _docname: str) -> None:
     """Replace each placeholder by the ranked list, or drop it (``doctree-resolved``)."""
     domain = entity_domain(app.env)
     for node in list(doctree.findall(related_articles)):
@@ -92,6 +92,5 @@ def fill_related(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 def setup_related(app: Sphinx) -> None:
     """Register the related-articles block."""
     app.add_node(related_articles)
-    app.add_config_value("edition_related_max", 5, "env", int)
     app.connect("doctree-read", add_placeholder)
     app.connect("doctree-resolved", fill_related)

@@ -29,8 +29,10 @@ from sphinx.search.zh import JIEBA_DEFAULT_DICT, SearchChinese, jieba_load_userd
 from sphinx.util import logging
 
 from converters.registry import Entity, Registry, RegistryError, fold, fold_char, load_registry
+from converters.script import BMP_HAN_RANGES, has_han
 
 from .entities import entity_domain
+from .files import write_if_changed
 from .names import search_keys
 
 logger = logging.getLogger(__name__)
@@ -41,12 +43,7 @@ DICTIONARY_NAME = "edition-search-words.txt"
 FOLD_SCRIPT_NAME = "edition-search-fold.js"
 #: Code point ranges whose characters the query fold covers: CJK ideographs (extension A and
 #: the basic block), compatibility ideographs, and full-width ASCII.
-FOLD_RANGES: tuple[tuple[int, int], ...] = (
-    (0x3400, 0x4DBF),
-    (0x4E00, 0x9FFF),
-    (0xF900, 0xFAFF),
-    (0xFF01, 0xFF5E),
-)
+FOLD_RANGES: tuple[tuple[int, int], ...] = (*BMP_HAN_RANGES, (0xFF01, 0xFF5E))
 #: Static script (search page only) mapping every name key of the registry to its index term.
 NAMES_SCRIPT_NAME = "edition-search-names.js"
 #: The edition's search script (every page): query expansion, snippets, highlighting.
@@ -60,7 +57,6 @@ ENTITY_TERM_PREFIX = "edentity"
 #: Longest word, in characters, the browser-side segmenter tries against the index.
 LONGEST_WORD = 12
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # jieba's own segmenter splits on anything outside this class before it looks words up, so a
 # dictionary word must be made of these characters only (no spaces, no name dots).
 _JIEBA_WORD = re.compile(r"[\u4e00-\u9fd5a-zA-Z0-9+#&._%\-]+")
@@ -229,12 +225,12 @@ def dictionary_words(registry: Registry) -> list[str]:
     """Every Chinese name of the registry, folded, as jieba dictionary words (sorted, unique)."""
     words: set[str] = set()
     for name, _entity in registry.names():
-        if not _HAN.search(name):
+        if not has_han(name):
             continue
         folded = fold(name)
         # A transliterated name with a dot (安德森·霍洛维茨) reaches jieba in parts.
         for part in _JIEBA_WORD.findall(folded):
-            if _HAN.search(part) and len(part) > 1:
+            if has_han(part) and len(part) > 1:
                 words.add(part)
     return sorted(words)
 
@@ -271,25 +267,17 @@ def write_search_dictionary(app: Sphinx, config: Config) -> None:
                        type="edition", subtype="search")
         return
     path = Path(app.doctreedir, DICTIONARY_NAME)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = "".join(f"{word}\n" for word in dictionary_words(registry))
-    if not path.is_file() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")
+    write_if_changed(path, "".join(f"{word}\n" for word in dictionary_words(registry)))
     config.html_search_options = {**config.html_search_options, "dict": str(path)}
 
 
 def add_fold_script(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+    app: Sphinx, pagename: str, _templatename: str, _context: dict[str, Any], _doctree: Any
 ) -> None:
     """Serve the character map with the search page, the only page that reads queries."""
     if pagename != "search" or getattr(app.builder, "indexer", None) is None:
         return
-    static = Path(app.outdir, "_static")
-    static.mkdir(parents=True, exist_ok=True)
-    script = static / FOLD_SCRIPT_NAME
-    text = fold_script(fold_table())
-    if not script.is_file() or script.read_text(encoding="utf-8") != text:
-        script.write_text(text, encoding="utf-8")
+    write_if_changed(Path(app.outdir, "_static", FOLD_SCRIPT_NAME), fold_script(fold_table()))
     app.add_js_file(FOLD_SCRIPT_NAME)
 
 
@@ -297,7 +285,7 @@ class search_terms(nodes.Element):  # lower case, as docutils names nodes
     """Words for the search index only: every writer skips the node, the indexer reads it."""
 
 
-def skip_node(self: Any, node: nodes.Element) -> None:
+def skip_node(_self: Any, _node: nodes.Element) -> None:
     """Visitor of :class:`search_terms` in every writer: shown nowhere."""
     raise nodes.SkipNode
 
@@ -341,16 +329,13 @@ def names_script(registry: dict[str, Entity]) -> str:
 
 
 def add_names_script(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+    app: Sphinx, pagename: str, _templatename: str, _context: dict[str, Any], _doctree: Any
 ) -> None:
     """Serve the names data with the search page."""
     if pagename != "search" or getattr(app.builder, "indexer", None) is None:
         return
-    script = Path(app.outdir, "_static", NAMES_SCRIPT_NAME)
-    script.parent.mkdir(parents=True, exist_ok=True)
-    text = names_script(entity_domain(app.env).registry)
-    if not script.is_file() or script.read_text(encoding="utf-8") != text:
-        script.write_text(text, encoding="utf-8")
+    write_if_changed(Path(app.outdir, "_static", NAMES_SCRIPT_NAME),
+                     names_script(entity_domain(app.env).registry))
     app.add_js_file(NAMES_SCRIPT_NAME)
 
 

@@ -26,7 +26,7 @@ class LiftSidenotesOutOfPairs(SphinxPostTransform):
     default_priority = 2
     formats = ("html",)
 
-    def run(self, **kwargs: Any) -> None:
+    def run(self, **_kwargs: Any) -> None:
         """Lift the notes."""
         for pair in list(self.document.findall(nodes.container)):
             if "parallel" not in pair["classes"]:
@@ -50,7 +50,7 @@ class LinkRepeatedSidenoteReferences(SphinxPostTransform):
     default_priority = 3
     formats = ("html",)
 
-    def run(self, **kwargs: Any) -> None:
+    def run(self, **_kwargs: Any) -> None:
         """Relink the references whose footnote is gone."""
         ids = {i for node in self.document.findall(nodes.Element) for i in node["ids"]}
         shown: dict[str, str] = {}

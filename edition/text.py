@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 from docutils import nodes
 
-from converters.myst import FOOTNOTE_REF, ROLE
+from converters.dates import format_date
+from converters.myst import FOOTNOTE_REF, ROLE, escape_literal
+from converters.values import as_list
 
 #: Readable names of the BCP 47 tags the edition uses.
 LANGUAGE_NAMES: dict[str, str] = {
@@ -23,12 +24,6 @@ LANGUAGE_NAMES: dict[str, str] = {
     "zh-Hans": "Chinese (Simplified)",
     "zh-Hant": "Chinese (Traditional)",
 }
-
-#: Month names for dates; English, like the rest of the edition's apparatus.
-MONTHS: tuple[str, ...] = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)
 
 #: Readable names of the kinds of removed material (the ``removed`` list of the front matter).
 REMOVAL_NAMES: dict[str, str] = {
@@ -56,16 +51,11 @@ _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 # options, footnote definitions, comments.
 _STRUCTURE_LINE = re.compile(r"^\s*(\(.*\)=\s*$|#|:::|```|:[\w-]+:|\[\^|%|<!--|\+\+\+)")
 _ESCAPED = re.compile(r"\\(.)")
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_ASCII_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 
 
-def as_list(value: Any) -> list[str]:
-    """A front-matter value as a list of non-empty strings (scalars become one-item lists)."""
-    if value in (None, ""):
-        return []
-    items = value if isinstance(value, list) else [value]
-    return [str(item) for item in items if str(item).strip()]
+def field_text(front_matter: dict[str, Any], key: str) -> str:
+    """A front-matter value as a string (``""`` when absent or empty)."""
+    return str(front_matter.get(key) or "")
 
 
 def main_language(front_matter: dict[str, Any]) -> str:
@@ -74,55 +64,12 @@ def main_language(front_matter: dict[str, Any]) -> str:
     return languages[0] if languages else ""
 
 
-def text_language(text: str, languages: list[str]) -> str:
-    """Which of an article's languages a short text (a title, a dek) is in, by its script."""
-    chinese = bool(_HAN.search(text))
-    for tag in languages:
-        if tag.lower().startswith("zh") == chinese:
-            return tag
-    return languages[0] if languages else ""
-
-
 def language_name(tag: str) -> str:
     """A BCP 47 tag in words, falling back to the tag itself."""
     return LANGUAGE_NAMES.get(tag, tag)
 
 
-def format_date(value: str, precision: str) -> str:
-    """An ISO 8601 date written out exactly as precisely as the source states it."""
-    value = str(value).strip()
-    if not value:
-        return ""
-    parts = value[:10].split("-")
-    try:
-        year = int(parts[0])
-        month = int(parts[1]) if len(parts) > 1 else 0
-        day = int(parts[2]) if len(parts) > 2 else 0
-    except ValueError:
-        return value
-    if precision == "year" or not month:
-        return str(year)
-    if precision == "month" or not day:
-        return f"{MONTHS[month - 1]} {year}"
-    text = f"{day} {MONTHS[month - 1]} {year}"
-    if precision not in ("minute", "second") or "T" not in value:
-        return text
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return text
-    clock = moment.strftime("%H:%M:%S" if precision == "second" else "%H:%M")
-    offset = moment.utcoffset()
-    if offset is None:
-        zone = ""
-    elif not offset:
-        zone = " UTC"
-    else:
-        zone = " UTC" + moment.strftime("%z")[:3] + ":" + moment.strftime("%z")[3:]
-    return f"{text}, {clock}{zone}"
-
-
-def plain_text(myst: str) -> str:
+def shown_text(myst: str) -> str:
     """Running MyST text as a reader sees it: roles, footnote marks and escapes removed."""
     text = ROLE.sub(r"\1", myst)
     text = FOOTNOTE_REF.sub("", text)
@@ -146,7 +93,7 @@ def first_paragraph(body: str, label: str = "") -> str:
                 break
             continue
         lines.append(line.strip())
-    return plain_text(" ".join(lines))
+    return shown_text(" ".join(lines))
 
 
 def first_sentence(text: str, limit: int = SUMMARY_LENGTH) -> str:
@@ -163,7 +110,7 @@ def summary(front_matter: dict[str, Any], lead: str) -> str:
 
     ``lead`` is the plain text of the article's first paragraph (:func:`first_paragraph`).
     """
-    subtitle = str(front_matter.get("subtitle") or "").strip()
+    subtitle = field_text(front_matter, "subtitle").strip()
     if subtitle:
         return subtitle
     return first_sentence(lead)
@@ -183,15 +130,15 @@ def byline(front_matter: dict[str, Any]) -> str:
     def mark(field: str, text: str) -> str:
         return f"[{text}]" if text and field in supplied else text
 
-    precision = str(front_matter.get("date_precision") or "")
-    date = format_date(str(front_matter.get("date") or ""),
+    precision = field_text(front_matter, "date_precision")
+    date = format_date(field_text(front_matter, "date"),
                        "day" if precision in ("minute", "second") else precision)
-    host = urlsplit(str(front_matter.get("source_url") or "")).netloc.removeprefix("www.")
+    host = urlsplit(field_text(front_matter, "source_url")).netloc.removeprefix("www.")
     parts = (
         mark("authors", ", ".join(as_list(front_matter.get("authors")))),
         mark("date", date),
         " / ".join(language_name(t) for t in as_list(front_matter.get("language"))),
-        mark("publisher", str(front_matter.get("publisher") or "")),
+        mark("publisher", field_text(front_matter, "publisher")),
         host,
     )
     return " · ".join(part for part in parts if part)
@@ -199,7 +146,7 @@ def byline(front_matter: dict[str, Any]) -> str:
 
 def escape_myst(text: str) -> str:
     """Text that MyST renders literally (CommonMark: a backslash escapes any ASCII punctuation)."""
-    return _ASCII_PUNCTUATION.sub(r"\\\1", " ".join(text.split()))
+    return escape_literal(" ".join(text.split()))
 
 
 def paragraph(*children: nodes.Node, classes: Iterable[str] = ()) -> nodes.paragraph:

@@ -11,14 +11,16 @@ from corpus import CORPUS
 from edition_builds import copy_edition
 
 from converters.__main__ import main
-from converters.check import check
-from converters.seeds import read_manifest
+from converters.editing.check import check
+from converters.editing.seeds import read_manifest
 
 ROOT = Path(__file__).resolve().parents[1]
 #: A New York Times Chinese post whose byline is in capitals (CHRIS MILLER).
 POST = CORPUS / "nytimes-cn" / "2020-09-18-37c35119ee.md"
 
-pytestmark = pytest.mark.skipif(not POST.is_file(), reason="the corpus is not beside the clone")
+# the shared corpus and builds of a copy of docs/
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not POST.is_file(), reason="the corpus is not beside the clone")]
 
 
 @pytest.fixture

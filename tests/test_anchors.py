@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from edition_builds import copy_edition
 
-from converters.anchors import RETIRED_FILE, SIMILARITY_THRESHOLD, anchors, similarity
-from converters.check import check, main
-from converters.retired import load_retired
-from converters.retired import retire as append_retired
+from converters.editing.anchors import RETIRED_FILE, SIMILARITY_THRESHOLD, anchors, similarity
+from converters.editing.check import check, main
+from converters.editing.retired import load_retired
+from converters.editing.retired import retire as append_retired
 
 ROOT = Path(__file__).resolve().parents[1]
 CAIXIN = "docs/articles/tiktok-run.md"

@@ -6,7 +6,8 @@ import xml.etree.ElementTree as ET
 
 from docutils import nodes
 
-from edition.book import breakable, date_words, readable_url, short_link
+from converters.dates import date_words
+from edition.book import breakable, readable_url, short_link
 from edition.downloads import relative_uri
 from edition.epub import cover_svg, language_tag, mark_footnotes, mark_languages
 

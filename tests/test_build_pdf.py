@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from edition_builds import Article, Build, edition_build, read_articles
 
-from edition.text import plain_text
+from edition.text import shown_text
 
 pytestmark = [pytest.mark.pdf, pytest.mark.sphinx]
 
@@ -74,12 +74,14 @@ def test_only_simplified_and_traditional_chinese_faces(pdf: Path) -> None:
     assert any("NotoSerif-Regular" in name for name in fonts), fonts
 
 
-def test_no_character_is_missing(latex: Build, pdf: Path) -> None:
+@pytest.mark.usefixtures("pdf")
+def test_no_character_is_missing(latex: Build) -> None:
     log = (latex.outdir / "edition.log").read_text(encoding="utf-8", errors="replace")
     assert "Missing character" not in log
 
 
-def test_every_cross_reference_resolves(latex: Build, pdf: Path) -> None:
+@pytest.mark.usefixtures("pdf")
+def test_every_cross_reference_resolves(latex: Build) -> None:
     log = (latex.outdir / "edition.log").read_text(encoding="utf-8", errors="replace")
     assert "There were undefined references" not in log
     assert "Hyper reference" not in log
@@ -105,7 +107,7 @@ def test_every_article_is_in_the_pdf(pdf: Path) -> None:
                 continue
             following = [x for x in lines[number + 1:number + 6]
                          if x.strip() and not x.startswith((":::", ":"))]
-            opening = normal(plain_text(following[0].lstrip("- ")))[:10]
+            opening = normal(shown_text(following[0].lstrip("- ")))[:10]
             assert opening in text, (article.slug, line, opening)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from converters.candidates import find_candidates, main, visible_lines
+from converters.editing.candidates import find_candidates, main, visible_lines
 from converters.registry import load_registry
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -153,7 +153,7 @@ def test_no_unreviewed_candidates_in_the_seeds(tmp_path: Path) -> None:
 
 def test_no_unreviewed_candidates_in_converted_seeds(tmp_path: Path) -> None:
     """The articles the converters make from the seeds (tagged, as published) pass too."""
-    missing = [m for m in ("converters.nytimes", "converters.caixin")
+    missing = [m for m in ("converters.readers.nytimes", "converters.readers.caixin")
                if importlib.util.find_spec(m) is None]
     if missing:
         pytest.skip(f"readers not present yet: {', '.join(missing)}")

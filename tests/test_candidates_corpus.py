@@ -9,7 +9,7 @@ import pytest
 import yaml
 from corpus import CORPUS
 
-from converters.candidates import main, proposals
+from converters.editing.candidates import main, proposals
 from converters.pipeline import Options, convert_file, write_pages
 from converters.registry import load_registry
 
@@ -23,8 +23,9 @@ REVIEWED = yaml.safe_load((ROOT / "tests" / "data" / "huawei-candidates-reviewed
 #: The largest share of proposals that may be something other than a name.
 MAX_NOT_NAMES = 0.20
 
-pytestmark = pytest.mark.skipif(not all(p.is_file() for p in POSTS),
-                                reason="the corpus is not beside the clone")
+# the shared corpus
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not all(p.is_file() for p in POSTS),
+                                reason="the corpus is not beside the clone")]
 
 
 @pytest.fixture(scope="module")

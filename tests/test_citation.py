@@ -9,7 +9,7 @@ import yaml
 from bs4 import BeautifulSoup
 from pybtex.database import parse_string
 
-from edition.citation import bibtex, bibtex_escape, make_citation, page_url, plain_text
+from edition.citation import bibtex, bibtex_escape, citation_text, make_citation, page_url
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE = Path(__file__).parent / "roots" / "test-citation" / "articles" / "r-and-d.md"
@@ -106,7 +106,7 @@ def test_stated_authors_are_not_marked() -> None:
     front["authors"] = ["袁莉"]
     front["editorial"] = []
     c = make_citation(front, "r-and-d", "https://e.example/articles/r-and-d.html", "E")
-    assert plain_text(c).startswith("袁莉. “")
+    assert citation_text(c).startswith("袁莉. “")
     record = parse_string(bibtex(c), "bibtex").entries["r-and-d"]
     assert [str(p) for p in record.persons["author"]] == ["袁莉"]
     assert "Supplied by the editors" not in record.fields["note"]
@@ -132,7 +132,7 @@ def test_real_articles_make_parseable_entries() -> None:
         entries = parse_string(bibtex(c), "bibtex").entries
         assert list(entries) == [path.stem]
         if any(e["field"] == "authors" for e in front["editorial"]):
-            assert plain_text(c).startswith("[")
+            assert citation_text(c).startswith("[")
 
 
 def test_undated_article_says_so_once() -> None:
@@ -140,7 +140,7 @@ def test_undated_article_says_so_once() -> None:
     front = _front_matter(ARTICLE)
     front["date"], front["date_precision"] = "", ""
     c = make_citation(front, "r-and-d", "https://e.example/articles/r-and-d.html", "E")
-    assert "n.d. " in plain_text(c) and "n.d.." not in plain_text(c)
+    assert "n.d. " in citation_text(c) and "n.d.." not in citation_text(c)
     assert "date" not in parse_string(bibtex(c), "bibtex").entries["r-and-d"].fields
 
 
@@ -157,4 +157,4 @@ def test_how_to_cite_page_example_is_what_the_article_shows() -> None:
     url = page_url(str(conf["html_baseurl"]), f"articles/{slug}")
     c = make_citation(_front_matter(path), slug, url, str(conf["project"]))
     # the example shows the citation as a reader's browser completes it, on 1 June 2025
-    assert example == plain_text(c, accessed="2025-06-01")
+    assert example == citation_text(c, accessed="2025-06-01")

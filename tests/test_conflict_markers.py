@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from edition_builds import copy_edition
 
-from converters.check import check
+from converters.editing.check import check
 
 ROOT = Path(__file__).resolve().parents[1]
 

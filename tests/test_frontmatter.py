@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 
 import converters.yamlsafe
 import edition.frontmatter
-from converters.model import FRONT_MATTER_FIELDS
+from converters.model import FRONT_MATTER_FIELDS, header_fields
 
 ARTICLES = ("first-text", "second-text")
 
@@ -90,8 +90,10 @@ def test_listings_find_every_article_from_the_domain(app: Any) -> None:
     cards = {card.select_one(".sd-card-title").get_text(strip=True):
              card.select_one(".sd-card-text").get_text(strip=True)
              for card in index.select(".article-card")}
-    # The lead's first sentence (kept in the domain at source-read) when there is no dek.
-    assert cards == {"The first text": "Its lead sentence is the card's summary.",
+    # The opening's full sentences (kept in the domain at source-read) when there is no dek:
+    # short ones are joined, across paragraphs, up to three.
+    assert cards == {"The first text": "Its lead sentence is the card's summary. A second "
+                                       "sentence is not. A second paragraph.",
                      "第二篇": "A dek of its own"}
     about = BeautifulSoup((out / "about.html").read_text(encoding="utf-8"), "lxml")
     listed = [a.get_text(strip=True) for a in about.select("p.editorial-article a")]
@@ -106,3 +108,19 @@ def test_schema_declares_every_front_matter_key_once() -> None:
     assert keys[:3] == ["title", "subtitle", "authors"]
     assert keys[-3:] == ["label", "editorial", "removed"]
     assert all(field.spec.kind and field.spec.help for field in FRONT_MATTER_FIELDS)
+
+
+@pytest.mark.sphinx("html", testroot="frontmatter", freshenv=True)
+def test_header_rows_follow_the_schema(app: Any) -> None:
+    """The header's rows are the schema's header fields that the article states, in its order."""
+    app.build()
+    page = BeautifulSoup((Path(app.outdir) / "articles/first-text.html").read_text(
+        encoding="utf-8"), "lxml")
+    rows = [name.get_text(strip=True).rstrip(":")
+            for name in page.select(".article-header .article-meta dt")]
+    stated = {"authors", "date", "publisher", "language", "source_url"}
+    assert rows == [field.spec.header for field in header_fields() if field.key in stated]
+    publisher = page.select(".article-header .article-meta dd")[rows.index("Publisher")]
+    # Supplied by the editors: in square brackets, with a link to their reason.
+    assert publisher.get_text(" ", strip=True).startswith("[ The New York Times ]")
+    assert publisher.find("a", class_="editorial-why") is not None

@@ -61,8 +61,8 @@ def parse(text: str) -> nodes.document:
         text,
         parser=Parser(),
         settings_overrides={
-            "myst_enable_extensions": ["colon_fence", "deflist", "fieldlist", "attrs_inline",
-                                       "attrs_block", "substitution", "dollarmath"],
+            # dollarmath besides the edition's own: a "$" must stay text even with it on
+            "myst_enable_extensions": [*myst.MYST_EXTENSIONS, "dollarmath"],
             "report_level": 4,
             "myst_footnote_sort": False,
         },

@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from converters import bilingual
 from converters.model import (
     Article,
     ConversionError,
@@ -21,6 +20,7 @@ from converters.model import (
     article_text,
     block_texts,
 )
+from converters.readers import bilingual
 from converters.sources import load
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"

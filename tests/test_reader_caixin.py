@@ -14,7 +14,6 @@ import corpus
 import lxml.html
 import pytest
 
-from converters import caixin, nytimes
 from converters.model import (
     Article,
     ConversionError,
@@ -27,6 +26,7 @@ from converters.model import (
     inline_runs,
     plain_text,
 )
+from converters.readers import caixin, nytimes
 from converters.sources import load
 
 ROOT = Path(__file__).resolve().parents[1]

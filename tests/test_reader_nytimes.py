@@ -15,7 +15,6 @@ import corpus
 import lxml.html
 import pytest
 
-from converters import caixin, nytimes
 from converters.model import (
     Article,
     ConversionError,
@@ -28,6 +27,7 @@ from converters.model import (
     article_text,
     plain_text,
 )
+from converters.readers import caixin, nytimes
 from converters.sources import load
 
 ROOT = Path(__file__).resolve().parents[1]

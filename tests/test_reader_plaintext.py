@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from converters import plaintext
 from converters.model import (
     Article,
     BulletList,
@@ -17,6 +16,7 @@ from converters.model import (
     Source,
     block_texts,
 )
+from converters.readers import plaintext
 from converters.sources import load
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"

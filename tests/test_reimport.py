@@ -11,8 +11,8 @@ import pytest
 
 from converters import myst
 from converters.__main__ import main
+from converters.editing.reimport import base_path, find_conflicts, merge3, reimport
 from converters.pipeline import Converted, Options, convert_file
-from converters.reimport import base_path, find_conflicts, merge3, reimport
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The bilingual column (one article, slug from the editorial data) and the Caixin feature.
@@ -149,7 +149,7 @@ def test_overlapping_changes_are_marked_in_the_page(
     assert base_path(page).read_bytes() == base_before
 
 
-def test_no_merge_flag_overwrites(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_merge_flag_overwrites(tmp_path: Path) -> None:
     """``--no-merge`` writes the output as it is and keeps no merge base."""
     out = tmp_path / "articles"
     assert main([str(SEEDS[0]), "--out", str(out), "--no-merge"]) == 0

@@ -9,8 +9,8 @@ import pytest
 from edition_builds import copy_edition
 
 from converters.__main__ import main as convert_main
-from converters.check import check, main
-from converters.seeds import MANIFEST_NAME, add_to_manifest, new_seed_name, read_manifest
+from converters.editing.check import check, main
+from converters.editing.seeds import MANIFEST_NAME, add_to_manifest, new_seed_name, read_manifest
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = "001_116d69d97c42a296.txt"

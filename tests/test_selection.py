@@ -13,8 +13,10 @@ import corpus
 import pytest
 from bs4 import BeautifulSoup
 
-from converters import caixin, htmltext, nytimes
-from converters.htmltext import (
+from converters.model import LineBreak, Strong, Text
+from converters.readers import _html as htmltext
+from converters.readers import caixin, nytimes
+from converters.readers._html import (
     _requirement,
     parse_html,
     remove_boilerplate,
@@ -22,7 +24,6 @@ from converters.htmltext import (
     select_one,
     tidy,
 )
-from converters.model import LineBreak, Strong, Text
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"

@@ -1,8 +1,9 @@
 """A small edition: one hand-written article in the edition's article format."""
 
+from converters.myst import MYST_EXTENSIONS
+
 extensions = ["myst_parser", "sphinx_design", "edition"]
-myst_enable_extensions = ["colon_fence", "deflist", "fieldlist", "attrs_inline", "attrs_block",
-                          "substitution"]
+myst_enable_extensions = list(MYST_EXTENSIONS)
 project = "Test edition"
 html_search_language = "zh"
 exclude_patterns = ["_build"]

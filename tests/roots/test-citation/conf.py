@@ -1,8 +1,9 @@
 """A tiny edition with one article, to test the citation block."""
 
+from converters.myst import MYST_EXTENSIONS
+
 extensions = ["myst_parser", "edition"]
-myst_enable_extensions = ["colon_fence", "deflist", "fieldlist", "attrs_inline", "attrs_block",
-                          "substitution"]
+myst_enable_extensions = list(MYST_EXTENSIONS)
 project = "Citation test edition"
 html_baseurl = "https://edition.example.org/cite-test/"
 exclude_patterns = ["_build"]

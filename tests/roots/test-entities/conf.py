@@ -1,8 +1,9 @@
 """A tiny edition: three articles (Simplified, Traditional, English + Traditional) with mentions."""
 
+from converters.myst import MYST_EXTENSIONS
+
 extensions = ["myst_parser", "edition"]
-myst_enable_extensions = ["colon_fence", "deflist", "fieldlist", "attrs_inline", "attrs_block",
-                          "substitution"]
+myst_enable_extensions = list(MYST_EXTENSIONS)
 project = "Entities test"
 exclude_patterns = ["_build"]
 smartquotes = False

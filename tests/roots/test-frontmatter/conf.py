@@ -1,8 +1,9 @@
 """Two articles, the pages that list them, and a page named before the articles folder."""
 
+from converters.myst import MYST_EXTENSIONS
+
 extensions = ["myst_parser", "sphinx_design", "edition"]
-myst_enable_extensions = ["colon_fence", "deflist", "fieldlist", "attrs_inline", "attrs_block",
-                          "substitution"]
+myst_enable_extensions = list(MYST_EXTENSIONS)
 project = "Front matter test edition"
 html_baseurl = "https://edition.example.org/front-matter-test/"
 exclude_patterns = ["_build"]

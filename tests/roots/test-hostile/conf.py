@@ -5,9 +5,10 @@ field it is in), and carries LaTeX commands (``\\input{/etc/hostname}``, ``\\wri
 browser and LaTeX tests build this project and check that none of it takes effect.
 """
 
+from converters.myst import MYST_EXTENSIONS
+
 extensions = ["myst_parser", "sphinx_design", "edition"]
-myst_enable_extensions = ["colon_fence", "deflist", "fieldlist", "attrs_inline", "attrs_block",
-                          "substitution"]
+myst_enable_extensions = list(MYST_EXTENSIONS)
 project = "Hostile edition"
 author = "The editors"
 release = version = "0.1"

@@ -1,0 +1,55 @@
+"""The recipes "add an index kind" and "add an output", followed in a test root's conf.py only."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).parent / "roots" / "test-recipes-edition"
+
+
+@pytest.mark.sphinx("html", testroot="recipes-edition", freshenv=True)
+def test_a_new_index_kind_gets_its_page(app: Any, warning: Any) -> None:
+    """The toy index of years, registered with add_index_to_domain, is a page linked from home."""
+    app.build()
+    assert "WARNING" not in warning.getvalue()
+    out = Path(app.outdir)
+    page = BeautifulSoup((out / "ent-years.html").read_text(encoding="utf-8"), "lxml")
+    assert page.find("h1").get_text(strip=True) == "Index of years"
+    table = page.select_one("table.modindextable")
+    assert table is not None
+    groups = [row.get_text(strip=True) for row in table.select("tr.cap")]
+    assert groups == ["2020s"]
+    heads = {link.get_text(strip=True): link["href"] for link in table.select("tr > td > a")
+             if not link.find_parent("tr").get("class")}
+    # Each year points at its entry in the timeline, which the edition generates.
+    assert heads == {"2020": "_generated/timeline.html#year-2020",
+                     "2025": "_generated/timeline.html#year-2025"}
+    # The years' places are the paragraphs that mention a date of that year.
+    places = {row["class"][0]: [] for row in table.select("tr[class^='cg-']")}
+    for row in table.select("tr[class^='cg-']"):
+        places[row["class"][0]].append(row.find("a")["href"])
+    assert "articles/red-note.html#red-note-p3" in places["cg-1"]  # 2020
+    assert "articles/tiktok-run.html#tiktok-run-p1" in places["cg-1"]  # 2020-07
+    assert "articles/red-note.html#red-note-p2" in places["cg-2"]  # 2025-01-21
+    home = BeautifulSoup((out / "index.html").read_text(encoding="utf-8"), "lxml")
+    assert home.find("a", href="ent-years.html") is not None
+
+
+@pytest.mark.sphinx("articlelist", testroot="recipes-edition", freshenv=True)
+def test_a_new_output_builder_runs_on_the_domain(app: Any) -> None:
+    """The toy builder, added from conf.py, writes its file from the article domain's data."""
+    app.build()
+    listed = json.loads((Path(app.outdir) / "articles.json").read_text(encoding="utf-8"))
+    assert [a["docname"] for a in listed] == [
+        "articles/china-envy", "articles/red-note", "articles/tiktok-run"]
+    sources = {path.stem: path.read_text(encoding="utf-8")
+               for path in (ROOT / "articles").glob("*.md")}
+    for article in listed:
+        text = sources[article["docname"].split("/")[1]]
+        assert f"date: '{article['date']}'" in text
+        assert f"title: {article['title']}" in text
