@@ -583,8 +583,11 @@ def _removed_text(element: Tag, base: str) -> str:
 
 
 def _first_with(root: Tag, name: str) -> Tag | None:
-    """The first element under ``root`` carrying attribute ``name`` (``root.find(attrs={name:
-    True})``, without bs4's filter machinery, which cost more than the walk)."""
+    """The first element under ``root`` carrying attribute ``name``.
+
+    What ``root.find(attrs={name: True})`` returns, without bs4's filter machinery (it cost
+    more than the walk).
+    """
     for node in root.descendants:
         if isinstance(node, Tag) and node.attrs.get(name) is not None:
             return node
