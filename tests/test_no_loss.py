@@ -16,6 +16,7 @@ from docutils import nodes
 from docutils.core import publish_doctree
 from docutils.parsers.rst import roles
 from myst_parser.parsers.docutils_ import Parser
+from sphinx.util.docutils import docutils_namespace
 
 from converters.myst import MYST_EXTENSIONS
 from converters.pipeline import Options, convert_file
@@ -37,13 +38,15 @@ def rendered_text(page: str) -> str:
     """The reader-visible text of a page: its title and dek (shown in the article header) and
     its body as docutils renders it, footnote marks and the rest of the front matter left out."""
     front = yaml.safe_load(page.split("\n---\n", 1)[0].removeprefix("---\n"))
-    # Registered on every call: sphinx.testing resets docutils' roles after each Sphinx test.
-    roles.register_local_role("ent", _text_role)
-    roles.register_local_role("date", _text_role)
-    doc = publish_doctree(page, parser=Parser(), settings_overrides={
-        "myst_enable_extensions": list(MYST_EXTENSIONS),
-        "report_level": 4,
-    })
+    # Registered for this page only: docutils' roles are global, and a Sphinx app set up later
+    # in the session would find ent and date taken (and warn that it cannot register them).
+    with docutils_namespace():
+        roles.register_local_role("ent", _text_role)
+        roles.register_local_role("date", _text_role)
+        doc = publish_doctree(page, parser=Parser(), settings_overrides={
+            "myst_enable_extensions": list(MYST_EXTENSIONS),
+            "report_level": 4,
+        })
     for node in list(doc.findall(nodes.footnote_reference)) + list(doc.findall(nodes.footnote)):
         node.parent.remove(node)
     for node in list(doc.findall(nodes.docinfo)) + list(doc.findall(nodes.field_list)):
