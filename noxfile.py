@@ -1,4 +1,4 @@
-"""Sessions: ``build`` (HTML, PDF, EPUB), ``tests``, ``check``, ``lint``, ``serve``, ``preview``.
+"""Sessions: build, tests, tests-fast, check, lint, serve, preview, bench.
 
 ``nox -s build`` writes the edition to ``build/html``, ``build/latex/edition.pdf`` and
 ``build/epub``; ``nox -s tests`` runs the test suite. Both install the Debian packages they
@@ -98,6 +98,18 @@ def tests(session: nox.Session) -> None:
     system_packages(session, browser=True)
     ensure_articles(session)
     session.run("python", "-m", "pytest", *session.posargs)
+
+
+#: What the inner loop leaves out (``nox -s tests`` runs everything).
+FAST_MARKERS = "not pdf and not browser and not slow"
+
+
+@nox.session(name="tests-fast")
+def tests_fast(session: nox.Session) -> None:
+    """The inner loop: the tests without PDF, browser, full docs/ builds, epubcheck or corpus."""
+    session.install("-e", ".[test]")
+    ensure_articles(session)
+    session.run("python", "-m", "pytest", "-q", "-m", FAST_MARKERS, *session.posargs)
 
 
 @nox.session

@@ -35,7 +35,7 @@ from .yamlsafe import YamlRefused, load_yaml, read_yaml_text
 #: Allowed keys at each level of the data file.
 TOP_KEYS: frozenset[str] = frozenset({"seeds"})
 SEED_KEYS: frozenset[str] = frozenset({"articles"})
-ARTICLE_KEYS: frozenset[str] = frozenset({"slug", "ranges", "note", "metadata"})
+ARTICLE_KEYS: frozenset[str] = frozenset({"slug", "ranges", "note", "metadata", "gloss"})
 RANGE_KEYS: frozenset[str] = frozenset({"first", "last", "moved"})
 VALUE_KEYS: frozenset[str] = frozenset({"value", "reason"})
 
@@ -67,8 +67,8 @@ PRECISIONS: frozenset[str] = frozenset(DATE_FORMS)
 
 #: The note marking where a moved passage now begins.
 MOVED_MARK = (
-    "What follows is {lines} of the seed, moved here by the editors from where the seed has "
-    "it (see the editorial note at the top of the article)."
+    "What follows stands elsewhere in the source; the editors moved it here (see the "
+    "editorial notes at the top of the article)."
 )
 
 #: How many characters of a line a note quotes when it names where a range begins or ends.
@@ -102,6 +102,8 @@ class ArticlePlan:
     ranges: list[LineRange] = field(default_factory=list)
     metadata: list[Editorial] = field(default_factory=list)
     note: str = ""
+    #: The editors' translation of the title for the article's card, and why (optional).
+    gloss: tuple[str, str] = ("", "")
 
 
 @dataclass
@@ -237,6 +239,11 @@ class _Checker:
                 )
         if "note" in entry:
             plan.note = self.text(entry["note"], [*where, "note"])
+        if "gloss" in entry:
+            gloss = self.mapping(entry["gloss"], [*where, "gloss"], VALUE_KEYS,
+                                 required=VALUE_KEYS)
+            plan.gloss = (self.text(gloss["value"], [*where, "gloss", "value"]),
+                          self.text(gloss["reason"], [*where, "gloss", "reason"]))
         for n, item in enumerate(self.sequence(entry.get("ranges", []), [*where, "ranges"]), 1):
             spot = [*where, f"ranges[{n}]"]
             span = self.mapping(item, spot, RANGE_KEYS, required=frozenset({"first", "last"}))
@@ -443,11 +450,11 @@ def _split(
         )
     result = []
     for plan, plan_spans in zip(plans, spans, strict=True):
-        blocks: list[Block] = [EditorialNote(_split_note(plan, plan_spans, source))]
+        blocks: list[Block] = [EditorialNote(_split_note(plan, plan_spans))]
         for first, last, span in plan_spans:
             if span.moved:
                 # Readers meet the moved passage where it now stands, so it is marked there too.
-                blocks.append(EditorialNote(MOVED_MARK.format(lines=_lines(first, last))))
+                blocks.append(EditorialNote(MOVED_MARK))
             blocks.extend(_regroup([unit for unit in units if first <= unit.line <= last]))
         piece = Article(
             slug=plan.slug,
@@ -476,21 +483,20 @@ def _regroup(units: list[_Unit]) -> Iterator[Block]:
             yield current
 
 
-def _split_note(plan: ArticlePlan, spans: list[tuple[int, int, LineRange]], source: Source) -> str:
-    """The note at the top of a split-off article: which lines, what moved, whence the title."""
-    lines = source.text.splitlines()
+def _split_note(plan: ArticlePlan, spans: list[tuple[int, int, LineRange]]) -> str:
+    """The note at the top of a split-off article: what the source is, what moved, the title.
+
+    In a reader's words: the source's file name and line numbers are on the Editorial method
+    page (generated from the same data), not in the text.
+    """
     parts = [
-        f"Seed {source.name} runs several texts together, without titles or any mark where "
-        "one ends and the next begins. The editors have divided it; this article is "
-        + _and(
-            f"{_lines(first, last)} (from {_quote(lines[first - 1])} to {_quote(lines[last - 1])})"
-            for first, last, _ in spans
-        )
-        + " of the seed."
+        "The source runs several texts together, without titles or any mark where one ends "
+        "and the next begins. The editors have divided it; this is one of its texts (the "
+        "page on the edition's editorial method shows where each begins and ends)."
     ]
-    for first, last, span in spans:
+    for _first, _last, span in spans:
         if span.moved:
-            parts.append(f"{_lines(first, last).capitalize()} are moved here: {span.moved}")
+            parts.append(f"Moved here: {span.moved}")
     for entry in plan.metadata:
         if entry.field == "title":
             parts.append(f"The title is editorial. {entry.reason}")
@@ -499,17 +505,6 @@ def _split_note(plan: ArticlePlan, spans: list[tuple[int, int, LineRange]], sour
     return "\n\n".join(parts)
 
 
-def _lines(first: int, last: int) -> str:
-    """``line 5`` or ``lines 5–9``."""
-    return f"line {first}" if first == last else f"lines {first}–{last}"
-
-
-def _and(items: Iterator[str]) -> str:
-    """Items joined as an English enumeration."""
-    listed = list(items)
-    if len(listed) <= 2:
-        return " and ".join(listed)
-    return ", ".join(listed[:-1]) + ", and " + listed[-1]
 
 
 def _quote(text: str) -> str:

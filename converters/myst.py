@@ -47,7 +47,11 @@ FRONT_MATTER_KEYS: tuple[str, ...] = tuple(f.key for f in FRONT_MATTER_FIELDS)
 
 #: MyST inline syntax the writer produces that is not the text's words, for readers of pages:
 #: a role (``{ent}`shown <target>```; group 1 is the shown text) and a footnote reference.
-ROLE = re.compile(r"\{[\w:-]+\}`([^`<]*?)(?:\s*<[^`>]*>)?`")
+ROLE = re.compile(r"\{[\w:-]+\}`([^`]*?)\s*(?:<[^<>`]*>)?`")
+#: A target line ``(label)=`` and a directive's ``:name:`` option line (group ``label``; a name
+#: as Sphinx reads it, inner spaces included): the two ways a page defines a label.
+TARGET = re.compile(r"^\((?P<label>[^()\s]+)\)=\s*$")
+NAME_OPTION = re.compile(r"^:name:\s*(?P<label>\S.*?)\s*$")
 FOOTNOTE_REF = re.compile(r"\[\^[^\]]+\]")
 
 #: Link schemes that may become footnotes; anything else (``javascript:``, ``data:``) is dropped.

@@ -26,6 +26,7 @@ from .images import setup_images
 from .listings import setup_listings
 from .navigation import setup_navigation
 from .pdf import setup_pdf
+from .reading import setup_reading
 from .related import setup_related
 from .robustlinks import setup_robustlinks
 from .search import setup_search
@@ -64,6 +65,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_downloads(app)
     setup_editlink(app)
     setup_navigation(app)
+    setup_reading(app)
     setup_boundary(app)
     setup_conflicts(app)
     return {

@@ -37,6 +37,7 @@ from converters.dates import date_words, format_date
 from converters.values import as_list
 
 from .entities import EntityDomain, chinese_labels, entity_domain, entity_sort_key, index_letter
+from .files import write_if_changed
 from .frontmatter import get_front_matter
 
 if TYPE_CHECKING:
@@ -231,7 +232,7 @@ class BookLayout(SphinxPostTransform):
     #: The documents in the book (set by :meth:`run`).
     included: set[str]
 
-    def run(self, **kwargs: Any) -> None:
+    def run(self, **_kwargs: Any) -> None:
         """Every step, in order: what is left out decides what stays a link."""
         patterns = list(self.config.edition_book_omit)
         for part in list(self.document.findall(addnodes.start_of_file)):
@@ -483,10 +484,7 @@ def write_book_package(app: Sphinx) -> None:
     """Write the book's package beside the .tex files (``builder-inited``, LaTeX only)."""
     if app.builder.name != "latex":
         return
-    path = Path(app.outdir) / f"{BOOK_PACKAGE}.sty"
-    if not path.is_file() or path.read_text(encoding="utf-8") != BOOK_PACKAGE_TEXT:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(BOOK_PACKAGE_TEXT, encoding="utf-8")
+    write_if_changed(Path(app.outdir) / f"{BOOK_PACKAGE}.sty", BOOK_PACKAGE_TEXT)
 
 
 def setup_book(app: Sphinx) -> None:

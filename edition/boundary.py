@@ -39,6 +39,8 @@ from sphinx.util import logging
 from .safety import language_tag, strip_xml_forbidden, xml_forbidden
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Buffer
 
 logger = logging.getLogger(__name__)
@@ -88,8 +90,8 @@ def edition_language(app: Sphinx) -> str:
     return language_tag(app.config.language) or DEFAULT_LANGUAGE
 
 
-def escape_page_context(app: Sphinx, pagename: str, templatename: str,
-                        context: dict[str, Any], doctree: Any) -> None:
+def escape_page_context(app: Sphinx, _pagename: str, _templatename: str,
+                        context: dict[str, Any], _doctree: Any) -> None:
     """Escape every template value made of page text; allow only known language tags."""
     for key in TEXT_CONTEXT_KEYS:
         if isinstance(context.get(key), str):
@@ -113,7 +115,7 @@ class RemoveRawMarkup(SphinxTransform):
     # Sphinx's DoctreeReadEvent (880), after which the components add their own raw output.
     default_priority = 870
 
-    def apply(self, **kwargs: Any) -> None:
+    def apply(self, **_kwargs: Any) -> None:
         """Drop the raw nodes and ``http-equiv`` metadata, warning at each."""
         for raw in list(self.document.findall(nodes.raw)):
             fmt = raw.get("format", "")
@@ -135,7 +137,7 @@ class RemoveForbiddenCharacters(SphinxTransform):
 
     default_priority = 871
 
-    def apply(self, **kwargs: Any) -> None:
+    def apply(self, **_kwargs: Any) -> None:
         """Rewrite each text or attribute holding one, warning once per element."""
         for text in list(self.document.findall(nodes.Text)):
             found = xml_forbidden(str(text))
@@ -152,7 +154,7 @@ class RemoveForbiddenCharacters(SphinxTransform):
                     element[name] = strip_xml_forbidden(value)
 
 
-def strip_resolved_forbidden(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+def strip_resolved_forbidden(_app: Sphinx, doctree: nodes.document, _docname: str) -> None:
     """Remove characters XML forbids from what pages gain after reading (indices, the timeline).
 
     Generated listings are filled from the domain's data when the document is resolved, after
@@ -181,7 +183,7 @@ class UnlinkUnsafeReferences(SphinxPostTransform):
     # After every reference is resolved, before the writers.
     default_priority = 900
 
-    def run(self, **kwargs: Any) -> None:
+    def run(self, **_kwargs: Any) -> None:
         """Replace each unsafe reference by its children."""
         for ref in list(self.document.findall(nodes.reference)):
             uri = ref.get("refuri")
@@ -238,7 +240,7 @@ class GuardedCSVTable(CSVTable):
 
     option_spec: ClassVar[dict[str, Any]] = dict(CSVTable.option_spec)
 
-    def run(self) -> list[nodes.Node]:
+    def run(self) -> Sequence[nodes.table | nodes.system_message]:
         """Refuse ``:url:`` and a ``:file:`` outside the repository."""
         env = self.state.document.settings.env
         if "url" in self.options:
@@ -266,10 +268,12 @@ class _LenientDecoder(utf_8_sig.IncrementalDecoder):
     """UTF-8 (BOM allowed) decoding that replaces what it cannot decode."""
 
     def __init__(self, errors: str = "strict") -> None:
-        super().__init__("replace")
+        super().__init__(errors)
+        # whatever handling the reader asks for, a bad byte becomes U+FFFD
+        self.errors = "replace"
 
 
-def _lenient_decode(data: Buffer, errors: str = "strict", /) -> tuple[str, int]:
+def _lenient_decode(data: Buffer, _errors: str = "strict", /) -> tuple[str, int]:
     return utf_8_sig.decode(data, "replace")
 
 
@@ -295,7 +299,7 @@ def undecodable_line(data: bytes) -> int | None:
     return None
 
 
-def read_pages_leniently(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+def read_pages_leniently(_app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     """Report each page that is not UTF-8 at its line, and read it with U+FFFD for bad bytes.
 
     Sphinx decodes pages strictly and stops with a crash report at the first bad byte; a page

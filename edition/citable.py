@@ -33,6 +33,7 @@ from converters.values import as_list
 
 from .citation import Citation, bibtex, make_citation, page_url
 from .entities import entity_domain
+from .files import write_if_changed
 from .frontmatter import get_front_matter
 from .text import main_language, summary
 
@@ -161,7 +162,7 @@ def visit_paragraph_number_latex(self: Any, node: paragraph_number) -> None:
     raise nodes.SkipNode
 
 
-def skip(self: Any, node: nodes.Node) -> None:
+def skip(_self: Any, _node: nodes.Node) -> None:
     """Leave the node out of formats it has no meaning in."""
     raise nodes.SkipNode
 
@@ -186,7 +187,7 @@ class AddParagraphNumbers(SphinxPostTransform):
         """Web pages, the EPUB and the PDF (whose one document holds every article)."""
         return self.app.builder.name in NUMBERED_BUILDERS
 
-    def run(self, **kwargs: Any) -> None:
+    def run(self, **_kwargs: Any) -> None:
         """Insert the numbers (of articles' labels only: the slug must be an article's)."""
         from .frontmatter import ArticleDomain
 
@@ -209,7 +210,7 @@ class AddRetiredIds(SphinxPostTransform):
 
     default_priority = 395
 
-    def run(self, **kwargs: Any) -> None:
+    def run(self, **_kwargs: Any) -> None:
         """Add the retired labels as ids of their successors."""
         retired = retired_labels(self.app)
         if not retired:
@@ -327,26 +328,33 @@ def json_ld(app: Sphinx, docname: str, meta: dict[str, Any], c: Citation, descri
         "inLanguage": as_list(meta.get("language")) if len(as_list(meta.get("language"))) > 1
         else main_language(meta),
     }
-    if c.subtitle:
-        data["alternativeHeadline"] = c.subtitle
-    if c.authors:
-        data["author"] = [{"@type": "Person", "name": name} for name in c.authors]
-    if date:
-        data["datePublished"] = date
-    if c.publisher:
-        data["publisher"] = {"@type": "Organization", "name": c.publisher}
-    if description:
-        data["description"] = description
-    if editorial:
-        data["creditText"] = editorial
-    if page:
-        data["url"] = page
-        data["@id"] = page
+    optional = {
+        "alternativeHeadline": c.subtitle,
+        "author": [{"@type": "Person", "name": name} for name in c.authors],
+        "datePublished": date,
+        "publisher": {"@type": "Organization", "name": c.publisher} if c.publisher else None,
+        "description": description,
+        "creditText": editorial,
+        "url": page,
+        "@id": page,
+    }
+    data.update((key, value) for key, value in optional.items() if value)
     edition: dict[str, Any] = {"@type": "CreativeWork", "name": c.edition}
     base = http_url(app.config.edition_baseurl)
     if base:
         edition["url"] = base
     data["isPartOf"] = edition
+    data.update(json_ld_sources(meta, page, source, partial))
+    mentions = json_ld_mentions(app, docname)
+    if mentions:
+        data["mentions"] = mentions
+    return data
+
+
+def json_ld_sources(meta: dict[str, Any], page: str, source: str,
+                    partial: str) -> dict[str, Any]:
+    """The schema.org properties of what the article is based on: source, original, languages."""
+    data: dict[str, Any] = {}
     if source:
         original: dict[str, Any] = {"@type": "NewsArticle", "url": source}
         if partial:
@@ -366,6 +374,11 @@ def json_ld(app: Sphinx, docname: str, meta: dict[str, Any], c: Citation, descri
         # a parallel text: the later languages translate the first, on the same page
         data["workTranslation"] = [{"@type": "CreativeWork", "inLanguage": tag, "url": page}
                                    for tag in languages[1:]]
+    return data
+
+
+def json_ld_mentions(app: Sphinx, docname: str) -> list[dict[str, Any]]:
+    """The schema.org ``mentions`` of an article: each registry entity it names."""
     mentions = []
     domain = entity_domain(app.env)
     for entity_id in domain.entities_of(docname):
@@ -377,13 +390,11 @@ def json_ld(app: Sphinx, docname: str, meta: dict[str, Any], c: Citation, descri
         if re.fullmatch(r"Q\d+", entity.wikidata or ""):
             item["sameAs"] = WIKIDATA.format(entity.wikidata)
         mentions.append(item)
-    if mentions:
-        data["mentions"] = mentions
-    return data
+    return mentions
 
 
-def on_html_page_context(app: Sphinx, pagename: str, templatename: str,
-                         context: dict[str, Any], doctree: Any) -> None:
+def on_html_page_context(app: Sphinx, pagename: str, _templatename: str,
+                         context: dict[str, Any], _doctree: Any) -> None:
     """Put the citation metadata into an article page's ``<head>`` (web edition only)."""
     if app.builder.name not in WEB_BUILDERS:
         return
@@ -465,13 +476,10 @@ def write_citation_files(app: Sphinx, exception: Exception | None) -> None:
     for docname, meta in sorted(articles.items()):
         c = article_citation(app, docname, meta)
         base = out / docname
-        base.parent.mkdir(parents=True, exist_ok=True)
-        base.with_name(base.name + ".bib").write_text(bibtex(c) + "\n", encoding="utf-8")
-        base.with_name(base.name + ".ris").write_text(ris(c, meta), encoding="utf-8",
-                                                      newline="")
-        base.with_name(base.name + ".json").write_text(
-            json.dumps(csl_json(c, meta), ensure_ascii=False, indent=1) + "\n",
-            encoding="utf-8")
+        write_if_changed(base.with_name(base.name + ".bib"), bibtex(c) + "\n")
+        write_if_changed(base.with_name(base.name + ".ris"), ris(c, meta))
+        write_if_changed(base.with_name(base.name + ".json"),
+                         json.dumps(csl_json(c, meta), ensure_ascii=False, indent=1) + "\n")
     write_forwarding_pages(app, articles)
 
 
@@ -515,9 +523,7 @@ def write_forwarding_pages(app: Sphinx, articles: dict[str, dict[str, Any]]) -> 
             title=html.escape(title), target=html.escape(target, quote=True),
             labels=html.escape(json.dumps(labels, ensure_ascii=False), quote=True),
             reason=html.escape(entry.reason), script="../" * depth + "_static/" + SCRIPT)
-        path = Path(app.outdir) / (old_doc + suffix)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        write_if_changed(Path(app.outdir) / (old_doc + suffix), text)
 
 
 # --------------------------------------------------------------------------- partial texts
@@ -538,8 +544,9 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     for header in doctree.findall(nodes.container):
         if "article-header" in header["classes"]:
             para = nodes.paragraph(line, line, classes=["article-partial"])
-            position = 1 if len(header) and "article-subtitle" in header[0].get(
-                "classes", []) else 0
+            first = header[0] if len(header) else None
+            position = 1 if isinstance(first, nodes.Element) and "article-subtitle" in first[
+                "classes"] else 0
             header.insert(position, para)
             break
 

@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 CONFLICT_MARKER_LINE = re.compile(r"^(?:<{7}|>{7})(?: |$)", re.MULTILINE)
 
 
-def warn_conflict_markers(app: Sphinx, docname: str, source: list[str]) -> None:
+def warn_conflict_markers(_app: Sphinx, docname: str, source: list[str]) -> None:
     """Warn, located at the page and line, for every conflict marker of a source."""
     text = source[0]
     for match in CONFLICT_MARKER_LINE.finditer(text):

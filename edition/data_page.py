@@ -7,20 +7,18 @@ in other formats they are the published addresses (``edition_baseurl``/``html_ba
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from docutils import nodes
-from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
 from .entities import entity_domain, language_classes
 from .export import HTML_BUILDERS, site_base
+from .placeholders import PlaceholderDirective
 from .tei import TEI_FOLDER
 
 if TYPE_CHECKING:
-    from docutils.nodes import Node
     from sphinx.application import Sphinx
-    from sphinx.util.typing import OptionSpec
 
 #: The data files of every build: path in the output, and what each holds.
 DATA_FILES: tuple[tuple[str, str], ...] = (
@@ -35,17 +33,10 @@ class research_data(nodes.General, nodes.Element):  # lower case, as docutils na
     """Placeholder for the list of data files, filled when the page is resolved."""
 
 
-class ResearchDataDirective(SphinxDirective):
+class ResearchDataDirective(PlaceholderDirective):
     """``{research-data}``: the list of the data files, with a link to each."""
 
-    has_content = False
-    option_spec: ClassVar[OptionSpec] = {}
-
-    def run(self) -> list[Node]:
-        """Only a placeholder: the articles are known once every document is read."""
-        placeholder = research_data(docname=self.env.docname)
-        self.set_source_info(placeholder)
-        return [placeholder]
+    placeholder = research_data
 
 
 def file_link(app: Sphinx, fromdocname: str, path: str, text: str) -> nodes.reference:
@@ -57,7 +48,7 @@ def file_link(app: Sphinx, fromdocname: str, path: str, text: str) -> nodes.refe
     return nodes.reference(text, text, refuri=uri)
 
 
-def fill_research_data(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+def fill_research_data(app: Sphinx, doctree: nodes.document, _docname: str) -> None:
     """Replace the ``{research-data}`` placeholder by the list (``doctree-resolved``)."""
     domain = entity_domain(app.env)
     for node in list(doctree.findall(research_data)):

@@ -91,7 +91,7 @@ class UnlinkDownloadsOutsideTheWeb(SphinxPostTransform):
         """Every builder but the web edition's (doctrees are shared between builders)."""
         return self.env.app.builder.name not in WEB_BUILDERS
 
-    def run(self, **kwargs: Any) -> None:
+    def run(self, **_kwargs: Any) -> None:
         """Replace each download link by its text."""
         for ref in list(self.document.findall(nodes.reference)):
             if "edition-download" in ref["classes"]:
@@ -99,7 +99,7 @@ class UnlinkDownloadsOutsideTheWeb(SphinxPostTransform):
 
 
 def add_menu_entries(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+    app: Sphinx, pagename: str, _templatename: str, context: dict[str, Any], _doctree: Any
 ) -> None:
     """Put the books into the header's download menu; the print entry says what it does."""
     if app.builder.name not in WEB_BUILDERS or "header_buttons" not in context:

@@ -28,8 +28,8 @@ def source_for(pagename: str, sources: dict[str, str]) -> str | None:
     return None
 
 
-def redirect_edit_link(app: Sphinx, pagename: str, templatename: str,
-                       context: dict[str, Any], doctree: Any) -> None:
+def redirect_edit_link(app: Sphinx, pagename: str, _templatename: str,
+                       context: dict[str, Any], _doctree: Any) -> None:
     """Point a generated page's edit link at the file it is made from, or remove the link."""
     source = source_for(pagename, app.config.edition_generated_sources)
     suffix = context.get("page_source_suffix")
@@ -57,8 +57,8 @@ def redirect_edit_link(app: Sphinx, pagename: str, templatename: str,
 EDIT_BUTTON_TEXT = "Edit this page"
 
 
-def name_edit_button(app: Sphinx, pagename: str, templatename: str,
-                     context: dict[str, Any], doctree: Any) -> None:
+def name_edit_button(_app: Sphinx, _pagename: str, _templatename: str,
+                     context: dict[str, Any], _doctree: Any) -> None:
     """Call the theme's edit button what it is in this edition: "Edit this page"."""
     for button in _buttons(context.get("header_buttons", [])):
         if button.get("label") == "source-edit-button":

@@ -44,6 +44,7 @@ from converters.dates import date_target, date_words
 from converters.registry import Entity, RegistryError, fold, load_registry
 from converters.values import as_list
 
+from .files import write_if_changed
 from .frontmatter import get_front_matter
 from .indices import SUB_ENTRY_MARK, Head, MentionIndex, Place
 from .safety import language_tag, strip_xml_forbidden, xml_forbidden
@@ -274,7 +275,7 @@ def node_language(node: Node) -> str:
     parent = node.parent
     while parent is not None:
         if isinstance(parent, nodes.Element):
-            for cls in parent.get("classes", []):
+            for cls in parent["classes"]:
                 if cls.startswith(LANGUAGE_CLASS):
                     return canonical_language(str(cls[len(LANGUAGE_CLASS):]))
         parent = parent.parent
@@ -512,7 +513,7 @@ class LabelContainers(SphinxPostTransform):
     default_priority = 500
     builders = ("latex",)
 
-    def run(self, **kwargs: Any) -> None:
+    def run(self, **_kwargs: Any) -> None:
         """Put a target referring to each id at the start of the container."""
         for container in list(self.document.findall(nodes.container)):
             for node_id in reversed(container["ids"]):
@@ -533,10 +534,7 @@ def write_latex_package(app: Sphinx) -> None:
     """Write the index style package when building LaTeX (``builder-inited``)."""
     if app.builder.name != "latex":
         return
-    path = Path(app.outdir) / f"{LATEX_PACKAGE}.sty"
-    if not path.is_file() or path.read_text(encoding="utf-8") != LATEX_PACKAGE_TEXT:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(LATEX_PACKAGE_TEXT, encoding="utf-8")
+    write_if_changed(Path(app.outdir) / f"{LATEX_PACKAGE}.sty", LATEX_PACKAGE_TEXT)
 
 
 # --------------------------------------------------------------------------- domain
@@ -717,7 +715,7 @@ class EntityDomain(Domain):
         builder: Builder,
         typ: str,
         target: str,
-        node: addnodes.pending_xref,
+        _node: addnodes.pending_xref,
         contnode: Element,
     ) -> nodes.reference | None:
         """Link a mention to its entity page, or a date to its place on the timeline."""
@@ -890,7 +888,7 @@ def load_registry_into_domain(app: Sphinx) -> None:
 
 
 def registry_outdated(
-    app: Sphinx, env: BuildEnvironment, added: Set[str], changed: Set[str], removed: Set[str]
+    app: Sphinx, env: BuildEnvironment, added: Set[str], _changed: Set[str], removed: Set[str]
 ) -> list[str]:
     """When the registry file changed, re-read every document that mentions or is authored."""
     domain = entity_domain(env)

@@ -39,7 +39,9 @@ from .entities import (
     place_label,
     sentence_parts,
 )
+from .files import write_if_changed
 from .names import pinyin
+from .placeholders import PlaceholderDirective
 
 if TYPE_CHECKING:
     from docutils.nodes import Node
@@ -109,15 +111,6 @@ def entities_index_source(entities: list[Entity], timeline: str) -> str:
     return "".join(parts)
 
 
-def write_page(path: Path, text: str) -> bool:
-    """Write a generated page only when its text changed; say whether it was written."""
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return True
-
-
 def write_entity_pages(app: Sphinx) -> None:
     """Generate the entity pages and their list page (``builder-inited``)."""
     domain = entity_domain(app.env)
@@ -127,7 +120,7 @@ def write_entity_pages(app: Sphinx) -> None:
         list(domain.registry.values()), domain.timeline_docname()
     )
     for name, text in sorted(pages.items()):
-        write_page(folder / name, text)
+        write_if_changed(folder / name, text)
     # Pages of entities no longer in the registry go: the folder is generated, never edited.
     for stale in sorted(folder.glob("*.md")):
         if stale.name not in pages:
@@ -316,17 +309,10 @@ def authorship_block(
     return [heading("Articles"), items]
 
 
-class EntityOverviewDirective(SphinxDirective):
+class EntityOverviewDirective(PlaceholderDirective):
     """``{entity-overview}``: the table of every entity, made when the page is resolved."""
 
-    has_content = False
-    option_spec: ClassVar[OptionSpec] = {}
-
-    def run(self) -> list[Node]:
-        """Only a placeholder: mention counts are known once every document is read."""
-        placeholder = entity_overview(docname=self.env.docname)
-        self.set_source_info(placeholder)
-        return [placeholder]
+    placeholder = entity_overview
 
 
 def overview_table(app: Sphinx, domain: EntityDomain, fromdocname: str) -> nodes.table:
@@ -365,7 +351,7 @@ def overview_table(app: Sphinx, domain: EntityDomain, fromdocname: str) -> nodes
     return table
 
 
-def fill_entity_overview(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+def fill_entity_overview(app: Sphinx, doctree: nodes.document, _docname: str) -> None:
     """Replace the ``{entity-overview}`` placeholder by the table (``doctree-resolved``)."""
     domain = entity_domain(app.env)
     for node in list(doctree.findall(entity_overview)):
@@ -373,14 +359,14 @@ def fill_entity_overview(app: Sphinx, doctree: nodes.document, docname: str) -> 
 
 
 def add_overview_script(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+    app: Sphinx, pagename: str, _templatename: str, _context: dict[str, Any], _doctree: Any
 ) -> None:
     """Serve the table's filter and sort script with the overview page only."""
     if pagename == entity_domain(app.env).entities_index_docname():
         app.add_js_file(OVERVIEW_SCRIPT, loading_method="defer")
 
 
-def fill_entity_pages(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+def fill_entity_pages(app: Sphinx, doctree: nodes.document, _docname: str) -> None:
     """Replace each ``{entity}`` placeholder by the articles and mentions (``doctree-resolved``)."""
     domain = entity_domain(app.env)
     for node in list(doctree.findall(entity_mentions)):

@@ -23,6 +23,7 @@ from sphinx.builders.epub3 import Epub3Builder, NavPoint
 from sphinx.util import logging
 
 from . import safety
+from .files import write_if_changed
 from .frontmatter import get_front_matter
 from .text import main_language
 
@@ -145,15 +146,13 @@ def write_cover(app: Sphinx) -> None:
     if not isinstance(app.builder, Epub3Builder):
         return
     path = Path(app.outdir) / COVER_IMAGE
-    path.parent.mkdir(parents=True, exist_ok=True)
     text = cover_svg(app.config.epub_title, app.config.edition_subtitle,
                      app.config.edition_cover_line)
-    if not path.is_file() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")
+    write_if_changed(path, text)
 
 
 def on_epub_page_context(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+    app: Sphinx, pagename: str, _templatename: str, context: dict[str, Any], _doctree: Any
 ) -> None:
     """A chapter's language on its ``<html>``; xml:lang and EPUB footnotes in its body."""
     if not isinstance(app.builder, Epub3Builder):

@@ -25,7 +25,7 @@ from converters.values import as_list
 from converters.yamlsafe import YamlRefused, load_yaml
 
 from .safety import is_web_url, language_tag, strip_xml_forbidden, xml_forbidden
-from .text import field_text, first_paragraph
+from .teaser import article_teaser
 
 logger = logging.getLogger(__name__)
 
@@ -191,8 +191,8 @@ def read_article(path: Path) -> tuple[dict[str, Any], str] | None:
 
 
 def article_lead(meta: dict[str, Any], text: str) -> str:
-    """The plain text of an article's first paragraph (a page, front matter included)."""
-    return first_paragraph(article_body(text), field_text(meta, "label"))
+    """An article's opening for its card: its first full sentence(s) (a page, with front matter)."""
+    return article_teaser(meta, article_body(text))
 
 
 class ArticleSource(NamedTuple):
@@ -202,7 +202,7 @@ class ArticleSource(NamedTuple):
     docname: str
     #: The presentable front matter.
     front_matter: dict[str, Any]
-    #: The plain text of its first paragraph.
+    #: Its first full sentence(s), as plain text (:func:`edition.teaser.article_teaser`).
     lead: str
 
 
@@ -224,8 +224,8 @@ class ArticleDomain(Domain):
 
     name = "article"
     label = "Article"
-    # 1: the articles' leads are kept too.
-    data_version = 1
+    # 1: the articles' leads are kept too; 2: a lead is the first full sentence(s).
+    data_version = 2
     initial_data: ClassVar[dict[str, Any]] = {
         "front_matter": {}, "leads": {}, "listing_pages": set()}
 
@@ -236,7 +236,7 @@ class ArticleDomain(Domain):
 
     @property
     def leads(self) -> dict[str, str]:
-        """The plain text of every article's first paragraph, by document name (for cards)."""
+        """Every article's first full sentence(s), by document name (for cards)."""
         return cast(dict[str, str], self.data.setdefault("leads", {}))
 
     @property

@@ -35,7 +35,9 @@ def _stated_value(key: str, meta: dict[str, Any]) -> list[nodes.Node]:
     """What the source itself states for a header row, as inline nodes."""
     value = meta.get(key)
     if key == "date":
-        text = format_date(str(value or ""), str(meta.get("date_precision") or ""))
+        # To the minute at most: seconds add nothing a reader needs (the metadata keeps them).
+        precision = str(meta.get("date_precision") or "")
+        text = format_date(str(value or ""), "minute" if precision == "second" else precision)
         return [nodes.inline(text, text, classes=["article-date"])] if text else []
     if key == "language":
         tags = as_list(value)
@@ -51,7 +53,8 @@ def _stated_value(key: str, meta: dict[str, Any]) -> list[nodes.Node]:
         url = str(value)
         return [source_link(url)] if is_web_url(url) else [nodes.Text(url)]
     if key == "retrieved":
-        text = format_date(str(value or ""), "second")
+        # When the edition copied the source: the day is what matters to a reader.
+        text = format_date(str(value or ""), "day")
         return [nodes.Text(text)] if text else []
     items = as_list(value)
     return [nodes.Text(", ".join(items))] if items else []

@@ -24,6 +24,8 @@ from converters.values import as_list
 from converters.yamlsafe import YamlRefused, decode_yaml_bytes, load_yaml
 
 from .frontmatter import ArticleDomain, ArticleSource, is_article, read_article
+from .safety import language_tag
+from .teaser import card_teaser, title_gloss
 from .text import (
     REMOVAL_NAMES,
     SUMMARY_LENGTH,
@@ -31,7 +33,6 @@ from .text import (
     escape_myst,
     field_text,
     paragraph,
-    summary,
 )
 
 logger = logging.getLogger(__name__)
@@ -123,8 +124,8 @@ class ArticleCardsDirective(SphinxDirective):
         "columns": directives.unchanged,
     }
 
-    def card(self, article: ArticleSource) -> str:
-        """The MyST source of one card: title, one-line summary, byline in the footer."""
+    def card(self, article: ArticleSource, glosses: dict[str, Any]) -> str:
+        """The MyST source of one card: title, its gloss, teaser, byline in the footer."""
         meta = article.front_matter
         title = escape_myst(str(meta.get("title") or article.docname))
         lines = [
@@ -133,7 +134,8 @@ class ArticleCardsDirective(SphinxDirective):
             ":link-type: doc",
             ":class-card: article-card",
             "",
-            escape_myst(summary(meta, article.lead)),
+            *gloss_lines(meta, glosses.get(str(meta.get("label") or ""))),
+            escape_myst(card_teaser(meta, article.lead)),
             "",
         ]
         line = escape_myst(byline(meta))
@@ -154,7 +156,9 @@ class ArticleCardsDirective(SphinxDirective):
             return []
         columns = self.options.get("columns", "1 1 2 2")
         source = [f":::::{{grid}} {columns}", ":gutter: 3", ""]
-        source += [self.card(article) for article in articles]
+        glosses = editors_glosses(read_editorial_data(Path(self.config.edition_editorial),
+                                                      quiet=True))
+        source += [self.card(article, glosses) for article in articles]
         source.append(":::::")
         result: list[nodes.Node] = []
         html_only = addnodes.only(expr="html")
@@ -178,6 +182,31 @@ class ArticleCardsDirective(SphinxDirective):
             self.set_source_info(toctree)
             result.append(wrapper)
         return result
+
+
+def editors_glosses(decisions: dict[str, Any]) -> dict[str, Any]:
+    """The editors' glosses of titles (``gloss`` in the editorial decisions), by article slug."""
+    return {
+        str(article.get("slug", "")): article["gloss"]
+        for seed in decisions.values() if isinstance(seed, dict)
+        for article in seed.get("articles") or []
+        if isinstance(article, dict) and isinstance(article.get("gloss"), dict)
+    }
+
+
+def gloss_lines(meta: dict[str, Any], editors_gloss: dict[str, Any] | None) -> list[str]:
+    """A card's line with the title in its other script (none when nobody gives one)."""
+    gloss = title_gloss(meta, editors_gloss)
+    tag = language_tag(gloss.language) if gloss else None
+    if gloss is None or tag is None:
+        return []
+    # docutils writes a language-xx class as the lang attribute.
+    text = escape_myst(f"[{gloss.text}]" if gloss.editorial else gloss.text)
+    classes = f".article-card-gloss .language-{tag}"
+    if not gloss.editorial:
+        return [f"[{text}]{{{classes}}}", ""]
+    marked = "[editors’ translation]{.article-card-gloss-note .language-en}"
+    return [f"[{text}]{{{classes} .editorial-value}} {marked}", ""]
 
 
 def _link_to(docname: str, title: str) -> addnodes.pending_xref:
@@ -231,9 +260,17 @@ class EditorialDecisionsDirective(SphinxDirective):
             ranges += item
         return [intro, ranges]
 
-    def article_items(self, meta: dict[str, Any]) -> nodes.bullet_list:
+    def article_items(self, meta: dict[str, Any],
+                      gloss: dict[str, Any] | None = None) -> nodes.bullet_list:
         """What the editors supplied to and removed from one article."""
         items = nodes.bullet_list(classes=["editorial-list"])
+        if gloss:
+            items += nodes.list_item("", paragraph(
+                nodes.strong("", "Supplied translation of the title (on its card): "),
+                nodes.inline("", f"[{' '.join(str(gloss.get('value') or '').split())}]",
+                             classes=["editorial-value"]),
+                nodes.Text(" — " + " ".join(str(gloss.get("reason") or "").split())),
+            ))
         for entry in meta.get("editorial") or []:
             if not isinstance(entry, dict):
                 continue
@@ -278,7 +315,9 @@ class EditorialDecisionsDirective(SphinxDirective):
                 title = str(article.front_matter.get("title") or article.docname)
                 result.append(paragraph(_link_to(article.docname, title),
                                          classes=["editorial-article"]))
-                result.append(self.article_items(article.front_matter))
+                glosses = editors_glosses(decisions)
+                result.append(self.article_items(
+                    article.front_matter, glosses.get(str(article.front_matter.get("label")))))
         return result
 
 

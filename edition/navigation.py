@@ -197,8 +197,8 @@ def _soup_of(app: Sphinx, theme: Generator, context: dict[str, Any], args: tuple
         context["toctree"] = own_toctree
 
 
-def serve_navigation_once(app: Sphinx, pagename: str, templatename: str,
-                          context: dict[str, Any], doctree: Any) -> None:
+def serve_navigation_once(app: Sphinx, pagename: str, _templatename: str,
+                          context: dict[str, Any], _doctree: Any) -> None:
     """Give the page's templates ``edition_sidebar_nav``, the sidebar from a per-build template.
 
     It must be in the context before the theme renders the sidebar for the first time, which
@@ -228,7 +228,7 @@ def serve_navigation_once(app: Sphinx, pagename: str, templatename: str,
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-def add_templates(app: Sphinx, config: Config) -> None:
+def add_templates(_app: Sphinx, config: Config) -> None:
     """Put the edition's templates before the theme's, so its sidebar navigation is used."""
     if str(TEMPLATES) not in config.templates_path:
         config.templates_path.append(str(TEMPLATES))

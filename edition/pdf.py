@@ -1,8 +1,8 @@
-"""The PDF: Chinese typesetting with xeCJK, Simplified and Traditional faces, per-article language.
+r"""The PDF: Chinese typesetting with xeCJK, Simplified and Traditional faces, per-article language.
 
 At ``builder-inited`` of the LaTeX builder this component writes ``sphinxedition.sty`` into the
 output directory. The package loads xeCJK with the edition's CJK faces and defines
-``\\editionlanguage{tag}`` (emitted before the title of every page, :func:`insert_latex_language`)
+``\editionlanguage{tag}`` (emitted before the title of every page, :func:`insert_latex_language`)
 and the environments Sphinx opens for containers classed ``language-…``.
 
 The Noto CJK fonts come as collections: one file holds the Japanese, Korean, Simplified and
@@ -26,6 +26,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from .files import write_if_changed
 from .frontmatter import get_front_matter
 from .safety import LANGUAGE_TAGS, language_tag
 from .text import main_language
@@ -173,7 +174,7 @@ def font_spec(fontconfig_family: str, cache: Path) -> str:
 
 
 def package_text(fonts: dict[str, str], cache: Path) -> str:
-    """The LaTeX package: xeCJK, the faces, ``\\editionlanguage`` and the language classes."""
+    r"""The LaTeX package: xeCJK, the faces, ``\editionlanguage`` and the language classes."""
     lines = [
         r"\NeedsTeXFormat{LaTeX2e}",
         rf"\ProvidesPackage{{{PACKAGE}}}[2025/01/01 the edition's Chinese typesetting]",
@@ -249,9 +250,7 @@ def write_package(app: Sphinx) -> None:
     else:
         cache = Path(app.config.edition_font_cache or font_cache_dir())
         text = package_text(dict(app.config.edition_cjk_fonts), cache)
-    path = outdir / f"{PACKAGE}.sty"
-    if not path.is_file() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")
+    write_if_changed(outdir / f"{PACKAGE}.sty", text)
 
 
 def insert_latex_language(section: nodes.section, language: str) -> None:

@@ -62,7 +62,7 @@ def add_placeholder(app: Sphinx, doctree: nodes.document) -> None:
     (section if section is not None else doctree).append(related_articles(docname=docname))
 
 
-def fill_related(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+def fill_related(app: Sphinx, doctree: nodes.document, _docname: str) -> None:
     """Replace each placeholder by the ranked list, or drop it (``doctree-resolved``)."""
     domain = entity_domain(app.env)
     for node in list(doctree.findall(related_articles)):

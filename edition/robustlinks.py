@@ -43,7 +43,7 @@ WORDS_LENGTH = 80
 
 
 @lru_cache(maxsize=64)
-def _linked_words(seed: str, mtime_ns: int, editorial: str) -> dict[str, dict[str, str]]:
+def _linked_words(seed: str, _mtime_ns: int, editorial: str) -> dict[str, dict[str, str]]:
     """Per article slug of a seed, the words of each link by its address (first link wins)."""
     from converters.model import ConversionError, article_links, plain_text
     from converters.myst import safe_url
@@ -128,7 +128,7 @@ class MakeLinksRobust(SphinxTransform):
 
     default_priority = 510  # after the citation section (500), before sidenotes are made
 
-    def apply(self, **kwargs: Any) -> None:
+    def apply(self, **_kwargs: Any) -> None:
         """Rewrite the footnotes of an article."""
         meta = get_front_matter(self.env, self.env.docname)
         if meta is None:

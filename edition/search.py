@@ -32,6 +32,7 @@ from converters.registry import Entity, Registry, RegistryError, fold, fold_char
 from converters.script import BMP_HAN_RANGES, has_han
 
 from .entities import entity_domain
+from .files import write_if_changed
 from .names import search_keys
 
 logger = logging.getLogger(__name__)
@@ -221,25 +222,17 @@ def write_search_dictionary(app: Sphinx, config: Config) -> None:
                        type="edition", subtype="search")
         return
     path = Path(app.doctreedir, DICTIONARY_NAME)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = "".join(f"{word}\n" for word in dictionary_words(registry))
-    if not path.is_file() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")
+    write_if_changed(path, "".join(f"{word}\n" for word in dictionary_words(registry)))
     config.html_search_options = {**config.html_search_options, "dict": str(path)}
 
 
 def add_fold_script(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+    app: Sphinx, pagename: str, _templatename: str, _context: dict[str, Any], _doctree: Any
 ) -> None:
     """Serve the character map with the search page, the only page that reads queries."""
     if pagename != "search" or getattr(app.builder, "indexer", None) is None:
         return
-    static = Path(app.outdir, "_static")
-    static.mkdir(parents=True, exist_ok=True)
-    script = static / FOLD_SCRIPT_NAME
-    text = fold_script(fold_table())
-    if not script.is_file() or script.read_text(encoding="utf-8") != text:
-        script.write_text(text, encoding="utf-8")
+    write_if_changed(Path(app.outdir, "_static", FOLD_SCRIPT_NAME), fold_script(fold_table()))
     app.add_js_file(FOLD_SCRIPT_NAME)
 
 
@@ -247,7 +240,7 @@ class search_terms(nodes.Element):  # lower case, as docutils names nodes
     """Words for the search index only: every writer skips the node, the indexer reads it."""
 
 
-def skip_node(self: Any, node: nodes.Element) -> None:
+def skip_node(_self: Any, _node: nodes.Element) -> None:
     """Visitor of :class:`search_terms` in every writer: shown nowhere."""
     raise nodes.SkipNode
 
@@ -291,16 +284,13 @@ def names_script(registry: dict[str, Entity]) -> str:
 
 
 def add_names_script(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+    app: Sphinx, pagename: str, _templatename: str, _context: dict[str, Any], _doctree: Any
 ) -> None:
     """Serve the names data with the search page."""
     if pagename != "search" or getattr(app.builder, "indexer", None) is None:
         return
-    script = Path(app.outdir, "_static", NAMES_SCRIPT_NAME)
-    script.parent.mkdir(parents=True, exist_ok=True)
-    text = names_script(entity_domain(app.env).registry)
-    if not script.is_file() or script.read_text(encoding="utf-8") != text:
-        script.write_text(text, encoding="utf-8")
+    write_if_changed(Path(app.outdir, "_static", NAMES_SCRIPT_NAME),
+                     names_script(entity_domain(app.env).registry))
     app.add_js_file(NAMES_SCRIPT_NAME)
 
 

@@ -124,6 +124,7 @@ class ArticleTEI:
         self, domain: EntityDomain, docname: str, document: nodes.document,
         meta: dict[str, Any], page_url: str, entity_url: str,
     ) -> None:
+        """Keep what the document's elements are built from."""
         self.domain = domain
         self.docname = docname
         self.document = document
@@ -161,8 +162,15 @@ class ArticleTEI:
         """The ``teiHeader`` from the front matter."""
         header = sub(root, "teiHeader")
         file_desc = sub(header, "fileDesc")
-        title_stmt = sub(file_desc, "titleStmt")
         title = self.domain.title_of(self.docname)
+        self.title_statement(file_desc, title)
+        self.publication_statement(file_desc)
+        self.source_description(sub(sub(file_desc, "sourceDesc"), "bibl"), title)
+        self.encoding_and_profile(header)
+
+    def title_statement(self, file_desc: etree._Element, title: str) -> None:
+        """The ``titleStmt``: title, subtitles, authors and the edition's responsibility."""
+        title_stmt = sub(file_desc, "titleStmt")
         self.marked(sub(title_stmt, "title", title, type="main"), "title")
         for subtitle in self.names("subtitle"):
             self.marked(sub(title_stmt, "title", subtitle, type="sub"), "subtitle")
@@ -171,6 +179,9 @@ class ArticleTEI:
         resp = sub(title_stmt, "respStmt", id="editors")
         sub(resp, "resp", "Edition, tagging of names and dates, editorial notes")
         sub(resp, "name", "The editors of Four Texts on China’s Internet")
+
+    def publication_statement(self, file_desc: etree._Element) -> None:
+        """The ``publicationStmt``: publisher, availability, licence and the page's address."""
         publication = sub(file_desc, "publicationStmt")
         sub(publication, "publisher", "The editors of Four Texts on China’s Internet")
         availability = sub(publication, "availability", status="restricted")
@@ -179,7 +190,9 @@ class ArticleTEI:
             f"The edition’s markup, notes and data: {DATA_LICENCE}.", target=DATA_LICENCE_URL)
         if self.page_url:
             sub(publication, "idno", self.page_url, type="URL")
-        source = sub(sub(file_desc, "sourceDesc"), "bibl")
+
+    def source_description(self, source: etree._Element, title: str) -> None:
+        """The source's ``bibl``: who wrote, translated and published it, when and where."""
         self.marked(sub(source, "title", title, level="a"), "title")
         for author in self.names("authors"):
             self.marked(sub(source, "author", author), "authors")
@@ -204,6 +217,9 @@ class ArticleTEI:
             note = sub(source, "note", reason or "Supplied by the editors.", type="editorial",
                        resp="#editors", cert=CERT_EDITORIAL, id=editorial_id(field))
             note.set("subtype", re.sub(r"[^A-Za-z0-9_-]", "-", field))
+
+    def encoding_and_profile(self, header: etree._Element) -> None:
+        """The ``encodingDesc`` (what the markup means, what was removed) and the languages."""
         removed = [removal_text(r) for r in self.meta.get("removed") or []]
         encoding = sub(header, "encodingDesc")
         decl = sub(encoding, "editorialDecl")

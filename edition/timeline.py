@@ -13,20 +13,20 @@ from __future__ import annotations
 from collections import Counter
 from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from docutils import nodes
-from sphinx.util.docutils import SphinxDirective
 
 from converters.dates import date_words
 
 from .entities import EntityDomain, date_anchor, entity_domain, year_anchor
-from .entity_pages import heading, mentions_block, write_page
+from .entity_pages import heading, mentions_block
+from .files import write_if_changed
+from .placeholders import PlaceholderDirective
 
 if TYPE_CHECKING:
     from docutils.nodes import Node
     from sphinx.application import Sphinx
-    from sphinx.util.typing import OptionSpec
 
 #: Builders that get the SVG chart; others (LaTeX, EPUB, whose manifest would have to declare
 #: inline SVG) get the table.
@@ -67,7 +67,7 @@ def date_reading(iso: str) -> str:
 def write_timeline_page(app: Sphinx) -> None:
     """Generate the timeline page (``builder-inited``)."""
     path = Path(app.srcdir) / f"{entity_domain(app.env).timeline_docname()}.md"
-    write_page(path, timeline_page_source())
+    write_if_changed(path, timeline_page_source())
 
 
 def year_counts(domain: EntityDomain) -> dict[str, int]:
@@ -161,20 +161,13 @@ def date_list(app: Sphinx, domain: EntityDomain, docname: str) -> list[Node]:
     return result
 
 
-class TimelineDirective(SphinxDirective):
+class TimelineDirective(PlaceholderDirective):
     """``{timeline}``: the chart and the list of dates, made when the page is resolved."""
 
-    has_content = False
-    option_spec: ClassVar[OptionSpec] = {}
-
-    def run(self) -> list[Node]:
-        """Only a placeholder: the dates are known once every document is read."""
-        placeholder = timeline_chart(docname=self.env.docname)
-        self.set_source_info(placeholder)
-        return [placeholder]
+    placeholder = timeline_chart
 
 
-def fill_timeline(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+def fill_timeline(app: Sphinx, doctree: nodes.document, _docname: str) -> None:
     """Replace the ``{timeline}`` placeholder (``doctree-resolved``)."""
     domain = entity_domain(app.env)
     for node in list(doctree.findall(timeline_chart)):

@@ -94,16 +94,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--html", type=Path, default=ROOT / "build" / "html")
     parser.add_argument("--pdf", type=Path, default=ROOT / "build" / "latex" / "edition.pdf")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "_static" / "screenshots")
-    parser.add_argument("--pdf-only", action="store_true",
-                        help="render the PDF pages only, not the web pages")
+    only = parser.add_mutually_exclusive_group()
+    only.add_argument("--pdf-only", action="store_true",
+                      help="render the PDF pages only, not the web pages")
+    only.add_argument("--web-only", action="store_true",
+                      help="take the web pages only (no PDF needed)")
     args = parser.parse_args(argv)
-    if not (args.html / "index.html").is_file() or not args.pdf.is_file():
+    if not (args.html / "index.html").is_file() or not (args.web_only or args.pdf.is_file()):
         print("error: build the edition first (nox -s build)", file=sys.stderr)
         return 2
     args.out.mkdir(parents=True, exist_ok=True)
     if not args.pdf_only:
         shoot_pages(args.html, args.out)
-    render_pdf_pages(args.pdf, args.out)
+    if not args.web_only:
+        render_pdf_pages(args.pdf, args.out)
     return 0
 
 

@@ -28,7 +28,7 @@ def rootdir() -> Path:
     return Path(__file__).parent / "roots"
 
 
-def pytest_sessionstart(session: pytest.Session) -> None:
+def pytest_sessionstart() -> None:
     """Under CI the shared corpus must be there: its tests would otherwise skip unnoticed."""
     import os
 

@@ -19,6 +19,7 @@ from docutils.parsers.rst import directives, roles
 from sphinx.testing.util import SphinxTestApp
 
 REPO = Path(__file__).resolve().parents[1]
+ROOTS = Path(__file__).resolve().parent / "roots"
 DOCS = REPO / "docs"
 ARTICLES = DOCS / "articles"
 
@@ -74,6 +75,50 @@ def copy_edition(dest: Path) -> Path:
 _BUILDS: dict[str, Build] = {}
 
 
+def root_build(dest: Path, testroot: str, buildername: str = "html",
+               pages: dict[str, str | bytes] | None = None,
+               confoverrides: dict[str, Any] | None = None) -> Build:
+    """Build a copy of ``tests/roots/test-<testroot>`` in ``dest``, with ``pages`` added.
+
+    For tests that share one build of a small root (a module fixture) where Sphinx's ``app``
+    fixture would build it again for every test.
+    """
+    srcdir = dest / testroot
+    shutil.copytree(ROOTS / f"test-{testroot}", srcdir,
+                    ignore=shutil.ignore_patterns("_generated", "_build"))
+    for name, text in (pages or {}).items():
+        path = srcdir / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+    return _build(srcdir, dest / "build", buildername, confoverrides)
+
+
+def _build(srcdir: Path, builddir: Path, buildername: str,
+           confoverrides: dict[str, Any] | None = None) -> Build:
+    """One Sphinx build with docutils' global roles and directives as they were before it."""
+    # docutils keeps roles and directives in module globals, which other tests may have filled
+    # (a stand-in for the edition's roles, say): build with none, then put them back.
+    saved_roles, saved_directives = dict(roles._roles), dict(directives._directives)
+    roles._roles.clear()
+    directives._directives.clear()
+    try:
+        app = SphinxTestApp(buildername, srcdir=srcdir, builddir=builddir,
+                            confoverrides=confoverrides)
+        try:
+            app.build()
+            return Build(srcdir, Path(app.outdir), _ANSI.sub("", app.warning.getvalue()))
+        finally:
+            app.cleanup()
+    finally:
+        roles._roles.clear()
+        roles._roles.update(saved_roles)
+        directives._directives.clear()
+        directives._directives.update(saved_directives)
+
+
 def edition_build(factory: pytest.TempPathFactory, buildername: str) -> Build:
     """Build the edition in one format (once per test session)."""
     if buildername in _BUILDS:
@@ -85,22 +130,6 @@ def edition_build(factory: pytest.TempPathFactory, buildername: str) -> Build:
         shutil.copy2(REPO / "CONTRIBUTING.md", base / "CONTRIBUTING.md")
         # the notes of source links repeat the linked words, read from the seeds beside docs/
         shutil.copytree(REPO / "seeds", base / "seeds")
-    # docutils keeps roles and directives in module globals, which other tests may have filled
-    # (a stand-in for the edition's roles, say): build with none, then put them back.
-    saved_roles, saved_directives = dict(roles._roles), dict(directives._directives)
-    roles._roles.clear()
-    directives._directives.clear()
-    try:
-        app = SphinxTestApp(buildername, srcdir=srcdir, builddir=base / "build")
-        try:
-            app.build()
-            build = Build(srcdir, Path(app.outdir), _ANSI.sub("", app.warning.getvalue()))
-        finally:
-            app.cleanup()
-    finally:
-        roles._roles.clear()
-        roles._roles.update(saved_roles)
-        directives._directives.clear()
-        directives._directives.update(saved_directives)
+    build = _build(srcdir, base / "build", buildername)
     _BUILDS[buildername] = build
     return build

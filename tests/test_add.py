@@ -18,7 +18,9 @@ ROOT = Path(__file__).resolve().parents[1]
 #: A New York Times Chinese post whose byline is in capitals (CHRIS MILLER).
 POST = CORPUS / "nytimes-cn" / "2020-09-18-37c35119ee.md"
 
-pytestmark = pytest.mark.skipif(not POST.is_file(), reason="the corpus is not beside the clone")
+# the shared corpus and builds of a copy of docs/
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not POST.is_file(), reason="the corpus is not beside the clone")]
 
 
 @pytest.fixture

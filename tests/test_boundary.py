@@ -242,6 +242,7 @@ def tex(tmp_path_factory: pytest.TempPathFactory) -> str:
     return (build.outdir / "edition.tex").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow  # the LaTeX build of the hostile project
 def test_no_injected_latex_command_reaches_the_tex(tex: str) -> None:
     # The payloads are there, as text: \textbackslash{}input…
     assert r"\textbackslash{}input\{/etc/hostname\}" in tex
@@ -292,6 +293,7 @@ def epub(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return books[0]
 
 
+@pytest.mark.slow  # the EPUB build of the hostile project
 def test_epub_pages_with_control_characters_are_well_formed(epub: Path) -> None:
     with zipfile.ZipFile(epub) as book:
         for name in book.namelist():
@@ -299,6 +301,7 @@ def test_epub_pages_with_control_characters_are_well_formed(epub: Path) -> None:
                 ET.fromstring(book.read(name))  # raises on an ill-formed page
 
 
+@pytest.mark.slow  # epubcheck
 def test_epub_of_the_hostile_project_passes_epubcheck(epub: Path) -> None:
     command = epubcheck_command()
     result = subprocess.run([*command, str(epub)], capture_output=True, text=True,
@@ -360,6 +363,7 @@ def test_an_undecodable_page_is_a_located_warning(broken_pages: HostileBuild) ->
                      broken_pages.output), broken_pages.output[-4000:]
 
 
+@pytest.mark.slow  # a build of its own
 def test_an_alias_bomb_in_editorial_data_is_refused(
         tmp_path_factory: pytest.TempPathFactory) -> None:
 
@@ -377,6 +381,7 @@ def test_an_alias_bomb_in_editorial_data_is_refused(
                      r"anchor &l0 refused", build.output), build.output[-4000:]
 
 
+@pytest.mark.slow  # a build per broken registry
 @pytest.mark.parametrize(("case", "text"), [
     ("yaml-error", "entities: [unclosed\n"),
     ("python-tag", "entities: !!python/object/apply:os.system ['id']\n"),

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from edition_builds import Build, edition_build, read_articles
 
-pytestmark = pytest.mark.sphinx
+pytestmark = [pytest.mark.sphinx, pytest.mark.slow]  # the full EPUB build of docs/ and epubcheck
 
 #: Debian's epubcheck is a jar; run it with java rather than rely on binfmt for .jar files.
 EPUBCHECK_JAR = Path("/usr/share/java/epubcheck.jar")

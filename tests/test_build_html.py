@@ -1,4 +1,9 @@
-"""The web edition, built from the real docs/: pages, anchors, sidenotes, parallel text, search."""
+"""The web edition, built from the real docs/: a smoke test of every article's page, card,
+links, sidenotes, parallel text, language and search words.
+
+What one component does is tested on a small root instead (tests/test_article_root.py: header,
+cards, anchors, method page; tests/test_search.py: the search page and dictionary).
+"""
 
 from __future__ import annotations
 
@@ -8,13 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup, Tag
 from edition_builds import Article, Build
 
 from converters.registry import fold
 from edition.search import SearchChineseFolded
 
-pytestmark = pytest.mark.sphinx
+pytestmark = [pytest.mark.sphinx, pytest.mark.slow]  # the full build of docs/
 
 
 def page(build: Build, name: str) -> BeautifulSoup:
@@ -55,33 +61,52 @@ def test_every_article_has_a_page_and_a_card(html: Build, articles: list[Article
     assert linked == {f"articles/{a.slug}.html" for a in articles}
 
 
-def test_card_summary_is_the_dek_or_first_sentence(html: Build, articles: list[Article]) -> None:
+def test_card_teaser_is_the_dek_or_first_full_sentences(
+        html: Build, articles: list[Article]) -> None:
     cards = {card.select_one("a[href]")["href"]: card
              for card in main_text(page(html, "index")).select(".article-card")}
     for article in articles:
-        text = cards[f"articles/{article.slug}.html"].select_one(".sd-card-text").get_text()
+        # The teaser is the card's last paragraph (a gloss of the title may come first).
+        card = cards[f"articles/{article.slug}.html"]
+        text = card.select(".sd-card-body .sd-card-text")[-1].get_text()
+        text = text.strip()
         subtitle = str(article.meta["subtitle"] or "")
-        if subtitle:
-            assert text.strip() == subtitle
+        supplied = {entry["field"] for entry in article.meta.get("editorial") or []}
+        if subtitle and "subtitle" not in supplied:
+            assert text == subtitle
         else:
-            # The summary's words are the opening words of the article's text.
-            words = re.sub(r"\s+", "", text.rstrip("…"))[:12]
+            # Full sentences: never a lead-in ending in ":", never cut; the text's own words.
+            assert re.search(r"[.!?。！？][”’\"')」]*$", text), (article.slug, text)
+            words = re.sub(r"\s+", "", text)[:12]
             assert words and words in re.sub(r"\s+", "", main_text(
                 page(html, f"articles/{article.slug}")).get_text())
+            assert text != article.meta["title"]
 
 
-def test_every_labelled_block_has_a_visible_anchor(html: Build, articles: list[Article]) -> None:
+def test_card_glosses_come_from_the_source_or_the_editors(
+        html: Build, articles: list[Article]) -> None:
+    decisions = Path(__file__).resolve().parents[1] / "docs" / "_data" / "editorial.yaml"
+    data = yaml.safe_load(decisions.read_text("utf-8"))
+    editors = {entry["slug"]: entry["gloss"]["value"] for seed in data["seeds"].values()
+               for entry in seed["articles"] if "gloss" in entry}
+    assert editors, "the editorial data gives no gloss"
+    cards = {card.select_one("a[href]")["href"]: card
+             for card in main_text(page(html, "index")).select(".article-card")}
     for article in articles:
-        soup = main_text(page(html, f"articles/{article.slug}"))
-        labels = re.findall(rf"^\(({re.escape(article.slug)}-p\d+)\)=$", article.body, re.M)
-        labels += re.findall(rf"^:name: ({re.escape(article.slug)}-p\d+)$", article.body, re.M)
-        assert labels, article.slug
-        for label in labels:
-            target = soup.find(id=label)
-            assert target is not None, label
-            anchors = [a for a in target.select("a.para-anchor") if a["href"] == f"#{label}"]
-            assert len(anchors) == 1, label
-            assert anchors[0].get_text() == "¶"
+        gloss = cards[f"articles/{article.slug}.html"].select_one(".article-card-gloss")
+        subtitle = str(article.meta["subtitle"] or "")
+        languages = article.meta["language"]
+        if article.slug in editors:
+            # The editors' words, in brackets and said to be theirs.
+            assert gloss is not None and gloss.get_text() == f"[{editors[article.slug]}]"
+            assert "editorial-value" in gloss["class"] and gloss["lang"] == "en"
+            assert "editors’ translation" in gloss.parent.get_text()
+        elif len(languages) > 1 and subtitle:
+            # The source's own title in its other language.
+            assert gloss is not None and gloss.get_text() == subtitle
+            assert gloss["lang"].lower() == languages[1].lower()
+        else:
+            assert gloss is None, article.slug
 
 
 def test_links_of_the_sources_are_sidenotes(html: Build, articles: list[Article]) -> None:
@@ -125,27 +150,6 @@ def test_page_language_is_the_articles(html: Build, articles: list[Article]) -> 
     assert page(html, "introduction").html["lang"] == "en"  # type: ignore[index]
 
 
-def test_article_header_shows_the_front_matter(html: Build, articles: list[Article]) -> None:
-    for article in articles:
-        header = main_text(page(html, f"articles/{article.slug}")).select_one(".article-header")
-        assert header is not None, article.slug
-        text = header.get_text(" ")
-        for author in article.meta["authors"]:
-            assert author in text
-        if article.meta["source_url"]:
-            assert header.select_one(f"a[href='{article.meta['source_url']}']") is not None
-        for entry in article.meta["editorial"]:
-            assert header.find(id=f"{article.slug}-editorial-{entry['field']}".replace("_", "-"))
-
-
-def test_method_page_lists_every_article_and_removal(html: Build, articles: list[Article]) -> None:
-    method = main_text(page(html, "method"))
-    linked = {a["href"] for a in method.select("p.editorial-article a[href]")}
-    assert linked == {f"articles/{a.slug}.html" for a in articles}
-    removals = sum(len(a.meta["removed"]) for a in articles)
-    assert len([li for li in method.select("li") if "Removed" in li.get_text()]) == removals
-
-
 def test_search_index_has_chinese_and_english_names(html: Build, articles: list[Article]) -> None:
     index = search_index(html)
     docnames = index["docnames"]
@@ -166,24 +170,5 @@ def test_traditional_text_is_found_in_simplified(html: Build, articles: list[Art
     assert all(fold(term) == term.lower() for term in index["terms"])
 
 
-def test_search_page_carries_the_fold_map(html: Build) -> None:
-    scripts = [s.get("src", "") for s in page(html, "search").select("script")]
-    assert any("edition-search-fold.js" in src for src in scripts)
-    assert not any("edition-search-fold.js" in s.get("src", "")
-                   for s in page(html, "index").select("script"))
-    data = (html.outdir / "_static" / "edition-search-fold.js").read_text(encoding="utf-8")
-    assert "偉" in data and "伟" in data
-    language_data = (html.outdir / "_static" / "language_data.js").read_text("utf-8")
-    assert "editionFold" in language_data
-    # The stemmer the page installs is one the script defines (Sphinx's zh names another).
-    installed = re.search(r"window\.Stemmer = (\w+);", language_data)
-    assert installed and f"var {installed.group(1)}=" in language_data
-
-
 def _as_list(value: int | list[int]) -> list[int]:
     return value if isinstance(value, list) else [value]
-
-
-def test_search_dictionary_is_in_the_build_dir(html: Build) -> None:
-    words = Path(html.outdir.parent, "doctrees", "edition-search-words.txt")
-    assert "字节跳动" in words.read_text(encoding="utf-8").split()

@@ -74,12 +74,14 @@ def test_only_simplified_and_traditional_chinese_faces(pdf: Path) -> None:
     assert any("NotoSerif-Regular" in name for name in fonts), fonts
 
 
-def test_no_character_is_missing(latex: Build, pdf: Path) -> None:
+@pytest.mark.usefixtures("pdf")
+def test_no_character_is_missing(latex: Build) -> None:
     log = (latex.outdir / "edition.log").read_text(encoding="utf-8", errors="replace")
     assert "Missing character" not in log
 
 
-def test_every_cross_reference_resolves(latex: Build, pdf: Path) -> None:
+@pytest.mark.usefixtures("pdf")
+def test_every_cross_reference_resolves(latex: Build) -> None:
     log = (latex.outdir / "edition.log").read_text(encoding="utf-8", errors="replace")
     assert "There were undefined references" not in log
     assert "Hyper reference" not in log

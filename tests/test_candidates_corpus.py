@@ -23,8 +23,9 @@ REVIEWED = yaml.safe_load((ROOT / "tests" / "data" / "huawei-candidates-reviewed
 #: The largest share of proposals that may be something other than a name.
 MAX_NOT_NAMES = 0.20
 
-pytestmark = pytest.mark.skipif(not all(p.is_file() for p in POSTS),
-                                reason="the corpus is not beside the clone")
+# the shared corpus
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not all(p.is_file() for p in POSTS),
+                                reason="the corpus is not beside the clone")]
 
 
 @pytest.fixture(scope="module")

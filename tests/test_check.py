@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from edition_builds import copy_edition
 
-from converters.editing.check import check, main
+from converters.editing.check import KINDS, Problem, check, main
 from converters.pipeline import Options, convert_file
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
+#: The cases of one page each: title, page text, every problem expected (see the file's head).
+CASES = yaml.safe_load((Path(__file__).parent / "data" / "check_cases.yaml").read_text(
+    encoding="utf-8"))
+#: Every kind of check but the published anchors, which compare with the git history.
+PAGE_KINDS = tuple(kind for kind in KINDS if kind != "anchors")
 
 
 @pytest.fixture
@@ -96,27 +104,53 @@ def test_output_format_and_exit_status(project: Path,
     assert out and all(re.match(r"^[^:\s]+:\d+: \S", line) for line in out)
 
 
-def test_missing_front_matter_field(project: Path) -> None:
-    """A field removed from the front matter."""
-    page = article_with(project, "translator:")
-    set_field(page, "translator", "")
-    assert reported(problems(project), where(project, page, 1), "missing field 'translator'")
+def case_page(case: dict[str, Any]) -> str:
+    """The page text of a case: the front matter with its fields set, then the body."""
+    lines = CASES["defaults"]["front_matter"].split("\n")
+    for field, line in (case.get("set") or {}).items():
+        index = next((i for i, s in enumerate(lines) if s.startswith(f"{field}:")), None)
+        if index is None:  # a field the page does not have: added before the closing ---
+            closing = lines.index("---", 1)
+            lines[closing:closing] = [line]
+            continue
+        end = index + 1
+        while end < len(lines) and lines[end].startswith(("- ", "  ")):
+            end += 1
+        lines[index:end] = [line] if line else []
+    return "\n".join(lines) + case.get("body", CASES["defaults"]["body"])
 
 
-@pytest.mark.parametrize(("field", "value", "words"), [
-    ("authors", "authors: 袁莉", "'authors' must be a list of strings"),
-    ("date", "date: '2025-02-30'", "is not an ISO 8601 date"),
-    ("date", "date: 2025-01-21", "must be a string"),
-    ("language", "language: [zh_CN]", "is not a BCP 47 tag"),
-    ("source_url", "source_url: cn.nytimes.com/business/", "is not an http(s) URL"),
-    ("date_precision", "date_precision: week", "is not one of"),
-    ("label", "label: another-slug", "differs from the file name"),
-])
-def test_wrong_front_matter_value(project: Path, field: str, value: str, words: str) -> None:
-    """A front-matter value of the wrong type or form is reported on its own line."""
-    page = article_with(project, "date_precision:")
-    line = set_field(page, field, value)
-    assert reported(problems(project), where(project, page, line), words)
+@pytest.fixture(scope="module")
+def small_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project of the edition's registry, editorial data and seeds, and no page yet."""
+    root = tmp_path_factory.mktemp("check-cases")
+    shutil.copytree(ROOT / "docs" / "_data", root / "docs" / "_data")
+    shutil.copytree(ROOT / "seeds", root / "seeds")
+    (root / "docs" / "articles").mkdir()
+    return root
+
+
+@pytest.mark.parametrize("case", CASES["cases"], ids=[c["title"] for c in CASES["cases"]])
+def test_check_case(small_project: Path, case: dict[str, Any]) -> None:
+    """Each problem of a case's page is found at its line, and nothing else is."""
+    page = small_project / "docs" / "articles" / "check-case.md"
+    text = case_page(case)
+    page.write_text(text, encoding="utf-8")
+    lines = text.split("\n")
+    expected = []
+    for item in case["expect"]:
+        line = next(n for n, s in enumerate(lines, 1) if item["at"] in s)
+        expected.append((line, item["says"]))
+    found = problems_of(check(small_project, PAGE_KINDS), "docs/articles/check-case.md")
+    assert len(found) == len(expected), found
+    for line, says in expected:
+        assert any(f.startswith(f"{line}: ") and says in f for f in found), (line, says, found)
+
+
+def problems_of(found: list[Problem], shown: str) -> list[str]:
+    """The problems of one file, as ``line: message``; a problem elsewhere fails the case."""
+    assert all(p.path == shown for p in found), [str(p) for p in found]
+    return [f"{p.line}: {p.message}" for p in found]
 
 
 def test_registry_duplicate_id(project: Path) -> None:
@@ -135,45 +169,6 @@ def test_registry_duplicate_id(project: Path) -> None:
     line = new.split("\n").index("- id: bytedance", text.split("\n").index("- id: bytedance") + 1)
     assert reported(problems(project), f"docs/_data/registry.yaml:{line + 1}: ",
                     "duplicate id 'bytedance'")
-
-
-def test_unknown_entity_target(project: Path) -> None:
-    """An ``{ent}`` role pointing at an id the registry does not have."""
-    page = article_with(project, "{ent}`")
-    line = rewrite_line(page, lambda s: "{ent}`" in s,
-                        lambda s: re.sub(r"(\{ent\}`[^`<]*<)[^>`]+(>`)", r"\1no-such-entity\2",
-                                         s, count=1))
-    assert reported(problems(project), where(project, page, line),
-                    "{ent} target 'no-such-entity' is not in the registry")
-
-
-def test_impossible_date_target(project: Path) -> None:
-    """A ``{date}`` role pointing at a date that does not exist."""
-    page = article_with(project, "{date}`")
-    line = rewrite_line(page, lambda s: "{date}`" in s,
-                        lambda s: re.sub(r"(\{date\}`[^`<]*<)[^>`]+(>`)", r"\g<1>2025-02-30\2",
-                                         s, count=1))
-    assert reported(problems(project), where(project, page, line),
-                    "{date} target '2025-02-30' is not an ISO date")
-
-
-def test_footnote_reference_without_definition(project: Path) -> None:
-    """A footnote definition deleted: reported where the footnote is first referenced."""
-    page = article_with(project, "[^1]: <")
-    text = page.read_text(encoding="utf-8")
-    rewrite_line(page, lambda s: s.startswith("[^1]: "), lambda s: "")
-    line = next(n for n, s in enumerate(text.split("\n"), 1) if "[^1]" in s)
-    assert reported(problems(project), where(project, page, line),
-                    "footnote [^1] is referenced but not defined")
-
-
-def test_malformed_footnote_url(project: Path) -> None:
-    """A footnote whose URL has lost a slash."""
-    page = article_with(project, "[^1]: <https://")
-    line = rewrite_line(page, lambda s: s.startswith("[^1]: <https://"),
-                        lambda s: s.replace("https://", "https:/", 1))
-    assert reported(problems(project), where(project, page, line),
-                    "is not a well-formed http(s) URL")
 
 
 def test_duplicate_label_across_articles(project: Path) -> None:
@@ -200,42 +195,6 @@ def test_changed_seed(project: Path) -> None:
         handle.write(b" ")
     line = next(n for n, s in enumerate(text.split("\n"), 1) if s.startswith("seed_sha256:"))
     assert reported(problems(project), where(project, page, line), f"seed seeds/{seed} has changed")
-
-
-def test_unclosed_fence(project: Path) -> None:
-    """A directive fence whose closing ``:::`` was deleted."""
-    page = article_with(project, ":::{figure}")
-    lines = page.read_text(encoding="utf-8").split("\n")
-    opening = next(i for i, s in enumerate(lines) if s.startswith(":::{figure}"))
-    closing = next(i for i in range(opening + 1, len(lines)) if lines[i] == ":::")
-    del lines[closing]
-    page.write_text("\n".join(lines), encoding="utf-8")
-    assert reported(problems(project), where(project, page, opening + 1), "unclosed ':::' fence")
-
-
-def test_unclosed_fence_inside_a_parallel_pair(project: Path) -> None:
-    """An inner language container left open inside a parallel pair."""
-    page = article_with(project, "::::{container} parallel")
-    lines = page.read_text(encoding="utf-8").split("\n")
-    outer = next(i for i, s in enumerate(lines) if s.startswith("::::{container} parallel"))
-    inner = next(i for i in range(outer, len(lines)) if lines[i].startswith(":::{container}"))
-    closing = next(i for i in range(inner + 1, len(lines)) if lines[i] == ":::")
-    del lines[closing]
-    page.write_text("\n".join(lines), encoding="utf-8")
-    shown = page.relative_to(project).as_posix()
-    unclosed = [p for p in problems(project)
-                if re.match(re.escape(shown) + r":\d+: unclosed ':::' fence", p)]
-    assert len(unclosed) == 1
-    # reported where the container that lost its closing line opens
-    assert unclosed[0].startswith(where(project, page, inner + 1))
-
-
-def test_docutils_level_error(project: Path) -> None:
-    """MyST that parses but that docutils rejects: an unknown directive."""
-    page = article_with(project, ":::{admonition}")
-    line = rewrite_line(page, lambda s: s.startswith(":::{admonition}"),
-                        lambda s: s.replace("{admonition}", "{admonitoin}"))
-    assert reported(problems(project), where(project, page, line), "MyST: ")
 
 
 def test_only_registry(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

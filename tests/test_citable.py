@@ -16,6 +16,8 @@ from pybtex.database import parse_string
 from edition.citable import PARTIAL_TEXT, http_url, json_for_script
 
 pytestmark = pytest.mark.sphinx
+#: The tests that read the full build of docs/.
+DOCS_BUILD = pytest.mark.slow
 
 #: A RIS line: a two-character tag, two spaces, a hyphen, a space, the value.
 RIS_LINE = re.compile(r"^[A-Z][A-Z0-9]  - .*$")
@@ -50,6 +52,7 @@ def highwire(text: str) -> dict[str, list[str]]:
     return tags
 
 
+@DOCS_BUILD
 def test_every_article_page_has_json_ld(html: Build, articles: list[Article]) -> None:
     for article in articles:
         data = metadata(page_text(html, article))
@@ -69,6 +72,7 @@ def test_every_article_page_has_json_ld(html: Build, articles: list[Article]) ->
         assert item["isPartOf"]["name"] == "Four Texts on China’s Internet"
 
 
+@DOCS_BUILD
 def test_every_article_page_has_highwire_tags(html: Build, articles: list[Article]) -> None:
     for article in articles:
         tags = highwire(page_text(html, article))
@@ -83,6 +87,7 @@ def test_every_article_page_has_highwire_tags(html: Build, articles: list[Articl
         assert tags["citation_pdf_url"][0].endswith("/edition.pdf")
 
 
+@DOCS_BUILD
 def test_opengraph_and_dublin_core(html: Build, articles: list[Article]) -> None:
     for article in articles:
         data = metadata(page_text(html, article))
@@ -94,6 +99,7 @@ def test_opengraph_and_dublin_core(html: Build, articles: list[Article]) -> None
         assert titles == [article.meta["title"]]
 
 
+@DOCS_BUILD
 def test_editorial_values_are_marked(html: Build, articles: list[Article]) -> None:
     """The inferred author of the bilingual column is said to be the editors' in the JSON-LD."""
     article = next(a for a in articles if any(
@@ -104,6 +110,7 @@ def test_editorial_values_are_marked(html: Build, articles: list[Article]) -> No
     assert "Supplied by the editors" in item["description"]
 
 
+@DOCS_BUILD
 def test_mentions_carry_wikidata(html: Build, articles: list[Article]) -> None:
     article = next(a for a in articles if a.slug == "silicon-valley-china-envy")
     item = metadata(page_text(html, article))["json-ld"][0]
@@ -113,6 +120,7 @@ def test_mentions_carry_wikidata(html: Build, articles: list[Article]) -> None:
     assert any(v for v in same_as.values())
 
 
+@DOCS_BUILD
 def test_paywalled_source_says_so(html: Build, articles: list[Article]) -> None:
     """The header says the text is a preview; so do the JSON-LD and the RIS/CSL notes."""
     line = PARTIAL_TEXT["paywall"]
@@ -129,6 +137,7 @@ def test_paywalled_source_says_so(html: Build, articles: list[Article]) -> None:
             assert f"N1  - {line}" in ris
 
 
+@DOCS_BUILD
 def test_citation_files_parse(html: Build, articles: list[Article]) -> None:
     """Every article has .bib (pybtex), .ris (line format) and .json (CSL type and title)."""
     for article in articles:
@@ -145,6 +154,7 @@ def test_citation_files_parse(html: Build, articles: list[Article]) -> None:
         assert csl[0]["id"] == article.slug
 
 
+@DOCS_BUILD
 def test_citation_block_links_the_files(html: Build, articles: list[Article]) -> None:
     for article in articles:
         soup = BeautifulSoup(page_text(html, article), "lxml")
@@ -153,6 +163,7 @@ def test_citation_block_links_the_files(html: Build, articles: list[Article]) ->
         assert "YYYY-MM-DD" not in soup.get_text()
 
 
+@DOCS_BUILD
 def test_paragraph_numbers_follow_the_labels(html: Build, articles: list[Article]) -> None:
     """Each labelled paragraph shows ¶N, where N is the number in its label."""
     for article in articles:
@@ -180,6 +191,7 @@ def test_only_http_urls_reach_the_head() -> None:
         assert http_url(bad) == ""
 
 
+@DOCS_BUILD
 def test_no_citation_placeholder_is_left(html: Build) -> None:
     for path in [*Path(html.outdir, "articles").glob("*.html"), Path(html.outdir, "cite.html")]:
         assert "YYYY-MM-DD" not in path.read_text(encoding="utf-8"), path
@@ -251,6 +263,7 @@ def test_partial_source_line(citable: Path) -> None:  # type: ignore[no-untyped-
         PARTIAL_TEXT["paywall"]
 
 
+@DOCS_BUILD
 def test_source_link_notes_give_the_linked_words(html: Build) -> None:
     """A source's link note repeats the words the source linked, read from its seed."""
     soup = BeautifulSoup((html.outdir / "articles" / "tiktok-run.html").read_text(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from converters.dates import find_dates, normalise, tag_dates
@@ -150,6 +150,8 @@ def test_any_chinese_date_round_trips(day: date, spaced: bool) -> None:
     assert normalise(expr, None) == (day.isoformat(), "day")
 
 
+# no deadline: dateparser's first call loads its language data, and a busy machine is slow
+@settings(deadline=None)
 @given(st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)), st.booleans())
 def test_any_english_date_round_trips(day: date, abbreviated: bool) -> None:
     """Every real day written the American way comes back as ISO, month names read by

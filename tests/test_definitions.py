@@ -36,6 +36,11 @@ DEFINITIONS: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("the project root", re.compile(r"^ROOT\s*[:=]", re.M), "converters/paths.py"),
     ("list coercion of front-matter values", re.compile(r"else \[value\]|\[value\] if"),
      "converters/values.py"),
+    # a file's text compared with what is about to be written over it
+    ("write only if changed", re.compile(r"\.read_(?:text|bytes)\([^)]*\)\s*[!=]="),
+     "edition/files.py"),
+    ("the MyST role and label patterns", re.compile(r"^(?:ROLE|TARGET|NAME_OPTION)\s*=", re.M),
+     "converters/myst.py"),
 )
 
 #: Module-level functions whose name once meant different things in different modules.

@@ -13,6 +13,9 @@ from edition_builds import edition_build
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 
+#: The tests that read the full build of docs/.
+DOCS_BUILD = pytest.mark.slow
+
 
 def conf_constant(name: str) -> str:
     """A string constant assigned at the top level of docs/conf.py."""
@@ -68,6 +71,7 @@ def test_repository_is_set_in_one_place() -> None:
     assert REPOSITORY.startswith("https://")
 
 
+@DOCS_BUILD
 def test_every_edit_link_resolves_to_a_file(site: Path) -> None:
     """For every page, an edit link names a file that exists in this repository."""
     checked = 0
@@ -81,6 +85,7 @@ def test_every_edit_link_resolves_to_a_file(site: Path) -> None:
     assert checked >= len(written_pages())
 
 
+@DOCS_BUILD
 def test_written_pages_edit_their_own_source(site: Path) -> None:
     """Each article and edition page has one edit link, to its own MyST source."""
     built = pages(site)
@@ -89,6 +94,7 @@ def test_written_pages_edit_their_own_source(site: Path) -> None:
         assert (DOCS / f"{docname}.md").is_file()
 
 
+@DOCS_BUILD
 def test_the_button_says_edit_this_page(site: Path) -> None:
     """The button is labelled for what it does."""
     soup = pages(site)["index"]
@@ -98,6 +104,7 @@ def test_the_button_says_edit_this_page(site: Path) -> None:
                                 + link.get_text())
 
 
+@DOCS_BUILD
 def test_generated_pages_edit_the_registry_or_have_no_button(site: Path) -> None:
     """Entity pages lead to the registry they are made from; other generated pages to nothing."""
     built = pages(site)

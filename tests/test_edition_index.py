@@ -16,7 +16,7 @@ from edition_builds import REPO, Build, edition_build
 
 from converters.registry import load_registry
 
-pytestmark = pytest.mark.sphinx
+pytestmark = [pytest.mark.sphinx, pytest.mark.slow]  # the full build of docs/
 
 ARTICLES = REPO / "docs" / "articles"
 _T2S = opencc.OpenCC("t2s")

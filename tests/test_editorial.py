@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -96,14 +97,16 @@ def test_the_conclusion_goes_back_to_the_internet_essay(essays: list[Article]) -
     assert texts[-1].startswith("From this perspective, the adjustments")
     note = internet.blocks[0]
     assert isinstance(note, EditorialNote)
-    assert "moved" in note.text and "243" in note.text
+    assert "Moved here:" in note.text
+    # In a reader's words: the file's name and line numbers are for the method page.
+    assert "243" not in note.text and "003_" not in note.text
     # The moved passage is also marked where it now begins.
     start = next(
         i for i, b in enumerate(internet.blocks)
         if not isinstance(b, EditorialNote) and block_texts(b)[0].startswith("At the end of 2022")
     )
     marker = internet.blocks[start - 1]
-    assert isinstance(marker, EditorialNote) and "243" in marker.text
+    assert isinstance(marker, EditorialNote) and "moved it here" in marker.text
 
 
 def test_each_divided_article_opens_with_a_note_and_has_an_editorial_title(
@@ -112,7 +115,9 @@ def test_each_divided_article_opens_with_a_note_and_has_an_editorial_title(
     for article in essays:
         note = article.blocks[0]
         assert isinstance(note, EditorialNote)
-        assert "003_9afefc053d5ace72.txt" in note.text and "lines" in note.text
+        assert "The editors have divided it" in note.text
+        assert "003_9afefc053d5ace72.txt" not in note.text
+        assert not re.search(r"\blines? \d", note.text)
         assert article.meta.title
         titles = [e for e in article.editorial if e.field == "title"]
         assert len(titles) == 1 and titles[0].value == article.meta.title

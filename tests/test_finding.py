@@ -25,6 +25,8 @@ from edition.entities import sentence_around
 from edition.tei import NCNAME, TEI_NS, XML_NS, xml_id
 
 pytestmark = pytest.mark.sphinx
+#: The tests that read the full build of docs/.
+DOCS_BUILD = pytest.mark.slow
 
 #: The TEI P5 schema (all modules), beside the clone.
 TEI_SCHEMA = REPO.parent / "shared" / "tei" / "tei_all.rng"
@@ -55,6 +57,7 @@ def shown_text(markdown: str) -> str:
 # --------------------------------------------------------------------------- the register
 
 
+@DOCS_BUILD
 def test_bytedance_page_lists_each_paragraph_once_in_context(
     html: Build, articles: list[Article]
 ) -> None:
@@ -100,6 +103,7 @@ def test_bytedance_page_lists_each_paragraph_once_in_context(
     assert any("(2025-01-21)" in h for h in headings), headings
 
 
+@DOCS_BUILD
 def test_overview_lists_every_entity_with_names_and_counts(html: Build) -> None:
     """The overview: names in every script and pinyin, the type in words, counts."""
     page = soup(html.outdir / "_generated" / "entities" / "index.html")
@@ -129,6 +133,7 @@ def test_overview_lists_every_entity_with_names_and_counts(html: Build) -> None:
 # --------------------------------------------------------------------------- dates
 
 
+@DOCS_BUILD
 def test_index_of_dates_has_publication_and_mention(html: Build, articles: list[Article]) -> None:
     """2025-01-21, the publication date of seed 000, is in the index, pointing into 000."""
     first = next(a for a in articles if a.seed_number == "000")
@@ -147,6 +152,7 @@ def test_index_of_dates_has_publication_and_mention(html: Build, articles: list[
             f"articles/{first.slug}.html#{first.slug}") in entries, entries
 
 
+@DOCS_BUILD
 def test_timeline_gives_the_sentence_of_each_dated_mention(html: Build) -> None:
     """Every dated mention on the timeline stands in its sentence; publications are there too."""
     page = soup(html.outdir / "_generated" / "timeline.html")
@@ -202,6 +208,7 @@ def validate(path: Path) -> list[str]:
     return [str(error) for error in schema.error_log]
 
 
+@DOCS_BUILD
 def test_every_article_has_a_valid_tei_file(html: Build, articles: list[Article]) -> None:
     """Each article's TEI file validates against the TEI P5 schema (tei_all)."""
     assert TEI_SCHEMA.is_file(), f"{TEI_SCHEMA} is missing"
@@ -211,6 +218,7 @@ def test_every_article_has_a_valid_tei_file(html: Build, articles: list[Article]
         assert validate(path) == [], article.slug
 
 
+@DOCS_BUILD
 def test_tei_holds_every_anchor_mention_and_date(html: Build, articles: list[Article]) -> None:
     """Every paragraph id, entity mention and dated mention of an article is in its TEI."""
     for article in articles:
@@ -242,6 +250,7 @@ def test_tei_holds_every_anchor_mention_and_date(html: Build, articles: list[Art
             assert note and note[0].get("type") == "editorial" and note[0].get("resp")
 
 
+@DOCS_BUILD
 def test_bilingual_tei_pairs_are_linked(html: Build, articles: list[Article]) -> None:
     """The bilingual article: aligned ``p`` pairs in two languages joined by a linkGrp."""
     bilingual = next(a for a in articles if a.seed_number == "002")
@@ -258,6 +267,7 @@ def test_bilingual_tei_pairs_are_linked(html: Build, articles: list[Article]) ->
         assert langs == [["en"], ["zh-Hant"]], target
 
 
+@DOCS_BUILD
 def test_data_page_links_every_file(html: Build, articles: list[Article]) -> None:
     """The research data page links every data file and every TEI file, which all exist."""
     page = soup(html.outdir / "data.html")

@@ -90,8 +90,10 @@ def test_listings_find_every_article_from_the_domain(app: Any) -> None:
     cards = {card.select_one(".sd-card-title").get_text(strip=True):
              card.select_one(".sd-card-text").get_text(strip=True)
              for card in index.select(".article-card")}
-    # The lead's first sentence (kept in the domain at source-read) when there is no dek.
-    assert cards == {"The first text": "Its lead sentence is the card's summary.",
+    # The opening's full sentences (kept in the domain at source-read) when there is no dek:
+    # short ones are joined, across paragraphs, up to three.
+    assert cards == {"The first text": "Its lead sentence is the card's summary. A second "
+                                       "sentence is not. A second paragraph.",
                      "第二篇": "A dek of its own"}
     about = BeautifulSoup((out / "about.html").read_text(encoding="utf-8"), "lxml")
     listed = [a.get_text(strip=True) for a in about.select("p.editorial-article a")]

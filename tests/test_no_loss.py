@@ -16,7 +16,6 @@ from docutils import nodes
 from docutils.core import publish_doctree
 from docutils.parsers.rst import roles
 from myst_parser.parsers.docutils_ import Parser
-from sphinx.util.docutils import docutils_namespace
 
 from converters.myst import MYST_EXTENSIONS
 from converters.pipeline import Options, convert_file
@@ -28,7 +27,7 @@ SEEDS = {p.name[:3]: p for p in sorted((ROOT / "seeds").glob("*.txt"))}
 FORBIDDEN = ["You’ve hit the wall", "获取更多RSS", "feedx", "穿透安邦魔术", "接管包商银行"]
 
 
-def _text_role(name, rawtext, text, lineno, inliner, options=None, content=None):  # type: ignore[no-untyped-def]
+def _text_role(_name, rawtext, text, _lineno, _inliner, _options=None, _content=None):  # type: ignore[no-untyped-def]
     """Stand-in for the edition's ent/date roles: the shown text, without the target."""
     shown = re.sub(r"\s*<[^<>]*>\s*$", "", text)
     return [nodes.inline(rawtext, shown)], []
@@ -38,15 +37,19 @@ def rendered_text(page: str) -> str:
     """The reader-visible text of a page: its title and dek (shown in the article header) and
     its body as docutils renders it, footnote marks and the rest of the front matter left out."""
     front = yaml.safe_load(page.split("\n---\n", 1)[0].removeprefix("---\n"))
-    # Registered for this page only: docutils' roles are global, and a Sphinx app set up later
-    # in the session would find ent and date taken (and warn that it cannot register them).
-    with docutils_namespace():
-        roles.register_local_role("ent", _text_role)
-        roles.register_local_role("date", _text_role)
+    # Registered on every call: sphinx.testing resets docutils' roles after each Sphinx test.
+    roles.register_local_role("ent", _text_role)
+    roles.register_local_role("date", _text_role)
+    try:
         doc = publish_doctree(page, parser=Parser(), settings_overrides={
             "myst_enable_extensions": list(MYST_EXTENSIONS),
             "report_level": 4,
         })
+    finally:
+        # docutils keeps roles in a module global: a Sphinx build after this one (not made by
+        # sphinx.testing's fixtures) would find the stand-ins there and keep them
+        for name in ("ent", "date"):
+            roles._roles.pop(name, None)
     for node in list(doc.findall(nodes.footnote_reference)) + list(doc.findall(nodes.footnote)):
         node.parent.remove(node)
     for node in list(doc.findall(nodes.docinfo)) + list(doc.findall(nodes.field_list)):

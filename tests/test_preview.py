@@ -23,6 +23,9 @@ ROOT = Path(__file__).resolve().parents[1]
 DEADLINE = 300.0
 PAGE = "articles/tiktok-run.html"
 
+# a live server rebuilding a copy of docs/
+pytestmark = pytest.mark.slow
+
 
 def free_port() -> int:
     """A TCP port nobody listens on right now."""

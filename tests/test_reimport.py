@@ -149,7 +149,7 @@ def test_overlapping_changes_are_marked_in_the_page(
     assert base_path(page).read_bytes() == base_before
 
 
-def test_no_merge_flag_overwrites(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_merge_flag_overwrites(tmp_path: Path) -> None:
     """``--no-merge`` writes the output as it is and keeps no merge base."""
     out = tmp_path / "articles"
     assert main([str(SEEDS[0]), "--out", str(out), "--no-merge"]) == 0

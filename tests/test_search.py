@@ -40,6 +40,7 @@ def index_of(app: SphinxTestApp) -> dict[str, Any]:
 # --------------------------------------------------------------------------- build-time data
 
 
+@pytest.mark.slow  # segments every name of the registry
 def test_dictionary_holds_every_chinese_name_of_the_registry_folded() -> None:
     registry = load_registry(REGISTRY)
     words = set(dictionary_words(registry))

@@ -14,6 +14,7 @@ TEXT = ("TikTok and ByteDance: the apps, app stores and AI models of 字节跳�
         "running runs ran, AIs and LLMs, 英伟达 and 英偉達 are one company.")
 
 
+@pytest.mark.slow  # two splitters, each loading jieba's dictionary
 def test_terms_and_stems_are_sphinx_own() -> None:
     """Every word split and stemmed as by SearchChinese (on the folded text), stems included."""
     ours, sphinx = SearchChineseFolded({}), SearchChinese({})
@@ -24,6 +25,7 @@ def test_terms_and_stems_are_sphinx_own() -> None:
         assert [ours.stem(w) for w in words] == [sphinx.stem(w) for w in words]
 
 
+@pytest.mark.slow  # two splitters, each loading jieba's dictionary
 def test_short_stems_follow_the_words_seen_so_far() -> None:
     """Sphinx keeps a Latin word whole when its stem is short and the word was seen in a text."""
     ours, sphinx = SearchChineseFolded({}), SearchChinese({})

@@ -47,6 +47,7 @@ def reference(value: dict[str, Any]) -> str:
     return yaml.safe_dump(value, **myst._YAML_OPTIONS)
 
 
+@pytest.mark.slow  # 300 generated examples
 @settings(max_examples=300, deadline=None)
 @given(data(ALPHABET))
 def test_any_front_matter_is_written_as_pyyaml_writes_it(value: dict[str, Any]) -> None:
@@ -54,6 +55,7 @@ def test_any_front_matter_is_written_as_pyyaml_writes_it(value: dict[str, Any]) 
     assert myst.dump_yaml(value) == reference(value)
 
 
+@pytest.mark.slow  # 300 generated examples
 @settings(max_examples=300, deadline=None)
 @given(data(SAFE_ALPHABET))
 def test_libyaml_writes_admitted_data_as_pyyaml_does(value: dict[str, Any]) -> None:

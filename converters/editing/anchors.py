@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ..myst import FOOTNOTE_REF, ROLE
+from ..myst import FOOTNOTE_REF, NAME_OPTION, ROLE, TARGET
 from ..paths import ARTICLES_DIR, DOCS_DIR
 from . import retired
 from .check import read_page_text
@@ -46,9 +46,6 @@ SIMILARITY_THRESHOLD = 0.6
 #: How long git may take to answer (a local repository: far less).
 GIT_TIMEOUT = 60
 
-#: A target line ``(label)=`` and a directive's ``:name: label`` option.
-TARGET = re.compile(r"^\((?P<label>[^()\s]+)\)=\s*$")
-NAME_OPTION = re.compile(r"^:name:\s*(?P<label>\S+)\s*$")
 #: A directive fence (``:::{container} x``, ``::::``) and its closing line.
 FENCE_OPEN = re.compile(r"^(?P<colons>:{3,}|`{3,})\s*\{")
 FENCE_CLOSE = re.compile(r"^(?P<colons>:{3,}|`{3,})\s*$")

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ..myst import FOOTNOTE_REF
+from ..myst import FOOTNOTE_REF, ROLE
 from ..paths import DEFAULT_ARTICLES, DEFAULT_REGISTRY
 from ..registry import Registry, RegistryError, fold, load_registry
 from ..script import HAN_RUN, has_han
@@ -126,9 +126,6 @@ SKIPPED_LINE = re.compile(
     r"|:{3,}"  # directive fences
     r"|:(?:name|class|alt|width|align|target):)"  # directive options
 )
-#: A role: the shown text stays, the target goes.
-ROLE = re.compile(r"\{[\w:-]+\}`([^`]*?)\s*(?:<[^<>`]*>)?`")
-#: A footnote reference.
 #: Markdown punctuation that is not text: heading marks, list marks, emphasis, escapes, and the
 #: "Credit:" that introduces a figure's credit line in the MyST format.
 MARKUP = re.compile(

@@ -25,7 +25,7 @@ import yaml
 
 from ..dates import DATE_FORMS, date_target, parse_iso_date
 from ..model import FRONT_MATTER_FIELDS, LIST_OF_STR, STR
-from ..myst import MYST_EXTENSIONS
+from ..myst import MYST_EXTENSIONS, NAME_OPTION
 from ..paths import ARTICLES_DIR, DOCS_DIR, EDITORIAL_FILE, REGISTRY_FILE, ROOT, SEEDS_DIR
 from ..validate import language_problem, url_problem
 from ..yamlsafe import YamlRefused, compose_yaml, load_yaml
@@ -46,8 +46,6 @@ SHA256 = re.compile(r"[0-9a-f]{64}")
 FOOTNOTE_SCHEMES = ("http", "https", "mailto")
 #: A role's explicit target: ``shown text <target>``.
 ROLE_TARGET = re.compile(r"^(.*?)\s*<([^<>]*)>\s*$", re.DOTALL)
-#: The ``:name:`` option of a directive, which is a label like ``(x)=``.
-NAME_OPTION = re.compile(r"^:name:\s*(\S.*?)\s*$")
 #: Directives whose content is MyST again, so fences inside them are checked too.
 NESTED_MARKDOWN = re.compile(r"^\{(container|admonition|figure|note|warning|tip|important|"
                              r"attention|caution|danger|error|hint|seealso|topic|sidebar)\}")
@@ -520,7 +518,7 @@ def page_labels(page: Page) -> Iterator[tuple[str, int]]:
                         break
                     match = NAME_OPTION.match(raw)
                     if match:
-                        yield match.group(1), stream.offset + token.map[0] + 2 + i
+                        yield match.group("label"), stream.offset + token.map[0] + 2 + i
 
 
 def check_labels(pages: list[Page]) -> list[Problem]:

@@ -1,0 +1,117 @@
+/* The reading view's switches and figures (edition/reading.py writes the markup they use).
+ *
+ * - "Link every mention": later mentions of a name in a paragraph are text by default; the
+ *   switch gives them back their links (remembered in localStorage).
+ * - English / 中文 / both on a parallel (bilingual) article (remembered too).
+ * - A figure whose remote image fails to load shows its stand-in instead of an empty box.
+ * - The header's details are open on a wide screen and folded on a phone.
+ * Without scripts the page keeps its defaults: first-mention links, both languages, the
+ * stand-in below each image, the header open on a wide screen (CSS).
+ */
+(() => {
+  "use strict";
+
+  const LINKS_KEY = "edition-links";
+  const LANGUAGE_KEY = "edition-parallel";
+  const WIDE = window.matchMedia("(min-width: 768px)");
+  // Only addresses within the site or on the web become links again.
+  const SAFE_HREF = /^(?:https?:\/\/|[#./]|[^:]*$)/i;
+
+  const remembered = (key) => {
+    try { return window.localStorage.getItem(key); } catch { return null; }
+  };
+  const remember = (key, value) => {
+    try { window.localStorage.setItem(key, value); } catch { /* private mode: not kept */ }
+  };
+
+  function linkEveryMention(all) {
+    document.documentElement.classList.toggle("mentions-all-linked", all);
+    for (const mention of document.querySelectorAll("a.mention-repeat, a.mention-quiet")) {
+      const target = mention.dataset.href || "";
+      if (all && SAFE_HREF.test(target)) {
+        mention.setAttribute("href", target);
+        if (mention.dataset.title) mention.setAttribute("title", mention.dataset.title);
+      } else {
+        mention.removeAttribute("href");
+        mention.removeAttribute("title");
+      }
+    }
+  }
+
+  function addLinkSwitch(header) {
+    if (!document.querySelector("a.mention-repeat, a.mention-quiet")) return;
+    const label = document.createElement("label");
+    label.className = "reading-switch";
+    label.lang = "en";
+    const box = document.createElement("input");
+    box.type = "checkbox";
+    box.checked = remembered(LINKS_KEY) === "all";
+    label.append(box, " Link every mention of a name or date");
+    box.addEventListener("change", () => {
+      remember(LINKS_KEY, box.checked ? "all" : "first");
+      linkEveryMention(box.checked);
+    });
+    (header.querySelector("details.article-more") || header).append(label);
+    linkEveryMention(box.checked);
+  }
+
+  const LANGUAGES = [["both", "Both", ""], ["en", "English", "en"], ["zh", "中文", "zh"]];
+
+  function showLanguage(choice, buttons) {
+    document.documentElement.dataset.parallel = choice;
+    for (const button of buttons) {
+      button.setAttribute("aria-pressed", String(button.value === choice));
+    }
+  }
+
+  function addLanguageSwitch(header) {
+    if (!document.querySelector(".bd-article .parallel")) return;
+    const group = document.createElement("div");
+    group.className = "language-switch";
+    group.lang = "en";
+    group.setAttribute("role", "group");
+    group.setAttribute("aria-label", "Languages shown");
+    const buttons = LANGUAGES.map(([value, text, lang]) => {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.value = value;
+      button.textContent = text;
+      if (lang) button.lang = lang;
+      button.addEventListener("click", () => {
+        remember(LANGUAGE_KEY, value);
+        showLanguage(value, buttons);
+      });
+      return button;
+    });
+    group.append(...buttons);
+    header.after(group);
+    const stored = remembered(LANGUAGE_KEY);
+    showLanguage(LANGUAGES.some(([v]) => v === stored) ? stored : "both", buttons);
+  }
+
+  function watchFigures() {
+    for (const image of document.querySelectorAll("figure.remote-figure img")) {
+      const figure = image.closest("figure");
+      const failed = () => figure.classList.add("image-unavailable");
+      image.addEventListener("error", failed);
+      image.addEventListener("load", () => figure.classList.remove("image-unavailable"));
+      if (image.complete && image.naturalWidth === 0) failed();
+    }
+    document.documentElement.classList.add("figures-watched");
+  }
+
+  function foldHeader() {
+    for (const details of document.querySelectorAll("details.article-more")) {
+      details.open = WIDE.matches;
+    }
+  }
+
+  watchFigures();
+  foldHeader();
+  WIDE.addEventListener("change", foldHeader);
+  const header = document.querySelector(".bd-article .article-header");
+  if (header) {
+    addLinkSwitch(header);
+    addLanguageSwitch(header);
+  }
+})();

@@ -1,0 +1,36 @@
+"""Concepts defined once and used by every component: what each definition does."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from converters.myst import NAME_OPTION, ROLE, TARGET, escape
+from edition.files import write_if_changed
+
+
+def test_role_keeps_shown_text_with_escaped_markup() -> None:
+    """A shown text the writer escaped (``<`` in a name) is still the text left of a role."""
+    shown = escape("A<B Ltd")
+    assert ROLE.sub(r"\1", f"{{ent}}`{shown} <a-b-ltd>` said") == f"{shown} said"
+    assert ROLE.sub(r"\1", "{date}`May 2019`") == "May 2019"
+
+
+def test_labels_by_target_and_name_option() -> None:
+    """Both ways of defining a label give it in the group ``label``."""
+    assert (m := TARGET.match("(slug-p3)=")) and m.group("label") == "slug-p3"
+    assert (m := NAME_OPTION.match(":name: fig one ")) and m.group("label") == "fig one"
+    assert TARGET.match("(a b)=") is None
+
+
+def test_write_if_changed_leaves_identical_file_alone(tmp_path: Path) -> None:
+    """The second write of the same text does not touch the file; a new text does."""
+    path = tmp_path / "deep" / "page.ris"
+    assert write_if_changed(path, "TY  - NEWS\r\nER  - \r\n")
+    assert path.read_bytes() == b"TY  - NEWS\r\nER  - \r\n"
+    os.utime(path, ns=(1, 1))
+    assert not write_if_changed(path, "TY  - NEWS\r\nER  - \r\n")
+    assert path.stat().st_mtime_ns == 1
+    assert write_if_changed(path, "changed\n")
+    assert path.read_text(encoding="utf-8") == "changed\n"
+
