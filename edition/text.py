@@ -47,9 +47,6 @@ SUMMARY_LENGTH = 140
 _SENTENCE_END = re.compile(r"[。！？]|[.!?](?=\s|$)")
 # MyST inline syntax a summary must shed: roles (text or explicit-title form) and footnotes.
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-# A line that is MyST structure rather than paragraph text: targets, headings, fences and their
-# options, footnote definitions, comments.
-_STRUCTURE_LINE = re.compile(r"^\s*(\(.*\)=\s*$|#|:::|```|:[\w-]+:|\[\^|%|<!--|\+\+\+)")
 _ESCAPED = re.compile(r"\\(.)")
 
 
@@ -78,24 +75,6 @@ def shown_text(myst: str) -> str:
     return _ESCAPED.sub(r"\1", text).strip()
 
 
-def first_paragraph(body: str, label: str = "") -> str:
-    """The plain text of an article's first paragraph (the one labelled ``<label>-p1``)."""
-    all_lines = body.splitlines()
-    start = 0
-    if label:
-        # The label is a target line before a paragraph, or the name of a parallel pair.
-        marks = (f"({label}-p1)=", f":name: {label}-p1")
-        start = next((i for i, line in enumerate(all_lines) if line.strip() in marks), 0)
-    lines: list[str] = []
-    for line in all_lines[start:]:
-        if not line.strip() or _STRUCTURE_LINE.match(line):
-            if lines:
-                break
-            continue
-        lines.append(line.strip())
-    return shown_text(" ".join(lines))
-
-
 def first_sentence(text: str, limit: int = SUMMARY_LENGTH) -> str:
     """The first sentence of a text, cut with an ellipsis if it runs past ``limit`` characters."""
     match = _SENTENCE_END.search(text)
@@ -108,7 +87,7 @@ def first_sentence(text: str, limit: int = SUMMARY_LENGTH) -> str:
 def summary(front_matter: dict[str, Any], lead: str) -> str:
     """One line to present an article: its dek (subtitle) if it has one, else its first sentence.
 
-    ``lead`` is the plain text of the article's first paragraph (:func:`first_paragraph`).
+    ``lead`` is the plain text of the article's first paragraph (see :mod:`edition.teaser`).
     """
     subtitle = field_text(front_matter, "subtitle").strip()
     if subtitle:
