@@ -555,6 +555,14 @@ def year_anchor(year: str) -> str:
     return f"year-{year}"
 
 
+class _Lookup(NamedTuple):
+    """The domain's records by what they are about (see :meth:`EntityDomain._lookup`)."""
+
+    mentions: dict[tuple[str, str], list[Mention]]
+    publications: dict[str, list[Publication]]
+    authorships: dict[str, list[Authorship]]
+
+
 class EntityDomain(Domain):
     """Entities and dates mentioned in the edition, and where."""
 
@@ -568,6 +576,8 @@ class EntityDomain(Domain):
     }
     roles: ClassVar[dict[str, Any]] = {"entity": EntityRole(), "date": DateRole()}
     indices: ClassVar[list[type[Index]]] = [CompanyIndex, PersonIndex, DateIndex]
+    #: Lookup tables over the records below, rebuilt after any of them changes.
+    _lookup_cache: _Lookup | None = None
     initial_data: ClassVar[dict[str, Any]] = {
         "registry": {},  # id -> Entity
         "registry_digest": "",  # sha256 of the registry file last read into the environment
@@ -609,6 +619,7 @@ class EntityDomain(Domain):
 
     def clear_doc(self, docname: str) -> None:
         """Forget what a document recorded (it is being read again or was removed)."""
+        self._changed()
         self.mentions.pop(docname, None)
         self.authorships.pop(docname, None)
         self.languages.pop(docname, None)
@@ -616,6 +627,7 @@ class EntityDomain(Domain):
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         """Take the records of documents read in another process."""
+        self._changed()
         for docname in docnames:
             if docname in otherdata["mentions"]:
                 self.mentions[docname] = otherdata["mentions"][docname]
@@ -628,6 +640,7 @@ class EntityDomain(Domain):
 
     def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
         """Record the document's mentions (with their paragraph ids), language and authors."""
+        self._changed()
         meta = get_front_matter(env, docname) or {}
         # The first tag of the allow-list (the article header reports the others).
         main_language = [tag for tag in map(language_tag, as_list(meta.get("language"))) if tag][:1]
@@ -789,9 +802,33 @@ class EntityDomain(Domain):
             if kind is None or mention.kind == kind
         ]
 
+    def _lookup(self) -> _Lookup:
+        """Mentions, publications and authorships by target, built once while nothing changes.
+
+        Pages ask for the places of each date or entity they mention; filtering every mention
+        of the collection for each question made a build quadratic in the number of texts.
+        """
+        lookup = self._lookup_cache
+        if lookup is None:
+            lookup = _Lookup({}, {}, {})
+            for mention in self.all_mentions():
+                lookup.mentions.setdefault((mention.kind, mention.target), []).append(mention)
+            for docname in sorted(self.publications):
+                publication = self.publications[docname]
+                lookup.publications.setdefault(publication.iso, []).append(publication)
+            for docname in sorted(self.authorships):
+                for authorship in self.authorships[docname]:
+                    lookup.authorships.setdefault(authorship.person, []).append(authorship)
+            self._lookup_cache = lookup
+        return lookup
+
+    def _changed(self) -> None:
+        """Drop the lookup tables: the records they were built from changed."""
+        self._lookup_cache = None
+
     def mentions_of(self, target: str, kind: str = "entity") -> list[Mention]:
         """Mentions of one entity id or ISO date, in document order."""
-        return [m for m in self.all_mentions(kind) if m.target == target]
+        return list(self._lookup().mentions.get((kind, target), []))
 
     def places_of(self, target: str, kind: str = "entity") -> list[tuple[str, str, str, str]]:
         """Distinct (docname, anchor, extra, description) places where a target is mentioned.
@@ -818,10 +855,7 @@ class EntityDomain(Domain):
 
     def authored_by(self, person: str) -> list[Authorship]:
         """Documents naming a registry person as author, by docname."""
-        return [
-            a for docname in sorted(self.authorships)
-            for a in self.authorships[docname] if a.person == person
-        ]
+        return list(self._lookup().authorships.get(person, []))
 
     def dates(self) -> list[str]:
         """Distinct ISO dates mentioned or of a publication, chronologically."""
@@ -830,8 +864,7 @@ class EntityDomain(Domain):
 
     def published_on(self, iso: str) -> list[Publication]:
         """Articles published on an ISO date, by docname."""
-        return [self.publications[d] for d in sorted(self.publications)
-                if self.publications[d].iso == iso]
+        return list(self._lookup().publications.get(iso, []))
 
     def entities_of(self, docname: str) -> list[str]:
         """Distinct registry ids mentioned in a document, in order of first mention."""
