@@ -9,6 +9,7 @@ from sphinx.application import Sphinx
 from .anchors import setup_anchors
 from .book import setup_book
 from .boundary import setup_boundary
+from .changed import setup_changed
 from .citable import setup_citable
 from .citation import setup_citation
 from .config import setup_config
@@ -52,6 +53,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_entity_pages(app)
     setup_timeline(app)
     setup_related(app)
+    setup_changed(app)
     setup_export(app)
     setup_tei(app)
     setup_data_page(app)

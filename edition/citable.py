@@ -31,6 +31,7 @@ from converters.editing.retired import RETIRED_FILE, RetiredLabelsError, Retirem
 from converters.model import FRONT_MATTER_FIELDS
 from converters.values import as_list
 
+from .changed import articles_to_write
 from .citation import Citation, bibtex, make_citation, page_url
 from .entities import entity_domain
 from .files import write_if_changed
@@ -466,14 +467,18 @@ def csl_json(c: Citation, meta: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def write_citation_files(app: Sphinx, exception: Exception | None) -> None:
-    """Write ``.bib``, ``.ris`` and ``.json`` beside every article page; forwarding pages."""
+    """Write ``.bib``, ``.ris`` and ``.json`` beside each re-read article page; forwarding pages.
+
+    The other articles' files stay as the last build wrote them (see :mod:`edition.changed`).
+    """
     if exception is not None or app.builder.name not in WEB_BUILDERS:
         return
     out = Path(app.outdir)
     from .frontmatter import ArticleDomain
 
     articles = cast(ArticleDomain, app.env.get_domain("article")).front_matter
-    for docname, meta in sorted(articles.items()):
+    for docname in articles_to_write(app, sorted(articles), lambda d: out / (d + ".bib")):
+        meta = articles[docname]
         c = article_citation(app, docname, meta)
         base = out / docname
         write_if_changed(base.with_name(base.name + ".bib"), bibtex(c) + "\n")

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 from converters.registry import ENTITY_TYPES
 
 from .entities import EntityDomain, entity_domain, entity_sort_key
+from .files import write_if_changed
 from .frontmatter import get_front_matter
 from .names import pinyin
 from .tei import TEI_FOLDER
@@ -211,17 +212,16 @@ def write_export(app: Sphinx, exception: Exception | None) -> None:
     base = site_base(app)
     suffix = app.config.html_file_suffix or ".html"
     records = export_records(entity_domain(app.env), base, suffix)
+    # written only when changed: a rebuild leaves the files of an unchanged collection alone
     static = Path(app.outdir) / "_static"
-    static.mkdir(parents=True, exist_ok=True)
     text = json.dumps(records, ensure_ascii=False, indent=1) + "\n"
-    (static / "entities.json").write_text(text, encoding="utf-8")
-    (static / "entities.csv").write_text(records_csv(records), encoding="utf-8")
+    write_if_changed(static / "entities.json", text)
+    write_if_changed(static / "entities.csv", records_csv(records))
     articles = article_records(app, base, suffix)
     data = Path(app.outdir) / "data"
-    data.mkdir(parents=True, exist_ok=True)
     text = json.dumps(articles, ensure_ascii=False, indent=1, default=str) + "\n"
-    (data / "articles.json").write_text(text, encoding="utf-8")
-    (data / "articles.csv").write_text(articles_csv(articles), encoding="utf-8")
+    write_if_changed(data / "articles.json", text)
+    write_if_changed(data / "articles.csv", articles_csv(articles))
 
 
 def setup_export(app: Sphinx) -> None:

@@ -30,6 +30,7 @@ from lxml import etree
 from sphinx import addnodes
 from sphinx.util import logging
 
+from .changed import articles_to_write
 from .entities import (
     EntityDomain,
     canonical_language,
@@ -436,7 +437,10 @@ def tei_path(outdir: Path, docname: str) -> Path:
 
 
 def write_tei(app: Sphinx, exception: Exception | None) -> None:
-    """Write every article's TEI file after an HTML build (``build-finished``)."""
+    """Write the TEI file of each article this build re-read (``build-finished``).
+
+    The other articles' files stay as the last build wrote them (see :mod:`edition.changed`).
+    """
     if exception is not None or app.builder.name not in HTML_BUILDERS:
         return
     domain = entity_domain(app.env)
@@ -445,13 +449,15 @@ def write_tei(app: Sphinx, exception: Exception | None) -> None:
         base += "/"
     suffix = app.config.html_file_suffix or ".html"
     entity_url = base + app.config.edition_generated + "/entities/{id}" + suffix
-    for docname in sorted(d for d in app.env.found_docs if domain.is_article(d)):
+    outdir = Path(app.outdir)
+    articles = sorted(d for d in app.env.found_docs if domain.is_article(d))
+    for docname in articles_to_write(app, articles, lambda d: tei_path(outdir, d)):
         document = app.env.get_doctree(docname)
         meta = get_front_matter(app.env, docname) or {}
         article = ArticleTEI(domain, docname, document, meta, base + docname + suffix,
                              entity_url if base else "../../" + entity_url)
         root = article.build()
-        path = tei_path(Path(app.outdir), docname)
+        path = tei_path(outdir, docname)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8",
                                         pretty_print=True))

@@ -133,3 +133,63 @@ def test_rebuild_in_kept_application_equals_a_fresh_build(project: Path) -> None
     assert "预览测试一预览测试二" in kept_files["articles/tiktok-run.html"].decode()
     assert sorted(kept_files) == sorted(fresh_files)
     assert [name for name in kept_files if kept_files[name] != fresh_files[name]] == []
+
+
+#: Run in a child process: the kept application builds, notes when each per-article file (TEI,
+#: citations) and each data export was last written, rebuilds after an edit of one article's p3
+#: and prints, as JSON, the files whose modification time changed.
+KEPT_APP_MTIMES = """
+import json, runpy, sys
+from pathlib import Path
+preview = runpy.run_path(sys.argv[1])
+docs, out = Path(sys.argv[2]), Path(sys.argv[3])
+builder = preview["InProcessBuilder"](docs, out)
+builder()
+patterns = ("data/tei/*.xml", "articles/*.bib", "articles/*.ris", "articles/*.json", "data/*.*",
+            "_static/entities.*")
+def stamps():
+    return {str(p.relative_to(out)): p.stat().st_mtime_ns
+            for pattern in patterns for p in sorted(out.glob(pattern))}
+before = stamps()
+article = docs / "articles" / "tiktok-run.md"
+lines = article.read_text(encoding="utf-8").split("\\n")
+lines[lines.index("(tiktok-run-p3)=") + 1] += "只改一段"
+article.write_text("\\n".join(lines), encoding="utf-8")
+builder(changed_paths=[article])
+after = stamps()
+print(json.dumps({"files": sorted(before), "rewritten": sorted(
+    name for name in after if before.get(name) != after[name])}))
+"""
+
+
+def test_rebuild_rewrites_only_the_edited_articles_files(project: Path) -> None:
+    """After an edit of one article only its TEI and citation files are written again.
+
+    The other articles' files keep their modification time, the data exports (unchanged by a
+    paragraph's words) too, and every file equals what a fresh build writes.
+    """
+    import json
+
+    kept, fresh = project / "kept", project / "fresh"
+    done = subprocess.run(
+        [sys.executable, "-c", KEPT_APP_MTIMES, str(ROOT / "scripts" / "preview.py"),
+         str(project / "docs"), str(kept)], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    articles = sorted(p.stem for p in (project / "docs" / "articles").glob("*.md"))
+    assert len(articles) > 1
+    # every article has its TEI and three citation files, and the exports are there
+    for slug in articles:
+        assert {f"data/tei/{slug}.xml", f"articles/{slug}.bib", f"articles/{slug}.ris",
+                f"articles/{slug}.json"} <= set(report["files"])
+    assert {"data/articles.json", "data/articles.csv", "_static/entities.json",
+            "_static/entities.csv"} <= set(report["files"])
+    assert report["rewritten"] == ["data/tei/tiktok-run.xml"]
+    subprocess.run([sys.executable, "-m", "sphinx", "-q", "-b", "html", str(project / "docs"),
+                    str(fresh)], check=True, capture_output=True)
+    for pattern in ("data/tei/*.xml", "articles/*.bib", "articles/*.ris", "articles/*.json",
+                    "data/*.*", "_static/entities.*"):
+        fresh_files = {p.relative_to(fresh): p.read_bytes() for p in fresh.glob(pattern)}
+        kept_files = {p.relative_to(kept): p.read_bytes() for p in kept.glob(pattern)}
+        assert fresh_files and kept_files == fresh_files, pattern
+    assert "只改一段" in (kept / "data" / "tei" / "tiktok-run.xml").read_text(encoding="utf-8")

@@ -1,0 +1,90 @@
+"""Which articles a build re-read: the per-article files of ``build-finished`` follow them.
+
+The TEI and citation files of an article are made from its doctree, its front matter and a few
+settings. An incremental build (``sphinx-build`` again, or the preview's kept application after
+a save) re-reads only the documents that changed, so only their files can differ from the last
+build's: the others are left alone (their text and modification time unchanged). A fresh build
+reads every document and so writes every file; a file that is missing is always written; and
+when the settings an output uses changed, every article's file of that output is written again.
+A registry or an ``env`` setting that changed already makes Sphinx re-read every document.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+from .entities import entity_domain
+
+#: The settings the per-article files are made with (the addresses in them, the edition's title).
+SETTINGS = ("edition_baseurl", "html_baseurl", "html_file_suffix", "edition_generated",
+            "edition_title")
+
+#: The key, in the entity domain's data, of the digest of :data:`SETTINGS` at the last build.
+SETTINGS_KEY = "output_settings"
+
+
+@dataclass
+class BuildReads:
+    """What a build read, and whether the settings changed since the last build.
+
+    ``docnames`` is Sphinx's own list, kept by reference: handlers of ``env-before-read-docs``
+    may still extend it.
+    """
+
+    docnames: list[str]
+    settings_changed: bool = True
+
+
+#: Each application's current build.
+_BUILDS: WeakKeyDictionary[Sphinx, BuildReads] = WeakKeyDictionary()
+
+
+def note_read_docs(app: Sphinx, _env: BuildEnvironment, docnames: list[str]) -> None:
+    """Remember the list of documents this build reads (``env-before-read-docs``)."""
+    _BUILDS[app] = BuildReads(docnames)
+
+
+def note_settings(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Compare the settings with the last build's (``env-updated``: before the pickling)."""
+    values = [repr(getattr(app.config, name, None)) for name in SETTINGS]
+    digest = hashlib.sha256(json.dumps(values).encode("utf-8")).hexdigest()
+    data = entity_domain(env).data
+    build = _BUILDS.get(app)
+    if build is not None:
+        # a copy before other handlers of this event add documents to rewrite, not re-read
+        build.docnames = list(build.docnames)
+        build.settings_changed = data.get(SETTINGS_KEY) != digest
+    data[SETTINGS_KEY] = digest
+    return []
+
+
+def articles_to_write(app: Sphinx, docnames: Iterable[str],
+                      path_of: Callable[[str], Path]) -> list[str]:
+    """Of ``docnames``, the articles whose file (at ``path_of``) this build must write.
+
+    Every one when the settings changed or the build's reading is unknown; else those read in
+    this build and those without their file.
+    """
+    build = _BUILDS.get(app)
+    if build is None or build.settings_changed:
+        return list(docnames)
+    read = set(build.docnames)
+    return [d for d in docnames if d in read or not path_of(d).is_file()]
+
+
+def setup_changed(app: Sphinx) -> None:
+    """Follow which documents each build reads."""
+    # last, so that documents other handlers add to the list are seen as read too; and first
+    # in env-updated, whose handlers extend that list with documents only to rewrite
+    app.connect("env-before-read-docs", note_read_docs, priority=900)
+    app.connect("env-updated", note_settings, priority=100)
