@@ -43,6 +43,8 @@ class BuildReads:
 
     docnames: list[str]
     settings_changed: bool = True
+    #: the entity domain's digest of mentions, titles, authors and registry before this build
+    snapshot: str | None = None
 
 
 #: Each application's current build.
@@ -63,6 +65,7 @@ def note_settings(app: Sphinx, env: BuildEnvironment) -> list[str]:
     if build is not None:
         # a copy before other handlers of this event add documents to rewrite, not re-read
         build.docnames = list(build.docnames)
+        build.snapshot = data.get("snapshot")
         build.settings_changed = data.get(SETTINGS_KEY) != digest
     data[SETTINGS_KEY] = digest
     return []
@@ -80,6 +83,16 @@ def articles_to_write(app: Sphinx, docnames: Iterable[str],
         return list(docnames)
     read = set(build.docnames)
     return [d for d in docnames if d in read or not path_of(d).is_file()]
+
+
+def collection_changed(app: Sphinx) -> bool:
+    """Whether the entity data (mentions, titles, authors, registry) or settings changed.
+
+    True as well when the build's reading is unknown.
+    """
+    build = _BUILDS.get(app)
+    return (build is None or build.settings_changed
+            or build.snapshot != entity_domain(app.env).data.get("snapshot"))
 
 
 def setup_changed(app: Sphinx) -> None:

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from converters.registry import ENTITY_TYPES
 
+from .changed import collection_changed
 from .entities import EntityDomain, entity_domain, entity_sort_key
 from .files import write_if_changed
 from .frontmatter import get_front_matter
@@ -211,12 +212,14 @@ def write_export(app: Sphinx, exception: Exception | None) -> None:
         return
     base = site_base(app)
     suffix = app.config.html_file_suffix or ".html"
-    records = export_records(entity_domain(app.env), base, suffix)
     # written only when changed: a rebuild leaves the files of an unchanged collection alone
     static = Path(app.outdir) / "_static"
-    text = json.dumps(records, ensure_ascii=False, indent=1) + "\n"
-    write_if_changed(static / "entities.json", text)
-    write_if_changed(static / "entities.csv", records_csv(records))
+    entity_files = (static / "entities.json", static / "entities.csv")
+    if collection_changed(app) or not all(path.is_file() for path in entity_files):
+        records = export_records(entity_domain(app.env), base, suffix)
+        text = json.dumps(records, ensure_ascii=False, indent=1) + "\n"
+        write_if_changed(entity_files[0], text)
+        write_if_changed(entity_files[1], records_csv(records))
     articles = article_records(app, base, suffix)
     data = Path(app.outdir) / "data"
     text = json.dumps(articles, ensure_ascii=False, indent=1, default=str) + "\n"

@@ -157,16 +157,23 @@ lines[lines.index("(tiktok-run-p3)=") + 1] += "只改一段"
 article.write_text("\\n".join(lines), encoding="utf-8")
 builder(changed_paths=[article])
 after = stamps()
+# then a mention of an entity: the entity exports change too
+lines[lines.index("(tiktok-run-p3)=") + 1] += "{ent}`字节跳动 <bytedance>`"
+article.write_text("\\n".join(lines), encoding="utf-8")
+builder(changed_paths=[article])
+last = stamps()
 print(json.dumps({"files": sorted(before), "rewritten": sorted(
-    name for name in after if before.get(name) != after[name])}))
+    name for name in after if before.get(name) != after[name]), "mention": sorted(
+    name for name in last if after.get(name) != last[name])}))
 """
 
 
 def test_rebuild_rewrites_only_the_edited_articles_files(project: Path) -> None:
-    """After an edit of one article only its TEI and citation files are written again.
+    """After an edit of one article's words only its TEI file is written again.
 
-    The other articles' files keep their modification time, the data exports (unchanged by a
-    paragraph's words) too, and every file equals what a fresh build writes.
+    The other articles' files keep their modification time, its citation files and the data
+    exports (unchanged by a paragraph's words) too; a new entity mention then rewrites the
+    entity exports; and every file equals what a fresh build writes.
     """
     import json
 
@@ -185,6 +192,8 @@ def test_rebuild_rewrites_only_the_edited_articles_files(project: Path) -> None:
     assert {"data/articles.json", "data/articles.csv", "_static/entities.json",
             "_static/entities.csv"} <= set(report["files"])
     assert report["rewritten"] == ["data/tei/tiktok-run.xml"]
+    assert report["mention"] == ["_static/entities.csv", "_static/entities.json",
+                                 "data/tei/tiktok-run.xml"]
     subprocess.run([sys.executable, "-m", "sphinx", "-q", "-b", "html", str(project / "docs"),
                     str(fresh)], check=True, capture_output=True)
     for pattern in ("data/tei/*.xml", "articles/*.bib", "articles/*.ris", "articles/*.json",
