@@ -202,3 +202,35 @@ def test_rebuild_rewrites_only_the_edited_articles_files(project: Path) -> None:
         kept_files = {p.relative_to(kept): p.read_bytes() for p in kept.glob(pattern)}
         assert fresh_files and kept_files == fresh_files, pattern
     assert "只改一段" in (kept / "data" / "tei" / "tiktok-run.xml").read_text(encoding="utf-8")
+
+
+def test_incremental_sphinx_build_rewrites_only_the_edited_articles_files(project: Path) -> None:
+    """The same with ``sphinx-build`` run again: a build with nothing changed writes none."""
+    docs, out, fresh = project / "docs", project / "out", project / "fresh"
+    patterns = ("data/tei/*.xml", "articles/*.bib", "articles/*.ris", "articles/*.json",
+                "data/*.*", "_static/entities.*")
+
+    def build(target: Path) -> None:
+        subprocess.run([sys.executable, "-m", "sphinx", "-q", "-b", "html", str(docs),
+                        str(target)], check=True, capture_output=True)
+
+    def stamps() -> dict[str, int]:
+        return {str(p.relative_to(out)): p.stat().st_mtime_ns
+                for pattern in patterns for p in sorted(out.glob(pattern))}
+
+    build(out)
+    first = stamps()
+    build(out)
+    assert stamps() == first
+    article = docs / "articles" / "tiktok-run.md"
+    lines = article.read_text(encoding="utf-8").split("\n")
+    lines[lines.index("(tiktok-run-p3)=") + 1] += "再改一段"
+    article.write_text("\n".join(lines), encoding="utf-8")
+    build(out)
+    last = stamps()
+    assert [name for name in last if last[name] != first[name]] == ["data/tei/tiktok-run.xml"]
+    build(fresh)
+    for pattern in patterns:
+        fresh_files = {p.relative_to(fresh): p.read_bytes() for p in fresh.glob(pattern)}
+        out_files = {p.relative_to(out): p.read_bytes() for p in out.glob(pattern)}
+        assert fresh_files and out_files == fresh_files, pattern
