@@ -17,7 +17,7 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from .model import Article, Mention, inline_runs
-from .tagging import URL_PATTERN, rewrite_run
+from .tagging import rewrite_run, url_spans
 
 #: Plausible years for a date mention.
 YEAR_RANGE = (1900, 2100)
@@ -161,7 +161,7 @@ def find_dates(text: str, context_year: int | None) -> list[tuple[int, int, str]
     """Non-overlapping (start, end, ISO) date mentions in ``text``, leftmost-longest."""
     if _ANY_DIGIT.search(text) is None:
         return []
-    blocked = [m.span() for m in URL_PATTERN.finditer(text)]
+    blocked = url_spans(text)
     candidates: list[tuple[int, int, str]] = []
     present: dict[re.Pattern[str], bool] = {}
     for pattern in COMPILED:
