@@ -117,7 +117,7 @@ def _visible_pieces(element: PageElement, into: list[str]) -> None:
         if separated:
             into.append(" ")
             stack.append(" ")
-        stack.extend(reversed(list(node.children)))
+        stack.extend(reversed(node.contents))
 
 
 def attr(element: Tag, name: str) -> str:
@@ -204,6 +204,8 @@ def tidy(inlines: list[Inline]) -> list[Inline]:
             keep = " "
         replacement[start] = keep
         run_ends[start] = end
+    if not replacement:
+        return _trim_breaks(_prune(inlines))  # nothing to resolve: every node keeps its text
     # each text node takes its share of the resolved runs, slice by slice (no per-character
     # work in Python: a long article is a few thousand runs, not a hundred thousand letters)
     runs = sorted(replacement.items())
