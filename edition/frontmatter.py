@@ -20,6 +20,7 @@ from sphinx.domains import Domain
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
+from converters.dates import parse_iso_date
 from converters.model import FRONT_MATTER_FIELDS, LIST_OF_MAPPINGS, LIST_OF_STR, STR
 from converters.values import as_list
 from converters.yamlsafe import YamlRefused, load_yaml
@@ -31,6 +32,8 @@ logger = logging.getLogger(__name__)
 
 #: The type of each front-matter field, from the model's one declaration of the fields.
 _KINDS: dict[str, str] = {field.key: field.spec.kind for field in FRONT_MATTER_FIELDS}
+#: Front-matter fields that hold an ISO 8601 date (or date-time).
+_DATE_KEYS: frozenset[str] = frozenset({"date", "retrieved"})
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.DOTALL)
 
 
@@ -157,6 +160,11 @@ def clean_front_matter(meta: dict[str, Any], text: str = "") -> tuple[dict[str, 
                                    "forbids; removed"))
         if key == "language":
             value = _allowed_languages(value, line, problems)
+        if key in _DATE_KEYS and value and parse_iso_date(str(value)) is None:
+            # Never show or cite a date that does not exist (2025-02-30): check says the same.
+            problems.append((line, f"front matter: {key} {str(value)!r} is not an ISO 8601 "
+                                   "date; ignored"))
+            continue
         if key in ("source_url", "original_url") and value and not is_web_url(value):
             problems.append((line, f"front matter: {key} {str(value)!r} is not an http(s) "
                                    "address; shown as text, not as a link"))
