@@ -420,7 +420,10 @@ class _Matcher:
 
     def iterate(self, root: Tag) -> Iterator[Tag]:
         """The matching elements under ``root``, in document order."""
-        return (element for element in _tag_descendants(root) if self.matches(element))
+        may_match, match = self.may_match, self.pattern.match  # looked up once per walk
+        for element in _tag_descendants(root):
+            if may_match(element) and match(element):
+                yield element
 
 
 @lru_cache(maxsize=256)
@@ -435,6 +438,11 @@ def select(root: Tag, selector: str) -> list[Tag]:
     That is what ``root.select(selector)`` returns, found faster.
     """
     return list(_matcher(selector).iterate(root))
+
+
+def matches(element: Tag, selector: str) -> bool:
+    """Whether an element matches a CSS selector (as ``soupsieve.match`` decides)."""
+    return _matcher(selector).matches(element)
 
 
 def select_one(root: Tag, selector: str) -> Tag | None:
