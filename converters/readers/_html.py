@@ -500,8 +500,8 @@ def _split_top(text: str, separator: str) -> list[str]:
     return parts
 
 
-def _requirement(selector: str) -> _Requirement | None:
-    """What an element must be to match a complex selector (None: no cheap test known)."""
+def _last_compound(selector: str) -> str | None:
+    """The compound selector naming the matched element (None: no simple reading of it)."""
     if ("\\" in selector or "|" in selector.replace("|=", "")
             or _AWKWARD_QUOTE.search(selector)):
         return None  # escapes, namespaces, brackets in quotes: left to soupsieve alone
@@ -518,16 +518,37 @@ def _requirement(selector: str) -> _Requirement | None:
 
     stripped = _COMPOUND_OTHER_ATTR.sub(set_aside, stripped)
     compound = _COMBINATOR.split(stripped)[-1] if stripped else ""
-    compound = re.sub("\x01(\\d+)\x01", lambda m: tests[int(m.group(1))], compound)
+    return re.sub("\x01(\\d+)\x01", lambda m: tests[int(m.group(1))], compound)
+
+
+def _class_rest(compound: str) -> str:
+    """A compound without its type and attribute tests: what holds its ``.class`` parts."""
+    name_match = _COMPOUND_TYPE.match(compound)
+    rest = compound[name_match.end():] if name_match else compound
+    return _COMPOUND_OTHER_ATTR.sub("", _COMPOUND_CLASS_ATTR.sub("", rest))
+
+
+def _requirement(selector: str) -> _Requirement | None:
+    """What an element must be to match a complex selector (None: no cheap test known)."""
+    compound = _last_compound(selector)
+    if compound is None:
+        return None
     name_match = _COMPOUND_TYPE.match(compound)
     name = name_match.group() if name_match else ""
     rest = compound[name_match.end():] if name_match else compound
     words = [m.group(2) for m in _COMPOUND_CLASS_ATTR.finditer(rest)]
-    rest = _COMPOUND_OTHER_ATTR.sub("", _COMPOUND_CLASS_ATTR.sub("", rest))
-    words += [m.group(1) for m in _COMPOUND_CLASS.finditer(rest)]
+    words += [m.group(1) for m in _COMPOUND_CLASS.finditer(_class_rest(compound))]
     if not (name or words):
         return None
     return name.lower(), tuple(word.lower() for word in words)
+
+
+def _class_tokens(selector: str) -> frozenset[str]:
+    """The whole class names (``.fr``) the matched element must carry, lower-cased."""
+    compound = _last_compound(selector)
+    if compound is None:
+        return frozenset()
+    return frozenset(m.group(1).lower() for m in _COMPOUND_CLASS.finditer(_class_rest(compound)))
 
 
 def _prefilter(selectors: Iterable[str]) -> Callable[[Tag], bool]:
@@ -536,17 +557,18 @@ def _prefilter(selectors: Iterable[str]) -> Callable[[Tag], bool]:
     Elements failing it are never handed to soupsieve, which spends most of a conversion on
     non-matches.
     """
-    requirements: list[_Requirement] = []
+    #: each requirement with the whole class names it asks for (``.fr`` is no ``frame``)
+    requirements: list[tuple[str, tuple[str, ...], frozenset[str]]] = []
     for selector in selectors:
         for part in _split_top(selector, ","):
             requirement = _requirement(part)
             if requirement is None:
                 return lambda _element: True
-            requirements.append(requirement)
-    names = frozenset(name for name, words in requirements if not words)
-    worded = [(want, words) for want, words in requirements if words]
+            requirements.append((*requirement, _class_tokens(part)))
+    names = frozenset(name for name, words, _ in requirements if not words)
+    worded = [(want, words, tokens) for want, words, tokens in requirements if words]
     # one search tells most classes apart: a class holding none of the words matches no rule
-    any_word = re.compile("|".join(re.escape(words[0]) for _, words in worded) or "(?!)")
+    any_word = re.compile("|".join(re.escape(words[0]) for _, words, _ in worded) or "(?!)")
 
     def may_match(element: Tag) -> bool:
         name = element.name.lower()
@@ -560,7 +582,8 @@ def _prefilter(selectors: Iterable[str]) -> Callable[[Tag], bool]:
         if not classes or any_word.search(classes) is None:
             return False
         return any((not want or want == name) and all(word in classes for word in words)
-                   for want, words in worded)
+                   and (not tokens or tokens <= frozenset(classes.split()))
+                   for want, words, tokens in worded)
 
     return may_match
 
