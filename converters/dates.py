@@ -17,7 +17,7 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from .model import Article, Mention, inline_runs
-from .tagging import URL_PATTERN, rewrite_run
+from .tagging import rewrite_run, url_spans
 
 #: Plausible years for a date mention.
 YEAR_RANGE = (1900, 2100)
@@ -102,6 +102,19 @@ COMPILED: tuple[DatePattern, ...] = tuple(
 #: Every pattern needs a digit: a text without one (most paragraphs' runs) is not scanned.
 _ANY_DIGIT = re.compile(r"\d")
 
+#: What a text must hold for each pattern to match anywhere in it (a literal every match of
+#: the pattern contains): a text lacking it is not scanned with that pattern.
+_NEEDS: dict[str, re.Pattern[str]] = {
+    "zh-ymd": re.compile("年"), "zh-ym": re.compile("年"), "zh-y": re.compile("年"),
+    "zh-md": re.compile("月"), "zh-m": re.compile("月"),
+    **dict.fromkeys(("en-mdy", "en-dmy", "en-my", "en-md"), re.compile(MONTH_NAMES)),
+    "en-y": re.compile(r"\d{4}"),
+}
+#: The patterns whose mention is their ``date`` group rather than the whole match.
+_DATE_GROUP: frozenset[str] = frozenset(
+    pattern.name for pattern in COMPILED if "date" in pattern.regex.groupindex
+)
+
 #: Where each precision cuts an ISO date.
 _ISO_LENGTH = {"day": 10, "month": 7, "year": 4}
 
@@ -148,11 +161,18 @@ def find_dates(text: str, context_year: int | None) -> list[tuple[int, int, str]
     """Non-overlapping (start, end, ISO) date mentions in ``text``, leftmost-longest."""
     if _ANY_DIGIT.search(text) is None:
         return []
-    blocked = [m.span() for m in URL_PATTERN.finditer(text)]
+    blocked = url_spans(text)
     candidates: list[tuple[int, int, str]] = []
+    present: dict[re.Pattern[str], bool] = {}
     for pattern in COMPILED:
+        need = _NEEDS[pattern.name]
+        if need not in present:
+            present[need] = need.search(text) is not None
+        if not present[need]:
+            continue  # the pattern cannot match a text without what it needs
+        by_group = pattern.name in _DATE_GROUP
         for match in pattern.regex.finditer(text):
-            start, end = match.span("date") if "date" in pattern.regex.groupindex else match.span()
+            start, end = match.span("date") if by_group else match.span()
             if any(s < end and start < e for s, e in blocked):
                 continue
             iso = _resolve(pattern, match, context_year)

@@ -114,6 +114,18 @@ def convert_source(source: Source, options: Options) -> Converted:
     return result
 
 
+#: Field names of each dataclass met in a run (``dataclasses.fields`` costs more than the walk).
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    """The field names of a dataclass, looked up once per run."""
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(spec.name for spec in fields(cls))
+    return names
+
+
 def remove_forbidden_characters(article: Article) -> None:
     """Take every character XML forbids out of the article's text and metadata, recording it."""
     removed: list[str] = []
@@ -141,10 +153,10 @@ def remove_forbidden_characters(article: Article) -> None:
                 else:
                     stack.append(item)
         elif is_dataclass(node):
-            for spec in fields(node):
-                item = getattr(node, spec.name)
+            for name in _field_names(type(node)):
+                item = getattr(node, name)
                 if isinstance(item, str):
-                    setattr(node, spec.name, clean(item))
+                    setattr(node, name, clean(item))
                 else:
                     stack.append(item)
     if removed:

@@ -32,6 +32,14 @@ URL_PATTERN = re.compile(
 )
 
 
+def url_spans(text: str) -> list[tuple[int, int]]:
+    """The (start, end) spans of every URL and e-mail address in ``text``."""
+    # every form URL_PATTERN knows holds a "." or "://": most running text holds neither
+    if "." not in text and ":" not in text:
+        return []
+    return [match.span() for match in URL_PATTERN.finditer(text)]
+
+
 @dataclass(frozen=True)
 class _Name:
     """One automaton entry: a folded name and what it stands for."""
@@ -122,7 +130,7 @@ def find_names(text: str, registry: Registry) -> list[tuple[int, int, str]]:
     if not text:
         return []
     folded = fold(text)
-    blocked = [m.span() for m in URL_PATTERN.finditer(text)]
+    blocked = url_spans(text)
     candidates: list[tuple[int, int, str]] = []
     for end_index, spellings in automaton(registry).iter(folded):
         end = end_index + 1

@@ -111,3 +111,12 @@ def test_tidy_resolves_runs_across_nodes() -> None:
                LineBreak(), Text(" d  ")]
     out = tidy(inlines)
     assert htmltext.plain_text(out) == "a b c中文\nd"
+
+
+def test_prefilter_reads_class_selectors_as_whole_names() -> None:
+    """``.fr`` asks for the class ``fr``: ``frame`` fails the pre-filter, ``FR`` passes it."""
+    soup = BeautifulSoup("<div class='frame'>a</div><div class='x FR'>b</div>"
+                         "<div class='fr'>c</div><div class='ads_top'>d</div>", "lxml")
+    may_match = htmltext._prefilter(["div.fr", "[class*='ads_']"])
+    assert [may_match(div) for div in soup.find_all("div")] == [False, True, True, True]
+    assert [div.get_text() for div in select(soup, "div.fr")] == ["c"]

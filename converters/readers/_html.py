@@ -117,7 +117,7 @@ def _visible_pieces(element: PageElement, into: list[str]) -> None:
         if separated:
             into.append(" ")
             stack.append(" ")
-        stack.extend(reversed(list(node.children)))
+        stack.extend(reversed(node.contents))
 
 
 def attr(element: Tag, name: str) -> str:
@@ -204,6 +204,8 @@ def tidy(inlines: list[Inline]) -> list[Inline]:
             keep = " "
         replacement[start] = keep
         run_ends[start] = end
+    if not replacement:
+        return _trim_breaks(_prune(inlines))  # nothing to resolve: every node keeps its text
     # each text node takes its share of the resolved runs, slice by slice (no per-character
     # work in Python: a long article is a few thousand runs, not a hundred thousand letters)
     runs = sorted(replacement.items())
@@ -418,7 +420,10 @@ class _Matcher:
 
     def iterate(self, root: Tag) -> Iterator[Tag]:
         """The matching elements under ``root``, in document order."""
-        return (element for element in _tag_descendants(root) if self.matches(element))
+        may_match, match = self.may_match, self.pattern.match  # looked up once per walk
+        for element in _tag_descendants(root):
+            if may_match(element) and match(element):
+                yield element
 
 
 @lru_cache(maxsize=256)
@@ -435,6 +440,11 @@ def select(root: Tag, selector: str) -> list[Tag]:
     return list(_matcher(selector).iterate(root))
 
 
+def matches(element: Tag, selector: str) -> bool:
+    """Whether an element matches a CSS selector (as ``soupsieve.match`` decides)."""
+    return _matcher(selector).matches(element)
+
+
 def select_one(root: Tag, selector: str) -> Tag | None:
     """The first element under ``root`` matching a CSS selector (``root.select_one``)."""
     return next(_matcher(selector).iterate(root), None)
@@ -445,23 +455,14 @@ def _tag_descendants(root: Tag) -> Iterator[Tag]:
 
     A ``<template>``'s content is not entered (it is no part of the page a browser shows).
     """
-    skip_to: PageElement | None = None
-    for node in root.descendants:
-        if skip_to is not None:
-            if node is not skip_to:
-                continue
-            skip_to = None
-        if not isinstance(node, Tag):
-            continue
-        if node.name == "template":
-            if node.next_sibling is not None:
-                skip_to = node.next_sibling
-            else:
-                last: PageElement = node
-                while isinstance(last, Tag) and last.contents:
-                    last = last.contents[-1]
-                skip_to = last.next_element
+    # A stack over the children lists, not bs4's ``descendants``: most nodes of a page are
+    # strings, and skipping them a list at a time costs a fraction of stepping through each.
+    stack = [node for node in reversed(root.contents) if isinstance(node, Tag)]
+    while stack:
+        node = stack.pop()
         yield node
+        if node.name != "template":
+            stack.extend([child for child in reversed(node.contents) if isinstance(child, Tag)])
 
 
 #: Combinators: the matched element itself is the last compound after them.
@@ -499,8 +500,8 @@ def _split_top(text: str, separator: str) -> list[str]:
     return parts
 
 
-def _requirement(selector: str) -> _Requirement | None:
-    """What an element must be to match a complex selector (None: no cheap test known)."""
+def _last_compound(selector: str) -> str | None:
+    """The compound selector naming the matched element (None: no simple reading of it)."""
     if ("\\" in selector or "|" in selector.replace("|=", "")
             or _AWKWARD_QUOTE.search(selector)):
         return None  # escapes, namespaces, brackets in quotes: left to soupsieve alone
@@ -517,16 +518,37 @@ def _requirement(selector: str) -> _Requirement | None:
 
     stripped = _COMPOUND_OTHER_ATTR.sub(set_aside, stripped)
     compound = _COMBINATOR.split(stripped)[-1] if stripped else ""
-    compound = re.sub("\x01(\\d+)\x01", lambda m: tests[int(m.group(1))], compound)
+    return re.sub("\x01(\\d+)\x01", lambda m: tests[int(m.group(1))], compound)
+
+
+def _class_rest(compound: str) -> str:
+    """A compound without its type and attribute tests: what holds its ``.class`` parts."""
+    name_match = _COMPOUND_TYPE.match(compound)
+    rest = compound[name_match.end():] if name_match else compound
+    return _COMPOUND_OTHER_ATTR.sub("", _COMPOUND_CLASS_ATTR.sub("", rest))
+
+
+def _requirement(selector: str) -> _Requirement | None:
+    """What an element must be to match a complex selector (None: no cheap test known)."""
+    compound = _last_compound(selector)
+    if compound is None:
+        return None
     name_match = _COMPOUND_TYPE.match(compound)
     name = name_match.group() if name_match else ""
     rest = compound[name_match.end():] if name_match else compound
     words = [m.group(2) for m in _COMPOUND_CLASS_ATTR.finditer(rest)]
-    rest = _COMPOUND_OTHER_ATTR.sub("", _COMPOUND_CLASS_ATTR.sub("", rest))
-    words += [m.group(1) for m in _COMPOUND_CLASS.finditer(rest)]
+    words += [m.group(1) for m in _COMPOUND_CLASS.finditer(_class_rest(compound))]
     if not (name or words):
         return None
     return name.lower(), tuple(word.lower() for word in words)
+
+
+def _class_tokens(selector: str) -> frozenset[str]:
+    """The whole class names (``.fr``) the matched element must carry, lower-cased."""
+    compound = _last_compound(selector)
+    if compound is None:
+        return frozenset()
+    return frozenset(m.group(1).lower() for m in _COMPOUND_CLASS.finditer(_class_rest(compound)))
 
 
 def _prefilter(selectors: Iterable[str]) -> Callable[[Tag], bool]:
@@ -535,27 +557,33 @@ def _prefilter(selectors: Iterable[str]) -> Callable[[Tag], bool]:
     Elements failing it are never handed to soupsieve, which spends most of a conversion on
     non-matches.
     """
-    requirements: list[_Requirement] = []
+    #: each requirement with the whole class names it asks for (``.fr`` is no ``frame``)
+    requirements: list[tuple[str, tuple[str, ...], frozenset[str]]] = []
     for selector in selectors:
         for part in _split_top(selector, ","):
             requirement = _requirement(part)
             if requirement is None:
                 return lambda _element: True
-            requirements.append(requirement)
-    names = frozenset(name for name, words in requirements if not words)
-    worded = [(want, words) for want, words in requirements if words]
+            requirements.append((*requirement, _class_tokens(part)))
+    names = frozenset(name for name, words, _ in requirements if not words)
+    worded = [(want, words, tokens) for want, words, tokens in requirements if words]
     # one search tells most classes apart: a class holding none of the words matches no rule
-    any_word = re.compile("|".join(re.escape(words[0]) for _, words in worded) or "(?!)")
+    any_word = re.compile("|".join(re.escape(words[0]) for _, words, _ in worded) or "(?!)")
 
     def may_match(element: Tag) -> bool:
         name = element.name.lower()
         if name in names:
             return True
-        classes = attr(element, "class").lower()
+        # attr(element, "class") inlined: this test runs for every element of every page
+        value = element.attrs.get("class")
+        if value is None:
+            return False
+        classes = (value if isinstance(value, str) else " ".join(value)).strip().lower()
         if not classes or any_word.search(classes) is None:
             return False
         return any((not want or want == name) and all(word in classes for word in words)
-                   for want, words in worded)
+                   and (not tokens or tokens <= frozenset(classes.split()))
+                   for want, words, tokens in worded)
 
     return may_match
 

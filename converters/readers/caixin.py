@@ -36,6 +36,7 @@ from ..validate import is_http_url, url_problem
 from ..yamlsafe import YamlRefused, load_yaml
 from ._html import (
     attr,
+    matches,
     paragraph_inlines,
     parse_html,
     remove_boilerplate,
@@ -250,11 +251,14 @@ def _date(value: str) -> tuple[str, str]:
 
 def _publisher(page: Tag) -> str:
     """The publication the page names in its category link (or tag link, or byline)."""
+    # one walk finds the candidates of every selector; the selectors' order still decides
+    candidates = select(page, ", ".join(PUBLISHER_SELECTORS))
     for selector in PUBLISHER_SELECTORS:
-        for link in select(page, selector):
-            name = visible_text(link)
-            if name:
-                return name
+        for link in candidates:
+            if matches(link, selector):
+                name = visible_text(link)
+                if name:
+                    return name
     return ""
 
 
