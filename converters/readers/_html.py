@@ -5,6 +5,11 @@ The readers (:mod:`converters.readers.nytimes`, :mod:`converters.readers.caixin`
 shows it: inline ``<a>`` become :class:`~converters.model.Link`, ``<b>``/``<strong>``
 :class:`Strong`, ``<i>``/``<em>`` :class:`Emphasis`, ``<br>`` :class:`LineBreak`, every other
 element is unwrapped to its text, so no HTML ever passes through.
+
+The trees are lxml's (:mod:`lxml.etree`, libxml2's HTML parser, the parser bs4's ``"lxml"``
+builder drove before): an element's text is ``.text`` before its first child and each child's
+``.tail`` after it, comments are elements whose ``tag`` is not a string, and CSS selectors are
+compiled once to XPath (:mod:`lxml.cssselect`), so no Python-level tree is ever built.
 """
 
 from __future__ import annotations
@@ -12,13 +17,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from functools import lru_cache
+from typing import TypeAlias
 from urllib.parse import urljoin, urlsplit
 
-import soupsieve
-from bs4 import BeautifulSoup
-from bs4.element import NavigableString, PageElement, Tag
+from lxml import etree
+from lxml.cssselect import CSSSelector
 
 from ..model import (
     Block,
@@ -86,48 +91,105 @@ _HARD_BREAK = "\x00"
 _WIDE = frozenset({"W", "F", "H"})
 
 
+#: An element of a parsed page (lxml's; comments and processing instructions are elements
+#: too, with a non-string ``tag``).
+Element: TypeAlias = etree._Element
+
+#: A piece of content as the walkers see it: a text node, or an element (its tail apart).
+Node: TypeAlias = "str | Element"
+
+#: Elements whose text bs4 (which the readers used before lxml) kept as a kind of string other
+#: than text: the ruby annotations (``<rt>``, ``<rp>``) never became text of a paragraph or of a
+#: removal record. Their text is dropped at parsing, so that stays so (the other containers bs4
+#: knew, ``script``/``style``/``template``, are invisible anyway).
+RUBY_TEXT_TAGS: tuple[str, ...] = ("rt", "rp")
+
+
 def squash(text: str) -> str:
     """Text with HTML whitespace collapsed to single spaces and trimmed (for metadata)."""
     return HTML_SPACE.sub(" ", text).strip()
 
 
-def visible_text(element: PageElement) -> str:
+def is_element(node: object) -> bool:
+    """Whether a node is an element proper (not text, a comment or a processing instruction)."""
+    return isinstance(node, etree._Element) and isinstance(node.tag, str)
+
+
+def content(element: Element) -> list[Node]:
+    """An element's children in order, as text nodes and elements (comments left out).
+
+    What bs4 called ``element.contents``: the element's ``.text``, then each child followed by
+    its ``.tail``. A comment is skipped, its tail kept (in bs4 a comment was a string never
+    shown).
+    """
+    nodes: list[Node] = []
+    if element.text:
+        nodes.append(element.text)
+    for child in element:
+        if isinstance(child.tag, str):
+            nodes.append(child)
+        if child.tail:
+            nodes.append(child.tail)
+    return nodes
+
+
+def drop(element: Element) -> None:
+    """Take an element (and all it holds) out of the tree; the text after it stays in place.
+
+    lxml keeps the text following an element as the element's ``tail``: removing the element
+    alone would remove that text too, so it is handed to the previous sibling or the parent.
+    """
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail
+    if tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+def visible_text(element: Element) -> str:
     """The squashed text a browser would show for an element (invisible elements skipped)."""
     pieces: list[str] = []
     _visible_pieces(element, pieces)
     return squash("".join(pieces))
 
 
-def _visible_pieces(element: PageElement, into: list[str]) -> None:
+def _visible_pieces(element: Element, into: list[str]) -> None:
     """Raw text of an element, with a space wherever a line or block break separates words."""
-    # iterative: a stack of nodes still to visit, with " " markers closing block elements
-    stack: list[PageElement | str] = [element]
+    # iterative: a stack of elements still to visit and of texts (tails, " " markers closing
+    # block elements) still to write
+    stack: list[Element | str] = [element]
     while stack:
         node = stack.pop()
-        if isinstance(node, str) and not isinstance(node, NavigableString):
+        if isinstance(node, str):
             into.append(node)
             continue
-        if isinstance(node, NavigableString):
-            if type(node) is NavigableString:
-                into.append(str(node))
+        name = node.tag
+        if not isinstance(name, str) or name in INVISIBLE_TAGS:
             continue
-        if not isinstance(node, Tag) or node.name in INVISIBLE_TAGS:
-            continue
-        separated = node.name in BLOCK_TAGS or node.name == "br"
-        if separated:
+        if name in BLOCK_TAGS or name == "br":
             into.append(" ")
             stack.append(" ")
-        stack.extend(reversed(node.contents))
+        for child in reversed(node):
+            if child.tail:
+                stack.append(child.tail)
+            stack.append(child)
+        if node.text:
+            into.append(node.text)
 
 
-def attr(element: Tag, name: str) -> str:
-    """An attribute's value as one string ('' when absent; multi-valued ones joined)."""
+def attr(element: Element, name: str) -> str:
+    """An attribute's value as one string, trimmed ('' when absent).
+
+    ``class`` keeps its words as written; callers split it (bs4 gave it as a list).
+    """
     value = element.get(name)
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value.strip()
-    return " ".join(value).strip()
+    return value.strip() if value is not None else ""
 
 
 def link_url(href: str, base: str = "") -> str:
@@ -151,29 +213,30 @@ def link_url(href: str, base: str = "") -> str:
     return url
 
 
-def inlines_of(nodes: Iterable[PageElement], base: str = "") -> list[Inline]:
+def inlines_of(nodes: Iterable[Node], base: str = "") -> list[Inline]:
     """The raw inlines of some nodes (whitespace as in the source; see :func:`tidy`)."""
     out: list[Inline] = []
     for node in nodes:
-        out.extend(_inline(node, base))
+        if isinstance(node, str):
+            out.append(Text(node))
+        else:
+            out.extend(_inline(node, base))
     return out
 
 
-def _inline(node: PageElement, base: str) -> list[Inline]:
-    """One node as inlines: the model's inline kinds kept, every other element unwrapped."""
-    if isinstance(node, NavigableString):
-        # Comments, CDATA, doctypes are NavigableString subclasses: never text.
-        return [Text(str(node))] if type(node) is NavigableString else []
-    if not isinstance(node, Tag) or node.name in INVISIBLE_TAGS or node.name == "img":
+def _inline(node: Element, base: str) -> list[Inline]:
+    """One element as inlines: the model's inline kinds kept, every other element unwrapped."""
+    name = node.tag
+    if not isinstance(name, str) or name in INVISIBLE_TAGS or name == "img":
         return []
-    if node.name == "br":
+    if name == "br":
         return [LineBreak()]
-    children = inlines_of(node.children, base)
-    if node.name in STRONG_TAGS:
+    children = inlines_of(content(node), base)
+    if name in STRONG_TAGS:
         return [Strong(children)]
-    if node.name in EMPHASIS_TAGS:
+    if name in EMPHASIS_TAGS:
         return [Emphasis(children)]
-    if node.name == "a":
+    if name == "a":
         url = link_url(attr(node, "href"), base)
         return [Link(children, url)] if url else children
     return children
@@ -286,7 +349,7 @@ def _trim_breaks(inlines: list[Inline]) -> list[Inline]:
     return inlines[start:end]
 
 
-def paragraph_inlines(nodes: Iterable[PageElement], base: str = "") -> list[Inline]:
+def paragraph_inlines(nodes: Iterable[Node], base: str = "") -> list[Inline]:
     """The tidy inlines of some nodes (empty when they show no text)."""
     inlines = tidy(inlines_of(nodes, base))
     return inlines if plain_text(inlines).strip() else []
@@ -294,10 +357,10 @@ def paragraph_inlines(nodes: Iterable[PageElement], base: str = "") -> list[Inli
 
 #: A reader's hook for one block-level element: the blocks it makes of it, or None to let
 #: the generic rules handle it.
-BlockHook = Callable[[Tag], "list[Block] | None"]
+BlockHook = Callable[[Element], "list[Block] | None"]
 
 
-def walk_blocks(root: Tag, base: str = "", hook: BlockHook | None = None) -> list[Block]:
+def walk_blocks(root: Element, base: str = "", hook: BlockHook | None = None) -> list[Block]:
     """The blocks of an element's content, in source order.
 
     Inline content between blocks (text directly in a ``<div>``) becomes a paragraph of its
@@ -313,31 +376,30 @@ class _Walker:
     Asking each element again at every level of nesting would make deep pages quadratic.
     """
 
-    def __init__(self, root: Tag, base: str, hook: BlockHook | None) -> None:
+    def __init__(self, root: Element, base: str, hook: BlockHook | None) -> None:
         self.base = base
         self.hook = hook
-        self.holders: set[int] = set()
-        # a plain walk, not find_all(): bs4's filter machinery costs more than the test
-        for element in root.descendants:
-            if not isinstance(element, Tag) or element.name not in BLOCK_TAGS:
-                continue
-            node: Tag | None = element
-            while node is not None and node is not root and id(node) not in self.holders:
-                self.holders.add(id(node))
-                node = node.parent
+        # the elements themselves are kept (not their id()): lxml makes a new proxy for an
+        # element nobody holds, so only a held proxy keeps its identity
+        self.holders: set[Element] = set()
+        for element in root.iterdescendants(*BLOCK_TAGS):
+            node: Element | None = element
+            while node is not None and node is not root and node not in self.holders:
+                self.holders.add(node)
+                node = node.getparent()
 
-    def is_block(self, node: PageElement) -> bool:
+    def is_block(self, node: Node) -> bool:
         """Whether a node is, or holds, a block."""
-        return isinstance(node, Tag) and id(node) in self.holders
+        return not isinstance(node, str) and node in self.holders
 
-    def holds_block(self, element: Tag) -> bool:
+    def holds_block(self, element: Element) -> bool:
         """Whether an element has a block among its descendants."""
-        return any(self.is_block(child) for child in element.children)
+        return any(child in self.holders for child in element)
 
-    def blocks(self, root: Tag) -> list[Block]:
+    def blocks(self, root: Element) -> list[Block]:
         """The blocks of one element's content."""
         blocks: list[Block] = []
-        pending: list[PageElement] = []
+        pending: list[Node] = []
 
         def flush() -> None:
             if pending:
@@ -346,40 +408,45 @@ class _Walker:
                     blocks.append(Paragraph(inlines))
                 pending.clear()
 
-        for child in list(root.children):
-            if not isinstance(child, Tag) or not self.is_block(child):
+        if root.text:
+            pending.append(root.text)
+        for child in list(root):
+            if child in self.holders:
+                flush()
+                made = self.hook(child) if self.hook else None
+                if made is None:
+                    made = self.generic(child)
+                blocks.extend(made)
+            elif isinstance(child.tag, str):
                 pending.append(child)
-                continue
-            flush()
-            made = self.hook(child) if self.hook else None
-            if made is None:
-                made = self.generic(child)
-            blocks.extend(made)
+            if child.tail:  # read after the hook: it may have dropped an element before it
+                pending.append(child.tail)
         flush()
         return blocks
 
-    def generic(self, element: Tag) -> list[Block]:
+    def generic(self, element: Element) -> list[Block]:
         """The blocks of one block element no reader rule claimed."""
-        name = element.name
+        name = element.tag
         if name in INVISIBLE_TAGS or name in ("hr", "img"):
             return []
         if name in HEADING_TAGS and not self.holds_block(element):
-            inlines = paragraph_inlines(element.children, self.base)
+            inlines = paragraph_inlines(content(element), self.base)
             level = max(HEADING_TAGS[name], MIN_HEADING_LEVEL)
             return [Heading(level=level, inlines=inlines)] if inlines else []
         if name in ("ul", "ol"):
-            items = [paragraph_inlines(li.children, self.base) for li in element.find_all("li")
-                     if li.find_parent(["ul", "ol"]) is element]
+            items = [paragraph_inlines(content(li), self.base)
+                     for li in element.iterdescendants("li")
+                     if next(li.iterancestors("ul", "ol"), None) is element]
             items = [item for item in items if item]
             return [BulletList(items=items)] if items else []
         if name == "p" and not self.holds_block(element):
-            inlines = paragraph_inlines(element.children, self.base)
+            inlines = paragraph_inlines(content(element), self.base)
             return [Paragraph(inlines)] if inlines else []
         return self.blocks(element)
 
 
 def remove_boilerplate(
-    root: Tag, rules: Iterable[tuple[str, str, str]], base: str = ""
+    root: Element, rules: Iterable[tuple[str, str, str]], base: str = ""
 ) -> list[Removal]:
     """Take out every element matching a ``(kind, CSS selector, reason)`` rule; return them.
 
@@ -387,221 +454,77 @@ def remove_boilerplate(
     textless element the URL it carried (so the record still says what went).
     """
     rules = list(rules)
-    compiled = [_matcher(selector) for _, selector, _ in rules]
-    # one pass over the tree for all rules; matches come in document order, so an outer
-    # block is taken out before anything inside it is looked at. Every match is found on
-    # the whole tree before anything is taken out (a ``:has()`` sees the page as it was).
-    matches = select(root, ", ".join(selector for _, selector, _ in rules))
+    # Every match is found on the whole tree before anything is taken out (a ``:has()`` sees
+    # the page as it was); the union comes in document order, so an outer block is taken out
+    # before anything inside it is looked at.
+    first_rule: dict[Element, int] = {}
+    for index, (_, selector, _) in enumerate(rules):
+        for element in select(root, selector):
+            first_rule.setdefault(element, index)
     removed: list[Removal] = []
-    for element in matches:
-        if element.decomposed or _detached(element, root):
+    for element in select(root, ", ".join(selector for _, selector, _ in rules)):
+        if _detached(element, root):
             continue  # inside something already taken out
-        kind, _, reason = next(rule for rule, matcher in zip(rules, compiled, strict=True)
-                               if matcher.matches(element))
+        kind, _, reason = rules[first_rule[element]]
         removed.append(Removal(kind=kind, text=_removed_text(element, base), reason=reason))
-        element.decompose()
+        drop(element)
     return removed
 
 
-class _Matcher:
-    """A CSS selector compiled once per run: soupsieve's matcher behind a cheap pre-filter.
-
-    Most elements of a page fail the pre-filter and never reach soupsieve, whose matching
-    costs more than anything else in a conversion.
-    """
-
-    def __init__(self, selector: str) -> None:
-        self.pattern = soupsieve.compile(selector)
-        self.may_match = _prefilter([selector])
-
-    def matches(self, element: Tag) -> bool:
-        """Whether the element matches the selector (exactly as soupsieve decides)."""
-        return self.may_match(element) and self.pattern.match(element)
-
-    def iterate(self, root: Tag) -> Iterator[Tag]:
-        """The matching elements under ``root``, in document order."""
-        may_match, match = self.may_match, self.pattern.match  # looked up once per walk
-        for element in _tag_descendants(root):
-            if may_match(element) and match(element):
-                yield element
-
-
 @lru_cache(maxsize=256)
-def _matcher(selector: str) -> _Matcher:
-    """The compiled matcher of a selector (compiled once per run, not once per page)."""
-    return _Matcher(selector)
+def _compiled(selector: str) -> CSSSelector:
+    """A CSS selector compiled to XPath once per run, not once per page."""
+    return CSSSelector(selector, translator="html")
 
 
-def select(root: Tag, selector: str) -> list[Tag]:
-    """The elements under ``root`` matching a CSS selector, in document order.
+def select(root: Element, selector: str) -> list[Element]:
+    """The elements under ``root`` (not ``root`` itself) matching a CSS selector, in order.
 
-    That is what ``root.select(selector)`` returns, found faster.
+    What ``root.select(selector)`` of bs4/soupsieve returned: the compiled XPath starts at
+    ``descendant-or-self``, so ``root`` is left out here; a ``<template>``'s content is no part
+    of the page a browser shows and is left out too.
     """
-    return list(_matcher(selector).iterate(root))
+    found = [element for element in _compiled(selector)(root) if element is not root]
+    if found and next(root.iterdescendants("template"), None) is not None:
+        found = [element for element in found
+                 if not any(a.tag == "template" for a in _ancestors_below(element, root))]
+    return found
 
 
-def matches(element: Tag, selector: str) -> bool:
-    """Whether an element matches a CSS selector (as ``soupsieve.match`` decides)."""
-    return _matcher(selector).matches(element)
+def select_one(root: Element, selector: str) -> Element | None:
+    """The first element under ``root`` matching a CSS selector."""
+    found = select(root, selector)
+    return found[0] if found else None
 
 
-def select_one(root: Tag, selector: str) -> Tag | None:
-    """The first element under ``root`` matching a CSS selector (``root.select_one``)."""
-    return next(_matcher(selector).iterate(root), None)
+def _ancestors_below(element: Element, root: Element) -> list[Element]:
+    """The ancestors of an element up to, not including, ``root``."""
+    out: list[Element] = []
+    for ancestor in element.iterancestors():
+        if ancestor is root:
+            break
+        out.append(ancestor)
+    return out
 
 
-def _tag_descendants(root: Tag) -> Iterator[Tag]:
-    """The elements under ``root`` in document order, as soupsieve's ``select`` visits them.
-
-    A ``<template>``'s content is not entered (it is no part of the page a browser shows).
-    """
-    # A stack over the children lists, not bs4's ``descendants``: most nodes of a page are
-    # strings, and skipping them a list at a time costs a fraction of stepping through each.
-    stack = [node for node in reversed(root.contents) if isinstance(node, Tag)]
-    while stack:
-        node = stack.pop()
-        yield node
-        if node.name != "template":
-            stack.extend([child for child in reversed(node.contents) if isinstance(child, Tag)])
+def is_under(element: Element, root: Element) -> bool:
+    """Whether an element is (still) under ``root``: false once an ancestor was taken out."""
+    return any(parent is root for parent in element.iterancestors())
 
 
-#: Combinators: the matched element itself is the last compound after them.
-_COMBINATOR = re.compile(r"\s*[\s>+~]\s*")
-#: The parts of a compound selector the pre-filter reads: a type and class tests; any other
-#: part (ids, attribute tests, pseudo-classes with their arguments) only narrows the match
-#: further and is left to soupsieve.
-_COMPOUND_TYPE = re.compile(r"^[A-Za-z][\w-]*")
-_COMPOUND_CLASS = re.compile(r"\.(-?[_A-Za-z][\w-]*)")
-_COMPOUND_CLASS_ATTR = re.compile(r"""\[class\s*[*~^$|]?=\s*(['"])([^'"]*)\1\s*\]""")
-_COMPOUND_PSEUDO_CALL = re.compile(r":[\w-]+\((?:[^()]|\([^()]*\))*\)")
-_COMPOUND_OTHER_ATTR = re.compile(r"\[[^\]]*\]")
-
-#: A quoted value holding selector syntax (``[title='a] .b']``) the simple reading would split.
-_AWKWARD_QUOTE = re.compile(r"""(['"])[^'"]*[\[\](),][^'"]*\1""")
-
-#: A pre-filter's requirement: a type name ('' for any) and words the class must contain.
-_Requirement = tuple[str, tuple[str, ...]]
-
-
-def _split_top(text: str, separator: str) -> list[str]:
-    """``text`` split at ``separator`` characters outside parentheses and brackets."""
-    parts: list[str] = []
-    depth = 0
-    start = 0
-    for index, char in enumerate(text):
-        if char in "([":
-            depth += 1
-        elif char in ")]":
-            depth -= 1
-        elif char == separator and depth == 0:
-            parts.append(text[start:index])
-            start = index + 1
-    parts.append(text[start:])
-    return parts
-
-
-def _last_compound(selector: str) -> str | None:
-    """The compound selector naming the matched element (None: no simple reading of it)."""
-    if ("\\" in selector or "|" in selector.replace("|=", "")
-            or _AWKWARD_QUOTE.search(selector)):
-        return None  # escapes, namespaces, brackets in quotes: left to soupsieve alone
-    # pseudo-class arguments (``:has(> .x)``) may hold combinators of their own
-    stripped = _COMPOUND_PSEUDO_CALL.sub("", selector.strip())
-    if "(" in stripped or ")" in stripped:
-        return None
-    # attribute tests may hold combinator characters (``[rel~='x']``): set aside first
-    tests: list[str] = []
-
-    def set_aside(match: re.Match[str]) -> str:
-        tests.append(match.group())
-        return f"\x01{len(tests) - 1}\x01"
-
-    stripped = _COMPOUND_OTHER_ATTR.sub(set_aside, stripped)
-    compound = _COMBINATOR.split(stripped)[-1] if stripped else ""
-    return re.sub("\x01(\\d+)\x01", lambda m: tests[int(m.group(1))], compound)
-
-
-def _class_rest(compound: str) -> str:
-    """A compound without its type and attribute tests: what holds its ``.class`` parts."""
-    name_match = _COMPOUND_TYPE.match(compound)
-    rest = compound[name_match.end():] if name_match else compound
-    return _COMPOUND_OTHER_ATTR.sub("", _COMPOUND_CLASS_ATTR.sub("", rest))
-
-
-def _requirement(selector: str) -> _Requirement | None:
-    """What an element must be to match a complex selector (None: no cheap test known)."""
-    compound = _last_compound(selector)
-    if compound is None:
-        return None
-    name_match = _COMPOUND_TYPE.match(compound)
-    name = name_match.group() if name_match else ""
-    rest = compound[name_match.end():] if name_match else compound
-    words = [m.group(2) for m in _COMPOUND_CLASS_ATTR.finditer(rest)]
-    words += [m.group(1) for m in _COMPOUND_CLASS.finditer(_class_rest(compound))]
-    if not (name or words):
-        return None
-    return name.lower(), tuple(word.lower() for word in words)
-
-
-def _class_tokens(selector: str) -> frozenset[str]:
-    """The whole class names (``.fr``) the matched element must carry, lower-cased."""
-    compound = _last_compound(selector)
-    if compound is None:
-        return frozenset()
-    return frozenset(m.group(1).lower() for m in _COMPOUND_CLASS.finditer(_class_rest(compound)))
-
-
-def _prefilter(selectors: Iterable[str]) -> Callable[[Tag], bool]:
-    """A cheap test every element matching one of ``selectors`` passes.
-
-    Elements failing it are never handed to soupsieve, which spends most of a conversion on
-    non-matches.
-    """
-    #: each requirement with the whole class names it asks for (``.fr`` is no ``frame``)
-    requirements: list[tuple[str, tuple[str, ...], frozenset[str]]] = []
-    for selector in selectors:
-        for part in _split_top(selector, ","):
-            requirement = _requirement(part)
-            if requirement is None:
-                return lambda _element: True
-            requirements.append((*requirement, _class_tokens(part)))
-    names = frozenset(name for name, words, _ in requirements if not words)
-    worded = [(want, words, tokens) for want, words, tokens in requirements if words]
-    # one search tells most classes apart: a class holding none of the words matches no rule
-    any_word = re.compile("|".join(re.escape(words[0]) for _, words, _ in worded) or "(?!)")
-
-    def may_match(element: Tag) -> bool:
-        name = element.name.lower()
-        if name in names:
-            return True
-        # attr(element, "class") inlined: this test runs for every element of every page
-        value = element.attrs.get("class")
-        if value is None:
-            return False
-        classes = (value if isinstance(value, str) else " ".join(value)).strip().lower()
-        if not classes or any_word.search(classes) is None:
-            return False
-        return any((not want or want == name) and all(word in classes for word in words)
-                   and (not tokens or tokens <= frozenset(classes.split()))
-                   for want, words, tokens in worded)
-
-    return may_match
-
-
-def _detached(element: Tag, root: Tag) -> bool:
+def _detached(element: Element, root: Element) -> bool:
     """Whether an element is no longer under ``root`` (an ancestor was removed)."""
-    # identity, not ==: bs4 compares tags by their markup
-    return not any(parent is root for parent in element.parents)
+    return not is_under(element, root)
 
 
-def _removed_text(element: Tag, base: str) -> str:
+def _removed_text(element: Element, base: str) -> str:
     """What a removal record quotes: the element's text, else the first URL it held."""
     text = visible_text(element)
     if text:
         return text
     for name in ("href", "src", "data-src"):
         found = element if element.get(name) else _first_with(element, name)
-        if isinstance(found, Tag):
+        if found is not None:
             value = attr(found, name)
             try:
                 return urljoin(base, value) if base else value
@@ -610,37 +533,78 @@ def _removed_text(element: Tag, base: str) -> str:
     return ""
 
 
-def _first_with(root: Tag, name: str) -> Tag | None:
-    """The first element under ``root`` carrying attribute ``name``.
-
-    What ``root.find(attrs={name: True})`` returns, without bs4's filter machinery (it cost
-    more than the walk).
-    """
-    for node in root.descendants:
-        if isinstance(node, Tag) and node.attrs.get(name) is not None:
+def _first_with(root: Element, name: str) -> Element | None:
+    """The first element under ``root`` carrying attribute ``name``."""
+    for node in root.iterdescendants():
+        if isinstance(node.tag, str) and node.get(name) is not None:
             return node
     return None
 
 
-def parse_html(markup: str) -> BeautifulSoup:
-    """Markup parsed the way the readers need it (lxml, as lenient as a browser).
+def parse_html(markup: str) -> Element:
+    """Markup parsed the way the readers need it (libxml2, as lenient as a browser).
 
-    It is refused when nested deeper than :data:`MAX_HTML_DEPTH`.
+    The root ``<html>`` element is returned; the markup is fed to the parser in one piece, as
+    bs4's ``"lxml"`` builder did, so the tree is the one the readers were written against. It
+    is refused when nested deeper than :data:`MAX_HTML_DEPTH`.
     """
-    soup = BeautifulSoup(markup, "lxml")
-    check_depth(soup)
-    return soup
+    parser = etree.HTMLParser(recover=True)
+    try:
+        parser.feed(markup)
+        root = parser.close()
+    except etree.LxmlError:  # nothing to build a tree of (empty, or only a comment)
+        root = None
+    if root is None:
+        return etree.Element("html")
+    check_depth(root)
+    if "<r" in markup or "<R" in markup:  # cheap test first: ruby is rare
+        _drop_ruby_text(root)
+    return root
 
 
-def check_depth(root: Tag, limit: int = MAX_HTML_DEPTH) -> None:
+def _drop_ruby_text(root: Element) -> None:
+    """Remove the text inside ruby annotations (``<rt>``, ``<rp>``), keeping their elements.
+
+    bs4 kept that text as strings of another kind that the readers never showed; see
+    :data:`RUBY_TEXT_TAGS`. A text belongs to the innermost container holding it, as in bs4.
+    """
+    if next(root.iter(*RUBY_TEXT_TAGS), None) is None:
+        return
+    for node in root.iter():
+        if isinstance(node.tag, str) and _nearest_container(node) in RUBY_TEXT_TAGS:
+            node.text = None
+        if node.tail and _nearest_container(node.getparent()) in RUBY_TEXT_TAGS:
+            node.tail = None
+
+
+def _nearest_container(element: Element | None) -> str:
+    """The innermost of the string containers bs4 knew that holds an element ('' for none)."""
+    while element is not None:
+        if element.tag in _STRING_CONTAINERS:
+            return str(element.tag)
+        element = element.getparent()
+    return ""
+
+
+#: The elements bs4 made special strings of: the ruby annotations and the invisible ones.
+_STRING_CONTAINERS: frozenset[str] = frozenset({*RUBY_TEXT_TAGS, "script", "style", "template"})
+
+
+def body_of(root: Element) -> Element | None:
+    """The page's ``<body>`` (what bs4 called ``soup.body``), or None."""
+    return next(root.iter("body"), None)
+
+
+def check_depth(root: Element, limit: int = MAX_HTML_DEPTH) -> None:
     """Refuse a tree nested deeper than ``limit`` elements (measured without recursion)."""
-    depth: dict[int, int] = {id(root): 0}
-    for element in root.descendants:
-        if isinstance(element, Tag) and element.parent is not None:
-            level = depth.get(id(element.parent), 0) + 1
-            if level > limit:
-                raise ConversionError(
-                    f"HTML nested more than {limit} elements deep (at a <{element.name}>; "
-                    f"the limit is {limit}, real posts nest at most about 20)"
-                )
-            depth[id(element)] = level
+    level = 0
+    for event, element in etree.iterwalk(root, events=("start", "end")):
+        if event == "end":
+            level -= 1
+            continue
+        level += 1
+        if level > limit and isinstance(element.tag, str):  # a comment deepest is no element
+            raise ConversionError(
+                f"HTML nested more than {limit} elements deep (at a <{element.tag}>; "
+                f"the limit is {limit}, real posts nest at most about 20)"
+            )

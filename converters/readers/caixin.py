@@ -15,8 +15,6 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urljoin, urlsplit
 
-from bs4.element import NavigableString, Tag
-
 from ..model import (
     Article,
     Block,
@@ -35,8 +33,12 @@ from ..model import (
 from ..validate import is_http_url, url_problem
 from ..yamlsafe import YamlRefused, load_yaml
 from ._html import (
+    Element,
     attr,
-    matches,
+    body_of,
+    content,
+    drop,
+    is_under,
     paragraph_inlines,
     parse_html,
     remove_boilerplate,
@@ -154,8 +156,10 @@ def read(source: Source) -> list[Article]:
         raise ConversionError(
             f"front matter 'from:' {source_url[:60]!r}: {url_problem(source_url)}"
         )
-    soup = parse_html(source.text[body_start:])
-    page = select_one(soup, ARTICLE_SELECTOR) or soup.body
+    root = parse_html(source.text[body_start:])
+    page = select_one(root, ARTICLE_SELECTOR)
+    if page is None:
+        page = body_of(root)
     if page is None:
         raise ConversionError("no HTML after the front matter (truncated post?)")
     entry = select_one(page, ENTRY_SELECTOR)
@@ -177,12 +181,17 @@ def read(source: Source) -> list[Article]:
         raise ConversionError("no title in the front matter or the page")
 
     meta.authors = _card_authors(page)
+    # the stray texts are taken before the boilerplate: taking an element out hands the text
+    # after it to its neighbour, which would join a stray "、" to the text beside it
+    stray = _remove_stray_text(entry)
     removed = remove_boilerplate(page, BOILERPLATE, BASE_URL)
-    removed.extend(_remove_stray_text(entry))
+    if not is_under(entry, page):  # the content was inside a boilerplate block: nothing left
+        raise ConversionError("no paragraph in the article body (truncated HTML?)")
+    removed.extend(stray)
     dek = select_one(entry, DEK_SELECTOR)
     if dek is not None:
         meta.subtitle = visible_text(dek)
-        dek.decompose()
+        drop(dek)
     blocks = walk_blocks(entry, BASE_URL, _Hooks(meta).block)
     if not any(isinstance(block, Paragraph) for block in blocks):
         raise ConversionError("no paragraph in the article body (truncated HTML?)")
@@ -249,20 +258,17 @@ def _date(value: str) -> tuple[str, str]:
     return value, "second" if match.group("second") else "minute"
 
 
-def _publisher(page: Tag) -> str:
+def _publisher(page: Element) -> str:
     """The publication the page names in its category link (or tag link, or byline)."""
-    # one walk finds the candidates of every selector; the selectors' order still decides
-    candidates = select(page, ", ".join(PUBLISHER_SELECTORS))
-    for selector in PUBLISHER_SELECTORS:
-        for link in candidates:
-            if matches(link, selector):
-                name = visible_text(link)
-                if name:
-                    return name
+    for selector in PUBLISHER_SELECTORS:  # the selectors' order decides
+        for link in select(page, selector):
+            name = visible_text(link)
+            if name:
+                return name
     return ""
 
 
-def _card_authors(page: Tag) -> list[str]:
+def _card_authors(page: Element) -> list[str]:
     """The writer a page's author card names (none when it names only the publication)."""
     names: list[str] = []
     for card in select(page, AUTHOR_CARD_SELECTOR):
@@ -272,15 +278,24 @@ def _card_authors(page: Tag) -> list[str]:
     return names
 
 
-def _remove_stray_text(entry: Tag) -> list[Removal]:
+def _remove_stray_text(entry: Element) -> list[Removal]:
     """Take out punctuation left standing between the content's blocks, recording it."""
     removed: list[Removal] = []
-    for child in list(entry.children):
-        if type(child) is NavigableString and STRAY_TEXT.match(child.strip()):
-            removed.append(Removal(kind="page-debris", text=child.strip(),
-                                   reason="punctuation standing alone between the page's "
-                                          "blocks, debris of its template"))
-            child.extract()
+
+    def stray(text: str | None) -> bool:
+        if text is None or not STRAY_TEXT.match(text.strip()):
+            return False
+        removed.append(Removal(kind="page-debris", text=text.strip(),
+                               reason="punctuation standing alone between the page's "
+                                      "blocks, debris of its template"))
+        return True
+
+    # the texts directly in the content: its .text and the tail of each child
+    if stray(entry.text):
+        entry.text = None
+    for child in entry:
+        if stray(child.tail):
+            child.tail = None
     return removed
 
 
@@ -290,25 +305,26 @@ class _Hooks:
     def __init__(self, meta: Metadata) -> None:
         self.meta = meta
 
-    def block(self, element: Tag) -> list[Block] | None:
+    def block(self, element: Element) -> list[Block] | None:
         """The blocks of one block element, or None for the generic rules."""
         classes = attr(element, "class").split()
-        if element.name == "h1" and visible_text(element) == self.meta.title:
+        if element.tag == "h1" and visible_text(element) == self.meta.title:
             return []  # the page header repeated inside the content
         if (any("blog-post__description" in c for c in classes)
                 and visible_text(element) == self.meta.subtitle):
             return []  # the dek repeated in a hero header
-        if FIGURE_CLASS in classes or element.name in ("figure", "img"):
+        if FIGURE_CLASS in classes or element.tag in ("figure", "img"):
             return _figures(element)
-        if SECTION_TITLE_CLASS in classes and element.find(["p", "div", "h1", "h2"]) is None:
-            inlines = paragraph_inlines(element.children, BASE_URL)
+        if (SECTION_TITLE_CLASS in classes
+                and next(element.iterdescendants("p", "div", "h1", "h2"), None) is None):
+            inlines = paragraph_inlines(content(element), BASE_URL)
             if not inlines or visible_text(element) == self.meta.title:
                 return []
             return [Heading(level=2, inlines=inlines)]
         return None
 
 
-def _figures(container: Tag) -> list[Block]:
+def _figures(container: Element) -> list[Block]:
     """The figures of an image container: one per image, caption and credit on the first."""
     cells = select(container, FIGURE_CELL_SELECTOR) or [container]
     figures: list[Block] = []
@@ -316,10 +332,10 @@ def _figures(container: Tag) -> list[Block]:
         credit_elements = select(cell, CREDIT_SELECTOR)
         credit = "; ".join(t for t in (visible_text(c) for c in credit_elements) if t)
         for element in credit_elements:
-            element.decompose()
+            drop(element)
         captions = select(cell, CAPTION_SELECTOR)
         caption = _joined(captions) if captions else _joined([cell])
-        found = [cell] if cell.name == "img" else cell.find_all("img")
+        found = [cell] if cell.tag == "img" else list(cell.iterdescendants("img"))
         images = [_image_url(img) for img in found]
         images = [url for url in images if url]
         alt = attr(found[0], "alt") if found else ""
@@ -334,7 +350,7 @@ def _figures(container: Tag) -> list[Block]:
     return figures
 
 
-def _joined(elements: Iterable[Tag]) -> list[Inline]:
+def _joined(elements: Iterable[Element]) -> list[Inline]:
     """The text of some elements as one caption, their blocks separated by line breaks."""
     inlines: list[Inline] = []
     for element in elements:
@@ -349,11 +365,12 @@ def _joined(elements: Iterable[Tag]) -> list[Inline]:
     return inlines
 
 
-def _image_url(image: Tag) -> str:
+def _image_url(image: Element) -> str:
     """An image's address: the full-size one when the page gives it, made absolute."""
-    holder = image.find_parent("figure", attrs={"data-href": True})
+    holder = next((figure for figure in image.iterancestors("figure")
+                   if figure.get("data-href") is not None), None)
     for value in (
-        attr(holder, "data-href") if isinstance(holder, Tag) else "",
+        attr(holder, "data-href") if holder is not None else "",
         attr(image, "data-src"),
         attr(image, "src"),
     ):

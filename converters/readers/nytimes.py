@@ -22,9 +22,6 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from bs4 import BeautifulSoup
-from bs4.element import NavigableString, Tag
-
 from ..model import (
     Article,
     Block,
@@ -40,7 +37,11 @@ from ..model import (
 )
 from ..validate import is_http_url, url_problem
 from ._html import (
+    Element,
     attr,
+    body_of,
+    content,
+    drop,
     paragraph_inlines,
     parse_html,
     remove_boilerplate,
@@ -150,8 +151,7 @@ def read(source: Source) -> list[Article]:
     if url_problem(source_url):
         raise ConversionError(f"headline URL {source_url[:60]!r}: {url_problem(source_url)}")
     slug = slug_from_url(source_url)
-    soup = parse_html(text[headline.end():])
-    root = soup.body
+    root = body_of(parse_html(text[headline.end():]))
     if root is None:
         raise ConversionError("no HTML after the headline (truncated export?)")
 
@@ -164,7 +164,7 @@ def read(source: Source) -> list[Article]:
     )
     _read_byline(root, meta)
     removed = _remove_boilerplate(root)
-    _pair_images_with_captions(soup, root)
+    _pair_images_with_captions(root)
     blocks = walk_blocks(root, hook=_figure_block)
     if not any(isinstance(block, Paragraph) for block in blocks):
         raise ConversionError("no paragraph in the article body (truncated HTML?)")
@@ -200,29 +200,44 @@ def _retrieved(prelude: str) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _read_byline(root: Tag, meta: Metadata) -> None:
+def _read_byline(root: Element, meta: Metadata) -> None:
     """Authors and date into the metadata; the byline markup leaves the body."""
     address = select_one(root, BYLINE_SELECTOR)
     dateline = select_one(root, DATELINE_SELECTOR)
     if address is not None or dateline is not None:
         if address is not None:
             meta.authors = split_authors(visible_text(address))
-            address.decompose()
+            drop(address)
         if dateline is not None:
             meta.date, meta.date_precision = parse_date(attr(dateline, "datetime"))
-            dateline.decompose()
+            drop(dateline)
         return
     for italic in select(root, LEGACY_BYLINE_SELECTOR)[:1]:
-        lines = [squash(str(s)) for s in italic.strings if squash(str(s))]
+        lines = [squash(s) for s in _strings(italic) if squash(s)]
         if lines and SOURCE_DATE.match(lines[-1]):
             meta.date, meta.date_precision = parse_date(lines[-1])
             meta.authors = split_authors(" ".join(lines[:-1]))
-            holder = italic.parent
+            holder = italic.getparent()
             # the byline's own <div> goes with it, unless it holds anything else
             if holder is not None and visible_text(holder) == visible_text(italic):
-                holder.decompose()
+                drop(holder)
             else:
-                italic.decompose()
+                drop(italic)
+
+
+#: Elements whose own text bs4 kept as strings of another kind (never text of a byline).
+_NOT_TEXT: frozenset[str] = frozenset({"script", "style", "template"})
+
+
+def _strings(element: Element) -> list[str]:
+    """The text nodes inside an element, in order (comments' text left out)."""
+    strings: list[str] = []
+    for node in element.iter():
+        if node is not element and node.tail:
+            strings.append(node.tail)
+        if node.tag not in _NOT_TEXT and isinstance(node.tag, str) and node.text:
+            strings.append(node.text)
+    return strings
 
 
 def split_authors(byline: str) -> list[str]:
@@ -242,82 +257,126 @@ def parse_date(value: str) -> tuple[str, str]:
     return match["day"], "day"
 
 
-def _remove_boilerplate(root: Tag) -> list[Removal]:
+def _remove_boilerplate(root: Element) -> list[Removal]:
     """Take out the feed's and the site's boilerplate, recording each removal."""
     removed: list[Removal] = []
     for kind, pattern, name, reason in TEXT_BOILERPLATE:
-        found = [el for el in root.find_all(name) if pattern.match(visible_text(el))]
+        found = [el for el in root.iterdescendants(name) if pattern.match(visible_text(el))]
         # a wrapper whose text starts the same way is not the boilerplate: keep the innermost
-        inside = {id(parent) for el in found for parent in el.parents}
-        innermost = [el for el in found if id(el) not in inside]
+        # (the elements themselves are held, so their proxies keep their identity)
+        inside = {parent for el in found for parent in el.iterancestors()}
+        innermost = [el for el in found if el not in inside]
         for element in innermost:
-            if element.decomposed:
-                continue
             removed.append(Removal(kind=kind, text=visible_text(element), reason=reason))
             _drop_separators_before(element)
-            element.decompose()
+            drop(element)
     removed.extend(remove_boilerplate(root, BOILERPLATE))
     return removed
 
 
-def _drop_separators_before(element: Tag) -> None:
-    """Remove the ``<br><hr>`` right before a piece of boilerplate (the feed footer's)."""
-    sibling = element.previous_sibling
-    while sibling is not None:
-        before = sibling.previous_sibling
-        if isinstance(sibling, NavigableString) and not sibling.strip():
-            pass
-        elif isinstance(sibling, Tag) and sibling.name in SEPARATOR_TAGS:
-            sibling.decompose()
+def _drop_separators_before(element: Element) -> None:
+    """Remove the ``<br><hr>`` right before a piece of boilerplate (the feed footer's).
+
+    Blank text and blank comments between them are stepped over (comments were strings in
+    bs4's tree); anything else ends the run.
+    """
+    node = element
+    while True:
+        sibling = node.getprevious()
+        parent = node.getparent()
+        before = sibling.tail if sibling is not None else (
+            parent.text if parent is not None else None)
+        if before and before.strip():
+            return
+        if sibling is None:
+            return
+        if not isinstance(sibling.tag, str):
+            if (sibling.text or "").strip():
+                return
+            node = sibling
+        elif sibling.tag in SEPARATOR_TAGS:
+            drop(sibling)
         else:
-            break
-        sibling = before
+            return
 
 
-def _pair_images_with_captions(soup: BeautifulSoup, root: Tag) -> None:
+def _pair_images_with_captions(root: Element) -> None:
     """Wrap each inline image and the ``<small>`` caption right after it in a ``<figure>``.
 
-    Image and caption so become one figure wherever they sit (in a ``<p>`` or not).
+    Image and caption so become one figure wherever they sit (in a ``<p>`` or not). The text
+    between and after them stays outside the figure, after it (lxml moves an element with its
+    tail, so the tails are handed over first).
     """
-    for image in root.find_all("img"):
-        if image.find_parent("figure") is not None:
+    for image in list(root.iterdescendants("img")):
+        if next(image.iterancestors("figure"), None) is not None:
             continue
         caption = _caption_after(image)
-        figure = soup.new_tag("figure")
-        image.insert_before(figure)
-        figure.append(image.extract())
+        figure = image.makeelement("figure", {})
+        outside = [image.tail or ""]
+        image.tail = None
         if caption is not None:
-            figure.append(caption.extract())
+            outside.append(caption.tail or "")
+            caption.tail = None
+        image.addprevious(figure)
+        figure.append(image)
+        if caption is not None:
+            figure.append(caption)
+        figure.tail = "".join(outside) or None
 
 
-def _caption_after(image: Tag) -> Tag | None:
-    """The caption following an image: ``<small>``, or a ``<div>`` holding only one."""
-    sibling = image.next_sibling
-    while isinstance(sibling, NavigableString) and not sibling.strip():
-        sibling = sibling.next_sibling
-    if not isinstance(sibling, Tag):
-        return None
-    if sibling.name == "small":
+def _caption_after(image: Element) -> Element | None:
+    """The caption following an image: ``<small>``, or a ``<div>`` holding only one.
+
+    Blank text and blank comments before it are stepped over (comments were strings in bs4's
+    tree).
+    """
+    node = image
+    while True:
+        if (node.tail or "").strip():
+            return None
+        sibling = node.getnext()
+        if sibling is None:
+            return None
+        if isinstance(sibling.tag, str):
+            break
+        if (sibling.text or "").strip():
+            return None  # a comment with words is no blank to step over
+        node = sibling
+    if sibling.tag == "small":
         return sibling
-    shown = [c for c in sibling.children if not (isinstance(c, NavigableString) and not c.strip())]
-    if sibling.name == "div" and len(shown) == 1 and getattr(shown[0], "name", "") == "small":
+    shown = _shown_children(sibling)
+    if (sibling.tag == "div" and len(shown) == 1 and not isinstance(shown[0], str)
+            and shown[0].tag == "small"):
         return sibling
     return None
 
 
-def _figure_block(element: Tag) -> list[Block] | None:
+def _shown_children(element: Element) -> list[Element | str]:
+    """An element's children but blank text and blank comments (bs4's non-blank contents)."""
+    shown: list[Element | str] = []
+    if (element.text or "").strip():
+        shown.append(element.text)
+    for child in element:
+        if isinstance(child.tag, str) or (child.text or "").strip():
+            shown.append(child)
+        if (child.tail or "").strip():
+            shown.append(child.tail)
+    return shown
+
+
+def _figure_block(element: Element) -> list[Block] | None:
     """A ``<figure>`` as a model figure: image, caption, credit (from ``<cite>``)."""
-    if element.name != "figure":
+    if element.tag != "figure":
         return None
-    image = element.find("img")
-    url = attr(image, "src") if isinstance(image, Tag) else ""
+    image = next(element.iterdescendants("img"), None)
+    url = attr(image, "src") if image is not None else ""
     if url and not is_http_url(url):
         url = ""  # not a web image (data:, javascript:…): the caption stays, as text
-    alt = attr(image, "alt") if isinstance(image, Tag) else ""
+    alt = attr(image, "alt") if image is not None else ""
     credits = [visible_text(cite) for cite in select(element, CREDIT_SELECTOR)]
     for cite in select(element, CREDIT_SELECTOR):
-        cite.decompose()
-    caption = paragraph_inlines(element.children)
+        drop(cite)
+    caption = paragraph_inlines(content(element))
     credit = "; ".join(c for c in credits if c)
     if not (url or caption or credit):
         return []
