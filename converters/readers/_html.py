@@ -110,11 +110,6 @@ def squash(text: str) -> str:
     return HTML_SPACE.sub(" ", text).strip()
 
 
-def is_element(node: object) -> bool:
-    """Whether a node is an element proper (not text, a comment or a processing instruction)."""
-    return isinstance(node, etree._Element) and isinstance(node.tag, str)
-
-
 def content(element: Element) -> list[Node]:
     """An element's children in order, as text nodes and elements (comments left out).
 
@@ -419,7 +414,7 @@ class _Walker:
                 blocks.extend(made)
             elif isinstance(child.tag, str):
                 pending.append(child)
-            if child.tail:  # read after the hook: it may have dropped an element before it
+            if child.tail:  # the text after a block is inline content of its own
                 pending.append(child.tail)
         flush()
         return blocks
@@ -467,7 +462,7 @@ def remove_boilerplate(
     position = {element: index for index, element in enumerate(root.iter())}
     removed: list[Removal] = []
     for element in sorted(first_rule, key=position.__getitem__):
-        if _detached(element, root):
+        if not is_under(element, root):
             continue  # inside something already taken out
         kind, _, reason = rules[first_rule[element]]
         removed.append(Removal(kind=kind, text=_removed_text(element, base), reason=reason))
@@ -514,11 +509,6 @@ def _ancestors_below(element: Element, root: Element) -> list[Element]:
 def is_under(element: Element, root: Element) -> bool:
     """Whether an element is (still) under ``root``: false once an ancestor was taken out."""
     return any(parent is root for parent in element.iterancestors())
-
-
-def _detached(element: Element, root: Element) -> bool:
-    """Whether an element is no longer under ``root`` (an ancestor was removed)."""
-    return not is_under(element, root)
 
 
 def _removed_text(element: Element, base: str) -> str:
