@@ -28,6 +28,9 @@ class EditionStandardDomain(StandardDomain):
         unread: set[str] = getattr(self, "unread", set())
         if docname in unread:
             unread.discard(docname)
+            # Sphinx's domain makes its terms table on first use (as the clearing would) and
+            # merging a parallel reader's data expects it: made here, before readers fork.
+            self.data.setdefault("terms", {})
             return
         super().clear_doc(docname)
 
