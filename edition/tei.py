@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
 
 from docutils import nodes
 from lxml import etree
@@ -41,6 +42,7 @@ from .frontmatter import get_front_matter
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
 
 logger = logging.getLogger(__name__)
 
@@ -436,33 +438,68 @@ def tei_path(outdir: Path, docname: str) -> Path:
     return outdir / TEI_FOLDER / f"{docname.rsplit('/', 1)[-1]}.xml"
 
 
-def write_tei(app: Sphinx, exception: Exception | None) -> None:
-    """Write the TEI file of each article this build re-read (``build-finished``).
+#: The TEI files made at ``env-updated`` and not yet written, by application (path -> bytes).
+_PENDING: WeakKeyDictionary[Sphinx, dict[Path, bytes]] = WeakKeyDictionary()
 
-    The other articles' files stay as the last build wrote them (see :mod:`edition.changed`).
+
+def read_doctree(env: BuildEnvironment, docname: str) -> nodes.document:
+    """A document's doctree as read: the one this build still holds in memory, else the pickle.
+
+    Sphinx keeps each doctree it read in this process until the page is written
+    (``_write_doc_doctree_cache``, untouched until then); using it saves unpickling every
+    article again, which was a twentieth of a serial build. Builds without it (parallel
+    reading, other Sphinx versions) load the pickle, as :meth:`~BuildEnvironment.get_doctree`.
     """
-    if exception is not None or app.builder.name not in HTML_BUILDERS:
-        return
-    domain = entity_domain(app.env)
+    cache = getattr(env, "_write_doc_doctree_cache", None)
+    document = cache.get(docname) if isinstance(cache, dict) else None
+    if isinstance(document, nodes.document):
+        return document
+    return env.get_doctree(docname)
+
+
+def make_tei(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Make the TEI file of each article this build re-read (``env-updated``, after reading).
+
+    Made now, while the doctrees read are in memory and unresolved; written at the end of a
+    build without errors (:func:`write_tei`). The other articles' files stay as the last build
+    wrote them (see :mod:`edition.changed`).
+    """
+    _PENDING.pop(app, None)
+    if app.builder.name not in HTML_BUILDERS:
+        return []
+    domain = entity_domain(env)
     base = str(getattr(app.config, "edition_baseurl", "") or app.config.html_baseurl or "")
     if base and not base.endswith("/"):
         base += "/"
     suffix = app.config.html_file_suffix or ".html"
     entity_url = base + app.config.edition_generated + "/entities/{id}" + suffix
     outdir = Path(app.outdir)
-    articles = sorted(d for d in app.env.found_docs if domain.is_article(d))
+    articles = sorted(d for d in env.found_docs if domain.is_article(d))
+    pending: dict[Path, bytes] = {}
     for docname in articles_to_write(app, articles, lambda d: tei_path(outdir, d)):
-        document = app.env.get_doctree(docname)
-        meta = get_front_matter(app.env, docname) or {}
+        document = read_doctree(env, docname)
+        meta = get_front_matter(env, docname) or {}
         article = ArticleTEI(domain, docname, document, meta, base + docname + suffix,
                              entity_url if base else "../../" + entity_url)
         root = article.build()
-        path = tei_path(outdir, docname)
+        pending[tei_path(outdir, docname)] = etree.tostring(
+            root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    _PENDING[app] = pending
+    return []
+
+
+def write_tei(app: Sphinx, exception: Exception | None) -> None:
+    """Write the TEI files :func:`make_tei` made, if the build ended without error."""
+    pending = _PENDING.pop(app, {})
+    if exception is not None:
+        return
+    for path, data in pending.items():
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8",
-                                        pretty_print=True))
+        path.write_bytes(data)
 
 
 def setup_tei(app: Sphinx) -> None:
     """Register the TEI export."""
+    # after edition.changed has noted what this build read (env-updated, priority 100)
+    app.connect("env-updated", make_tei, priority=800)
     app.connect("build-finished", write_tei)
