@@ -26,6 +26,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.search.zh import JIEBA_DEFAULT_DICT, SearchChinese, jieba_load_userdict
+from sphinx.search.zh import cut_for_search as jieba_cut_for_search
 from sphinx.util import logging
 
 from converters.registry import Entity, Registry, RegistryError, fold, fold_char, load_registry
@@ -60,6 +61,10 @@ LONGEST_WORD = 12
 # jieba's own segmenter splits on anything outside this class before it looks words up, so a
 # dictionary word must be made of these characters only (no spaces, no name dots).
 _JIEBA_WORD = re.compile(r"[\u4e00-\u9fd5a-zA-Z0-9+#&._%\-]+")
+#: The same class as jieba's block splitter (``jieba.re_han_default``): jieba segments each run
+#: of it on its own and the text between runs character by character, so a text's words are
+#: the words of its pieces, in order.
+_JIEBA_BLOCK = re.compile(r"([\u4e00-\u9fd5a-zA-Z0-9+#&._%\-]+)")
 
 #: The query splitter, in language_data.js; ``window.EDITION_FOLD`` comes from the fold script.
 JS_SPLITTER = r"""
@@ -144,6 +149,11 @@ _SEGMENTS: dict[tuple[str, int, int], dict[str, tuple[tuple[str, ...], tuple[str
 _STEMS: dict[str, str] = {}
 
 
+#: jieba's words for each piece of text (:data:`_JIEBA_BLOCK`) segmented with the dictionary of
+#: :data:`_SEGMENTS`: the texts of a collection differ, but their clauses and names recur.
+_BLOCKS: dict[str, tuple[str, ...]] = {}
+
+
 def _loaded_dictionary() -> tuple[str, int, int] | None:
     """The jieba user dictionary this process has loaded last (its path, time and size)."""
     return next(iter(_SEGMENTS), None)
@@ -158,6 +168,7 @@ def _segments_for(dictionary: str) -> dict[str, tuple[tuple[str, ...], tuple[str
         key = (dictionary, 0, 0)
     if key not in _SEGMENTS:
         _SEGMENTS.clear()
+        _BLOCKS.clear()
         _SEGMENTS[key] = {}
     return _SEGMENTS[key]
 
@@ -196,12 +207,25 @@ class SearchChineseFolded(SearchChinese):
         folded = fold(input)
         known = self._segments.get(folded)
         if known is None:
-            words = tuple(super().split(folded))
             latin = tuple(term.strip() for term in self.latin1_letters.findall(folded))
+            # Sphinx's own split: jieba's words for search, then the Latin words once more
+            words = (*self._cut_for_search(folded), *latin)
             self._segments[folded] = known = (words, latin)
-        else:
-            self.latin_terms.update(known[1])
+        self.latin_terms.update(known[1])
         return list(known[0])
+
+    @staticmethod
+    def _cut_for_search(text: str) -> list[str]:
+        """``jieba.cut_for_search(text)``, each piece segmented once (:data:`_BLOCKS`)."""
+        words: list[str] = []
+        for piece in _JIEBA_BLOCK.split(text):
+            if not piece:
+                continue
+            known = _BLOCKS.get(piece)
+            if known is None:
+                known = _BLOCKS[piece] = tuple(jieba_cut_for_search(piece))
+            words.extend(known)
+        return words
 
     def stem(self, word: str) -> str:
         """Sphinx's stem of a word, with the Snowball stemmer run once per word (:data:`_STEMS`).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -56,17 +57,45 @@ def test_each_text_is_segmented_once_and_still_records_its_latin_words(
     """A text split again (another page, the next build) is not segmented again, and the Latin
     words it holds still count for the short-stem rule of the language that sees it."""
     segmented: list[str] = []
-    split = SearchChinese.split
+    cut = edition.search.jieba_cut_for_search
 
-    def counting(self: SearchChinese, text: str) -> list[str]:
+    def counting(text: str) -> Iterator[str]:
         segmented.append(text)
-        return split(self, text)
+        return cut(text)
 
-    monkeypatch.setattr(SearchChinese, "split", counting)
+    monkeypatch.setattr(edition.search, "jieba_cut_for_search", counting)
+    monkeypatch.setattr(edition.search, "_BLOCKS", {})
+    monkeypatch.setattr(edition.search, "_SEGMENTS", {})
     text = "AIs of 字节跳动"
     first = SearchChineseFolded({}).split(text)
     again = SearchChineseFolded({})  # the next build's language
     assert again.stem("ais") == "ai"
     assert again.split(text) == first == SearchChinese({}).split(edition.search.fold(text))
-    assert segmented.count(edition.search.fold(text)) == 2  # ours once, Sphinx's once above
+    assert segmented.count("字节跳动") == 1  # Sphinx's own split above calls jieba directly
     assert again.stem("ais") == "ais"
+
+
+def test_pieces_are_segmented_once_and_give_jiebas_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Texts cut piece by piece, each piece once, give exactly jieba's words for the whole text."""
+    segmented: list[str] = []
+    cut = edition.search.jieba_cut_for_search
+
+    def counting(text: str) -> Iterator[str]:
+        segmented.append(text)
+        return cut(text)
+
+    monkeypatch.setattr(edition.search, "jieba_cut_for_search", counting)
+    monkeypatch.setattr(edition.search, "_BLOCKS", {})
+    monkeypatch.setattr(edition.search, "_SEGMENTS", {})
+    texts = [
+        "阿里巴巴集团周二表示，将在杭州成立新公司。Alibaba's 2024 revenue: 9.6% up!",
+        "字節跳動（ByteDance）的抖音，與騰訊的微信——「超級應用」之爭。",
+        "“超级应用”之争仍在继续；阿里巴巴集团周二表示  C++ & C# 以及 e-mail_address.",
+        "",
+        "   \n\t",
+    ]
+    language = SearchChineseFolded({})
+    for text in texts:
+        assert language.split(text) == SearchChinese({}).split(edition.search.fold(text))
+    assert segmented.count("阿里巴巴集团周二表示") == 1
+    assert segmented.count("超级应用") == 1  # Traditional in one text, Simplified in the other
