@@ -29,6 +29,7 @@ from weakref import WeakKeyDictionary
 from docutils import nodes
 from lxml import etree
 from sphinx import addnodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
 from .changed import articles_to_write
@@ -438,68 +439,74 @@ def tei_path(outdir: Path, docname: str) -> Path:
     return outdir / TEI_FOLDER / f"{docname.rsplit('/', 1)[-1]}.xml"
 
 
-#: The TEI files made at ``env-updated`` and not yet written, by application (path -> bytes).
-_PENDING: WeakKeyDictionary[Sphinx, dict[Path, bytes]] = WeakKeyDictionary()
+#: Per build: the articles whose TEI file the build must write, and those it has written.
+_PENDING: WeakKeyDictionary[Sphinx, set[str]] = WeakKeyDictionary()
 
 
-def read_doctree(env: BuildEnvironment, docname: str) -> nodes.document:
-    """A document's doctree as read: the one this build still holds in memory, else the pickle.
-
-    Sphinx keeps each doctree it read in this process until the page is written
-    (``_write_doc_doctree_cache``, untouched until then); using it saves unpickling every
-    article again, which was a twentieth of a serial build. Builds without it (parallel
-    reading, other Sphinx versions) load the pickle, as :meth:`~BuildEnvironment.get_doctree`.
-    """
-    cache = getattr(env, "_write_doc_doctree_cache", None)
-    document = cache.get(docname) if isinstance(cache, dict) else None
-    if isinstance(document, nodes.document):
-        return document
-    return env.get_doctree(docname)
+def note_tei_to_write(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """The articles whose TEI file this build writes (``env-updated``, after the reading)."""
+    if app.builder.name in HTML_BUILDERS:
+        domain = entity_domain(env)
+        articles = sorted(d for d in env.found_docs if domain.is_article(d))
+        outdir = Path(app.outdir)
+        _PENDING[app] = set(articles_to_write(app, articles, lambda d: tei_path(outdir, d)))
+    return []
 
 
-def make_tei(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """Make the TEI file of each article this build re-read (``env-updated``, after reading).
-
-    Made now, while the doctrees read are in memory and unresolved; written at the end of a
-    build without errors (:func:`write_tei`). The other articles' files stay as the last build
-    wrote them (see :mod:`edition.changed`).
-    """
-    _PENDING.pop(app, None)
-    if app.builder.name not in HTML_BUILDERS:
-        return []
-    domain = entity_domain(env)
+def write_article_tei(app: Sphinx, docname: str, document: nodes.document) -> None:
+    """Write one article's TEI file from its doctree as read (references not yet resolved)."""
+    domain = entity_domain(app.env)
     base = str(getattr(app.config, "edition_baseurl", "") or app.config.html_baseurl or "")
     if base and not base.endswith("/"):
         base += "/"
     suffix = app.config.html_file_suffix or ".html"
     entity_url = base + app.config.edition_generated + "/entities/{id}" + suffix
-    outdir = Path(app.outdir)
-    articles = sorted(d for d in env.found_docs if domain.is_article(d))
-    pending: dict[Path, bytes] = {}
-    for docname in articles_to_write(app, articles, lambda d: tei_path(outdir, d)):
-        document = read_doctree(env, docname)
-        meta = get_front_matter(env, docname) or {}
-        article = ArticleTEI(domain, docname, document, meta, base + docname + suffix,
-                             entity_url if base else "../../" + entity_url)
-        root = article.build()
-        pending[tei_path(outdir, docname)] = etree.tostring(
-            root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-    _PENDING[app] = pending
-    return []
+    meta = get_front_matter(app.env, docname) or {}
+    article = ArticleTEI(domain, docname, document, meta, base + docname + suffix,
+                         entity_url if base else "../../" + entity_url)
+    root = article.build()
+    path = tei_path(Path(app.outdir), docname)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                    pretty_print=True))
+
+
+class WriteTEI(SphinxPostTransform):
+    """Write the TEI file of an article being written, from its doctree as Sphinx read it.
+
+    The first post-transform sees the doctree before any reference is resolved, as the
+    pickle holds it; writing the file here spares unpickling every article's doctree once more
+    at the end of the build (a twentieth of a corpus build's CPU).
+    """
+
+    default_priority = 1  # before every resolution (Sphinx's own starts at 10)
+    builders = HTML_BUILDERS
+
+    def run(self, **_kwargs: Any) -> None:
+        """Write this document's TEI file if it is an article the build must write."""
+        pending = _PENDING.get(self.app)
+        docname = self.env.docname
+        if pending is not None and docname in pending:
+            write_article_tei(self.app, docname, self.document)
+            pending.discard(docname)
 
 
 def write_tei(app: Sphinx, exception: Exception | None) -> None:
-    """Write the TEI files :func:`make_tei` made, if the build ended without error."""
-    pending = _PENDING.pop(app, {})
-    if exception is not None:
+    """Write the TEI files this build owes and did not write with its pages (``build-finished``).
+
+    Those of the articles whose page was not written (a TEI file deleted by hand, say); the
+    other articles' files stay as the last build wrote them (see :mod:`edition.changed`).
+    """
+    pending = _PENDING.pop(app, set())
+    if exception is not None or app.builder.name not in HTML_BUILDERS:
         return
-    for path, data in pending.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+    for docname in sorted(pending):
+        write_article_tei(app, docname, app.env.get_doctree(docname))
 
 
 def setup_tei(app: Sphinx) -> None:
     """Register the TEI export."""
-    # after edition.changed has noted what this build read (env-updated, priority 100)
-    app.connect("env-updated", make_tei, priority=800)
+    # after edition.changed has compared the settings (its env-updated handler, priority 100)
+    app.connect("env-updated", note_tei_to_write, priority=600)
+    app.add_post_transform(WriteTEI)
     app.connect("build-finished", write_tei)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sphinx.search.zh import SearchChinese
 
 import edition.search
+from converters.paths import ROOT
 from edition.search import SearchChineseFolded
 
 TEXT = ("TikTok and ByteDance: the apps, app stores and AI models of 字节跳动 in 2025; "
@@ -40,16 +40,25 @@ def test_short_stems_follow_the_words_seen_so_far() -> None:
 
 def test_jieba_dictionary_loaded_only_when_text_is_split(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """A rebuild that segments nothing does not pay for jieba's dictionary."""
+    """A rebuild that segments nothing does not pay for the user dictionary."""
     loaded: list[str] = []
-    monkeypatch.setattr(edition.search, "jieba_load_userdict", loaded.append)
+    read = edition.search.user_dictionary_words
+
+    def recording(path: str) -> list[tuple[str, int | None, str | None]]:
+        loaded.append(path)
+        return read(path)
+
+    monkeypatch.setattr(edition.search, "user_dictionary_words", recording)
+    monkeypatch.setattr(edition.search, "_SEGMENTERS", {})
     words = tmp_path / "words.txt"
-    words.write_text("字节跳动\n", encoding="utf-8")
+    words.write_text("\ufeff字节跳动\n安德森霍洛维茨 5\n示例词 3 nz\n", encoding="utf-8")
     language = SearchChineseFolded({"dict": str(words)})
     assert loaded == []
-    language.split("字节跳动")
+    assert "安德森霍洛维茨" in language.split("安德森霍洛维茨投资了字节跳动")
     language.split("英伟达")
     assert loaded == [str(words)]
+    assert read(str(words)) == [("字节跳动", None, None), ("安德森霍洛维茨", 5, None),
+                                ("示例词", 3, "nz")]
 
 
 def test_each_text_is_segmented_once_and_still_records_its_latin_words(
@@ -57,45 +66,41 @@ def test_each_text_is_segmented_once_and_still_records_its_latin_words(
     """A text split again (another page, the next build) is not segmented again, and the Latin
     words it holds still count for the short-stem rule of the language that sees it."""
     segmented: list[str] = []
-    cut = edition.search.jieba_cut_for_search
+    cut = edition.search.cut_for_search
 
-    def counting(text: str) -> Iterator[str]:
+    def counting(segmenter: object, text: str) -> list[str]:
         segmented.append(text)
-        return cut(text)
+        return cut(segmenter, text)
 
-    monkeypatch.setattr(edition.search, "jieba_cut_for_search", counting)
-    monkeypatch.setattr(edition.search, "_BLOCKS", {})
-    monkeypatch.setattr(edition.search, "_SEGMENTS", {})
+    monkeypatch.setattr(edition.search, "cut_for_search", counting)
     text = "AIs of 字节跳动"
     first = SearchChineseFolded({}).split(text)
     again = SearchChineseFolded({})  # the next build's language
     assert again.stem("ais") == "ai"
     assert again.split(text) == first == SearchChinese({}).split(edition.search.fold(text))
-    assert segmented.count("字节跳动") == 1  # Sphinx's own split above calls jieba directly
+    assert segmented.count(edition.search.fold(text)) == 1
     assert again.stem("ais") == "ais"
 
 
-def test_pieces_are_segmented_once_and_give_jiebas_words(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Texts cut piece by piece, each piece once, give exactly jieba's words for the whole text."""
-    segmented: list[str] = []
-    cut = edition.search.jieba_cut_for_search
+@pytest.mark.slow  # jieba's dictionary is loaded
+def test_words_are_jieba_own_on_the_edition_text(tmp_path: Path) -> None:
+    """jieba-rs, cut as jieba cuts, finds jieba's words in jieba's order on every line of the
+    edition's pages (articles in three scripts, URLs, dates, front matter), with the registry
+    names as user words."""
+    import jieba
 
-    def counting(text: str) -> Iterator[str]:
-        segmented.append(text)
-        return cut(text)
+    from converters.registry import load_registry
+    from edition.search import cut_for_search, dictionary_words
 
-    monkeypatch.setattr(edition.search, "jieba_cut_for_search", counting)
-    monkeypatch.setattr(edition.search, "_BLOCKS", {})
-    monkeypatch.setattr(edition.search, "_SEGMENTS", {})
-    texts = [
-        "阿里巴巴集团周二表示，将在杭州成立新公司。Alibaba's 2024 revenue: 9.6% up!",
-        "字節跳動（ByteDance）的抖音，與騰訊的微信——「超級應用」之爭。",
-        "“超级应用”之争仍在继续；阿里巴巴集团周二表示  C++ & C# 以及 e-mail_address.",
-        "",
-        "   \n\t",
-    ]
-    language = SearchChineseFolded({})
-    for text in texts:
-        assert language.split(text) == SearchChinese({}).split(edition.search.fold(text))
-    assert segmented.count("阿里巴巴集团周二表示") == 1
-    assert segmented.count("超级应用") == 1  # Traditional in one text, Simplified in the other
+    words = tmp_path / "words.txt"
+    names = dictionary_words(load_registry(ROOT / "docs" / "_data" / "registry.yaml"))
+    words.write_text("".join(f"{name}\n" for name in names), encoding="utf-8")
+    tokenizer = jieba.Tokenizer()  # not jieba's global one, which other tests load into
+    tokenizer.load_userdict(str(words))
+    segmenter, _cache = edition.search._segmenter_for(str(words))
+    lines = [edition.search.fold(line)
+             for page in sorted((ROOT / "docs").rglob("*.md"))
+             for line in page.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(lines) > 1000
+    for line in lines:
+        assert cut_for_search(segmenter, line) == list(tokenizer.cut_for_search(line)), line
