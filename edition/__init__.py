@@ -12,6 +12,7 @@ from .boundary import setup_boundary
 from .changed import setup_changed
 from .citable import setup_citable
 from .citation import setup_citation
+from .collector import setup_collector
 from .config import setup_config
 from .conflicts import setup_conflicts
 from .data_page import setup_data_page
@@ -43,6 +44,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     """Register every component of the edition."""
     # Every edition_* value, declared in one dataclass.
     setup_config(app)
+    setup_collector(app)
     # The article: front matter and domain first, every other component reads them.
     setup_frontmatter(app)
     setup_header(app)
