@@ -22,6 +22,7 @@ from .entity_pages import setup_entity_pages
 from .epub import setup_epub
 from .export import setup_export
 from .frontmatter import setup_frontmatter
+from .gc_tuning import setup_gc_tuning
 from .header import setup_header
 from .images import setup_images
 from .listings import setup_listings
@@ -42,6 +43,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     """Register every component of the edition."""
     # Every edition_* value, declared in one dataclass.
     setup_config(app)
+    # Fewer and smaller garbage collections while the build runs.
+    setup_gc_tuning(app)
     # The article: front matter and domain first, every other component reads them.
     setup_frontmatter(app)
     setup_header(app)
