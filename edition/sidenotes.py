@@ -28,8 +28,10 @@ class SidenotesInOnePass(SphinxPostTransform):
     first back-reference; the theme's transform then finds no footnote left to move.
     """
 
-    # Before sphinx-book-theme's HandleFootnoteTransform (priority 1).
-    default_priority = 0
+    # After the TEI export (0), which reads the footnotes where the source has them; at the
+    # theme's priority, registered before it (the theme's extension loads with the builder,
+    # after the edition's).
+    default_priority = 1
     formats = ("html",)
 
     def run(self, **_kwargs: Any) -> None:
