@@ -157,27 +157,39 @@ def _resolve(pattern: DatePattern, match: re.Match[str], context_year: int | Non
     return value.isoformat()[: _ISO_LENGTH[pattern.precision]]
 
 
+#: Each pattern with what it needs and whether its mention is its ``date`` group, looked up
+#: once here rather than on every text.
+_SCAN: tuple[tuple[DatePattern, re.Pattern[str], bool], ...] = tuple(
+    (pattern, _NEEDS[pattern.name], pattern.name in _DATE_GROUP) for pattern in COMPILED
+)
+
+
 def find_dates(text: str, context_year: int | None) -> list[tuple[int, int, str]]:
     """Non-overlapping (start, end, ISO) date mentions in ``text``, leftmost-longest."""
     if _ANY_DIGIT.search(text) is None:
         return []
     blocked = url_spans(text)
     candidates: list[tuple[int, int, str]] = []
+    #: The end of the longest candidate so far at each start: a match starting there and no
+    #: longer can never be chosen, so it is not resolved (dateparser, date checks).
+    longest: dict[int, int] = {}
     present: dict[re.Pattern[str], bool] = {}
-    for pattern in COMPILED:
-        need = _NEEDS[pattern.name]
-        if need not in present:
-            present[need] = need.search(text) is not None
-        if not present[need]:
+    for pattern, need, by_group in _SCAN:
+        found = present.get(need)
+        if found is None:
+            found = present[need] = need.search(text) is not None
+        if not found:
             continue  # the pattern cannot match a text without what it needs
-        by_group = pattern.name in _DATE_GROUP
         for match in pattern.regex.finditer(text):
             start, end = match.span("date") if by_group else match.span()
-            if any(s < end and start < e for s, e in blocked):
+            if end <= longest.get(start, start):
+                continue
+            if blocked and any(s < end and start < e for s, e in blocked):
                 continue
             iso = _resolve(pattern, match, context_year)
             if iso is not None:
                 candidates.append((start, end, iso))
+                longest[start] = end
     candidates.sort(key=lambda c: (c[0], -(c[1] - c[0])))
     chosen: list[tuple[int, int, str]] = []
     last_end = 0

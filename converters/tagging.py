@@ -136,10 +136,12 @@ def find_names(text: str, registry: Registry) -> list[tuple[int, int, str]]:
         end = end_index + 1
         for entry in spellings:
             start = end - entry.length
-            found = text[start:end]
-            if not _case_fits(entry, found) or not _boundaries_fit(entry, text, start, end):
+            # most names (all Chinese ones) have no case or boundary rule: no call for them
+            if (entry.capitalised or entry.all_caps) and not _case_fits(entry, text[start:end]):
                 continue
-            if any(s < end and start < e for s, e in blocked):
+            if (entry.latin or entry.digits) and not _boundaries_fit(entry, text, start, end):
+                continue
+            if blocked and any(s < end and start < e for s, e in blocked):
                 continue
             candidates.append((start, end, entry.target))
             break

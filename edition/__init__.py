@@ -33,6 +33,7 @@ from .related import setup_related
 from .robustlinks import setup_robustlinks
 from .search import setup_search
 from .sidenotes import setup_sidenotes
+from .stddomain import setup_standard_domain
 from .tei import setup_tei
 from .timeline import setup_timeline
 
@@ -59,6 +60,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_changed(app)
     setup_export(app)
     setup_tei(app)
+    setup_standard_domain(app)
     setup_data_page(app)
     setup_search(app)
     setup_citation(app)

@@ -24,6 +24,7 @@ Index sub-entries are the places of mentions, one per paragraph: the article's t
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import re
 import unicodedata
@@ -150,6 +151,7 @@ class Authorship(NamedTuple):
 # --------------------------------------------------------------------------- pure helpers
 
 
+@functools.cache  # every list sorts by it; pypinyin is pure Python and labels are few
 def collation_key(label: str) -> str:
     """Sort key of a name: romanised (pinyin for Han characters), unaccented, casefolded."""
     # lazy_pinyin leaves non-Han runs untouched, so Latin labels are their own key.

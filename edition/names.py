@@ -6,6 +6,7 @@ pypinyin, so the overview, the search, the data export and the TEI agree on it.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -20,7 +21,12 @@ NOT_WORD = re.compile(r"[^\w]|_", re.UNICODE)
 
 def pinyin(entity: Entity) -> str:
     """The pinyin of the entity's Simplified label, with tone marks (``""`` without one)."""
-    label = entity.labels.get("zh-Hans", "")
+    return label_pinyin(entity.labels.get("zh-Hans", ""))
+
+
+@functools.cache  # asked for each entity by several pages and exports; pypinyin is slow
+def label_pinyin(label: str) -> str:
+    """The pinyin of a Simplified label, with tone marks (``""`` without Han characters)."""
     if not has_han(label):
         return ""
     syllables = [s.strip() for s in lazy_pinyin(label, style=Style.TONE) if s.strip()]
