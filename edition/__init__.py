@@ -12,7 +12,6 @@ from .boundary import setup_boundary
 from .changed import setup_changed
 from .citable import setup_citable
 from .citation import setup_citation
-from .collector import setup_collector
 from .config import setup_config
 from .conflicts import setup_conflicts
 from .data_page import setup_data_page
@@ -23,6 +22,7 @@ from .entity_pages import setup_entity_pages
 from .epub import setup_epub
 from .export import setup_export
 from .frontmatter import setup_frontmatter
+from .gc_tuning import setup_gc_tuning
 from .header import setup_header
 from .images import setup_images
 from .listings import setup_listings
@@ -44,7 +44,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     """Register every component of the edition."""
     # Every edition_* value, declared in one dataclass.
     setup_config(app)
-    setup_collector(app)
+    setup_gc_tuning(app)
     # The article: front matter and domain first, every other component reads them.
     setup_frontmatter(app)
     setup_header(app)

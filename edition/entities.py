@@ -563,6 +563,8 @@ class _Lookup(NamedTuple):
     mentions: dict[tuple[str, str], list[Mention]]
     publications: dict[str, list[Publication]]
     authorships: dict[str, list[Authorship]]
+    #: (kind, target) -> the documents mentioning it, each once, by docname.
+    documents: dict[tuple[str, str], list[str]]
 
 
 class EntityDomain(Domain):
@@ -812,9 +814,14 @@ class EntityDomain(Domain):
         """
         lookup = self._lookup_cache
         if lookup is None:
-            lookup = _Lookup({}, {}, {})
+            lookup = _Lookup({}, {}, {}, {})
             for mention in self.all_mentions():
-                lookup.mentions.setdefault((mention.kind, mention.target), []).append(mention)
+                key = (mention.kind, mention.target)
+                lookup.mentions.setdefault(key, []).append(mention)
+                # all_mentions goes document by document: a repeated name is the last one.
+                documents = lookup.documents.setdefault(key, [])
+                if not documents or documents[-1] != mention.docname:
+                    documents.append(mention.docname)
             for docname in sorted(self.publications):
                 publication = self.publications[docname]
                 lookup.publications.setdefault(publication.iso, []).append(publication)
@@ -831,6 +838,10 @@ class EntityDomain(Domain):
     def mentions_of(self, target: str, kind: str = "entity") -> list[Mention]:
         """Mentions of one entity id or ISO date, in document order."""
         return list(self._lookup().mentions.get((kind, target), []))
+
+    def documents_of(self, target: str, kind: str = "entity") -> list[str]:
+        """The documents mentioning an entity id or ISO date, each once, by docname."""
+        return list(self._lookup().documents.get((kind, target), []))
 
     def places_of(self, target: str, kind: str = "entity") -> list[tuple[str, str, str, str]]:
         """Distinct (docname, anchor, extra, description) places where a target is mentioned.

@@ -8,6 +8,7 @@ and filled at ``doctree-resolved``, once every article's mentions are known.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING, NamedTuple
 
 from docutils import nodes
@@ -34,23 +35,30 @@ class Related(NamedTuple):
     shared: list[str]
 
 
-def rank_related(domain: EntityDomain, docname: str) -> list[Related]:
-    """Other articles ranked by shared entities (more first), ties by title."""
+def rank_related(domain: EntityDomain, docname: str, limit: int | None = None) -> list[Related]:
+    """Other articles ranked by shared entities (more first), ties by title; the first ``limit``.
+
+    Only the articles that mention one of this article's entities are looked at (through the
+    domain's table of documents by entity), not the whole collection for every article.
+    """
+    # Any shared id makes an article related; only ids of the registry are listed and counted.
+    listed: Counter[str] = Counter()
+    for entity in domain.entities_of(docname):
+        for other in domain.documents_of(entity):
+            if other != docname and domain.is_article(other):
+                listed[other] += entity in domain.registry
+    others = sorted(listed, key=lambda o: (-listed[o], domain.title_of(o), o))
     mine = set(domain.entities_of(docname))
     related: list[Related] = []
-    for other in sorted(domain.mentions):
-        if other == docname or not domain.is_article(other):
-            continue
+    for other in others if limit is None else others[:limit]:
         shared = mine & set(domain.entities_of(other))
-        if not shared:
-            continue
         ordered = [
             e.id for e in sorted(
                 (domain.registry[i] for i in shared if i in domain.registry), key=entity_sort_key
             )
         ]
         related.append(Related(other, domain.title_of(other), ordered))
-    return sorted(related, key=lambda r: (-len(r.shared), r.title, r.docname))
+    return related
 
 
 def add_placeholder(app: Sphinx, doctree: nodes.document) -> None:
@@ -70,7 +78,7 @@ def fill_related(app: Sphinx, doctree: nodes.document, _docname: str) -> None:
         fromdocname = node["docname"]
         # Capped: in a large collection most articles share some entity, and an unbounded list
         # makes every page, and so the build, grow with the collection.
-        ranked = rank_related(domain, fromdocname)[: app.config.edition_related_max]
+        ranked = rank_related(domain, fromdocname, app.config.edition_related_max)
         if not ranked:
             node.parent.remove(node)
             continue

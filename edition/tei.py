@@ -479,7 +479,9 @@ class WriteTEI(SphinxPostTransform):
     at the end of the build (a twentieth of a corpus build's CPU).
     """
 
-    default_priority = 1  # before every resolution (Sphinx's own starts at 10)
+    # Before every resolution (Sphinx's own start at 10) and before the margin notes
+    # (edition.sidenotes, 1) move the footnotes.
+    default_priority = 0
     builders = HTML_BUILDERS
 
     def run(self, **_kwargs: Any) -> None:

@@ -34,6 +34,8 @@ TEI_SCHEMA = REPO.parent / "shared" / "tei" / "tei_all.rng"
 MENTION = re.compile(r"\{(ent|date)\}`([^`<]*?)\s*<([^`>]+)>`")
 #: Paragraph labels of the articles: ``(label)=`` lines, or ``:name:`` of a parallel pair.
 LABEL = re.compile(r"^\(([\w-]+)\)=$", re.MULTILINE)
+#: A footnote reference of MyST (``[^label]``), not its definition (``[^label]:``).
+FOOTNOTE_REF = re.compile(r"\[\^([^\]]+)\](?!:)")
 NAME_OPTION = re.compile(r"^:name: ([\w-]+)$", re.MULTILINE)
 TEI = {"tei": TEI_NS}
 
@@ -248,6 +250,16 @@ def test_tei_holds_every_anchor_mention_and_date(html: Build, articles: list[Art
             note_id = header.get("corresp", "").lstrip("#")
             note = tree.xpath(f"//tei:note[@xml:id='{note_id}']", namespaces=TEI)
             assert note and note[0].get("type") == "editorial" and note[0].get("resp")
+
+
+@DOCS_BUILD
+def test_tei_keeps_every_footnote_as_a_note(html: Build, articles: list[Article]) -> None:
+    """Each footnote referenced in an article is a TEI note, though HTML shows it in the margin."""
+    assert any(FOOTNOTE_REF.search(article.body) for article in articles)
+    for article in articles:
+        tree = etree.parse(str(html.outdir / "data" / "tei" / f"{article.slug}.xml"))
+        notes = set(tree.xpath("//tei:text//tei:note[@place='foot']/@n", namespaces=TEI))
+        assert notes == set(FOOTNOTE_REF.findall(article.body)), article.slug
 
 
 @DOCS_BUILD

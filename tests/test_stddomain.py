@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from sphinx.application import Sphinx
 from sphinx.domains.std import StandardDomain
+from sphinx.testing.util import SphinxTestApp
 
 from edition.stddomain import EditionStandardDomain
 
@@ -19,9 +20,12 @@ def setup(app):
 
 
 def build(src: Path, out: Path) -> Sphinx:
-    app = Sphinx(str(src), str(src), str(out), str(out / ".doctrees"), "html",
-                 status=None, warning=None, freshenv=False)
-    app.build()
+    """Build with Sphinx's test application, which undoes its global registrations."""
+    app = SphinxTestApp("html", srcdir=src, builddir=out)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
     return app
 
 
