@@ -20,14 +20,16 @@ if TYPE_CHECKING:
 class EditionStandardDomain(StandardDomain):
     """The standard domain, skipping the clearing of documents read for the first time."""
 
-    #: Documents about to be cleared that were never read (filled by :func:`note_unread`).
-    unread: set[str]
+    def __init__(self, env: BuildEnvironment) -> None:
+        """The standard domain, with no document yet known to be unread."""
+        super().__init__(env)
+        #: Documents about to be cleared that were never read (filled by :func:`note_unread`).
+        self.unread: set[str] = set()
 
     def clear_doc(self, docname: str) -> None:
         """Forget a document's labels, terms and objects, unless it was never read."""
-        unread: set[str] = getattr(self, "unread", set())
-        if docname in unread:
-            unread.discard(docname)
+        if docname in self.unread:
+            self.unread.discard(docname)
             # Sphinx's domain makes its terms table on first use (as the clearing would) and
             # merging a parallel reader's data expects it: made here, before readers fork.
             self.data.setdefault("terms", {})
@@ -43,8 +45,6 @@ def note_unread(_app: Sphinx, env: BuildEnvironment, docname: str) -> None:
     """
     domain = env.domains.standard_domain
     if docname not in env.all_docs and isinstance(domain, EditionStandardDomain):
-        if not hasattr(domain, "unread"):
-            domain.unread = set()
         domain.unread.add(docname)
 
 
