@@ -176,7 +176,7 @@ def cut_for_search(segmenter: Any, text: str) -> list[str]:
     Each word, preceded by the dictionary's two- and then three-character words inside it, as
     jieba orders them. On every line of the corpus posts and of the edition (157,215 lines)
     the words are jieba's own, in the same order (``tests/test_search_language.py`` compares
-    the seeds'); jieba-rs does it in a quarter of the CPU time.
+    every line of the edition's pages); jieba-rs does it in a quarter of the CPU time.
     """
     words: list[str] = []
     for word in jieba_words(segmenter, text):
