@@ -26,6 +26,7 @@ from .gc_tuning import setup_gc_tuning
 from .header import setup_header
 from .images import setup_images
 from .listings import setup_listings
+from .myst_yaml import setup_myst_yaml
 from .navigation import setup_navigation
 from .pdf import setup_pdf
 from .reading import setup_reading
@@ -45,6 +46,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # Every edition_* value, declared in one dataclass.
     setup_config(app)
     setup_gc_tuning(app)
+    setup_myst_yaml(app)
     # The article: front matter and domain first, every other component reads them.
     setup_frontmatter(app)
     setup_header(app)

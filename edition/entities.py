@@ -866,6 +866,19 @@ class EntityDomain(Domain):
             places.setdefault(key, (authorship.docname, authorship.anchor, extra, ""))
         return list(places.values())
 
+    def placed_elsewhere(self, target: str, kind: str, here: tuple[str, str]) -> bool:
+        """Whether :meth:`places_of` lists a place other than ``here`` (docname, anchor).
+
+        Stops at the first such place instead of building every place's label: a year
+        mentioned in every article would otherwise cost a pass over all its mentions for each.
+        """
+        lookup = self._lookup()
+        if any((m.docname, m.anchor) != here for m in lookup.mentions.get((kind, target), ())):
+            return True
+        if kind == "date":
+            return any((p.docname, p.anchor) != here for p in lookup.publications.get(target, ()))
+        return any((a.docname, a.anchor) != here for a in lookup.authorships.get(target, ()))
+
     def authored_by(self, person: str) -> list[Authorship]:
         """Documents naming a registry person as author, by docname."""
         return list(self._lookup().authorships.get(person, []))

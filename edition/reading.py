@@ -186,8 +186,7 @@ class QuietMentions(SphinxPostTransform):
         if found is None:
             return True
         here = (docname, mention_anchor(reference, self.document))
-        places = domain.places_of(found.group(1), "date")
-        return any((place[0], place[1]) != here for place in places)
+        return bool(domain.placed_elsewhere(found.group(1), "date", here))
 
 
 # --------------------------------------------------------------------------- the header

@@ -22,7 +22,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from converters.dates import date_target as parse_iso
-from edition.entities import collation_key, index_letter
+from edition.entities import collation_key, entity_domain, index_letter
 
 ROOTS = Path(__file__).resolve().parent / "roots"
 ENTITIES_ROOT = ROOTS / "test-entities"
@@ -389,6 +389,26 @@ def test_timeline(app: Any) -> None:
     # Years without mentions are drawn (as empty slots) so time is to scale.
     labels = [t.get_text() for t in svg.select("text") if re.fullmatch(r"\d{4}", t.get_text())]
     assert labels == [str(y) for y in range(int(years[0]), int(years[-1]) + 1)]
+
+
+@pytest.mark.sphinx("html", testroot="entities")
+def test_placed_elsewhere_agrees_with_the_places(app: Any) -> None:
+    """The quick test the reading transforms use says what the full list of places says."""
+    built(app)
+    domain = entity_domain(app.env)
+    targets = [("date", iso) for iso in domain.dates()]
+    targets += [("entity", entity_id) for entity_id in domain.registry]
+    compared = 0
+    for kind, target in targets:
+        places = {(doc, anchor) for doc, anchor, _extra, _descr in domain.places_of(target, kind)}
+        for here in [*places, ("articles/nowhere", "nowhere-p1")]:
+            expected = any(place != here for place in places)
+            assert domain.placed_elsewhere(target, kind, here) is expected, (kind, target, here)
+            compared += 1
+    # Both answers occur: a target placed once (only "here") and targets placed several times.
+    answers = {domain.placed_elsewhere(t, k, p[:2]) for k, t in targets
+               for p in domain.places_of(t, k)}
+    assert answers == {True, False} and compared > len(targets)
 
 
 @pytest.mark.sphinx("html", testroot="entities")

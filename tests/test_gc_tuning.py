@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import gc
+import weakref
 from typing import Any
 
 import pytest
+from docutils import nodes
+from docutils.utils import new_document
 
-from edition.gc_tuning import GC_THRESHOLDS
+from edition.gc_tuning import GC_THRESHOLDS, take_apart
 
 
 @pytest.fixture
@@ -32,3 +35,55 @@ def test_build_freezes_then_gives_the_collector_back(
     assert gc.get_freeze_count() == 0
     assert gc.get_threshold() == thresholds_before != GC_THRESHOLDS
     assert (app.outdir / "index.html").exists()
+
+
+@pytest.mark.sphinx("html", testroot="entities", freshenv=True)
+def test_written_pages_are_freed_without_the_collector(app: Any) -> None:
+    """With the collector off, a written page's tree is freed once the next page is resolved.
+
+    Only reference counting frees anything while the collector is off, and a docutils tree is
+    a reference cycle: a tree's paragraphs die here only because it was taken apart. A few
+    may stay as empty shells, kept by what the build still holds (a role keeps the last
+    parser that used it, a replaced cross-reference its old parent), but none keeps its text.
+    """
+    resolved: list[list[weakref.ref[Any]]] = []
+    #: For each page when the build ends: (paragraphs alive, of which still holding content).
+    at_end: list[tuple[int, int]] = []
+
+    def on_resolved(_app: Any, doctree: Any, _docname: str) -> None:
+        resolved.append([weakref.ref(p) for p in doctree.findall(nodes.paragraph)])
+
+    def before_the_last_is_taken_apart(_app: Any, _exception: BaseException | None) -> None:
+        for page in resolved:
+            alive = [p for p in (ref() for ref in page) if p is not None]
+            at_end.append((len(alive), sum(1 for p in alive if p.children)))
+
+    app.connect("doctree-resolved", on_resolved)
+    app.connect("build-finished", before_the_last_is_taken_apart, priority=800)
+    gc.disable()
+    try:
+        app.build()
+        assert len(resolved) > 3
+        *written, last = at_end
+        # The last page is whole until the build ends; the others are freed or empty shells.
+        assert last == (len(resolved[-1]), len(resolved[-1]))
+        for (alive, whole), refs in zip(written, resolved, strict=False):
+            assert whole == 0 and (alive < len(refs) or not refs)
+        assert all(ref() is None or ref().children == [] for ref in resolved[-1])
+    finally:
+        gc.enable()
+
+
+def test_a_taken_apart_tree_keeps_parts_referenced_elsewhere() -> None:
+    """A text node moved into a title kept elsewhere keeps its place there."""
+    document = new_document("<test>")
+    section = nodes.section()
+    title = nodes.title("", "Title")
+    section += title
+    document += section
+    kept = nodes.title()
+    text = title.children[0]
+    kept.append(text)  # what docutils' contents filter does: moved, not copied
+    take_apart(document)
+    assert kept.astext() == "Title" and text.parent is kept
+    assert section.children == [] and title.children == [] and title.parent is None

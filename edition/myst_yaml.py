@@ -1,0 +1,99 @@
+"""MyST's parser with its two readings of a page's front matter done by libyaml.
+
+myst-parser reads each page's YAML front matter twice: once for file-level settings (its
+``myst:`` key) before parsing, once to render it as the page's docinfo. Both readings call
+``yaml.safe_load``, PyYAML's pure-Python loader, and myst-parser has no setting for the
+loader; on the 1,131-post corpus build they were about 5 % of the build's CPU. This parser is
+myst-parser's own (same settings, transforms, renderer and warnings) with those two readings
+made by libyaml's ``CSafeLoader``, which builds the same Python values from the same YAML
+(same constructor; only the scanner and parser are in C).
+
+The edition's own reading of the front matter (``frontmatter.py``, at ``source-read``) comes
+first and refuses what it does not accept (aliases, unsafe tags, duplicate keys) by blanking
+the front matter, so MyST only ever sees front matter the edition has read. When libyaml is
+missing, or a text does not load, the parser does exactly what myst-parser does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import yaml
+from docutils import nodes
+from myst_parser.config.main import TopmatterReadError, merge_file_level
+from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
+from myst_parser.parsers.directives import YAML_LOAD_ERRORS
+from myst_parser.parsers.mdit import create_md_parser
+from myst_parser.parsers.sphinx_ import MystParser
+from myst_parser.warnings_ import create_warning
+from sphinx.application import Sphinx
+
+from converters.yamlsafe import SAFE_LOADER
+
+
+def read_topmatter(text: str) -> dict[str, Any] | None:
+    """myst-parser's ``read_topmatter`` (same lines, same errors), loaded by libyaml."""
+    if not text.startswith("---"):
+        return None
+    lines: Iterator[str] = iter(text.splitlines())
+    if not next(lines, "").startswith("---"):
+        return None
+    top_matter = []
+    for line in lines:
+        if line.startswith(("---", "...")):
+            break
+        top_matter.append(line.rstrip() + "\n")
+    try:
+        metadata = yaml.load("".join(top_matter), Loader=SAFE_LOADER)
+    except YAML_LOAD_ERRORS as err:
+        raise TopmatterReadError("Malformed YAML") from err
+    if not isinstance(metadata, dict):
+        raise TopmatterReadError(f"YAML is not a dict: {type(metadata)}")
+    return metadata
+
+
+class EditionRenderer(SphinxRenderer):
+    """myst-parser's Sphinx renderer; the front matter token's YAML loaded by libyaml."""
+
+    def render_front_matter(self, token: Any) -> None:
+        """Load the front matter here, then render it as myst-parser does.
+
+        myst-parser's renderer accepts a token whose content is already a mapping (what
+        myst-nb passes); anything that does not load is left to it, for its own warning.
+        """
+        if isinstance(token.content, str):
+            try:
+                data = yaml.load(token.content, Loader=SAFE_LOADER)
+            except YAML_LOAD_ERRORS:
+                data = None
+            if isinstance(data, dict):
+                token.token.content = data
+        super().render_front_matter(token)
+
+
+class EditionMystParser(MystParser):
+    """myst-parser's parser (``MystParser.parse``) with :class:`EditionRenderer`."""
+
+    def parse(self, inputstring: str, document: nodes.document) -> None:
+        """Parse a MyST page into ``document``, as ``MystParser.parse`` does."""
+        config = document.settings.env.myst_config
+        try:
+            topmatter = read_topmatter(inputstring)
+        except TopmatterReadError:
+            pass  # reported by the renderer, as myst-parser does
+        else:
+            if topmatter:
+                def warning(wtype: Any, msg: str) -> None:
+                    create_warning(document, msg, wtype, line=1, append_to=document)
+
+                config = merge_file_level(config, topmatter, warning)
+        parser = create_md_parser(config, EditionRenderer)
+        parser.options["document"] = document
+        parser.render(inputstring)
+
+
+def setup_myst_yaml(app: Sphinx) -> None:
+    """Parse ``.md`` pages with :class:`EditionMystParser` (after myst-parser's own setup)."""
+    app.setup_extension("myst_parser")
+    app.add_source_parser(EditionMystParser, override=True)
