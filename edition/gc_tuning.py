@@ -49,15 +49,16 @@ if TYPE_CHECKING:
 #: collections between middle ones and middle ones between full ones (its defaults: 10, 10).
 GC_THRESHOLDS = (10_000, 10, 10)
 
-#: Builders whose serial write resolves, writes and then drops each page's tree, one page at a
-#: time (Sphinx's ``Builder._write_serial``), so a tree can be taken apart once the next page
-#: is resolved or the build ends.
 #: Pages read or resolved between two freezes. Whatever is alive at a freeze and dies later
 #: in a reference cycle stays frozen until the build ends (the last page's Markdown parser,
 #: which roles keep, for instance), so freezing after every page would keep one of those per
 #: page; every twentieth page keeps few and still walks each object about once (measured on
 #: the 1,131-post build: 1 page: 105 s CPU, 1,410 MiB; 20 pages: 102 s, 1,378 MiB).
 PAGES_PER_FREEZE = 20
+#: Builders whose serial write resolves, writes and then drops each page's tree, one page at a
+#: time (Sphinx's ``Builder._write_serial``), so a tree can be taken apart once the next page
+#: is resolved or the build ends. (The EPUB builder resolves the root page twice more at the
+#: end for its table of contents and keeps only strings from it.)
 ONE_PAGE_AT_A_TIME = frozenset({"html", "dirhtml", "epub"})
 
 
