@@ -7,6 +7,11 @@ build's: the others are left alone (their text and modification time unchanged).
 reads every document and so writes every file; a file that is missing is always written; and
 when the settings an output uses changed, every article's file of that output is written again.
 A registry or an ``env`` setting that changed already makes Sphinx re-read every document.
+
+The settings' digest is kept in a file beside Sphinx's own caches (the doctree folder), written
+when a build ends without error: Sphinx saves its environment only after a build that read a
+document, so a digest kept there was lost after a build that changed only a setting (an
+address, say), and every later build wrote every article's files again.
 """
 
 from __future__ import annotations
@@ -24,13 +29,14 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
 from .entities import entity_domain
+from .files import write_if_changed
 
 #: The settings the per-article files are made with (the addresses in them, the edition's title).
 SETTINGS = ("edition_baseurl", "html_baseurl", "html_file_suffix", "edition_generated",
             "edition_title")
 
-#: The key, in the entity domain's data, of the digest of :data:`SETTINGS` at the last build.
-SETTINGS_KEY = "output_settings"
+#: The file, in the doctree folder, holding the digest of :data:`SETTINGS` at the last build.
+SETTINGS_FILE = "edition-output-settings.sha256"
 
 
 @dataclass
@@ -43,6 +49,8 @@ class BuildReads:
 
     docnames: list[str]
     settings_changed: bool = True
+    #: the digest of :data:`SETTINGS` in this build, kept once the build ends without error
+    settings_digest: str = ""
     #: the entity domain's digest of mentions, titles, authors and registry before this build
     snapshot: str | None = None
 
@@ -56,19 +64,32 @@ def note_read_docs(app: Sphinx, _env: BuildEnvironment, docnames: list[str]) -> 
     _BUILDS[app] = BuildReads(docnames)
 
 
+def settings_path(app: Sphinx) -> Path:
+    """Where the digest of the last successful build's settings is kept."""
+    return Path(app.doctreedir) / SETTINGS_FILE
+
+
 def note_settings(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """Compare the settings with the last build's (``env-updated``: before the pickling)."""
+    """Compare the settings with the last build's (``env-updated``)."""
     values = [repr(getattr(app.config, name, None)) for name in SETTINGS]
     digest = hashlib.sha256(json.dumps(values).encode("utf-8")).hexdigest()
-    data = entity_domain(env).data
     build = _BUILDS.get(app)
     if build is not None:
         # a copy before other handlers of this event add documents to rewrite, not re-read
         build.docnames = list(build.docnames)
-        build.snapshot = data.get("snapshot")
-        build.settings_changed = data.get(SETTINGS_KEY) != digest
-    data[SETTINGS_KEY] = digest
+        build.snapshot = entity_domain(env).data.get("snapshot")
+        path = settings_path(app)
+        last = path.read_text(encoding="utf-8").strip() if path.is_file() else None
+        build.settings_changed = last != digest
+        build.settings_digest = digest
     return []
+
+
+def keep_settings(app: Sphinx, exception: BaseException | None) -> None:
+    """Keep this build's settings digest, once every file was written (``build-finished``)."""
+    build = _BUILDS.get(app)
+    if exception is None and build is not None and build.settings_digest:
+        write_if_changed(settings_path(app), build.settings_digest + "\n")
 
 
 def articles_to_write(app: Sphinx, docnames: Iterable[str],
@@ -101,3 +122,5 @@ def setup_changed(app: Sphinx) -> None:
     # in env-updated, whose handlers extend that list with documents only to rewrite
     app.connect("env-before-read-docs", note_read_docs, priority=900)
     app.connect("env-updated", note_settings, priority=100)
+    # after the per-article files and exports are written (default priority 500)
+    app.connect("build-finished", keep_settings, priority=800)

@@ -650,3 +650,25 @@ def test_book_indices(app: Any) -> None:
     published = {str(yaml.safe_load(p.read_text(encoding="utf-8").split("---\n")[1])["date"])[:10]
                  for p in (ENTITIES_ROOT / "articles").glob("*.md")}
     assert len([n for n in names if re.search(r"\b(19|20)\d\d$", n)]) == len(dates | published)
+
+
+def test_a_changed_setting_is_remembered_after_a_build_that_reads_nothing(
+        make_app: Callable[..., Any], tmp_path: Path) -> None:
+    """New page addresses rewrite every article's files once, not again on every later build.
+
+    Sphinx saves its environment only after a build that read a document; a changed file suffix
+    makes it re-read nothing, so the edition keeps its settings' digest beside the doctrees.
+    """
+    from edition.changed import _BUILDS
+
+    src = tmp_path / "settings"
+    shutil.copytree(ENTITIES_ROOT, src)
+    built(make_app("html", srcdir=src, freshenv=True))
+    address = {"html_file_suffix": ".htm"}
+    second = make_app("html", srcdir=src, confoverrides=address)
+    out = built(second)
+    assert _BUILDS[second].docnames == [] and _BUILDS[second].settings_changed
+    assert "red-note.htm}" in (out / "articles" / "red-note.bib").read_text(encoding="utf-8")
+    third = make_app("html", srcdir=src, confoverrides=address)
+    built(third)
+    assert _BUILDS[third].docnames == [] and not _BUILDS[third].settings_changed
