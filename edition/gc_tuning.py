@@ -27,8 +27,8 @@ Two things keep the collector's work proportional to what is new:
 
 What still waits for the end of the build: objects alive at a freeze that later die in a
 cycle, such as nodes that resolving replaces (a cross-reference by its link). On the 1,131-post
-build the collector's CPU went from 20.7 s to about 6 s, and peak memory from 1,705 to
-1,378 MiB, with byte-identical output.
+build the collector's CPU went from 20.7 s to about 6 s, and peak memory from 1,665 to
+1,345 MiB, with byte-identical output.
 
 When the build ends, the frozen objects and the thresholds are given back to the collector as
 they were, so a process that builds again (the preview, the tests) frees what this build left.
@@ -53,7 +53,7 @@ GC_THRESHOLDS = (10_000, 10, 10)
 #: in a reference cycle stays frozen until the build ends (the last page's Markdown parser,
 #: which roles keep, for instance), so freezing after every page would keep one of those per
 #: page; every twentieth page keeps few and still walks each object about once (measured on
-#: the 1,131-post build: 1 page: 105 s CPU, 1,410 MiB; 20 pages: 102 s, 1,378 MiB).
+#: the 1,131-post build: 1 page: 105 s CPU, 1,377 MiB; 20 pages: 102 s, 1,345 MiB).
 PAGES_PER_FREEZE = 20
 #: Builders whose serial write resolves, writes and then drops each page's tree, one page at a
 #: time (Sphinx's ``Builder._write_serial``), so a tree can be taken apart once the next page
@@ -73,6 +73,12 @@ class BuildCollector:
         self.written: nodes.document | None = None
         #: Pages read or resolved so far (a freeze every :data:`PAGES_PER_FREEZE`).
         self.pages = 0
+
+    def page_done(self) -> None:
+        """Count a page read or resolved; collect and freeze every :data:`PAGES_PER_FREEZE`."""
+        self.pages += 1
+        if self.pages % PAGES_PER_FREEZE == 0:
+            collect_and_freeze()
 
 
 def collect_and_freeze() -> None:
@@ -131,9 +137,7 @@ def after_read(app: Sphinx, _doctree: nodes.document) -> None:
     """A page is read (its tree stays in memory until written): freeze what survived it."""
     state: BuildCollector | None = getattr(app, "edition_gc", None)
     if state is not None:
-        state.pages += 1
-        if state.pages % PAGES_PER_FREEZE == 0:
-            collect_and_freeze()
+        state.page_done()
 
 
 def after_resolved(app: Sphinx, doctree: nodes.document, _docname: str) -> None:
@@ -145,9 +149,7 @@ def after_resolved(app: Sphinx, doctree: nodes.document, _docname: str) -> None:
     if state.written is not None:
         take_apart(state.written)
     state.written = doctree
-    state.pages += 1
-    if state.pages % PAGES_PER_FREEZE == 0:
-        collect_and_freeze()
+    state.page_done()
 
 
 def unfreeze(app: Sphinx, _exception: BaseException | None) -> None:

@@ -42,16 +42,16 @@ def rank_related(domain: EntityDomain, docname: str, limit: int | None = None) -
     domain's table of documents by entity), not the whole collection for every article.
     """
     # Any shared id makes an article related; only ids of the registry are listed and counted.
+    mine = domain.entities_of(docname)
     listed: Counter[str] = Counter()
-    for entity in domain.entities_of(docname):
+    for entity in mine:
         for other in domain.documents_of(entity):
             if other != docname and domain.is_article(other):
                 listed[other] += entity in domain.registry
     others = sorted(listed, key=lambda o: (-listed[o], domain.title_of(o), o))
-    mine = set(domain.entities_of(docname))
     related: list[Related] = []
     for other in others if limit is None else others[:limit]:
-        shared = mine & set(domain.entities_of(other))
+        shared = set(domain.entities_of(other)).intersection(mine)
         ordered = [
             e.id for e in sorted(
                 (domain.registry[i] for i in shared if i in domain.registry), key=entity_sort_key
