@@ -1,46 +1,72 @@
-"""The reader's browser is sacred: what pages and data files may not carry into the output.
+"""The trust boundary in the build: the allowlist enforced as pages are read, and every escape.
 
-Sphinx's templates do not escape what they print, and docutils writes whatever markup a page
-asks for. This component stands between the pages (sources, pull requests) and the outputs:
+Pages, data files and sources come from strangers. What a page may contain is
+:mod:`converters.allowlist` — the same list ``python -m converters check`` enforces — and this
+component enforces it in Sphinx, so that a build (or the live preview) whose check was skipped
+is still safe:
 
-- template values made of page text (``pagetitle``, ``root_title``: the book theme prints them
-  as they are, in the print-only header and the sidebar) are escaped, ``language`` is taken
-  from the allow-list, and the header buttons' addresses and labels are escaped;
-- raw markup (``{raw}``, HTML blocks, ``.. raw::`` inside ``{eval-rst}``) and ``http-equiv``
-  metadata (a refresh to another site) are removed with a located warning;
-- a link whose scheme is not http(s), mailto or relative (``javascript:``) becomes its text;
-- characters XML forbids are removed (one of them makes the EPUB's XHTML ill-formed);
-- ``include``, ``literalinclude`` and ``csv-table`` read no file outside the repository;
-- a page that is not UTF-8 is a warning at the line of its first bad byte and is read with
-  U+FFFD for what cannot be decoded (Sphinx would stop with a crash report).
-
-Each refusal is a warning with its location: under ``-W`` a failed build, never a traceback.
+- pages are rendered by :class:`GatedRenderer`: myst-parser's renderer behind the allowlist
+  (:mod:`converters.myst_gate`), so a refused directive never runs, a refused role, link or
+  image is its text, ``{{ … }}`` is a bare name written as plain text, and a front-matter key
+  MyST would read as a setting is dropped; MyST settings in a page's front matter are never
+  read;
+- after reading, the nodes themselves are checked again (:class:`GuardNodes`): a download of a
+  file outside ``docs/_assets``, an image file outside ``docs/`` or of a type not listed, raw
+  markup, maths and ``http-equiv`` metadata are refused whatever made them;
+- files under the project that the build would read or publish — symbolic links anywhere,
+  static files of a type not listed, sources that are not MyST — are refused and left out
+  (:func:`guard_files`);
+- each refusal is an error at ``file:line`` (Sphinx's logger, type ``edition``, subtype
+  ``refused``), recorded with its page, and a build that holds one ends with a non-zero
+  status, even when the page was read by an earlier build;
+- template values made of page text are escaped, ``language`` is taken from the allowlist,
+  the header buttons' addresses and labels are escaped; a link whose scheme is not http(s),
+  mailto or relative becomes its text; characters XML forbids are removed; a page that is not
+  UTF-8 is read with U+FFFD for what cannot be decoded, with a located warning.
 """
 
 from __future__ import annotations
 
 import codecs
 import encodings.utf_8_sig as utf_8_sig
+import os
 import re
+from collections.abc import Iterator, Set
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
-from urllib.parse import urlsplit
+from weakref import WeakKeyDictionary
 
 from docutils import nodes
-from docutils.parsers.rst.directives.tables import CSVTable
 from markupsafe import escape
+from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
+from sphinx import addnodes
 from sphinx.application import Sphinx
-from sphinx.directives.code import LiteralInclude
+from sphinx.domains import Domain
 from sphinx.environment import BuildEnvironment
 from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from converters.allowlist import (
+    ASSET_TYPES,
+    ASSETS_DIR,
+    EDITION_NAMES,
+    IMAGE_TYPES,
+    LINK_SCHEMES,
+    Kind,
+    Place,
+    page_kind,
+    scheme_of,
+    tree_problems,
+)
+from converters.myst_gate import GateMixin
+from converters.validate import is_http_url
 
 from .safety import language_tag, strip_xml_forbidden, xml_forbidden
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
     from typing_extensions import Buffer
 
 logger = logging.getLogger(__name__)
@@ -49,8 +75,6 @@ logger = logging.getLogger(__name__)
 TEXT_CONTEXT_KEYS: tuple[str, ...] = ("pagetitle", "root_title", "page_description")
 #: Keys of the theme's header buttons that it prints into attributes or text unescaped.
 BUTTON_TEXT_KEYS: tuple[str, ...] = ("url", "tooltip", "text", "label")
-#: URL schemes a link in a page may have (besides none: a relative link or a fragment).
-LINK_SCHEMES: tuple[str, ...] = ("http", "https", "mailto")
 #: Node attributes holding text that reaches the output (alt text, titles, addresses).
 TEXT_ATTRIBUTES: tuple[str, ...] = ("alt", "title", "refuri", "uri", "reftitle")
 #: Raw output MyST itself writes for Markdown syntax (hard line breaks, strikethrough): the
@@ -64,8 +88,6 @@ SAFE_RAW: frozenset[tuple[str, str]] = frozenset({
 #: The language of the edition's own pages when the configuration names none the edition knows.
 DEFAULT_LANGUAGE = "en"
 
-# A raw HTML node that only holds a comment (MyST turns ``<!-- … -->`` into one) is harmless.
-_HTML_COMMENT = re.compile(r"\A\s*<!--(?:(?!--)[^>])*?-->\s*\Z", re.DOTALL)
 
 
 def _warn(message: str, node: nodes.Node, subtype: str, docname: str) -> None:
@@ -101,35 +123,228 @@ def escape_page_context(app: Sphinx, _pagename: str, _templatename: str,
     _escape_buttons(context.get("header_buttons") or [])
 
 
-# --------------------------------------------------------------------------- transforms
+# --------------------------------------------------------------------------- refusals
 
 
-class RemoveRawMarkup(SphinxTransform):
-    """Remove raw HTML, LaTeX and other raw output from pages, and refresh/redirect metadata.
+class RefusalDomain(Domain):
+    """The refusals of each page, kept with the page: a build that holds one fails.
 
-    The edition's components add their own raw output after this transform runs (the PDF's
-    language switch, the timeline's chart); what a page brings is never written as it is.
+    A page read by an earlier build is not read again, so its refusals are kept here and
+    reported again when the build ends (an incremental build must not pass where a full one
+    fails).
     """
 
-    # Late in reading, once MyST and docutils have made every node of the page, but before
-    # Sphinx's DoctreeReadEvent (880), after which the components add their own raw output.
-    default_priority = 870
+    name = "edition-boundary"
+    label = "Edition boundary"
+    initial_data: ClassVar[dict[str, Any]] = {"refusals": {}}
+    data_version = 1
+
+    @property
+    def refusals(self) -> dict[str, list[tuple[int, str]]]:
+        """The refusals by document: ``(line, message)``."""
+        found: dict[str, list[tuple[int, str]]] = self.data.setdefault("refusals", {})
+        return found
+
+    def clear_doc(self, docname: str) -> None:
+        """Forget a document's refusals (it is read again)."""
+        self.refusals.pop(docname, None)
+
+    def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
+        """Take the refusals of documents read in a parallel process."""
+        for docname, found in otherdata.get("refusals", {}).items():
+            if docname in docnames:
+                self.refusals[docname] = found
+
+    def resolve_any_xref(self, *_args: Any, **_kwargs: Any) -> list[Any]:
+        """This domain has no references."""
+        return []
+
+
+def refuse(env: BuildEnvironment, message: str, line: int | None,
+           docname: str | None = None) -> None:
+    """Report a refusal as an error at its page and line, and record it with the page."""
+    docname = docname or env.docname
+    location: tuple[str, int | None] | str = (docname, line) if line else docname
+    logger.error(message, location=location, type="edition", subtype="refused")
+    domain = env.domains["edition-boundary"]
+    assert isinstance(domain, RefusalDomain)
+    domain.refusals.setdefault(docname, []).append((line or 0, message))
+
+
+def fail_on_refusals(app: Sphinx, exception: Exception | None) -> None:
+    """End the build with a non-zero status when a page holds a refusal, read now or earlier."""
+    if exception is not None:
+        return
+    domain = app.env.domains["edition-boundary"]
+    assert isinstance(domain, RefusalDomain)
+    refused = {doc: found for doc, found in domain.refusals.items() if found}
+    if not refused:
+        return
+    # pages read by an earlier build: their refusals were reported then, and are again now
+    read_now = _READ_NOW.get(app.env, set())
+    for docname, found in sorted(refused.items()):
+        if docname in read_now:
+            continue
+        for line, message in found:
+            logger.error(message, location=(docname, line) if line else docname,
+                         type="edition", subtype="refused")
+    count = sum(len(found) for found in refused.values())
+    logger.error("%d thing(s) refused in %d page(s): the allowlist is in CONTRIBUTING.md",
+                 count, len(refused), type="edition", subtype="refused")
+    app.statuscode = 1
+
+
+#: The documents each build reads (its refusals were reported as they were read).
+_READ_NOW: WeakKeyDictionary[BuildEnvironment, set[str]] = WeakKeyDictionary()
+
+
+def _remember_read(_app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    _READ_NOW[env] = set(docnames)
+
+
+# --------------------------------------------------------------------------- the renderer
+
+
+class GatedRenderer(GateMixin, SphinxRenderer):
+    """myst-parser's Sphinx renderer behind the allowlist (:mod:`converters.myst_gate`)."""
+
+    def setup_render(self, options: dict[str, Any], env: Any) -> None:
+        """Set up a render, and what the gate needs: the page's kind and place."""
+        super().setup_render(options, env)
+        sphinx_env = self.sphinx_env
+        assert sphinx_env is not None
+        config = sphinx_env.config
+        self._docname = sphinx_env.docname
+        self._kind = page_kind(self._docname, config.edition_articles,
+                               config.edition_generated)
+        self._place: Place | None = None
+
+    def gate_kind(self) -> Kind:
+        """The page's kind, from its document name."""
+        return self._kind
+
+    @contextmanager
+    def extension_text(self) -> Iterator[None]:
+        """Render MyST the extension wrote (its values escaped) as a generated page's."""
+        kind, self._kind = self._kind, Kind.GENERATED
+        try:
+            yield
+        finally:
+            self._kind = kind
+
+    def gate_place(self) -> Place:
+        """The page's file and the project's folder (resolved once per page)."""
+        if self._place is None:
+            env = self.sphinx_env
+            assert env is not None
+            self._place = Place(Path(env.doc2path(self._docname)).resolve(),
+                                Path(env.srcdir).resolve())
+        return self._place
+
+    def gate_names(self) -> dict[str, Any]:
+        """The edition's names (a configured substitution outside the allowlist is not one)."""
+        return {name: value for name, value in super().gate_names().items()
+                if name in EDITION_NAMES}
+
+    def refuse(self, message: str, line: int) -> None:
+        """An error at the page's line, recorded with the page."""
+        env = self.sphinx_env
+        assert env is not None
+        refuse(env, message, line, self._docname)
+
+
+@contextmanager
+def extension_text(directive: SphinxDirective) -> Iterator[None]:
+    """While an edition directive parses MyST it wrote itself, allow what generated pages may.
+
+    The directive escapes every value it puts into that text; the page's own allowlist still
+    holds for everything else.
+    """
+    renderer = getattr(directive.state, "_renderer", None)  # myst-parser's MockState
+    if isinstance(renderer, GatedRenderer):
+        with renderer.extension_text():
+            yield
+    else:
+        yield
+
+
+# --------------------------------------------------------------------------- nodes
+
+
+class GuardNodes(SphinxTransform):
+    """Refuse, whatever made them, the nodes that would read or publish what a page may not.
+
+    A download of a file outside ``docs/_assets``, a local image outside ``docs/`` or of a
+    type not listed, raw markup other than MyST's own line breaks, maths, ``http-equiv``
+    metadata. Runs after MyST and docutils have made every node of the page, before Sphinx's
+    collectors register the page's images and downloads (at ``doctree-read``).
+    """
+
+    default_priority = 850
 
     def apply(self, **_kwargs: Any) -> None:
-        """Drop the raw nodes and ``http-equiv`` metadata, warning at each."""
-        for raw in list(self.document.findall(nodes.raw)):
-            fmt = raw.get("format", "")
-            if (fmt, raw.astext()) in SAFE_RAW or (
-                    fmt == "html" and _HTML_COMMENT.match(raw.astext())):
+        """Remove each refused node, with an error at its line."""
+        docname = self.env.docname
+        for node in list(self.document.findall(nodes.Element)):
+            problem = self._problem(node, docname)
+            if problem is None or node.parent is None:
                 continue
-            _warn(f"raw {raw.get('format', '')} markup removed: a page may not write "
-                  "markup of its own", raw, "raw", self.env.docname)
-            raw.parent.remove(raw)
-        for meta in list(self.document.findall(nodes.meta)):
-            if meta.get("http-equiv"):
-                _warn(f"http-equiv metadata {meta.get('http-equiv')!r} removed", meta, "raw",
-                      self.env.docname)
-                meta.parent.remove(meta)
+            refuse(self.env, problem, node.line, docname)
+            if isinstance(node, addnodes.download_reference):
+                node.replace_self(nodes.inline("", "", *node.children))
+            else:
+                node.parent.remove(node)
+
+    def _problem(self, node: nodes.Element, docname: str) -> str | None:
+        if isinstance(node, addnodes.download_reference):
+            return self._download_problem(str(node.get("reftarget", "")), docname)
+        if isinstance(node, nodes.image):
+            return self._image_problem(str(node.get("uri", "")), docname)
+        if isinstance(node, nodes.raw):
+            text = node.astext()
+            if (node.get("format", ""), text) in SAFE_RAW:
+                return None
+            return f"raw {node.get('format', '')} markup is not allowed: write MyST"
+        if isinstance(node, (nodes.math, nodes.math_block)):
+            return "maths is not allowed: it reaches LaTeX and MathJax as commands"
+        if isinstance(node, nodes.meta) and node.get("http-equiv"):
+            return f"http-equiv metadata {node.get('http-equiv')!r} is not allowed"
+        return None
+
+    def _download_problem(self, target: str, docname: str) -> str | None:
+        srcdir = Path(self.env.srcdir).resolve()
+        _relative, absolute = self.env.relfn2path(target, docname)
+        path = Path(os.path.normpath(absolute))
+        assets = srcdir / ASSETS_DIR
+        if path.is_relative_to(assets) and path.suffix.lower() in ASSET_TYPES \
+                and not _linked(path, srcdir):
+            return None
+        return (f"download of {target[:60]!r} is not allowed: only files of "
+                f"docs/{ASSETS_DIR}/ are offered")
+
+    def _image_problem(self, uri: str, docname: str) -> str | None:
+        if is_http_url(uri):
+            return None
+        srcdir = Path(self.env.srcdir).resolve()
+        if "://" in uri or uri.startswith("data:") or "*" in uri:
+            return f"image {uri[:60]!r} is not allowed"
+        _relative, absolute = self.env.relfn2path(uri, docname)
+        path = Path(os.path.normpath(absolute))
+        if not path.is_relative_to(srcdir) or path.suffix.lower() not in IMAGE_TYPES \
+                or _linked(path, srcdir):
+            return (f"image {uri[:60]!r} is not allowed: an image is an http(s) URL or a "
+                    f"{', '.join(sorted(IMAGE_TYPES))} file inside docs/")
+        return None
+
+
+def _linked(path: Path, top: Path) -> bool:
+    """Whether ``path`` or a folder between ``top`` and it is a symbolic link."""
+    current = path
+    while current != top and current.is_relative_to(top):
+        if current.is_symlink():
+            return True
+        current = current.parent
+    return False
 
 
 class RemoveForbiddenCharacters(SphinxTransform):
@@ -168,17 +383,16 @@ def strip_resolved_forbidden(_app: Sphinx, doctree: nodes.document, _docname: st
 
 def is_safe_link(uri: str) -> bool:
     """Whether a link may lead to ``uri``: relative, a fragment, or http(s)/mailto."""
-    # Browsers ignore tabs, newlines and leading controls in a scheme: so must the check.
-    squeezed = re.sub(r"[\x00-\x20\x7f]", "", uri)
-    try:
-        scheme = urlsplit(squeezed).scheme.lower()
-    except ValueError:
-        return False
-    return not scheme or scheme in LINK_SCHEMES
+    scheme = scheme_of(uri)
+    return scheme is None or scheme in LINK_SCHEMES
 
 
 class UnlinkUnsafeReferences(SphinxPostTransform):
-    """Make a link to ``javascript:``, ``data:`` or another non-web scheme its plain text."""
+    """Make a link to ``javascript:``, ``data:`` or another non-web scheme its plain text.
+
+    The renderer refuses such links in pages; this catches any a component or a registry
+    value (a Wikidata address) would make.
+    """
 
     # After every reference is resolved, before the writers.
     default_priority = 900
@@ -213,47 +427,46 @@ def inside(path: Path, root: Path) -> bool:
 
 def guard_include(app: Sphinx, relative_path: Path, parent_docname: str,
                   content: list[str]) -> None:
-    """Include nothing from outside the repository (``{include}`` of ``/etc/hostname``)."""
+    """Include nothing from outside the repository, whatever allowed the include."""
     path = Path(app.srcdir, relative_path)
-    if not inside(path, repository_root(app)):
-        logger.warning("include of %s refused: outside the repository", relative_path,
-                       location=parent_docname, type="edition", subtype="include")
+    if not inside(path, repository_root(app)) or path.is_symlink():
+        refuse(app.env, f"include of {relative_path} refused: outside the repository", None,
+               parent_docname)
         content[0] = ""
 
 
-class GuardedLiteralInclude(LiteralInclude):
-    """``literalinclude``, reading files of the repository only."""
+def guard_files(app: Sphinx) -> None:
+    """Leave out, with an error each, the files the build would read or publish but may not.
 
-    def run(self) -> list[nodes.Node]:
-        """Refuse a file outside the repository with a located warning."""
-        _relative, path = self.env.relfn2path(self.arguments[0])
-        if not inside(Path(path), repository_root(self.env.app)):
-            logger.warning("literalinclude of %s refused: outside the repository",
-                           self.arguments[0], location=self.get_location(),
-                           type="edition", subtype="include")
-            return []
-        return super().run()
+    Symbolic links anywhere in the project (a page or a static file that is a link publishes
+    what it points at), static files of a type the allowlist does not list (an HTML page or
+    an SVG with a script would run on the edition's origin; a ``.jinja`` file is a template),
+    and sources that are not MyST (an ``.rst`` page is not read through the allowlist).
+    """
+    srcdir = Path(app.srcdir)
+    static = [Path(app.confdir, entry) for entry in
+              getattr(app.config, "html_static_path", [])]
+    sources = {suffix for suffix in app.config.source_suffix if suffix != ".md"}
+    excluded: list[str] = []
+    for path, message in tree_problems(srcdir):
+        in_static = [folder for folder in static if path.is_relative_to(folder)]
+        if not (path.is_symlink() or in_static or path.suffix in sources):
+            continue  # neither read nor published: the check reports it
+        relative = path.relative_to(srcdir).as_posix()
+        logger.error("%s: %s; left out of the build", relative, message,
+                     type="edition", subtype="refused")
+        app.statuscode = 1
+        # as a page (relative to the project) and as a static file (relative to its folder)
+        excluded.append(glob_escape(relative))
+        excluded.extend(glob_escape(path.relative_to(folder).as_posix())
+                        for folder in in_static)
+    if excluded:
+        app.config.exclude_patterns = [*app.config.exclude_patterns, *excluded]
 
 
-class GuardedCSVTable(CSVTable):
-    """``csv-table``, reading files of the repository only and no address on the web."""
-
-    option_spec: ClassVar[dict[str, Any]] = dict(CSVTable.option_spec)
-
-    def run(self) -> Sequence[nodes.table | nodes.system_message]:
-        """Refuse ``:url:`` and a ``:file:`` outside the repository."""
-        env = self.state.document.settings.env
-        if "url" in self.options:
-            return [self.state.document.reporter.warning(
-                "csv-table :url: refused: the edition reads no data from the web",
-                line=self.lineno)]
-        if "file" in self.options:
-            _relative, path = env.relfn2path(self.options["file"])
-            if not inside(Path(path), repository_root(env.app)):
-                return [self.state.document.reporter.warning(
-                    f"csv-table :file: {self.options['file']} refused: outside the repository",
-                    line=self.lineno)]
-        return super().run()
+def glob_escape(path: str) -> str:
+    """A path as a Sphinx exclude pattern matching exactly it."""
+    return re.sub(r"([*?\[\]])", r"[\1]", path)
 
 
 # --------------------------------------------------------------------------- encoding
@@ -328,13 +541,16 @@ def _connect_after_theme(app: Sphinx) -> None:
 
 
 def setup_boundary(app: Sphinx) -> None:
-    """Register the escapes, the transforms and the file guards."""
-    app.add_transform(RemoveRawMarkup)
+    """Register the refusal record, the node guard, the file guards and the escapes."""
+    app.add_domain(RefusalDomain)
+    app.add_transform(GuardNodes)
     app.add_transform(RemoveForbiddenCharacters)
     app.add_post_transform(UnlinkUnsafeReferences)
-    app.add_directive("literalinclude", GuardedLiteralInclude, override=True)
-    app.add_directive("csv-table", GuardedCSVTable, override=True)
     app.connect("include-read", guard_include)
+    # before the reading (the project's files are found then) and before any copying
+    app.connect("builder-inited", guard_files, priority=100)
     app.connect("env-before-read-docs", read_pages_leniently)
+    app.connect("env-before-read-docs", _remember_read)
     app.connect("builder-inited", _connect_after_theme)
     app.connect("doctree-resolved", strip_resolved_forbidden, priority=900)
+    app.connect("build-finished", fail_on_refusals, priority=900)

@@ -23,6 +23,7 @@ from converters.editorial import parse as check_editorial_data
 from converters.values import as_list
 from converters.yamlsafe import YamlRefused, decode_yaml_bytes, load_yaml
 
+from .boundary import extension_text
 from .frontmatter import ArticleDomain, ArticleSource, is_article, read_article
 from .safety import language_tag
 from .teaser import card_teaser, title_gloss
@@ -162,7 +163,8 @@ class ArticleCardsDirective(SphinxDirective):
         source.append(":::::")
         result: list[nodes.Node] = []
         html_only = addnodes.only(expr="html")
-        html_only += self.parse_text_to_nodes("\n".join(source))
+        with extension_text(self):
+            html_only += self.parse_text_to_nodes("\n".join(source))
         result.append(html_only)
         if "toctree" in self.options:
             toctree = addnodes.toctree()

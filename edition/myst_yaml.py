@@ -11,7 +11,12 @@ made by libyaml's ``CSafeLoader``, which builds the same Python values from the 
 The edition's own reading of the front matter (``frontmatter.py``, at ``source-read``) comes
 first and refuses what it does not accept (aliases, unsafe tags, duplicate keys) by blanking
 the front matter, so MyST only ever sees front matter the edition has read. When libyaml is
-missing, or a text does not load, the parser does exactly what myst-parser does.
+missing, or a text does not load, the parser does what myst-parser does.
+
+The renderer is the edition's gated one (``boundary.GatedRenderer``: the allowlist enforced as
+the page renders), and one thing myst-parser does is left out on purpose: the ``myst:`` key
+of a page's front matter, which changes MyST's settings for that page (extensions,
+substitutions, ``html_meta``), is never read — the allowlist refuses the key.
 """
 
 from __future__ import annotations
@@ -21,15 +26,15 @@ from typing import Any
 
 import yaml
 from docutils import nodes
-from myst_parser.config.main import TopmatterReadError, merge_file_level
-from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
+from myst_parser.config.main import TopmatterReadError
 from myst_parser.parsers.directives import YAML_LOAD_ERRORS
 from myst_parser.parsers.mdit import create_md_parser
 from myst_parser.parsers.sphinx_ import MystParser
-from myst_parser.warnings_ import create_warning
 from sphinx.application import Sphinx
 
 from converters.yamlsafe import SAFE_LOADER
+
+from .boundary import GatedRenderer
 
 
 def read_topmatter(text: str) -> dict[str, Any] | None:
@@ -53,41 +58,27 @@ def read_topmatter(text: str) -> dict[str, Any] | None:
     return metadata
 
 
-class EditionRenderer(SphinxRenderer):
-    """myst-parser's Sphinx renderer; the front matter token's YAML loaded by libyaml."""
+class EditionRenderer(GatedRenderer):
+    """The edition's gated renderer; the front matter token's YAML loaded by libyaml."""
 
-    def render_front_matter(self, token: Any) -> None:
-        """Load the front matter here, then render it as myst-parser does.
+    def load_front_matter(self, text: str) -> object:
+        """The front matter's data, by libyaml (None when it does not load).
 
-        myst-parser's renderer accepts a token whose content is already a mapping (what
-        myst-nb passes); anything that does not load is left to it, for its own warning.
+        At ``source-read`` the edition has read this text with its strict loader and blanked
+        what it refuses, so the fast loader builds the same values.
         """
-        if isinstance(token.content, str):
-            try:
-                data = yaml.load(token.content, Loader=SAFE_LOADER)
-            except YAML_LOAD_ERRORS:
-                data = None
-            if isinstance(data, dict):
-                token.token.content = data
-        super().render_front_matter(token)
+        try:
+            return yaml.load(text, Loader=SAFE_LOADER)
+        except YAML_LOAD_ERRORS:
+            return None
 
 
 class EditionMystParser(MystParser):
-    """myst-parser's parser (``MystParser.parse``) with :class:`EditionRenderer`."""
+    """myst-parser's parser with :class:`EditionRenderer`, and no page-level MyST settings."""
 
     def parse(self, inputstring: str, document: nodes.document) -> None:
-        """Parse a MyST page into ``document``, as ``MystParser.parse`` does."""
+        """Parse a MyST page into ``document`` with the edition's configuration of MyST."""
         config = document.settings.env.myst_config
-        try:
-            topmatter = read_topmatter(inputstring)
-        except TopmatterReadError:
-            pass  # reported by the renderer, as myst-parser does
-        else:
-            if topmatter:
-                def warning(wtype: Any, msg: str) -> None:
-                    create_warning(document, msg, wtype, line=1, append_to=document)
-
-                config = merge_file_level(config, topmatter, warning)
         parser = create_md_parser(config, EditionRenderer)
         parser.options["document"] = document
         parser.render(inputstring)

@@ -23,9 +23,19 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from ..allowlist import (
+    EDITION_NAMES,
+    INCLUDABLE,
+    Kind,
+    Place,
+    audit_page,
+    page_kind,
+    tree_problems,
+)
 from ..dates import DATE_FORMS, date_target, parse_iso_date
 from ..model import FRONT_MATTER_FIELDS, LIST_OF_STR, STR
 from ..myst import MYST_EXTENSIONS, NAME_OPTION
+from ..myst_gate import gated_docutils_parser
 from ..paths import ARTICLES_DIR, DOCS_DIR, EDITORIAL_FILE, REGISTRY_FILE, ROOT, SEEDS_DIR
 from ..validate import language_problem, url_problem
 from ..yamlsafe import YamlRefused, compose_yaml, load_yaml
@@ -55,47 +65,7 @@ MAX_PAGE_BYTES = 10 * 1024 * 1024
 
 #: The kinds of check, in the order they run; ``--only`` picks some.
 KINDS = ("frontmatter", "registry", "editorial", "mentions", "footnotes", "labels", "seeds",
-         "syntax", "markup", "markers", "anchors")
-
-#: Front-matter keys no page may set: MyST reads them as settings that put markup into the
-#: page's ``<head>`` (``html_meta``: a refresh to another site) or its text (substitutions).
-FORBIDDEN_FRONT_MATTER: dict[str, str] = {
-    "html_meta": "puts tags into the page's <head> (a refresh can send readers elsewhere)",
-    "myst": "changes how MyST reads the page (html_meta, substitutions holding raw HTML)",
-    "substitutions": "substitutions are MyST text that may hold raw HTML",
-}
-#: Directives no page may use, and why: each injects markup or reads files.
-FORBIDDEN_DIRECTIVES: dict[str, str] = {
-    "raw": "it passes markup straight into the HTML or LaTeX output",
-    "eval-rst": "reStructuredText inside a page can define raw roles, include files and set "
-                "meta tags; write MyST instead",
-    "meta": "it puts tags into the page's <head>",
-}
-#: Directives that read another file; in an article never, elsewhere only the files of
-#: :data:`INCLUDABLE` (the repository's own guide is shown in the edition).
-INCLUDE_DIRECTIVES = frozenset({"include", "literalinclude"})
-INCLUDABLE: frozenset[str] = frozenset({"CONTRIBUTING.md"})
-#: Roles no page may use: ``raw`` passes markup through, ``download`` copies any file into the
-#: build (only files of ``docs/`` may be offered).
-FORBIDDEN_ROLES: dict[str, str] = {
-    "raw": "it passes markup straight into the output",
-}
-FILE_ROLES = frozenset({"download"})
-#: Directives whose argument is an image file (a web URL, or a file inside ``docs/``).
-IMAGE_DIRECTIVES = frozenset({"image", "figure"})
-#: Directive options that read a file or fetch a URL at build time.
-FILE_OPTIONS = frozenset({"file", "url", "source"})
-#: Directives whose body is not MyST (code, maths, data): not looked into for markup.
-NOT_MARKDOWN = frozenset({"code", "code-block", "sourcecode", "code-cell", "math", "raw",
-                          "eval-rst", "include", "literalinclude", "csv-table", "toctree",
-                          "mermaid", "graphviz"})
-#: Schemes a link in a page may have (a link without a scheme is a reference in the edition).
-LINK_SCHEMES = frozenset({"http", "https", "mailto"})
-#: A directive's name in a fence's info string: ``{name} argument``.
-DIRECTIVE = re.compile(r"^\{([\w:.-]+)\}\s*(.*)$")
-#: A URL scheme at the start of a link target.
-SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
-
+         "syntax", "markup", "files", "markers", "anchors")
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -633,29 +603,37 @@ def _mention_roles() -> Iterator[None]:
 _DOCUTILS_REPORT = re.compile(r"^(?P<src>.*?):(?P<line>\d+): \((?P<level>[A-Z]+)/\d\) (?P<msg>.*)$")
 
 
-def check_docutils(page: Page) -> list[Problem]:
-    """Parse an article with myst-parser's docutils parser; its warnings and errors are problems."""
+def check_docutils(page: Page, root: Path) -> list[Problem]:
+    """Parse an article with myst-parser's docutils parser; its warnings and errors are problems.
+
+    The parser renders behind the allowlist (:mod:`converters.myst_gate`), as the build does:
+    nothing a page may not ask for runs while it is checked.
+    """
     stream = io.StringIO()
+    kind, place = _kind_and_place(page, root.resolve())
+    refusals: list[tuple[int, str]] = []
     with _mention_roles():
         try:
-            _publish(page, stream)
+            _publish(page, stream, kind, place, refusals)
         except Exception as exc:  # docutils' own failure on a hostile page: still one line
             return [Problem(page.path, 1, f"MyST: the page cannot be parsed ({type(exc).__name__}"
                             f": {' '.join(str(exc).split())[:80]})")]
-    return _docutils_problems(page, stream.getvalue())
+    return _docutils_problems(page, stream.getvalue()) + [
+        Problem(page.path, line, message) for line, message in refusals]
 
 
-def _publish(page: Page, stream: io.StringIO) -> None:
-    """Parse a page with myst-parser's docutils parser, reports going to ``stream``."""
+def _publish(page: Page, stream: io.StringIO, kind: Kind, place: Place,
+             refusals: list[tuple[int, str]]) -> None:
+    """Parse a page with the gated docutils parser, reports going to ``stream``."""
     from docutils.core import publish_doctree
-    from myst_parser.parsers.docutils_ import Parser
 
     publish_doctree(
         page.text,
         source_path=page.path,
-        parser=Parser(),
+        parser=gated_docutils_parser(),
         settings_overrides={
             "myst_enable_extensions": list(MYST_EXTENSIONS),
+            "myst_substitutions": dict.fromkeys(EDITION_NAMES, ""),
             "report_level": 2,
             "halt_level": 5,
             "warning_stream": stream,
@@ -664,6 +642,9 @@ def _publish(page: Page, stream: io.StringIO) -> None:
             # nor pass markup on: the markup check reports those directives instead
             "file_insertion_enabled": False,
             "raw_enabled": False,
+            "edition_gate_kind": kind,
+            "edition_gate_place": place,
+            "edition_gate_refusals": refusals,
         },
     )
 
@@ -683,166 +664,44 @@ def _docutils_problems(page: Page, report: str) -> list[Problem]:
 # --------------------------------------------------------------------------- markup
 
 
-def check_markup(page: Page, md: Any, root: Path) -> list[Problem]:
-    """Nothing in a page may inject markup or read files.
-
-    No raw HTML, no ``{raw}``, no ``{eval-rst}``, no include of a file outside
-    :data:`INCLUDABLE`, no link or image that is not a web URL or a file of ``docs/``, no
-    ``html_meta``/``myst`` in the front matter.
-    """
-    out: list[Problem] = []
-    for key, why in FORBIDDEN_FRONT_MATTER.items():
-        if page.front_matter is not None and key in page.front_matter:
-            out.append(Problem(page.path, page.line_of(key),
-                               f"front matter: '{key}' is refused: it {why}"))
-    folder = (root / page.path).parent
-    for stream in _all_streams(Stream(page.tokens, page.text.split("\n"), 0), md):
-        for token in stream.tokens:
-            line = stream.offset + (token.map[0] + 1 if token.map else 1)
-            if token.type == "html_block":
-                out.append(Problem(page.path, line, "raw HTML is refused (write MyST; HTML in a "
-                                   f"page reaches readers' browsers): {_shown_markup(token)}"))
-            elif token.type in ("fence", "colon_fence"):
-                out.extend(_directive_problems(page, token, line, folder, root))
-        for line, child in _inlines_of(stream):
-            out.extend(_inline_problems(page, child, line, folder, root))
-    return out
-
-
-def _all_streams(stream: Stream, md: Any) -> Iterator[Stream]:
-    """The page and the body of every directive that holds MyST, however deeply nested."""
-    pending = [stream]
-    while pending:
-        current = pending.pop()
-        yield current
-        for token in current.tokens:
-            if token.type not in ("fence", "colon_fence") or not token.map:
-                continue
-            name = DIRECTIVE.match(token.info.strip())
-            if name is None or name.group(1) in NOT_MARKDOWN:
-                continue
-            first, body, _closed = _body(token, current.lines)
-            skip = _option_lines(body)
-            inner = body[skip:]
-            pending.append(Stream(md.parse("\n".join(inner)), inner,
-                                  current.offset + first + skip, token.markup,
-                                  current.offset + first))
-
-
-def _option_lines(body: list[str]) -> int:
-    """How many lines at the top of a directive body are its options.
-
-    Options are ``:key: value`` lines or a ``---`` YAML block.
-    """
-    if body and body[0].strip() == "---":
-        end = next((i for i in range(1, len(body)) if body[i].strip() == "---"), len(body) - 1)
-        return end + 1
-    skip = 0
-    while skip < len(body) and body[skip].startswith(":") and not body[skip].startswith("::"):
-        skip += 1
-    return skip
-
-
-def _shown_markup(token: Any) -> str:
-    """The beginning of a piece of markup, quoted in a problem."""
-    text = " ".join(str(token.content).split())
-    return repr(text[:40] + ("…" if len(text) > 40 else ""))
-
-
-def _directive_problems(page: Page, token: Any, line: int, folder: Path,
-                        root: Path) -> list[Problem]:
-    """A directive fence that injects markup or reads a file."""
-    match = DIRECTIVE.match(token.info.strip())
-    if match is None:
-        return []
-    name, argument = match.group(1), match.group(2).strip()
-    if name in FORBIDDEN_DIRECTIVES:
-        return [Problem(page.path, line, f"directive {{{name}}} is refused: "
-                        f"{FORBIDDEN_DIRECTIVES[name]}")]
-    out = []
-    if name in INCLUDE_DIRECTIVES:
-        target = _inside(folder, argument, root)
-        allowed = {root / allowed_file for allowed_file in INCLUDABLE}
-        if page.is_article or target is None or target not in allowed:
-            out.append(Problem(page.path, line, f"directive {{{name}}} of {argument!r} is "
-                               "refused: pages may include only "
-                               f"{', '.join(sorted(INCLUDABLE))} (not in articles)"))
-    if name in IMAGE_DIRECTIVES and argument and not _web_or_docs(folder, argument, root):
-        out.append(Problem(page.path, line, f"{{{name}}} {argument[:60]!r} is refused: an image "
-                           "is an http(s) URL or a file inside docs/"))
-    for index, raw in enumerate(str(token.content).split("\n")):
-        option = re.match(r"^:([\w-]+):", raw)
-        if option is None:
-            break
-        if option.group(1) in FILE_OPTIONS:
-            out.append(Problem(page.path, line + 1 + index, f"option :{option.group(1)}: of "
-                               f"{{{name}}} is refused: it reads a file or fetches a URL"))
-    return out
-
-
-def _inline_problems(page: Page, child: Any, line: int, folder: Path,
-                     root: Path) -> list[Problem]:
-    """Raw HTML, a ``{raw}`` role, a link to a script or a file outside ``docs/``."""
-    if child.type == "html_inline":
-        return [Problem(page.path, line, "raw HTML is refused (write MyST; HTML in a page "
-                        f"reaches readers' browsers): {_shown_markup(child)}")]
-    if child.type == "myst_role":
-        name = child.meta.get("name", "")
-        if name in FORBIDDEN_ROLES:
-            return [Problem(page.path, line, f"role {{{name}}} is refused: "
-                            f"{FORBIDDEN_ROLES[name]}")]
-        if name in FILE_ROLES:
-            match = ROLE_TARGET.match(child.content)
-            target = (match.group(2) if match else child.content).strip()
-            if not _web_or_docs(folder, target, root):
-                return [Problem(page.path, line, f"role {{{name}}} of {target[:60]!r} is "
-                                "refused: only files inside docs/ may be offered")]
-        return []
-    if child.type in ("link_open", "image"):
-        attribute = "href" if child.type == "link_open" else "src"
-        target = str(child.attrs.get(attribute, ""))
-        scheme = SCHEME.match(target)
-        if scheme is not None and scheme.group(1).lower() not in LINK_SCHEMES:
-            return [Problem(page.path, line, f"link {target[:60]!r} is refused: only http, https "
-                            "and mailto links (and references inside the edition)")]
-        if child.type == "image" and not _web_or_docs(folder, target, root):
-            return [Problem(page.path, line, f"image {target[:60]!r} is refused: an image is an "
-                            "http(s) URL or a file inside docs/")]
-    return []
-
-
-def _inside(folder: Path, target: str, root: Path) -> Path | None:
-    """Where a relative file reference points, or None when it is not a plain file path.
-
-    ``/x`` counts from ``docs/``, as in Sphinx.
-    """
-    if not target or SCHEME.match(target) or "\x00" in target:
-        return None
-    base = root / DOCS_DIR if target.startswith("/") else folder
-    try:
-        return (base / target.lstrip("/")).resolve()
-    except (OSError, RuntimeError, ValueError):
-        return None
-
-
-def _web_or_docs(folder: Path, target: str, root: Path) -> bool:
-    """Whether a file reference is an http(s) URL or a file inside ``docs/``."""
-    if not url_problem(target):
-        return True
-    resolved = _inside(folder, target, root)
+def _kind_and_place(page: Page, root: Path) -> tuple[Kind, Place]:
+    """A page's kind and place; a repository file a page includes is read as that page."""
     docs = (root / DOCS_DIR).resolve()
-    return resolved is not None and resolved.is_relative_to(docs)
+    path = (root / page.path).resolve()
+    if path.is_relative_to(docs):
+        return page_kind(path.relative_to(docs).with_suffix("").as_posix()), Place(path, docs)
+    return Kind.PAGE, Place(docs / path.name, docs)
+
+
+def check_markup(page: Page, md: Any, root: Path) -> list[Problem]:
+    """Everything in a page that the allowlist does not let its kind of page contain.
+
+    The allowlist (:mod:`converters.allowlist`) is the one the Sphinx build enforces too.
+    """
+    kind, place = _kind_and_place(page, root.resolve())
+    found = audit_page(page.text, kind, place, md, EDITION_NAMES)
+    return [Problem(page.path, finding.line, finding.message) for finding in found]
+
+
+def check_files(root: Path) -> list[Problem]:
+    """Files of ``docs/`` and ``seeds/`` that may not be there (symbolic links, other types)."""
+    return [Problem(_shown(path, root), 1, message)
+            for path, message in tree_problems(root / DOCS_DIR, root / SEEDS_DIR)]
 
 
 # --------------------------------------------------------------------------- driver
 
 
 def _pages(root: Path) -> Iterator[Path]:
-    """The Markdown pages of ``docs/`` that people write (articles and edition pages)."""
+    """The Markdown pages of ``docs/`` that people write (articles and edition pages).
+
+    A symbolic link is not read (the files check refuses it): it would read what it points at.
+    """
     docs = root / DOCS_DIR
     for path in sorted(docs.rglob("*.md")):
         parts = path.relative_to(docs).parts
-        if not any(part in SKIP_DIRS or part.startswith(".") for part in parts[:-1]):
+        if not any(part in SKIP_DIRS or part.startswith(".") for part in parts[:-1]) \
+                and not path.is_symlink():
             yield path
 
 
@@ -868,7 +727,7 @@ def check(root: Path, kinds: Sequence[str] = KINDS) -> list[Problem]:
         ("footnotes", check_footnotes, False),
         ("seeds", lambda p: check_seed(p, root / SEEDS_DIR), True),
         ("syntax", check_fences, False),
-        ("syntax", check_docutils, True),
+        ("syntax", lambda p: check_docutils(p, root), True),
         ("markup", lambda p: check_markup(p, md, resolved_root), False),
         ("markers", check_markers, False),
     ]
@@ -880,6 +739,8 @@ def check(root: Path, kinds: Sequence[str] = KINDS) -> list[Problem]:
                 problems.extend(run(page))
     if "markup" in wanted:
         problems.extend(_included_problems(root, md, resolved_root))
+    if "files" in wanted:
+        problems.extend(check_files(root))
     if "labels" in wanted:
         problems.extend(check_labels(pages))
     if "seeds" in wanted:
