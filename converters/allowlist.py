@@ -474,12 +474,12 @@ def substitution_problem(kind: Kind, content: str, names: Mapping[str, Any]) -> 
     if kind is not PAGE:
         return f"{{{{ … }}}} is not allowed in {KIND_NAMES[kind]}"
     name = content.strip()
+    known = ", ".join(sorted(names)) or "none is defined here"
     if not BARE_NAME.fullmatch(name):
         return (f"{{{{ {name[:40]} }}}} is not allowed: a substitution is a bare name, one of "
-                f"{', '.join(sorted(names))}")
+                f"the edition's ({known})")
     if name not in names:
-        return (f"{{{{ {name} }}}} is not one of the edition's names "
-                f"({', '.join(sorted(names))})")
+        return f"{{{{ {name} }}}} is not one of the edition's names ({known})"
     return None
 
 

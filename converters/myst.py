@@ -58,9 +58,11 @@ FOOTNOTE_REF = re.compile(r"\[\^[^\]]+\]")
 SAFE_SCHEMES: tuple[str, ...] = ("http://", "https://", "mailto:")
 
 #: The MyST extensions the edition enables: docs/conf.py, the test roots and the checks that
-#: parse pages as Sphinx does all take this list, so a page parses the same everywhere.
-MYST_EXTENSIONS: tuple[str, ...] = ("colon_fence", "deflist", "fieldlist", "attrs_inline",
-                                    "attrs_block", "substitution")
+#: parse pages as Sphinx does all take this list, so a page parses the same everywhere. Each
+#: is syntax a page may use (converters/allowlist.py says which kind of page): ``:::``
+#: fences, ``[text]{.class}`` spans (in the MyST the extension writes) and ``{{ name }}``.
+#: Nothing else: maths (``dollarmath``) and HTML images or admonitions are never parsed.
+MYST_EXTENSIONS: tuple[str, ...] = ("colon_fence", "attrs_inline", "substitution")
 
 # ASCII punctuation that is syntax somewhere inside a line in CommonMark or in the MyST
 # extensions we enable: emphasis (* _), code and roles (`), links and footnotes ([ ]), raw HTML

@@ -221,17 +221,19 @@ class GateMixin:
     def render_front_matter(self, token: Any) -> None:
         """Render the front matter with only the keys the kind of page may set."""
         kind = self.gate_kind()
-        data: object = token.content
-        if isinstance(data, str):
-            for line, message in front_matter_findings(data, kind):
-                self.refuse(message, line)
-            # read once here, so that myst-parser never loads the text itself
-            data = self.load_front_matter(data)
-        elif isinstance(data, dict):
-            for key in data:
-                problem = front_matter_problem(kind, str(key))
-                if problem:
-                    self.refuse(problem, token_line(token, default=0))
+        text: object = token.content
+        # read once here, so that myst-parser never loads the text itself
+        data = self.load_front_matter(text) if isinstance(text, str) else text
+        if isinstance(data, dict) and any(front_matter_problem(kind, str(key))
+                                          for key in data):
+            if isinstance(text, str):  # the lines of the refused keys
+                for line, message in front_matter_findings(text, kind):
+                    self.refuse(message, line)
+            else:
+                for key in data:
+                    problem = front_matter_problem(kind, str(key))
+                    if problem:
+                        self.refuse(problem, token_line(token, default=0))
         token.token.content = {key: value for key, value in data.items()
                                if front_matter_problem(kind, str(key)) is None} \
             if isinstance(data, dict) else {}

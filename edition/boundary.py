@@ -31,6 +31,7 @@ import codecs
 import encodings.utf_8_sig as utf_8_sig
 import os
 import re
+import shutil
 from collections.abc import Iterator, Set
 from contextlib import contextmanager
 from pathlib import Path
@@ -215,8 +216,9 @@ class GatedRenderer(GateMixin, SphinxRenderer):
         assert sphinx_env is not None
         config = sphinx_env.config
         self._docname = sphinx_env.docname
-        self._kind = page_kind(self._docname, config.edition_articles,
-                               config.edition_generated)
+        # the edition's folders (the parser may be set up without the rest of the edition)
+        self._kind = page_kind(self._docname, getattr(config, "edition_articles", "articles"),
+                               getattr(config, "edition_generated", "_generated"))
         self._place: Place | None = None
 
     def gate_kind(self) -> Kind:
@@ -442,26 +444,48 @@ def guard_files(app: Sphinx) -> None:
     what it points at), static files of a type the allowlist does not list (an HTML page or
     an SVG with a script would run on the edition's origin; a ``.jinja`` file is a template),
     and sources that are not MyST (an ``.rst`` page is not read through the allowlist).
+    A static folder that holds one is published from a copy of its allowed files.
     """
     srcdir = Path(app.srcdir)
     static = [Path(app.confdir, entry) for entry in
               getattr(app.config, "html_static_path", [])]
     sources = {suffix for suffix in app.config.source_suffix if suffix != ".md"}
     excluded: list[str] = []
+    refused: set[Path] = set()
     for path, message in tree_problems(srcdir):
-        in_static = [folder for folder in static if path.is_relative_to(folder)]
+        in_static = any(path.is_relative_to(folder) for folder in static)
         if not (path.is_symlink() or in_static or path.suffix in sources):
             continue  # neither read nor published: the check reports it
-        relative = path.relative_to(srcdir).as_posix()
-        logger.error("%s: %s; left out of the build", relative, message,
+        # a location holding ':' is printed as it is (line 1, as the check reports a file)
+        logger.error("%s; left out of the build", message, location=f"{path}:1",
                      type="edition", subtype="refused")
         app.statuscode = 1
-        # as a page (relative to the project) and as a static file (relative to its folder)
-        excluded.append(glob_escape(relative))
-        excluded.extend(glob_escape(path.relative_to(folder).as_posix())
-                        for folder in in_static)
+        excluded.append(glob_escape(path.relative_to(srcdir).as_posix()))
+        refused.add(path)
     if excluded:
         app.config.exclude_patterns = [*app.config.exclude_patterns, *excluded]
+    if refused and static:
+        app.config.html_static_path = [
+            str(_vetted_copy(app, folder, refused))
+            if any(path.is_relative_to(folder) for path in refused) else str(entry)
+            for folder, entry in zip(static, app.config.html_static_path, strict=True)]
+
+
+def _vetted_copy(app: Sphinx, folder: Path, refused: set[Path]) -> Path:
+    """A copy of a static folder without its refused files (Sphinx copies the copy)."""
+    # Sphinx matches its exclude patterns against "./name" for a folder's top-level files, so
+    # a pattern cannot leave them out: the folder is replaced instead.
+    copy = Path(app.doctreedir) / "edition-static" / folder.name
+    shutil.rmtree(copy, ignore_errors=True)
+    for path in sorted(folder.rglob("*")):  # rglob does not enter linked folders
+        if path in refused or path.is_symlink() or not path.is_file() \
+                or any(parent in refused for parent in path.parents):
+            continue
+        target = copy / path.relative_to(folder)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target)
+    copy.mkdir(parents=True, exist_ok=True)
+    return copy
 
 
 def glob_escape(path: str) -> str:

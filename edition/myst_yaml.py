@@ -21,12 +21,8 @@ substitutions, ``html_meta``), is never read — the allowlist refuses the key.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 import yaml
 from docutils import nodes
-from myst_parser.config.main import TopmatterReadError
 from myst_parser.parsers.directives import YAML_LOAD_ERRORS
 from myst_parser.parsers.mdit import create_md_parser
 from myst_parser.parsers.sphinx_ import MystParser
@@ -35,27 +31,6 @@ from sphinx.application import Sphinx
 from converters.yamlsafe import SAFE_LOADER
 
 from .boundary import GatedRenderer
-
-
-def read_topmatter(text: str) -> dict[str, Any] | None:
-    """myst-parser's ``read_topmatter`` (same lines, same errors), loaded by libyaml."""
-    if not text.startswith("---"):
-        return None
-    lines: Iterator[str] = iter(text.splitlines())
-    if not next(lines, "").startswith("---"):
-        return None
-    top_matter = []
-    for line in lines:
-        if line.startswith(("---", "...")):
-            break
-        top_matter.append(line.rstrip() + "\n")
-    try:
-        metadata = yaml.load("".join(top_matter), Loader=SAFE_LOADER)
-    except YAML_LOAD_ERRORS as err:
-        raise TopmatterReadError("Malformed YAML") from err
-    if not isinstance(metadata, dict):
-        raise TopmatterReadError(f"YAML is not a dict: {type(metadata)}")
-    return metadata
 
 
 class EditionRenderer(GatedRenderer):

@@ -32,7 +32,7 @@ DEFINITIONS: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("ISO 8601 parsing", re.compile(r"fromisoformat|\\d\{4\}-\\d\{2\}"), "converters/dates.py"),
     ("escape of every ASCII punctuation", re.compile(re.escape(r"[!-/:-@\[-`{-~]")),
      "converters/myst.py"),
-    ("the MyST extension list", re.compile(r"[\"']attrs_block[\"']"), "converters/myst.py"),
+    ("the MyST extension list", re.compile(r"[\"']attrs_inline[\"']"), "converters/myst.py"),
     ("the project root", re.compile(r"^ROOT\s*[:=]", re.M), "converters/paths.py"),
     ("list coercion of front-matter values", re.compile(r"else \[value\]|\[value\] if"),
      "converters/values.py"),

@@ -264,9 +264,16 @@ def test_check_never_tracebacks_on_a_broken_page(project: Path, content: bytes, 
 
 
 def test_check_reads_no_endless_page(project: Path) -> None:
+    # a page that is a link is refused without being read (it would read what it points at)
     (project / "docs" / "articles" / "zero.md").symlink_to("/dev/zero")
+    assert any("symbolic link is not allowed" in p for p in found_at(
+        project, project / "docs" / "articles" / "zero.md", 1))
+
+
+def test_check_reads_no_endless_page_under_its_size_limit(project: Path) -> None:
+    (project / "docs" / "articles" / "big.md").write_bytes(b"a" * (11 * 1024 * 1024))
     assert any("page is larger than" in p for p in found_at(project, project / "docs" /
-                                                            "articles" / "zero.md", 1))
+                                                            "articles" / "big.md", 1))
 
 
 def test_the_edition_passes_the_markup_check(project: Path) -> None:

@@ -13,8 +13,10 @@ from edition_builds import Build, root_build
 #: The cases: title, the page holding one mistake, every warning expected of it.
 CASES: list[dict[str, Any]] = yaml.safe_load(
     (Path(__file__).parent / "data" / "warning_cases.yaml").read_text(encoding="utf-8"))["cases"]
-#: A warning as Sphinx prints it: ``path:line: WARNING: message [edition.subtype]``.
-WARNING = re.compile(r"^(?P<path>[^:\n]+?)(?::(?P<line>\d+))?: WARNING: (?P<message>.*)$", re.M)
+#: A warning as Sphinx prints it: ``path:line: WARNING: message [edition.subtype]`` (or an
+#: ``ERROR``: what the allowlist refuses).
+WARNING = re.compile(r"^(?P<path>[^:\n]+?)(?::(?P<line>\d+))?: (?:WARNING|ERROR): "
+                     r"(?P<message>.*)$", re.M)
 
 
 @pytest.fixture(scope="module")

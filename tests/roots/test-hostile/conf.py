@@ -30,6 +30,8 @@ html_theme_options = {
 }
 html_context = {"default_mode": "auto"}
 html_baseurl = "https://example.com/edition/"
+# _static holds a link to /etc/passwd and an HTML page with a script: neither is published.
+html_static_path = ["_static"]
 
 latex_engine = "xelatex"
 latex_documents = [("index", "edition.tex", project, author, "manual")]
