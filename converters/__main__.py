@@ -29,6 +29,7 @@ SUBCOMMANDS: dict[str, str] = {
     "candidates": "converters.editing.candidates",
     "check": "converters.editing.check",
     "add": "converters.editing.add",
+    "allowlist": "converters.allowlist",
 }
 
 #: Exit status for input the converters refuse.

@@ -61,43 +61,45 @@ KIND_NAMES: dict[Kind, str] = {
 #: ``paragraph_open`` … ``paragraph_close``), with what it is, for the printed table.
 #: ``directive`` is a fence whose info is ``{name}``: the directive table decides further.
 SYNTAX: dict[str, tuple[frozenset[Kind], str]] = {
-    "front_matter": (ALL, "the YAML block at the top (keys: see below)"),
-    "paragraph": (ALL, "paragraphs"),
-    "inline": (ALL, "the text inside a block"),
-    "text": (ALL, "text"),
-    "softbreak": (ALL, "a line break inside a paragraph"),
-    "hardbreak": (ALL, "a hard line break (backslash at the end of a line)"),
-    "heading": (ALL, "headings"),
-    "em": (ALL, "*emphasis*"),
-    "strong": (ALL, "**strong emphasis**"),
-    "bullet_list": (ALL, "bulleted lists"),
-    "ordered_list": (ALL, "numbered lists"),
-    "list_item": (ALL, "list items"),
-    "blockquote": (ALL, "block quotes"),
-    "hr": (ALL, "a thematic break (---)"),
-    "link": (ALL, "links (targets: see below)"),
-    "footnote_ref": (ALL, "a footnote mark [^1]"),
-    "footnote_reference": (ALL, "a footnote's text [^1]: …"),
-    "footnote_block": (ALL, "the footnotes' block"),
-    "myst_target": (ALL, "a label line (label)="),
-    "myst_line_comment": (ALL, "a comment line % …"),
-    "myst_block_break": (ALL, "a block break +++"),
-    "myst_role": (ALL, "a role {name}`…` (names: see below)"),
-    "directive": (ALL, "a directive ```{name} or :::{name} (names: see below)"),
-    "code_inline": (frozenset({PAGE, GENERATED}), "`code`"),
-    "fence": (frozenset({PAGE}), "a fenced code block ``` (shown as code)"),
-    "colon_fence": (frozenset({PAGE}), "a ::: block without a directive (shown as code)"),
-    "code_block": (frozenset({PAGE}), "an indented code block"),
-    "image": (frozenset({PAGE}), "an image ![alt](file) (files: see below)"),
-    "table": (frozenset({PAGE, GENERATED}), "tables"),
-    "thead": (frozenset({PAGE, GENERATED}), "a table's head"),
-    "tbody": (frozenset({PAGE, GENERATED}), "a table's body"),
-    "tr": (frozenset({PAGE, GENERATED}), "a table row"),
-    "th": (frozenset({PAGE, GENERATED}), "a heading cell"),
-    "td": (frozenset({PAGE, GENERATED}), "a cell"),
-    "substitution_inline": (frozenset({PAGE}), "{{ name }}: one of the edition's names"),
-    "substitution_block": (frozenset({PAGE}), "{{ name }} on a line of its own"),
-    "span": (frozenset({GENERATED}), "[text]{.class}: a span with classes"),
+    "front_matter": (ALL, "front matter (keys: see below)"),
+    "paragraph": (ALL, "paragraphs, line breaks, headings, `*emphasis*`, `**strong**`"),
+    "inline": (ALL, "paragraphs, line breaks, headings, `*emphasis*`, `**strong**`"),
+    "text": (ALL, "paragraphs, line breaks, headings, `*emphasis*`, `**strong**`"),
+    "softbreak": (ALL, "paragraphs, line breaks, headings, `*emphasis*`, `**strong**`"),
+    "hardbreak": (ALL, "paragraphs, line breaks, headings, `*emphasis*`, `**strong**`"),
+    "heading": (ALL, "paragraphs, line breaks, headings, `*emphasis*`, `**strong**`"),
+    "em": (ALL, "paragraphs, line breaks, headings, `*emphasis*`, `**strong**`"),
+    "strong": (ALL, "paragraphs, line breaks, headings, `*emphasis*`, `**strong**`"),
+    "bullet_list": (ALL, "lists, block quotes, thematic breaks"),
+    "ordered_list": (ALL, "lists, block quotes, thematic breaks"),
+    "list_item": (ALL, "lists, block quotes, thematic breaks"),
+    "blockquote": (ALL, "lists, block quotes, thematic breaks"),
+    "hr": (ALL, "lists, block quotes, thematic breaks"),
+    "link": (ALL, "links `[text](target)`, `<https://…>` (targets: see below)"),
+    "footnote_ref": (ALL, "footnotes `[^1]`, labels `(label)=`, comments `% …`"),
+    "footnote_reference": (ALL, "footnotes `[^1]`, labels `(label)=`, comments `% …`"),
+    "footnote_block": (ALL, "footnotes `[^1]`, labels `(label)=`, comments `% …`"),
+    "myst_target": (ALL, "footnotes `[^1]`, labels `(label)=`, comments `% …`"),
+    "myst_line_comment": (ALL, "footnotes `[^1]`, labels `(label)=`, comments `% …`"),
+    "myst_block_break": (ALL, "footnotes `[^1]`, labels `(label)=`, comments `% …`"),
+    "myst_role": (ALL, "roles ``{name}`…` `` (names: see below)"),
+    "directive": (ALL, "directives ```` ```{name} ```` or `:::{name}` (names: see below)"),
+    "code_inline": (frozenset({PAGE, GENERATED}), "`` `code` ``, tables"),
+    "table": (frozenset({PAGE, GENERATED}), "`` `code` ``, tables"),
+    "thead": (frozenset({PAGE, GENERATED}), "`` `code` ``, tables"),
+    "tbody": (frozenset({PAGE, GENERATED}), "`` `code` ``, tables"),
+    "tr": (frozenset({PAGE, GENERATED}), "`` `code` ``, tables"),
+    "th": (frozenset({PAGE, GENERATED}), "`` `code` ``, tables"),
+    "td": (frozenset({PAGE, GENERATED}), "`` `code` ``, tables"),
+    "fence": (frozenset({PAGE}), "code blocks (fenced or indented), shown as code"),
+    "colon_fence": (frozenset({PAGE}), "code blocks (fenced or indented), shown as code"),
+    "code_block": (frozenset({PAGE}), "code blocks (fenced or indented), shown as code"),
+    "image": (frozenset({PAGE}), "images `![alt](file)` (files: see below)"),
+    "substitution_inline": (frozenset({PAGE}), "`{{ name }}`: a bare name of the edition's "
+                                               "(its title and counts)"),
+    "substitution_block": (frozenset({PAGE}), "`{{ name }}`: a bare name of the edition's "
+                                              "(its title and counts)"),
+    "span": (frozenset({GENERATED}), "spans `[text]{.class}` (classes: see below)"),
 }
 #: Attributes a node has of its own (an address, a title), not given by ``{…}``.
 INTRINSIC_ATTRIBUTES: dict[str, frozenset[str]] = {
@@ -647,35 +649,37 @@ def file_problem(path: Path, top: Path, *, is_docs: bool = True) -> str | None:
 
 
 def allowlist_table() -> str:
-    """The allowlist as Markdown tables (printed in CONTRIBUTING.md)."""
+    """The allowlist as one Markdown table (printed in README.md and CONTRIBUTING.md)."""
     kinds = (ARTICLE, PAGE, GENERATED)
-    head = "| | articles | edition pages | generated pages |\n| --- | --- | --- | --- |\n"
 
     def marks(allowed: frozenset[Kind]) -> str:
         return " | ".join("yes" if kind in allowed else "—" for kind in kinds)
 
-    lines = ["**Syntax**\n", head.rstrip("\n")]
-    lines += [f"| {what} | {marks(allowed)} |" for allowed, what in SYNTAX.values()]
-    lines += ["", "**Directives** (options; anything else is refused)\n", head.rstrip("\n")]
+    lines = ["| What a page may contain | articles | edition pages | generated pages |",
+             "| --- | --- | --- | --- |"]
+    shown: set[str] = set()
+    for allowed, what in SYNTAX.values():
+        if what not in shown:
+            shown.add(what)
+            lines.append(f"| {what} | {marks(allowed)} |")
     for name, directive in sorted(DIRECTIVES.items()):
         options = ", ".join(f"`:{o}:`" for o in sorted(directive.options)) or "no options"
-        lines.append(f"| `{{{name}}}` — {directive.use}; {options} | {marks(directive.kinds)} |")
-    lines += ["", "**Roles**\n", head.rstrip("\n")]
+        lines.append(f"| directive `{{{name}}}`: {directive.use} ({options}) | "
+                     f"{marks(directive.kinds)} |")
     for name, role in sorted(ROLES.items()):
-        lines.append(f"| `{{{name}}}` — {role.use} | {marks(role.kinds)} |")
+        lines.append(f"| role `{{{name}}}`: {role.use} | {marks(role.kinds)} |")
+    keys = ", ".join(f"`{k}`" for k in sorted(FRONT_MATTER[PAGE]))
     lines += [
-        "",
-        "**Front matter**: in an article, the fields of the article schema only; elsewhere "
-        f"{', '.join(f'`{k}`' for k in sorted(FRONT_MATTER[PAGE]))} only.",
-        "",
-        "**Links**: http(s) and mailto addresses, the edition's documents and labels, and files "
-        f"of `docs/{ASSETS_DIR}/`. **Images**: http(s) URLs, or "
-        f"{', '.join(sorted(IMAGE_TYPES))} files inside `docs/`. **Classes** (container "
-        "arguments, `:class:`): `parallel`, `figure`, `text-figure`, `editorial-note`, "
-        "`language-<tag>`. **Substitutions** `{{ name }}`: a bare name the edition defines, on "
-        "its own pages. **Files** under `docs/`: pages (`.md`), data (`_data/*.yaml`), images, "
-        f"`_static/` ({', '.join(sorted(STATIC_TYPES))}), `_assets/` "
-        f"({', '.join(sorted(ASSET_TYPES))}); no symbolic link under `docs/` or `seeds/`.",
+        f"| front-matter keys | the article's fields | {keys} | {keys} |",
+        "| link targets | http(s), mailto, the edition's documents and labels, files of "
+        f"`docs/{ASSETS_DIR}/` | the same | the same |",
+        f"| image files | — (figures: http(s) URLs) | http(s) URLs; "
+        f"{', '.join(t.lstrip('.') for t in sorted(IMAGE_TYPES))} files inside `docs/` | — |",
+        "| classes (container arguments, `:class:`) | `parallel`, `figure`, `text-figure`, "
+        "`editorial-note`, `language-<tag>` | the same | the same, and the cards' |",
+        "| files under `docs/` | pages `.md` anywhere, data `_data/*.yaml`, images; "
+        f"`_static/`: {', '.join(sorted(STATIC_TYPES))}; `{ASSETS_DIR}/`: "
+        f"{', '.join(sorted(ASSET_TYPES))}; no symbolic link (nor under `seeds/`) | | |",
     ]
     return "\n".join(lines) + "\n"
 
@@ -877,3 +881,16 @@ def front_matter_findings(yaml_text: str, kind: Kind) -> list[tuple[int, str]]:
             # the YAML starts on the page's second line, after the opening '---'
             found.append((key_node.start_mark.line + 2, problem))
     return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m converters allowlist``: print what a page may contain, as Markdown tables."""
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m converters allowlist",
+        description="Print the allowlist of what a page of the edition may contain (the "
+        "tables in CONTRIBUTING.md and README.md).")
+    parser.parse_args(argv)
+    print(allowlist_table(), end="")
+    return 0
