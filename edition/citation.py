@@ -153,7 +153,8 @@ def bibtex(c: Citation) -> str:
     # A name the editors supplied is one literal name in brackets: biblatex neither splits it
     # into given and family names nor reads a comma or "and" in it as a separator.
     authors = [bibtex_name(f"[{a}]" if a in c.editorial_authors else a,
-                           literal=a in c.editorial_authors) for a in c.authors]
+                           literal=a in c.editorial_authors)
+               for a in c.authors if bibtex_text(a)]
     # the title's own braces (not the text's, which bibtex_text spells as commands) keep its
     # capitals as written
     fields = [("title", "{" + bibtex_text(c.supplied("title", c.title)) + "}")]

@@ -34,11 +34,16 @@ from .safety import is_web_url
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
+def _control(match: re.Match[str]) -> str:
+    # a control character that separates (tab, line breaks, NEL) still separates two words
+    return " " if match.group().isspace() else ""
+
+
 def one_line(text: str) -> str:
     """``text`` on one line: line breaks and runs of white space one space, controls removed."""
     # str.split() splits at CR, LF, VT, FF, NEL, U+2028/U+2029 and every other white space, so
     # no line break of any kind survives the join.
-    return CONTROL_CHARACTERS.sub("", " ".join(text.split()))
+    return " ".join(CONTROL_CHARACTERS.sub(_control, text).split())
 
 
 # --------------------------------------------------------------------------- BibTeX
@@ -64,9 +69,6 @@ TEX_LIGATURE = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')|(?<=,)(?=,)|(?<=
 #: What makes BibTeX split a name list or read a name as "Family, Given": such a name is
 #: written as one literal name in braces.
 NAME_SEPARATOR = re.compile(r",|(?:^|\s)and(?:$|\s)", re.IGNORECASE)
-#: Characters percent-encoded in an address: a brace, backslash or quotation mark would be
-#: BibTeX syntax, a space would end the address.
-URL_ESCAPES = str.maketrans({"{": "%7B", "}": "%7D", "\\": "%5C", '"': "%22", " ": "%20"})
 #: Fields holding an address, which biblatex reads verbatim: written as they are, since
 #: latexcodec would spell ``%``, ``_``, ``#``, ``&`` and ``~`` as LaTeX commands and break them.
 VERBATIM_FIELDS = frozenset({"url"})
@@ -88,7 +90,9 @@ def bibtex_name(name: str, *, literal: bool = False) -> Person:
 
 def bibtex_url(url: str) -> str:
     """An http(s) address as a BibTeX ``url`` value (``""`` for any other address)."""
-    return url.translate(URL_ESCAPES) if is_web_url(url) else ""
+    # the edition's address check refuses braces, backslashes, quotation marks, white space
+    # and controls: what it lets through is no BibTeX syntax
+    return url if is_web_url(url) else ""
 
 
 def braces_balanced(text: str) -> bool:
@@ -158,9 +162,11 @@ def csv_cell(value: object) -> str:
 
 
 def csv_text(rows: Iterable[Sequence[object]]) -> str:
-    """CSV text (RFC 4180 quoting, LF line ends), every cell through :func:`csv_cell`."""
+    """CSV text as RFC 4180 has it (CRLF line ends), every cell through :func:`csv_cell`."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    # The csv module quotes a cell holding a character of its line terminator: with "\n" alone,
+    # a carriage return inside a cell was written bare and a reader split the row there.
+    writer = csv.writer(out, lineterminator="\r\n")
     for row in rows:
         writer.writerow([csv_cell(value) for value in row])
     return out.getvalue()
