@@ -227,8 +227,9 @@ def test_no_csv_cell_of_the_hostile_build_starts_a_formula(hostile_html: Hostile
     # the hostile values are there, neutralised: a mention text, a registry label, an author
     entities = cells["entities.csv"]
     assert any(c.startswith("'=HYPERLINK(") and "__pwned=67" in c for c in entities)
-    assert any(c.startswith("'=HYPERLINK(") and "__pwned=68" in c for c in entities)
     assert any(c.startswith("'+") and "__pwned=69" in c for c in entities)
+    assert any(c.startswith("'-") and "__pwned=70" in c for c in entities)
+    assert any(c.startswith("'@") and "__pwned=71" in c for c in entities)
     assert any(c.startswith("'@") and "__pwned=64" in c for c in cells["articles.csv"])
 
 
