@@ -29,9 +29,9 @@ from .safety import is_web_url
 
 # --------------------------------------------------------------------------- one line
 
-#: Control characters (C0, DEL, C1) left once white space is folded: they mean nothing in a
-#: citation or a data file, and a terminal or a reference manager may act on them.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+#: Control characters (C0, DEL, C1): they mean nothing in a citation, and a terminal or a
+#: reference manager may act on them; and lone surrogates, which no UTF-8 file can hold.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def _control(match: re.Match[str]) -> str:
@@ -40,7 +40,7 @@ def _control(match: re.Match[str]) -> str:
 
 
 def one_line(text: str) -> str:
-    """``text`` on one line: line breaks and runs of white space one space, controls removed."""
+    """``text`` on one line: line breaks and white space runs one space, controls removed."""
     # str.split() splits at CR, LF, VT, FF, NEL, U+2028/U+2029 and every other white space, so
     # no line break of any kind survives the join.
     return " ".join(CONTROL_CHARACTERS.sub(_control, text).split())
@@ -120,7 +120,9 @@ class BibTeXWriter(Writer):
 def bibtex_entry(key: str, entry_type: str, fields: Sequence[tuple[str, str]],
                  persons: Sequence[tuple[str, Sequence[Person]]] = ()) -> str:
     """One BibTeX entry written by pybtex's writer; values made by the functions above."""
-    for name, value in fields:
+    values = [(name, value) for name, value in fields]
+    values += [(role, str(name)) for role, names in persons for name in names]
+    for name, value in values:
         # a value that is not made of bibtex_text(), bibtex_url() and balanced braces of the
         # caller's own would be the caller's mistake: refuse it rather than write it
         if not braces_balanced(value):

@@ -51,7 +51,7 @@ HOSTILE_TEXTS: dict[str, str] = {
     "name separators": "Tom and Jerry, Jr. AND {x} and",
     "CJK": "TikTok、小红书和中国互联网「占领世界」梦想的破灭｛全角｝",
     "newlines": "first line\nTY  - JOUR\r\nER  - \r\n@misc(evil,\u2028x)\x85y",
-    "control characters": "a\x00b\x1b[31mc\x7fd\x9be\x01f",
+    "control characters": "a\x00b\x1b[31mc\x7fd\x9be\x01f\ud800g",
     "very long": ("}{\\%#@ 长" * 400) + "{" * 300 + "}" * 299,
 }
 
@@ -59,9 +59,11 @@ HOSTILE_TEXTS: dict[str, str] = {
 def expected_text(text: str) -> str:
     """What a one-line value of an export holds for ``text``.
 
-    White space runs (line breaks included) are one space, other control characters are gone.
+    White space runs (line breaks included) are one space, other control characters and lone
+    surrogates are gone.
     """
-    kept = "".join(c if c.isspace() or unicodedata.category(c) != "Cc" else "" for c in text)
+    kept = "".join(c if c.isspace() or unicodedata.category(c) not in ("Cc", "Cs") else ""
+                   for c in text)
     return " ".join(kept.split())
 
 

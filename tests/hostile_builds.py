@@ -58,7 +58,8 @@ PAYLOAD_FIELDS: dict[int, str] = {
     62: "author starting a formula", 63: "author with braces, a comma and 'and'",
     64: "publisher starting a formula", 65: "translator starting a formula",
     66: "column starting a formula", 67: "mention text starting a formula",
-    68: "registry label of an entity with formula names", 69: "registry zh-Hans label starting a formula",
+    68: "registry label of an entity with formula names",
+    69: "registry zh-Hans label starting a formula",
     70: "registry zh-Hant label starting a formula", 71: "registry alias starting a formula",
     72: "headline of the exports article",
 }
