@@ -1,8 +1,9 @@
 """How every export writes a value from outside: BibTeX, RIS, CSV and JSON inside ``<script>``.
 
 Titles, names and mention texts come from sources and pull requests, so each export format gets
-one function that makes any text safe for it by construction (an allow-list of what may reach
-the file as it is, everything else spelled so that it cannot be syntax):
+one function that makes any text safe for it by construction: whatever the format would read as
+syntax (a brace, a line break, a formula, ``</script>``) is spelled so that it cannot be, and
+every file of the format is written through that function:
 
 - BibTeX: :func:`bibtex_entry` writes through pybtex's own BibTeX writer; :func:`bibtex_text`
   first spells every brace, backslash and TeX-special character of the text as a LaTeX command,
@@ -66,8 +67,8 @@ _BIBTEX_TRANSLATION = str.maketrans(BIBTEX_COMMANDS)
 #: ``<<`` «): an empty group between the two keeps the characters the text has.
 TEX_LIGATURE = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')|(?<=,)(?=,)|(?<=[!?])(?=`)"
                           r"|(?<=<)(?=<)|(?<=>)(?=>)")
-#: What makes BibTeX split a name list or read a name as "Family, Given": such a name is
-#: written as one literal name in braces.
+#: What makes BibTeX split a name list (the word "and", in any case) or read a name as
+#: "Family, Given" (a comma): such a name is written as one literal name in braces.
 NAME_SEPARATOR = re.compile(r",|(?:^|\s)and(?:$|\s)", re.IGNORECASE)
 #: Fields holding an address, which biblatex reads verbatim: written as they are, since
 #: latexcodec would spell ``%``, ``_``, ``#``, ``&`` and ``~`` as LaTeX commands and break them.
@@ -110,7 +111,7 @@ class BibTeXWriter(Writer):
 
     def _write_field(self, stream: Any, type: str, value: str) -> None:
         # the one method of pybtex's writer this class changes (``type`` is its name for the
-        # field's name)
+        # field's name): an address goes out without its latexcodec step
         if type.lower() in VERBATIM_FIELDS:
             stream.write(f",\n    {type} = {self.quote(value)}")
         else:
@@ -120,7 +121,7 @@ class BibTeXWriter(Writer):
 def bibtex_entry(key: str, entry_type: str, fields: Sequence[tuple[str, str]],
                  persons: Sequence[tuple[str, Sequence[Person]]] = ()) -> str:
     """One BibTeX entry written by pybtex's writer; values made by the functions above."""
-    values = [(name, value) for name, value in fields]
+    values = list(fields)
     values += [(role, str(name)) for role, names in persons for name in names]
     for name, value in values:
         # a value that is not made of bibtex_text(), bibtex_url() and balanced braces of the
@@ -167,7 +168,7 @@ def csv_text(rows: Iterable[Sequence[object]]) -> str:
     """CSV text as RFC 4180 has it (CRLF line ends), every cell through :func:`csv_cell`."""
     out = io.StringIO()
     # The csv module quotes a cell holding a character of its line terminator: with "\n" alone,
-    # a carriage return inside a cell was written bare and a reader split the row there.
+    # a carriage return inside a cell would be written bare, and a reader would end the row there.
     writer = csv.writer(out, lineterminator="\r\n")
     for row in rows:
         writer.writerow([csv_cell(value) for value in row])
@@ -179,6 +180,6 @@ def csv_text(rows: Iterable[Sequence[object]]) -> str:
 
 def json_for_script(data: object) -> str:
     """JSON that is safe inside an HTML ``<script>`` element (no ``<``, ``>``, ``&``, ``'``)."""
-    # htmlsafe_json_dumps (Jinja's tojson) writes those four as \\u escapes: no "</script>" or
-    # "<!--" can end or change the element, and the JSON still reads the same
+    # htmlsafe_json_dumps (Jinja's tojson) writes those four as \u003c-style escapes: no
+    # "</script>" or "<!--" can end or change the element, and the JSON still reads the same
     return str(htmlsafe_json_dumps(data, ensure_ascii=False, indent=1))
