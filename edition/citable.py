@@ -7,7 +7,7 @@
   and schema.org JSON-LD, made from the front matter; editorial values are said to be the
   editors' (JSON-LD ``creditText`` and ``description``). Every value is escaped.
 - ``<slug>.bib``, ``<slug>.ris`` and ``<slug>.json`` (CSL-JSON) are written beside each article
-  page of the HTML edition.
+  page of the HTML edition, each value escaped for its format by :mod:`edition.escaping`.
 - An article whose source is partial (it stops at a paywall) says so in one line of its header.
 - Retired labels (``docs/_data/retired-labels.yaml``) lead to their successors: an extra id on
   the successor, and a forwarding page for a retired article slug.
@@ -34,6 +34,7 @@ from converters.values import as_list
 from .changed import articles_to_write
 from .citation import Citation, bibtex, make_citation, page_url
 from .entities import entity_domain
+from .escaping import json_for_script, ris_text
 from .files import write_if_changed
 from .frontmatter import get_front_matter
 from .text import main_language, summary
@@ -58,8 +59,6 @@ PARAGRAPH_LABEL = re.compile(r"^(?P<slug>[a-z0-9-]+)-p(?P<number>\d+)$")
 PARTIAL_TEXT: dict[str, str] = {
     "paywall": "Preview: the source stops where the publisher's paywall begins.",
 }
-#: Characters JSON-LD must not show raw inside ``<script>``: no ``</script>`` can close it.
-JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
 #: CSL item type and RIS type of an article, by whether the publisher is a periodical.
 CSL_TYPE = "article-newspaper"
 RIS_TYPE = "NEWS"
@@ -81,11 +80,6 @@ def http_url(value: object) -> str:
         return ""
     parts = urlsplit(text)
     return text if parts.scheme in ("http", "https") and parts.netloc else ""
-
-
-def json_for_script(data: object) -> str:
-    """JSON that is safe inside an HTML ``<script>`` element."""
-    return json.dumps(data, ensure_ascii=False, indent=1).translate(JSON_SCRIPT_ESCAPES)
 
 
 def date_parts(date: str) -> list[int]:
@@ -434,8 +428,7 @@ def ris(c: Citation, meta: dict[str, Any]) -> str:
         if note:
             lines.append(("N1", note))
     lines.append(("ER", ""))
-    return "".join(f"{tag}  - {' '.join(value.split())}".rstrip() + "\r\n"
-                   for tag, value in lines)
+    return ris_text(lines)
 
 
 def csl_json(c: Citation, meta: dict[str, Any]) -> list[dict[str, Any]]:

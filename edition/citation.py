@@ -21,6 +21,7 @@ from sphinx.util import logging
 from converters.model import FRONT_MATTER_FIELDS
 from converters.values import as_list
 
+from .escaping import bibtex_entry, bibtex_name, bibtex_text, bibtex_url
 from .frontmatter import get_front_matter
 
 if TYPE_CHECKING:
@@ -35,21 +36,6 @@ ARTICLE_KEYS = frozenset({"title", "label", "seed"})
 CITED_FIELDS: frozenset[str] = frozenset(f.key for f in FRONT_MATTER_FIELDS if f.spec.csl)
 #: How much of an ISO date each precision keeps when a citation shows it.
 DATE_LENGTH = {"second": 10, "minute": 10, "day": 10, "month": 7, "year": 4}
-#: Characters a BibTeX value cannot hold as they are, and their LaTeX spelling.
-BIBTEX_ESCAPES = str.maketrans({
-    "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
-    "%": r"\%",
-    "&": r"\&",
-    "$": r"\$",
-    "#": r"\#",
-    "_": r"\_",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
-})
-#: Characters percent-encoded in a BibTeX ``url`` (braces would unbalance the field).
-URL_ESCAPES = str.maketrans({"{": "%7B", "}": "%7D", "\\": "%5C", " ": "%20"})
 #: Characters a BibTeX key may not contain.
 KEY_UNSAFE = re.compile(r"[^A-Za-z0-9_:.+-]+")
 #: Heading of the citation section, and the suffix of its id (``<slug>-cite``).
@@ -162,48 +148,28 @@ def citation_head(c: Citation) -> str:
     return text[: text.rindex(f"In {c.edition}, ")] + f"In {c.edition}, "
 
 
-def bibtex_escape(text: str) -> str:
-    """Text safe inside a braced BibTeX value: LaTeX specials escaped, braces balanced."""
-    return " ".join(text.split()).translate(BIBTEX_ESCAPES)
-
-
-def _bibtex_name(name: str, editorial: bool) -> str:
-    # A name in braces is one literal name: biblatex neither splits it into given and family
-    # names nor reads a comma or "and" in it as a separator.
-    name = bibtex_escape(name)
-    if editorial:
-        return "{[" + name + "]}"
-    if "," in name or " and " in name:
-        return "{" + name + "}"
-    return name
-
-
 def bibtex(c: Citation) -> str:
     """The citation as a biblatex ``@online`` entry keyed by the article's slug."""
-    fields: list[tuple[str, str]] = []
-    if c.authors:
-        fields.append(("author", " and ".join(
-            _bibtex_name(a, a in c.editorial_authors) for a in c.authors)))
-    # double braces keep the title's capitals as written
-    fields.append(("title", "{" + bibtex_escape(c.supplied("title", c.title)) + "}"))
+    # A name the editors supplied is one literal name in brackets: biblatex neither splits it
+    # into given and family names nor reads a comma or "and" in it as a separator.
+    authors = [bibtex_name(f"[{a}]" if a in c.editorial_authors else a,
+                           literal=a in c.editorial_authors)
+               for a in c.authors if bibtex_text(a)]
+    # the title's own braces (not the text's, which bibtex_text spells as commands) keep its
+    # capitals as written
+    fields = [("title", "{" + bibtex_text(c.supplied("title", c.title)) + "}")]
     if c.subtitle:
-        fields.append(("subtitle", "{" + bibtex_escape(c.supplied("subtitle", c.subtitle)) + "}"))
-    if c.publisher:
-        fields.append(("organization", bibtex_escape(c.publisher)))
-    if c.translator:
-        fields.append(("translator", bibtex_escape(c.translator)))
-    if c.date:
-        fields.append(("date", c.date))
-    if c.source_url:
-        fields.append(("url", c.source_url.translate(URL_ESCAPES)))
+        fields.append(("subtitle", "{" + bibtex_text(c.supplied("subtitle", c.subtitle)) + "}"))
+    fields += [("organization", bibtex_text(c.publisher)),
+               ("translator", bibtex_text(c.translator)),
+               ("date", bibtex_text(c.date)),
+               ("url", bibtex_url(c.source_url))]
     note = f"In {c.edition}, {c.page_url}"
     supplied = sorted(c.editorial_fields & CITED_FIELDS)
     if supplied:
         note += f". Supplied by the editors: {', '.join(supplied)}"
-    fields.append(("note", bibtex_escape(note)))
-    width = max(len(name) for name, _ in fields)
-    body = ",\n".join(f"  {name.ljust(width)} = {{{value}}}" for name, value in fields)
-    return f"@online{{{c.key},\n{body}\n}}"
+    fields.append(("note", bibtex_text(note)))
+    return bibtex_entry(c.key, "online", fields, [("author", authors)])
 
 
 def citation_section(c: Citation) -> nodes.section:

@@ -17,7 +17,9 @@ people), then dates in chronological order; mentions in document order (document
 ``html_baseurl`` when set); ``published`` lists the articles published on a date.
 
 ``_static/entities.csv`` has one row per mention, with the columns of :data:`CSV_COLUMNS`
-(UTF-8, a header row, RFC 4180 quoting; aliases joined with ``; ``).
+(UTF-8, a header row, RFC 4180 quoting; aliases joined with ``; ``). Both CSV files are written
+by :func:`edition.escaping.csv_text`: a cell that a spreadsheet would read as a formula (its
+first character ``=``, ``+``, ``-``, ``@``, tab or carriage return) starts with ``'``.
 
 ``data/articles.json`` and ``data/articles.csv`` hold each article's metadata: the front
 matter's fields (:data:`ARTICLE_FIELDS`), the fields the editors supplied, its address and its
@@ -26,8 +28,6 @@ TEI file.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -37,6 +37,7 @@ from converters.registry import ENTITY_TYPES
 
 from .changed import collection_changed
 from .entities import EntityDomain, entity_domain, entity_sort_key
+from .escaping import csv_text
 from .files import write_if_changed
 from .frontmatter import get_front_matter
 from .names import pinyin
@@ -141,19 +142,17 @@ def _mentions(
 
 def records_csv(records: list[dict[str, Any]]) -> str:
     """The records as CSV text, one row per mention."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    rows: list[list[str]] = [list(CSV_COLUMNS)]
     for record in records:
         for mention in record["mentions"]:
-            writer.writerow([
+            rows.append([
                 record["id"], record["type"], record["label"],
                 record["labels"].get("zh-Hans", ""), record["labels"].get("zh-Hant", ""),
                 record["pinyin"], "; ".join(record["aliases"]), record["wikidata"],
                 record["iso"], mention["doc"], mention["anchor"], mention["text"],
                 mention["url"],
             ])
-    return out.getvalue()
+    return csv_text(rows)
 
 
 def field_text(value: Any) -> str:
@@ -188,16 +187,14 @@ def article_records(app: Sphinx, base: str, suffix: str) -> list[dict[str, Any]]
 
 def articles_csv(records: list[dict[str, Any]]) -> str:
     """The articles' metadata as CSV text, one row per article."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(ARTICLE_COLUMNS)
+    rows: list[list[str]] = [list(ARTICLE_COLUMNS)]
     for record in records:
         editorial = "; ".join(e["field"] for e in record["editorial"])
-        writer.writerow([
+        rows.append([
             record["slug"], *(field_text(record[f]) for f in ARTICLE_FIELDS), editorial,
             record["url"], record["tei"],
         ])
-    return out.getvalue()
+    return csv_text(rows)
 
 
 def site_base(app: Sphinx) -> str:

@@ -54,6 +54,14 @@ PAYLOAD_FIELDS: dict[int, str] = {
     47: "editorial.yaml title", 48: "editorial.yaml range", 49: "editorial.yaml moved",
     50: "editorial.yaml slug", 51: "html_meta description", 52: "page title",
     53: "home page title (the sidebar's first entry)",
+    60: "BibTeX-breaking title", 61: "subtitle with unbalanced braces and TeX specials",
+    62: "author starting a formula", 63: "author with braces, a comma and 'and'",
+    64: "publisher starting a formula", 65: "translator starting a formula",
+    66: "column starting a formula", 67: "mention text starting a formula",
+    68: "registry label of an entity with formula names",
+    69: "registry zh-Hans label starting a formula",
+    70: "registry zh-Hant label starting a formula", 71: "registry alias starting a formula",
+    72: "headline of the exports article",
 }
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")

@@ -9,7 +9,8 @@ import yaml
 from bs4 import BeautifulSoup
 from pybtex.database import parse_string
 
-from edition.citation import bibtex, bibtex_escape, citation_text, make_citation, page_url
+from edition.citation import bibtex, citation_text, make_citation, page_url
+from edition.escaping import BIBTEX_COMMANDS, bibtex_text
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE = Path(__file__).parent / "roots" / "test-citation" / "articles" / "r-and-d.md"
@@ -75,8 +76,10 @@ def test_bibtex_is_well_formed_and_escaped(built) -> None:  # type: ignore[no-un
     record = data.entries["r-and-d"]
     assert record.type == "online"
     fields = {k.lower(): v for k, v in record.fields.items()}
-    # the title holds & % { } _ : each escaped, so the value still parses and braces balance
-    assert fields["title"] == r"{R\&D spending rose 50\% at \{Shenzhen\}\_firms}"
+    # the title holds & % { } _ : each escaped, the text's braces as commands (BibTeX counts the
+    # brace of "\{"), so the value still parses and its only braces are the edition's
+    assert fields["title"] == (r"{R\&D spending rose 50\% at {\textbraceleft}Shenzhen"
+                               r"{\textbraceright}\_firms}")
     assert fields["url"] == _front_matter(ARTICLE)["source_url"]
     assert fields["date"] == "2025-03-04"
     assert "Supplied by the editors: authors" in fields["note"]
@@ -112,13 +115,15 @@ def test_stated_authors_are_not_marked() -> None:
     assert "Supplied by the editors" not in record.fields["note"]
 
 
-def test_bibtex_escape_balances_braces() -> None:
-    """Every LaTeX special is escaped; what comes out parses as a field of its own."""
-    nasty = r"a{b}c\d%e&f$g#h_i~j^k"
-    escaped = bibtex_escape(nasty)
+def test_bibtex_text_leaves_only_its_own_braces() -> None:
+    """Every LaTeX special is a command; the only braces left are those of the commands."""
+    nasty = "a{b}c\\d%e&f$g#h_i~j^k}}} @misc(x, url={y}) {{{"
+    escaped = bibtex_text(nasty)
     entry = f"@misc{{k,\n  title = {{{escaped}}}\n}}"
     assert parse_string(entry, "bibtex").entries["k"].fields["title"] == escaped
-    assert "{" not in escaped.replace(r"\{", "").replace("{}", "")
+    for command in BIBTEX_COMMANDS.values():
+        escaped = escaped.replace(command, "")
+    assert "{" not in escaped.replace("{}", "") and "}" not in escaped.replace("{}", "")
 
 
 def test_real_articles_make_parseable_entries() -> None:
