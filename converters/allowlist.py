@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -471,7 +471,7 @@ def front_matter_problem(kind: Kind, key: str) -> str | None:
             f"{allowed}; MyST reads others as settings)")
 
 
-def substitution_problem(kind: Kind, content: str, names: Mapping[str, Any]) -> str | None:
+def substitution_problem(kind: Kind, content: str, names: Collection[str]) -> str | None:
     """Why ``{{ content }}`` is refused: it must be a bare name the edition defines."""
     if kind is not PAGE:
         return f"{{{{ … }}}} is not allowed in {KIND_NAMES[kind]}"
@@ -755,7 +755,7 @@ def split_directive(content: str) -> DirectiveText:
 
 
 def audit_page(text: str, kind: Kind, place: Place | None, md: Any,
-               names: Mapping[str, Any]) -> list[Finding]:
+               names: Collection[str]) -> list[Finding]:
     """Everything in a page that its kind may not contain, with its line.
 
     ``md`` is a markdown-it parser configured as the edition configures MyST; ``names`` are
@@ -767,7 +767,7 @@ def audit_page(text: str, kind: Kind, place: Place | None, md: Any,
 
 
 def _audit_tokens(tokens: list[Any], offset: int, kind: Kind, place: Place | None, md: Any,
-                  names: Mapping[str, Any], out: list[Finding], depth: int) -> None:
+                  names: Collection[str], out: list[Finding], depth: int) -> None:
     """Audit a token stream whose first line is line ``offset + 1`` of the page."""
     for token in tokens:
         line = offset + (token.map[0] + 1 if token.map else 1)
@@ -800,7 +800,7 @@ def _add(out: list[Finding], line: int, problem: str | None) -> None:
 
 
 def _audit_inline(children: list[Any], line: int, kind: Kind, place: Place | None,
-                  names: Mapping[str, Any], out: list[Finding]) -> None:
+                  names: Collection[str], out: list[Finding]) -> None:
     """Audit the inline tokens of one block, counting lines at each line break."""
     for child in children:
         if child.type in ("softbreak", "hardbreak"):
@@ -825,7 +825,7 @@ def _audit_inline(children: list[Any], line: int, kind: Kind, place: Place | Non
 
 
 def _audit_directive(token: Any, line: int, kind: Kind, place: Place | None, md: Any,
-                     names: Mapping[str, Any], out: list[Finding], depth: int) -> None:
+                     names: Collection[str], out: list[Finding], depth: int) -> None:
     """Audit one directive: its name, options and argument, then its body by what it is."""
     named = fence_directive(token.info)
     assert named is not None

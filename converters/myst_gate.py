@@ -59,7 +59,7 @@ class GateMixin:
     A subclass implements :meth:`gate_kind`, :meth:`gate_place` and :meth:`refuse`.
     """
 
-    rules: dict[str, Callable[[Any], Any]]
+    rules: dict[str, Any]
     document: nodes.document
     current_node: nodes.Element
     md_config: Any
@@ -280,7 +280,7 @@ def gated_docutils_parser() -> Any:
         def refuse(self, message: str, line: int) -> None:
             self.document.settings.edition_gate_refusals.append((line, message))
 
-    class GatedParser(Parser):  # type: ignore[misc]
+    class GatedParser(Parser):
         """The parser: the edition's MyST configuration, the gated renderer."""
 
         def parse(self, inputstring: str, document: nodes.document) -> None:

@@ -22,7 +22,6 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup, Tag
 from hostile_builds import (
-    HOSTILE,
     PAYLOAD_FIELDS,
     REPO,
     SECRET,
