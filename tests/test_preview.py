@@ -114,6 +114,45 @@ for edit in ("预览测试一", "预览测试二"):
 """
 
 
+#: Run in a child process: the kept application builds, then an edit puts a Jinja payload and
+#: maths into an article, then into the home page; each is rebuilt in the same application.
+KEPT_APP_REFUSES = """
+import runpy, sys
+from pathlib import Path
+preview = runpy.run_path(sys.argv[1])
+docs, out = Path(sys.argv[2]), Path(sys.argv[3])
+builder = preview["InProcessBuilder"](docs, out)
+builder()
+payload = "{{ lipsum.__globals__.os.popen('touch /tmp/edition-pwned').read() }}"
+article = docs / "articles" / "tiktok-run.md"
+lines = article.read_text(encoding="utf-8").split("\\n")
+lines[lines.index("(tiktok-run-p3)=") + 1] += payload
+article.write_text("\\n".join(lines), encoding="utf-8")
+builder(changed_paths=[article])
+index = docs / "index.md"
+index.write_text(index.read_text(encoding="utf-8") + "\\n" + payload + "\\n\\n:::{math}\\n"
+                 "\\\\input{/etc/hostname}\\n:::\\n", encoding="utf-8")
+builder(changed_paths=[index])
+"""
+
+
+def test_the_preview_refuses_what_the_build_refuses(project: Path) -> None:
+    """The preview is the build: a Jinja payload is refused, nothing runs, the error is shown."""
+    sentinel = Path("/tmp/edition-pwned")
+    sentinel.unlink(missing_ok=True)
+    kept = project / "kept"
+    done = subprocess.run(
+        [sys.executable, "-c", KEPT_APP_REFUSES, str(ROOT / "scripts" / "preview.py"),
+         str(project / "docs"), str(kept)], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert not sentinel.exists()
+    assert "tiktok-run.md:" in done.stderr
+    assert "substitution inline is not allowed in an article" in done.stderr
+    assert "index.md:" in done.stderr and "directive {math} is not allowed" in done.stderr
+    page = (kept / "articles" / "tiktok-run.html").read_text(encoding="utf-8")
+    assert "lipsum" not in page and "__globals__" not in page
+
+
 def test_rebuild_in_kept_application_equals_a_fresh_build(project: Path) -> None:
     """Every file the kept application writes after two edits is what a fresh build writes."""
     kept, fresh = project / "kept", project / "fresh"
