@@ -129,6 +129,8 @@ def lint(session: nox.Session) -> None:
     session.install("-e", ".[lint]")
     session.run("ruff", "check", ".")
     session.run("mypy")
+    # the GitHub Actions workflows: pinned actions, no persisted credentials, no injection
+    session.run("zizmor", "--offline", "--no-progress", ".github/workflows")
 
 
 @nox.session

@@ -186,6 +186,32 @@ def test_actionlint_accepts_the_workflows(tmp_path: Path) -> None:
     assert run.returncode == 1 and "chek" in run.stdout
 
 
+def test_zizmor_finds_nothing_in_the_workflows() -> None:
+    """zizmor (GitHub Actions security linter, offline audits) reports no finding: actions
+    pinned to commits, no credentials persisted, no template injection, least permissions."""
+    import shutil
+    import subprocess
+    import sys
+
+    beside = Path(sys.executable).parent / "zizmor"
+    zizmor = str(beside) if beside.is_file() else shutil.which("zizmor")
+    assert zizmor, "zizmor is missing: pip install -e '.[test]'"
+    run = subprocess.run([zizmor, "--offline", "--no-progress", str(ROOT / ".github" / "workflows")],
+                         capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_pull_requests_run_without_secrets_or_write_access() -> None:
+    """The workflow's build of a pull request has read access only and no secret."""
+    text = WORKFLOW.read_text(encoding="utf-8")
+    data = workflow()
+    assert data["permissions"] == {"contents": "read"}
+    assert "pull_request_target" not in text and "secrets." not in text
+    for name, job in data["jobs"].items():
+        if name != "deploy":
+            assert "permissions" not in job, name
+
+
 def test_setup_script_plan_per_distribution(tmp_path: Path) -> None:
     """Debian installs its chromium; Ubuntu (and its derivatives) take Playwright's Chromium."""
     import subprocess
