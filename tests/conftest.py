@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from edition_builds import Article, Build, edition_build, read_articles
@@ -29,10 +30,20 @@ def rootdir() -> Path:
 
 
 def pytest_sessionstart() -> None:
-    """Under CI the shared corpus must be there: its tests would otherwise skip unnoticed."""
+    """With ``EDITION_REQUIRE_CORPUS=1`` the extra corpus must be there (.ci/run sets it)."""
     import os
 
-    from corpus import CORPUS
+    from corpus import AVAILABLE, CORPUS
 
-    if os.environ.get("CI") and not CORPUS.is_dir():
-        raise pytest.UsageError(f"CI: the shared corpus is missing at {CORPUS}")
+    if os.environ.get("EDITION_REQUIRE_CORPUS") == "1" and not AVAILABLE:
+        raise pytest.UsageError(f"EDITION_REQUIRE_CORPUS=1 but the extra corpus is not at "
+                                f"{CORPUS} (EDITION_CORPUS names it)")
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say whether the tests on the extra corpus ran, and where it was looked for."""
+    from corpus import AVAILABLE, CORPUS, REASON
+
+    line = (f"extra corpus: {CORPUS} (its tests ran)" if AVAILABLE
+            else f"extra corpus: its tests were skipped: {REASON}")
+    terminalreporter.write_line(line)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from corpus import CORPUS
+from corpus import CORPUS, REASON
 from edition_builds import copy_edition
 
 from converters.__main__ import main
@@ -20,7 +20,7 @@ POST = CORPUS / "nytimes-cn" / "2020-09-18-37c35119ee.md"
 
 # the shared corpus and builds of a copy of docs/
 pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(not POST.is_file(), reason="the corpus is not beside the clone")]
+              pytest.mark.skipif(not POST.is_file(), reason=REASON)]
 
 
 @pytest.fixture

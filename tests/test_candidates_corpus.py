@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from corpus import CORPUS
+from corpus import CORPUS, REASON
 
 from converters.editing.candidates import main, proposals
 from converters.pipeline import Options, convert_file, write_pages
@@ -25,7 +25,7 @@ MAX_NOT_NAMES = 0.20
 
 # the shared corpus
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not all(p.is_file() for p in POSTS),
-                                reason="the corpus is not beside the clone")]
+                                reason=REASON)]
 
 
 @pytest.fixture(scope="module")

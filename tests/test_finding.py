@@ -1,7 +1,7 @@
 """Finding things in the built edition: the register, the dates, the research data and TEI.
 
 Everything is checked on a real HTML build of docs/ (tests/edition_builds.py), the TEI files
-against the TEI P5 schema of ../shared/tei/tei_all.rng (with jing, or lxml's RelaxNG).
+against the TEI P5 schema of schemas/tei/tei_all.rng (with jing, or lxml's RelaxNG).
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ pytestmark = pytest.mark.sphinx
 #: The tests that read the full build of docs/.
 DOCS_BUILD = pytest.mark.slow
 
-#: The TEI P5 schema (all modules), beside the clone.
-TEI_SCHEMA = REPO.parent / "shared" / "tei" / "tei_all.rng"
+#: The TEI P5 schema (all modules), kept in the repository (schemas/tei/README.md).
+TEI_SCHEMA = REPO / "schemas" / "tei" / "tei_all.rng"
 #: Mentions as the articles write them: role, shown text, target.
 MENTION = re.compile(r"\{(ent|date)\}`([^`<]*?)\s*<([^`>]+)>`")
 #: Paragraph labels of the articles: ``(label)=`` lines, or ``:name:`` of a parallel pair.

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from corpus import CORPUS, needs_corpus
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -25,8 +26,6 @@ from converters.sources import load
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 SEED = SEEDS / "002_adb9185c34c19f90.txt"
-#: The shared corpus sits beside the repository (``../shared``) in every checkout.
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 #: Any Han ideograph, spelled independently of the reader's own tables.
 HAN = re.compile(r"[\u3400-\u9fff]")
 
@@ -60,7 +59,7 @@ def test_sniff_refuses_html_even_when_interleaved(seed_lines: list[str]) -> None
     assert not bilingual.sniff(html)
 
 
-@pytest.mark.skipif(not CORPUS.exists(), reason="shared corpus not present")
+@needs_corpus
 @pytest.mark.parametrize("folder", ["nytimes-cn", "caixin"])
 def test_sniff_refuses_the_other_formats_corpus(folder: str) -> None:
     paths = sorted((CORPUS / folder).iterdir())[:60]

@@ -187,7 +187,7 @@ def test_slug_rule(url: str, slug: str) -> None:
 def test_subheadings_become_headings() -> None:
     post = CORPUS / "2019-07-29-366fe3265f.md"
     if not post.exists():
-        pytest.skip("corpus not available")
+        pytest.skip(corpus.REASON)
     (one,) = caixin.read(load(post))
     headings = [plain_text(b.inlines) for b in one.blocks if isinstance(b, Heading)]
     assert headings[0] == "Libra 与支付宝的区别：加密货币的创新价值"
@@ -196,7 +196,7 @@ def test_subheadings_become_headings() -> None:
 
 def test_full_text_post_has_no_paywall() -> None:
     if not CORPUS.is_dir():
-        pytest.skip("corpus not available")
+        pytest.skip(corpus.REASON)
     post = next(p for p in sorted(CORPUS.iterdir())
                 if "BarrierFailsafe" not in (t := p.read_text(encoding="utf-8"))
                 and "No More." not in t)
@@ -206,7 +206,7 @@ def test_full_text_post_has_no_paywall() -> None:
     assert squeeze(last.text_content()) in squeeze(article_text(one))
 
 
-@pytest.mark.parametrize("post", corpus.sample("caixin"), ids=lambda p: p.name)
+@pytest.mark.parametrize("post", corpus.sample_params("caixin"))
 def test_corpus_post_converts_without_loss(post: Path) -> None:
     source = load(post)
     assert caixin.sniff(source.text) and not nytimes.sniff(source.text)

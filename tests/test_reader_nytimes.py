@@ -192,7 +192,7 @@ def test_export_without_headline_is_refused(seed_text: str) -> None:
 def test_older_markup_metadata_and_promo() -> None:
     post = CORPUS / "2020-07-17-03d2fe7187.md"
     if not post.exists():
-        pytest.skip("corpus not available")
+        pytest.skip(corpus.REASON)
     (one,) = nytimes.read(load(post))
     assert one.slug == "china-vaccine-coronavirus"
     assert one.meta.authors == ["MARIANA SIMÕES"]  # the byline repeats the name
@@ -204,7 +204,7 @@ def test_older_markup_metadata_and_promo() -> None:
     assert [r.kind for r in one.removed] == ["subscription-promo"]
 
 
-@pytest.mark.parametrize("post", corpus.sample("nytimes-cn"), ids=lambda p: p.name)
+@pytest.mark.parametrize("post", corpus.sample_params("nytimes-cn"))
 def test_corpus_post_converts_without_loss(post: Path) -> None:
     source = load(post)
     assert nytimes.sniff(source.text) and not caixin.sniff(source.text)

@@ -6,6 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from corpus import CORPUS, needs_corpus
 
 from converters.model import (
     Article,
@@ -21,7 +22,6 @@ from converters.sources import load
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 SEED = SEEDS / "003_9afefc053d5ace72.txt"
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
 
 def source_of(text: str, name: str = "notes.txt") -> Source:
@@ -61,7 +61,7 @@ def test_sniff_refuses_html(seed_lines: list[str]) -> None:
     assert not plaintext.sniff("<div>\n" + "\n".join(seed_lines) + "\n</div>")
 
 
-@pytest.mark.skipif(not CORPUS.exists(), reason="shared corpus not present")
+@needs_corpus
 @pytest.mark.parametrize("folder", ["nytimes-cn", "caixin"])
 def test_sniff_refuses_the_other_formats_corpus(folder: str) -> None:
     paths = sorted((CORPUS / folder).iterdir())[:60]

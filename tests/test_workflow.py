@@ -196,8 +196,9 @@ def test_zizmor_finds_nothing_in_the_workflows() -> None:
     beside = Path(sys.executable).parent / "zizmor"
     zizmor = str(beside) if beside.is_file() else shutil.which("zizmor")
     assert zizmor, "zizmor is missing: pip install -e '.[test]'"
-    run = subprocess.run([zizmor, "--offline", "--no-progress", str(ROOT / ".github" / "workflows")],
-                         capture_output=True, text=True, check=False)
+    run = subprocess.run(
+        [zizmor, "--offline", "--no-progress", str(ROOT / ".github" / "workflows")],
+        capture_output=True, text=True, check=False)
     assert run.returncode == 0, run.stdout + run.stderr
 
 
