@@ -24,6 +24,7 @@ from .export import setup_export
 from .frontmatter import setup_frontmatter
 from .gc_tuning import setup_gc_tuning
 from .header import setup_header
+from .home import setup_home
 from .images import setup_images
 from .listings import setup_listings
 from .myst_yaml import setup_myst_yaml
@@ -45,6 +46,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     """Register every component of the edition."""
     # Every edition_* value, declared in one dataclass.
     setup_config(app)
+    # A data file the edition cannot use stops the build before anything else runs.
+    setup_home(app)
     setup_gc_tuning(app)
     setup_myst_yaml(app)
     # The article: front matter and domain first, every other component reads them.

@@ -403,7 +403,8 @@ class ArticleTEI:
             return
         entity = self.domain.registry.get(target)
         tag = "persName" if entity is not None and entity.type == "person" else "orgName"
-        refs = [self.entity_url.format(id=target)]
+        # filled by replacement: the configured address may hold braces of its own
+        refs = [self.entity_url.replace("{id}", target)]
         if entity is not None and entity.wikidata:
             refs.append(WIKIDATA_ENTITY + entity.wikidata)
         name = sub(element, tag, key=target, ref=" ".join(refs))
