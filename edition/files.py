@@ -22,7 +22,7 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from weakref import WeakSet
+from weakref import WeakKeyDictionary
 
 from sphinx.util import logging
 
@@ -31,10 +31,11 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-#: The applications of this process that may write (registered by :func:`setup_files`). The
-#: writers take a path, not the application — they are called from every component — so the
-#: folders they may write into are looked up here.
-_BUILDS: WeakSet[Sphinx] = WeakSet()
+#: The applications of this process that may write (registered by :func:`setup_files`), with
+#: their folders resolved at the first write (``()`` until then). The writers take a path, not
+#: the application — they are called from every component — so the folders they may write
+#: into are looked up here; resolved once, as a corpus build writes thousands of files.
+_BUILDS: WeakKeyDictionary[Sphinx, tuple[Path, ...]] = WeakKeyDictionary()
 
 
 def writable_folders(app: Sphinx) -> tuple[Path, ...]:
@@ -49,13 +50,25 @@ def writable_folders(app: Sphinx) -> tuple[Path, ...]:
 
 def inside(path: Path, folders: Iterable[Path]) -> Path | None:
     """``path`` resolved (``..`` folded, symlinks followed) if it is in one of ``folders``."""
+    return _within(path, [Path(folder).resolve() for folder in folders])
+
+
+def _within(path: Path, roots: Iterable[Path]) -> Path | None:
+    """``path`` resolved if it is in one of the resolved folders ``roots``."""
     # resolve() follows each symlink before the ``..`` after it, as the system does when the
     # file is opened (os.path.abspath would fold ``link/..`` first, and be fooled)
     resolved = Path(path).resolve()
-    for folder in folders:
-        if resolved.is_relative_to(Path(folder).resolve()):
-            return resolved
-    return None
+    return resolved if any(resolved.is_relative_to(root) for root in roots) else None
+
+
+def _build_roots() -> list[Path]:
+    """The resolved folders of every build of this process."""
+    roots: list[Path] = []
+    for app in list(_BUILDS.keys()):
+        if not _BUILDS.get(app):
+            _BUILDS[app] = tuple(folder.resolve() for folder in writable_folders(app))
+        roots.extend(_BUILDS[app])
+    return roots
 
 
 def destination(path: Path, location: Any = None,
@@ -66,9 +79,8 @@ def destination(path: Path, location: Any = None,
     ``location`` is where the error points (Sphinx's ``location``: a node, ``(docname,
     line)`` or ``"file:line"``), best the data the path was made from.
     """
-    allowed = list(folders) if folders is not None else [
-        folder for app in list(_BUILDS) for folder in writable_folders(app)]
-    resolved = inside(path, allowed)
+    roots = [Path(f).resolve() for f in folders] if folders is not None else _build_roots()
+    resolved = _within(path, roots)
     if resolved is None:
         logger.error("not written: %s is outside the folders the build writes", path,
                      location=location, type="edition", subtype="files")
@@ -124,4 +136,4 @@ def remove_file(path: Path, location: Any = None, *,
 
 def setup_files(app: Sphinx) -> None:
     """Let this application's build write into its folders (and nowhere else)."""
-    _BUILDS.add(app)
+    _BUILDS[app] = ()
