@@ -9,8 +9,9 @@ title page and the metadata. The file is read and its placeholders filled by
 A file the loader refuses stops the build at its start with one located error
 (:func:`stop_on_refused_data`). Sphinx prints any exception raised in ``conf.py`` — its own
 ``ConfigError`` included — with a traceback and a request to report a bug, so ``conf.py``
-takes the counts with empty titles (:func:`conf_names`) and the extension reports the refusal
-through Sphinx's logger and ends the build (:class:`BuildStopped`).
+takes the counts with empty titles (:func:`conf_names`, which keeps the refusal) and the
+extension reports the refusal through Sphinx's logger and ends the build
+(:class:`BuildStopped`).
 """
 
 from __future__ import annotations
@@ -101,16 +102,24 @@ def edition_names(docs: Path) -> dict[str, str]:
     return {**counts, **titles.filled(counts)}
 
 
+#: The refusals :func:`conf_names` met, by project folder, until the build reports them.
+_REFUSED: dict[Path, YamlRefused] = {}
+
+
 def conf_names(docs: Path) -> dict[str, str]:
     """:func:`edition_names` for ``conf.py``: empty titles when the data file is refused.
 
     The build never gets further than its configuration then: :func:`stop_on_refused_data`
     reports the refusal and stops it.
     """
+    key = docs.resolve()
     try:
-        return edition_names(docs)
-    except YamlRefused:
+        names = edition_names(docs)
+    except YamlRefused as refused:
+        _REFUSED[key] = refused
         return {**edition_counts(docs), **dict.fromkeys(TITLE_KEYS, "")}
+    _REFUSED.pop(key, None)
+    return names
 
 
 class BuildStopped(SystemExit):
@@ -133,16 +142,17 @@ class BuildStopped(SystemExit):
 
 
 def stop_on_refused_data(app: Sphinx, _config: Config) -> None:
-    """Report a refused ``edition.yaml`` at its line and stop the build (``config-inited``)."""
-    path = Path(app.confdir) / EDITION_FILE
-    if not path.exists():
-        return  # a project without the data file (the test roots) names itself in conf.py
-    try:
-        load_edition_data(path)
-    except YamlRefused as refused:
-        logger.error("%s", refused.reason, location=f"{refused.path}:{refused.line}",
-                     type="edition", subtype="data")
-        raise BuildStopped(str(refused)) from None
+    """Report the ``edition.yaml`` that ``conf.py`` found refused, at its line, and stop.
+
+    Run at ``config-inited``; a project whose ``conf.py`` does not read the file (the test
+    roots name themselves) is not concerned.
+    """
+    refused = _REFUSED.pop(Path(app.confdir).resolve(), None)
+    if refused is None:
+        return
+    logger.error("%s", refused.reason, location=f"{refused.path}:{refused.line}",
+                 type="edition", subtype="data")
+    raise BuildStopped(str(refused))
 
 
 def setup_home(app: Sphinx) -> None:

@@ -915,7 +915,8 @@ def check_edition_data(root: Path) -> list[Problem]:
 
     path = root / EDITION_FILE
     if not path.exists():
-        return []  # a project that names itself in conf.py
+        return [Problem(_shown(path, root), 1, "edition data file is missing (docs/conf.py "
+                        "reads the edition's titles from it)")]
     try:
         load_edition_data(path, _shown(path, root))
     except YamlRefused as exc:
