@@ -208,14 +208,23 @@ def test_hostile_retirements_write_nothing_outside_the_output(
     assert not (build.outdir / "articles" / "../../../../tmp/x.html").resolve().exists()
 
 
-def test_a_missing_successor_is_an_error_at_its_line(tmp_path: Path) -> None:
+def test_a_missing_successor_or_a_page_in_the_way_is_an_error_at_its_line(
+        tmp_path: Path) -> None:
+    """A successor the edition lacks, a retired slug that names one of its pages: located."""
     srcdir = shutil.copytree(ROOTS / "test-citable", tmp_path / "docs")
+    (srcdir / "articles" / "notes.md").write_text("# Notes\n\nThe notes of the editors.\n",
+                                                  encoding="utf-8")
     with (srcdir / "_data" / "retired-labels.yaml").open("a", encoding="utf-8") as record:
-        record.write('- label: gone-slug\n  successor: never-written\n  reason: "Gone."\n')
+        record.write('- label: gone-slug\n  successor: never-written\n  reason: "Gone."\n'
+                     '- label: notes\n  successor: new-slug\n  reason: "Not a page."\n')
     build = run_build(srcdir, "html")
     assert crash_signs(build.output) == [], build.output[-4000:]
     assert re.search(r"retired-labels\.yaml:11: ERROR: successor 'never-written' of the retired "
                      r"label 'gone-slug' is not a label of the edition", build.output), build.output
+    assert re.search(r"retired-labels\.yaml:14: ERROR: retired label 'notes' names the page "
+                     r"articles/notes of the edition", build.output), build.output
+    assert "The notes of the editors." in (build.outdir / "articles" / "notes.html").read_text(
+        encoding="utf-8")
     # the good entries still lead on
     assert (build.outdir / "articles" / "old-slug.html").is_file()
 
