@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .editing.moves import find_moves, retired_labels, seed_index
 from .editing.reimport import Outcome, ReimportError, base_path, import_pages
-from .editing.retired import RETIRED_FILE, append_retired
+from .editing.retired import RETIRED_FILE, RetiredLabelsError, append_retired, load_retired
 from .editorial import EditorialError
 from .model import ConversionError
 from .paths import DEFAULT_EDITORIAL, DEFAULT_REGISTRY
@@ -91,6 +91,9 @@ def import_result(result: Converted, out: Path, *, resolved: bool = False,
     moves = find_moves(result.source.name, result.pages, out, index)
     retired = [entry for name, old in moves.items()
                for entry in retired_labels(old, name, result.pages[name])]
+    if retired:
+        # the record must take the retirements before any page moves (raises if it cannot)
+        load_retired(out.parent / RETIRED_FILE)
     if no_merge:
         write_pages(result, out)
         for old in moves.values():
@@ -143,6 +146,10 @@ def convert_files(files: Sequence[Path], out: Path, options: Options, *, resolve
             status = EXIT_REFUSED
         except ReimportError as exc:
             print(f"error: {path}: {exc}; none of its pages was written", file=sys.stderr)
+            status = EXIT_REFUSED
+        except RetiredLabelsError as exc:  # the record of retired labels, not the input
+            print(f"error: {out.parent / RETIRED_FILE}: {exc}; none of {path}'s pages was "
+                  "written", file=sys.stderr)
             status = EXIT_REFUSED
         except ConversionError as exc:
             print(f"error: {path}: {exc}", file=sys.stderr)

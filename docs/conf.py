@@ -12,10 +12,12 @@ sys.path.insert(0, str(HERE.parent))
 # -- The edition --------------------------------------------------------------------------------
 
 from converters.myst import MYST_EXTENSIONS  # noqa: E402
-from edition.home import edition_names, latex_text  # noqa: E402
+from edition.home import conf_names, latex_text  # noqa: E402
 
-#: The title and the counts of texts and articles, from _data/edition.yaml and the seeds.
-EDITION_NAMES = edition_names(HERE)
+#: The title and the counts of texts and articles, from _data/edition.yaml and the seeds. A
+#: data file the edition refuses leaves the titles empty here: the extension reports it at its
+#: line and stops the build before anything is read (edition/home.py).
+EDITION_NAMES = conf_names(HERE)
 project = EDITION_NAMES["title_en"]
 #: The edition's subtitle, in Chinese: shown on the title page and the EPUB's cover.
 edition_subtitle = EDITION_NAMES["title_zh"]

@@ -21,9 +21,11 @@ from .entities import setup_entities
 from .entity_pages import setup_entity_pages
 from .epub import setup_epub
 from .export import setup_export
+from .files import setup_files
 from .frontmatter import setup_frontmatter
 from .gc_tuning import setup_gc_tuning
 from .header import setup_header
+from .home import setup_home
 from .images import setup_images
 from .listings import setup_listings
 from .myst_yaml import setup_myst_yaml
@@ -45,6 +47,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     """Register every component of the edition."""
     # Every edition_* value, declared in one dataclass.
     setup_config(app)
+    # Nothing is written outside the build's own folders (edition/files.py).
+    setup_files(app)
+    # A data file the edition cannot use stops the build before anything else runs.
+    setup_home(app)
     setup_gc_tuning(app)
     setup_myst_yaml(app)
     # The article: front matter and domain first, every other component reads them.

@@ -10,13 +10,17 @@
   page of the HTML edition, each value escaped for its format by :mod:`edition.escaping`.
 - An article whose source is partial (it stops at a paywall) says so in one line of its header.
 - Retired labels (``docs/_data/retired-labels.yaml``) lead to their successors: an extra id on
-  the successor, and a forwarding page for a retired article slug.
+  the successor, and a forwarding page for a retired article slug. A record the converters'
+  loader refuses, or a successor the edition lacks, is an error at the record's line; a
+  forwarding page is named by the retired slug, which the loader holds to the slug pattern,
+  is never written over a page of the edition, and is written through :mod:`edition.files`.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import posixpath
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,6 +33,7 @@ from sphinx.util import logging
 
 from converters.editing.retired import RETIRED_FILE, RetiredLabelsError, Retirement, load_retired
 from converters.model import FRONT_MATTER_FIELDS
+from converters.myst import BLOCK_LABEL
 from converters.values import as_list
 
 from .changed import articles_to_write
@@ -41,6 +46,7 @@ from .text import main_language, summary
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
     from sphinx.writers.html5 import HTML5Translator
 
 logger = logging.getLogger(__name__)
@@ -222,14 +228,47 @@ class AddRetiredIds(SphinxPostTransform):
                         self.document.ids[old] = node
 
 
-def retired_labels(app: Sphinx) -> list[Retirement]:
+def retired_path(app: Sphinx) -> Path:
     """The retirement record next to the registry (``_data/retired-labels.yaml``)."""
-    path = Path(app.confdir) / "_data" / RETIRED_FILE.name
+    return Path(app.confdir) / "_data" / RETIRED_FILE.name
+
+
+def retired_labels(app: Sphinx) -> list[Retirement]:
+    """The retirement record's entries; none when it is refused (:func:`check_retired_labels`)."""
     try:
-        return load_retired(path)
-    except RetiredLabelsError as exc:
-        logger.warning("%s", exc, location=str(path), type="edition", subtype="anchors")
+        return load_retired(retired_path(app))
+    except RetiredLabelsError:
         return []
+
+
+def edition_labels(env: BuildEnvironment) -> set[str]:
+    """Every label a reader can be sent to: the articles' slugs and every labelled place."""
+    from .frontmatter import ArticleDomain
+
+    articles = cast(ArticleDomain, env.get_domain("article")).front_matter
+    slugs = {str(meta.get("label") or Path(d).name) for d, meta in articles.items()}
+    return slugs | set(cast(Any, env.get_domain("std")).anonlabels)
+
+
+def check_retired_labels(app: Sphinx, env: BuildEnvironment) -> None:
+    """Each problem of the record, and each successor the edition lacks, at its line.
+
+    Run once all documents are read (``env-check-consistency``), when every label is known.
+    """
+    path = retired_path(app)
+    try:
+        entries = load_retired(path)
+    except RetiredLabelsError as exc:
+        for line, reason in exc.problems:
+            logger.error("retired labels not used: %s", reason, location=f"{path}:{line}",
+                         type="edition", subtype="anchors")
+        return
+    known = edition_labels(env)
+    for entry in entries:
+        if entry.successor and entry.successor not in known:
+            logger.error("successor %r of the retired label %r is not a label of the edition",
+                         entry.successor, entry.label, location=f"{path}:{entry.line}",
+                         type="edition", subtype="anchors")
 
 
 # --------------------------------------------------------------------------- copy buttons
@@ -505,13 +544,21 @@ def write_forwarding_pages(app: Sphinx, articles: dict[str, dict[str, Any]]) -> 
         return
     by_label = {str(meta.get("label") or Path(d).name): d for d, meta in articles.items()}
     suffix = app.config.html_file_suffix or ".html"
+    path = retired_path(app)
     # an article's slug, not one of its labelled places (-p3, -s1, -f2)
-    slugs = {e.label: e for e in retired if not re.search(r"-[a-z]\d+$", e.label)}
+    slugs = {e.label: e for e in retired if not BLOCK_LABEL.fullmatch(e.label)}
     for slug, entry in slugs.items():
         successor_doc = by_label.get(entry.successor)
         if successor_doc is None or slug in by_label:
             continue
-        old_doc = str(Path(successor_doc).parent / slug)
+        # The slug is a plain word (the record's loader holds it to the slug pattern), so the
+        # page stays in the successor's folder; it must not take the place of another page.
+        old_doc = posixpath.join(posixpath.dirname(successor_doc), slug)
+        if old_doc in app.env.found_docs:
+            logger.error("retired label %r names the page %s of the edition: no forwarding "
+                         "page is written over it", slug, old_doc,
+                         location=f"{path}:{entry.line}", type="edition", subtype="anchors")
+            continue
         target = Path(successor_doc).name + suffix
         labels = {e.label: e.successor for e in retired
                   if e.label.startswith(slug + "-") and e.successor}
@@ -521,7 +568,7 @@ def write_forwarding_pages(app: Sphinx, articles: dict[str, dict[str, Any]]) -> 
             title=html.escape(title), target=html.escape(target, quote=True),
             labels=html.escape(json.dumps(labels, ensure_ascii=False), quote=True),
             reason=html.escape(entry.reason), script="../" * depth + "_static/" + SCRIPT)
-        write_if_changed(Path(app.outdir) / (old_doc + suffix), text)
+        write_if_changed(Path(app.outdir) / (old_doc + suffix), text, f"{path}:{entry.line}")
 
 
 # --------------------------------------------------------------------------- partial texts
@@ -532,7 +579,7 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     meta = get_front_matter(app.env, app.env.docname)
     if meta is None:
         return
-    retired = Path(app.confdir) / "_data" / RETIRED_FILE.name
+    retired = retired_path(app)
     if retired.is_file():
         # a retired label adds an id to its successor: the article is rewritten when it changes
         app.env.note_dependency(str(retired))
@@ -577,4 +624,5 @@ def setup_citable(app: Sphinx) -> None:
     app.connect("doctree-read", on_doctree_read, priority=600)
     app.connect("html-page-context", on_html_page_context)
     app.connect("build-finished", write_citation_files)
+    app.connect("env-check-consistency", check_retired_labels)
 

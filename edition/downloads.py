@@ -9,7 +9,6 @@ links one from a page's text (the home page's).
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -17,6 +16,8 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxRole
+
+from .files import copy_file
 
 if TYPE_CHECKING:
     from docutils.nodes import Node, system_message
@@ -136,7 +137,7 @@ def copy_downloads(app: Sphinx, exception: Exception | None) -> None:
             logger.info("%s not built yet (%s): build the PDF and EPUB before the HTML",
                         download.label, built)
             continue
-        shutil.copyfile(built, outdir / file_name(download))
+        copy_file(built, outdir / file_name(download))
 
 
 def setup_downloads(app: Sphinx) -> None:

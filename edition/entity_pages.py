@@ -25,6 +25,7 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_refnode
 
 from converters.myst import escape_literal
+from converters.registry import ID_PATTERN
 
 from .entities import (
     PUBLISHED,
@@ -37,9 +38,10 @@ from .entities import (
     entity_sort_key,
     language_classes,
     place_label,
+    registry_path,
     sentence_parts,
 )
-from .files import write_if_changed
+from .files import remove_file, write_if_changed
 from .names import pinyin
 from .placeholders import PlaceholderDirective
 
@@ -115,7 +117,16 @@ def write_entity_pages(app: Sphinx) -> None:
     """Generate the entity pages and their list page (``builder-inited``)."""
     domain = entity_domain(app.env)
     folder = Path(app.srcdir) / app.config.edition_generated / "entities"
-    pages = {f"{e.id}.md": entity_page_source(e) for e in domain.registry.values()}
+    # An id names its page's file: only an id of the registry's pattern is joined to the folder
+    # (the registry's loader refuses others; a page is not where that promise is taken on trust).
+    pages: dict[str, str] = {}
+    for e in domain.registry.values():
+        if ID_PATTERN.fullmatch(e.id):
+            pages[f"{e.id}.md"] = entity_page_source(e)
+        else:
+            logger.error("entity id %r is not a registry id: no page written for it", e.id,
+                         location=f"{registry_path(app)}:{e.line}", type="edition",
+                         subtype="registry")
     pages["index.md"] = entities_index_source(
         list(domain.registry.values()), domain.timeline_docname()
     )
@@ -124,7 +135,7 @@ def write_entity_pages(app: Sphinx) -> None:
     # Pages of entities no longer in the registry go: the folder is generated, never edited.
     for stale in sorted(folder.glob("*.md")):
         if stale.name not in pages:
-            stale.unlink()
+            remove_file(stale)
 
 
 class EntityDirective(SphinxDirective):

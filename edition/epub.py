@@ -138,7 +138,7 @@ class EditionEpubBuilder(Epub3Builder):
         cover = escape(COVER_IMAGE)
         opf = re.sub(rf'(<item id="[^"]*" href="{re.escape(cover)}" [^>]*?)\s*/>',
                      r'\1 properties="cover-image" />', opf, count=1)
-        path.write_text(opf, encoding="utf-8")
+        write_if_changed(path, opf)
 
 
 def write_cover(app: Sphinx) -> None:

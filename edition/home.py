@@ -3,18 +3,38 @@
 The title is a pattern in ``docs/_data/edition.yaml`` (``{sources_en_title} Texts on China’s
 Internet``); the counts come from the articles — how many there are, and how many seeds they
 name — so adding a text with ``python -m converters add`` updates the home page, the PDF's
-title page and the metadata.
+title page and the metadata. The file is read and its placeholders filled by
+:mod:`converters.edition_data` (strict YAML, a schema, placeholders replaced by lookup).
+
+A file the loader refuses stops the build at its start with one located error
+(:func:`stop_on_refused_data`). Sphinx prints any exception raised in ``conf.py`` — its own
+``ConfigError`` included — with a traceback and a request to report a bug, so ``conf.py``
+takes the counts with empty titles (:func:`conf_names`, which keeps the refusal) and the
+extension reports the refusal through Sphinx's logger and ends the build
+(:class:`BuildStopped`).
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import yaml
+from sphinx.util import logging
+
+from converters.edition_data import EDITION_FILE as PROJECT_EDITION_FILE
+from converters.edition_data import TITLE_KEYS, load_edition_data
+from converters.paths import DOCS_DIR
+from converters.yamlsafe import YamlRefused
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+
+logger = logging.getLogger(__name__)
 
 #: The data file, relative to the Sphinx project.
-EDITION_FILE = Path("_data") / "edition.yaml"
+EDITION_FILE = PROJECT_EDITION_FILE.relative_to(DOCS_DIR)
 #: English number words up to twenty; larger counts are written in digits.
 NUMBERS_EN = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
               "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
@@ -50,8 +70,8 @@ def latex_text(value: str) -> str:
     return "".join(LATEX_SPECIAL.get(c, c) for c in value)
 
 
-def edition_names(docs: Path) -> dict[str, str]:
-    """The title (English and Chinese) and the counts, as strings for substitutions."""
+def edition_counts(docs: Path) -> dict[str, str]:
+    """The counts of texts, articles and years, as strings (every placeholder of a title)."""
     pages = sorted((docs / "articles").glob("*.md"))
     texts = [page.read_text(encoding="utf-8") for page in pages]
     sources = len({m.group("seed") for text in texts if (m := SEED_LINE.search(text))})
@@ -68,8 +88,74 @@ def edition_names(docs: Path) -> dict[str, str]:
         "articles_zh": number_zh(len(pages)),
         "years": span,
     }
-    data = yaml.safe_load((docs / EDITION_FILE).read_text(encoding="utf-8"))
-    if not isinstance(data, dict):
-        raise ValueError(f"{docs / EDITION_FILE}: not a mapping")
-    names = {key: str(data[key]).format(**counts) for key in ("title_en", "title_zh")}
-    return {**counts, **names}
+    return counts
+
+
+def edition_names(docs: Path) -> dict[str, str]:
+    """The title (English and Chinese) and the counts, as strings for substitutions.
+
+    Raises :class:`converters.yamlsafe.YamlRefused` (``file:line: reason``) for a data file the
+    edition does not read.
+    """
+    counts = edition_counts(docs)
+    titles = load_edition_data(docs / EDITION_FILE)
+    return {**counts, **titles.filled(counts)}
+
+
+#: The refusals :func:`conf_names` met, by project folder, until the build reports them.
+_REFUSED: dict[Path, YamlRefused] = {}
+
+
+def conf_names(docs: Path) -> dict[str, str]:
+    """:func:`edition_names` for ``conf.py``: empty titles when the data file is refused.
+
+    The build never gets further than its configuration then: :func:`stop_on_refused_data`
+    reports the refusal and stops it.
+    """
+    key = docs.resolve()
+    try:
+        names = edition_names(docs)
+    except YamlRefused as refused:
+        _REFUSED[key] = refused
+        return {**edition_counts(docs), **dict.fromkeys(TITLE_KEYS, "")}
+    _REFUSED.pop(key, None)
+    return names
+
+
+class BuildStopped(SystemExit):
+    """A build stopped at its start by a data file it cannot use (reported already).
+
+    A ``SystemExit``, because Sphinx's command line prints every ``Exception`` with a traceback
+    and a request to report a bug; an exit ends the command with the status of a failed build
+    and nothing but the located error above it.
+    """
+
+    def __init__(self, reason: str) -> None:
+        """The stop, for ``reason`` (``file:line: reason``)."""
+        super().__init__(2)
+        #: The problem, as logged.
+        self.reason = reason
+
+    def __str__(self) -> str:
+        """The problem, for whoever catches the stop (the live preview prints it)."""
+        return self.reason
+
+
+def stop_on_refused_data(app: Sphinx, _config: Config) -> None:
+    """Report the ``edition.yaml`` that ``conf.py`` found refused, at its line, and stop.
+
+    Run at ``config-inited``; a project whose ``conf.py`` does not read the file (the test
+    roots name themselves) is not concerned.
+    """
+    refused = _REFUSED.pop(Path(app.confdir).resolve(), None)
+    if refused is None:
+        return
+    logger.error("%s", refused.reason, location=f"{refused.path}:{refused.line}",
+                 type="edition", subtype="data")
+    raise BuildStopped(str(refused))
+
+
+def setup_home(app: Sphinx) -> None:
+    """Register the check of the edition's data file."""
+    # First of all config-inited handlers: nothing else should run on a project that is refused.
+    app.connect("config-inited", stop_on_refused_data, priority=0)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 from pathlib import Path
 from typing import NamedTuple
@@ -26,7 +27,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from .files import write_if_changed
+from .files import destination, make_folder, write_if_changed
 from .frontmatter import get_front_matter
 from .safety import LANGUAGE_TAGS, language_tag
 from .text import main_language
@@ -49,6 +50,10 @@ DEFAULT_CJK_FONTS: dict[str, str] = {
     "tcsans": "Noto Sans CJK TC",
     "tcmono": "Noto Sans CJK TC",
 }
+
+#: A face's PostScript name as a cached file is named after it (it reaches LaTeX too):
+#: letters, digits, ``.``, ``_`` and ``-``, at most 63 characters, as PostScript allows.
+FACE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,62}")
 
 #: Subtags that mark Chinese in Traditional characters (the script, or a region that writes it).
 TRADITIONAL_SUBTAGS: frozenset[str] = frozenset({"hant", "tw", "hk", "mo"})
@@ -117,11 +122,15 @@ def single_face(face: Face, cache: Path) -> Path:
     key = hashlib.sha256(f"{face.file}:{face.number}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     font = TTFont(str(face.file), fontNumber=face.number, lazy=True,
                   recalcBBoxes=False, recalcTimestamp=False)
-    name = font["name"].getDebugName(6) or f"{face.file.stem}-{face.number}"
+    # the name read from the font becomes a file name: one that is not a plain name is not used
+    name = next((n for n in (font["name"].getDebugName(6), f"{face.file.stem}-{face.number}")
+                 if n and FACE_NAME.fullmatch(n)), f"face-{face.number}")
     target = cache / f"{name}-{key.hexdigest()[:12]}.otf"
     if target.is_file():
         return target
-    cache.mkdir(parents=True, exist_ok=True)
+    if make_folder(cache, folders=[cache]) is None or destination(
+            target, folders=[cache]) is None:
+        return face.file
     if "CFF " in font.reader.keys():
         # The collection's faces share one CFF table named after its first face. Faces of one
         # collection differ only in the language tag, so the name keeps its length and the
@@ -238,7 +247,7 @@ def write_package(app: Sphinx) -> None:
     if app.builder.name != "latex":
         return
     outdir = Path(app.outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
+    make_folder(outdir)
     if app.config.latex_engine != "xelatex":
         logger.warning("the edition's PDF needs latex_engine = 'xelatex' (Chinese text)",
                        type="edition", subtype="pdf")

@@ -39,6 +39,7 @@ from .entities import (
     entity_domain,
     publication_iso,
 )
+from .files import write_if_changed
 from .frontmatter import get_front_matter
 
 if TYPE_CHECKING:
@@ -403,7 +404,8 @@ class ArticleTEI:
             return
         entity = self.domain.registry.get(target)
         tag = "persName" if entity is not None and entity.type == "person" else "orgName"
-        refs = [self.entity_url.format(id=target)]
+        # filled by replacement: the configured address may hold braces of its own
+        refs = [self.entity_url.replace("{id}", target)]
         if entity is not None and entity.wikidata:
             refs.append(WIKIDATA_ENTITY + entity.wikidata)
         name = sub(element, tag, key=target, ref=" ".join(refs))
@@ -465,10 +467,9 @@ def write_article_tei(app: Sphinx, docname: str, document: nodes.document) -> No
     article = ArticleTEI(domain, docname, document, meta, base + docname + suffix,
                          entity_url if base else "../../" + entity_url)
     root = article.build()
-    path = tei_path(Path(app.outdir), docname)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8",
-                                    pretty_print=True))
+    write_if_changed(tei_path(Path(app.outdir), docname),
+                     etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                    pretty_print=True), (docname, None))
 
 
 class WriteTEI(SphinxPostTransform):

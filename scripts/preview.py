@@ -91,7 +91,9 @@ class InProcessBuilder:
                 self.assets = tuple(list(files) for files in self._asset_lists())
             self.prepare()
             self.app.build()
-        except Exception as error:  # the server keeps serving the last good build
+        # The server keeps serving the last good build; a data file the edition refuses stops
+        # a build with SystemExit (edition/home.py), which must not stop the server too.
+        except (Exception, SystemExit) as error:
             print(f"preview: build failed: {type(error).__name__}: {error}", file=sys.stderr,
                   flush=True)
             self.app = None

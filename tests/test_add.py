@@ -104,6 +104,28 @@ def test_slug_change_moves_the_page_and_retires_its_labels(
     assert [str(p) for p in check(project)] == []
 
 
+def test_a_refused_record_of_retired_labels_moves_no_page(
+        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A slug change whose record of retired labels is refused: one located line, nothing moved."""
+    assert add(project, POST) == 0
+    seed = next((project / "seeds").glob("004_*")).name
+    [old] = pages_of(project, seed)
+    record = project / "docs" / "_data" / "retired-labels.yaml"
+    record.write_text('- label: "../index"\n  successor: x\n  reason: "A path."\n',
+                      encoding="utf-8")
+    editorial = project / "docs" / "_data" / "editorial.yaml"
+    editorial.write_text(editorial.read_text(encoding="utf-8")
+                         + f"\n  {seed}:\n    articles:\n    - slug: huawei-and-america\n",
+                         encoding="utf-8")
+    capsys.readouterr()
+
+    assert add(project, project / "seeds" / seed) != 0
+    assert pages_of(project, seed) == [old]
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {record}: line 1: label '../index' is not"), err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
 def test_refused_file_adds_nothing(project: Path, tmp_path: Path,
                                    capsys: pytest.CaptureFixture[str]) -> None:
     """A file the converters refuse leaves seeds/ and the manifest as they were."""

@@ -5,7 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from edition.home import edition_names, latex_text, number_en, number_zh
+from converters.edition_data import PLACEHOLDERS
+from edition.home import edition_counts, edition_names, latex_text, number_en, number_zh
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -41,3 +42,8 @@ def test_latex_text_escapes_every_special_character() -> None:
     """A title from the data file cannot inject LaTeX commands into the title page."""
     assert latex_text(r"A & B_1 {x} $5 #2 ^ ~ % \end") == (
         r"A \& B\_1 \{x\} \$5 \#2 \^{} \~{} \% \textbackslash{}end")
+
+
+def test_every_count_is_a_placeholder_and_no_other() -> None:
+    """The data file may name exactly the counts the edition computes."""
+    assert set(edition_counts(ROOT / "docs")) == PLACEHOLDERS

@@ -26,6 +26,7 @@ from ..sources import decode
 from . import candidates
 from .moves import page_seed
 from .reimport import ReimportError
+from .retired import RETIRED_FILE, RetiredLabelsError
 from .seeds import add_to_manifest, new_seed_name, seed_files, sha256
 
 
@@ -126,6 +127,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             status = EXIT_REFUSED
         except (ConversionError, ReimportError) as exc:
             print(f"error: {path}: {exc}; nothing was added", file=sys.stderr)
+            status = EXIT_REFUSED
+        except RetiredLabelsError as exc:  # the record a slug change extends, not the input
+            print(f"error: {args.out.parent / RETIRED_FILE}: {exc}; nothing was added",
+                  file=sys.stderr)
             status = EXIT_REFUSED
     if pages and args.registry.exists():
         print("names the registry does not know yet (add them to the registry or to "

@@ -294,8 +294,7 @@ def _retired(root: Path, labels_now: set[str], out: list[Problem]) -> dict[str, 
     try:
         entries = load_retired(root / RETIRED_FILE)
     except RetiredLabelsError as exc:
-        where, _, reason = str(exc).partition(": ")
-        out.append(Problem(RETIRED_FILE.as_posix(), int(where.split()[-1]), reason))
+        out.extend(Problem(RETIRED_FILE.as_posix(), line, reason) for line, reason in exc.problems)
         entries = []
     for entry in entries:
         if entry.label in retired:

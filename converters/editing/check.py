@@ -765,7 +765,24 @@ def _data_problems(root: Path, wanted: set[str]) -> tuple[set[str] | None, list[
     editorial = root / EDITORIAL_FILE
     if "editorial" in wanted and editorial.exists():
         problems.extend(check_editorial(editorial, _shown(editorial, root)))
+    if "editorial" in wanted:
+        problems.extend(check_edition_data(root))
     return ids, problems
+
+
+def check_edition_data(root: Path) -> list[Problem]:
+    """The edition's name (``docs/_data/edition.yaml``) loads and fits its schema."""
+    from ..edition_data import EDITION_FILE, load_edition_data
+
+    path = root / EDITION_FILE
+    if not path.exists():
+        return [Problem(_shown(path, root), 1, "edition data file is missing (docs/conf.py "
+                        "reads the edition's titles from it)")]
+    try:
+        load_edition_data(path, _shown(path, root))
+    except YamlRefused as exc:
+        return [Problem(exc.path, exc.line, f"edition data: {exc.reason}")]
+    return []
 
 
 def _load_pages(root: Path, md: Any, wanted: set[str], problems: list[Problem]) -> list[Page]:
