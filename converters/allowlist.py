@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from .edition_data import PLACEHOLDERS, TITLE_KEYS
 from .model import FRONT_MATTER_FIELDS
 from .validate import LANGUAGE_TAGS, is_http_url
 
@@ -219,11 +220,7 @@ CLASSES: frozenset[str] = frozenset(
 
 #: The names a ``{{ name }}`` substitution may use: the edition's title and counts, which
 #: ``docs/conf.py`` gives MyST from ``docs/_data/edition.yaml`` and the articles.
-EDITION_NAMES: frozenset[str] = frozenset({
-    "title_en", "title_zh", "years",
-    "sources", "sources_en", "sources_en_title", "sources_zh",
-    "articles", "articles_en", "articles_zh",
-})
+EDITION_NAMES: frozenset[str] = frozenset(TITLE_KEYS) | PLACEHOLDERS
 #: A label (``(label)=``, ``:name:``): what Sphinx turns into an id and a file-safe name.
 LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9_.:-]{0,118}[A-Za-z0-9])?")
 #: A bare substitution name.

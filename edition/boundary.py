@@ -31,7 +31,6 @@ import codecs
 import encodings.utf_8_sig as utf_8_sig
 import os
 import re
-import shutil
 from collections.abc import Iterator, Set
 from contextlib import contextmanager
 from pathlib import Path
@@ -65,6 +64,7 @@ from converters.allowlist import (
 from converters.myst_gate import GateMixin
 from converters.validate import is_http_url
 
+from .files import copy_file, make_folder, remove_file, writable_folders
 from .safety import language_tag, strip_xml_forbidden, xml_forbidden
 
 if TYPE_CHECKING:
@@ -475,16 +475,17 @@ def _vetted_copy(app: Sphinx, folder: Path, refused: set[Path]) -> Path:
     """A copy of a static folder without its refused files (Sphinx copies the copy)."""
     # Sphinx matches its exclude patterns against "./name" for a folder's top-level files, so
     # a pattern cannot leave them out: the folder is replaced instead.
+    folders = writable_folders(app)
     copy = Path(app.doctreedir) / "edition-static" / folder.name
-    shutil.rmtree(copy, ignore_errors=True)
+    for old in sorted(copy.rglob("*"), reverse=True) if copy.is_dir() else []:
+        if old.is_file() or old.is_symlink():
+            remove_file(old, folders=folders)
     for path in sorted(folder.rglob("*")):  # rglob does not enter linked folders
         if path in refused or path.is_symlink() or not path.is_file() \
                 or any(parent in refused for parent in path.parents):
             continue
-        target = copy / path.relative_to(folder)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(path, target)
-    copy.mkdir(parents=True, exist_ok=True)
+        copy_file(path, copy / path.relative_to(folder), folders=folders)
+    make_folder(copy, folders=folders)
     return copy
 
 
