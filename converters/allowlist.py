@@ -610,6 +610,20 @@ def tree_problems(docs: Path, seeds: Path | None = None) -> Iterator[tuple[Path,
                     yield path, problem
 
 
+#: The first bytes of each binary type a file of docs/ may be: an image that is really an
+#: HTML page or an SVG would be published under an image's name.
+SIGNATURES: dict[str, tuple[bytes, ...]] = {
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".gif": (b"GIF87a", b"GIF89a"),
+    ".webp": (b"RIFF",),
+    ".ico": (b"\x00\x00\x01\x00",),
+    ".woff2": (b"wOF2",),
+    ".pdf": (b"%PDF-",),
+}
+
+
 def file_problem(path: Path, top: Path, *, is_docs: bool = True) -> str | None:
     """Why one file under ``docs/`` (or ``seeds/``) is refused (None when it may be there)."""
     if path.is_symlink():
@@ -619,27 +633,36 @@ def file_problem(path: Path, top: Path, *, is_docs: bool = True) -> str | None:
     relative = path.relative_to(top)
     first = relative.parts[0] if len(relative.parts) > 1 else ""
     suffix = path.suffix.lower()
-    if suffix == ".md":
-        return None
-    if first == DATA_DIR and suffix in DATA_TYPES:
-        return None
     if first == "_static":
-        return None if suffix in STATIC_TYPES else (
-            f"{suffix or 'this'} file is not allowed in docs/_static (allowed: "
-            f"{', '.join(sorted(STATIC_TYPES))})")
-    if first == ASSETS_DIR:
-        return None if suffix in ASSET_TYPES else (
-            f"{suffix or 'this'} file is not allowed in docs/{ASSETS_DIR} (allowed: "
-            f"{', '.join(sorted(ASSET_TYPES))})")
-    if first == TEMPLATES_DIR and suffix in TEMPLATE_TYPES:
+        allowed = STATIC_TYPES
+    elif first == ASSETS_DIR:
+        allowed = ASSET_TYPES
+    elif first == DATA_DIR:
+        allowed = DATA_TYPES | {".md"}
+    elif first == TEMPLATES_DIR:
+        allowed = TEMPLATE_TYPES
+    else:
+        allowed = IMAGE_TYPES | {".md"} | ({".py"} if path.name in CODE_FILES else set())
+    if suffix not in allowed:
+        where = f"docs/{first}" if first else "docs/"
+        return (f"a {suffix or 'file without type'} file is not allowed in {where} (allowed "
+                f"there: {', '.join(sorted(allowed))})")
+    return signature_problem(path, suffix)
+
+
+def signature_problem(path: Path, suffix: str) -> str | None:
+    """Why a binary file is refused: its first bytes are not those of its type."""
+    signatures = SIGNATURES.get(suffix)
+    if signatures is None:
         return None
-    if not first and path.name in CODE_FILES:
-        return None
-    if suffix in IMAGE_TYPES:
-        return None
-    return (f"a {suffix or 'file without type'} file is not allowed here: docs/ holds pages "
-            "(.md), data (_data/*.yaml), images, static files (_static) and downloads "
-            f"({ASSETS_DIR})")
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(16)
+    except OSError as exc:
+        return f"cannot read the file: {exc.strerror or exc}"
+    if not any(head.startswith(signature) for signature in signatures):
+        return f"the file is not a {suffix} file (its first bytes say otherwise)"
+    return None
 
 
 # --------------------------------------------------------------------------- the table

@@ -59,6 +59,7 @@ from converters.allowlist import (
     Place,
     page_kind,
     scheme_of,
+    signature_problem,
     tree_problems,
 )
 from converters.myst_gate import GateMixin
@@ -336,7 +337,8 @@ class GuardNodes(SphinxTransform):
                 or _linked(path, srcdir):
             return (f"image {uri[:60]!r} is not allowed: an image is an http(s) URL or a "
                     f"{', '.join(sorted(IMAGE_TYPES))} file inside docs/")
-        return None
+        problem = signature_problem(path, path.suffix.lower()) if path.is_file() else None
+        return f"image {uri[:60]!r} is not allowed: {problem}" if problem else None
 
 
 def _linked(path: Path, top: Path) -> bool:

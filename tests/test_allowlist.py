@@ -49,7 +49,7 @@ def place(tmp_path: Path) -> Place:
     (docs / "articles").mkdir(parents=True)
     (docs / "_assets").mkdir()
     (docs / "_assets" / "table.csv").write_text("a,b\n", encoding="utf-8")
-    (docs / "picture.png").write_bytes(b"\x89PNG")
+    (docs / "picture.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(16))
     (docs / "drawing.svg").write_text("<svg><script>x</script></svg>", encoding="utf-8")
     (docs / "method.md").write_text("# Method\n", encoding="utf-8")
     (docs / "notes.txt").write_text("notes\n", encoding="utf-8")
@@ -158,6 +158,8 @@ def test_files(place: Place, tmp_path: Path) -> None:
     (docs / "_data" / "registry.yaml").write_text("", encoding="utf-8")
     (docs / "conf.py").write_text("", encoding="utf-8")
     os.symlink(tmp_path, docs / "_static" / "folder")
+    # an HTML page under an image's name would be published as it is
+    (docs / "_static" / "logo.png").write_text("<script>x</script>", encoding="utf-8")
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     (seeds / "000.txt").symlink_to(tmp_path / "secret.txt")
@@ -165,7 +167,8 @@ def test_files(place: Place, tmp_path: Path) -> None:
              for path, message in tree_problems(docs, seeds)}
     assert set(found) == {"docs/drawing.svg", "docs/notes.txt", "docs/linked.png",
                           "docs/_static/evil.css.jinja", "docs/page.rst",
-                          "docs/_static/folder", "seeds/000.txt"}
+                          "docs/_static/folder", "docs/_static/logo.png", "seeds/000.txt"}
+    assert "first bytes" in found["docs/_static/logo.png"]
     assert "symbolic link" in found["docs/linked.png"]
     assert file_problem(docs / "_data" / "registry.yaml", docs) is None
 

@@ -235,7 +235,7 @@ BUILD_REFUSES: tuple[str, ...] = (
     r"attacks\.md:27: ERROR: image 'diagram\.svg' is not allowed",
     r"attacks\.md:33: ERROR: image 'diagram\.svg' is not allowed",
     r"_static/leak\.txt:1: ERROR: a symbolic link is not allowed",
-    r"_static/page\.html:1: ERROR: \.html file is not allowed in docs/_static",
+    r"_static/page\.html:1: ERROR: a \.html file is not allowed in docs/_static",
 )
 
 
@@ -499,8 +499,8 @@ CHECK_REFUSES: tuple[str, ...] = (
     r"docs/attacks\.md:27: image 'diagram\.svg' is not allowed",
     r"docs/attacks\.md:33: image 'diagram\.svg' is not allowed",
     r"docs/_static/leak\.txt:1: a symbolic link is not allowed",
-    r"docs/_static/page\.html:1: \.html file is not allowed",
-    r"docs/diagram\.svg:1: a \.svg file is not allowed here",
+    r"docs/_static/page\.html:1: a \.html file is not allowed in docs/_static",
+    r"docs/diagram\.svg:1: a \.svg file is not allowed in docs/ ",
     r"docs/_data/editorial\.yaml:\d+: .*slug",
 )
 
