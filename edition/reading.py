@@ -267,9 +267,14 @@ class FoldArticleHeader(SphinxPostTransform):
 
 
 def caption_text(figure: nodes.figure) -> str:
-    """The plain text of a figure's caption (``""`` when it has none)."""
+    """The plain text of a figure's caption (``""`` when it has none, or only a credit line).
+
+    A credit says who made the image, not what it shows: it is no caption, and no alt text.
+    """
     caption = next(iter(figure.findall(nodes.caption)), None)
-    return " ".join(caption.astext().split()) if caption is not None else ""
+    if caption is None or CREDIT_LINE.match(caption.astext()):
+        return ""
+    return " ".join(caption.astext().split())
 
 
 def set_alt_from_caption(app: Sphinx, doctree: nodes.document) -> None:
