@@ -84,13 +84,16 @@ html_theme_options = {
     "navigation_with_keys": False,
     "show_toc_level": 2,
     # "Edit this page" opens the page's MyST source (edition/editlink.py redirects generated
-    # pages to the file they are made from).
+    # pages to the file they are made from): the one link to the repository in the header,
+    # where an editor looks for it; readers get no source-repository icon.
     "repository_url": EDITION_REPOSITORY,
     "repository_branch": EDITION_BRANCH,
     "path_to_docs": "docs",
     "use_edit_page_button": True,
-    "use_repository_button": True,
+    "use_repository_button": False,
 }
+# The edition's mark in the browser's tab (a 四 for the four texts, drawn once, in _static).
+html_favicon = "_static/favicon.png"
 html_last_updated_fmt: str | None = None
 # The theme's colour mode before a reader picks one (left unset, its script logs an error).
 html_context = {"default_mode": "auto"}

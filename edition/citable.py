@@ -2,7 +2,10 @@
 
 - Every labelled block ``<slug>-pN`` of an article shows its number ``¶N`` — in the HTML margin
   (with a button that copies the paragraph's citation), in the PDF margin, in the EPUB text.
-  The number is the N of the label, as the indices print it.
+  The number is the N of the label, as the indices print it. On the web, each language of a
+  parallel pair after the first has its own address too, ``<slug>-pN-<language>`` (the TEI
+  file's ``xml:id`` of that paragraph), with the pair's number, shown when that language is
+  read alone.
 - Every article page's ``<head>`` carries Highwire ``citation_*`` tags, Dublin Core, OpenGraph
   and schema.org JSON-LD, made from the front matter; editorial values are said to be the
   editors' (JSON-LD ``creditText`` and ``description``). Every value is escaped.
@@ -38,7 +41,7 @@ from converters.values import as_list
 
 from .changed import articles_to_write
 from .citation import Citation, bibtex, make_citation, page_url
-from .entities import entity_domain
+from .entities import canonical_language, entity_domain
 from .escaping import json_for_script, ris_text
 from .files import write_if_changed
 from .frontmatter import get_front_matter
@@ -61,6 +64,10 @@ SCRIPT = "edition-cite.js"
 STYLESHEET = "edition-cite.css"
 #: A paragraph label: the article's slug, ``-p`` and the paragraph's number.
 PARAGRAPH_LABEL = re.compile(r"^(?P<slug>[a-z0-9-]+)-p(?P<number>\d+)$")
+#: Class of the number of a parallel pair's later language (shown when it is read alone).
+TRANSLATION_NUMBER = "para-number-translation"
+#: Class of a block that holds its number (a paragraph, or a list: its number is the list's).
+NUMBERED_CLASS = "has-para-number"
 #: Kinds of removed material that make the article a partial text, and the line that says so.
 PARTIAL_TEXT: dict[str, str] = {
     "paywall": "Preview: the source stops where the publisher's paywall begins.",
@@ -144,7 +151,8 @@ def visit_paragraph_number_html(self: HTML5Translator, node: paragraph_number) -
     """A link to the paragraph and, on the web, a button copying its citation."""
     target = html.escape(node["target"], quote=True)
     number = html.escape(str(node["number"]), quote=True)
-    self.body.append(f'<span class="para-number">'
+    classes = " ".join(["para-number", *node["classes"]])
+    self.body.append(f'<span class="{html.escape(classes, quote=True)}">'
                      f'<a class="para-number-link" href="#{target}" '
                      f'aria-label="Paragraph {number}">¶{number}</a>')
     if self.builder.name in WEB_BUILDERS:
@@ -186,7 +194,12 @@ class AddParagraphNumbers(SphinxPostTransform):
 
     def is_supported(self) -> bool:
         """Web pages, the EPUB and the PDF (whose one document holds every article)."""
-        return self.app.builder.name in NUMBERED_BUILDERS
+        return self.builder_name in NUMBERED_BUILDERS
+
+    @property
+    def builder_name(self) -> str:
+        """The builder's name, as Sphinx's own post-transforms read it (``.app`` is deprecated)."""
+        return str(self.env._builder_cls.name)
 
     def run(self, **_kwargs: Any) -> None:
         """Insert the numbers (of articles' labels only: the slug must be an article's)."""
@@ -203,7 +216,39 @@ class AddParagraphNumbers(SphinxPostTransform):
             if first is None:
                 continue
             first.insert(0, paragraph_number("", target=label, number=number))
-            first["classes"].append("has-para-number")
+            # A list's number stands beside the list, clear of its first bullet.
+            is_list = isinstance(block, (nodes.bullet_list, nodes.enumerated_list))
+            (block if is_list else first)["classes"].append(NUMBERED_CLASS)
+            if self.builder_name in WEB_BUILDERS and "parallel" in block["classes"]:
+                self.number_languages(block, label, number)
+
+    def number_languages(self, pair: nodes.Element, label: str, number: int) -> None:
+        """Give each later language of a pair its address and the pair's number.
+
+        The web page lets a reader show one language alone; the pair's number is in the first
+        language, so each other one carries its own, to be cited by its own address.
+        """
+        columns = [c for c in pair.children if isinstance(c, nodes.container)]
+        for column in columns[1:]:
+            para = next(iter(column.findall(nodes.paragraph)), None)
+            address = language_label(label, column)
+            if para is None or not address or address in self.document.ids:
+                continue
+            para["ids"].append(address)
+            self.document.ids[address] = para
+            para.insert(0, paragraph_number("", target=address, number=number,
+                                            classes=[TRANSLATION_NUMBER]))
+            para["classes"].append(NUMBERED_CLASS)
+
+
+def language_label(label: str, column: nodes.Element) -> str:
+    """A pair's label with the language of one of its columns (``…-p8-zh-Hant``), as in TEI.
+
+    ``""`` for a column without a ``language-<tag>`` class.
+    """
+    tag = next((c[len("language-"):] for c in column["classes"] if c.startswith("language-")),
+               "")
+    return f"{label}-{canonical_language(tag)}" if tag else ""
 
 
 class AddRetiredIds(SphinxPostTransform):

@@ -3,8 +3,9 @@
 The books are built before the web edition (``nox -s build`` builds PDF, EPUB, then HTML) into
 folders beside it (``sphinx -M``: ``build/latex``, ``build/epub``, ``build/html``). When the
 HTML build finishes, each book is copied to the top of the HTML output; every page's download
-menu (sphinx-book-theme's header buttons) links both, and the ``{edition-download}`` role
-links one from a page's text (the home page's).
+menu (sphinx-book-theme's header buttons) links both, and the ``{edition-download}`` role links
+one from a page's text (the home page's). The menu offers readers no MyST source: its roles and
+labels are the editors' working text, which they reach through "Edit this page".
 """
 
 from __future__ import annotations
@@ -99,6 +100,11 @@ class UnlinkDownloadsOutsideTheWeb(SphinxPostTransform):
                 ref.parent.replace(ref, nodes.Text(ref.astext()))
 
 
+#: The theme's menu entries a reader has no use for: the page's MyST source, whose roles and
+#: labels are the editors' working text (editors open it through "Edit this page").
+READER_OMITS: frozenset[str] = frozenset({"download-source-button"})
+
+
 def add_menu_entries(
     app: Sphinx, pagename: str, _templatename: str, context: dict[str, Any], _doctree: Any
 ) -> None:
@@ -111,6 +117,7 @@ def add_menu_entries(
         group = {"type": "group", "tooltip": "Download", "icon": "fas fa-download",
                  "buttons": [], "label": "download-buttons"}
         buttons.append(group)
+    group["buttons"][:] = [b for b in group["buttons"] if b.get("label") not in READER_OMITS]
     for button in group["buttons"]:
         if button.get("label") == "download-pdf-button":
             # The theme's entry prints the page; the book has its own entry.

@@ -9,8 +9,10 @@ article a full header. On the web page a reader meets the text first:
 - a date is a link only when its timeline entry holds more than the paragraph it is in;
 - the header's details fold behind a disclosure that shows author · date · publisher (open on
   wide screens), and the editors' note at the top of the article joins the header's notes;
-- a figure whose image is on the web carries, in its markup, a framed stand-in with the
-  credit and a link to the image, shown when the image cannot load;
+- a figure whose image is on the web carries, in its markup, a framed stand-in with a link to
+  the image, shown when the image cannot load; a figure's credit is the line the source gives
+  that figure (marked ``figure-credit``), never the article's list of credits, so a figure the
+  source credits to no one says nothing about who made it;
 - a parallel (bilingual) article takes the full width and gets a switch English / 中文 / both.
 
 Everything here is for the web builders: the PDF and EPUB are built from the untouched doctree.
@@ -54,6 +56,10 @@ REPEAT_CLASS = "mention-repeat"
 QUIET_DATE_CLASS = "mention-quiet"
 #: Fields of the short header line, in order: front-matter key and how to write its value.
 BRIEF_FIELDS: tuple[str, ...] = ("authors", "date", "publisher")
+#: A figure's own credit line, as the converters write it (``Credit: …``).
+CREDIT_LINE = re.compile(r"^\s*Credit:\s")
+#: Class of that line on the web page.
+CREDIT_CLASS = "figure-credit"
 #: The words of the disclosure and of the figure stand-in.
 MORE_LABEL = "More about this text"
 IMAGE_MISSING = "The image could not be loaded here."
@@ -102,7 +108,10 @@ def depart_article_disclosure_html(self: HTML5Translator, _node: article_disclos
 
 
 class image_fallback(nodes.General, nodes.Element):
-    """What a figure shows when its remote image cannot load: credit and a link to the image."""
+    """What a figure shows when its remote image cannot load: a link to the image.
+
+    The figure's caption and its own credit line stay beside it, in the figure's caption.
+    """
 
 
 def visit_image_fallback_html(self: HTML5Translator, node: image_fallback) -> None:
@@ -113,9 +122,6 @@ def visit_image_fallback_html(self: HTML5Translator, node: image_fallback) -> No
     if node.get("caption"):
         self.body.append(
             f'<p class="image-fallback-caption">{self.encode(node["caption"])}</p>\n')
-    if node.get("credit"):
-        self.body.append(
-            f'<p class="image-fallback-credit">{self.encode(node["credit"])}</p>\n')
     uri = node.get("uri", "")
     if is_web_url(uri):
         self.body.append(f'<p class="image-fallback-link"><a class="reference external" '
@@ -261,9 +267,14 @@ class FoldArticleHeader(SphinxPostTransform):
 
 
 def caption_text(figure: nodes.figure) -> str:
-    """The plain text of a figure's caption (``""`` when it has none)."""
+    """The plain text of a figure's caption (``""`` when it has none, or only a credit line).
+
+    A credit says who made the image, not what it shows: it is no caption, and no alt text.
+    """
     caption = next(iter(figure.findall(nodes.caption)), None)
-    return " ".join(caption.astext().split()) if caption is not None else ""
+    if caption is None or CREDIT_LINE.match(caption.astext()):
+        return ""
+    return " ".join(caption.astext().split())
 
 
 def set_alt_from_caption(app: Sphinx, doctree: nodes.document) -> None:
@@ -277,24 +288,41 @@ def set_alt_from_caption(app: Sphinx, doctree: nodes.document) -> None:
                 image["alt"] = text
 
 
+def credit_lines(figure: nodes.Element) -> list[nodes.Element]:
+    """A figure's own credit lines: the paragraphs (or caption) that start ``Credit:``."""
+    return [node for node in figure.findall(nodes.TextElement)
+            if isinstance(node, (nodes.paragraph, nodes.caption))
+            and not isinstance(node.parent, nodes.caption)
+            and CREDIT_LINE.match(node.astext())]
+
+
 class AddImageFallbacks(SphinxPostTransform):
-    """Give each figure with a remote image a stand-in: credit and a link to the image."""
+    """Give each figure with a remote image a stand-in; mark each figure's own credit line.
+
+    The credit is the figure's, as the source states it: the article's ``image_credits`` (the
+    credits of all its figures together) are never copied into a figure.
+    """
 
     default_priority = 30
     builders = WEB_BUILDERS
 
     def run(self, **_kwargs: Any) -> None:
-        """Add the stand-ins."""
-        meta = get_front_matter(self.env, self.env.docname) or {}
-        credits = ", ".join(as_list(meta.get("image_credits")))
+        """Add the stand-ins and mark the credit lines."""
+        if get_front_matter(self.env, self.env.docname) is None:
+            return
+        figures: list[nodes.Element] = [
+            *self.document.findall(nodes.figure),
+            *(node for node in self.document.findall(nodes.container)
+              if "text-figure" in node["classes"])]
+        for figure in figures:
+            for line in credit_lines(figure):
+                line["classes"].append(CREDIT_CLASS)
         for figure in list(self.document.findall(nodes.figure)):
             image = next(iter(figure.findall(nodes.image)), None)
             if image is None or "://" not in str(image.get("uri", "")):
                 continue
             caption = caption_text(figure)
-            # A caption that is the credit already (a photographer's line) is not repeated.
-            credit = "" if not credits or credits in caption else f"Credit: {credits}"
-            fallback = image_fallback("", uri=str(image["uri"]), credit=credit,
+            fallback = image_fallback("", uri=str(image["uri"]),
                                       caption="" if caption else IMAGE_NO_CAPTION)
             holder = image.parent if isinstance(image.parent, nodes.reference) else image
             holder.parent.insert(holder.parent.index(holder) + 1, fallback)

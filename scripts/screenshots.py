@@ -15,23 +15,57 @@ import argparse
 import subprocess
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
-#: (image name, page, width, height, id of the element scrolled to the top, or "").
-PAGES: tuple[tuple[str, str, int, int, str], ...] = (
-    ("home-1280", "index.html", 1280, 1000, ""),
-    ("home-390", "index.html", 390, 844, ""),
-    ("article-1280", "articles/tiktok-red-note-china-internet.html", 1280, 1000,
-     "tiktok-red-note-china-internet-p1"),
-    ("article-390", "articles/china-internet-at-thirty.html", 390, 844, ""),
-    ("parallel-1280", "articles/silicon-valley-china-envy.html", 1280, 1000,
-     "silicon-valley-china-envy-p2"),
-    ("parallel-390", "articles/silicon-valley-china-envy.html", 390, 844,
-     "silicon-valley-china-envy-p2"),
+class Shot(NamedTuple):
+    """One screenshot of a web page."""
+
+    #: The image's name (``<name>.png``).
+    name: str
+    #: The page, relative to the HTML build.
+    page: str
+    width: int
+    height: int
+    #: The id of the element scrolled to the top ("" for the top of the page).
+    anchor: str = ""
+    #: Script run before the screenshot, as a reader's action ("" for none); it gets the page.
+    action: str = ""
+
+
+#: The parallel text read in Chinese alone: the switch's 中文 button pressed, the switch in view
+#: below the page's sticky header.
+READ_CHINESE = """() => {
+  const group = document.querySelector('.language-switch');
+  group.querySelector('button[value=zh]').click();
+  group.scrollIntoView();
+  window.scrollBy(0, -64);
+}"""
+#: On a phone: open the first note and press the cite button of paragraph 2 ("copied").
+CITE_ON_PHONE = """() => {
+  document.querySelector('article label.margin-toggle').click();
+  document.querySelector('button.para-cite[data-paragraph$="-p2"]').click();
+}"""
+
+#: The web pages of the README.
+PAGES: tuple[Shot, ...] = (
+    Shot("home-1280", "index.html", 1280, 1000),
+    Shot("home-390", "index.html", 390, 844),
+    Shot("article-1280", "articles/tiktok-red-note-china-internet.html", 1280, 1000,
+         "tiktok-red-note-china-internet-p1"),
+    Shot("article-390", "articles/china-internet-at-thirty.html", 390, 844),
+    Shot("article-cite-390", "articles/tiktok-red-note-china-internet.html", 390, 844,
+         "tiktok-red-note-china-internet-p1", CITE_ON_PHONE),
+    Shot("parallel-1280", "articles/silicon-valley-china-envy.html", 1280, 1000,
+         "silicon-valley-china-envy-p2"),
+    Shot("parallel-zh-1280", "articles/silicon-valley-china-envy.html", 1280, 1000,
+         action=READ_CHINESE),
+    Shot("parallel-390", "articles/silicon-valley-china-envy.html", 390, 844,
+         "silicon-valley-china-envy-p2"),
 )
 #: (image name, words on the PDF page to show; "" for the title page): an article's opening
 #: and the parallel columns.
@@ -48,15 +82,18 @@ def shoot_pages(html: Path, out: Path) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            for name, page_path, width, height, anchor in PAGES:
-                page = browser.new_page(viewport={"width": width, "height": height})
-                page.goto((html / page_path).as_uri())
+            for shot in PAGES:
+                page = browser.new_page(viewport={"width": shot.width, "height": shot.height})
+                page.goto((html / shot.page).as_uri())
                 page.wait_for_load_state("load")
-                if anchor:
+                if shot.action:
+                    page.evaluate(shot.action)
+                if shot.anchor:
                     # Scrolled rather than opened at the anchor, which would highlight it.
-                    page.evaluate("id => document.getElementById(id).scrollIntoView()", anchor)
+                    page.evaluate("id => document.getElementById(id).scrollIntoView()",
+                                  shot.anchor)
                 page.wait_for_timeout(500)
-                page.screenshot(path=str(out / f"{name}.png"))
+                page.screenshot(path=str(out / f"{shot.name}.png"))
                 page.close()
         finally:
             browser.close()

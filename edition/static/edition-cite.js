@@ -11,9 +11,14 @@
     return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
   }
 
-  /** The text of an element as one line. */
+  /** Links the page adds to a text (a ¶ anchor, a heading's link): not part of a citation. */
+  const APPARATUS = ".para-anchor, .headerlink";
+
+  /** The text of an element as one line, without the page's own links around it. */
   function flat(element) {
-    return element.textContent.replace(/\s+/g, " ").trim();
+    const copy = element.cloneNode(true);
+    for (const extra of copy.querySelectorAll(APPARATUS)) extra.remove();
+    return copy.textContent.replace(/\s+/g, " ").trim();
   }
 
   /** Put text on the clipboard (the Clipboard API, or a selected text area where it is missing). */

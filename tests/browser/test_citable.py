@@ -11,8 +11,10 @@ import pytest
 from .conftest import offline_context
 from .pages import DESKTOP, ArticleSource
 
-#: Each paragraph number (its link's box) with the box of its paragraph's text.
-NUMBERS_JS = """() => Array.from(document.querySelectorAll('a.para-number-link'), link => {
+#: Each paragraph number (its link's box) with the box of its paragraph's text. The number a
+#: pair's later language shows when read alone is the view's (tests/browser/test_reading.py).
+NUMBERS_JS = """() => Array.from(
+    document.querySelectorAll(':not(.para-number-translation) > a.para-number-link'), link => {
   const box = e => { const r = e.getBoundingClientRect();
     return {left: r.left, right: r.right, top: r.top + scrollY, bottom: r.bottom + scrollY,
             width: r.width, height: r.height}; };

@@ -18,8 +18,10 @@ PHONE_HEIGHT = 844
 THIRTY = "china-internet-at-thirty"
 PARALLEL = "silicon-valley-china-envy"
 FIGURES = "tiktok-red-note-china-internet"
-#: A figure of that article with a caption of its own (the credit is the article's).
+#: A figure of that article with a caption of its own and no credit (the source states none).
 CAPTIONED_FIGURE = f"{FIGURES}-f2"
+#: The one figure of that article the source credits (its caption is the credit).
+CREDITED_FIGURE = f"{FIGURES}-f1"
 ROLE = re.compile(r"\{(ent|date)\}`")
 
 #: Per top-level paragraph of the article: the targets of its mention links, and how many
@@ -244,17 +246,21 @@ def visible_languages(tab: Tab) -> dict[str, int]:
 def test_language_switch(
     open_tab: Callable[..., Tab], site: str, articles: list[ArticleSource]
 ) -> None:
-    """English / 中文 / Both hide and show each language; one language takes the whole width."""
+    """English / 中文 / Both hide and show each language; one language gets a wider line.
+
+    Not the whole width: a line of at most 80 characters (tests/browser/test_reading_layout.py).
+    """
     tab = open_tab()
     tab.goto(site + article(articles, PARALLEL).page)
     both = visible_languages(tab)
     assert {tag.lower() for tag in both} == {"en", "zh-hant"}, both
     chinese = next(tag for tag in both if tag != "en")
+    column = tab.page.locator(f"{MAIN} .parallel > [lang]").first.bounding_box()["width"]
     switch = tab.page.get_by_role("group", name="Languages shown")
     switch.get_by_role("button", name="English").click()
     assert visible_languages(tab) == {"en": both["en"]}
     width = tab.page.locator(f"{MAIN} .parallel > [lang]").first.bounding_box()["width"]
-    assert width >= 600
+    assert width > column
     switch.get_by_role("button", name="中文").click()
     assert visible_languages(tab) == {chinese: both[chinese]}
     assert switch.get_by_role("button", name="中文").get_attribute("aria-pressed") == "true"
@@ -294,12 +300,17 @@ def test_figure_without_its_image(
     box = fallback.bounding_box()
     assert box is not None and box["height"] > 40
     assert figure.locator("figcaption").inner_text().strip().startswith("上海的小红书办公室")
-    assert "Dongyan Xu" in fallback.inner_text()
+    # The source credits no one for this image: nothing is borrowed from another figure.
+    assert "Credit" not in figure.inner_text() and "Dongyan Xu" not in figure.inner_text()
     link = fallback.get_by_role("link", name="View the image at the source")
     assert link.get_attribute("href") == image.get_attribute("src")
     if scripts:
         # No broken-image box: the stand-in takes the image's place.
         assert not image.is_visible()
+    # The credited photograph keeps its credit beside its stand-in.
+    credited = tab.page.locator(f"figure#{CREDITED_FIGURE}")
+    assert credited.locator(".image-fallback").is_visible()
+    assert credited.locator("figcaption").inner_text().strip().startswith("Credit: Dongyan Xu")
     assert not tab.errors, tab.errors
 
 
@@ -313,3 +324,122 @@ def test_figure_with_its_image_shows_no_stand_in(
     figure.locator("img").evaluate("img => img.decode()")
     assert figure.locator("img").is_visible()
     assert not figure.locator(".image-fallback").is_visible()
+
+
+# --------------------------------------------------------------------------- citing
+
+
+ISO_DAY = r"\d{4}-\d{2}-\d{2}"
+#: The numbers shown in the text: their text, the address they link and the cite button's.
+SHOWN_NUMBERS_JS = f"""(scope) => Array.from(
+    document.querySelectorAll(`{MAIN} ${{scope}} span.para-number`))
+  .filter(number => number.checkVisibility())
+  .map(number => {{
+    const button = number.querySelector('button.para-cite');
+    const box = button && button.checkVisibility() ? button.getBoundingClientRect() : null;
+    return {{text: number.querySelector('a').textContent,
+             target: number.querySelector('a').getAttribute('href'),
+             paragraph: number.closest('p').id || number.closest('[id]').id,
+             cite: button ? button.dataset.paragraph : null,
+             button: box && {{width: box.width, height: box.height}}}};
+  }})"""
+
+
+@pytest.fixture
+def citing_tab(browser: Any, site: str) -> Iterator[Callable[[int], Tab]]:
+    """Tabs at a given width that may read what the page puts on the clipboard."""
+    contexts: list[Any] = []
+
+    def make(width: int) -> Tab:
+        tab = Tab(None)
+        context = offline_context(browser, site, tab.errors,
+                                  viewport={"width": width, "height": 900},
+                                  permissions=["clipboard-read", "clipboard-write"])
+        contexts.append(context)
+        tab.page = context.new_page()
+        return tab
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def paragraph_labels(source: ArticleSource) -> list[str]:
+    """The article's paragraph labels (``<slug>-pN``), in order."""
+    return re.findall(r"^(?:\(|:name: )([a-z0-9-]+-p\d+)\)?=?$", source.body, re.MULTILINE)
+
+
+def cite(tab: Tab, paragraph: str, width: int) -> str:
+    """Press the cite button of one paragraph as a reader would; what it put on the clipboard."""
+    button = tab.page.locator(f'{MAIN} button.para-cite[data-paragraph="{paragraph}"]')
+    if width == DESKTOP:
+        # On a wide screen the button shows when the pointer is on the paragraph.
+        tab.page.locator(f'{MAIN} [id="{paragraph}"]').hover()
+    assert button.is_visible(), paragraph
+    button.click()
+    return str(tab.page.evaluate("() => navigator.clipboard.readText()"))
+
+
+def test_a_phone_can_cite_every_paragraph(
+    citing_tab: Callable[[int], Tab], site: str, articles: list[ArticleSource]
+) -> None:
+    """At 390 px every ¶N shows a cite button of 24 px or more, and it copies the citation."""
+    tab = citing_tab(PHONE)
+    for source in articles:
+        tab.goto(site + source.page)
+        labels = paragraph_labels(source)
+        shown = tab.page.evaluate(SHOWN_NUMBERS_JS, "")
+        assert [n["target"] for n in shown] == [f"#{label}" for label in labels], source.slug
+        for number in shown:
+            assert number["cite"] == number["target"][1:], number
+            box = number["button"]
+            assert box and box["width"] >= 24 and box["height"] >= 24, (source.slug, number)
+    tab.goto(f"{site}articles/tiktok-run.html")
+    copied = cite(tab, "tiktok-run-p3", PHONE)
+    assert copied.startswith("“TikTok 快跑")
+    assert re.search(rf"¶3, https://\S+/articles/tiktok-run\.html#tiktok-run-p3 "
+                     rf"\(accessed {ISO_DAY}\)\.$", copied), copied
+    assert not tab.errors, tab.errors
+
+
+@pytest.mark.parametrize("width", [DESKTOP, PHONE])
+def test_each_language_view_numbers_and_cites_its_paragraphs(
+    citing_tab: Callable[[int], Tab], site: str, articles: list[ArticleSource], width: int
+) -> None:
+    """Both, English, 中文: each shows all 33 numbers, each citing the language shown."""
+    source = article(articles, PARALLEL)
+    labels = paragraph_labels(source)
+    assert len(labels) == 33
+    tab = citing_tab(width)
+    tab.goto(site + source.page)
+    switch = tab.page.get_by_role("group", name="Languages shown")
+    for view, suffix in (("Both", ""), ("English", ""), ("中文", "-zh-Hant")):
+        switch.get_by_role("button", name=view).click()
+        shown = tab.page.evaluate(SHOWN_NUMBERS_JS, ".parallel")
+        expected = [f"{label}{suffix}" for label in labels]
+        assert [n["text"] for n in shown] == [f"¶{i}" for i in range(1, 34)], view
+        assert [n["target"] for n in shown] == [f"#{e}" for e in expected], view
+        assert [n["paragraph"] for n in shown] == expected, view
+        assert [n["cite"] for n in shown] == expected, view
+        copied = cite(tab, expected[7], width)
+        assert re.search(rf"¶8, \S+#{expected[7]} \(accessed {ISO_DAY}\)\.$", copied), copied
+    assert not tab.errors, tab.errors
+
+
+def test_copied_citations_have_no_stray_characters(
+    citing_tab: Callable[[int], Tab], site: str, articles: list[ArticleSource]
+) -> None:
+    """Both copy buttons give the citation as it reads, ending in its full stop."""
+    tab = citing_tab(DESKTOP)
+    for source in (article(articles, FIGURES), article(articles, PARALLEL)):
+        tab.goto(site + source.page)
+        tab.page.get_by_role("button", name="Copy citation").click()
+        whole = str(tab.page.evaluate("() => navigator.clipboard.readText()"))
+        shown = " ".join(tab.page.locator(f"{MAIN} .edition-citation-text").inner_text().split())
+        assert whole == shown.removesuffix(" ¶").removesuffix("¶"), (whole, shown)
+        assert "¶" not in whole and re.search(rf"\(accessed {ISO_DAY}\)\.$", whole), whole
+        label = paragraph_labels(source)[2]
+        paragraph = cite(tab, label, DESKTOP)
+        assert paragraph.count("¶") == 1 and "¶3, " in paragraph, paragraph
+        assert re.search(rf"#{label} \(accessed {ISO_DAY}\)\.$", paragraph), paragraph
+    assert not tab.errors, tab.errors
