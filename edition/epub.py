@@ -253,9 +253,27 @@ class EditionEpubBuilder(Epub3Builder):
         super().get_toc()
         self.refnodes = [node for node in self.refnodes if self.in_book(node)]
 
+    def book_contents(self, navnodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The contents of the book: its pages and their sections, then the registers.
+
+        Without the citation sections; the registers (the domain indices, which end the
+        reading order) are in no toctree, so they are added here.
+        """
+        kept = [node for node in navnodes if self.in_book(node)]
+        listed = {str(node["refuri"]) for node in kept}
+        for name, index, _content, _collapse in self.domain_indices:
+            uri = html.escape(name + self.out_suffix)
+            if uri not in listed:
+                kept.append({"level": 1, "refuri": uri, "text": html.escape(index.localname)})
+        return kept
+
     def build_navlist(self, navnodes: list[dict[str, Any]]) -> list[NavPoint]:
-        """The navigation of the book: its pages and their sections, not the citations."""
-        return super().build_navlist([node for node in navnodes if self.in_book(node)])
+        """The navigation document (``nav.xhtml``) lists the book's contents."""
+        return super().build_navlist(self.book_contents(navnodes))
+
+    def build_navpoints(self, nodes: list[dict[str, Any]]) -> list[NavPoint]:
+        """The NCX lists the book's contents too."""
+        return super().build_navpoints(self.book_contents(nodes))
 
     def prepare_writing(self, docnames: Set[str]) -> None:
         """Prepare as Sphinx does; the registers name pages outside the book without a link."""
@@ -275,10 +293,12 @@ class EditionEpubBuilder(Epub3Builder):
 
     def build_content(self) -> None:
         """Write content.opf, then add the texts' languages, the editors' role, the cover."""
-        # Pages of the web edition an earlier build left here would join the manifest.
+        # Pages of the web edition an earlier build left here would join the manifest, and
+        # the cover page it wrote would be in the reading order twice (Sphinx writes it again).
         for docname in sorted(self.env.found_docs):
             if self.omitted(docname):
                 remove_file(Path(self.outdir) / (docname + self.out_suffix))
+        remove_file(Path(self.outdir) / self.coverpage_name)
         super().build_content()
         path = Path(self.outdir) / "content.opf"
         opf = path.read_text(encoding="utf-8")
