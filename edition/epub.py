@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from xml.sax.saxutils import escape, quoteattr
 
 from docutils import nodes
+from sphinx.builders._epub_base import NavPoint as NcxPoint
 from sphinx.builders.epub3 import Epub3Builder, NavPoint
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
@@ -271,7 +272,7 @@ class EditionEpubBuilder(Epub3Builder):
         """The navigation document (``nav.xhtml``) lists the book's contents."""
         return super().build_navlist(self.book_contents(navnodes))
 
-    def build_navpoints(self, nodes: list[dict[str, Any]]) -> list[NavPoint]:
+    def build_navpoints(self, nodes: list[dict[str, Any]]) -> list[NcxPoint]:
         """The NCX lists the book's contents too."""
         return super().build_navpoints(self.book_contents(nodes))
 
