@@ -15,6 +15,7 @@ Sphinx's EPUB 3 builder is kept and extended (:class:`EditionEpubBuilder`, same 
 from __future__ import annotations
 
 import html
+import posixpath
 import re
 from collections.abc import Set
 from pathlib import Path
@@ -330,12 +331,15 @@ class UnlinkOmitted(SphinxPostTransform):
     def run(self, **_kwargs: Any) -> None:
         """Replace each link to an omitted page by its content."""
         patterns = list(self.config.edition_book_omit)
-        here = self.env.docname
-        builder = self.app.builder
-        away = {builder.get_relative_uri(here, docname)
-                for docname in self.env.found_docs if omitted(docname, patterns)}
+        folder = posixpath.dirname(self.env.docname)
         for ref in list(self.document.findall(nodes.reference)):
-            if str(ref.get("refuri", "")).partition("#")[0] in away and ref.parent is not None:
+            path = str(ref.get("refuri", "")).partition("#")[0]
+            if not path or "://" in path or path.startswith(("/", "mailto:")):
+                continue
+            # The page a relative link leads to, as a docname (without the page suffix).
+            docname = posixpath.splitext(posixpath.normpath(posixpath.join(folder, path)))[0]
+            if (docname in self.env.found_docs and omitted(docname, patterns)
+                    and ref.parent is not None):
                 splice(ref, list(ref.children))
 
 
