@@ -1,21 +1,28 @@
 """The PDF as a book: reader-facing chapters, chapter openings, parallel columns, indices.
 
-Sphinx's LaTeX builder assembles the whole edition into one document tree; one post-transform
-(:class:`BookLayout`, LaTeX only) then shapes that tree into a book:
+Sphinx's LaTeX builder assembles the whole edition into one document tree; post-transforms
+(LaTeX only) then shape that tree into a book. :class:`MarkMentions`, before the references
+are resolved, puts a label at every mention of an entity or a date; :class:`BookLayout` does
+the rest:
 
 - the pages for contributors and the per-entity pages stay on the web (``edition_book_omit``);
   links to them become plain text, so a name in running text is set as text, not as a link;
+  the web's way on to other pages (related articles) is left out;
 - an article opens with its title, its author and date and where it was published, instead of
-  the web page's full header (what the editors supplied stays in square brackets);
-- the bilingual article is set in two aligned columns (paracol), each pair starting level;
+  the web page's full header (what the editors supplied stays in square brackets); where the
+  text stops short of its source (a paywall), the editors' note says so at the cut;
+- the bilingual article is set in two aligned, ragged-right columns (paracol), each pair
+  starting level, its number ¶N once per pair and both halves labelled as TEI names them;
 - a figure whose image is on the web is a framed box with its caption, credit and a short link;
 - the addresses of the sources' links, in footnotes, are shown without their scheme and may
   break after a slash, a dot or an ampersand;
+- a Chinese title's last characters are held together (no line of one character);
 - the book ends with three indices in two columns (companies and organisations, people,
-  dates), each entry a name in its scripts and the pages it is mentioned on.
+  dates), each entry a name in its scripts and the pages of its mentions.
 
-The LaTeX side (chapter style, running heads, the index macros) is the package
-``sphinxeditionbook``, written beside the .tex files.
+The LaTeX side (chapter style, running heads, notes and boxes, verbatim and footnote setting,
+the index macros) is the package ``sphinxeditionbook``, package data in ``latex/`` copied beside
+the .tex files.
 """
 
 from __future__ import annotations

@@ -1,15 +1,20 @@
-"""The EPUB as a book: full navigation, languages, EPUB footnotes, metadata and a cover.
+"""The EPUB as a book: the book's pages, its contents, languages, EPUB footnotes, a cover.
 
 Sphinx's EPUB 3 builder is kept and extended (:class:`EditionEpubBuilder`, same name):
 
-- the navigation lists every page of the edition and the sections of each article, but not
-  the ~190 generated entity pages (the index page of people and companies leads to them);
+- the book holds what the PDF holds (``edition_book_omit`` leaves out the contributor guide
+  and the generated pages of entities and the timeline): front matter, the texts, the method,
+  how to cite, then the three registers; links to a page left out become its text
+  (:class:`UnlinkOmitted`), so a name in running text is text;
+- the contents list every page of the book and the sections of each article, not the
+  citation section each article ends with, and close with the registers;
 - the package document names every language of the texts and the editors' role;
 - every chapter's ``<html>`` carries ``lang`` and ``xml:lang`` (an article's main language),
   and so does every passage in another language (the Chinese half of a parallel pair);
 - footnote references and footnotes are marked ``epub:type="noteref"`` / ``"footnote"`` and
   lose the bracket spans that reading systems print as "[[1]]";
-- a cover (an SVG with the title and subtitle) is drawn at build time.
+- a cover (an SVG with the title and subtitle) is drawn at build time, its words as the
+  outlines of their glyphs in the Noto faces (:class:`Outliner`), so it needs no font.
 """
 
 from __future__ import annotations

@@ -3,7 +3,10 @@ r"""The PDF: Chinese typesetting with xeCJK, Simplified and Traditional faces, p
 At ``builder-inited`` of the LaTeX builder this component writes ``sphinxedition.sty`` into the
 output directory. The package loads xeCJK with the edition's CJK faces and defines
 ``\editionlanguage{tag}`` (emitted before the title of every page, :func:`insert_latex_language`)
-and the environments Sphinx opens for containers classed ``language-…``.
+and the environments Sphinx opens for containers classed ``language-…``. In Chinese text the
+punctuation Chinese and English share is full width; :class:`LatinPunctuation` finds the marks
+that belong to Latin text inside it (an apostrophe in China’s, the quotes of an English
+citation) and sets them Latin (``\editionlatinmark``).
 
 The Noto CJK fonts come as collections: one file holds the Japanese, Korean, Simplified and
 Traditional Chinese faces, sharing one CFF table whose name is the Japanese one. Asked for a
