@@ -314,8 +314,10 @@ def label_pages(latex: Build, pdf: Path) -> dict[str, int]:
             if anchor in destinations}
 
 
-def index_entries(tex: str, entity_type: str) -> list[tuple[str, list[str]]]:
-    """(registry id, LaTeX labels) of each line of the company or person index, from the .tex.
+def index_entries(tex: str, entity_type: str) -> list[tuple[str, list[str], str]]:
+    """(registry id, LaTeX labels, kind) of each line of the company or person index (.tex).
+
+    The kind is ``entry`` (a name and its pages) or ``sub`` (one article's pages of a name).
 
     An entry is matched to its entity by the printed name (the English label first); a
     sub-entry (one article's pages) belongs to the head above it.
@@ -330,7 +332,7 @@ def index_entries(tex: str, entity_type: str) -> list[tuple[str, list[str]]]:
     title = dict((kind, title) for title, kind in INDEX_CHAPTERS)[entity_type]
     start = tex.index(rf"\chapter{{{title}}}")
     chapter = tex[start:tex.index(r"\end{editionindex}", start)]
-    found: list[tuple[str, list[str]]] = []
+    found: list[tuple[str, list[str], str]] = []
     head = ""
     for kind, name, labels in re.findall(
             r"^\\editionindex(entry|head|sub)\{(.*?)\}(?:\{([^{}]*)\})?(?:%.*)?$",
@@ -341,7 +343,7 @@ def index_entries(tex: str, entity_type: str) -> list[tuple[str, list[str]]]:
             assert len(named) == 1, (name, [e.id for e in named])
             head = named[0].id
         if labels:
-            found.append((head, labels.split(",")))
+            found.append((head, labels.split(","), kind))
     return found
 
 
@@ -402,7 +404,7 @@ def test_every_index_page_shows_the_name(latex: Build, pdf: Path) -> None:
     for _title, entity_type in INDEX_CHAPTERS:
         entries = index_entries(tex, entity_type)
         assert len(entries) > 30, entity_type
-        for entity_id, labels in entries:
+        for entity_id, labels, _kind in entries:
             names = {unicodedata.normalize("NFKC", n)
                      for n in (*registry[entity_id].names(), *shown.get(entity_id, ()))}
             for page in sorted({pages[label] for label in labels}):
@@ -411,6 +413,33 @@ def test_every_index_page_shows_the_name(latex: Build, pdf: Path) -> None:
                     wrong.append((entity_id, page))
     assert checked > 200
     assert wrong == []
+
+
+def test_the_index_prints_the_pages_of_the_mentions(latex: Build, pdf: Path) -> None:
+    """Each entry prints the pages of its labels: each page once, in the order of the book."""
+    from converters.registry import load_registry
+    from edition.entities import chinese_labels
+
+    tex = (latex.outdir / "edition.tex").read_text(encoding="utf-8")
+    aux = (latex.outdir / "edition.aux").read_text(encoding="utf-8")
+    printed = dict(re.findall(r"^\\newlabel\{([^{}]*)\}\{\{[^{}]*\}\{([^{}]*)\}", aux, flags=re.M))
+    registry = {e.id: e for e in load_registry(REGISTRY).entities}
+    chapters = outline(pdf, depth=1)
+    start = dict(chapters)[INDEX_CHAPTERS[0][0]]
+    end = dict(chapters)["Index of dates"]
+    index = flat(" ".join(page_text(pdf, page) for page in range(start, end)))
+    checked = 0
+    for _title, entity_type in INDEX_CHAPTERS:
+        for entity_id, labels, kind in index_entries(tex, entity_type):
+            if kind != "entry":
+                continue
+            entity = registry[entity_id]
+            chinese = chinese_labels(entity)
+            name = entity.label + (f" ({chinese})" if chinese else "")
+            pages = list(dict.fromkeys(printed[label] for label in labels))
+            assert flat(f"{name}, {', '.join(pages)}") in index, (entity_id, pages)
+            checked += 1
+    assert checked > 150
 
 
 def test_the_bilingual_column_shows_every_paragraph_number(latex: Build, pdf: Path) -> None:
