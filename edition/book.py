@@ -31,7 +31,7 @@ import fnmatch
 import re
 from collections import defaultdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 from urllib.parse import parse_qs, urlsplit
 
 from docutils import nodes
@@ -113,8 +113,9 @@ KEPT_END = re.compile(f"[{char_class(HAN_RANGES)}]{{{TITLE_END_KEPT}}}[^\\w\\s]{
 
 #: The book's LaTeX package (package data beside this module): unnumbered chapters opening
 #: with a large title, running heads with the edition's and the article's titles, the opening,
-#: note and figure boxes, paracol, and the index macros. ``\editionindexpages{label,...}``
-#: prints the distinct pages of labels (in the order given), each a link to its page.
+#: note and figure boxes, paracol, verbatim and notes, and the index macros.
+#: ``\editionindexpages{label,...}`` prints the distinct pages of labels (in the order given),
+#: each a link to the first label on that page.
 BOOK_PACKAGE_FILE = Path(__file__).parent / "latex" / f"{BOOK_PACKAGE}.sty"
 
 
@@ -383,13 +384,14 @@ class BookLayout(SphinxPostTransform):
             children: list[nodes.Node] = []
             open_run = False
             for child in list(parent.children):
-                halves = [c for c in child.children if isinstance(c, nodes.container)] if (
-                    isinstance(child, nodes.container) and "parallel" in child["classes"]) else []
+                halves = ([c for c in child.children if isinstance(c, nodes.Element)]
+                          if isinstance(child, nodes.container) and "parallel" in child["classes"]
+                          else [])
                 # A pair is two halves, one per column; anything else is left as it is.
-                if isinstance(child, nodes.container) and len(halves) == 2 and len(
-                        [c for c in child.children if isinstance(c, nodes.Element)]) == 2:
+                if (isinstance(child, nodes.container) and len(halves) == 2
+                        and all(isinstance(half, nodes.container) for half in halves)):
                     command = r"\switchcolumn*" if open_run else r"\begin{paracol}{2}"
-                    self.label_halves(child, halves)
+                    self.label_halves(child, cast("list[nodes.container]", halves))
                     for number, half in enumerate(halves):
                         if number:
                             command = r"\switchcolumn"
@@ -459,7 +461,8 @@ class BookLayout(SphinxPostTransform):
         for title in list(self.document.findall(nodes.title)):
             if not isinstance(title.parent, nodes.section):
                 continue
-            last = next((t for t in reversed(list(title.findall(nodes.Text)))), None)
+            texts = list(title.findall(nodes.Text))
+            last = texts[-1] if texts else None
             if last is not None and last.parent is not None:
                 kept = kept_end(last.astext())
                 if len(kept) > 1:
