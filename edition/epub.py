@@ -216,7 +216,7 @@ def cover_svg(title: str, subtitle: str, description: str,
             drawn.append(f'<text x="{line.x:g}" y="{line.y:g}" font-size="{line.size:g}"'
                          f"{weight}{opacity}>{escape(line.text)}</text>")
     serif = "'Noto Serif', 'Noto Serif CJK SC', Georgia, serif"
-    said = " · ".join(line.text for line in lines[len(lines) - 2:]) if len(lines) > 2 else ""
+    said = " · ".join(text for text in (subtitle, description) if text)
     return "\n".join([
         '<?xml version="1.0" encoding="UTF-8"?>',
         f'<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="{COVER_WIDTH}" '
