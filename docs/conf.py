@@ -115,8 +115,8 @@ latex_show_pagerefs = False
 # The back-of-book indices (companies and organisations, people, dates) are the book
 # component's (edition/book.py), with page numbers of every mention: not Sphinx's domain indices.
 latex_domain_indices = False
-# The book holds the reader's pages: the contributor guide and the generated entity and
-# timeline pages stay on the web (the indices replace them).
+# The books (the PDF and the EPUB) hold the reader's pages: the contributor guide and the
+# generated entity and timeline pages stay on the web (the indices and registers replace them).
 # The research data page documents files that are on the web (JSON, CSV, TEI): it stays there.
 edition_book_omit = ["contribute", "data", "_generated/*"]
 
@@ -198,6 +198,9 @@ SCREENSHOTS = sorted((HERE / "_static" / "screenshots").glob("*"))
 epub_exclude_files = ["search.html", *(f"_static/screenshots/{path.name}" for path in SCREENSHOTS)]
 epub_css_files = ["edition.css"]
 epub_tocdepth = 2
+# Sphinx's general index would be an empty page: the registers of companies, people and dates
+# are the book's indices.
+epub_use_index = False
 # -- The EPUB as a book (edition/epub.py): navigation through every toctree (the home page's
 # are hidden), complete metadata, a cover drawn at build time.
 epub_tocscope = "includehidden"

@@ -159,7 +159,7 @@ class EditionConfig:
     # -- the books
     book_omit: list[str] = field(default_factory=lambda: list(DEFAULT_OMIT), metadata=_meta(
         "env", {list, tuple}, strings,
-        "Documents (shell patterns on docnames) left out of the PDF."))
+        "Documents (shell patterns on docnames) left out of the books, the PDF and the EPUB."))
     cjk_fonts: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_CJK_FONTS),
                                       metadata=_meta(
         "env", {dict}, string_mapping,

@@ -3,7 +3,10 @@ r"""The PDF: Chinese typesetting with xeCJK, Simplified and Traditional faces, p
 At ``builder-inited`` of the LaTeX builder this component writes ``sphinxedition.sty`` into the
 output directory. The package loads xeCJK with the edition's CJK faces and defines
 ``\editionlanguage{tag}`` (emitted before the title of every page, :func:`insert_latex_language`)
-and the environments Sphinx opens for containers classed ``language-…``.
+and the environments Sphinx opens for containers classed ``language-…``. In Chinese text the
+punctuation Chinese and English share is full width; :class:`LatinPunctuation` finds the marks
+that belong to Latin text inside it (an apostrophe in China’s, the quotes of an English
+citation) and sets them Latin (``\editionlatinmark``).
 
 The Noto CJK fonts come as collections: one file holds the Japanese, Korean, Simplified and
 Traditional Chinese faces, sharing one CFF table whose name is the Japanese one. Asked for a
@@ -21,11 +24,15 @@ import os
 import re
 import subprocess
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
+
+from converters.script import is_cjk, is_latin_letter
 
 from .files import destination, make_folder, write_if_changed
 from .frontmatter import get_front_matter
@@ -75,11 +82,83 @@ LANGUAGES: dict[str, tuple[str, str]] = {
     tag.lower(): language_setup(tag) for tag in sorted(LANGUAGE_TAGS)
 }
 
-#: Characters Chinese and English share, and their xeCJK classes in Chinese text.
+#: Punctuation Chinese and English share, and its xeCJK class in Chinese text: full width,
+#: opening (‘ “) or closing (’ ” — …). In English text the same characters are Latin.
 SHARED_PUNCTUATION: dict[str, str] = {
-    '"2018, "201C': "FullLeft",
-    '"2019, "201D, "2014, "2026': "FullRight",
+    "‘“": "FullLeft",
+    "’”—…": "FullRight",
 }
+
+#: Every shared punctuation mark.
+SHARED_MARKS = "".join(SHARED_PUNCTUATION)
+
+#: The class of a shared mark that belongs to Latin text inside Chinese text.
+LATIN_MARK = "latin-mark"
+
+#: Quotation marks that open a quotation, and the mark that closes it.
+QUOTE_PAIRS: dict[str, str] = {"“": "”", "‘": "’"}
+
+#: Nodes whose text is never set as running text (code, LaTeX, a footnote's number).
+UNTOUCHED_NODES = (nodes.FixedTextElement, nodes.literal, nodes.raw, nodes.comment,
+                   nodes.footnote_reference, nodes.math)
+
+
+def xecjk_chars(chars: str) -> str:
+    """Characters as xeCJK lists them: ``"2018, "201C``."""
+    return ", ".join(f'"{ord(char):04X}' for char in chars)
+
+
+def _leaning(text: str, index: int, step: int) -> str:
+    """What the mark at ``index`` leans on, looking one way past other shared marks.
+
+    ``"cjk"`` (a Chinese character or full-width mark), ``"latin"`` (a letter, digit or Latin
+    punctuation), ``"space"``, or ``""`` at the edge of the text.
+    """
+    index += step
+    while 0 <= index < len(text) and text[index] in SHARED_MARKS:
+        index += step
+    if not 0 <= index < len(text):
+        return ""
+    char = text[index]
+    if is_cjk(char):
+        return "cjk"
+    return "space" if char.isspace() else "latin"
+
+
+def latin_marks(text: str) -> set[int]:
+    """Positions of the shared marks of a Chinese text that belong to Latin text in it.
+
+    An apostrophe between two Latin letters (China’s) is Latin. A quotation is Latin when
+    the text outside it, on either side, is Latin or a space (an English title quoted in a
+    Chinese sentence takes Chinese marks: 这些“TikTok难民”的); a quotation filling the whole
+    text goes by its first character. Any other mark (a dash, an ellipsis, a lone quote) is
+    Latin when nothing Chinese touches it and something Latin does.
+    """
+    latin: set[int] = set()
+    opened: list[int] = []
+    single: list[int] = []
+    for index, char in enumerate(text):
+        if char not in SHARED_MARKS:
+            continue
+        before, after = text[index - 1:index], text[index + 1:index + 2]
+        if char == "’" and is_latin_letter(before) and is_latin_letter(after):
+            latin.add(index)  # an apostrophe inside a word
+        elif char in QUOTE_PAIRS:
+            opened.append(index)
+        elif opened and QUOTE_PAIRS[text[opened[-1]]] == char:
+            start = opened.pop()
+            outside = {_leaning(text, start, -1), _leaning(text, index, 1)}
+            if outside == {""}:
+                outside = {_leaning(text, start, 1)}
+            if outside & {"latin", "space"}:
+                latin.update((start, index))
+        else:
+            single.append(index)
+    for index in [*single, *opened]:
+        sides = {_leaning(text, index, -1), _leaning(text, index, 1)}
+        if "cjk" not in sides and "latin" in sides:
+            latin.add(index)
+    return latin
 
 
 class Face(NamedTuple):
@@ -201,12 +280,20 @@ def package_text(fonts: dict[str, str], cache: Path) -> str:
     lines += [
         # Shared punctuation: Latin in English text, full width in Chinese text.
         r"\newcommand{\editionLatinPunctuation}{%",
-        *(rf"  \xeCJKDeclareCharClass{{Default}}{{{chars}}}%" for chars in SHARED_PUNCTUATION),
+        *(rf"  \xeCJKDeclareCharClass{{Default}}{{{xecjk_chars(chars)}}}%"
+          for chars in SHARED_PUNCTUATION),
         "}",
         r"\newcommand{\editionCJKPunctuation}{%",
-        *(rf"  \xeCJKDeclareCharClass{{{cls}}}{{{chars}}}%"
+        *(rf"  \xeCJKDeclareCharClass{{{cls}}}{{{xecjk_chars(chars)}}}%"
           for chars, cls in SHARED_PUNCTUATION.items()),
         "}",
+        # One mark of Latin text inside Chinese text (LatinPunctuation): Latin for its extent
+        # (a character class is set for the group), in the Latin face, at its Latin width.
+        r"\ExplSyntaxOn",
+        r"\NewDocumentCommand{\editionlatinmark}{m}{\group_begin:",
+        r"  \tex_XeTeXcharclass:D `#1 = \xeCJK_class_num:n{Default}\scan_stop: #1\group_end:}",
+        r"\ExplSyntaxOff",
+        rf"\expandafter\let\csname DUrole{LATIN_MARK}\endcsname\editionlatinmark",
         r"\newcommand{\editionCJKfaces}[1]{%",
         r"  \renewcommand{\CJKrmdefault}{#1}%",
         r"  \renewcommand{\CJKsfdefault}{#1sans}%",
@@ -290,8 +377,93 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     insert_latex_language(section, language)
 
 
+def cjk_language(tag: str) -> bool:
+    """Whether text in a language takes full-width punctuation (Chinese, Japanese, Korean)."""
+    return LANGUAGES.get(tag.lower(), ("", "Latin"))[1] == "CJK"
+
+
+def block_texts(block: nodes.Element) -> list[nodes.Text]:
+    """The running text of a block, in order (code, LaTeX and footnote numbers left out)."""
+    found: list[nodes.Text] = []
+
+    def walk(node: nodes.Element) -> None:
+        for child in node.children:
+            if isinstance(child, nodes.Text):
+                found.append(child)
+            elif isinstance(child, nodes.Element) and not isinstance(child, UNTOUCHED_NODES):
+                walk(child)
+
+    walk(block)
+    return found
+
+
+def mark_latin_punctuation(block: nodes.Element) -> None:
+    """Class the Latin marks of a Chinese block (:func:`latin_marks`) :data:`LATIN_MARK`.
+
+    An inline node, not raw LaTeX: Sphinx moves footnote text out of its paragraph, and a raw
+    node outside a paragraph is set on a line of its own.
+    """
+    texts = block_texts(block)
+    whole = "".join(texts)
+    marks = latin_marks(whole)
+    offset = 0
+    for text in texts:
+        start, offset = offset, offset + len(text)
+        inside = sorted(i - start for i in marks if start <= i < offset)
+        if not inside or text.parent is None:
+            continue
+        pieces: list[nodes.Node] = []
+        previous = 0
+        for index in inside:
+            if index > previous:
+                pieces.append(nodes.Text(text[previous:index]))
+            pieces.append(nodes.inline("", text[index], classes=[LATIN_MARK]))
+            previous = index + 1
+        if previous < len(text):
+            pieces.append(nodes.Text(text[previous:]))
+        parent = text.parent
+        position = parent.index(text)
+        parent[position:position + 1] = pieces
+
+
+class LatinPunctuation(SphinxPostTransform):
+    """Latin punctuation widths for Latin text inside Chinese text (an English title, China’s).
+
+    In Chinese text the marks Chinese and English share are full width, which spreads an
+    English word apart ("China’ s"); the marks that belong to Latin text are set Latin.
+    """
+
+    # After the book is laid out (its opening and notes are text too).
+    default_priority = 70
+    builders = ("latex",)
+
+    def run(self, **_kwargs: Any) -> None:
+        """Mark every block of Chinese text, page by page and container by container."""
+        default = str(self.config.language or "en")
+
+        def walk(node: nodes.Element, language: str) -> None:
+            if isinstance(node, addnodes.start_of_file):
+                meta = get_front_matter(self.env, node["docname"])
+                language = (main_language(meta) if meta else "") or default
+            for cls in node["classes"]:
+                if str(cls).startswith("language-"):
+                    language = str(cls)[len("language-"):]
+            if isinstance(node, UNTOUCHED_NODES):
+                return
+            if isinstance(node, nodes.TextElement) and not isinstance(node, nodes.Inline):
+                if cjk_language(language):
+                    mark_latin_punctuation(node)
+                return
+            for child in list(node.children):
+                if isinstance(child, nodes.Element):
+                    walk(child, language)
+
+        walk(self.document, default)
+
+
 def setup_pdf(app: Sphinx) -> None:
     """Register the PDF component."""
     app.add_latex_package(PACKAGE)
+    app.add_post_transform(LatinPunctuation)
     app.connect("builder-inited", write_package)
     app.connect("doctree-read", on_doctree_read)

@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import subprocess
+import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
 
@@ -75,9 +76,60 @@ def test_navigation_lists_every_article_and_its_sections(epub: tuple[Build, Path
     assert len({h for h in hrefs if h.startswith("articles/") and "#" not in h}) >= 7
     # An article with sections lists them under its title.
     assert "articles/china-internet-at-thirty.xhtml#china-internet-at-thirty-s1" in hrefs
-    # The generated entity pages are reached through their index, not listed one by one.
-    assert not [h for h in hrefs if h.startswith("_generated/entities/")
-                and not h.startswith("_generated/entities/index")]
+    # The pages of the web edition are not in the book: no entity page, no entity list.
+    assert not [h for h in hrefs if h.startswith("_generated/")]
+
+
+def spine(book: zipfile.ZipFile) -> list[str]:
+    """The files of the reading order, in order."""
+    opf = book.read("content.opf").decode("utf-8")
+    items = dict(re.findall(r'<item id="([^"]+)" href="([^"]+)"', opf))
+    return [items[ref] for ref in re.findall(r'<itemref idref="([^"]+)"', opf)]
+
+
+def test_the_reading_order_is_the_book(epub: tuple[Build, Path]) -> None:
+    """Front matter, the texts, method and citing, the three registers: nothing of the web."""
+    with zipfile.ZipFile(epub[1]) as book:
+        order = spine(book)
+        names = set(book.namelist())
+    assert len(order) <= 40
+    assert len(order) == len(set(order))
+    articles = [f"articles/{a.slug}.xhtml" for a in read_articles()]
+    assert order[:3] == ["epub-cover.xhtml", "index.xhtml", "introduction.xhtml"]
+    assert sorted(order[3:3 + len(articles)]) == sorted(articles)
+    assert order[3 + len(articles):] == ["method.xhtml", "cite.xhtml", "ent-companies.xhtml",
+                                          "ent-people.xhtml", "ent-dates.xhtml"]
+    # Nor are the pages left out anywhere in the file.
+    assert not [n for n in names if n.startswith("_generated/")
+                or n in ("genindex.xhtml", "contribute.xhtml", "data.xhtml")]
+
+
+def test_the_contents_list_the_texts_not_their_citations(epub: tuple[Build, Path]) -> None:
+    with zipfile.ZipFile(epub[1]) as book:
+        nav = book.read("nav.xhtml").decode("utf-8")
+        ncx = book.read("toc.ncx").decode("utf-8")
+    for contents in (nav, ncx):
+        assert "Cite this article" not in contents
+        assert not re.search(r'(?:href|src)="[^"]*-cite"', contents)
+        # The registers close the contents, as they close the reading order.
+        for title in ("Index of companies and organisations", "Index of people",
+                      "Index of dates"):
+            assert title in contents, title
+
+
+def test_the_cover_text_is_drawn_as_outlines(epub: tuple[Build, Path]) -> None:
+    """The cover shows its words in no font of the reading system's: they are shapes."""
+    with zipfile.ZipFile(epub[1]) as book:
+        cover = book.read("_static/edition-cover.svg").decode("utf-8")
+    root = ET.fromstring(cover.encode("utf-8"))
+    svg = "{http://www.w3.org/2000/svg}"
+    assert not list(root.iter(f"{svg}text"))
+    paths = list(root.iter(f"{svg}path"))
+    assert len(paths) == 4  # the title's two lines, the Chinese title, the line under them
+    assert all(len(path.get("d", "")) > 200 for path in paths)
+    # What the shapes say, for a screen reader.
+    assert root.findtext(f"{svg}title") == "Four Texts on China’s Internet"
+    assert "中国互联网四篇" in (root.findtext(f"{svg}desc") or "")
 
 
 def test_every_chapter_says_its_language(epub: tuple[Build, Path]) -> None:
