@@ -443,7 +443,8 @@ def test_export(app: Any) -> None:
     assert date["labels"] == {"en": "2025-01-21", "zh-Hans": "2025年1月21日",
                               "zh-Hant": "2025年1月21日"}
 
-    rows = list(csv.reader(io.StringIO((out / "_static" / "entities.csv").read_text("utf-8"))))
+    rows = list(csv.reader(io.StringIO(
+        (out / "_static" / "entities.csv").read_text("utf-8-sig"))))
     assert rows[0] == ["id", "type", "label", "zh-Hans", "zh-Hant", "pinyin", "aliases",
                        "wikidata", "iso", "doc", "anchor", "text", "url"]
     assert len(rows) - 1 == len(mentions)
