@@ -39,6 +39,7 @@ from converters.values import as_list
 
 from .escaping import bibtex_entry, bibtex_name, bibtex_text, bibtex_url
 from .frontmatter import get_front_matter
+from .text import ORIGINAL_AUTHOR
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -61,9 +62,6 @@ CITATION_FILES: tuple[tuple[str, str], ...] = (
     (".bib", "BibTeX"), (".ris", "RIS"), (".json", "CSL-JSON"))
 ID_SUFFIX = "-cite"
 
-#: The role of ``authors`` whose names wrote the work the text translates or adapts (the
-#: editorial data's ``role``, :data:`converters.editorial.ROLES`).
-ORIGINAL_AUTHOR = "original-author"
 #: The front-matter key naming the site that distributed the source (the Caixin reader's).
 DISTRIBUTOR = "distributor"
 #: What the date of a distributed text is: the distributor's post, not the publication's.

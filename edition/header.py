@@ -20,10 +20,17 @@ from converters.model import header_fields
 from converters.script import text_language
 from converters.values import as_list
 
-from .citation import ORIGINAL_AUTHOR, date_qualifier
+from .citation import date_qualifier
 from .frontmatter import get_front_matter
 from .safety import is_web_url, language_tag
-from .text import REMOVAL_NAMES, language_name, main_language, paragraph, source_link
+from .text import (
+    ORIGINAL_AUTHOR,
+    REMOVAL_NAMES,
+    language_name,
+    main_language,
+    paragraph,
+    source_link,
+)
 
 logger = logging.getLogger(__name__)
 

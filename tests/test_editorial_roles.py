@@ -16,6 +16,8 @@ from converters import editorial
 from converters.model import Article, Metadata, Paragraph, Source, Text
 from converters.myst import front_matter
 from edition.citation import make_citation
+from edition.reading import brief_line
+from edition.text import byline
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -86,3 +88,15 @@ def test_the_edition_credits_the_adaptation_to_its_original_author() -> None:
     [entry] = [e for e in front["editorial"] if e["field"] == "authors"]
     assert entry["role"] == "original-author"
     assert "adaptation made through Chinese" in entry["reason"]
+
+
+def test_bylines_say_the_original_is_his() -> None:
+    """The card's byline and the phone's folded header do not make him the text's author."""
+    front = {"title": "t", "authors": ["Sam Altman"], "language": ["en"], "editorial": [
+        {"field": "authors", "value": ["Sam Altman"], "role": "original-author", "reason": "r"}]}
+    assert byline(front) == "from a work by [Sam Altman] · English"
+    assert brief_line(front) == "from a work by [Sam Altman]"
+    inferred = {**front, "editorial": [{"field": "authors", "value": ["Sam Altman"],
+                                        "reason": "r"}]}
+    assert byline(inferred) == "[Sam Altman] · English"
+    assert brief_line(inferred) == "[Sam Altman]"
