@@ -336,13 +336,14 @@ def bibtex_type(c: Citation) -> str:
     return BIBTEX_NEWSPAPER if c.publisher else BIBTEX_ONLINE
 
 
-def bibtex(c: Citation) -> str:
+def bibtex(c: Citation, *, reasons: bool = True) -> str:
     """The citation as a biblatex entry keyed by the article's slug.
 
     A newspaper's article is ``@article`` with ``entrysubtype = {newspaper}`` and its
     ``journaltitle``, as biblatex has it; a text without a stated publication is ``@online``.
     ``url`` is the edition's page; the notes (``note``, printed) say what the editors supplied
-    and where the source is; ``annote`` (kept by Zotero as a note) gives their reasons.
+    and where the source is; ``annote`` (kept by Zotero as a note) gives their reasons, unless
+    ``reasons`` is false (the page shows the reasons in its header already).
     """
     authors = [bibtex_name(a) for a in c.authors if bibtex_text(a)]
     translators: list[Person] = []
@@ -357,7 +358,8 @@ def bibtex(c: Citation) -> str:
     fields += [("date", bibtex_text(c.date)), ("url", bibtex_url(c.page_url))]
     note = [f"In {c.edition}.", *citation_notes(c), *address_notes(c)]
     fields.append(("note", bibtex_text(" ".join(note))))
-    fields.append(("annote", bibtex_text(" ".join(reason_notes(c)))))
+    if reasons:
+        fields.append(("annote", bibtex_text(" ".join(reason_notes(c)))))
     return bibtex_entry(c.key, bibtex_type(c), fields,
                         [("author", authors), ("translator", translators)])
 
@@ -388,7 +390,9 @@ def citation_section(c: Citation) -> nodes.section:
     section += nodes.paragraph("", "", copy_button("", target=text_id, label="Copy citation"),
                                classes=["edition-copy-row"])
     section += nodes.rubric("BibTeX", "BibTeX")
-    entry = bibtex(c)
+    # the editors' reasons stand in the article's header: the block keeps to the citation, and
+    # the downloadable file adds them (annote)
+    entry = bibtex(c, reasons=False)
     bib_id = c.key + "-cite-bibtex"
     section += nodes.literal_block(entry, entry, language="bibtex", ids=[bib_id],
                                    classes=["edition-citation-bibtex"])
@@ -409,7 +413,8 @@ def citation_section(c: Citation) -> nodes.section:
         section += nodes.paragraph(
             "", "Square brackets mark what the editors supplied because the source does not "
             "state it; the article's metadata gives their reasons. The BibTeX entry and the "
-            "files give the values without brackets and say in a note which are the editors'.")
+            "files give the values without brackets and say in a note which are the editors'; "
+            "the files add the reasons.")
     if c.posted:
         section += nodes.paragraph(
             "", f"The date is that of the post by {c.distributor}, whose copy is the source: "
