@@ -356,7 +356,9 @@ def bibtex(c: Citation, *, reasons: bool = True) -> str:
     if c.publisher:
         fields += [("entrysubtype", "newspaper"), ("journaltitle", bibtex_text(c.publisher))]
     fields += [("date", bibtex_text(c.date)), ("url", bibtex_url(c.page_url))]
-    note = [f"In {c.edition}.", *citation_notes(c), *address_notes(c)]
+    # without a published address (no base URL configured) the page's path is in the note
+    where = f"In {c.edition}." if bibtex_url(c.page_url) else f"In {c.edition}, {c.page_url}."
+    note = [where, *citation_notes(c), *address_notes(c)]
     fields.append(("note", bibtex_text(" ".join(note))))
     if reasons:
         fields.append(("annote", bibtex_text(" ".join(reason_notes(c)))))

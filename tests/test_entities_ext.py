@@ -671,7 +671,8 @@ def test_a_changed_setting_is_remembered_after_a_build_that_reads_nothing(
     out = built(second)
     assert _BUILDS[second].docnames == [] and _BUILDS[second].settings_changed
     bib = parse_string((out / "articles" / "red-note.bib").read_text(encoding="utf-8"), "bibtex")
-    assert bib.entries["red-note"].fields["note"].endswith("red-note.htm")
+    # no base URL here: the page's new address is in the note, not in url
+    assert "articles/red-note.htm." in bib.entries["red-note"].fields["note"]
     third = make_app("html", srcdir=src, confoverrides=address)
     built(third)
     assert _BUILDS[third].docnames == [] and not _BUILDS[third].settings_changed
