@@ -486,7 +486,9 @@ def ris(c: Citation) -> str:
         lines.append(("DA", slash_date(c.date)))
     if c.translator:
         lines.append(("A4", c.translator))
-    lines += [("LA", tag) for tag in c.languages]
+    if c.languages:
+        # one line: Zotero keeps the first LA as the language and files a second as a note
+        lines.append(("LA", ", ".join(c.languages)))
     if c.page_url:
         lines.append(("UR", c.page_url))
     if c.deck:

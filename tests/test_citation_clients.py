@@ -242,6 +242,7 @@ def test_ris_t2_is_the_publication(html: Build, articles: list[Article]) -> None
         assert record["secondary_title"] not in not_publications
         assert "journal_name" not in record  # JO: Zotero's journal abbreviation
         assert record["urls"] == [url(article.slug)]
+        assert record["language"] == ", ".join(article.meta["language"])
         stated = str(article.meta.get("subtitle") or "")
         if stated and "subtitle" not in {e.get("field") for e in article.meta["editorial"]}:
             assert record["notes_abstract"] == stated  # the dek, as the abstract
