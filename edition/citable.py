@@ -7,7 +7,10 @@
   and schema.org JSON-LD, made from the front matter; the abstract and description are the
   text's own lead (its first full sentences, as its card shows them), editorial values are
   said to be the editors' (JSON-LD ``creditText``). Every value is escaped. There is no
-  ``citation_pdf_url``: the edition's one PDF is the whole book, not the article's own.
+  ``citation_pdf_url``: the edition's one PDF is the whole book, not the article's own. A
+  distributor's post is no date of publication: it is given only as the date of the
+  distributor's copy (JSON-LD ``isBasedOn``), never in a tag a reference manager reads as the
+  article's date.
 - ``<slug>.bib``, ``<slug>.ris`` and ``<slug>.json`` (CSL-JSON) are written beside each article
   page of the HTML edition, each value escaped for its format by :mod:`edition.escaping`. RIS
   follows the field map of Zotero's RIS importer (``TY  - NEWS`` with the publication in
@@ -310,9 +313,10 @@ def head_metadata(app: Sphinx, docname: str, meta: dict[str, Any]) -> str:
 
     languages = as_list(meta.get("language"))
     language = main_language(meta)
-    # the date of publication; a distributor's post is not one (it goes as the online date)
+    # the date of publication; a distributor's post is not one, and no tag here can say what
+    # it is (Zotero takes citation_online_date and DC.date as the item's date): it is given
+    # only where it is labelled, as the date of the distributor's copy in the JSON-LD
     date = "" if c.posted else iso_date(meta)
-    posted = iso_date(meta) if c.posted else ""
     # the text's own words, never the edition's notes about it
     description = article_lead(app, docname)
     page = http_url(c.page_url)
@@ -322,13 +326,12 @@ def head_metadata(app: Sphinx, docname: str, meta: dict[str, Any]) -> str:
     highwire_values = {"title": [c.title], "authors": list(c.authors), "date": [slash_date(date)],
                        "publisher": [c.publisher], "language": [language]}
     dublin_core_values = {"title": [c.title], "authors": list(c.authors),
-                          "date": [date or posted], "publisher": [c.publisher],
+                          "date": [date], "publisher": [c.publisher],
                           "language": languages, "source_url": [source]}
     for field in FRONT_MATTER_FIELDS:
         for tag in field.spec.highwire:
             for value in highwire_values.get(field.key, []):
                 add("name", tag, value)
-    add("name", "citation_online_date", slash_date(posted))
     add("name", "citation_abstract", description)
     add("name", "citation_public_url", page)
     add("name", "citation_fulltext_html_url", page)
