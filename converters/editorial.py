@@ -38,6 +38,10 @@ SEED_KEYS: frozenset[str] = frozenset({"articles"})
 ARTICLE_KEYS: frozenset[str] = frozenset({"slug", "ranges", "note", "metadata", "gloss"})
 RANGE_KEYS: frozenset[str] = frozenset({"first", "last", "moved"})
 VALUE_KEYS: frozenset[str] = frozenset({"value", "reason"})
+#: The roles an editorial value of a field may be given (``role:`` beside its value and
+#: reason), in CSL's words: the names of ``authors`` with the role ``original-author`` wrote
+#: the work this text translates or adapts, not its words (an adaptation's adapter unnamed).
+ROLES: dict[str, frozenset[str]] = {"authors": frozenset({"original-author"})}
 
 #: Metadata the editors may supply: every field of :class:`Metadata` except the ones that
 #: record the file itself (name, checksum) and the reader's free-form extras.
@@ -265,9 +269,14 @@ class _Checker:
         if name not in LIST_FIELDS | TEXT_FIELDS:
             known = ", ".join(sorted(LIST_FIELDS | TEXT_FIELDS))
             raise self.fail(where, f"not a metadata field the editors may set (one of: {known})")
-        entry = self.mapping(given, where, VALUE_KEYS, required=VALUE_KEYS)
+        entry = self.mapping(given, where, VALUE_KEYS | {"role"}, required=VALUE_KEYS)
         reason = self.text(entry["reason"], [*where, "reason"])
         value = entry["value"]
+        role = self.text(entry["role"], [*where, "role"]) if "role" in entry else ""
+        if role and role not in ROLES.get(name, frozenset()):
+            allowed = ", ".join(sorted(ROLES.get(name, frozenset()))) or "none"
+            raise self.fail([*where, "role"],
+                            f"{role!r} is not a role of {name} (roles: {allowed})")
         if name in LIST_FIELDS:
             items = self.sequence(value, [*where, "value"])
             if not items or not all(isinstance(i, str) and i.strip() for i in items):
@@ -276,7 +285,7 @@ class _Checker:
                 for item in items:
                     if language_problem(item.strip()):
                         raise self.fail([*where, "value"], language_problem(item.strip()))
-            return Editorial(name, [i.strip() for i in items], reason)
+            return Editorial(name, [i.strip() for i in items], reason, role)
         if isinstance(value, int) and name == "date":
             value = str(value)  # YAML reads an unquoted year as a number
         text = self.text(value, [*where, "value"])
@@ -358,7 +367,8 @@ def _supply_metadata(
                 "editorial values only supply what the source leaves unsaid",
             )
         setattr(article.meta, entry.field, copy.copy(entry.value))
-        article.editorial.append(Editorial(entry.field, copy.copy(entry.value), entry.reason))
+        article.editorial.append(
+            Editorial(entry.field, copy.copy(entry.value), entry.reason, entry.role))
 
 
 @dataclass

@@ -128,6 +128,10 @@ class Editorial:
     field: str
     value: object
     reason: str
+    #: What the value is, when it is not what the field plainly says: ``original-author`` for
+    #: names of ``authors`` who wrote the work the text translates or adapts, not its words
+    #: (:data:`converters.editorial.ROLES`); ``""`` otherwise.
+    role: str = ""
 
 
 @dataclass
@@ -184,8 +188,10 @@ class Metadata:
     title: str = field(default="", metadata=_spec(
         STR, "The article's title, as the source gives it.",
         csl="title", dublin_core="DC.title", highwire=("citation_title",)))
+    # No CSL variable: a citation gives the title alone (a dek is not a subtitle, and the
+    # parallel text's subtitle is its title's translation).
     subtitle: str = field(default="", metadata=_spec(
-        STR, "The dek or subtitle under the title.", csl="subtitle"))
+        STR, "The dek or subtitle under the title."))
     authors: list[str] = field(default_factory=list, metadata=_spec(
         LIST_OF_STR, "The authors' names, as the source writes them.",
         header="Author", header_order=1, csl="author", dublin_core="DC.creator",

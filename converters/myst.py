@@ -327,7 +327,10 @@ def assign_labels(article: Article) -> None:
 
 def _editorial_entry(entry: Editorial) -> dict[str, Any]:
     """An ``editorial`` entry of the front matter."""
-    return {"field": entry.field, "value": entry.value, "reason": entry.reason}
+    written = {"field": entry.field, "value": entry.value, "reason": entry.reason}
+    if entry.role:
+        written["role"] = entry.role
+    return written
 
 
 def _removal_entry(removal: Removal) -> dict[str, Any]:

@@ -44,6 +44,7 @@ from converters.dates import date_words, format_date
 from converters.script import HAN_RANGES, char_class
 from converters.values import as_list
 
+from .citation import date_qualifier
 from .entities import (
     LANGUAGE_CLASS,
     EntityDomain,
@@ -57,6 +58,7 @@ from .files import write_if_changed
 from .frontmatter import get_front_matter
 from .related import related_articles
 from .robustlinks import robust_link
+from .text import authors_byline
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -325,8 +327,10 @@ class BookLayout(SphinxPostTransform):
         precision = str(meta.get("date_precision") or "")
         date = format_date(str(meta.get("date") or ""),
                            "day" if precision in ("minute", "second") else precision)
-        byline = [value("authors", ", ".join(as_list(meta.get("authors")))),
-                  value("date", date)]
+        # a distributor's post is said to be one; an original's author is not the text's
+        qualifier = date_qualifier(meta)
+        byline = [authors_byline(meta),
+                  value("date", date) + (f" ({qualifier})" if date and qualifier else "")]
         line = nodes.container(classes=["article-byline"])
         line += nodes.paragraph("", ", ".join(part for part in byline if part))
         opening += line

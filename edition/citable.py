@@ -7,10 +7,19 @@
   file's ``xml:id`` of that paragraph), with the pair's number, shown when that language is
   read alone.
 - Every article page's ``<head>`` carries Highwire ``citation_*`` tags, Dublin Core, OpenGraph
-  and schema.org JSON-LD, made from the front matter; editorial values are said to be the
-  editors' (JSON-LD ``creditText`` and ``description``). Every value is escaped.
+  and schema.org JSON-LD, made from the front matter; the abstract and description are the
+  text's own lead (its first full sentences, as its card shows them), editorial values are
+  said to be the editors' (JSON-LD ``creditText``). Every value is escaped. There is no
+  ``citation_pdf_url``: the edition's one PDF is the whole book, not the article's own. A
+  distributor's post is no date of publication: it is given only as the date of the
+  distributor's copy (JSON-LD ``isBasedOn``), never in a tag a reference manager reads as the
+  article's date.
 - ``<slug>.bib``, ``<slug>.ris`` and ``<slug>.json`` (CSL-JSON) are written beside each article
-  page of the HTML edition, each value escaped for its format by :mod:`edition.escaping`.
+  page of the HTML edition, each value escaped for its format by :mod:`edition.escaping`. RIS
+  follows the field map of Zotero's RIS importer (``TY  - NEWS`` with the publication in
+  ``T2``, the source's dek in ``N2``; a text without a stated publication is ``ELEC``, a page
+  of the edition's web site); CSL-JSON gives each name its role (``author``,
+  ``original-author``, ``translator``).
 - An article whose source is partial (it stops at a paywall) says so in one line of its header.
 - Retired labels (``docs/_data/retired-labels.yaml``) lead to their successors: an extra id on
   the successor, and a forwarding page for a retired article slug. A record the converters'
@@ -40,12 +49,24 @@ from converters.myst import BLOCK_LABEL
 from converters.values import as_list
 
 from .changed import articles_to_write
-from .citation import Citation, bibtex, make_citation, page_url
+from .citation import (
+    Citation,
+    address_notes,
+    bibtex,
+    citation_notes,
+    date_qualifier,
+    editorial_note,
+    make_citation,
+    name_parts,
+    page_url,
+    partial_text,
+    reason_notes,
+)
 from .entities import canonical_language, entity_domain
 from .escaping import json_for_script, ris_text
 from .files import write_if_changed
 from .frontmatter import get_front_matter
-from .text import main_language, summary
+from .text import main_language
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -68,15 +89,11 @@ PARAGRAPH_LABEL = re.compile(r"^(?P<slug>[a-z0-9-]+)-p(?P<number>\d+)$")
 TRANSLATION_NUMBER = "para-number-translation"
 #: Class of a block that holds its number (a paragraph, or a list: its number is the list's).
 NUMBERED_CLASS = "has-para-number"
-#: Kinds of removed material that make the article a partial text, and the line that says so.
-PARTIAL_TEXT: dict[str, str] = {
-    "paywall": "Preview: the source stops where the publisher's paywall begins.",
-}
-#: CSL item type and RIS type of an article, by whether the publisher is a periodical.
-CSL_TYPE = "article-newspaper"
-RIS_TYPE = "NEWS"
-#: The citation fields an editorial value can stand in, for the notes that say so.
-CITED_FIELDS = ("authors", "title", "subtitle", "publisher", "translator", "date", "column")
+#: CSL item type and RIS type of an article in a named periodical (a newspaper's article) …
+CSL_NEWSPAPER, RIS_NEWSPAPER = "article-newspaper", "NEWS"
+#: … and of a text whose publication is not stated: a page of the edition's web site (Zotero
+#: files ``ELEC`` as a web page and reads its ``T2`` as the site's title).
+CSL_WEBPAGE, RIS_WEBPAGE = "webpage", "ELEC"
 #: The Wikidata entity address of a Q-number.
 WIKIDATA = "https://www.wikidata.org/wiki/{}"
 #: The Wayback Machine address of a page as archived nearest to a date.
@@ -105,24 +122,6 @@ def date_parts(date: str) -> list[int]:
     return parts
 
 
-def partial_text(meta: dict[str, Any]) -> str:
-    """The line saying the article is a partial text (``""`` when the source is whole)."""
-    for entry in meta.get("removed") or []:
-        if isinstance(entry, dict) and str(entry.get("kind")) in PARTIAL_TEXT:
-            return PARTIAL_TEXT[str(entry["kind"])]
-    return ""
-
-
-def editorial_note(meta: dict[str, Any]) -> str:
-    """Which cited values the editors supplied (``""`` when the source states them all)."""
-    fields = [str(e.get("field")) for e in meta.get("editorial") or []
-              if isinstance(e, dict) and str(e.get("field")) in CITED_FIELDS]
-    if not fields:
-        return ""
-    return ("Supplied by the editors, not stated by the source: "
-            + ", ".join(f.replace("_", " ") for f in fields) + ".")
-
-
 def article_citation(app: Sphinx, docname: str, meta: dict[str, Any]) -> Citation:
     """The citation of an article page, as its citation block gives it."""
     slug = str(meta.get("label") or Path(docname).name)
@@ -138,6 +137,18 @@ def iso_date(meta: dict[str, Any]) -> str:
     if precision in ("minute", "second"):
         return date
     return date[: {"year": 4, "month": 7}.get(precision, 10)]
+
+
+def slash_date(date: str) -> str:
+    """An ISO date as Highwire and RIS write it: ``2025/01/21``, as precise as known."""
+    return "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(date_parts(date)))
+
+
+def article_lead(app: Sphinx, docname: str) -> str:
+    """The text's own lead: its first full sentences, as its card shows them."""
+    from .frontmatter import ArticleDomain
+
+    return cast(ArticleDomain, app.env.get_domain("article")).leads.get(docname, "")
 
 
 # --------------------------------------------------------------------------- paragraph numbers
@@ -347,21 +358,21 @@ def head_metadata(app: Sphinx, docname: str, meta: dict[str, Any]) -> str:
 
     languages = as_list(meta.get("language"))
     language = main_language(meta)
-    date = iso_date(meta)
-    abstract = summary(meta, "")
-    partial = partial_text(meta)
-    editorial = editorial_note(meta)
-    description = " ".join(p for p in (abstract, partial, editorial) if p)
-    pdf = http_url(app.config.edition_pdf_url)
+    # the date of publication; a distributor's post is not one, and no tag here can say what
+    # it is (Zotero takes citation_online_date and DC.date as the item's date): it is given
+    # only where it is labelled, as the date of the distributor's copy in the JSON-LD
+    date = "" if c.posted else iso_date(meta)
+    # the text's own words, never the edition's notes about it
+    description = article_lead(app, docname)
     page = http_url(c.page_url)
     source = http_url(meta.get("source_url"))
 
     # Highwire Press and Dublin Core tags of the fields the schema gives them, in its order.
-    highwire_date = "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(date_parts(date)))
-    highwire_values = {"title": [c.title], "authors": list(c.authors), "date": [highwire_date],
+    highwire_values = {"title": [c.title], "authors": list(c.authors), "date": [slash_date(date)],
                        "publisher": [c.publisher], "language": [language]}
-    dublin_core_values = {"title": [c.title], "authors": list(c.authors), "date": [date],
-                          "publisher": [c.publisher], "language": languages, "source_url": [source]}
+    dublin_core_values = {"title": [c.title], "authors": list(c.authors),
+                          "date": [date], "publisher": [c.publisher],
+                          "language": languages, "source_url": [source]}
     for field in FRONT_MATTER_FIELDS:
         for tag in field.spec.highwire:
             for value in highwire_values.get(field.key, []):
@@ -369,7 +380,6 @@ def head_metadata(app: Sphinx, docname: str, meta: dict[str, Any]) -> str:
     add("name", "citation_abstract", description)
     add("name", "citation_public_url", page)
     add("name", "citation_fulltext_html_url", page)
-    add("name", "citation_pdf_url", pdf)
 
     for field in FRONT_MATTER_FIELDS:
         for value in dublin_core_values.get(field.key, []) if field.spec.dublin_core else []:
@@ -392,13 +402,13 @@ def head_metadata(app: Sphinx, docname: str, meta: dict[str, Any]) -> str:
     lines += [f'<meta {attribute}="{html.escape(name, quote=True)}" '
               f'content="{html.escape(content, quote=True)}">'
               for attribute, name, content in tags]
-    data = json_ld(app, docname, meta, c, description, date, page, source, partial, editorial)
+    data = json_ld(app, docname, meta, c, description, date, page, source)
     lines.append(f'<script type="application/ld+json">{json_for_script(data)}</script>')
     return "\n".join(lines) + "\n"
 
 
 def json_ld(app: Sphinx, docname: str, meta: dict[str, Any], c: Citation, description: str,
-            date: str, page: str, source: str, partial: str, editorial: str) -> dict[str, Any]:
+            date: str, page: str, source: str) -> dict[str, Any]:
     """The schema.org description of an article (``NewsArticle``)."""
     data: dict[str, Any] = {
         "@context": "https://schema.org",
@@ -407,13 +417,14 @@ def json_ld(app: Sphinx, docname: str, meta: dict[str, Any], c: Citation, descri
         "inLanguage": as_list(meta.get("language")) if len(as_list(meta.get("language"))) > 1
         else main_language(meta),
     }
+    notes = [n for n in (editorial_note(c), date_qualifier(meta)) if n]
     optional = {
-        "alternativeHeadline": c.subtitle,
+        "alternativeHeadline": c.deck,
         "author": [{"@type": "Person", "name": name} for name in c.authors],
         "datePublished": date,
         "publisher": {"@type": "Organization", "name": c.publisher} if c.publisher else None,
         "description": description,
-        "creditText": editorial,
+        "creditText": " ".join(notes),
         "url": page,
         "@id": page,
     }
@@ -423,28 +434,38 @@ def json_ld(app: Sphinx, docname: str, meta: dict[str, Any], c: Citation, descri
     if base:
         edition["url"] = base
     data["isPartOf"] = edition
-    data.update(json_ld_sources(meta, page, source, partial))
+    data.update(json_ld_sources(meta, c, page, source))
     mentions = json_ld_mentions(app, docname)
     if mentions:
         data["mentions"] = mentions
     return data
 
 
-def json_ld_sources(meta: dict[str, Any], page: str, source: str,
-                    partial: str) -> dict[str, Any]:
+def json_ld_sources(meta: dict[str, Any], c: Citation, page: str,
+                    source: str) -> dict[str, Any]:
     """The schema.org properties of what the article is based on: source, original, languages."""
     data: dict[str, Any] = {}
+    based_on: list[dict[str, Any]] = []
     if source:
-        original: dict[str, Any] = {"@type": "NewsArticle", "url": source}
-        if partial:
+        copy: dict[str, Any] = {"@type": "NewsArticle", "url": source}
+        if c.partial:
             # the source itself is behind a paywall; the edition gives its free preview
-            original["isAccessibleForFree"] = False
-        data["isBasedOn"] = original
-    if partial:
-        data["abstract"] = partial
-    translator = str(meta.get("translator") or "").strip()
-    if translator:
-        data["translator"] = {"@type": "Person", "name": translator}
+            copy["isAccessibleForFree"] = False
+        if c.posted:
+            # the source is a distributor's copy, dated by its post
+            copy["datePublished"] = iso_date(meta)
+            copy["publisher"] = {"@type": "Organization", "name": c.distributor}
+        based_on.append(copy)
+    if c.original_authors:
+        # a translation or adaptation: the work it comes from, by its author
+        based_on.append({"@type": "CreativeWork", "author": [
+            {"@type": "Person", "name": name} for name in c.original_authors]})
+    if based_on:
+        data["isBasedOn"] = based_on[0] if len(based_on) == 1 else based_on
+    if c.partial:
+        data["abstract"] = c.partial
+    if c.translator:
+        data["translator"] = {"@type": "Person", "name": c.translator}
     original_url = http_url(meta.get("original_url"))
     if original_url:
         data["translationOfWork"] = {"@type": "CreativeWork", "url": original_url}
@@ -486,60 +507,84 @@ def on_html_page_context(app: Sphinx, pagename: str, _templatename: str,
 # --------------------------------------------------------------------------- citation files
 
 
-def ris(c: Citation, meta: dict[str, Any]) -> str:
-    """The citation as a RIS record."""
-    lines = [("TY", RIS_TYPE)]
-    lines += [("AU", name) for name in c.authors]
+def ris_name(name: str) -> str:
+    """A name as RIS writes it: ``Family, Given`` (Zotero splits at the comma), else whole."""
+    parts = name_parts(name)
+    return f"{parts[0]}, {parts[1]}" if parts else name
+
+
+def ris(c: Citation) -> str:
+    """The citation as a RIS record, in the tags Zotero's RIS importer reads for its type.
+
+    ``NEWS`` (a newspaper article): ``T2`` is the publication — never a subtitle, a dek or a
+    translated title; the dek goes to ``N2`` (the abstract). ``ELEC`` (a text whose
+    publication is not stated): ``T2`` is the edition, the web site that offers it. ``UR`` is
+    the edition's page; the source's own address and every note go to ``N1``.
+    """
+    newspaper = bool(c.publisher)
+    lines = [("TY", RIS_NEWSPAPER if newspaper else RIS_WEBPAGE)]
+    lines += [("AU", ris_name(name)) for name in c.authors]
     lines.append(("TI", c.title))
-    if c.subtitle:
-        lines.append(("T2", c.subtitle))
-    if c.publisher:
-        lines += [("JO", c.publisher), ("PB", c.publisher)]
+    lines.append(("T2", c.publisher if newspaper else c.edition))
+    if newspaper:
+        lines.append(("DB", c.edition))
     parts = date_parts(c.date)
     if parts:
         lines.append(("PY", str(parts[0])))
-        lines.append(("DA", "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts))))
+        lines.append(("DA", slash_date(c.date)))
     if c.translator:
         lines.append(("A4", c.translator))
-    lines += [("LA", tag) for tag in as_list(meta.get("language"))]
+    if c.languages:
+        # one line: Zotero keeps the first LA as the language and files a second as a note
+        lines.append(("LA", ", ".join(c.languages)))
     if c.page_url:
         lines.append(("UR", c.page_url))
-    source = http_url(meta.get("source_url"))
-    if source:
-        lines.append(("L2", source))
-    lines.append(("DB", c.edition))
-    for note in (partial_text(meta), editorial_note(meta)):
-        if note:
-            lines.append(("N1", note))
+    if c.deck:
+        lines.append(("N2", c.deck))
+    lines += [("N1", note) for note in citation_notes(c) + address_notes(c)]
+    lines += [("N1", reason) for reason in reason_notes(c)]
     lines.append(("ER", ""))
     return ris_text(lines)
 
 
-def csl_json(c: Citation, meta: dict[str, Any]) -> list[dict[str, Any]]:
-    """The citation as CSL-JSON (a list of one item)."""
-    item: dict[str, Any] = {"id": c.key, "type": CSL_TYPE, "title": c.title}
+def csl_name(name: str) -> dict[str, str]:
+    """A name as CSL-JSON: family and given parts, or the whole name as a literal.
+
+    A Chinese name (family name first, no space) and any name that is not plain words stay
+    whole: the style prints them as written.
+    """
+    parts = name_parts(name)
+    return {"family": parts[0], "given": parts[1]} if parts else {"literal": name}
+
+
+def csl_json(c: Citation) -> list[dict[str, Any]]:
+    """The citation as CSL-JSON (a list of one item), each name in its role."""
+    newspaper = bool(c.publisher)
+    item: dict[str, Any] = {"id": c.key, "type": CSL_NEWSPAPER if newspaper else CSL_WEBPAGE,
+                            "title": c.title}
     if c.authors:
-        item["author"] = [{"literal": name} for name in c.authors]
+        item["author"] = [csl_name(name) for name in c.authors]
+    if c.original_authors:
+        item["original-author"] = [csl_name(name) for name in c.original_authors]
+    if c.translator:
+        # a translator may be an organisation (纽约时报中文网): the name as written
+        item["translator"] = [{"literal": c.translator}]
     parts = date_parts(c.date)
     if parts:
         item["issued"] = {"date-parts": [parts]}
-    if c.publisher:
-        item["container-title"] = c.publisher
-        item["publisher"] = c.publisher
-    if c.translator:
-        item["translator"] = [{"literal": c.translator}]
-    language = main_language(meta)
-    if language:
-        item["language"] = language
+    item["container-title"] = c.publisher if newspaper else c.edition
+    if newspaper:
+        # where the article is kept: Zotero's "archive", as the RIS file's DB
+        item["archive"] = c.edition
+    if c.languages:
+        item["language"] = c.languages[0]
     if c.page_url:
         item["URL"] = c.page_url
-    item["source"] = c.edition
-    notes = [n for n in (partial_text(meta), editorial_note(meta)) if n]
-    source = http_url(meta.get("source_url"))
-    if source:
-        notes.append(f"Source: {source}")
+    if c.deck:
+        item["abstract"] = c.deck
+    notes = citation_notes(c) + address_notes(c) + reason_notes(c)
     if notes:
-        item["note"] = " ".join(notes)
+        item["note"] = "\n".join(notes)
     return [item]
 
 
@@ -559,9 +604,9 @@ def write_citation_files(app: Sphinx, exception: Exception | None) -> None:
         c = article_citation(app, docname, meta)
         base = out / docname
         write_if_changed(base.with_name(base.name + ".bib"), bibtex(c) + "\n")
-        write_if_changed(base.with_name(base.name + ".ris"), ris(c, meta))
+        write_if_changed(base.with_name(base.name + ".ris"), ris(c))
         write_if_changed(base.with_name(base.name + ".json"),
-                         json.dumps(csl_json(c, meta), ensure_ascii=False, indent=1) + "\n")
+                         json.dumps(csl_json(c), ensure_ascii=False, indent=1) + "\n")
     write_forwarding_pages(app, articles)
 
 

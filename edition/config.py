@@ -90,12 +90,6 @@ def default_title(config: Config) -> str:
     return str(config.project or "")
 
 
-def default_pdf_url(config: Config) -> str:
-    """``edition.pdf`` at the edition's base address (``""`` without one)."""
-    base = str(config.edition_baseurl or config.html_baseurl or "")
-    return f"{base.rstrip('/')}/edition.pdf" if base else ""
-
-
 def default_generated_sources(config: Config) -> dict[str, str]:
     """Entity pages are edited in the registry; other generated pages have no file to edit."""
     generated = str(getattr(config, "edition_generated", "_generated")).strip("/")
@@ -141,8 +135,6 @@ class EditionConfig:
         "env", {str}, string, "The edition's address, for citations (default: html_baseurl)."))
     title: Callable[[Config], str] | str = field(default=default_title, metadata=_meta(
         "env", {str}, string, "The edition's title, for citations (default: project)."))
-    pdf_url: Callable[[Config], str] | str = field(default=default_pdf_url, metadata=_meta(
-        "html", {str}, string, "The address of the edition's PDF, for citation_pdf_url."))
     downloads: list[tuple[str, ...]] = field(
         default_factory=lambda: [tuple(d) for d in DEFAULT_DOWNLOADS], metadata=_meta(
             "html", {list, tuple}, download_list,

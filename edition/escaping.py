@@ -10,7 +10,8 @@ every file of the format is written through that function:
   so the only braces in a value are the ones the edition puts there, balanced and in order.
 - RIS: :func:`ris_text` writes each value on one line (:func:`one_line`).
 - CSV: :func:`csv_text` writes every cell of every CSV file; a cell a spreadsheet would read as
-  a formula is prefixed with ``'`` (:func:`csv_cell`).
+  a formula is prefixed with ``'`` (:func:`csv_cell`), and the text starts with a byte order
+  mark so that Excel reads it as UTF-8.
 - JSON inside ``<script>``: :func:`json_for_script`, Jinja's ``htmlsafe_json_dumps``.
 """
 
@@ -164,9 +165,15 @@ def csv_cell(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+#: The byte order mark every CSV file starts with: without it Excel reads a CSV file in the
+#: system's legacy code page and shows Chinese as mojibake; Python reads it with ``utf-8-sig``.
+CSV_BOM = "\ufeff"
+
+
 def csv_text(rows: Iterable[Sequence[object]]) -> str:
-    """CSV text as RFC 4180 has it (CRLF line ends), every cell through :func:`csv_cell`."""
+    """CSV text as RFC 4180 has it (CRLF line ends) after a BOM, every cell through csv_cell."""
     out = io.StringIO()
+    out.write(CSV_BOM)
     # The csv module quotes a cell holding a character of its line terminator: with "\n" alone,
     # a carriage return inside a cell would be written bare, and a reader would end the row there.
     writer = csv.writer(out, lineterminator="\r\n")

@@ -17,13 +17,17 @@ people), then dates in chronological order; mentions in document order (document
 ``html_baseurl`` when set); ``published`` lists the articles published on a date.
 
 ``_static/entities.csv`` has one row per mention, with the columns of :data:`CSV_COLUMNS`
-(UTF-8, a header row, RFC 4180 quoting; aliases joined with ``; ``). Both CSV files are written
-by :func:`edition.escaping.csv_text`: a cell that a spreadsheet would read as a formula (its
-first character ``=``, ``+``, ``-``, ``@``, tab or carriage return) starts with ``'``.
+(UTF-8 after a byte order mark, a header row, RFC 4180 quoting; aliases joined with ``; ``).
+Both CSV files are written by :func:`edition.escaping.csv_text`: a cell that a spreadsheet
+would read as a formula (its first character ``=``, ``+``, ``-``, ``@``, tab or carriage
+return) starts with ``'``.
 
 ``data/articles.json`` and ``data/articles.csv`` hold each article's metadata: the front
-matter's fields (:data:`ARTICLE_FIELDS`), the fields the editors supplied, its address and its
-TEI file.
+matter's fields (:data:`ARTICLE_FIELDS`), the site that distributed the source and what its
+date is when it is not the date of publication (``distributor``, ``date_note``), the fields the
+editors supplied (with a ``role`` where they give one), its address and its TEI file. Times
+are written as the source states them: with their offset when it gives one, without when it
+gives none (the data page says which).
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 from converters.registry import ENTITY_TYPES
 
 from .changed import collection_changed
+from .citation import DISTRIBUTOR, date_qualifier
 from .entities import EntityDomain, entity_domain, entity_sort_key
 from .escaping import csv_text
 from .files import write_if_changed
@@ -59,9 +64,12 @@ ARTICLE_FIELDS: tuple[str, ...] = (
     "title", "subtitle", "authors", "date", "date_precision", "language", "publisher",
     "column", "translator", "source_url", "original_url", "retrieved", "seed",
 )
+#: What the edition says of an article beyond its front matter's fields, in order: the site
+#: that distributed the source, and what the date is when it is not the date of publication.
+ARTICLE_NOTES: tuple[str, ...] = ("distributor", "date_note")
 #: Columns of ``articles.csv``: the fields, then what the edition adds.
 ARTICLE_COLUMNS: tuple[str, ...] = (
-    "slug", *ARTICLE_FIELDS, "editorial_fields", "url", "tei",
+    "slug", *ARTICLE_FIELDS, *ARTICLE_NOTES, "editorial_fields", "url", "tei",
 )
 
 #: How a date is labelled in each script, by its precision (number of ISO parts).
@@ -174,9 +182,12 @@ def article_records(app: Sphinx, base: str, suffix: str) -> list[dict[str, Any]]
             value = meta.get(field, "")
             record[field] = value if isinstance(value, list) else field_text(value)
         record["title"] = record["title"] or domain.title_of(docname)
+        record["distributor"] = field_text(meta.get(DISTRIBUTOR, ""))
+        record["date_note"] = date_qualifier(meta)
         record["editorial"] = [
             {"field": str(e.get("field", "")), "value": e.get("value", ""),
-             "reason": str(e.get("reason", ""))}
+             "reason": str(e.get("reason", "")),
+             **({"role": str(e["role"])} if e.get("role") else {})}
             for e in meta.get("editorial") or [] if isinstance(e, dict)
         ]
         record["url"] = f"{base}{docname}{suffix}"
@@ -191,7 +202,8 @@ def articles_csv(records: list[dict[str, Any]]) -> str:
     for record in records:
         editorial = "; ".join(e["field"] for e in record["editorial"])
         rows.append([
-            record["slug"], *(field_text(record[f]) for f in ARTICLE_FIELDS), editorial,
+            record["slug"], *(field_text(record[f]) for f in ARTICLE_FIELDS),
+            *(field_text(record.get(f, "")) for f in ARTICLE_NOTES), editorial,
             record["url"], record["tei"],
         ])
     return csv_text(rows)

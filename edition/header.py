@@ -20,9 +20,17 @@ from converters.model import header_fields
 from converters.script import text_language
 from converters.values import as_list
 
+from .citation import date_qualifier
 from .frontmatter import get_front_matter
 from .safety import is_web_url, language_tag
-from .text import REMOVAL_NAMES, language_name, main_language, paragraph, source_link
+from .text import (
+    ORIGINAL_AUTHOR,
+    REMOVAL_NAMES,
+    language_name,
+    main_language,
+    paragraph,
+    source_link,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +46,14 @@ def _stated_value(key: str, meta: dict[str, Any]) -> list[nodes.Node]:
         # To the minute at most: seconds add nothing a reader needs (the metadata keeps them).
         precision = str(meta.get("date_precision") or "")
         text = format_date(str(value or ""), "minute" if precision == "second" else precision)
-        return [nodes.inline(text, text, classes=["article-date"])] if text else []
+        if not text:
+            return []
+        shown: list[nodes.Node] = [nodes.inline(text, text, classes=["article-date"])]
+        qualifier = date_qualifier(meta)
+        if qualifier:
+            # a distributor's post, not the date of publication (which the source lacks)
+            shown.append(nodes.inline("", f" ({qualifier})", classes=["article-date-note"]))
+        return shown
     if key == "language":
         tags = as_list(value)
         text = " and ".join(language_name(tag) for tag in tags)
@@ -176,6 +191,9 @@ def _meta_rows(meta: dict[str, Any], by_field: dict[str, dict[str, Any]],
         if key == "authors" and len(as_list(meta.get("authors")) or
                                     as_list((entry or {}).get("value"))) > 1:
             name = "Authors"
+        if key == "authors" and str((entry or {}).get("role") or "") == ORIGINAL_AUTHOR:
+            # the editors name the author of the work the text adapts, not of its words
+            name = "Author of the original"
         fields += _header_field(name, body)
     return fields
 

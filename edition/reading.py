@@ -37,6 +37,7 @@ from .entities import entity_domain, mention_anchor
 from .frontmatter import get_front_matter
 from .header import editorial_notes
 from .safety import is_web_url
+from .text import authors_byline
 
 logger = logging.getLogger(__name__)
 
@@ -203,13 +204,14 @@ def brief_line(meta: dict[str, Any]) -> str:
     supplied = {str(e.get("field")) for e in meta.get("editorial") or [] if isinstance(e, dict)}
     precision = str(meta.get("date_precision") or "")
     values = {
-        "authors": ", ".join(as_list(meta.get("authors"))),
+        # bracketed already, and said to be the original's author where the editors say so
+        "authors": authors_byline(meta),
         # The day at most: the full header has the time.
         "date": format_date(str(meta.get("date") or ""),
                             "day" if precision in ("minute", "second") else precision),
         "publisher": str(meta.get("publisher") or "").strip(),
     }
-    parts = [f"[{values[key]}]" if key in supplied else values[key]
+    parts = [f"[{values[key]}]" if key in supplied and key != "authors" else values[key]
              for key in BRIEF_FIELDS if values[key]]
     return " · ".join(parts)
 

@@ -40,6 +40,12 @@ REMOVAL_NAMES: dict[str, str] = {
     "font-preload": "font loader",
 }
 
+#: The role of the editors' ``authors`` whose names wrote the work the text translates or
+#: adapts, not its words (the editorial data's ``role``).
+ORIGINAL_AUTHOR = "original-author"
+#: What a byline says before the names of an original's authors.
+ORIGINAL_BY = "from a work by"
+
 #: How long a summary on a card may get before it is cut.
 SUMMARY_LENGTH = 140
 
@@ -95,6 +101,22 @@ def summary(front_matter: dict[str, Any], lead: str) -> str:
     return first_sentence(lead)
 
 
+def authors_byline(front_matter: dict[str, Any]) -> str:
+    """The authors as a byline names them: bracketed when supplied, an original's marked so.
+
+    Names the editors supply are in square brackets; names they give as the author of the
+    work the text translates or adapts follow "from a work by".
+    """
+    names = ", ".join(as_list(front_matter.get("authors")))
+    entry = next((e for e in front_matter.get("editorial") or []
+                  if isinstance(e, dict) and e.get("field") == "authors"), None)
+    if not names or entry is None:
+        return names
+    if str(entry.get("role") or "") == ORIGINAL_AUTHOR:
+        return f"{ORIGINAL_BY} [{names}]"
+    return f"[{names}]"
+
+
 def byline(front_matter: dict[str, Any]) -> str:
     """Author, date, language, publisher and source site on one line, for a card.
 
@@ -114,7 +136,7 @@ def byline(front_matter: dict[str, Any]) -> str:
                        "day" if precision in ("minute", "second") else precision)
     host = urlsplit(field_text(front_matter, "source_url")).netloc.removeprefix("www.")
     parts = (
-        mark("authors", ", ".join(as_list(front_matter.get("authors")))),
+        authors_byline(front_matter),
         mark("date", date),
         " / ".join(language_name(t) for t in as_list(front_matter.get("language"))),
         mark("publisher", field_text(front_matter, "publisher")),

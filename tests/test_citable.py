@@ -13,7 +13,8 @@ from bs4 import BeautifulSoup
 from edition_builds import Article, Build
 from pybtex.database import parse_string
 
-from edition.citable import PARTIAL_TEXT, http_url, json_for_script
+from edition.citable import http_url, json_for_script
+from edition.citation import PARTIAL_TEXT
 
 pytestmark = pytest.mark.sphinx
 #: The tests that read the full build of docs/.
@@ -28,13 +29,24 @@ def page_text(build: Build, article: Article) -> str:
 
 
 def known_authors(article: Article) -> list[str]:
-    """The authors a citation names: the source's, else the editors' inference."""
+    """The authors a citation names: the source's, else the editors' inference.
+
+    Names the editors give as the original's author (an adaptation's) are not its authors.
+    """
     authors = list(article.meta.get("authors") or [])
-    if not authors:
-        for entry in article.meta.get("editorial") or []:
-            if entry.get("field") == "authors":
-                authors = list(entry.get("value") or [])
+    for entry in article.meta.get("editorial") or []:
+        if entry.get("field") == "authors":
+            if entry.get("role") == "original-author":
+                return []
+            authors = authors or list(entry.get("value") or [])
     return authors
+
+
+def publication_date(article: Article) -> str:
+    """The date of publication, ``""`` when unknown or when the date is a distributor's post."""
+    if article.meta.get("distributor"):
+        return ""
+    return str(article.meta["date"] or "")
 
 
 def metadata(text: str) -> dict[str, Any]:
@@ -60,9 +72,10 @@ def test_every_article_page_has_json_ld(html: Build, articles: list[Article]) ->
         assert len(items) == 1, article.slug
         item = items[0]
         assert item["headline"] == article.meta["title"]
-        # as precise as known; a date neither the source nor the editors give is not invented
-        if article.meta["date"]:
-            assert item["datePublished"].startswith(str(article.meta["date"])[:4])
+        # as precise as known; a date neither the source nor the editors give is not invented,
+        # and a distributor's post is not the date of publication
+        if publication_date(article):
+            assert item["datePublished"].startswith(publication_date(article)[:4])
         else:
             assert "datePublished" not in item
         languages = article.meta["language"]
@@ -78,13 +91,14 @@ def test_every_article_page_has_highwire_tags(html: Build, articles: list[Articl
         tags = highwire(page_text(html, article))
         assert tags["citation_title"] == [article.meta["title"]]
         assert tags.get("citation_author", []) == known_authors(article)
-        date = str(article.meta["date"])[:10].replace("-", "/")
+        date = publication_date(article)[:10].replace("-", "/")
         precision = {"year": 4, "month": 7}.get(article.meta["date_precision"], 10)
         expected = [date[:precision]] if date else []
         assert tags.get("citation_publication_date", []) == expected
         assert tags.get("citation_date", []) == expected
         assert tags["citation_language"] == [article.meta["language"][0]]
-        assert tags["citation_pdf_url"][0].endswith("/edition.pdf")
+        # the edition's one PDF is the whole book, not this article's
+        assert "citation_pdf_url" not in tags
 
 
 @DOCS_BUILD
@@ -101,13 +115,14 @@ def test_opengraph_and_dublin_core(html: Build, articles: list[Article]) -> None
 
 @DOCS_BUILD
 def test_editorial_values_are_marked(html: Build, articles: list[Article]) -> None:
-    """The inferred author of the bilingual column is said to be the editors' in the JSON-LD."""
-    article = next(a for a in articles if any(
-        e.get("field") == "authors" for e in a.meta.get("editorial") or []))
+    """The inferred author of the bilingual column is said to be the editors' in the JSON-LD;
+    the description is the text's own, without the editors' notes."""
+    article = next(a for a in articles if a.slug == "silicon-valley-china-envy")
     item = metadata(page_text(html, article))["json-ld"][0]
     assert "Supplied by the editors" in item["creditText"]
-    assert "authors" in item["creditText"]
-    assert "Supplied by the editors" in item["description"]
+    assert "author" in item["creditText"]
+    assert "Supplied by the editors" not in item["description"]
+    assert item["description"].startswith("In social media posts")
 
 
 @DOCS_BUILD
@@ -145,7 +160,9 @@ def test_citation_files_parse(html: Build, articles: list[Article]) -> None:
         bib = parse_string(base.with_suffix(".bib").read_text(encoding="utf-8"), "bibtex")
         assert list(bib.entries) == [article.slug]
         ris = base.with_suffix(".ris").read_bytes().decode("utf-8").split("\r\n")
-        assert ris[0] == "TY  - NEWS" and ris[-2] == "ER  -" and ris[-1] == ""
+        # a newspaper's article, or a page of the edition when no publication is stated
+        kind = "NEWS" if article.meta["publisher"] else "ELEC"
+        assert ris[0] == f"TY  - {kind}" and ris[-2] == "ER  -" and ris[-1] == ""
         assert all(RIS_LINE.match(line) for line in ris[:-2]), ris
         assert any(line == f"TI  - {article.meta['title']}" for line in ris)
         csl = json.loads(base.with_suffix(".json").read_text(encoding="utf-8"))

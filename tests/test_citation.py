@@ -9,7 +9,14 @@ import yaml
 from bs4 import BeautifulSoup
 from pybtex.database import parse_string
 
-from edition.citation import bibtex, citation_text, make_citation, page_url
+from edition.citation import (
+    Citation,
+    bibtex,
+    citation_text,
+    date_qualifier,
+    make_citation,
+    page_url,
+)
 from edition.escaping import BIBTEX_COMMANDS, bibtex_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,7 +55,7 @@ def test_article_page_has_citation_block(built) -> None:  # type: ignore[no-unty
         assert str(value) in text
     assert "accessed" in text
     entry = section.find(class_="edition-citation-bibtex").get_text()
-    assert entry.startswith("@online{r-and-d,")
+    assert entry.startswith("@article{r-and-d,")
     # the citation block is the article's last section, after its paragraphs
     assert section.find_previous(id="r-and-d-p2") is not None
 
@@ -74,26 +81,36 @@ def test_bibtex_is_well_formed_and_escaped(built) -> None:  # type: ignore[no-un
     data = parse_string(entry, "bibtex")
     assert list(data.entries) == ["r-and-d"]
     record = data.entries["r-and-d"]
-    assert record.type == "online"
+    assert record.type == "article" and record.fields["entrysubtype"] == "newspaper"
     fields = {k.lower(): v for k, v in record.fields.items()}
     # the title holds & % { } _ : each escaped, the text's braces as commands (BibTeX counts the
     # brace of "\{"), so the value still parses and its only braces are the edition's
     assert fields["title"] == (r"{R\&D spending rose 50\% at {\textbraceleft}Shenzhen"
                                r"{\textbraceright}\_firms}")
-    assert fields["url"] == _front_matter(ARTICLE)["source_url"]
+    # the address is the edition's page; the source's is in the note
+    assert fields["url"] == built.config.html_baseurl + "articles/r-and-d.html"
+    assert f"Source: {_front_matter(ARTICLE)['source_url']}." in fields["note"]
     assert fields["date"] == "2025-03-04"
-    assert "Supplied by the editors: authors" in fields["note"]
+    assert "Supplied by the editors, not stated by the source: author." in fields["note"]
+    # the page's entry keeps to the citation; the file adds the editors' reasons
+    assert "annote" not in fields
+    written = parse_string((Path(built.outdir) / "articles" / "r-and-d.bib").read_text("utf-8"),
+                           "bibtex").entries["r-and-d"]
+    assert "the column this text belongs to is hers" in written.fields["annote"]
 
 
 @pytest.mark.sphinx("html", testroot="citation")
 def test_editorial_author_is_marked(built) -> None:  # type: ignore[no-untyped-def]
-    """An author the editors inferred is bracketed in both forms and explained."""
+    """An author the editors inferred is bracketed in the text, a plain name in a note's care."""
     soup = _page(built, "articles/r-and-d")
     section = soup.find(id="r-and-d-cite")
     assert section.find(class_="edition-citation-text").get_text().startswith("[Li Yuan].")
     entry = section.find(class_="edition-citation-bibtex").get_text()
-    persons = parse_string(entry, "bibtex").entries["r-and-d"].persons["author"]
-    assert [str(p) for p in persons] == ["{[Li Yuan]}"]
+    record = parse_string(entry, "bibtex").entries["r-and-d"]
+    # a reference manager files the name as a name: family Yuan, given Li, no bracket
+    assert [str(p) for p in record.persons["author"]] == ["Yuan, Li"]
+    assert "[" not in entry.split("note =", 1)[0]
+    assert "author" in record.fields["note"] and "Supplied by the editors" in record.fields["note"]
     assert "Square brackets mark what the editors supplied" in section.get_text()
 
 
@@ -113,6 +130,7 @@ def test_stated_authors_are_not_marked() -> None:
     record = parse_string(bibtex(c), "bibtex").entries["r-and-d"]
     assert [str(p) for p in record.persons["author"]] == ["袁莉"]
     assert "Supplied by the editors" not in record.fields["note"]
+    assert "annote" not in record.fields
 
 
 def test_bibtex_text_leaves_only_its_own_braces() -> None:
@@ -133,10 +151,18 @@ def test_real_articles_make_parseable_entries() -> None:
         pytest.skip("no converted articles in docs/articles yet")
     for path in articles:
         front = _front_matter(path)
-        c = make_citation(front, path.stem, f"https://e.example/articles/{path.stem}.html", "E")
+        url = f"https://e.example/articles/{path.stem}.html"
+        c = make_citation(front, path.stem, url, "E")
         entries = parse_string(bibtex(c), "bibtex").entries
         assert list(entries) == [path.stem]
-        if any(e["field"] == "authors" for e in front["editorial"]):
+        entry = entries[path.stem]
+        # every entry leads to the edition's page; no bracket in a name or a title
+        assert entry.fields["url"] == url, path.stem
+        names = [str(p) for role in entry.persons.values() for p in role]
+        assert not [n for n in names if "[" in n or "]" in n], path.stem
+        assert "[" not in entry.fields["title"], path.stem
+        editorial = {e["field"]: e for e in front["editorial"]}
+        if "authors" in editorial and not editorial["authors"].get("role"):
             assert citation_text(c).startswith("[")
 
 
@@ -163,3 +189,54 @@ def test_how_to_cite_page_example_is_what_the_article_shows() -> None:
     c = make_citation(_front_matter(path), slug, url, str(conf["project"]))
     # the example shows the citation as a reader's browser completes it, on 1 June 2025
     assert example == citation_text(c, accessed="2025-06-01")
+
+
+def _citation(**front: object) -> Citation:
+    """The citation of the test article with some of its front matter changed."""
+    values = _front_matter(ARTICLE)
+    values.update(front)
+    return make_citation(values, "r-and-d", "https://e.example/articles/r-and-d.html", "E")
+
+
+def test_the_original_author_of_an_adaptation_is_not_its_author() -> None:
+    """Names the editors give the role original-author are credited as such, nowhere as author."""
+    c = _citation(authors=["Sam Altman"], publisher="", editorial=[
+        {"field": "authors", "value": ["Sam Altman"], "role": "original-author",
+         "reason": "its sections follow his essay; this English is an adaptation."}])
+    assert c.authors == () and c.original_authors == ("Sam Altman",)
+    text = citation_text(c)
+    assert text.startswith("“R&D") and "From a work by [Sam Altman]." in text
+    entry = parse_string(bibtex(c), "bibtex").entries["r-and-d"]
+    assert "author" not in entry.persons and entry.type == "online"
+    assert "author of the original" in entry.fields["note"]
+    assert "From a work by Sam Altman" in entry.fields["note"]
+    assert "this English is an adaptation" in entry.fields["annote"]
+
+
+def test_a_distributors_date_is_its_post_not_the_publication() -> None:
+    """A distributed text is n.d.; its distributor's post time is given as the post's."""
+    c = _citation(date="2020-07-24T03:24:32+01:00", date_precision="second", editorial=[],
+                  authors=[], publisher="Caixin Weekly", distributor="Nei.st")
+    assert c.date == "" and c.posted == "2020-07-24T03:24:32+01:00" and c.distributor == "Nei.st"
+    text = citation_text(c)
+    assert "Caixin Weekly, n.d. Posted by Nei.st, 2020-07-24." in text
+    assert date_qualifier({"date": c.posted, "distributor": "Nei.st",
+                           "publisher": "Caixin Weekly"}) == (
+        "posted by Nei.st, whose copy is the source; Caixin Weekly’s own date is not stated")
+    entry = parse_string(bibtex(c), "bibtex").entries["r-and-d"]
+    assert "date" not in entry.fields
+    assert "Dated 2020-07-24T03:24:32+01:00: posted by Nei.st" in entry.fields["note"]
+    # a date the editors supply is theirs, not the distributor's
+    supplied = _citation(date="2020", date_precision="year", distributor="Nei.st", editorial=[
+        {"field": "date", "value": "2020", "reason": "r"}])
+    assert supplied.date == "2020" and supplied.posted == ""
+
+
+def test_a_dek_and_a_translated_title_stay_out_of_the_title() -> None:
+    """The source's dek is not a subtitle, the editors' Chinese title not the title's part."""
+    dek = _citation(subtitle="迅速风靡全球")
+    assert dek.deck == "迅速风靡全球" and "迅速风靡全球" not in citation_text(dek)
+    assert "subtitle" not in parse_string(bibtex(dek), "bibtex").entries["r-and-d"].fields
+    twin = _citation(subtitle="矽谷陷入了對中國的羨慕", editorial=[
+        {"field": "subtitle", "value": "矽谷陷入了對中國的羨慕", "reason": "r"}])
+    assert twin.deck == "" and "矽谷" not in citation_text(twin)

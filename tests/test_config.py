@@ -55,6 +55,5 @@ def test_an_accepted_value_is_kept(app: Any, warning: Any) -> None:
     """A valid value passes without a word; a computed default is computed from the config."""
     assert app.config.edition_related_max == 3
     assert "edition_" not in warning.getvalue()
-    assert app.config.edition_pdf_url == ("https://edition.example.org/front-matter-test/"
-                                          "edition.pdf")
+    assert app.config.edition_baseurl == "https://edition.example.org/front-matter-test/"
     assert app.config.edition_title == "Front matter test edition"

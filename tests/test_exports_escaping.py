@@ -28,7 +28,7 @@ from hostile_builds import HostileBuild, hostile_build
 from pybtex.database import parse_string
 
 from edition.citable import ris
-from edition.citation import Citation, bibtex, make_citation
+from edition.citation import Citation, bibtex, make_citation, name_parts
 from edition.escaping import csv_text, json_for_script, ris_text
 from edition.export import articles_csv, records_csv
 
@@ -57,12 +57,16 @@ def test_pybtex_reads_one_entry_holding_the_text(text: str) -> None:
     data = parse_string(bibtex(citation(text)), "bibtex")
     assert list(data.entries) == ["k"]
     entry = data.entries["k"]
-    assert entry.type == "online"
-    for field in ("title", "subtitle", "organization", "translator"):
+    assert entry.type == "article"
+    for field in ("title", "journaltitle"):
         assert decode_bibtex(entry.fields[field]) == expected_text(text), field
     assert [person_text(p) for p in entry.persons["author"]] == [expected_text(text), "Li Yuan"]
-    assert entry.fields["url"] == SOURCE_URL
-    assert decode_bibtex(entry.fields["note"]) == f"In Edition, {PAGE_URL}"
+    # pybtex reads translator as a plain field: one literal name, in its own braces
+    translator = entry.fields["translator"]
+    assert translator[0] == "{" and translator[-1] == "}"
+    assert decode_bibtex(translator[1:-1]) == expected_text(text)
+    assert entry.fields["url"] == PAGE_URL
+    assert decode_bibtex(entry.fields["note"]) == f"In Edition. Source: {SOURCE_URL}."
 
 
 @pytest.mark.parametrize("text", HOSTILE_TEXTS.values(), ids=HOSTILE_TEXTS.keys())
@@ -70,10 +74,10 @@ def test_bibtex_reads_one_entry_holding_the_text(text: str, tmp_path: Path) -> N
     bib = tmp_path / "k.bib"
     bib.write_text(bibtex(citation(text)) + "\n", encoding="utf-8")
     entries, log = read_with_bibtex([bib], tmp_path / "bibtex")
-    assert [(e.key, e.type) for e in entries] == [("k", "online")], log
+    assert [(e.key, e.type) for e in entries] == [("k", "article")], log
     assert decode_bibtex(entries[0].title) == expected_text(text)
     assert entries[0].authors == 2
-    assert entries[0].url == SOURCE_URL
+    assert entries[0].url == PAGE_URL
     assert "error message" not in log
 
 
@@ -84,11 +88,12 @@ def test_a_name_is_never_split_into_more_names() -> None:
     assert [person_text(p) for p in entry.persons["author"]] == names
 
 
-def test_a_supplied_name_is_one_bracketed_name() -> None:
+def test_a_supplied_name_is_one_name_without_brackets() -> None:
     c = citation("t", authors=[], editorial=[{"field": "authors", "value": ["Li, Yuan } and {"]}])
     entry = parse_string(bibtex(c), "bibtex").entries["k"]
-    assert [person_text(p) for p in entry.persons["author"]] == ["[Li, Yuan } and {]"]
-    assert str(entry.persons["author"][0]).startswith("{[")
+    assert [person_text(p) for p in entry.persons["author"]] == ["Li, Yuan } and {"]
+    assert str(entry.persons["author"][0]).startswith("{")
+    assert "Supplied by the editors, not stated by the source: author." in entry.fields["note"]
 
 
 def test_only_an_http_address_is_a_url() -> None:
@@ -96,7 +101,11 @@ def test_only_an_http_address_is_a_url() -> None:
                     "https://x.example/{a}", "https://x.example/a}, @misc(evil,",
                     "https://x.example/\\", 'https://x.example/"'):
         entry = parse_string(bibtex(citation("t", source_url=address)), "bibtex").entries["k"]
-        assert "url" not in entry.fields, address
+        assert entry.fields["url"] == PAGE_URL, address
+        assert "Source" not in entry.fields["note"], address
+    for page in ("javascript:alert(1)", "articles/k.html"):
+        c = make_citation({"title": "t"}, "k", page, "Edition")
+        assert "url" not in parse_string(bibtex(c), "bibtex").entries["k"].fields, page
 
 
 # --------------------------------------------------------------------------- RIS
@@ -104,8 +113,8 @@ def test_only_an_http_address_is_a_url() -> None:
 
 @pytest.mark.parametrize("text", HOSTILE_TEXTS.values(), ids=HOSTILE_TEXTS.keys())
 def test_rispy_reads_one_record_holding_the_text(text: str) -> None:
-    c = citation(text)
-    record_text = ris(c, {"language": [text]})
+    c = citation(text, language=[text])
+    record_text = ris(c)
     lines = record_text.split("\r\n")
     assert lines[-1] == "" and lines[-2] == "ER  -"
     assert all(len(line) >= 5 and line[2:5] == "  -" for line in lines[:-1]), lines
@@ -115,8 +124,9 @@ def test_rispy_reads_one_record_holding_the_text(text: str) -> None:
     record = records[0]
     assert record["type_of_reference"] == "NEWS"
     one = expected_text(text)
-    assert record["title"] == record["secondary_title"] == record["publisher"] == one
-    assert record["authors"] == [one, "Li Yuan"]
+    # T2 is the publication; the subtitle (a dek) is the abstract, N2
+    assert record["title"] == record["secondary_title"] == record["notes_abstract"] == one
+    assert record["authors"] == [one, "Yuan, Li"]
     assert record["subsidiary_authors"] == [one]
     assert record["language"] == one
     assert record["urls"] == [PAGE_URL]
@@ -131,7 +141,9 @@ def test_ris_refuses_a_tag_that_is_not_one() -> None:
 
 
 def read_csv(text: str) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(text, newline="")))
+    # every CSV file starts with a byte order mark, which is no part of its first cell
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:], newline="")))
 
 
 def test_a_cell_that_starts_a_formula_gets_a_quote() -> None:
@@ -241,4 +253,6 @@ def test_each_hostile_ris_is_one_record(hostile_html: HostileBuild) -> None:
         records = rispy.loads(text)
         assert len(records) == 1
         assert records[0]["title"] == expected_text(front["title"])
-        assert records[0]["authors"] == [expected_text(a) for a in front["authors"]]
+        # a plain personal name is written "Family, Given", any other name whole
+        assert records[0]["authors"] == [
+            ", ".join(name_parts(a) or (expected_text(a),)) for a in front["authors"]]

@@ -291,7 +291,7 @@ def test_data_page_links_every_file(html: Build, articles: list[Article]) -> Non
         assert (html.outdir / href).is_file(), href
     assert "creativecommons.org/licenses/by/4.0" in " ".join(hrefs)
     rows = list(csv.DictReader(io.StringIO(
-        (html.outdir / "_static" / "entities.csv").read_text("utf-8"))))
+        (html.outdir / "_static" / "entities.csv").read_text("utf-8-sig"))))
     bytedance = next(r for r in rows if r["id"] == "bytedance")
     assert (bytedance["zh-Hans"], bytedance["wikidata"]) == ("字节跳动", "Q55606242")
     assert bytedance["url"].endswith(f"#{bytedance['anchor']}")

@@ -93,7 +93,7 @@ def test_copy_citation_button(clipboard_tab: tuple[Any, list[str]], site: str) -
     page.goto(f"{site}articles/tiktok-run.html", wait_until="load")
     page.get_by_role("button", name="Copy BibTeX").click()
     copied = page.evaluate("() => navigator.clipboard.readText()")
-    assert copied.startswith("@online{tiktok-run,") and copied.rstrip().endswith("}")
+    assert copied.startswith("@article{tiktok-run,") and copied.rstrip().endswith("}")
     page.get_by_role("button", name="Copy citation").click()
     copied = page.evaluate("() => navigator.clipboard.readText()")
     assert "YYYY" not in copied and ISO_DAY.search(copied)
