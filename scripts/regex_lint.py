@@ -16,7 +16,8 @@ strangers, so this lint asks more than regexploit's own command line does:
   next position (``\s+$``, ``<a[^>]*>`` on ``<a<a<a…``). A repeat counts once more when a try
   can start inside a run of its characters: when nothing before it in the pattern is an anchor
   (``\A``, ``^``; a line's ``^`` only for a repeat that takes newlines) or a character it
-  does not take. A pattern only ever applied with ``match``/``fullmatch`` is tried once.
+  does not take, nor a look-behind ``(?<![…])`` refusing its characters. A pattern only ever
+  applied with ``match``/``fullmatch`` is tried once.
 * **Optional endings.** A match can always stop before a trailing optional part, so a failure
   inside it (``[A-Za-z]+(?:'[A-Za-z]+)?`` on a long word) makes no try fail: the search loop is
   counted only on what a match cannot do without.
@@ -140,6 +141,26 @@ class _Start:
         return ""
 
 
+@dataclasses.dataclass(frozen=True)
+class _NotAfter:
+    """``(?<![…])``: the character before may not be one of ``character``'s."""
+
+    character: Character
+
+    starriness = 0
+    minimum_length = 0  # takes no character
+
+    def overall_character_class(self) -> None:
+        """None: a run goes through it as through any part that takes nothing."""
+        return None
+
+    maximal_character_class = overall_character_class
+
+    def example(self) -> str:
+        """A look-behind adds nothing to an example input."""
+        return ""
+
+
 class _Parser(SreOpParser):
     """regexploit's parser, keeping lazy repeats and anchors at the start apart."""
 
@@ -170,6 +191,16 @@ class _Parser(SreOpParser):
         """An atomic group, taken as a plain one."""
         return self.sequence_or_singleton(data)
 
+    def from_ASSERT_NOT(self, data: Any) -> Any:
+        """A negative look-behind at one character as :class:`_NotAfter`; else regexploit's."""
+        direction, ops = data
+        if direction < 0 and len(ops) == 1 and ops[0][0] in (
+                sre_constants.LITERAL, sre_constants.NOT_LITERAL, sre_constants.IN):
+            character = self.parse_op(*ops[0])
+            if character is not None:
+                return _NotAfter(character)
+        return super().from_ASSERT_NOT(data)
+
     def from_AT(self, at: Any) -> Any:
         r"""``$`` as :class:`_End`, ``\A`` and ``^`` as :class:`_Start`.
 
@@ -186,7 +217,11 @@ class _Parser(SreOpParser):
 def _reachable_by_search(before: list[Any], repeated: Character) -> bool:
     """Whether a try can start inside a run of ``repeated`` and pass ``before`` to reach it."""
     for element in before:
-        if isinstance(element, _Start):
+        if isinstance(element, _NotAfter):
+            # a try starts only where the character before is none of the run's
+            if (repeated & element.character.negate()) is None:
+                return False
+        elif isinstance(element, _Start):
             if element.character is None or (element.character & repeated) is None:
                 return False
         elif element.minimum_length > 0:
