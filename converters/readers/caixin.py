@@ -88,8 +88,8 @@ AUTHOR_CARD_SELECTOR = "div.fr"
 #: pattern beginning with ``\s*`` is tried from every space of a run, each try running to the
 #: run's end).
 CARD_DATE = re.compile(r"[A-Z][a-z]{2} \d{1,2}(?:st|nd|rd|th)?\s*·\s*\d{4}\Z")
-#: `` in `` before the venue (``… in Caixin Weekly``), which ends the name when the venue runs
-#: to the end of the card's last line (:func:`card_name`).
+#: The word ``in`` before a venue (``… in Caixin Weekly``), which ends the name when the venue
+#: runs to the end of the card's last line (:func:`card_name`).
 CARD_VENUE = re.compile(r"(?<=\s)in\s+(?=\S)")
 PUBLICATION_NAMES: frozenset[str] = frozenset(
     {"财新", "财新网", "财新周刊", "Caixin", "Caixin Weekly"}
