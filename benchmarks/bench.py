@@ -1,5 +1,7 @@
 """How fast the edition is made: converting, building, rebuilding, printing and tagging.
 
+Also how conversion time grows on pathological inputs (benchmarks/pathological.py).
+
     python benchmarks/bench.py [--corpus ../shared/corpus] [--skip-pdf] [--skip-corpus]
 
 Everything is measured in one run, on this machine, and printed as tables side by side with
@@ -31,6 +33,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+
+import pathological  # noqa: E402  (beside this file)
 
 from converters.model import (  # noqa: E402 (needs the path above)
     Article,
@@ -68,6 +72,10 @@ TARGET_TRAFILATURA = 1.0  #: converter time as a multiple of trafilatura's
 TARGET_CPU_PER_ARTICLE = 0.1  #: serial build CPU seconds per article page at all posts
 TARGET_PEAK_MB = 2048.0  #: peak memory of any corpus step, MiB
 TARGET_PARALLEL = 0.999  #: -j auto build time as a share of the serial build's (faster)
+#: Readers and conversion on pathological inputs: time ~ size^k from 100 KB to 1 MB.
+TARGET_PATHOLOGICAL_EXPONENT = 1.2
+#: The 120 KB NYT post whose translator's name is a run of U+3000 (17.6 s before), CPU seconds.
+TARGET_TRANSLATOR_POST_SECONDS = 1.0
 #: Size of searchindex.js and serial full HTML build time (wall) before the search knew numbers,
 #: pinyin and every name of an entity (measured on the 2-core machine the edition is made on);
 #: both may grow by at most TARGET_FINDING_GROWTH.
@@ -702,6 +710,19 @@ def bench_tagging(repeat: int) -> tuple[Table, float]:
     return table, worst
 
 
+def bench_pathological(repeat: int) -> tuple[Table, float, float]:
+    """Every reader and the conversion on pathological inputs at 100 KB and 1 MB.
+
+    Returns the table, the worst growth exponent and the 120 KB translator-line post's CPU.
+    """
+    growths = pathological.measure(min(repeat, 3), progress)
+    table = Table("Pathological inputs: 100 KB → 1 MB (CPU, in process; k = log(t1MB/t100KB)"
+                  "/log 10)", pathological.HEADER)
+    for row in pathological.rows(growths):
+        table.add(*row)
+    return table, max(g.worst() for g in growths), pathological.translator_post_seconds(repeat)
+
+
 def tag_next(articles: Iterator[Article], registry: Registry) -> None:
     """Tag the next article of a supply of fresh copies."""
     from converters.tagging import tag_article
@@ -771,6 +792,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(table.render(), flush=True)
         targets.add("tagging linear (worst exponent)", exponent, TARGET_TAGGING_EXPONENT,
                     verdict(exponent, TARGET_TAGGING_EXPONENT))
+        table, exponent, seconds = bench_pathological(args.repeat)
+        print(table.render(), flush=True)
+        targets.add("pathological inputs: readers and conversion linear (worst exponent)",
+                    exponent, TARGET_PATHOLOGICAL_EXPONENT,
+                    verdict(exponent, TARGET_PATHOLOGICAL_EXPONENT))
+        targets.add("120 KB post, translator's name of U+3000: conversion CPU s", seconds,
+                    TARGET_TRANSLATOR_POST_SECONDS,
+                    verdict(seconds, TARGET_TRANSLATOR_POST_SECONDS))
         table, ratio, full_seconds, full_cpu = bench_build(work, args.skip_pdf)
         print(table.render(), flush=True)
         # A new sphinx-build process pays Python's start, the imports and jieba's dictionary

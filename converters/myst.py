@@ -45,14 +45,20 @@ from .validate import language_problem, url_problem
 #: order are the model's one declaration, :data:`~converters.model.FRONT_MATTER_FIELDS`).
 FRONT_MATTER_KEYS: tuple[str, ...] = tuple(f.key for f in FRONT_MATTER_FIELDS)
 
-#: MyST inline syntax the writer produces that is not the text's words, for readers of pages:
-#: a role (``{ent}`shown <target>```; group 1 is the shown text) and a footnote reference.
-ROLE = re.compile(r"\{[\w:-]+\}`([^`]*?)\s*(?:<[^<>`]*>)?`")
+#: MyST inline syntax the writer produces that is not the text's words, for readers of pages
+#: (:func:`without_inline_markup`): a role (``{ent}`shown <target>```, group ``content`` all
+#: between the backticks; :func:`role_parts` reads the shown text out of it) and a footnote
+#: reference (``[^label]``). Each pattern matches up to its closing character, or to where
+#: one is missing: a try that fails there is not made again from every ``[^`` or space before
+#: it (``([^`]*?)\s*<…>`` and ``\[\^[^\]]+\]`` were quadratic on a role or reference left open).
+ROLE = re.compile(r"\{[\w:-]+\}`(?P<content>[^`]*)`")
+FOOTNOTE_REF = re.compile(r"\[\^(?P<label>[^\]]*)(?P<closed>\])?")
 #: A target line ``(label)=`` and a directive's ``:name:`` option line (group ``label``; a name
-#: as Sphinx reads it, inner spaces included): the two ways a page defines a label.
+#: as Sphinx reads it, inner spaces included): the two ways a page defines a label. The label
+#: ends at its last non-space character, found by a greedy ``.*`` (a lazy one tried the spaces
+#: after each character again).
 TARGET = re.compile(r"^\((?P<label>[^()\s]+)\)=\s*$")
-NAME_OPTION = re.compile(r"^:name:\s*(?P<label>\S.*?)\s*$")
-FOOTNOTE_REF = re.compile(r"\[\^[^\]]+\]")
+NAME_OPTION = re.compile(r"^:name:\s*(?P<label>\S(?:.*\S)?)\s*$")
 
 #: Link schemes that may become footnotes; anything else (``javascript:``, ``data:``) is dropped.
 SAFE_SCHEMES: tuple[str, ...] = ("http://", "https://", "mailto:")
@@ -84,11 +90,36 @@ _ORDERED_MARKER = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
 _URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
 
 
+#: White space holding a line break, from the start of its run (a try from inside a run of
+#: spaces without a break would scan to its end again: quadratic).
+_LINE_BREAK_SPACE = re.compile(r"(?<!\s)\s*\n\s*")
+
+
+def role_parts(content: str) -> tuple[str, str | None]:
+    """A role's shown text and target (None without one), from what its backticks enclose.
+
+    The target is ``<…>`` at the very end, without angle brackets inside; neither it nor the
+    white space before it is shown, nor white space at the end.
+    """
+    opening = content.rfind("<")
+    if content.endswith(">") and opening >= 0 and ">" not in content[opening + 1 : -1]:
+        return content[:opening].rstrip(), content[opening + 1 : -1]
+    return content.rstrip(), None
+
+
+def without_inline_markup(text: str) -> str:
+    """MyST text with each role replaced by its shown text and footnote references removed."""
+    text = ROLE.sub(lambda role: role_parts(role["content"])[0], text)
+    # a reference left open, or empty, stays as it is
+    return FOOTNOTE_REF.sub(
+        lambda ref: "" if ref["label"] and ref["closed"] else ref.group(), text)
+
+
 def escape(text: str) -> str:
     """Escape running text so that MyST renders exactly these characters and nothing else."""
     # Source newlines inside a paragraph are only layout; a paragraph is written on one line
     # so that no source line can start a block.
-    text = re.sub(r"\s*\n\s*", " ", text)
+    text = _LINE_BREAK_SPACE.sub(" ", text)
     return _INLINE_SPECIAL.sub(r"\\\1", text)
 
 

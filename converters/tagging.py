@@ -24,10 +24,16 @@ from .script import CJK_RANGES, char_class, is_cjk
 #: Text that looks like a URL, an e-mail address or a bare domain with a path: never tagged, so
 #: ``a16z.com/…`` keeps its ``a16z``. A bare ``JD.com`` has no path and is still a name. A URL
 #: ends at white space, quotes, angle brackets or CJK text (Chinese prose has no spaces).
+#: The parts before ``://``, ``@`` and ``/`` are no longer than in a real address: a scheme of
+#: 64 characters at most (no registered one comes near), a mailbox of 64 (RFC 5321), domain
+#: labels of 63 and at most 127 of them (RFC 1035). Unbounded, a try from every character of a
+#: long word ran to the word's end before failing: quadratic (40 KB of letters took 16 s). The
+#: bounded repeats are possessive (``{0,63}+``): what follows each (``:``, ``@``, ``.``, ``/``)
+#: is never a character it could give back, so backtracking would only cost.
 URL_PATTERN = re.compile(
-    rf"(?:[a-z][a-z0-9+.-]*://|www\.)[^\s<>\"'{char_class(CJK_RANGES)}]+"
-    r"|[a-z0-9.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+"
-    rf"|\b[a-z0-9-]+(?:\.[a-z0-9-]+)+/[^\s<>\"'{char_class(CJK_RANGES)}]*",
+    rf"(?:[a-z][a-z0-9+.-]{{0,63}}+://|www\.)[^\s<>\"'{char_class(CJK_RANGES)}]+"
+    r"|[a-z0-9.+-]{1,64}+@[a-z0-9-]{1,63}+(?:\.[a-z0-9-]{1,63}+){1,126}+"
+    rf"|\b[a-z0-9-]{{1,63}}+(?:\.[a-z0-9-]{{1,63}}+){{1,126}}+/[^\s<>\"'{char_class(CJK_RANGES)}]*",
     re.IGNORECASE,
 )
 

@@ -133,15 +133,33 @@ class Citation(NamedTuple):
 #: A name a reference manager can take apart: two or more words of letters (a hyphen, an
 #: apostrophe or a full stop inside a word), no Chinese characters. Anything else — a Chinese
 #: name, an organisation with digits or signs, a stranger's text — is kept whole.
-_NAME_WORD = r"[^\W\d_]+(?:[-'’.][^\W\d_]*)*"
-PLAIN_NAME = re.compile(rf"{_NAME_WORD}(?: {_NAME_WORD})+")
 NAME_AND = re.compile(r"\band\b", re.IGNORECASE)
+#: What may follow a word's first letter besides letters.
+_NAME_SIGNS = frozenset("-'’.")
+
+
+def _name_letter(char: str) -> bool:
+    """A letter as ``[^\\W\\d_]`` means it: alphanumeric, not a decimal digit."""
+    return char.isalnum() and not char.isdecimal()
+
+
+def is_plain_name(name: str) -> bool:
+    """Two or more words joined by single spaces, each a letter then letters or ``-'’.``.
+
+    Written in Python: the regular expression ``W(?: W)+`` with ``W`` such a word backtracks
+    over a run of signs in every way it can be split between words.
+    """
+    words = name.split(" ")
+    return len(words) >= 2 and all(
+        word and _name_letter(word[0])
+        and all(_name_letter(char) or char in _NAME_SIGNS for char in word[1:])
+        for word in words)
 
 
 def name_parts(name: str) -> tuple[str, str] | None:
     """``(family, given)`` of a Western-order personal name, or ``None`` to keep it whole."""
     # "and" would be read as a particle (pybtex) or a separator (BibTeX): such a name stays whole
-    if not PLAIN_NAME.fullmatch(name) or has_han(name) or NAME_AND.search(name):
+    if not is_plain_name(name) or has_han(name) or NAME_AND.search(name):
         return None
     person = Person(name)
     family = " ".join(person.prelast_names + person.last_names)

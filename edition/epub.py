@@ -57,8 +57,10 @@ LANG_ATTRIBUTE = re.compile(r'(?<![:\w])lang="([A-Za-z0-9-]+)"(?! xml:lang)')
 
 #: The bracket spans around footnote numbers (the theme's CSS adds brackets of its own).
 FOOTNOTE_BRACKET = re.compile(r'<span class="fn-bracket">[\[\]]</span>')
-#: A footnote reference and its number.
-NOTE_REFERENCE = re.compile(r'<a class="footnote-reference brackets"([^>]*)>([^<]*)</a>')
+#: A footnote reference and its number. Its attributes hold no ``<`` (docutils writes it as
+#: ``&lt;``), and the pattern says so: with ``[^>]*``, each reference of a tag left open would
+#: be looked for again up to the same ``>``.
+NOTE_REFERENCE = re.compile(r'<a class="footnote-reference brackets"([^<>]*)>([^<]*)</a>')
 #: The start of a footnote.
 FOOTNOTE = re.compile(r'<aside class="footnote brackets"')
 

@@ -34,7 +34,13 @@ logger = logging.getLogger(__name__)
 _KINDS: dict[str, str] = {field.key: field.spec.kind for field in FRONT_MATTER_FIELDS}
 #: Front-matter fields that hold an ISO 8601 date (or date-time).
 _DATE_KEYS: frozenset[str] = frozenset({"date", "retrieved"})
-_FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.DOTALL)
+#: A page's front matter (:func:`front_matter_block`): the opening ``---`` with the white space
+#: after it up to its last line break, then the closing ``---`` line, the first after it.
+#: They are looked for one after the other: as one pattern, ``\A---\s*\n(.*?)\n---…``, a
+#: page without a closing line was searched to its end again from each blank line after the
+#: opening one (quadratic).
+_OPENING = re.compile(r"\A---\s*\n")
+_CLOSING = re.compile(r"\n---\s*(?:\n|\Z)")
 
 
 class FrontMatterError(ValueError):
@@ -49,18 +55,41 @@ class FrontMatterError(ValueError):
         self.reason = reason
 
 
+def front_matter_block(text: str) -> tuple[str, int] | None:
+    """A page's front matter (the YAML between the ``---`` lines) and where the page goes on.
+
+    The YAML starts after the last line break of the blank run after the opening ``---``; a
+    closing line right after that run's last line break but one ends it there (a block of
+    blank lines).
+    """
+    opening = _OPENING.match(text)
+    if opening is None:
+        return None
+    start = opening.end()
+    closing = _CLOSING.search(text, start)
+    if closing is not None:
+        return text[start : closing.start()], closing.end()
+    # the closing line may be the opening run's last line break and what follows it
+    last_break = start - 1
+    earlier_break = text.rfind("\n", len("---"), last_break)
+    closing = _CLOSING.match(text, last_break) if earlier_break >= 0 else None
+    if closing is None:
+        return None
+    return text[earlier_break + 1 : last_break], closing.end()
+
+
 def parse_front_matter(text: str) -> dict[str, Any] | None:
     """The YAML front matter of a MyST page as a dict, or ``None`` when it has none.
 
     Front matter that is not YAML, uses what the loader refuses (aliases, duplicate keys, unsafe
     tags) or is not a mapping raises :class:`FrontMatterError`.
     """
-    match = _FRONT_MATTER.match(text)
-    if not match:
+    block = front_matter_block(text)
+    if not block:
         return None
     try:
         # The YAML starts on the page's second line, after the opening ``---``.
-        data = load_yaml(match.group(1), first_line=2)
+        data = load_yaml(block[0], first_line=2)
     except YamlRefused as exc:
         raise FrontMatterError(exc.line, exc.reason) from None
     if data is None:
@@ -73,12 +102,13 @@ def parse_front_matter(text: str) -> dict[str, Any] | None:
 
 def blank_front_matter(text: str) -> str:
     """A page with its front matter emptied, line numbers kept (for a refused front matter)."""
-    match = _FRONT_MATTER.match(text)
-    if not match:
+    block = front_matter_block(text)
+    if not block:
         return text
     # An empty mapping, so that MyST, which reads the front matter too, finds nothing to say.
-    blank = "---\n{}" + "\n" * match.group(1).count("\n") + "\n---\n"
-    return blank + text[match.end():]
+    yaml, end = block
+    blank = "---\n{}" + "\n" * yaml.count("\n") + "\n---\n"
+    return blank + text[end:]
 
 
 def _field_line(text: str, key: str) -> int:
@@ -174,8 +204,8 @@ def clean_front_matter(meta: dict[str, Any], text: str = "") -> tuple[dict[str, 
 
 def article_body(text: str) -> str:
     """A MyST page without its front matter."""
-    match = _FRONT_MATTER.match(text)
-    return text[match.end():] if match else text
+    block = front_matter_block(text)
+    return text[block[1]:] if block else text
 
 
 def read_article(path: Path) -> tuple[dict[str, Any], str] | None:

@@ -43,8 +43,11 @@ NUMBERS_EN = ("no", "one", "two", "three", "four", "five", "six", "seven", "eigh
 DIGITS_ZH = "零一二三四五六七八九"
 #: An article's date in its front matter: its year is what the span needs.
 DATE_LINE = re.compile(r"^date: '?(\d{4})", re.MULTILINE)
-#: An article's seed in its front matter.
-SEED_LINE = re.compile(r"^seed: *'?(?P<seed>[^'\n]+?)'? *$", re.MULTILINE)
+#: An article's seed in its front matter: the first ``seed:`` line with a value
+#: (:func:`seed_value`). The value is read in Python: ``^seed: *'?([^'\n]+?)'? *$`` tried the
+#: spaces at the end of the line again after each character of the value, and the value from
+#: each space before it (cubic in a run of spaces).
+SEED_LINE = re.compile(r"^seed:(?P<rest>.*)$", re.MULTILINE)
 #: Characters that LaTeX reads as commands, and how each is written as text.
 LATEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&",
                  "#": r"\#", "^": r"\^{}", "_": r"\_", "%": r"\%", "~": r"\~{}"}
@@ -70,11 +73,35 @@ def latex_text(value: str) -> str:
     return "".join(LATEX_SPECIAL.get(c, c) for c in value)
 
 
+def seed_value(rest: str) -> str | None:
+    """The seed a ``seed:`` line names, from the rest of the line (None when it names none).
+
+    Spaces around the value and one single quote at each end of it are not part of it; a value
+    with a quote inside names nothing, and one of spaces alone (and a quote) is one space.
+    """
+    core = rest.strip(" ")
+    if core.startswith("'"):
+        core = core[1:]
+    if core.endswith("'"):
+        core = core[:-1]
+    if core and "'" not in core:
+        return core
+    if " " in rest and rest.count("'") <= 1 and not rest.strip(" '"):
+        return " "
+    return None
+
+
+def seed_of(text: str) -> str | None:
+    """The seed an article's page names on its first ``seed:`` line with a value."""
+    return next((seed for line in SEED_LINE.finditer(text)
+                 if (seed := seed_value(line["rest"])) is not None), None)
+
+
 def edition_counts(docs: Path) -> dict[str, str]:
     """The counts of texts, articles and years, as strings (every placeholder of a title)."""
     pages = sorted((docs / "articles").glob("*.md"))
     texts = [page.read_text(encoding="utf-8") for page in pages]
-    sources = len({m.group("seed") for text in texts if (m := SEED_LINE.search(text))})
+    sources = len({seed for text in texts if (seed := seed_of(text)) is not None})
     years = sorted({int(m.group(1)) for text in texts if (m := DATE_LINE.search(text))})
     span = "" if not years else str(years[0]) if years[0] == years[-1] \
         else f"{years[0]}–{years[-1]}"

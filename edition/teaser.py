@@ -29,15 +29,18 @@ TEASER_MAX = 280
 TEASER_SENTENCES = 3
 
 # The end of a full sentence: a Chinese stop, or a Latin one before a space or the end, after
-# its closing quotes or brackets; not after a single capital (U.S., initials).
-_SENTENCE = re.compile(
-    r".*?(?:[。！？][」』”’）)]*|(?<![A-Z])[.!?][”’\"')]*(?=\s|$))", re.DOTALL)
+# its closing quotes or brackets; not after a single capital (U.S., initials). A sentence runs
+# from the end of the one before to its own end (full_sentences): the pattern ".*?(?:end)" did
+# the same, but after the last end it searched the rest again from each of its characters.
+_FULL_STOP = re.compile(r"[。！？][」』”’）)]*|(?<![A-Z])[.!?][”’\"')]*(?=\s|$)")
 # Lines that are MyST structure, not text: targets, headings, fences, options, footnote
 # definitions, comments.
 _STRUCTURE_LINE = re.compile(r"^\s*(\(.*\)=\s*$|#|:::|```|:[\w-]+:|\[\^|%|<!--|\+\+\+)")
 # A list item's marker, which is not part of its text.
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
-_TRAILING_STOP = re.compile(r"[\s.!?。！？]+$")
+# Stops that end a text, with any white space (stripped in Python: "[\s.!?。！？]+$" was tried
+# from each character of a long run of them).
+_STOPS = ".!?。！？"
 
 
 class Gloss(NamedTuple):
@@ -77,7 +80,14 @@ def paragraphs(body: str, label: str = "") -> list[str]:
 
 def full_sentences(text: str) -> list[str]:
     """The complete sentences of a paragraph (a trailing fragment, e.g. ending in ":", is not)."""
-    return [match.group(0).strip() for match in _SENTENCE.finditer(text) if match.group(0).strip()]
+    sentences: list[str] = []
+    start = 0
+    for end in _FULL_STOP.finditer(text):
+        sentence = text[start : end.end()].strip()
+        if sentence:
+            sentences.append(sentence)
+        start = end.end()
+    return sentences
 
 
 def weight(text: str) -> int:
@@ -85,8 +95,15 @@ def weight(text: str) -> int:
     return len(text) + sum(map(is_han, text))
 
 
+def _without_final_stops(text: str) -> str:
+    end = len(text)
+    while end and (text[end - 1].isspace() or text[end - 1] in _STOPS):
+        end -= 1
+    return text[:end]
+
+
 def _same_words(one: str, other: str) -> bool:
-    return _TRAILING_STOP.sub("", one).casefold() == _TRAILING_STOP.sub("", other).casefold()
+    return _without_final_stops(one).casefold() == _without_final_stops(other).casefold()
 
 
 def teaser(texts: list[str], title: str = "", chinese: bool | None = None) -> str:

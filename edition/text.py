@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from docutils import nodes
 
 from converters.dates import format_date
-from converters.myst import FOOTNOTE_REF, ROLE, escape_literal
+from converters.myst import escape_literal, without_inline_markup
 from converters.values import as_list
 
 #: Readable names of the BCP 47 tags the edition uses.
@@ -52,7 +52,10 @@ SUMMARY_LENGTH = 140
 # The end of a sentence: Chinese full stops end one at once, Latin ones before a space.
 _SENTENCE_END = re.compile(r"[。！？]|[.!?](?=\s|$)")
 # MyST inline syntax a summary must shed: roles (text or explicit-title form) and footnotes.
-_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+# A link "[text](target)" keeps its text. The pattern matches from each "[" as far as the link
+# goes, to the end of the text when it is not closed, and only a closed link is replaced
+# (shown_text): "\[([^\]]*)\]\([^)]*\)" ran from every "[" of an unclosed one to the same place.
+_LINK = re.compile(r"\[(?P<text>[^\]]*)(?:\]\([^)]*(?P<closed>\))?)?")
 _ESCAPED = re.compile(r"\\(.)")
 
 
@@ -74,9 +77,8 @@ def language_name(tag: str) -> str:
 
 def shown_text(myst: str) -> str:
     """Running MyST text as a reader sees it: roles, footnote marks and escapes removed."""
-    text = ROLE.sub(r"\1", myst)
-    text = FOOTNOTE_REF.sub("", text)
-    text = _LINK.sub(r"\1", text)
+    text = without_inline_markup(myst)
+    text = _LINK.sub(lambda link: link["text"] if link["closed"] else link.group(), text)
     # Unescape in one pass so that an escaped backslash is not read as an escape again.
     return _ESCAPED.sub(r"\1", text).strip()
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ..myst import FOOTNOTE_REF, NAME_OPTION, ROLE, TARGET
+from ..myst import NAME_OPTION, TARGET, without_inline_markup
 from ..paths import ARTICLES_DIR, DOCS_DIR
 from . import retired
 from .check import read_page_text
@@ -84,7 +84,7 @@ def words(lines: Sequence[str]) -> str:
     kept = [line for line in lines
             if not (FENCE_OPEN.match(line) or FENCE_CLOSE.match(line) or OPTION_LINE.match(line))]
     kept = [line.lstrip("#").strip() if line.startswith("#") else line for line in kept]
-    text = FOOTNOTE_REF.sub("", ROLE.sub(r"\1", " ".join(kept)))
+    text = without_inline_markup(" ".join(kept))
     return " ".join(text.split())
 
 

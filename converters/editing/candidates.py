@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ..myst import FOOTNOTE_REF, ROLE
+from ..myst import without_inline_markup
 from ..paths import DEFAULT_ARTICLES, DEFAULT_REGISTRY
 from ..registry import Registry, RegistryError, fold, load_registry
 from ..script import HAN_RUN, has_han
@@ -130,6 +130,9 @@ SKIPPED_LINE = re.compile(
 #: "Credit:" that introduces a figure's credit line in the MyST format.
 MARKUP = re.compile(
     r"^\s*(?:#{1,6}\s+|[-*+]\s+|\d+\.\s+|Credit:\s)|\*{1,3}|\\(?=[^\w\s])")
+#: An autolink (``<https://…>``), matched up to its ``>`` or to where it stops without one (then
+#: left in place): a try from every ``<`` of an unclosed one ran on to the same place again.
+AUTOLINK = re.compile(r"<[a-z][a-z0-9+.-]*:[^>\s]*>?")
 
 #: A Latin word, possibly with inner capitals, digits, dots, hyphens and apostrophes.
 WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9&'’.-]*")
@@ -180,9 +183,8 @@ def visible_lines(markdown: str) -> list[str]:
         line = lines[index]
         if SKIPPED_LINE.match(line):
             continue
-        line = ROLE.sub(lambda m: m.group(1), line)
-        line = FOOTNOTE_REF.sub("", line)
-        line = re.sub(r"<[a-z][a-z0-9+.-]*:[^>\s]*>", "", line)  # autolinks
+        line = without_inline_markup(line)
+        line = AUTOLINK.sub(lambda m: "" if m.group().endswith(">") else m.group(), line)
         line = URL_PATTERN.sub(lambda m: " " * len(m.group(0)), line)
         line = MARKUP.sub("", line)
         out[index] = line

@@ -34,7 +34,7 @@ from ..allowlist import (
 )
 from ..dates import DATE_FORMS, date_target, parse_iso_date
 from ..model import FRONT_MATTER_FIELDS, LIST_OF_STR, STR
-from ..myst import MYST_EXTENSIONS, NAME_OPTION
+from ..myst import MYST_EXTENSIONS, NAME_OPTION, role_parts
 from ..myst_gate import gated_docutils_parser
 from ..paths import ARTICLES_DIR, DOCS_DIR, EDITORIAL_FILE, REGISTRY_FILE, ROOT, SEEDS_DIR
 from ..validate import language_problem, url_problem
@@ -54,8 +54,14 @@ SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 SHA256 = re.compile(r"[0-9a-f]{64}")
 #: URL schemes a footnote may link to.
 FOOTNOTE_SCHEMES = ("http", "https", "mailto")
-#: A role's explicit target: ``shown text <target>``.
-ROLE_TARGET = re.compile(r"^(.*?)\s*<([^<>]*)>\s*$", re.DOTALL)
+#: A bare URL in a footnote's text: a run of scheme characters right before ``:/`` in which a
+#: word starts with a letter. The run is found from its start (a look-behind), whole (a
+#: possessive repeat) and once; ``\b[a-z][a-z0-9+.-]*:/`` tried it from every word start in
+#: it again (quadratic on ``a.a.a.a…``).
+SCHEME_RUN = re.compile(r"(?<![a-z0-9+.-])[a-z0-9+.-]++(?=:/)", re.IGNORECASE)
+SCHEME_START = re.compile(r"\b[a-z]", re.IGNORECASE)
+#: The warning type docutils appends to a MyST warning (``[myst.header]``), at the end.
+MYST_WARNING_TYPE = re.compile(r"\[myst\.[\w.]+\]$")
 #: Directives whose content is MyST again, so fences inside them are checked too.
 NESTED_MARKDOWN = re.compile(r"^\{(container|admonition|figure|note|warning|tip|important|"
                              r"attention|caution|danger|error|hint|seealso|topic|sidebar)\}")
@@ -397,6 +403,18 @@ def _inlines_of(stream: Stream) -> Iterator[tuple[int, Any]]:
                 line += child.content.count("\n")
 
 
+def role_target(content: str) -> str:
+    """A role's target: what ``<…>`` at its end holds (space may follow), or all of it."""
+    target = role_parts(content.rstrip())[1]
+    return (content if target is None else target).strip()
+
+
+def _names_a_scheme(text: str) -> bool:
+    """Whether a text holds a bare URL's scheme (``https:/``…)."""
+    return any(SCHEME_START.search(text, run.start(), run.end())
+               for run in SCHEME_RUN.finditer(text))
+
+
 def check_mentions(page: Page, ids: set[str] | None) -> list[Problem]:
     """Every ``{ent}`` target is a registry id, every ``{date}`` target a real ISO date."""
     out: list[Problem] = []
@@ -404,8 +422,7 @@ def check_mentions(page: Page, ids: set[str] | None) -> list[Problem]:
         if child.type != "myst_role" or child.meta.get("name") not in ("ent", "date"):
             continue
         role = child.meta["name"]
-        match = ROLE_TARGET.match(child.content)
-        target = (match.group(2) if match else child.content).strip()
+        target = role_target(child.content)
         if role == "ent":
             if ids is not None and target not in ids:
                 out.append(Problem(page.path, line, f"{{ent}} target '{target}' is not in the "
@@ -465,7 +482,7 @@ def _footnote_urls(path: str, label: str, line: int, token: Any) -> list[Problem
                                                     and not parts.netloc):
             out.append(Problem(path, line, f"footnote [^{label}]: '{url}' is not a well-formed "
                                "http(s) URL"))
-    if not links and re.search(r"\b[a-z][a-z0-9+.-]*:/", token.content, re.IGNORECASE):
+    if not links and _names_a_scheme(token.content):
         out.append(Problem(path, line, f"footnote [^{label}]: write the URL as an autolink "
                            f"<…>, not '{token.content.strip()}'"))
     return out
@@ -655,7 +672,12 @@ def _docutils_problems(page: Page, report: str) -> list[Problem]:
     for raw in report.splitlines():
         match = _DOCUTILS_REPORT.match(raw)
         if match:
-            message = re.sub(r"\s*\[myst\.[\w.]+\]$", "", match.group("msg"))
+            message = match.group("msg")
+            # the type and the white space before it go (a pattern taking the white space,
+            # \s*\[myst…, would be tried from each of its characters)
+            kind = MYST_WARNING_TYPE.search(message)
+            if kind is not None:
+                message = message[: kind.start()].rstrip() + message[kind.end():]
             out.append(Problem(page.path, int(match.group("line")),
                                f"MyST: {message} ({match.group('level').lower()})"))
     return out

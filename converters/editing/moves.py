@@ -38,8 +38,10 @@ def page_seed(text: str) -> str:
     return seed if isinstance(seed, str) else ""
 
 
-#: The ``seed:`` line of a page's front matter.
-SEED_LINE = re.compile(r"^seed: *(?P<value>.*?) *$", re.MULTILINE)
+#: The ``seed:`` line of a page's front matter; its value is the rest of the line, the spaces
+#: around it stripped in Python (``^seed: *(?P<value>.*?) *$`` tried the spaces at the end of
+#: the line again after each character of the value).
+SEED_LINE = re.compile(r"^seed:(?P<value>.*)$", re.MULTILINE)
 #: How much of a page holds its front matter's ``seed:`` line, generously.
 HEAD_CHARACTERS = 16384
 
@@ -61,7 +63,7 @@ def seed_index(out_dir: Path) -> dict[str, list[Path]]:
         if line is None:
             continue
         try:
-            seed = yaml.safe_load(line.group("value"))
+            seed = yaml.safe_load(line.group("value").strip(" "))
         except yaml.YAMLError:
             continue
         if isinstance(seed, str) and seed:

@@ -36,9 +36,12 @@ AD_LINES: frozenset[str] = frozenset({"廣告", "广告"})
 #: Why advertisement markers are removed (recorded with each removal).
 AD_REASON = "advertisement slot of the source page, not part of the text"
 
-#: Markup that makes a file HTML (or HTML-bearing Markdown), which this format never is.
+#: Markup that makes a file HTML (or HTML-bearing Markdown), which this format never is. The
+#: spaces after ``/`` are taken only after one (``<\s*/?\s*`` split a run of spaces between its
+#: two ``\s*`` in every way: quadratic in the run), and no space is given back (possessive
+#: ``\s*+``: no tag name starts with one, and giving them back one by one retried every name).
 HTML_PATTERN = re.compile(
-    r"<!--|<\s*/?\s*(?:!doctype|html|head|body|article|section|header|div|p|span|a|img|"
+    r"<!--|<\s*+(?:/\s*+)?(?:!doctype|html|head|body|article|section|header|div|p|span|a|img|"
     r"figure|figcaption|br|h[1-6]|ul|ol|li|address|time|cite|table)\b",
     re.IGNORECASE,
 )

@@ -63,7 +63,11 @@ FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?P<yaml>.*?)\r?\n---[ \t]*(?:\r?\n|
 #: What makes a text this format: front matter whose ``from`` is a nei.st URL, and the
 #: WordPress ``<article>`` of the Caixin category.
 SNIFF_FROM = re.compile(r"^from:\s*[\"']?https?://(?:www\.)?nei\.st/", re.M)
-SNIFF_ARTICLE = re.compile(r"<article\b[^>]*\bclass=\"[^\"]*\bcategory-caixin\b", re.I)
+#: The ``<article`` tag and the class naming the category, looked for apart
+#: (:func:`has_caixin_article`): as one pattern, ``<article\b[^>]*\bclass="…``, every
+#: ``<article`` of a tag left open ran to the same ``>`` (or the end) again: quadratic.
+ARTICLE_TAG = re.compile(r"<article\b[^>]*", re.I)
+CAIXIN_CLASS = re.compile(r"\bclass=\"[^\"]*\bcategory-caixin\b", re.I)
 
 #: Where the page keeps its parts.
 ENTRY_SELECTOR = ".entry-content"
@@ -80,8 +84,13 @@ PUBLISHER_SELECTORS: tuple[str, ...] = (
 #: ``Richard N. Cooper in Caixin Weekly Nov 18 · 2019``). When the name is a publication's
 #: (``财新 May 25 · 2017``) the card names no writer.
 AUTHOR_CARD_SELECTOR = "div.fr"
-CARD_DATE = re.compile(r"\s*[A-Z][a-z]{2} \d{1,2}(?:st|nd|rd|th)?\s*·\s*\d{4}\s*$")
-CARD_VENUE = re.compile(r"\s+in\s+\S.*$")
+#: The card's date, at the end of its text (white space around it stripped in Python: a
+#: pattern beginning with ``\s*`` is tried from every space of a run, each try running to the
+#: run's end).
+CARD_DATE = re.compile(r"[A-Z][a-z]{2} \d{1,2}(?:st|nd|rd|th)?\s*·\s*\d{4}\Z")
+#: The word ``in`` before a venue (``… in Caixin Weekly``), which ends the name when the venue
+#: runs to the end of the card's last line (:func:`card_name`).
+CARD_VENUE = re.compile(r"(?<=\s)in\s+(?=\S)")
 PUBLICATION_NAMES: frozenset[str] = frozenset(
     {"财新", "财新网", "财新周刊", "Caixin", "Caixin Weekly"}
 )
@@ -142,8 +151,27 @@ def sniff(text: str) -> bool:
     return (
         front is not None
         and SNIFF_FROM.search(front.group("yaml")) is not None
-        and SNIFF_ARTICLE.search(text) is not None
+        and has_caixin_article(text)
     )
+
+
+def has_caixin_article(text: str) -> bool:
+    """Whether an ``<article>`` tag of the text has the ``category-caixin`` class.
+
+    The class attribute must start inside the tag (before its ``>``); its value is read up to
+    its closing quote.
+    """
+    found: re.Match[str] | None = None  # the first class at or after the tag looked at
+    for tag in ARTICLE_TAG.finditer(text):
+        # every later "<article" inside this tag sees the same ">", so one try per tag is
+        # enough; and the class found for one tag stands for the next ones until passed
+        if found is None or found.start() < tag.start():
+            found = CAIXIN_CLASS.search(text, tag.start())
+            if found is None:
+                return False
+        if found.start() < tag.end():
+            return True
+    return False
 
 
 def read(source: Source) -> list[Article]:
@@ -272,10 +300,25 @@ def _card_authors(page: Element) -> list[str]:
     """The writer a page's author card names (none when it names only the publication)."""
     names: list[str] = []
     for card in select(page, AUTHOR_CARD_SELECTOR):
-        name = CARD_VENUE.sub("", CARD_DATE.sub("", visible_text(card))).strip()
+        name = card_name(visible_text(card))
         if name and name not in PUBLICATION_NAMES and name not in names:
             names.append(name)
     return names
+
+
+def card_name(text: str) -> str:
+    """The name on a writer's card: its text without the date at the end, nor the venue."""
+    trimmed = text.rstrip()
+    date = CARD_DATE.search(trimmed)
+    if date is not None:
+        text = trimmed[: date.start()].rstrip()
+    # the venue runs from the first " in " whose next word starts on the text's last line (or
+    # on the line before a final line break) to the end of that line
+    last_break = text.rfind("\n", 0, len(text) - 1)
+    for venue in CARD_VENUE.finditer(text):
+        if venue.end() > last_break:
+            return text[: venue.start()].strip()
+    return text.strip()
 
 
 def _remove_stray_text(entry: Element) -> list[Removal]:

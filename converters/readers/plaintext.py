@@ -26,8 +26,9 @@ from .bilingual import sniff as sniff_bilingual
 
 FORMAT = "plaintext"
 
-#: A heading line: short text closed by ``#`` (headings are titles, never whole paragraphs).
-HEADING_PATTERN = re.compile(r"^(?P<text>[^#\s].{0,150}?)\s*#$")
+#: A heading line: short text closed by ``#`` (headings are titles, never whole paragraphs):
+#: at most this many characters before the ``#`` and the white space before it.
+HEADING_MAX = 151
 
 #: A list item line: ``- `` then the item's text.
 BULLET_PATTERN = re.compile(r"^- +(?P<text>\S.*)$")
@@ -41,19 +42,34 @@ def _content_lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+def heading_text(line: str) -> str | None:
+    r"""The text of a heading line (``Title #``), or None when the line is no heading.
+
+    The text starts with neither ``#`` nor white space and is at most :data:`HEADING_MAX`
+    characters long. Read in Python, not by a pattern: ``(?P<text>.{0,150}?)\s*#$`` tried the
+    rest of the line after each of the 150 characters, so a long line cost 150 scans of it.
+    """
+    if line.endswith("\n"):  # where "$" matched too: before a final line break
+        line = line[:-1]
+    if not line.endswith("#") or not line[0:1].strip() or line[0] == "#":
+        return None
+    text = line[:-1].rstrip()
+    return text if len(text) <= HEADING_MAX and "\n" not in text else None
+
+
 def sniff(text: str) -> bool:
     """Whether a text is format D: no HTML, not bilingual, with ``#`` headings or ``- `` bullets."""
     if looks_like_html(text) or sniff_bilingual(text):
         return False
     lines = _content_lines(text)
-    return any(HEADING_PATTERN.match(line) or BULLET_PATTERN.match(line) for line in lines)
+    return any(heading_text(line) is not None or BULLET_PATTERN.match(line) for line in lines)
 
 
 def line_text(line: str) -> str:
     """The reader-visible text of one source line: heading mark and bullet mark removed."""
-    heading = HEADING_PATTERN.match(line)
-    if heading:
-        return heading.group("text")
+    heading = heading_text(line)
+    if heading is not None:
+        return heading
     bullet = BULLET_PATTERN.match(line)
     if bullet:
         return bullet.group("text")
@@ -72,9 +88,9 @@ def parse_blocks(lines: list[str]) -> list[Block]:
         if items:
             blocks.append(BulletList(items=items))
             items = []
-        heading = HEADING_PATTERN.match(line)
-        if heading:
-            blocks.append(Heading(level=HEADING_LEVEL, inlines=[Text(heading.group("text"))]))
+        heading = heading_text(line)
+        if heading is not None:
+            blocks.append(Heading(level=HEADING_LEVEL, inlines=[Text(heading)]))
         else:
             blocks.append(Paragraph([Text(line)]))
     if items:
