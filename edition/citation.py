@@ -139,7 +139,7 @@ _NAME_SIGNS = frozenset("-'’.")
 
 
 def _name_letter(char: str) -> bool:
-    """A letter as ``[^\\W\\d_]`` means it: alphanumeric, not a decimal digit."""
+    r"""A letter as ``[^\W\d_]`` means it: alphanumeric, not a decimal digit."""
     return char.isalnum() and not char.isdecimal()
 
 
