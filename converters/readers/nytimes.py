@@ -35,7 +35,7 @@ from ..model import (
     Text,
     plain_text,
 )
-from ..validate import is_http_url, url_problem
+from ..validate import XML_FORBIDDEN, is_http_url, url_problem
 from ._html import (
     Element,
     attr,
@@ -338,6 +338,11 @@ def _pair_images_with_captions(root: Element) -> None:
         if next(image.iterancestors("figure"), None) is not None:
             continue
         caption = _caption_after(image)
+        if XML_FORBIDDEN.search((image.tail or "") + ("" if caption is None
+                                                      else caption.tail or "")):
+            # lxml refuses to set a text holding a character XML forbids: the image stays
+            # where it is, and the pipeline removes (and records) the character later
+            continue
         figure = image.makeelement("figure", {})
         outside = [image.tail or ""]
         image.tail = None
