@@ -25,11 +25,13 @@
     ".headerlink", "script", "style", "button", "input", "nav", "header", "footer", "summary",
     ".bd-header-article", ".d-print-none", ".prev-next-area", ".bd-sidebar-secondary",
     ".para-number", ".para-anchor", ".sidenote", ".marginnote", "label.margin-toggle",
-    ".footnote-reference", ".footnote", ".footnote-list", ".image-fallback",
+    ".footnote-reference", ".sidenote-repeat", ".footnote", ".footnote-list", ".image-fallback",
     ".related-articles", ".edition-citation", ".mention-count",
   ].join(", ");
   // An element showing nothing but a paragraph mark (¶, ¶12) or a web address.
   const MARK_OR_ADDRESS = /^\s*(?:¶\s*\d*|(?:https?:\/\/|www\.)\S*)\s*$/u;
+  // A link within the page showing nothing but a number: a note's mark ("24", "[3]").
+  const NOTE_MARK = /^\s*\[?\d+\]?\s*$/;
   // Ids of a text's paragraphs and figures (<slug>-p12, <slug>-f2, <slug>-p8-zh-Hant).
   const TEXT_BLOCK = /-[pf]\d+(?:-[A-Za-z0-9-]+)?$/;
   // Scores of a word found in a page's title, its text, or inside a longer word of either.
@@ -329,6 +331,9 @@
       main.querySelectorAll(CHROME).forEach((el) => el.remove());
       main.querySelectorAll("a, span, sup").forEach((el) => {
         if (el.isConnected && MARK_OR_ADDRESS.test(el.textContent)) el.remove();
+      });
+      main.querySelectorAll('a[href^="#"]').forEach((el) => {
+        if (el.isConnected && NOTE_MARK.test(el.textContent)) el.remove();
       });
       const seen = new Set();
       const units = [];
