@@ -12,15 +12,10 @@ in a quarter of the CPU time; segmenting was a fifth of a build's), and
   so the index holds one form of each word;
 * folds the reader's query the same way in the browser: a character map generated from the
   same fold is served to the search page, and the query splitter applies it, then cuts runs
-  of Chinese into the longest words the index knows (readers type no spaces between words);
-* gives each page the index term of every entity it mentions, and serves the search page every
-  name of every entity and of the registry's search aliases: a query that is a name finds the
-  pages that write it, and in addition every page that mentions the entity or writes any of
-  its other names (``static/edition-search.js`` plans the query and cuts the snippets);
-* indexes what a page says, not the apparatus around it: an article without its citation block,
-  its related articles and the addresses of its notes; a generated page (an entity's page, the
-  register, the timeline) only by its headings and, for an entity, its names and description,
-  never by the texts it quotes; the page of an entity no text mentions not at all.
+  of Chinese into the longest words the index knows (readers type no spaces between words).
+
+What each page gives the index, and the names the search page plans a query with, are
+:mod:`edition.search_pages`'s.
 """
 
 from __future__ import annotations
@@ -28,35 +23,22 @@ from __future__ import annotations
 import json
 import logging as std_logging
 import re
-import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import rjieba
 import sphinx.search
-from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.search.zh import JIEBA_DEFAULT_DICT, SearchChinese
 from sphinx.util import logging
 
-from converters.registry import (
-    Entity,
-    Registry,
-    RegistryError,
-    SearchAlias,
-    fold,
-    fold_char,
-    load_registry,
-)
+from converters.registry import Registry, RegistryError, fold, fold_char, load_registry
 from converters.script import BMP_HAN_RANGES, has_han
-from converters.tagging import find_names
 
-from .entities import EntityDomain, entity_domain, registry_path
 from .files import write_if_changed
-from .names import label_pinyin, search_key, search_keys
-from .robustlinks import ARCHIVE_TEXT, robust_link
+from .search_pages import setup_search_pages
 
 logger = logging.getLogger(__name__)
 
@@ -67,34 +49,12 @@ FOLD_SCRIPT_NAME = "edition-search-fold.js"
 #: Code point ranges whose characters the query fold covers: CJK ideographs (extension A and
 #: the basic block), compatibility ideographs, and full-width ASCII.
 FOLD_RANGES: tuple[tuple[int, int], ...] = (*BMP_HAN_RANGES, (0xFF01, 0xFF5E))
-#: Static script (search page only) mapping every name key of the registry to its index term.
-NAMES_SCRIPT_NAME = "edition-search-names.js"
-#: The edition's search script (every page): query expansion, snippets, highlighting.
+#: The edition's search script (every page): planning a query, ranking, snippets, highlighting.
 SEARCH_SCRIPT_NAME = "edition-search.js"
 #: The edition's own static files (scripts), beside this module.
 STATIC_DIR = Path(__file__).parent / "static"
-#: Builders whose pages are searched in the browser (the index terms are added for them only).
-SEARCH_BUILDERS: tuple[str, ...] = ("html", "dirhtml")
-#: Start of the index term standing for an entity: an English word no text contains.
-ENTITY_TERM_PREFIX = "edentity"
-#: Start of the index term standing for a search alias of the registry (then its position).
-ALIAS_TERM_PREFIX = "edalias"
-#: Start of the id a search alias is found under with the entities' names (not an entity id).
-ALIAS_ID_PREFIX = "alias "
 #: Longest word, in characters, the browser-side segmenter tries against the index.
 LONGEST_WORD = 12
-#: The class Sphinx's indexer skips a node by (``sphinx.search.WordCollector``).
-NO_SEARCH = "no-search"
-#: Classes of the apparatus around an article's text that the index leaves out: the citation
-#: block (the header's title, author and date again, addresses, BibTeX) and the list of related
-#: articles (other articles' titles and names: "China envy" would find every article listing
-#: the column). The header and the editorial notes stay: an editorial author is found.
-APPARATUS_CLASSES: frozenset[str] = frozenset({"edition-citation", "related-articles"})
-#: Priority of the ``doctree-resolved`` listener: after the listeners that fill the generated
-#: pages and the related articles (500), so that what they add is known.
-PREPARE_PRIORITY = 800
-#: A web address shown as a link's text.
-ADDRESS = re.compile(r"^(?:https?://|www\.)\S*$")
 
 # jieba's own segmenter splits on anything outside this class before it looks words up, so a
 # dictionary word must be made of these characters only (no spaces, no name dots).
@@ -380,224 +340,6 @@ def add_fold_script(
     app.add_js_file(FOLD_SCRIPT_NAME)
 
 
-class search_terms(nodes.Element):  # lower case, as docutils names nodes
-    """Words for the search index only: every writer skips the node, the indexer reads it."""
-
-
-def skip_node(_self: Any, _node: nodes.Element) -> None:
-    """Visitor of :class:`search_terms` in every writer: shown nowhere."""
-    raise nodes.SkipNode
-
-
-def entity_term(entity_id: str) -> str:
-    """The index term standing for an entity: letters only, so that no splitter cuts it."""
-    return ENTITY_TERM_PREFIX + "".join(c for c in entity_id if c.isalnum())
-
-
-def alias_term(position: int) -> str:
-    """The index term standing for the registry's search alias at ``position``."""
-    return f"{ALIAS_TERM_PREFIX}{position}"
-
-
-def mentioned_in_a_text(domain: EntityDomain, entity_id: str) -> bool:
-    """Whether an article mentions the entity or names it as its author."""
-    return (any(domain.is_article(docname) for docname in domain.documents_of(entity_id))
-            or any(domain.is_article(a.docname) for a in domain.authored_by(entity_id)))
-
-
-def skip_in_index(node: nodes.Element) -> None:
-    """Leave a node and everything in it out of the search index."""
-    if NO_SEARCH not in node["classes"]:
-        node["classes"].append(NO_SEARCH)
-
-
-def index_headings_only(doctree: nodes.document, *, rubrics: bool = True) -> None:
-    """Leave everything but the headings of a page out of the index.
-
-    Headings are section titles and, unless ``rubrics`` is false, rubrics (the timeline's
-    years).
-    """
-    kept = (nodes.title, nodes.section, nodes.rubric) if rubrics else (nodes.title, nodes.section)
-    for section in doctree.findall(nodes.section):
-        for child in section.children:
-            if isinstance(child, nodes.Element) and not isinstance(child, kept):
-                skip_in_index(child)
-
-
-def skip_apparatus(doctree: nodes.document) -> None:
-    """Leave an article's apparatus and the addresses of its links out of the index."""
-    for node in doctree.findall(nodes.Element):
-        if APPARATUS_CLASSES.intersection(node["classes"]):
-            skip_in_index(node)
-    for reference in doctree.findall(nodes.reference):
-        text = reference.astext().strip()
-        archive = isinstance(reference.parent, robust_link) and text == ARCHIVE_TEXT
-        if archive or ADDRESS.match(text):
-            skip_in_index(reference)
-
-
-def indexed_text(doctree: nodes.document) -> str:
-    """The words of a page the index reads, one line per paragraph, title or other text block.
-
-    As Sphinx's indexer: comments, raw markup and what is marked ``no-search`` are left out.
-    """
-    parts: list[str] = []
-
-    def walk(node: nodes.Node) -> None:
-        if isinstance(node, nodes.Text):
-            parts.append(node.astext())
-            return
-        if isinstance(node, nodes.comment | nodes.raw) or (
-                isinstance(node, nodes.Element) and NO_SEARCH in node["classes"]):
-            return
-        block = isinstance(node, nodes.TextElement)
-        if block:
-            parts.append("\n")
-        for child in node.children:
-            walk(child)
-        if block:
-            parts.append("\n")
-
-    walk(doctree)
-    return "".join(parts)
-
-
-#: Each registry with its search aliases as name holders, for :func:`names_written`.
-_WITH_ALIASES: weakref.WeakKeyDictionary[Registry, Registry] = weakref.WeakKeyDictionary()
-
-
-def with_aliases(registry: Registry) -> Registry:
-    """The registry, and each search alias as one more holder of names (id ``alias N``)."""
-    found = _WITH_ALIASES.get(registry)
-    if found is None:
-        holders = tuple(
-            Entity(id=f"{ALIAS_ID_PREFIX}{position}", type="", label=alias.names[0], labels={},
-                   aliases=alias.names[1:], description="", wikidata="")
-            for position, alias in enumerate(registry.search_aliases))
-        found = Registry(entities=(*registry.entities, *holders),
-                         not_entities=registry.not_entities, path=registry.path)
-        _WITH_ALIASES[registry] = found
-    return found
-
-
-def names_written(text: str, registry: Registry) -> list[str]:
-    """The index terms of every entity and search alias a text writes a name of, once each.
-
-    Found as the tagger finds mentions (whole Latin words, case rules, ``not_entities``
-    blocking longer phrases): the search finds a text that writes a name it never tagged.
-    """
-    terms: dict[str, None] = {}
-    for _start, _end, target in find_names(text, with_aliases(registry)):
-        if target.startswith(ALIAS_ID_PREFIX):
-            terms.setdefault(alias_term(int(target[len(ALIAS_ID_PREFIX):])))
-        elif target:
-            terms.setdefault(entity_term(target))
-    return list(terms)
-
-
-def page_registry(app: Sphinx) -> Registry | None:
-    """The registry the pages are searched with (``None`` without one; the domain says why)."""
-    path = registry_path(app)
-    if not path.is_file():
-        return None
-    try:
-        return load_registry(path)
-    except RegistryError:
-        return None
-
-
-def entity_of_page(domain: EntityDomain, docname: str) -> str | None:
-    """The id of the entity a generated page is about (``None`` for other pages)."""
-    prefix = domain.entity_docname("")
-    if not docname.startswith(prefix):
-        return None
-    entity_id = docname[len(prefix):]
-    return entity_id if entity_id in domain.registry else None
-
-
-def prepare_for_index(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Say what of a page the search index reads, and give it the terms of the names it has.
-
-    Texts and the edition's pages: their words without the apparatus. Generated pages: their
-    headings; an entity's page also its names and description, unless no text mentions the
-    entity (then nothing at all). Then the index term of every entity the page mentions or
-    writes a name of, and of every search alias it writes.
-    """
-    if app.builder.name not in SEARCH_BUILDERS:
-        return
-    domain = entity_domain(app.env)
-    generated = f"{app.config.edition_generated.strip('/')}/"
-    terms: dict[str, None] = {}
-    if docname.startswith(generated):
-        entity_id = entity_of_page(domain, docname)
-        # An entity's page is found by its names and description (below), not its rubrics.
-        index_headings_only(doctree, rubrics=entity_id is None)
-        if entity_id is not None:
-            if not mentioned_in_a_text(domain, entity_id):
-                for section in doctree.findall(nodes.section):
-                    skip_in_index(section)
-                return
-            entity = domain.registry[entity_id]
-            doctree += search_terms("", nodes.Text(" ".join((*entity.names(),
-                                                              entity.description))))
-            terms.setdefault(entity_term(entity_id))
-    else:
-        if domain.is_article(docname):
-            skip_apparatus(doctree)
-        terms.update(dict.fromkeys(map(entity_term, domain.entities_of(docname))))
-    registry = page_registry(app)
-    if registry is not None:
-        terms.update(dict.fromkeys(names_written(indexed_text(doctree), registry)))
-    if terms:
-        doctree += search_terms("", nodes.Text(" ".join(terms)))
-
-
-def names_data(registry: dict[str, Entity], aliases: tuple[SearchAlias, ...] = (),
-               *, texts: str = "", generated: str = "") -> dict[str, Any]:
-    """What the search page knows of names and pages.
-
-    ``names``: one record per entity (its id, index term and names) and per search alias (its
-    index term and names); ``keys``: every name key (each name, and the pinyin of Chinese
-    ones) -> the position of its record; ``pages``: the folders of the texts and of the
-    generated pages, which rank first and last.
-    """
-    keys: dict[str, int] = {}
-    names: list[dict[str, Any]] = []
-    for entity_id in sorted(registry):
-        entity = registry[entity_id]
-        for key in search_keys(entity):
-            keys.setdefault(key, len(names))  # the registry refuses a name given to two
-        names.append({"id": entity_id, "term": entity_term(entity_id), "names": entity.names()})
-    for position, alias in enumerate(aliases):
-        forms = [*alias.names, *(label_pinyin(fold(name)) for name in alias.names)]
-        for key in sorted({search_key(form) for form in forms} - {""}):
-            keys.setdefault(key, len(names))
-        names.append({"term": alias_term(position), "names": list(alias.names)})
-    return {"keys": keys, "names": names, "pages": {"texts": texts, "generated": generated}}
-
-
-def names_script(data: dict[str, Any]) -> str:
-    """The names data as a script (JSON is valid JavaScript; no HTML context is involved)."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
-    return "window.EDITION_NAMES = " + text + ";\n"
-
-
-def add_names_script(
-    app: Sphinx, pagename: str, _templatename: str, _context: dict[str, Any], _doctree: Any
-) -> None:
-    """Serve the names data with the search page."""
-    if pagename != "search" or getattr(app.builder, "indexer", None) is None:
-        return
-    config = app.config
-    registry = page_registry(app)
-    data = names_data(entity_domain(app.env).registry,
-                      registry.search_aliases if registry is not None else (),
-                      texts=f"{config.edition_articles.strip('/')}/",
-                      generated=f"{config.edition_generated.strip('/')}/")
-    write_if_changed(Path(app.outdir, "_static", NAMES_SCRIPT_NAME), names_script(data))
-    app.add_js_file(NAMES_SCRIPT_NAME)
-
-
 def add_static_path(app: Sphinx) -> None:
     """Serve the edition's own scripts (``builder-inited``)."""
     if str(STATIC_DIR) not in app.config.html_static_path:
@@ -609,12 +351,9 @@ def setup_search(app: Sphinx) -> None:
     # jieba announces building its prefix dictionary on stderr at every run.
     std_logging.getLogger("jieba").setLevel(std_logging.WARNING)
     app.add_search_language(SearchChineseFolded)
+    setup_search_pages(app)
     app.connect("config-inited", write_search_dictionary)
     app.connect("html-page-context", add_fold_script)
-    app.connect("html-page-context", add_names_script)
     app.connect("builder-inited", add_static_path)
-    app.connect("doctree-resolved", prepare_for_index, priority=PREPARE_PRIORITY)
-    skip = (skip_node, None)
-    app.add_node(search_terms, html=skip, latex=skip, text=skip, man=skip, texinfo=skip)
     # Deferred: it runs once Sphinx's searchtools.js has defined what it changes.
     app.add_js_file(SEARCH_SCRIPT_NAME, loading_method="defer")

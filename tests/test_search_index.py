@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
-from edition.search import NAMES_SCRIPT_NAME, SearchChineseFolded, alias_term, entity_term
+from edition.search import SearchChineseFolded
+from edition.search_pages import NAMES_SCRIPT_NAME, alias_term, entity_term
 
 pytestmark = pytest.mark.sphinx("html", testroot="search")
 
@@ -102,4 +103,5 @@ def test_the_search_page_knows_every_name_and_the_pages_groups(
     person = records[data["keys"]["zhangyiming"]]
     assert person["id"] == "zhang-yiming" and person["term"] == entity_term("zhang-yiming")
     assert records[data["keys"]["张一鸣"]] is not None and "張一鳴" in person["names"]
-    assert data["pages"] == {"texts": "articles/", "generated": "_generated/"}
+    assert data["pages"] == {"texts": "articles/", "generated": "_generated/",
+                             "languages": {"articles/festival": "en", "articles/run": "zh-Hans"}}

@@ -421,6 +421,14 @@
       });
       summary.textContent = best === null
         ? (doc.title || "").trim() : cut(best.unit.text, Math.max(best.at, 0));
+      // In the paragraph's language, so that Chinese is set and read as Chinese: the
+      // language of the part that holds most of it (an entity page's quotation), else its own.
+      if (best !== null) {
+        const part = Array.from(best.unit.el.querySelectorAll("[lang]"))
+          .find((el) => el.textContent.trim().length * 2 > best.unit.text.length);
+        const lang = (part || best.unit.el.closest("[lang]"))?.getAttribute("lang");
+        if (lang) summary.lang = lang;
+      }
       return summary;
     };
 
@@ -443,11 +451,27 @@
     Search.query = (query) => {
       const slots = plan(query);
       const results = pagesFor(query, slots);
-      const highlight = new Set(slots.flatMap((slot) => slot.highlight));
+      // Longest first: 张一鸣 is marked whole before 一鸣 inside it could be.
+      const highlight = new Set(slots.flatMap((slot) => slot.highlight)
+        .sort((a, b) => b.length - a.length));
       localStorage.setItem(STORE, JSON.stringify([...highlight]));
       _removeChildren(document.getElementById("search-progress"));
       // Snippets are cut around the query's words and every name of the entities asked for.
-      _displayNextItem(results, results.length, slots, highlight);
+      show(results, results.length, slots, highlight);
+    };
+
+    /* Sphinx's display of the results, one at a time, each title in its text's language. */
+    const show = (results, count, slots, highlight) => {
+      if (!results.length) {
+        _finishSearch(count);
+        return;
+      }
+      const result = results.pop();
+      _displayItem(result, slots, highlight);
+      const link = Search.output.lastElementChild?.querySelector("a");
+      const lang = (pages.languages || {})[result[0]];
+      if (link && lang) link.lang = lang;
+      window.setTimeout(() => show(results, count, slots, highlight), 5);
     };
     // The planner, for the tests of the search page.
     Search.editionPlan = plan;

@@ -441,6 +441,37 @@ def test_the_snippets_of_a_name_show_the_name(
         assert any(name in hit.snippet for name in names), hit
 
 
+#: A Chinese character (the basic block).
+HAN = re.compile("[\u4e00-\u9fff]")
+#: Each result's title and snippet with the language each is marked with.
+LANGUAGES_JS = """() => Array.from(document.querySelectorAll('#search-results ul.search > li'),
+  li => ({href: li.querySelector('a').href,
+          title: li.querySelector('a').closest('[lang]').getAttribute('lang'),
+          snippet: li.querySelector('p.context').closest('[lang]').getAttribute('lang'),
+          text: li.querySelector('p.context').textContent}))"""
+
+
+def test_chinese_titles_and_snippets_carry_their_language(
+    open_tab: Callable[..., Tab], site: str, articles: list[ArticleSource]
+) -> None:
+    """A Chinese text's title and a Chinese snippet are marked zh-*, as the text is."""
+    chinese = {a.slug: a.meta["language"][0] for a in articles
+               if str(a.meta["language"][0]).startswith("zh")}
+    assert chinese  # premise
+    tab = open_tab()
+    search(tab, site, "字节跳动")
+    checked = 0
+    for result in tab.page.evaluate(LANGUAGES_JS):
+        slug = result["href"].removeprefix(site).removeprefix("articles/").split(".html")[0]
+        if slug in chinese:
+            assert result["title"].lower() == chinese[slug].lower(), result
+            checked += 1
+        # A snippet in Chinese alone (no Latin word in it) is marked as Chinese.
+        if HAN.search(result["text"]) and not re.search("[A-Za-z]{4}", result["text"]):
+            assert result["snippet"].lower().startswith("zh"), result
+    assert checked, "premise: 字节跳动 finds a Chinese text"
+
+
 def test_every_result_for_a_word_shows_the_word(
     open_tab: Callable[..., Tab], site: str, articles: list[ArticleSource]
 ) -> None:
