@@ -7,6 +7,10 @@ with line numbers taken from the YAML node marks, so an editor can jump straight
 Names are compared after :func:`fold`: Traditional characters become Simplified (OpenCC ``t2s``)
 and Latin letters lower case, one character for one character, so that a single registry
 entry finds 字节跳动, 字節跳動 and BYTEDANCE alike.
+
+Besides the entities and the names reviewed as ``not_entities``, the file lists
+``search_aliases``: the forms of names that are no entities (Double 11 and 双十一), which only
+the search uses, each with the reason the texts support it.
 """
 
 from __future__ import annotations
@@ -116,7 +120,7 @@ class SearchAlias:
 
 @dataclass(eq=False)
 class Registry:
-    """The loaded registry: entities by id and the names reviewed as not being entities."""
+    """The loaded registry: entities by id, reviewed non-entities, search aliases."""
 
     #: Entities in file order.
     entities: tuple[Entity, ...]
