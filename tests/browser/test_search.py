@@ -1,4 +1,4 @@
-"""Search in the browser: Chinese names as words, in either script, with snippets."""
+"""Search in the browser: names in any script or in part, aliases; hits, rank, snippets."""
 
 from __future__ import annotations
 
