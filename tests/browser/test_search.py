@@ -311,6 +311,18 @@ def test_the_festival_in_chinese_finds_the_essay_in_english(
     assert hits[0].page == DOUBLE_11, [hit.page for hit in hits]
 
 
+def test_the_mainland_form_of_a_place_finds_the_taiwanese_form(
+    open_tab: Callable[..., Tab], site: str, articles: list[ArticleSource]
+) -> None:
+    """硅谷 finds the column, whose Chinese writes 矽谷 (no fold joins them: another word)."""
+    column = next(a for a in articles if a.slug == COLUMN)
+    assert "矽谷" in column.body and "硅谷" not in column.body  # premise
+    hits = search(open_tab(), site, "硅谷")
+    found = {hit.page: hit for hit in hits}
+    assert COLUMN in found, sorted(found)
+    assert "矽谷" in found[COLUMN].snippet or "Silicon Valley" in found[COLUMN].snippet
+
+
 def test_a_chinese_name_no_text_writes_is_found_only_through_a_supported_alias(
     open_tab: Callable[..., Tab], site: str, articles: list[ArticleSource],
 ) -> None:
