@@ -7,6 +7,10 @@ with line numbers taken from the YAML node marks, so an editor can jump straight
 Names are compared after :func:`fold`: Traditional characters become Simplified (OpenCC ``t2s``)
 and Latin letters lower case, one character for one character, so that a single registry
 entry finds 字节跳动, 字節跳動 and BYTEDANCE alike.
+
+Besides the entities and the names reviewed as ``not_entities``, the file lists
+``search_aliases``: the forms of names that are no entities (Double 11 and 双十一), which only
+the search uses, each with the reason the texts support it.
 """
 
 from __future__ import annotations
@@ -44,7 +48,14 @@ ENTITY_FIELDS: dict[str, tuple[bool, str]] = {
     "wikidata": (True, "str"),
 }
 #: Top-level keys of the registry file.
-TOP_LEVEL_KEYS = ("entities", "not_entities")
+TOP_LEVEL_KEYS = ("search_aliases", "entities", "not_entities")
+#: Every field of a search alias record: whether it is required, and the YAML kind it must be.
+SEARCH_ALIAS_FIELDS: dict[str, tuple[bool, str]] = {
+    "names": (True, "list"),
+    "reason": (True, "str"),
+}
+#: Forms a search alias lists at least: one form alone is no alias.
+MIN_SEARCH_ALIAS_NAMES = 2
 
 #: Separators of transliterated names that sources write in several ways (中点, katakana dot,
 #: hyphenation point, bullet); all fold to U+00B7 so 安德森·霍洛维茨 matches 安德森・霍洛维茨.
@@ -95,14 +106,28 @@ class Entity:
         return list(seen)
 
 
+@dataclass(frozen=True)
+class SearchAlias:
+    """Forms of one name that is no entity (a festival, a place): the search finds them all."""
+
+    #: The forms, each as a text writes it or as the established form in another script.
+    names: tuple[str, ...]
+    #: Where the texts support the forms being one name.
+    reason: str
+    #: Line of the record in the registry file, for messages.
+    line: int = 0
+
+
 @dataclass(eq=False)
 class Registry:
-    """The loaded registry: entities by id and the names reviewed as not being entities."""
+    """The loaded registry: entities by id, reviewed non-entities, search aliases."""
 
     #: Entities in file order.
     entities: tuple[Entity, ...]
     #: Names reviewed and judged not to be entities (for the candidates tool).
     not_entities: tuple[str, ...] = ()
+    #: Names that are no entities but that the search takes in every form it lists.
+    search_aliases: tuple[SearchAlias, ...] = ()
     #: The file it was loaded from (``""`` when built in memory).
     path: str = ""
     #: Entities by id (built from ``entities``).
@@ -364,6 +389,53 @@ class _Checker:
             ok = False
         return out if ok else None
 
+    def search_aliases(self, node: yaml.Node) -> list[tuple[SearchAlias, list[yaml.Node]]]:
+        """The search alias records, each with the nodes of its names."""
+        if _kind(node) == "null":
+            return []
+        if not isinstance(node, yaml.SequenceNode):
+            self.error(node, f"search_aliases must be a list, not {_kind(node)}")
+            return []
+        out = []
+        for item in node.value:
+            found = self.search_alias(item)
+            if found is not None:
+                out.append(found)
+        return out
+
+    def search_alias(self, node: yaml.Node) -> tuple[SearchAlias, list[yaml.Node]] | None:
+        """One search alias record with the nodes of its names, or ``None`` when broken."""
+        if not isinstance(node, yaml.MappingNode):
+            self.error(node, f"a search alias must be a map, not {_kind(node)}")
+            return None
+        keys = self.mapping(node, "a search alias")
+        ok = True
+        for key, (key_node, _) in keys.items():
+            if key not in SEARCH_ALIAS_FIELDS:
+                self.error(key_node, f"search alias: unknown field {key!r} "
+                                     f"(expected {', '.join(SEARCH_ALIAS_FIELDS)})")
+                ok = False
+        for key, (_required, kind) in SEARCH_ALIAS_FIELDS.items():
+            if key not in keys:
+                self.error(node, f"search alias: missing required field {key!r}")
+                ok = False
+            elif _kind(keys[key][1]) != kind:
+                self.error(keys[key][1], f"search alias: field {key!r} must be a {kind}, "
+                                         f"not {_kind(keys[key][1])}")
+                ok = False
+        if not ok:
+            return None
+        reason = self.string(keys["reason"][1], "search alias: reason")
+        names = [(name, item) for item in keys["names"][1].value
+                 if (name := self.string(item, "search alias: a name")) is not None]
+        if len(names) < MIN_SEARCH_ALIAS_NAMES:
+            self.error(keys["names"][1], "search alias: names must list two forms or more")
+            return None
+        if reason is None:
+            return None
+        alias = SearchAlias(tuple(name for name, _ in names), reason, node.start_mark.line + 1)
+        return alias, [item for _, item in names]
+
     def not_entities(self, node: yaml.Node) -> list[tuple[str, yaml.Node]]:
         """The reviewed non-entity names with their nodes."""
         if _kind(node) == "null":
@@ -380,10 +452,12 @@ class _Checker:
 
 
 def _check_names(checker: _Checker, entities: list[tuple[Entity, yaml.Node]],
-                 not_entities: list[tuple[str, yaml.Node]]) -> None:
+                 not_entities: list[tuple[str, yaml.Node]],
+                 search_aliases: list[tuple[SearchAlias, list[yaml.Node]]]) -> None:
     """Names must be unambiguous, and ids must be unique.
 
-    No folded name may belong to two entities or also be a reviewed non-entity.
+    No folded name may belong to two entities or also be a reviewed non-entity; a search alias
+    names no entity (an entity's other names are its aliases) and is listed once.
     """
     ids: dict[str, Entity] = {}
     owners: dict[str, Entity] = {}
@@ -410,6 +484,19 @@ def _check_names(checker: _Checker, entities: list[tuple[Entity, yaml.Node]],
                                 f"(first at line {seen[key]})")
         else:
             seen[key] = node.start_mark.line + 1
+    listed: dict[str, int] = {}
+    for alias, name_nodes in search_aliases:
+        for name, node in zip(alias.names, name_nodes, strict=True):
+            key = clash_key(name)
+            if key in owners:
+                checker.error(node, f"search alias {name!r} is a name of entity "
+                                    f"{owners[key].id!r} (line {owners[key].line}): "
+                                    "list it among that entity's aliases")
+            elif key in listed:
+                checker.error(node, f"search alias {name!r} is listed twice "
+                                    f"(first at line {listed[key]})")
+            else:
+                listed[key] = node.start_mark.line + 1
 
 
 def parse_registry(text: str, path: str = "<registry>") -> Registry:
@@ -438,11 +525,14 @@ def parse_registry(text: str, path: str = "<registry>") -> Registry:
             if entity is not None:
                 entities.append((entity, node))
     not_entities = checker.not_entities(keys["not_entities"][1]) if "not_entities" in keys else []
-    _check_names(checker, entities, not_entities)
+    search_aliases = (checker.search_aliases(keys["search_aliases"][1])
+                      if "search_aliases" in keys else [])
+    _check_names(checker, entities, not_entities, search_aliases)
     if checker.errors:
         raise RegistryError(checker.errors)
     return Registry(entities=tuple(entity for entity, _ in entities),
-                    not_entities=tuple(name for name, _ in not_entities), path=path)
+                    not_entities=tuple(name for name, _ in not_entities),
+                    search_aliases=tuple(alias for alias, _ in search_aliases), path=path)
 
 
 #: The registry last loaded from each file, with the file's size and time of change: a Sphinx

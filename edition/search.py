@@ -13,6 +13,9 @@ in a quarter of the CPU time; segmenting was a fifth of a build's), and
 * folds the reader's query the same way in the browser: a character map generated from the
   same fold is served to the search page, and the query splitter applies it, then cuts runs
   of Chinese into the longest words the index knows (readers type no spaces between words).
+
+What each page gives the index, and the names the search page plans a query with, are
+:mod:`edition.search_pages`'s.
 """
 
 from __future__ import annotations
@@ -26,18 +29,16 @@ from typing import Any
 
 import rjieba
 import sphinx.search
-from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.search.zh import JIEBA_DEFAULT_DICT, SearchChinese
 from sphinx.util import logging
 
-from converters.registry import Entity, Registry, RegistryError, fold, fold_char, load_registry
+from converters.registry import Registry, RegistryError, fold, fold_char, load_registry
 from converters.script import BMP_HAN_RANGES, has_han
 
-from .entities import entity_domain
 from .files import write_if_changed
-from .names import search_keys
+from .search_pages import setup_search_pages
 
 logger = logging.getLogger(__name__)
 
@@ -48,16 +49,10 @@ FOLD_SCRIPT_NAME = "edition-search-fold.js"
 #: Code point ranges whose characters the query fold covers: CJK ideographs (extension A and
 #: the basic block), compatibility ideographs, and full-width ASCII.
 FOLD_RANGES: tuple[tuple[int, int], ...] = (*BMP_HAN_RANGES, (0xFF01, 0xFF5E))
-#: Static script (search page only) mapping every name key of the registry to its index term.
-NAMES_SCRIPT_NAME = "edition-search-names.js"
-#: The edition's search script (every page): query expansion, snippets, highlighting.
+#: The edition's search script (every page): planning a query, ranking, snippets, highlighting.
 SEARCH_SCRIPT_NAME = "edition-search.js"
 #: The edition's own static files (scripts), beside this module.
 STATIC_DIR = Path(__file__).parent / "static"
-#: Builders whose pages are searched in the browser (the index terms are added for them only).
-SEARCH_BUILDERS: tuple[str, ...] = ("html", "dirhtml")
-#: Start of the index term standing for an entity: an English word no text contains.
-ENTITY_TERM_PREFIX = "edentity"
 #: Longest word, in characters, the browser-side segmenter tries against the index.
 LONGEST_WORD = 12
 
@@ -281,9 +276,14 @@ class SearchChineseFolded(SearchChinese):
 
 
 def dictionary_words(registry: Registry) -> list[str]:
-    """Every Chinese name of the registry, folded, as jieba dictionary words (sorted, unique)."""
+    """Every Chinese name of the registry and its search aliases, folded, as jieba words.
+
+    Sorted and unique.
+    """
     words: set[str] = set()
-    for name, _entity in registry.names():
+    names = [name for name, _entity in registry.names()]
+    names += [name for alias in registry.search_aliases for name in alias.names]
+    for name in names:
         if not has_han(name):
             continue
         folded = fold(name)
@@ -340,64 +340,6 @@ def add_fold_script(
     app.add_js_file(FOLD_SCRIPT_NAME)
 
 
-class search_terms(nodes.Element):  # lower case, as docutils names nodes
-    """Words for the search index only: every writer skips the node, the indexer reads it."""
-
-
-def skip_node(_self: Any, _node: nodes.Element) -> None:
-    """Visitor of :class:`search_terms` in every writer: shown nowhere."""
-    raise nodes.SkipNode
-
-
-def entity_term(entity_id: str) -> str:
-    """The index term standing for an entity: letters only, so that no splitter cuts it."""
-    return ENTITY_TERM_PREFIX + "".join(c for c in entity_id if c.isalnum())
-
-
-def add_entity_terms(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Give a page the index term of every entity it mentions, or is the page of."""
-    if app.builder.name not in SEARCH_BUILDERS:
-        return
-    domain = entity_domain(app.env)
-    ids = domain.entities_of(docname)
-    page_of = {domain.entity_docname(entity_id): entity_id for entity_id in domain.registry}
-    if docname in page_of:
-        ids = [page_of[docname], *ids]
-    if ids:
-        words = " ".join(entity_term(entity_id) for entity_id in dict.fromkeys(ids))
-        doctree += search_terms("", nodes.Text(words))
-
-
-def names_data(registry: dict[str, Entity]) -> dict[str, dict[str, Any]]:
-    """Every name key -> entity term, and every entity term -> the names the texts write."""
-    keys: dict[str, str] = {}
-    names: dict[str, list[str]] = {}
-    for entity_id in sorted(registry):
-        entity = registry[entity_id]
-        term = entity_term(entity_id)
-        names[term] = entity.names()
-        for key in search_keys(entity):
-            keys.setdefault(key, term)  # the registry rejects a name given to two entities
-    return {"keys": keys, "names": names}
-
-
-def names_script(registry: dict[str, Entity]) -> str:
-    """The names data as a script (JSON is valid JavaScript; no HTML context is involved)."""
-    text = json.dumps(names_data(registry), ensure_ascii=False, sort_keys=True)
-    return "window.EDITION_NAMES = " + text + ";\n"
-
-
-def add_names_script(
-    app: Sphinx, pagename: str, _templatename: str, _context: dict[str, Any], _doctree: Any
-) -> None:
-    """Serve the names data with the search page."""
-    if pagename != "search" or getattr(app.builder, "indexer", None) is None:
-        return
-    write_if_changed(Path(app.outdir, "_static", NAMES_SCRIPT_NAME),
-                     names_script(entity_domain(app.env).registry))
-    app.add_js_file(NAMES_SCRIPT_NAME)
-
-
 def add_static_path(app: Sphinx) -> None:
     """Serve the edition's own scripts (``builder-inited``)."""
     if str(STATIC_DIR) not in app.config.html_static_path:
@@ -409,12 +351,9 @@ def setup_search(app: Sphinx) -> None:
     # jieba announces building its prefix dictionary on stderr at every run.
     std_logging.getLogger("jieba").setLevel(std_logging.WARNING)
     app.add_search_language(SearchChineseFolded)
+    setup_search_pages(app)
     app.connect("config-inited", write_search_dictionary)
     app.connect("html-page-context", add_fold_script)
-    app.connect("html-page-context", add_names_script)
     app.connect("builder-inited", add_static_path)
-    app.connect("doctree-resolved", add_entity_terms)
-    skip = (skip_node, None)
-    app.add_node(search_terms, html=skip, latex=skip, text=skip, man=skip, texinfo=skip)
     # Deferred: it runs once Sphinx's searchtools.js has defined what it changes.
     app.add_js_file(SEARCH_SCRIPT_NAME, loading_method="defer")

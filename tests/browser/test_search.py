@@ -1,16 +1,20 @@
-"""Search in the browser: Chinese names as words, in either script, with snippets."""
+"""Search in the browser: names in any script or in part, aliases; hits, rank, snippets."""
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
+from urllib.request import urlopen
 
 import pytest
+import yaml
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from .pages import ArticleSource, Tab
+from .pages import DOCS, REGISTRY, ArticleSource, Tab
 
 #: Done when Sphinx has stopped its progress pulse and written the summary line.
 SEARCH_DONE_JS = """() => {
@@ -18,22 +22,20 @@ SEARCH_DONE_JS = """() => {
   return typeof Search !== 'undefined' && Search._pulse_status === -1
     && summary !== null && summary.textContent.trim() !== '';
 }"""
-#: Done when every page result has its snippet (Sphinx fetches each page to cut one). Object
-#: results (an entity of the ``ent`` domain) show their description instead.
+#: Done when every result has its snippet (Sphinx fetches each page to cut one).
 SNIPPETS_DONE_JS = """() => Array.from(document.querySelectorAll('#search-results ul.search > li'))
-  .every(li => li.querySelector(li.classList.contains('kind-object') ? 'span' : '.context'))"""
+  .every(li => li.querySelector('p.context'))"""
 #: What the search page shows, for a failure message.
 STATE_JS = """() => ({
   pulse: typeof Search === 'undefined' ? 'no Search' : Search._pulse_status,
   results: document.getElementById('search-results')?.innerText.slice(0, 500),
   pending: Array.from(document.querySelectorAll('#search-results ul.search > li'))
-    .filter(li => !li.querySelector('.context, span')).map(li => li.querySelector('a').href),
+    .filter(li => !li.querySelector('p.context')).map(li => li.querySelector('a').href),
 })"""
-#: Each result: its link and its snippet (or an object's description).
+#: Each result, in the order shown: its link and its snippet (the summary Sphinx cuts).
 RESULTS_JS = """() => Array.from(document.querySelectorAll('#search-results ul.search > li'),
   li => ({href: li.querySelector('a').href,
-          snippet: (li.querySelector('.context, span') || {textContent: ''})
-            .textContent.trim()}))"""
+          snippet: li.querySelector('p.context').textContent.trim()}))"""
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,15 @@ class Hit:
     page: str
     #: The text snippet shown under the result.
     snippet: str
+    #: The page's path from the site's root, without ``.html``.
+    path: str = ""
+
+    @property
+    def group(self) -> int:
+        """0 for a text, 1 for a page of the edition, 2 for a generated page."""
+        if self.path.startswith("articles/"):
+            return 0
+        return 2 if self.path.startswith("_generated/") else 1
 
 
 def search(tab: Tab, site: str, query: str) -> list[Hit]:
@@ -57,9 +68,8 @@ def search(tab: Tab, site: str, query: str) -> list[Hit]:
         raise AssertionError(f"{query}: search did not finish: {state}; {tab.errors}") from None
     hits = []
     for result in tab.page.evaluate(RESULTS_JS):
-        path = result["href"].removeprefix(site).split("#")[0]
-        page = path.removeprefix("articles/").removesuffix(".html")
-        hits.append(Hit(page, result["snippet"]))
+        path = result["href"].removeprefix(site).split("#")[0].removesuffix(".html")
+        hits.append(Hit(path.removeprefix("articles/"), result["snippet"], path))
     return hits
 
 
@@ -113,7 +123,7 @@ def test_simplified_query_finds_traditional_text(
 
 def articles_found(hits: list[Hit]) -> set[str]:
     """Slugs of the articles among the results (not the edition's other pages)."""
-    return {hit.page for hit in hits if "/" not in hit.page and not hit.page.startswith("_")}
+    return {hit.page for hit in hits if hit.group == 0}
 
 
 def test_years_are_terms_with_or_without_nian(
@@ -205,3 +215,328 @@ def test_opened_result_shows_the_hit(
         timeout=10_000,
     )
     assert not tab.errors, tab.errors
+
+
+# --------------------------------------------------------------------------- never losing a hit
+
+#: The bilingual column: it names Li Yuan only where the editors attribute it to him.
+COLUMN = "silicon-valley-china-envy"
+#: The essay on the Double 11 festival, which writes its name in English only.
+DOUBLE_11 = "double-eleven-decline"
+
+
+def names_of(registry: list[dict[str, Any]], entity_id: str) -> list[str]:
+    """Every name of a registry entity: label, labels in each script, aliases."""
+    entity = next(e for e in registry if e["id"] == entity_id)
+    names = [entity["label"], *entity["labels"].values(), *(entity.get("aliases") or [])]
+    return [name for name in dict.fromkeys(names) if name]
+
+
+def writes(article: ArticleSource, entity_id: str, names: list[str]) -> bool:
+    """Whether an article tags the entity or writes one of its names."""
+    return f"<{entity_id}>`" in article.body or any(name in article.body for name in names)
+
+
+def edition_pages() -> dict[str, str]:
+    """The edition's own pages (not the articles): path without ``.md`` -> source."""
+    return {p.relative_to(DOCS).with_suffix("").as_posix(): p.read_text(encoding="utf-8")
+            for p in DOCS.glob("*.md")}
+
+
+@pytest.mark.parametrize("query", ["Li Yuan", "袁莉"])
+def test_a_name_finds_the_text_that_writes_it_without_a_tag(
+    open_tab: Callable[..., Tab], site: str, articles: list[ArticleSource], query: str
+) -> None:
+    """The column never tags Li Yuan, but its header and editorial notes name him."""
+    column = next(a for a in articles if a.slug == COLUMN)
+    assert "<li-yuan>`" not in column.body and "Li Yuan" in column.meta["authors"]  # premise
+    hits = search(open_tab(), site, query)
+    found = {hit.page: hit for hit in hits}
+    assert COLUMN in found, f"{query}: {COLUMN} not in {sorted(found)}"
+    assert "Li Yuan" in found[COLUMN].snippet or "袁莉" in found[COLUMN].snippet, found[COLUMN]
+
+
+def test_the_words_of_a_title_find_its_text_first(
+    open_tab: Callable[..., Tab], site: str, articles: list[ArticleSource]
+) -> None:
+    """"China envy" is in the column's title; other texts only write "China" and "envy"."""
+    assert "China envy" in next(a for a in articles if a.slug == COLUMN).title  # premise
+    hits = search(open_tab(), site, "China envy")
+    assert hits and hits[0].page == COLUMN, [hit.page for hit in hits]
+
+
+def test_a_registered_name_finds_every_page_that_writes_it(
+    open_tab: Callable[..., Tab], site: str, articles: list[ArticleSource]
+) -> None:
+    """"ByteDance" finds the introduction, which writes it untagged, and every text that does."""
+    pages = edition_pages()
+    assert "ByteDance" in pages["introduction"] and "<bytedance>" not in pages["introduction"]
+    hits = search(open_tab(), site, "ByteDance")
+    found = {hit.path for hit in hits}
+    writing = {f"articles/{a.slug}" for a in articles if "ByteDance" in a.body}
+    writing |= {path for path, text in pages.items() if "ByteDance" in text}
+    assert "introduction" in found, sorted(found)
+    assert writing <= found, sorted(writing - found)
+
+
+def test_part_of_a_chinese_name_finds_the_texts_on_the_person(
+    open_tab: Callable[..., Tab], site: str, articles: list[ArticleSource],
+    registry: list[dict[str, Any]],
+) -> None:
+    """一鸣 finds every text that tags Zhang Yiming or writes a name of his, in any script."""
+    names = names_of(registry, "zhang-yiming")
+    assert any(name.endswith("一鸣") for name in names)  # premise: the given name
+    on_him = {a.slug for a in articles if writes(a, "zhang-yiming", names)}
+    assert any("一鸣" not in a.body and "一鳴" not in a.body
+               for a in articles if a.slug in on_him), "premise: a text names him in English"
+    hits = search(open_tab(), site, "一鸣")
+    found = articles_found(hits)
+    assert on_him and on_him <= found, f"一鸣: {sorted(on_him - found)} not in {sorted(found)}"
+    for hit in hits:
+        if hit.page in on_him:
+            assert any(name in hit.snippet for name in names), hit
+
+
+@pytest.mark.parametrize("query", ["双十一", "雙十一"])
+def test_the_festival_in_chinese_finds_the_essay_in_english(
+    open_tab: Callable[..., Tab], site: str, articles: list[ArticleSource], query: str
+) -> None:
+    """The essay writes "Double 11" only; the registry's search alias joins it to 双十一."""
+    essay = next(a for a in articles if a.slug == DOUBLE_11)
+    assert "Double 11" in essay.body and "双十一" not in essay.body  # premise
+    hits = search(open_tab(), site, query)
+    found = {hit.page: hit for hit in hits}
+    assert DOUBLE_11 in found, f"{query}: {DOUBLE_11} not in {sorted(found)}"
+    assert "Double 11" in found[DOUBLE_11].snippet, found[DOUBLE_11]
+    assert hits[0].page == DOUBLE_11, [hit.page for hit in hits]
+
+
+def test_the_mainland_form_of_a_place_finds_the_taiwanese_form(
+    open_tab: Callable[..., Tab], site: str, articles: list[ArticleSource]
+) -> None:
+    """硅谷 finds the column, whose Chinese writes 矽谷 (no fold joins them: another word)."""
+    column = next(a for a in articles if a.slug == COLUMN)
+    assert "矽谷" in column.body and "硅谷" not in column.body  # premise
+    hits = search(open_tab(), site, "硅谷")
+    found = {hit.page: hit for hit in hits}
+    assert COLUMN in found, sorted(found)
+    assert "矽谷" in found[COLUMN].snippet or "Silicon Valley" in found[COLUMN].snippet
+
+
+def test_a_chinese_name_no_text_writes_is_found_only_through_a_supported_alias(
+    open_tab: Callable[..., Tab], site: str, articles: list[ArticleSource],
+) -> None:
+    """光棍节: no text writes it; the registry lists it with "Singles' Day", which a text writes.
+
+    So it finds exactly the texts that write one of its forms, each snippet showing one.
+    """
+    data = yaml.safe_load(REGISTRY.read_text(encoding="utf-8"))
+    aliases = [a["names"] for a in data.get("search_aliases") or [] if "光棍节" in a["names"]]
+    assert aliases, "premise: the registry lists 光棍节 as a search alias"
+    forms = aliases[0]
+    assert not any("光棍节" in a.body or "光棍節" in a.body for a in articles)  # premise
+    writing = {a.slug for a in articles if any(form in a.body for form in forms)}
+    assert writing, f"premise: a text writes one of {forms}"
+    hits = search(open_tab(), site, "光棍节")
+    assert writing <= articles_found(hits), hits
+    assert articles_found(hits) <= writing, hits
+    for hit in hits:
+        assert any(form in hit.snippet for form in forms), hit
+
+
+# --------------------------------------------------------------------------- snippets and rank
+
+#: Queries of every kind: names in each script, a partial name, words, a year, a site's name.
+SNIPPET_QUERIES = ["ByteDance", "字节跳动", "Zhang Yiming", "Yiming", "Li Yuan", "China envy",
+                   "TikTok", "2020", "nytimes", "一鸣", "双十一"]
+#: What a snippet never shows: addresses, the notes' archive links, the figures' stand-ins.
+NOT_TEXT = re.compile(r"https?://|www\.|archived copy|View the image at the source")
+
+
+#: A role in a MyST source (``{ent}`shown <id>```, ``{date}`shown <iso>```): its shown text.
+ROLE = re.compile(r"\{[a-z-]+\}`([^`<]*?)\s*(?:<[^`>]*>)?`")
+#: What MyST adds around words: footnote references, escapes, emphasis marks, link targets.
+MARKUP = [(re.compile(r"\[\^[^\]]+\]"), ""), (re.compile(r"\\(.)"), r"\1"),
+          (re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1"), (re.compile(r"\*+"), "")]
+#: A header field's or editorial note's name, as a snippet of its value starts ("Publisher: ",
+#: "Authors [Li Yuan]: ").
+FIELD_NAME = re.compile(r"^[A-Z][a-z]+(?: [a-z]+)?(?: \[[^\]]*\])?: ")
+#: The values of an article's header fields, as the page shows them (dates in words).
+HEADER_VALUE = re.compile(r'<dl class="article-meta.*?</dl>', re.DOTALL)
+
+
+def page_markup(site: str, path: str) -> str:
+    """A page's HTML, from the test's own local server."""
+    with urlopen(f"{site}{path}.html") as response:
+        return str(response.read().decode("utf-8"))
+
+
+def plain(markdown: str) -> str:
+    """A line of an article's MyST source as a reader sees its words."""
+    text = ROLE.sub(r"\1", markdown)
+    for pattern, replacement in MARKUP:
+        text = pattern.sub(replacement, text)
+    return " ".join(text.split())
+
+
+def words_of(article: ArticleSource) -> list[str]:
+    """Everything the article and its editors write: each line of its text, each value of its
+    front matter (titles, names, the editors' reasons)."""
+    values: list[str] = []
+
+    def collect(value: Any) -> None:
+        if isinstance(value, dict):
+            for item in value.values():
+                collect(item)
+        elif isinstance(value, list):
+            for item in value:
+                collect(item)
+        elif value is not None:
+            values.append(" ".join(str(value).split()))
+
+    collect(article.meta)
+    return [plain(line) for line in article.body.splitlines() if line.strip()] + values
+
+
+def header_values(site: str, article: ArticleSource) -> list[str]:
+    """The values of the article's header as its page shows them (a date in words)."""
+    found = HEADER_VALUE.search(page_markup(site, f"articles/{article.slug}"))
+    values = re.findall(r"<dd[^>]*>(.*?)</dd>", found.group(0), re.DOTALL) if found else []
+    return [" ".join(html.unescape(re.sub(r"<[^>]*>", "", value)).split()) for value in values]
+
+
+def from_the_article(snippet: str, article: ArticleSource, site: str) -> bool:
+    """Whether each piece of a snippet (between its "…") is words the article, its editors or
+    its header write."""
+    lines = words_of(article) + header_values(site, article)
+    pieces = [FIELD_NAME.sub("", " ".join(piece.split())) for piece in snippet.split("…")]
+    return all(any(piece in line for line in lines) for piece in pieces if piece)
+
+
+@pytest.mark.parametrize("query", SNIPPET_QUERIES)
+def test_snippets_are_the_text_of_a_paragraph(
+    open_tab: Callable[..., Tab], site: str, articles: list[ArticleSource], query: str
+) -> None:
+    """No address, archive link, image stand-in or paragraph mark, and never empty.
+
+    A text's snippet is words the text (or its editors) write, not the page's apparatus. The
+    edition's own pages explain the paragraph numbers: there a ¶ is words of the page (which
+    has no paragraph marks), and the snippet holds it as the page writes it.
+    """
+    by_slug = {a.slug: a for a in articles}
+    hits = search(open_tab(), site, query)
+    assert hits, f"{query}: nothing found"
+    for hit in hits:
+        assert hit.snippet, f"{query}: {hit.path} has no snippet"
+        assert not NOT_TEXT.search(hit.snippet), f"{query}: {hit}"
+        if hit.group == 0:
+            assert from_the_article(hit.snippet, by_slug[hit.page], site), f"{query}: {hit}"
+        if "¶" not in hit.snippet:
+            continue
+        assert hit.group == 1, f"{query}: a paragraph mark in {hit}"
+        markup = page_markup(site, hit.path)
+        assert "para-number" not in markup and "para-anchor" not in markup, hit.path
+        words = " ".join(html.unescape(re.sub(r"<[^>]*>", "", markup)).split())
+        for piece in hit.snippet.split("…"):
+            if "¶" in piece:
+                assert " ".join(piece.split()) in words, f"{query}: {piece!r} not in {hit.path}"
+
+
+def test_the_snippets_of_a_name_show_the_name(
+    open_tab: Callable[..., Tab], site: str, registry: list[dict[str, Any]]
+) -> None:
+    """Every snippet for "Zhang Yiming" shows a name of his (not another Zhang's paragraph)."""
+    names = names_of(registry, "zhang-yiming")
+    hits = search(open_tab(), site, "Zhang Yiming")
+    assert hits
+    for hit in hits:
+        assert any(name in hit.snippet for name in names), hit
+
+
+#: A Chinese character (the basic block).
+HAN = re.compile("[\u4e00-\u9fff]")
+#: Each result's title and snippet with the language each is marked with.
+LANGUAGES_JS = """() => Array.from(document.querySelectorAll('#search-results ul.search > li'),
+  li => ({href: li.querySelector('a').href,
+          title: li.querySelector('a').closest('[lang]').getAttribute('lang'),
+          snippet: li.querySelector('p.context').closest('[lang]').getAttribute('lang'),
+          text: li.querySelector('p.context').textContent}))"""
+
+
+def test_chinese_titles_and_snippets_carry_their_language(
+    open_tab: Callable[..., Tab], site: str, articles: list[ArticleSource]
+) -> None:
+    """A Chinese text's title and a Chinese snippet are marked zh-*, as the text is."""
+    chinese = {a.slug: a.meta["language"][0] for a in articles
+               if str(a.meta["language"][0]).startswith("zh")}
+    assert chinese  # premise
+    tab = open_tab()
+    search(tab, site, "字节跳动")
+    checked = 0
+    for result in tab.page.evaluate(LANGUAGES_JS):
+        slug = result["href"].removeprefix(site).removeprefix("articles/").split(".html")[0]
+        if slug in chinese:
+            assert result["title"].lower() == chinese[slug].lower(), result
+            checked += 1
+        # A snippet in Chinese alone (no Latin word in it) is marked as Chinese.
+        if HAN.search(result["text"]) and not re.search("[A-Za-z]{4}", result["text"]):
+            assert result["snippet"].lower().startswith("zh"), result
+    assert checked, "premise: 字节跳动 finds a Chinese text"
+
+
+def test_every_result_for_a_word_shows_the_word(
+    open_tab: Callable[..., Tab], site: str, articles: list[ArticleSource]
+) -> None:
+    """Each page found for "Yiming" has a snippet holding the word; a text's, from its words."""
+    by_slug = {a.slug: a for a in articles}
+    hits = search(open_tab(), site, "Yiming")
+    assert hits
+    for hit in hits:
+        assert "yiming" in hit.snippet.casefold(), hit
+        if hit.group == 0:
+            assert from_the_article(hit.snippet, by_slug[hit.page], site), hit
+
+
+@pytest.mark.parametrize("query", ["China envy", "Silicon Valley", "ByteDance", "Zhang Yiming",
+                                   "2020", "字节跳动"])
+def test_texts_rank_above_the_edition_and_its_generated_pages(
+    open_tab: Callable[..., Tab], site: str, query: str
+) -> None:
+    """The texts first, then the edition's pages, then entity pages, register and timeline."""
+    hits = search(open_tab(), site, query)
+    groups = [hit.group for hit in hits]
+    assert groups and groups[0] == 0, [hit.path for hit in hits]
+    assert groups == sorted(groups), [hit.path for hit in hits]
+
+
+@pytest.mark.parametrize("query", ["China envy", "Silicon Valley"])
+def test_an_entity_page_is_found_by_its_own_words_not_its_quotations(
+    open_tab: Callable[..., Tab], site: str, registry: list[dict[str, Any]], query: str
+) -> None:
+    """An entity's page quotes the texts; it is found by its names and description only."""
+    aliases = yaml.safe_load(REGISTRY.read_text(encoding="utf-8")).get("search_aliases") or []
+    forms = next((a["names"] for a in aliases if query in a["names"]), [query])
+    by_id = {e["id"]: e for e in registry}
+    for hit in search(open_tab(), site, query):
+        if not hit.path.startswith("_generated/entities/"):
+            continue
+        entity = by_id[hit.path.rsplit("/", 1)[1]]
+        own = " ".join([*names_of(registry, entity["id"]), entity["description"]])
+        assert any(form.casefold() in own.casefold() for form in forms), (query, hit.path)
+
+
+def test_an_entity_no_text_mentions_is_out_of_the_search(
+    open_tab: Callable[..., Tab], site: str, articles: list[ArticleSource],
+    registry: list[dict[str, Any]],
+) -> None:
+    """The entities no article tags or names as its author: their pages are never results."""
+    authors = {str(name) for a in articles for name in a.meta.get("authors") or []}
+    unmentioned = [e for e in registry
+                   if not any(f"<{e['id']}>`" in a.body for a in articles)
+                   and not authors & set(names_of(registry, e["id"]))]
+    assert unmentioned, "premise: the registry has entities no text mentions"
+    tab = open_tab()
+    for entity in unmentioned:
+        hits = search(tab, site, entity["label"])
+        page = f"_generated/entities/{entity['id']}"
+        assert page not in {hit.path for hit in hits}, (entity["label"], hits)

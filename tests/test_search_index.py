@@ -1,0 +1,107 @@
+"""What the search index reads of each page, and what the search page knows of names."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sphinx.testing.util import SphinxTestApp
+
+from edition.search import SearchChineseFolded
+from edition.search_pages import NAMES_SCRIPT_NAME, alias_term, entity_term
+
+pytestmark = pytest.mark.sphinx("html", testroot="search")
+
+
+def index_of(app: SphinxTestApp) -> dict[str, Any]:
+    """The built searchindex.js as data."""
+    text = (Path(app.outdir) / "searchindex.js").read_text(encoding="utf-8")
+    return dict(json.loads(text[text.index("(") + 1: text.rindex(")")]))
+
+
+def pages_with(index: dict[str, Any], word: str, table: str = "terms") -> set[str]:
+    """The pages whose words (or titles, with ``table="titleterms"``) hold an index word."""
+    found = index[table].get(word, [])
+    return {index["docnames"][i] for i in (found if isinstance(found, list) else [found])}
+
+
+def stem(word: str) -> str:
+    """An index word as the index stores it."""
+    return SearchChineseFolded({}).stem(word).lower()
+
+
+@pytest.fixture
+def index(app: SphinxTestApp) -> dict[str, Any]:
+    app.build()
+    return index_of(app)
+
+
+def test_a_name_written_without_a_tag_gives_the_page_its_entity(index: dict[str, Any]) -> None:
+    """festival tags ByteDance and writes Zhang Yiming untagged; notes writes him untagged."""
+    assert pages_with(index, stem(entity_term("bytedance"))) >= {
+        "articles/festival", "articles/run"}
+    assert pages_with(index, stem(entity_term("zhang-yiming"))) >= {
+        "articles/festival", "articles/run", "notes"}
+
+
+def test_a_search_alias_written_gives_the_page_its_term(index: dict[str, Any]) -> None:
+    """festival writes "Double 11", notes writes 双十一: both carry the alias's term."""
+    assert pages_with(index, stem(alias_term(0))) == {"articles/festival", "notes"}
+
+
+def test_an_entity_page_is_found_by_its_names_not_by_what_it_quotes(
+        index: dict[str, Any]) -> None:
+    """ByteDance's page quotes festival ("A wombat watched as ByteDance …"): wombat is not its."""
+    page = "_generated/entities/bytedance"
+    assert pages_with(index, "wombat") == {"articles/festival"}
+    assert page in pages_with(index, stem("ByteDance"), "titleterms")
+    assert page in pages_with(index, stem("Beijing"))  # its description
+    assert page in pages_with(index, "字节跳动")  # its Chinese name
+    # The entity page's boilerplate ("Mentions") is no word of it.
+    assert page not in pages_with(index, stem("mentions"), "titleterms")
+
+
+def test_an_unmentioned_entity_is_out_of_the_search(index: dict[str, Any]) -> None:
+    """No text names Caixin: its page holds no word of the index, not even its title."""
+    page = "_generated/entities/caixin"
+    assert page in index["docnames"]  # premise: the page exists
+    position = index["docnames"].index(page)
+    for table in ("terms", "titleterms"):
+        for word, files in index[table].items():
+            assert position not in (files if isinstance(files, list) else [files]), word
+    assert not index["alltitles"].get("Caixin")
+
+
+def test_an_article_is_indexed_without_its_apparatus(index: dict[str, Any]) -> None:
+    """Not the citation block, the related articles, nor the addresses of the notes."""
+    festival = "articles/festival"
+    # run's title is in festival's related articles (they share ByteDance); festival does
+    # not write it.
+    assert "articles/run" in pages_with(index, stem("Marmoset"), "titleterms")
+    assert festival not in pages_with(index, stem("Marmoset"))
+    # The citation block says "(accessed the date you read it)"; the note's address names a
+    # quokka.
+    assert festival not in pages_with(index, stem("accessed"))
+    assert festival not in pages_with(index, "quokka")
+    assert festival not in pages_with(index, stem("Cite"), "titleterms")
+    # Its own words stay, the header's among them.
+    assert festival in pages_with(index, "wombat")
+    assert festival in pages_with(index, stem("Weekly"))
+
+
+def test_the_search_page_knows_every_name_and_the_pages_groups(
+        app: SphinxTestApp) -> None:
+    app.build()
+    script = (Path(app.outdir) / "_static" / NAMES_SCRIPT_NAME).read_text(encoding="utf-8")
+    data = json.loads(script.removeprefix("window.EDITION_NAMES = ").rstrip(";\n"))
+    records = data["names"]
+    alias = records[data["keys"]["双十一"]]
+    assert alias == {"term": alias_term(0), "names": ["Double 11", "双十一"]}
+    assert data["keys"]["double11"] == data["keys"]["shuangshiyi"] == data["keys"]["双十一"]
+    person = records[data["keys"]["zhangyiming"]]
+    assert person["id"] == "zhang-yiming" and person["term"] == entity_term("zhang-yiming")
+    assert records[data["keys"]["张一鸣"]] is not None and "張一鳴" in person["names"]
+    assert data["pages"] == {"texts": "articles/", "generated": "_generated/",
+                             "languages": {"articles/festival": "en", "articles/run": "zh-Hans"}}
