@@ -59,8 +59,9 @@ NUMBERED_BUILDERS: tuple[str, ...] = (*WEB_BUILDERS, "epub", "latex")
 STATIC_DIR = Path(__file__).parent / "static"
 SCRIPT = "edition-cite.js"
 STYLESHEET = "edition-cite.css"
-#: A paragraph label: the article's slug, ``-p`` and the paragraph's number.
-PARAGRAPH_LABEL = re.compile(r"^(?P<slug>[a-z0-9-]+)-p(?P<number>\d+)$")
+#: A paragraph label: the article's slug, ``-p`` and the paragraph's number, with letters for a
+#: paragraph added after the conversion (``-p8a``, shown ¶8a: converters/editing/anchors.py).
+PARAGRAPH_LABEL = re.compile(r"^(?P<slug>[a-z0-9-]+)-p(?P<number>\d+[a-z]*)$")
 #: Kinds of removed material that make the article a partial text, and the line that says so.
 PARTIAL_TEXT: dict[str, str] = {
     "paywall": "Preview: the source stops where the publisher's paywall begins.",
@@ -158,8 +159,12 @@ def visit_paragraph_number_html(self: HTML5Translator, node: paragraph_number) -
 
 def visit_paragraph_number_latex(self: Any, node: paragraph_number) -> None:
     """The number in the margin of the page."""
+    number = str(node["number"])
+    # digits and lower-case letters only (PARAGRAPH_LABEL): nothing LaTeX reads as a command
+    if not re.fullmatch(r"\d+[a-z]*", number):
+        raise nodes.SkipNode
     self.body.append(r"\leavevmode\marginpar{\raggedright\footnotesize\textsf{¶"
-                     + str(int(node["number"])) + "}}")
+                     + number + "}}")
     raise nodes.SkipNode
 
 
@@ -168,14 +173,14 @@ def skip(_self: Any, _node: nodes.Node) -> None:
     raise nodes.SkipNode
 
 
-def numbered_blocks(document: nodes.document) -> Iterator[tuple[nodes.Element, str, int]]:
-    """Every block labelled ``<slug>-pN``, with its label and N."""
+def numbered_blocks(document: nodes.document) -> Iterator[tuple[nodes.Element, str, str]]:
+    """Every block labelled ``<slug>-pN`` (or ``-pNa``), with its label and N (``8a``)."""
     for node in document.findall(nodes.Element):
         for node_id in node["ids"]:
             match = PARAGRAPH_LABEL.match(node_id)
             if match and isinstance(node, (nodes.paragraph, nodes.container, nodes.bullet_list,
                                            nodes.enumerated_list)):
-                yield node, node_id, int(match.group("number"))
+                yield node, node_id, match.group("number")
                 break
 
 

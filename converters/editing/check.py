@@ -862,11 +862,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     for problem in problems:
         print(problem)
+    compared = anchors_compared(root) if "anchors" in kinds else ""
     if problems:
-        print(f"{len(problems)} problem(s) found", file=sys.stderr)
+        print(f"{len(problems)} problem(s) found" + (f"; {compared}" if compared else ""),
+              file=sys.stderr)
         return 1
-    print(ok_line(root, kinds))
+    print(ok_line(root, kinds) + (f"; {compared}" if compared else ""))
     return 0
+
+
+def anchors_compared(root: Path) -> str:
+    """What the published labels were compared with, in words ('' when they were not)."""
+    from .anchors import GitUnavailable, anchor_base, committed_articles
+
+    try:
+        base = anchor_base(root)
+        committed_articles(root, base.revision)
+    except GitUnavailable:
+        return ""  # the check said why on its own line
+    return f"labels compared with {base.description}"
 
 
 def ok_line(root: Path, kinds: Sequence[str]) -> str:
