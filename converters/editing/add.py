@@ -27,7 +27,7 @@ from . import candidates
 from .moves import page_seed
 from .reimport import ReimportError
 from .retired import RETIRED_FILE, RetiredLabelsError
-from .seeds import add_to_manifest, new_seed_name, seed_files, sha256
+from .seeds import add_to_manifest, new_seed_name, seed_files, seed_problem, sha256
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -77,6 +77,9 @@ def add_file(path: Path, seeds: Path, out: Path, options: Options) -> tuple[int,
         raw = path.read_bytes()
     except OSError as exc:
         raise ConversionError(f"cannot read: {exc.strerror or exc}") from None
+    refused = seed_problem(path)
+    if refused:
+        raise ConversionError(refused)
     known = existing_seed(seeds, raw)
     name = known.name if known else new_seed_name(seeds, raw, path.suffix or ".txt")
     result = convert_source(decode(name, raw), options)
