@@ -447,6 +447,8 @@ PROBLEMS_BOX = (
     '<div id="edition-preview-problems" role="alert" style="position:fixed;z-index:10000;'
     "top:0;left:0;right:0;max-height:40vh;overflow:auto;background:#fff3cd;color:#3d2e00;"
     'border-bottom:2px solid #b58100;padding:.5em 1em;font:13px/1.4 monospace">'
+    '<button type="button" onclick="this.parentNode.remove()" aria-label="Hide" '
+    'style="float:right;border:0;background:none;font:inherit;cursor:pointer">✕</button>'
     "<strong>Preview: {count} problem(s){kept}</strong><ul style=\"margin:.3em 0 0 1.2em;"
     'padding:0">{items}</ul></div>'
 )

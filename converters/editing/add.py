@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import logging
 import re
 import sys
 from collections.abc import Sequence
@@ -105,6 +106,8 @@ def readable_slug(title: str, registry: Registry | None = None) -> str:
     words: list[str] = []
     if has_han(title):
         import jieba
+
+        jieba.setLogLevel(logging.WARNING)  # its dictionary's loading is no news to an editor
 
         position = 0
         for start, end, target in [*(find_names(title, registry) if registry else []),
@@ -282,13 +285,14 @@ def add_file(path: Path, seeds: Path, out: Path, options: Options,
         if clashes:
             raise ConversionError(f"its article would replace {', '.join(clashes)}; give it "
                                   "another slug with --slug")
+        root = out.resolve().parent.parent
         if known is None:
             seeds.mkdir(parents=True, exist_ok=True)
             seed.write_bytes(raw)
             add_to_manifest(seeds, seed)
-            print(f"{path}: added as {seed}")
+            print(f"{path}: added as {_shown(seed, root)}")
         else:
-            print(f"{path}: already the seed {seed}; converted again")
+            print(f"{path}: already the seed {_shown(seed, root)}; converted again")
         status, _outcomes = import_result(result, out)
     except BaseException:
         if known is None:  # the seed goes with its pages: all of it or nothing
@@ -301,7 +305,8 @@ def add_file(path: Path, seeds: Path, out: Path, options: Options,
                 editorial.write_text(saved, encoding="utf-8")
         raise
     if slugs is not None and editorial is not None:
-        print(f"{editorial}: slug {', '.join(slugs)} recorded for {name}")
+        print(f"{_shown(editorial, out.resolve().parent.parent)}: slug {', '.join(slugs)} "
+              f"recorded for {name}")
     return status, [out / page for page in result.pages]
 
 
