@@ -291,7 +291,11 @@ PROBLEM_LINE = re.compile(r"\b(?:WARNING|ERROR|CRITICAL):|build failed|Traceback
 
 
 def git(root: Path, *args: str) -> None:
-    """Run git in the copy as a throwaway author."""
+    """Run git in the copy as a throwaway author (what builds write is not tracked)."""
+    ignore = root / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("/preview/\n/preview.err\n/kept/\n/docs/_generated/\n",
+                          encoding="utf-8")
     subprocess.run(["git", "-C", str(root), "-c", "user.name=Editor",
                     "-c", "user.email=editor@example.org", *args],
                    check=True, capture_output=True)
