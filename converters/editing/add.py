@@ -176,6 +176,10 @@ def planned_slugs(result: Converted, editorial: Path | None, out: Path,
     plans = data.seeds.get(seed, []) if data is not None else []
     if requested is None and plans and all(plan.slug for plan in plans):
         return None
+    if requested is None and len(result.articles) > 1 and not plans:
+        # the editorial data names several articles of one seed only with the ranges that
+        # divide it: the reader's slugs stay until the editors give those
+        return None
     taken = taken_slugs(out, editorial, seed)
     if requested is not None:
         if len(result.articles) != 1:
