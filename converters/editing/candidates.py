@@ -788,7 +788,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{proposal.first}: {proposal.text}{also}")
     print(f"{len(described)} unreviewed candidate(s)")
     written = write_draft(args.draft, described)
-    print(f"{written} proposed entries written to {args.draft} for review")
+    print(f"{written} proposed entries written to {_shown(args.draft)} for review")
     return 1 if described else 0
 
 
