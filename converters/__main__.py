@@ -13,6 +13,7 @@ from pathlib import Path
 from .editing.moves import find_moves, retired_labels, seed_index
 from .editing.reimport import Outcome, ReimportError, base_path, import_pages
 from .editing.retired import RETIRED_FILE, RetiredLabelsError, append_retired, load_retired
+from .editing.seeds import seed_problem
 from .editorial import EditorialError
 from .model import ConversionError
 from .paths import DEFAULT_EDITORIAL, DEFAULT_REGISTRY
@@ -129,6 +130,9 @@ def convert_files(files: Sequence[Path], out: Path, options: Options, *, resolve
     index = seed_index(out)
     for path in files:
         try:
+            refused = seed_problem(path)
+            if refused:
+                raise ConversionError(refused)
             result = convert_file(path, options)
             clash = next((name for name in result.pages if name in written), None)
             if clash is not None:

@@ -328,9 +328,11 @@ _BLOCK_RENDERERS: dict[type, Callable[[Any, Context], str]] = {
 #: begins each of its labels, so it never holds a path separator, a dot or a space.
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 #: A block's label as :func:`assign_labels` gives it: the article's slug, the kind of block
-#: (``p`` paragraph or list, ``s`` heading, ``f`` figure) and its number. A label is a slug
+#: (``p`` paragraph or list, ``s`` heading, ``f`` figure) and its number — with letters for a
+#: paragraph added after the conversion (``-p8a``, converters/editing/anchors.py). A label is a slug
 #: with a suffix, so whatever names a page or an anchor of the edition matches :data:`SLUG`.
-BLOCK_LABEL = re.compile(rf"(?P<slug>{SLUG.pattern})-(?P<kind>[psf])(?P<number>[0-9]+)")
+BLOCK_LABEL = re.compile(
+    rf"(?P<slug>{SLUG.pattern})-(?P<kind>[psf])(?P<number>[0-9]+)(?P<letters>[a-z]*)")
 
 
 def assign_labels(article: Article) -> None:

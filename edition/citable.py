@@ -83,8 +83,9 @@ NUMBERED_BUILDERS: tuple[str, ...] = (*WEB_BUILDERS, "epub", "latex")
 STATIC_DIR = Path(__file__).parent / "static"
 SCRIPT = "edition-cite.js"
 STYLESHEET = "edition-cite.css"
-#: A paragraph label: the article's slug, ``-p`` and the paragraph's number.
-PARAGRAPH_LABEL = re.compile(r"^(?P<slug>[a-z0-9-]+)-p(?P<number>\d+)$")
+#: A paragraph label: the article's slug, ``-p`` and the paragraph's number, with letters for a
+#: paragraph added after the conversion (``-p8a``, shown ¶8a: converters/editing/anchors.py).
+PARAGRAPH_LABEL = re.compile(r"^(?P<slug>[a-z0-9-]+)-p(?P<number>\d+[a-z]*)$")
 #: Class of the number of a parallel pair's later language (shown when it is read alone).
 TRANSLATION_NUMBER = "para-number-translation"
 #: Class of a block that holds its number (a paragraph, or a list: its number is the list's).
@@ -177,8 +178,12 @@ def visit_paragraph_number_html(self: HTML5Translator, node: paragraph_number) -
 
 def visit_paragraph_number_latex(self: Any, node: paragraph_number) -> None:
     """The number in the margin of the page."""
+    number = str(node["number"])
+    # digits and lower-case letters only (PARAGRAPH_LABEL): nothing LaTeX reads as a command
+    if not re.fullmatch(r"\d+[a-z]*", number):
+        raise nodes.SkipNode
     self.body.append(r"\leavevmode\marginpar{\raggedright\footnotesize\textsf{¶"
-                     + str(int(node["number"])) + "}}")
+                     + number + "}}")
     raise nodes.SkipNode
 
 
@@ -187,14 +192,14 @@ def skip(_self: Any, _node: nodes.Node) -> None:
     raise nodes.SkipNode
 
 
-def numbered_blocks(document: nodes.document) -> Iterator[tuple[nodes.Element, str, int]]:
-    """Every block labelled ``<slug>-pN``, with its label and N."""
+def numbered_blocks(document: nodes.document) -> Iterator[tuple[nodes.Element, str, str]]:
+    """Every block labelled ``<slug>-pN`` (or ``-pNa``), with its label and N (``8a``)."""
     for node in document.findall(nodes.Element):
         for node_id in node["ids"]:
             match = PARAGRAPH_LABEL.match(node_id)
             if match and isinstance(node, (nodes.paragraph, nodes.container, nodes.bullet_list,
                                            nodes.enumerated_list)):
-                yield node, node_id, int(match.group("number"))
+                yield node, node_id, match.group("number")
                 break
 
 
@@ -233,7 +238,7 @@ class AddParagraphNumbers(SphinxPostTransform):
             if self.builder_name in WEB_BUILDERS and "parallel" in block["classes"]:
                 self.number_languages(block, label, number)
 
-    def number_languages(self, pair: nodes.Element, label: str, number: int) -> None:
+    def number_languages(self, pair: nodes.Element, label: str, number: str) -> None:
         """Give each later language of a pair its address and the pair's number.
 
         The web page lets a reader show one language alone; the pair's number is in the first

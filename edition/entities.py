@@ -66,7 +66,7 @@ SCRIPTS: dict[str, str] = {
 }
 
 #: Labels of paragraphs, sections and figures end in ``-pN``, ``-sN`` and ``-fN``.
-PLACE_LABEL = re.compile(r"-([psf])(\d+)$")
+PLACE_LABEL = re.compile(r"-([psf])(\d+[a-z]*)$")
 #: How each kind of labelled place is shown to readers.
 PLACE_MARKS: dict[str, str] = {"p": "¶", "s": "§", "f": "fig. "}
 

@@ -173,3 +173,47 @@ def test_no_unreviewed_candidates_in_the_edition() -> None:
     if not list(folder.glob("*.md")):
         pytest.skip("no articles generated yet")
     assert [str(c) for c in find_candidates(folder, load_registry(REGISTRY))] == []
+
+
+def test_occurrences_are_counted_as_whole_words(tmp_path: Path) -> None:
+    """"Pro" twice as a word, and inside Products, process, Profit: counted twice."""
+    from converters.editing.candidates import proposals
+
+    articles = tmp_path / "articles"
+    write(articles, "words.md", "---\ntitle: t\n---\n\n(words-p1)=\nThe Pro came out. Products "
+          "and the process were for Profit; the Pro met Acme Widgets, and Acme Widgets grew.\n")
+    counted = {c.text: n for c, n in proposals(articles, load_registry(REGISTRY))}
+    assert counted["Pro"] == 2
+    assert counted["Acme Widgets"] == 2
+
+
+def test_chinese_occurrences_are_words_of_the_text() -> None:
+    """A name counts where jieba's cut, knowing it, leaves it a word."""
+    from converters.editing.candidates import chinese_words
+
+    lines = ["法官孟晚舟表示同意。", "孟晚舟说，手机芯片的供应断了。", "机芯片"]
+    counted = chinese_words(lines, ["孟晚舟", "机芯片"])
+    assert counted["孟晚舟"] == 2
+    assert counted["机芯片"] == 1  # the line where it stands alone; never inside 手机芯片
+
+
+def test_pinyin_reads_polyphones_as_the_texts_mean_them() -> None:
+    """长尾 (the long tail) is cháng wěi; a person's surname 曾 is zēng; ids follow."""
+    from converters.editing.draft import Proposal, entry, make_id, pinyin, readings_to_check
+
+    assert pinyin("长尾") == "cháng wěi" and make_id("长尾") == "chang-wei"
+    assert pinyin("曾盟斌", person=True) == "zēng méng bīn"
+    assert make_id("曾盟斌", person=True) == "zeng-meng-bin"
+    line = entry(Proposal("曾盟斌", "nr", 2, "a.md:3", "person"))
+    assert line["pinyin"] == "zēng méng bīn" and line["id"] == "zeng-meng-bin"
+    assert "曾" in readings_to_check("曾某某")  # not settled by any dictionary: the reviewer checks
+
+
+def test_traditional_forms_follow_the_texts() -> None:
+    """事业群 is 事業群 in Taiwan's standard (OpenCC's s2t writes the variant 事業羣); a form the
+    texts write themselves wins."""
+    from converters.editing.draft import traditional
+
+    assert traditional("事业群") == "事業群"
+    assert traditional("台积电") == "臺積電"
+    assert traditional("台积电", ["台积电", "台積電"]) == "台積電"

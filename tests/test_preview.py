@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -11,7 +12,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -281,3 +282,224 @@ def test_incremental_sphinx_build_rewrites_only_the_edited_articles_files(projec
         fresh_files = {p.relative_to(fresh): p.read_bytes() for p in fresh.glob(pattern)}
         out_files = {p.relative_to(out): p.read_bytes() for p in out.glob(pattern)}
         assert fresh_files and out_files == fresh_files, pattern
+
+
+# --------------------------------------------------------------------------- real edits
+
+#: A line of the preview's stderr that reports a problem.
+PROBLEM_LINE = re.compile(r"\b(?:WARNING|ERROR|CRITICAL):|build failed|Traceback")
+
+
+def git(root: Path, *args: str) -> None:
+    """Run git in the copy as a throwaway author (what builds write is not tracked)."""
+    ignore = root / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("/preview/\n/preview.err\n/kept/\n/docs/_generated/\n",
+                          encoding="utf-8")
+    subprocess.run(["git", "-C", str(root), "-c", "user.name=Editor",
+                    "-c", "user.email=editor@example.org", *args],
+                   check=True, capture_output=True)
+
+
+@pytest.fixture
+def logged_server(project: Path) -> Iterator[tuple[str, subprocess.Popen[bytes], Path]]:
+    """The preview on a free port with its stderr in a file (the problems it prints)."""
+    port = free_port()
+    log = project / "preview.err"
+    with log.open("wb") as err:
+        process = subprocess.Popen(
+            [sys.executable, str(ROOT / "scripts" / "preview.py"), "--port", str(port),
+             "--docs", str(project / "docs"), "--out", str(project / "preview")],
+            stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
+    try:
+        yield f"http://127.0.0.1:{port}", process, log
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+def wait_until(url: str, check: Callable[[str], bool], server: subprocess.Popen[bytes],
+               what: str) -> str:
+    """Poll ``url`` until ``check`` accepts the page; fail if the server dies or time runs out."""
+    end = time.monotonic() + DEADLINE
+    while time.monotonic() < end:
+        assert server.poll() is None, "the preview server stopped"
+        page = fetch(url)
+        if page is not None and check(page):
+            return page
+        time.sleep(0.5)
+    pytest.fail(f"{url} never showed {what}")
+
+
+def problems_printed(log: Path) -> list[str]:
+    """The problem lines the preview printed so far, colours removed."""
+    text = re.sub(r"\x1b\[[0-9;]*m", "", log.read_text(encoding="utf-8", errors="replace"))
+    return [line for line in text.splitlines() if PROBLEM_LINE.search(line)]
+
+
+def test_the_preview_survives_real_edits(
+        project: Path, logged_server: tuple[str, subprocess.Popen[bytes], Path]) -> None:
+    """A data file edited, the registry broken and fixed, an unclosed fence, a page moved by the
+    converter, a branch switched and a restart: each time a correct page, no repeated warning."""
+    base, process, log = logged_server
+    docs = project / "docs"
+    page = wait_until(f"{base}/{PAGE}", lambda p: "tiktok-run-p3" in p, process, "the article")
+    assert "edition-preview-problems" not in page
+    assert problems_printed(log) == []
+
+    # a data file: the registry's description of an entity, shown on its page
+    registry = docs / "_data" / "registry.yaml"
+    good = registry.read_text(encoding="utf-8")
+    described = good.replace('description: "Beijing-based internet company, owner of TikTok',
+                             'description: "Preview test: Beijing-based internet company, '
+                             'owner of TikTok', 1)
+    assert described != good
+    registry.write_text(described, encoding="utf-8")
+    wait_until(f"{base}/_generated/entities/bytedance.html", lambda p: "Preview test:" in p,
+               process, "the new description")
+    assert problems_printed(log) == []  # no "already registered", nothing
+
+    # the registry broken: one located problem on the page, the last good site kept
+    lines = described.split("\n")
+    broken_line = lines.index("- id: bytedance") + 2
+    assert lines[broken_line - 1] == "  type: company"
+    lines[broken_line - 1] = "  type: firm"
+    registry.write_text("\n".join(lines), encoding="utf-8")
+    page = wait_until(f"{base}/{PAGE}", lambda p: "edition-preview-problems" in p, process,
+                      "the problem")
+    shown = f"docs/_data/registry.yaml:{broken_line}: registry: entity &#x27;bytedance&#x27;"
+    assert shown in page and "not built, the last good site is shown" in page
+    assert 'href="../_generated/entities/bytedance.html' in page  # names still linked
+    assert problems_printed(log) == []  # the problem is not a warning of a build…
+    assert log.read_text(encoding="utf-8").count(f"registry.yaml:{broken_line}:") == 1
+
+    # …and fixed
+    registry.write_text(described, encoding="utf-8")
+    wait_until(f"{base}/{PAGE}", lambda p: "edition-preview-problems" not in p, process,
+               "the page without problems")
+
+    # an unclosed fence in an article: check's problem, on the page
+    article = docs / "articles" / "tiktok-run.md"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("(tiktok-run-p7)=", ":::{admonition} Editorial note\n"
+                                    ":class: editorial-note\n\nA note.\n\n(tiktok-run-p7)=", 1),
+                       encoding="utf-8")
+    page = wait_until(f"{base}/{PAGE}", lambda p: "unclosed" in p, process, "the fence problem")
+    assert "docs/articles/tiktok-run.md:" in page
+    article.write_text(text, encoding="utf-8")
+    wait_until(f"{base}/{PAGE}", lambda p: "edition-preview-problems" not in p, process,
+               "the page without problems")
+    printed = problems_printed(log)
+    assert printed == [], printed
+
+    # a page moved by the converter (a new slug in the editorial data)
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "the edition")
+    editorial = docs / "_data" / "editorial.yaml"
+    editorial.write_text(editorial.read_text(encoding="utf-8").replace(
+        "    - slug: tiktok-run\n", "    - slug: tiktok-runs\n"), encoding="utf-8")
+    moved = subprocess.run(
+        [sys.executable, "-m", "converters", str(project / "seeds" / "001_116d69d97c42a296.txt"),
+         "--out", str(docs / "articles"), "--editorial", str(editorial),
+         "--registry", str(registry)], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert moved.returncode == 0, moved.stderr
+    wait_until(f"{base}/articles/tiktok-runs.html", lambda p: "tiktok-runs-p3" in p, process,
+               "the moved article")
+    wait_until(f"{base}/index.html", lambda p: "articles/tiktok-runs.html" in p, process,
+               "its card")
+    assert problems_printed(log) == []
+
+    # another branch, without the moved article; and back
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "moved")
+    git(project, "checkout", "-q", "HEAD~1")
+    wait_until(f"{base}/index.html", lambda p: "articles/tiktok-run.html" in p
+               and "articles/tiktok-runs.html" not in p, process, "the other branch's cards")
+    git(project, "checkout", "-q", "main")
+    wait_until(f"{base}/index.html", lambda p: "articles/tiktok-runs.html" in p
+               and "articles/tiktok-run.html" not in p, process, "main's cards")
+    assert problems_printed(log) == []
+
+
+def test_switching_branches_and_restarting_leave_nothing_stale(project: Path) -> None:
+    """A branch without an article, then back, in the kept application; then a restart: no
+    build reports a page that is not there (the toctree of the home page once kept it)."""
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "the edition")
+    git(project, "checkout", "-q", "-b", "other")
+    git(project, "rm", "-q", "docs/articles/double-eleven-decline.md",
+        "docs/_import/double-eleven-decline.md")
+    git(project, "commit", "-q", "-m", "without one text")
+    git(project, "checkout", "-q", "main")
+    kept = project / "kept"
+    runs = [subprocess.run([sys.executable, "-c", script, str(ROOT / "scripts" / "preview.py"),
+                            str(project / "docs"), str(kept)],
+                           capture_output=True, text=True, check=False)
+            for script in (KEPT_APP_SWITCHES, KEPT_APP_STARTS)]
+    for done in runs:
+        assert done.returncode == 0, done.stderr[-2000:]
+    assert runs[0].stdout.count("preview: built") == 3
+    printed = [line for done in runs
+               for line in re.sub(r"\x1b\[[0-9;]*m", "", done.stderr).splitlines()
+               if PROBLEM_LINE.search(line)]
+    assert printed == []
+    home = (kept / "index.html").read_text(encoding="utf-8")
+    assert "articles/double-eleven-decline.html" in home
+
+
+#: Run in a child process: the kept application builds on main, then on the branch without an
+#: article, then on main again (each time as the watcher would call it).
+KEPT_APP_SWITCHES = """
+import runpy, subprocess, sys
+from pathlib import Path
+preview = runpy.run_path(sys.argv[1])
+docs, out = Path(sys.argv[2]), Path(sys.argv[3])
+builder = preview["InProcessBuilder"](docs, out)
+builder()
+for branch in ("other", "main"):
+    subprocess.run(["git", "-C", str(docs), "checkout", "-q", branch], check=True)
+    builder(changed_paths=[docs / "articles" / "double-eleven-decline.md"])
+"""
+#: Run in a child process: the preview starts again on the project as it is.
+KEPT_APP_STARTS = """
+import runpy, sys
+from pathlib import Path
+preview = runpy.run_path(sys.argv[1])
+preview["InProcessBuilder"](Path(sys.argv[2]), Path(sys.argv[3]))()
+"""
+
+
+@pytest.mark.browser
+def test_the_reloaded_page_keeps_its_scroll_position(
+        project: Path, server: tuple[str, subprocess.Popen[bytes]]) -> None:
+    """Scrolled to ¶5, an edit of ¶3 reloads the page at the same place (Chromium, 1280 px)."""
+    from playwright.sync_api import sync_playwright
+
+    base, process = server
+    wait_for(f"{base}/{PAGE}", "tiktok-run-p3", process)
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.exists():
+        pytest.skip("no /usr/bin/chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), headless=True,
+                                             args=["--no-sandbox"])
+        try:
+            tab = browser.new_page(viewport={"width": 1280, "height": 800})
+            tab.goto(f"{base}/{PAGE}")
+            tab.wait_for_load_state("load")
+            tab.evaluate("document.getElementById('tiktok-run-p5').scrollIntoView()")
+            before = tab.evaluate("window.scrollY")
+            assert before > 300
+            article = project / "docs" / "articles" / "tiktok-run.md"
+            lines = article.read_text(encoding="utf-8").split("\n")
+            lines[lines.index("(tiktok-run-p3)=") + 1] += "滚动测试"
+            article.write_text("\n".join(lines), encoding="utf-8")
+            tab.wait_for_function("document.body.innerText.includes('滚动测试')",
+                                  timeout=DEADLINE * 1000)
+            tab.wait_for_load_state("load")
+            tab.wait_for_timeout(500)  # the restoring script runs at load
+            assert abs(tab.evaluate("window.scrollY") - before) <= 2
+        finally:
+            browser.close()

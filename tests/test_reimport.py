@@ -322,3 +322,144 @@ def test_resolved_still_merges_pages_without_conflict(tmp_path: Path) -> None:
     new = base.replace("line 8\n", "line 8 improved\n")
     assert reimport(page, new, resolved=True).action == "merged"
     assert page.read_text(encoding="utf-8") == new.replace("line 2\n", "line 2 edited\n")
+
+
+# --------------------------------------------------------------------------- no silent path
+
+NOTE = [":::{admonition} Editorial note", ":class: editorial-note", "",
+        "编者按：此段数字据原文。", ":::"]
+
+
+def edition_copy(tmp_path: Path) -> Path:
+    """A copy of the edition (articles with their merge bases) to re-import into."""
+    from edition_builds import copy_edition
+
+    copy_edition(tmp_path)
+    return tmp_path
+
+
+def test_a_forgotten_resolved_is_reported_and_refused(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """Markers resolved by hand without --resolved: check names the command, the next run
+    refuses to merge the resolution again, and --resolved closes the conflict."""
+    from converters.editing.check import check
+
+    root = edition_copy(tmp_path)
+    seed = ROOT / "seeds" / "001_116d69d97c42a296.txt"
+    out = root / "docs" / "articles"
+    page = out / "tiktok-run.md"
+    original = page.read_text(encoding="utf-8")
+    p5 = paragraph_line(original, "tiktok-run-p5")
+    page.write_text(original.replace(p5, p5.replace(p5[:8], p5[:8] + "【编者】", 1)),
+                    encoding="utf-8")
+    converter_rewrites(monkeypatch, lambda text: text.replace(p5, p5[:-4] + "【转换器】"
+                                                              + p5[-4:]))
+    assert main([str(seed), "--out", str(out)]) == 1
+    capsys.readouterr()
+    resolve(page, keep="page")
+    resolution = page.read_bytes()
+    problems = [str(p) for p in check(root)]
+    assert problems == [
+        "docs/articles/tiktok-run.md:1: the conflict of the last re-import has no markers left "
+        "but was never recorded as resolved: run python -m converters "
+        "seeds/001_116d69d97c42a296.txt --out docs/articles --resolved (it keeps the page as it "
+        "is and makes the converter's output its merge base)"]
+    # the next run does not merge the hand resolution as if it were an edit
+    assert main([str(seed), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "never recorded as resolved: convert again with --resolved" in err
+    assert page.read_bytes() == resolution
+    assert main([str(seed), "--out", str(out), "--resolved"]) == 0
+    assert page.read_bytes() == resolution
+    assert [str(p) for p in check(root)] == []
+
+
+def test_a_note_beside_a_changed_paragraph_is_kept_without_a_conflict(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The page made the converter's change of p5 by hand and added an editorial note below it
+    (git calls that a conflict): merged, the note kept, no markers."""
+    seed = ROOT / "seeds" / "001_116d69d97c42a296.txt"
+    out = tmp_path / "docs" / "articles"
+    convert(seed, out, capsys)
+    page = out / "tiktok-run.md"
+    lines = page.read_text(encoding="utf-8").split("\n")
+    index = lines.index("(tiktok-run-p5)=") + 1
+    p5 = lines[index]
+    theirs = p5[:-4] + "【转换器】" + p5[-4:]
+    lines[index] = theirs
+    lines[index + 1:index + 1] = ["", *NOTE]
+    page.write_text("\n".join(lines), encoding="utf-8")
+    assert merge3("\n".join(lines), base_path(page).read_text(encoding="utf-8"),
+                  converter_output(seed)[page.name].replace(p5, theirs))[1] == 1
+    converter_rewrites(monkeypatch, lambda text: text.replace(p5, theirs))
+    status, err = convert(seed, out, capsys)
+    assert (status, err) == (0, "")
+    merged = page.read_text(encoding="utf-8").split("\n")
+    assert merged[index] == theirs
+    assert merged[index + 1:index + 2 + len(NOTE)] == ["", *NOTE]
+    assert not any(line.startswith("<<<<<<<") for line in merged)
+
+
+def test_in_a_real_conflict_the_note_stays_outside_the_markers(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Page and converter both changed p5, and the page added a note: the message says the note
+    is kept, and taking the converter's side keeps it."""
+    seed = ROOT / "seeds" / "001_116d69d97c42a296.txt"
+    out = tmp_path / "docs" / "articles"
+    convert(seed, out, capsys)
+    page = out / "tiktok-run.md"
+    lines = page.read_text(encoding="utf-8").split("\n")
+    index = lines.index("(tiktok-run-p5)=") + 1
+    p5 = lines[index]
+    lines[index] = p5.replace(p5[:8], p5[:8] + "【编者】", 1)
+    lines[index + 1:index + 1] = ["", *NOTE]
+    page.write_text("\n".join(lines), encoding="utf-8")
+    theirs = p5[:-4] + "【转换器】" + p5[-4:]
+    converter_rewrites(monkeypatch, lambda text: text.replace(p5, theirs))
+    status, err = convert(seed, out, capsys)
+    assert status == 1
+    merged = page.read_text(encoding="utf-8").split("\n")
+    close = merged.index(">>>>>>> converter")
+    note = merged.index(NOTE[0])
+    assert note > close and merged[note:note + len(NOTE)] == NOTE
+    assert f"the page's editorial note at line {note + 1}, which the converter never wrote, " \
+           "is kept outside the markers" in err
+    assert "【编者】" in err and "【转换器】" in err
+    resolve(page, keep="converter")
+    kept = page.read_text(encoding="utf-8").split("\n")
+    assert theirs in kept and NOTE[3] in kept
+
+
+def test_both_sides_changed_alike_the_message_quotes_what_differs(tmp_path: Path) -> None:
+    """The page made the converter's change and added a paragraph: the quotes are not the same
+    words twice, they show the added paragraph."""
+    from converters.editing.reimport import Conflict
+
+    base = ["第五段原文，没有改动。\n"]
+    theirs = ["第五段原文，转换器改了这里。\n"]
+    ours = ["第五段原文，转换器改了这里。\n", "\n", "编者加的一段话。\n"]
+    message = str(Conflict(tmp_path / "p.md", 3, ours, theirs, base))
+    assert "'编者加的一段话。', which the converter's output does not have" in message
+
+
+def test_the_converter_refuses_an_edited_seed(tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """A seed that differs from seeds/SHA256SUMS is not converted: one line, nothing written."""
+    import shutil
+
+    seeds = tmp_path / "seeds"
+    shutil.copytree(ROOT / "seeds", seeds)
+    seed = seeds / "001_116d69d97c42a296.txt"
+    seed.write_bytes(seed.read_bytes().replace("恶作剧".encode(), "恶作據".encode(), 1))
+    out = tmp_path / "docs" / "articles"
+    assert main([str(seed), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {seed}: this seed differs from {seeds / 'SHA256SUMS'}:")
+    assert "seeds are never edited" in err and len(err.strip().splitlines()) == 1
+    assert not out.exists()
+    # as recorded, it converts
+    shutil.copyfile(ROOT / "seeds" / seed.name, seed)
+    assert main([str(seed), "--out", str(out)]) == 0

@@ -31,11 +31,19 @@ def git(root: Path, *args: str) -> None:
 
 
 def edit_seed_and_convert_again(project: Path) -> None:
-    """Edit a seed by one word and convert it again, as a careless editor would."""
+    """Edit a seed by one word and convert it again, as a careless editor would.
+
+    The converter refuses the edited seed; a copy of it outside seeds/ (same name) converts,
+    as an older converter converted the seed itself.
+    """
     seed = project / "seeds" / SEED
     seed.write_bytes(seed.read_bytes().replace(b"TikTok", b"TikTak", 1))
-    status = convert_main([str(seed), "--out", str(project / "docs" / "articles"), "--resolved"])
-    assert status == 0
+    out = str(project / "docs" / "articles")
+    assert convert_main([str(seed), "--out", out, "--resolved"]) == 2
+    elsewhere = project / "elsewhere" / SEED
+    elsewhere.parent.mkdir()
+    elsewhere.write_bytes(seed.read_bytes())
+    assert convert_main([str(elsewhere), "--out", out, "--resolved"]) == 0
 
 
 def test_manifest_lists_every_committed_seed() -> None:

@@ -21,16 +21,20 @@ import argparse
 import logging
 import re
 import sys
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from ..myst import without_inline_markup
 from ..paths import DEFAULT_ARTICLES, DEFAULT_REGISTRY
 from ..registry import Registry, RegistryError, fold, load_registry
 from ..script import HAN_RUN, has_han
 from ..tagging import URL_PATTERN, find_names
+from .draft import Alias, Proposal
 
 #: jieba part-of-speech flags of names (nr person, nrfg/nrt transliterated or foreign person,
 #: nt organisation, ns place, nz other proper noun).
@@ -473,9 +477,24 @@ class _English:
 # --------------------------------------------------------------------------- the tool
 
 
+@dataclass
+class Occurrences:
+    """What the texts say about one candidate, gathered while it is found."""
+
+    #: jieba's tag of each occurrence it cut out as a word (Chinese names)
+    tags: Counter[str] = field(default_factory=Counter)
+    #: how many times it stands as a word of its own (a jieba word, or a whole Latin word)
+    count: int = 0
+
+
 def candidates_in_text(path: Path, lines: list[str], registry: Registry,
-                       vocabulary: frozenset[str]) -> list[Candidate]:
-    """Unreviewed names in the visible lines of one article, each once, at its first line."""
+                       vocabulary: frozenset[str],
+                       gathered: dict[str, Occurrences] | None = None) -> list[Candidate]:
+    """Unreviewed names in the visible lines of one article, each once, at its first line.
+
+    ``gathered`` receives, by folded name, every occurrence's jieba tag and the count of
+    occurrences jieba cut out as a word.
+    """
     reviewed = registry.reviewed()
     english = _English(registry, vocabulary)
     seen: set[str] = set()
@@ -487,7 +506,13 @@ def candidates_in_text(path: Path, lines: list[str], registry: Registry,
         pairs += [(name, "en", why) for name, why in english.candidates(line)]
         for name, script, reason in pairs:
             key = fold(name)
-            if key in reviewed or key in seen:
+            if key in reviewed:
+                continue
+            if gathered is not None and script == "zh":
+                occurrence = gathered.setdefault(key, Occurrences())
+                occurrence.tags[reason] += 1
+                occurrence.count += 1
+            if key in seen:
                 continue
             seen.add(key)
             found.append(Candidate(path, number, name, script, reason))
@@ -500,20 +525,20 @@ def find_candidates(articles_dir: Path, registry: Registry,
     return [candidate for candidate, _count in proposals(articles_dir, registry, pages)]
 
 
-def proposals(articles_dir: Path, registry: Registry,
-              pages: Sequence[Path] | None = None) -> list[tuple[Candidate, int]]:
-    """Unreviewed names with how often each occurs in the texts, in file and line order.
-
-    Names jieba or the capitalisation finds, then the frequent words jieba does not know
-    (:func:`new_words`), each once, at its first line.
-    """
+def _texts(articles_dir: Path, pages: Sequence[Path] | None) -> dict[Path, list[str]]:
+    """The visible lines of each article read."""
     paths = list(pages) if pages else sorted(Path(articles_dir).glob("*.md"))
-    texts = {path: visible_lines(path.read_text(encoding="utf-8")) for path in paths}
+    return {path: visible_lines(path.read_text(encoding="utf-8")) for path in paths}
+
+
+def _found(texts: dict[Path, list[str]], registry: Registry,
+           gathered: dict[str, Occurrences]) -> list[Candidate]:
+    """Every candidate of the texts, once, at its first line: names, then frequent words."""
     vocabulary = english_vocabulary("\n".join(lines) for lines in texts.values())
     found: list[Candidate] = []
     seen: set[str] = set()
     for path, lines in texts.items():
-        for candidate in candidates_in_text(path, lines, registry, vocabulary):
+        for candidate in candidates_in_text(path, lines, registry, vocabulary, gathered):
             if fold(candidate.text) not in seen:
                 seen.add(fold(candidate.text))
                 found.append(candidate)
@@ -527,8 +552,184 @@ def proposals(articles_dir: Path, registry: Registry,
         found.append(Candidate(path, line, texts[path][line - 1][
             folded[path][line - 1].index(word):][:len(word)], "zh", "frequent"))
         seen.add(word)
-    whole = "\n".join(line for lines in folded.values() for line in lines)
-    return [(candidate, max(whole.count(fold(candidate.text)), 1)) for candidate in found]
+    return found
+
+
+def word_pattern(text: str) -> re.Pattern[str]:
+    """Where a Latin name stands as a whole word, written as it is (Pro, not Profit or pro)."""
+    return re.compile(rf"(?<![A-Za-z0-9]){re.escape(text)}(?![A-Za-z0-9])")
+
+
+def occurrences(candidate: Candidate, whole: str, words: Counter[str]) -> int:
+    """How often a candidate occurs as a word: a whole Latin word, or a Chinese word.
+
+    Chinese words are the text's as jieba cuts it with the candidates known
+    (:func:`chinese_words`).
+    """
+    if candidate.script == "en":
+        return max(len(word_pattern(candidate.text).findall(whole)), 1)
+    return max(words[fold(candidate.text)], 1)
+
+
+@contextmanager
+def _known_words(names: Iterable[str]) -> Iterator[Any]:
+    """The jieba tokenizer with ``names`` added as words, as they were before afterwards."""
+    _jieba_posseg()
+    import jieba
+
+    tokenizer = jieba.dt
+    tokenizer.check_initialized()
+    saved_total = tokenizer.total
+    names = list(names)
+    # add_word also enters each prefix of a new word: every key it adds is taken out again
+    added = {name[:end] for name in names for end in range(1, len(name) + 1)
+             if name[:end] not in tokenizer.FREQ}
+    saved = {name: tokenizer.FREQ[name] for name in names if name in tokenizer.FREQ}
+    try:
+        for name in names:
+            tokenizer.add_word(name)
+        yield tokenizer
+    finally:
+        for key in added:
+            tokenizer.FREQ.pop(key, None)
+        tokenizer.FREQ.update(saved)
+        tokenizer.total = saved_total
+
+
+def chinese_words(lines: Iterable[str], names: Iterable[str]) -> Counter[str]:
+    """How often each of ``names`` (folded) stands as a word in the lines.
+
+    The lines are cut by jieba knowing the names. An occurrence counts when it is a word, or
+    a part of a longer word whose other parts are words too (商务部 in 美国商务部); not when it
+    straddles two words, nor inside a word with a piece left over (机芯片 in 手机芯片).
+    """
+    keys = {fold(name) for name in names if has_han(name)}
+    counted: Counter[str] = Counter()
+    if not keys:
+        return counted
+    frequencies, _tags = _jieba_dictionary()
+    with _known_words(keys) as tokenizer:
+        for line in lines:
+            folded = fold(line)
+            present = [key for key in keys if key in folded]
+            if not present:
+                continue
+            spans = list(tokenizer.tokenize(folded))
+            for key in present:
+                counted[key] += sum(1 for start in _positions(folded, key)
+                                    if _stands(spans, start, start + len(key), frequencies))
+    return counted
+
+
+def _positions(text: str, key: str) -> Iterator[int]:
+    start = text.find(key)
+    while start >= 0:
+        yield start
+        start = text.find(key, start + 1)
+
+
+def _stands(spans: list[tuple[str, int, int]], start: int, end: int,
+            frequencies: dict[str, int]) -> bool:
+    """Whether text[start:end] is a word of the cut ``spans``.
+
+    Or a part of one whose other parts are dictionary words of two characters or more.
+    """
+    for word, first, last in spans:
+        if first <= start and end <= last:
+            if (first, last) == (start, end):
+                return True
+            rest = [word[:start - first], word[end - first:]]
+            return all(not piece or (len(piece) >= 2 and frequencies.get(piece))
+                       for piece in rest)
+        if first < end and start < last:
+            break  # straddles two words
+    return False
+
+
+def proposals(articles_dir: Path, registry: Registry,
+              pages: Sequence[Path] | None = None) -> list[tuple[Candidate, int]]:
+    """Unreviewed names with how often each occurs as a word, in file and line order.
+
+    Names jieba or the capitalisation finds, then the frequent words jieba does not know
+    (:func:`new_words`), each once, at its first line.
+    """
+    texts = _texts(articles_dir, pages)
+    gathered: dict[str, Occurrences] = {}
+    found = _found(texts, registry, gathered)
+    lines = [line for page in texts.values() for line in page]
+    words = chinese_words(lines, (candidate.text for candidate in found))
+    whole = "\n".join(lines)
+    return [(candidate, occurrences(candidate, whole, words)) for candidate in found]
+
+
+def drafted(articles_dir: Path, registry: Registry,
+            pages: Sequence[Path] | None = None) -> list[Proposal]:
+    """The proposals with what the draft says about each: type and its evidence, alias.
+
+    The type weighs jieba's tag of every occurrence with the words around the name in the
+    texts (:func:`converters.editing.draft.classify`); a name that is a word of a known name,
+    or that the text glosses with one (Martin (刘炽平)), is proposed as that entity's alias.
+    """
+    from .draft import classify, known_alias
+
+    texts = _texts(articles_dir, pages)
+    gathered: dict[str, Occurrences] = {}
+    found = _found(texts, registry, gathered)
+    lines = [line for page in texts.values() for line in page]
+    whole = "\n".join(lines)
+    words = chinese_words(lines, (candidate.text for candidate in found))
+    types: dict[str, str] = {}
+    described: dict[str, tuple[str, str, Alias | None]] = {}
+    # Chinese names first: an English name glossing one (楷登电子(Cadence …)) takes its type
+    for candidate in sorted(found, key=lambda c: c.script != "zh"):
+        key = fold(candidate.text)
+        contexts = list(_contexts(candidate, lines))
+        tags = gathered[key].tags if key in gathered else Counter[str]()
+        alias = known_alias(candidate.text, contexts, registry)
+        kind, evidence = classify(candidate.text, candidate.reason, tags, contexts, registry,
+                                  types)
+        if alias is not None:
+            kind, evidence = alias.kind, alias.evidence
+        if candidate.script == "zh":
+            types[candidate.text] = kind
+        described[key] = (kind, evidence, alias)
+    out: list[Proposal] = []
+    for candidate in found:
+        kind, evidence, alias = described[fold(candidate.text)]
+        out.append(Proposal(candidate.text, candidate.reason,
+                            occurrences(candidate, whole, words),
+                            f"{_shown(candidate.path)}:{candidate.line}", kind, evidence,
+                            alias.target if alias else "", _forms(candidate.text, whole)))
+    return out
+
+
+def _forms(name: str, whole: str) -> tuple[str, ...]:
+    """How the texts write a name: each spelling that folds to it (Simplified, Traditional)."""
+    if not has_han(name):
+        return ()
+    folded, key = fold(whole), fold(name)
+    if len(folded) != len(whole):
+        return ()  # folding changed the length: positions cannot be compared
+    found: dict[str, None] = {}
+    start = folded.find(key)
+    while start >= 0:
+        found[whole[start:start + len(key)]] = None
+        start = folded.find(key, start + 1)
+    return tuple(found)
+
+
+#: How many characters on each side of a name the type's evidence looks at.
+CONTEXT = 12
+
+
+def _contexts(candidate: Candidate, lines: list[str]) -> Iterator[tuple[str, str]]:
+    """The text before and after each occurrence of a candidate (on its line)."""
+    pattern = (word_pattern(candidate.text) if candidate.script == "en"
+               else re.compile(re.escape(candidate.text)))
+    for line in lines:
+        for match in pattern.finditer(line):
+            yield (line[max(0, match.start() - CONTEXT):match.start()],
+                   line[match.end():match.end() + CONTEXT])
 
 
 def _shown(path: Path) -> Path:
@@ -575,18 +776,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         for message in exc.messages:
             print(f"error: {message}", file=sys.stderr)
         return 2
-    counted = proposals(args.articles, registry, args.page)
-    for candidate, _count in counted:
-        print(f"{_shown(candidate.path)}:{candidate.line}: {candidate.text}")
-    print(f"{len(counted)} unreviewed candidate(s)")
-    if args.draft is not None:
-        from .draft import Proposal, write_draft
+    if args.draft is None:
+        counted = proposals(args.articles, registry, args.page)
+        for candidate, _count in counted:
+            print(f"{_shown(candidate.path)}:{candidate.line}: {candidate.text}")
+        print(f"{len(counted)} unreviewed candidate(s)")
+        return 1 if counted else 0
+    from .draft import write_draft
 
-        written = write_draft(args.draft, [
-            Proposal(c.text, c.reason, count, f"{_shown(c.path)}:{c.line}")
-            for c, count in counted])
-        print(f"{written} proposed entries written to {args.draft} for review")
-    return 1 if counted else 0
+    described = drafted(args.articles, registry, args.page)
+    for proposal in described:
+        also = f" (an alias of {proposal.alias_of}?)" if proposal.alias_of else ""
+        print(f"{proposal.first}: {proposal.text}{also}")
+    print(f"{len(described)} unreviewed candidate(s)")
+    written = write_draft(args.draft, described)
+    print(f"{written} proposed entries written to {_shown(args.draft)} for review")
+    return 1 if described else 0
 
 
 def _accept(draft: Path, registry: Path) -> int:

@@ -566,6 +566,27 @@ def check_markers(page: Page) -> list[Problem]:
             for line in marker_lines(page.text)]
 
 
+def check_open_conflict(page: Page, root: Path) -> list[Problem]:
+    """No conflict of a re-import resolved by hand and never recorded with ``--resolved``.
+
+    The converter keeps the output a page conflicts with beside its merge base while the
+    conflict is open (:func:`converters.editing.reimport.pending_path`); once the markers are
+    gone, ``--resolved`` closes it. Without that, the next run would merge the resolution again
+    as if it were an edit, so the check says which command to run.
+    """
+    from .reimport import marker_lines, pending_path
+
+    pending = pending_path(root / page.path)
+    if not pending.exists() or marker_lines(page.text):
+        return []
+    seed = (page.front_matter or {}).get("seed")
+    source = f"{SEEDS_DIR.as_posix()}/{seed}" if isinstance(seed, str) and seed else "SEED"
+    return [Problem(page.path, 1, "the conflict of the last re-import has no markers left but "
+                    "was never recorded as resolved: run python -m converters "
+                    f"{source} --out {Path(page.path).parent.as_posix()} --resolved (it keeps "
+                    "the page as it is and makes the converter's output its merge base)")]
+
+
 # --------------------------------------------------------------------------- syntax
 
 
@@ -752,6 +773,7 @@ def check(root: Path, kinds: Sequence[str] = KINDS) -> list[Problem]:
         ("syntax", lambda p: check_docutils(p, root), True),
         ("markup", lambda p: check_markup(p, md, resolved_root), False),
         ("markers", check_markers, False),
+        ("markers", lambda p: check_open_conflict(p, root), True),
     ]
     for kind, run, articles_only in per_page:
         if kind not in wanted:
@@ -884,11 +906,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     for problem in problems:
         print(problem)
+    compared = anchors_compared(root) if "anchors" in kinds else ""
     if problems:
-        print(f"{len(problems)} problem(s) found", file=sys.stderr)
+        print(f"{len(problems)} problem(s) found" + (f"; {compared}" if compared else ""),
+              file=sys.stderr)
         return 1
-    print(ok_line(root, kinds))
+    print(ok_line(root, kinds) + (f"; {compared}" if compared else ""))
     return 0
+
+
+def anchors_compared(root: Path) -> str:
+    """What the published labels were compared with, in words ('' when they were not)."""
+    from .anchors import GitUnavailable, anchor_base, committed_articles
+
+    try:
+        base = anchor_base(root)
+        committed_articles(root, base.revision)
+    except GitUnavailable:
+        return ""  # the check said why on its own line
+    return f"labels compared with {base.description}"
 
 
 def ok_line(root: Path, kinds: Sequence[str]) -> str:

@@ -99,7 +99,13 @@ def labels(text: str) -> list[str]:
 
 
 def retired_labels(old: Path, new_name: str, new_text: str) -> list[Retirement]:
-    """The labels a move retires: the old slug and each old paragraph label, with successors."""
+    """The labels a move retires: the old slug and each old paragraph label, with successors.
+
+    Only published labels are retired: in a git checkout, those of the articles a pull request
+    is compared with (:func:`converters.editing.anchors.published_labels`); a page never
+    published moves without a trace. Outside a checkout nothing tells what was published, so
+    every label is retired.
+    """
     old_slug, new_slug = old.stem, Path(new_name).stem
     reason = (f"the article's slug changed from '{old_slug}' to '{new_slug}' when it was "
               "converted again")
@@ -110,7 +116,21 @@ def retired_labels(old: Path, new_name: str, new_text: str) -> list[Retirement]:
             continue
         successor = new_slug + label[len(old_slug):]
         entries.append(Retirement(label, successor if successor in present else "", reason))
-    return entries
+    published = _published(old)
+    if published is None:
+        return entries
+    return [entry for entry in entries if entry.label in published]
+
+
+def _published(page: Path) -> set[str] | None:
+    """The published labels of the project ``page`` is an article of (None: unknown)."""
+    from ..paths import ARTICLES_DIR
+    from .anchors import published_labels
+
+    folder = page.resolve().parent
+    if folder.parts[-len(ARTICLES_DIR.parts):] != ARTICLES_DIR.parts:
+        return None  # not the articles of a project: nothing to compare with
+    return published_labels(folder.parents[len(ARTICLES_DIR.parts) - 1])
 
 
 def rename_slug(text: str, old: str, new: str) -> str:

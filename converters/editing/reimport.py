@@ -9,6 +9,16 @@ writes the merge into the page with standard conflict markers (page / base / con
 exactly the conflicting lines, everything else merged, and leaves the base where it was: after
 the editors resolve the markers, ``--resolved`` makes the new output the base.
 
+While a page's conflict is open, the converter output it conflicts with is kept beside the
+base (``docs/_import/<slug>.pending.md``): a page whose markers are gone but whose conflict was
+never recorded as resolved (``--resolved``) is reported by ``check`` and refused by the next
+run, so that a resolution by hand is never merged again as if it were an edit.
+
+Blocks the converter never writes (an editorial note, any directive an editor adds) are taken
+out of a conflicting hunk before it is shown: a hunk that conflicted only because a note was
+added beside a changed line is resolved with the note kept, and in a real conflict the note
+stands outside the markers, kept whichever side the editor takes, and the message says so.
+
 The pages of one input are planned first and written together, or not at all: a page that
 still holds conflict markers, or a merge that cannot run, stops the whole input before any file
 is touched.
@@ -31,6 +41,11 @@ from .moves import rename_slug
 
 #: Folder, next to the pages' folder, that keeps the merge bases (excluded from Sphinx).
 BASE_DIR_NAME = "_import"
+#: The ending of the record of an open conflict beside a page's base: the converter output the
+#: page conflicts with (a Markdown file, as everything under ``docs/`` that is not data).
+PENDING_SUFFIX = ".pending.md"
+#: A line opening a directive block (``:::{admonition} …``, ```` ```{note} ````).
+BLOCK_OPENER = re.compile(r"^(?P<fence>:{3,}|`{3,})\{")
 
 #: How many characters of context a conflict message shows around the differing words.
 CONTEXT_CHARACTERS = 12
@@ -60,30 +75,52 @@ class Conflict:
     ours: list[str]  #: the page's lines in the hunk
     theirs: list[str]  #: the new converter output's lines in the hunk
     base: list[str] = field(default_factory=list)  #: the merge base's lines in the hunk
+    #: blocks of the page the converter never wrote, taken out of the hunk: each its first
+    #: line in the page as written, and its first line of text
+    kept: list[tuple[int, str]] = field(default_factory=list)
 
     def __str__(self) -> str:
         """The ``file:line: message`` form printed to the user, quoting the differing words.
 
         Each side is quoted where it departs from the base, so that an edit at the start of a
-        paragraph and the converter's change at its end are both shown.
+        paragraph and the converter's change at its end are both shown; where both departed
+        alike, where the page and the converter differ.
         """
         base = "".join(self.base)
         page = differing_words(base, "".join(self.ours))[1]
         converter = differing_words(base, "".join(self.theirs))[1]
+        if page == converter:
+            page, converter = differing_words("".join(self.ours), "".join(self.theirs))
         if not self.theirs:
             shown = f"the page has {page!r} where the converter now removes the line(s)"
         elif not self.ours:
             shown = f"the page removed line(s) where the converter now writes {converter!r}"
+        elif not converter:
+            shown = f"the page has {page!r}, which the converter's output does not have"
+        elif not page:
+            shown = f"the converter now writes {converter!r}, which the page does not have"
         else:
             shown = f"the page has {page!r} where the converter now writes {converter!r}"
+        kept = "".join(
+            f"; the page's {_what(first)} at line {line}, which the converter never wrote, is "
+            "kept outside the markers" for line, first in self.kept)
         return (
-            f"{self.path}:{self.line}: conflict: {shown}; resolve the markers by hand, then "
-            "convert again with --resolved"
+            f"{self.path}:{self.line}: conflict: {shown}{kept}; resolve the markers by hand, "
+            "then convert again with --resolved"
         )
 
 
+def _what(first: str) -> str:
+    """A block the editors added, named by its first line: an editorial note, a directive."""
+    name = re.sub(r"^[:`]+\{([^}]*)\}.*$", r"\1", first.strip())
+    return "editorial note" if name == "admonition" else f"{{{name}}} block"
+
+
 def differing_words(first: str, second: str) -> tuple[str, str]:
-    """The stretch where two texts differ, with a little context on each side, from each."""
+    """The stretch where two texts differ, with a little context on each side, from each.
+
+    A side that only lacks what the other has gives ''.
+    """
     matcher = difflib.SequenceMatcher(None, first, second, autojunk=False)
     changed = [op for op in matcher.get_opcodes() if op[0] != "equal"]
     if not changed:
@@ -94,15 +131,28 @@ def differing_words(first: str, second: str) -> tuple[str, str]:
 
 
 def _widen(text: str, start: int, end: int) -> str:
-    """``text[start:end]`` with context, not cutting a Latin word in two."""
-    start = max(0, start - CONTEXT_CHARACTERS)
-    end = min(len(text), end + CONTEXT_CHARACTERS)
-    while start > 0 and text[start - 1].isascii() and text[start - 1].isalnum():
+    """``text[start:end]`` with context on its first line, not cutting a Latin word in two.
+
+    A change that begins with line breaks (a block added after a line) is shown from its
+    first words, not with the end of the line before it.
+    """
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start == end:
+        return ""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    line_end = len(text) if line_end < 0 else line_end
+    end = min(end, line_end)
+    start = max(line_start, start - CONTEXT_CHARACTERS)
+    end = min(line_end, end + CONTEXT_CHARACTERS)
+    while start > line_start and text[start - 1].isascii() and text[start - 1].isalnum():
         start -= 1
-    while end < len(text) and text[end].isascii() and text[end].isalnum():
+    while end < line_end and text[end].isascii() and text[end].isalnum():
         end += 1
-    text = text[start:end]
-    return text.split("\n")[0] if "\n" in text.strip() else text
+    return text[start:end]
 
 
 def _cut(text: str) -> str:
@@ -134,6 +184,11 @@ def base_path(page: Path, base_dir: Path | None = None) -> Path:
     """Where the merge base of ``page`` lives: ``<pages>/../_import/<name>`` unless given."""
     folder = base_dir if base_dir is not None else page.parent.parent / BASE_DIR_NAME
     return folder / page.name
+
+
+def pending_path(page: Path, base_dir: Path | None = None) -> Path:
+    """Where the record of an open conflict of ``page`` lives, beside its merge base."""
+    return base_path(page, base_dir).with_name(page.stem + PENDING_SUFFIX)
 
 
 def marker_lines(text: str) -> list[int]:
@@ -216,8 +271,146 @@ def merge3(ours: str, base: str, theirs: str) -> tuple[str, int]:
     return proc.stdout.decode("utf-8"), proc.returncode
 
 
-def find_conflicts(path: Path, merged: str) -> list[Conflict]:
-    """Every conflict hunk of a diff3 merge, located at its ``<<<<<<<`` line in ``merged``."""
+def added_blocks(ours: list[str], base: list[str], theirs: list[str]) -> list[tuple[int, int]]:
+    """The blocks of ``ours`` that neither ``base`` nor ``theirs`` has: (start, end) indices.
+
+    A block is a directive, from its opening fence to the line that closes it (an editorial
+    note, an admonition): the converter writes none of them inside a hunk's text.
+    """
+    other = "".join(base) + "".join(theirs)
+    found: list[tuple[int, int]] = []
+    index = 0
+    while index < len(ours):
+        opener = BLOCK_OPENER.match(ours[index])
+        if opener is None:
+            index += 1
+            continue
+        fence = opener.group("fence")
+        end = index + 1
+        while end < len(ours) and not (ours[end].rstrip("\r\n").startswith(fence[0] * len(fence))
+                                       and not ours[end].strip().strip(fence[0])):
+            end += 1
+        if end >= len(ours):
+            break  # not closed inside the hunk: not a block the hunk holds whole
+        if "".join(ours[index:end + 1]) not in other:
+            found.append((index, end))
+        index = end + 1
+    return found
+
+
+def _dropped(lines: list[str], spans: list[tuple[int, int]]) -> set[int]:
+    """The indices of the spans' lines, and of the blank line each leaves behind."""
+    drop: set[int] = set()
+    for start, end in spans:
+        drop.update(range(start, end + 1))
+        if end + 1 < len(lines) and not lines[end + 1].strip():
+            drop.add(end + 1)
+        elif start > 0 and not lines[start - 1].strip():
+            drop.add(start - 1)
+    return drop
+
+
+def _without(lines: list[str], spans: list[tuple[int, int]]) -> list[str]:
+    """``lines`` without the spans, and without the blank line each leaves behind."""
+    drop = _dropped(lines, spans)
+    return [line for index, line in enumerate(lines) if index not in drop]
+
+
+def _block_lines(lines: list[str], start: int, end: int) -> list[str]:
+    """A block of ``lines`` with the blank lines that stood around it."""
+    block = list(lines[start:end + 1])
+    if not block[-1].endswith("\n"):
+        block[-1] += "\n"
+    before = ["\n"] if start > 0 and not lines[start - 1].strip() else []
+    after = ["\n"] if end + 1 < len(lines) and not lines[end + 1].strip() else []
+    return [*before, *block, *after]
+
+
+def _with_blocks(theirs: list[str], base: list[str], ours: list[str],
+                 spans: list[tuple[int, int]]) -> list[str]:
+    """``theirs`` with the page's added blocks put back where they stood among the base lines."""
+    out = list(theirs)
+    drop = _dropped(ours, spans)
+    matcher = difflib.SequenceMatcher(None, base, theirs, autojunk=False)
+    for start, end in reversed(spans):
+        before = sum(1 for index in range(start) if index not in drop)
+        # where base line ``before`` went in theirs (the end when it changed)
+        position = len(out)
+        for tag, b1, b2, t1, _t2 in matcher.get_opcodes():
+            if tag == "equal" and b1 <= before < b2:
+                position = t1 + (before - b1)
+                break
+        out[position:position] = _block_lines(ours, start, end)
+    return out
+
+
+def settle(merged: str) -> tuple[str, list[list[tuple[int, str]]]]:
+    """The merge with the page's added blocks taken out of its conflicting hunks.
+
+    A hunk whose only change of the page is the blocks it added is resolved: the converter's
+    lines with the blocks where they stood. Otherwise the blocks go right after the hunk,
+    outside the markers, so that whichever side is taken, they are kept. Returns the text and,
+    for each hunk left, the blocks set beside it (their line in the text, their first line).
+    """
+    out: list[str] = []
+    kept: list[list[tuple[int, str]]] = []
+    state = "outside"
+    hunk: dict[str, list[str]] = {}
+    for line in merged.splitlines(keepends=True):
+        if state == "outside" and line.startswith(MARKER_OURS + " "):
+            state, hunk = "ours", {"open": [line], "ours": [], "base": [], "theirs": []}
+        elif state == "ours" and line.startswith(MARKER_BASE):
+            state = "base"
+            hunk["base_marker"] = [line]
+        elif state in ("ours", "base") and line.rstrip("\r\n") == MARKER_SEPARATOR:
+            state = "theirs"
+            hunk["separator"] = [line]
+        elif state == "theirs" and line.startswith(MARKER_THEIRS + " "):
+            hunk["close"] = [line]
+            lines, beside = _settle_hunk(hunk)
+            if any(marker.startswith(MARKER_OURS + " ") for marker in lines):
+                kept.append([(len(out) + number, first) for number, first in beside])
+            out.extend(lines)
+            state = "outside"
+        elif state == "outside":
+            out.append(line)
+        else:
+            hunk[state].append(line)
+    if state != "outside":  # an unfinished hunk (never written by git): left as it came
+        out.extend(line for part in hunk.values() for line in part)
+    return "".join(out), kept
+
+
+def _settle_hunk(hunk: dict[str, list[str]]) -> tuple[list[str], list[tuple[int, str]]]:
+    """One conflicting hunk, with the page's added blocks resolved or set beside it.
+
+    Returns its lines and the blocks set beside it: (line within these lines, first line).
+    """
+    ours, base, theirs = hunk["ours"], hunk["base"], hunk["theirs"]
+    spans = added_blocks(ours, base, theirs)
+    if not spans:
+        return [*hunk["open"], *ours, *hunk.get("base_marker", []), *base,
+                *hunk["separator"], *theirs, *hunk["close"]], []
+    rest = _without(ours, spans)
+    if rest in (base, theirs):
+        return _with_blocks(theirs, base, ours, spans), []
+    lines = [*hunk["open"], *rest, *hunk.get("base_marker", []), *base, *hunk["separator"],
+             *theirs, *hunk["close"]]
+    beside: list[tuple[int, str]] = []
+    for start, end in spans:
+        lines.append("\n")
+        beside.append((len(lines) + 1, ours[start].strip()))
+        lines.extend(_block_lines(ours, start, end)[1 if start and not ours[start - 1].strip()
+                                                   else 0:])
+    return lines, beside
+
+
+def find_conflicts(path: Path, merged: str,
+                   kept: Sequence[list[tuple[int, str]]] = ()) -> list[Conflict]:
+    """Every conflict hunk of a diff3 merge, located at its ``<<<<<<<`` line in ``merged``.
+
+    ``kept`` gives, hunk by hunk, the blocks :func:`settle` set beside it.
+    """
     conflicts: list[Conflict] = []
     state = "outside"
     start = 0
@@ -232,7 +425,9 @@ def find_conflicts(path: Path, merged: str) -> list[Conflict]:
         elif state in ("ours", "base") and line.rstrip("\r\n") == MARKER_SEPARATOR:
             state = "theirs"
         elif state == "theirs" and line.startswith(MARKER_THEIRS + " "):
-            conflicts.append(Conflict(path, start, ours, theirs, base))
+            conflicts.append(Conflict(path, start, ours, theirs, base,
+                                      kept[len(conflicts)] if len(conflicts) < len(kept)
+                                      else []))
             state = "outside"
         elif state == "ours":
             ours.append(line)
@@ -256,7 +451,10 @@ def plan(page: Path, new_text: str, base_dir: Path | None = None, resolved: bool
     base_file = base_path(page, base_dir)
     source = moved_from if moved_from is not None else page
     source_base = base_path(source, base_dir)
+    pending = pending_path(source, base_dir)
     removals = [] if moved_from is None else [moved_from, source_base]
+    if pending.exists():
+        removals.append(pending)  # any outcome but a conflict closes the conflict
     fresh = {page: new_text, base_file: new_text}
     if not source.exists() or not source_base.exists():
         # Without a base nothing tells edits from old output: the new output starts the history.
@@ -273,6 +471,11 @@ def plan(page: Path, new_text: str, base_dir: Path | None = None, resolved: bool
             "(keep what is right, delete the marker lines), then convert again"
             + ("" if resolved else " with --resolved")
         )
+    if pending.exists() and not resolved and ours != new_text:
+        raise ReimportError(
+            f"{source}: the conflict of the last run has no markers left but was never "
+            "recorded as resolved: convert again with --resolved (the page is kept as it is), "
+            f"or delete {pending} to merge the page with this output again")
     moved = "moved" if moved_from is not None else ""
     if ours == new_text:
         return Outcome(page, moved or "unchanged", writes=fresh if moved or base != new_text
@@ -282,16 +485,22 @@ def plan(page: Path, new_text: str, base_dir: Path | None = None, resolved: bool
     if base == new_text and not moved:
         return Outcome(page, "kept")
     merged, count = merge3(ours, base, new_text)
+    conflicts: list[Conflict] = []
     if count and resolved:
         return Outcome(page, "resolved", writes={page: ours, base_file: new_text},
                        removals=removals)
     if count:
+        merged, kept = settle(merged)
+        conflicts = find_conflicts(page, merged, kept)
+    if count and conflicts:
         # The merge, markers and all, goes into the page; the base stays, so that the next run
-        # with --resolved still sees which changes were the converter's.
-        writes = {page: merged}
+        # with --resolved still sees which changes were the converter's; the output it
+        # conflicts with is kept as the record that the conflict is open.
+        writes = {page: merged, pending_path(page, base_dir): new_text}
         if moved_from is not None:
             writes[base_file] = base
-        return Outcome(page, "conflict", find_conflicts(page, merged), writes, removals)
+        removals = [path for path in removals if path != pending_path(page, base_dir)]
+        return Outcome(page, "conflict", conflicts, writes, removals)
     # Page first: if interrupted before the base is updated, the next merge sees the converter's
     # changes on both sides, which git merges cleanly.
     return Outcome(page, moved or "merged", writes={page: merged, base_file: new_text},

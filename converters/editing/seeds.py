@@ -79,6 +79,28 @@ def add_to_manifest(seeds: Path, seed: Path) -> None:
                         encoding="utf-8")
 
 
+def seed_problem(path: Path) -> str:
+    """Why the converter refuses ``path``: a seed that differs from its manifest ('' if none).
+
+    A file whose folder holds a manifest is a seed: it is converted only as the manifest
+    records it, so an edited seed never becomes an article (``check`` reports it too).
+    """
+    manifest = path.parent / MANIFEST_NAME
+    if not manifest.is_file() or path.name in NOT_SEEDS:
+        return ""
+    listed = read_manifest(manifest)
+    if path.name not in listed:
+        return (f"a seed not listed in {manifest}: new texts are added with python -m "
+                "converters add, which records them")
+    digest, line = listed[path.name]
+    actual = sha256(path)
+    if actual != digest:
+        return (f"this seed differs from {manifest}:{line} (its sha256 is {actual[:16]}…, the "
+                f"manifest records {digest[:16]}…): seeds are never edited; restore it with "
+                f"git checkout -- {path}")
+    return ""
+
+
 def _git(root: Path, *args: str) -> str | None:
     """Output of a git command in ``root``, or None where git or the history is unavailable."""
     git = shutil.which("git")
