@@ -460,9 +460,9 @@ MAX_GLOSS = 30
 
 
 def bracket_gloss(after: str) -> str | None:
-    """What a text puts in brackets right after a name: ``(刘炽平)`` or ``（刘炽平）``.
+    r"""What a text puts in brackets right after a name: ``(刘炽平)`` or ``（刘炽平）``.
 
-    Read in Python: the pattern ``^\\s*[(（]\\s*([^)）]{1,30}?)\\s*[)）]`` tried each run of
+    Read in Python: the pattern ``^\s*[(（]\s*([^)）]{1,30}?)\s*[)）]`` tried each run of
     spaces after an unclosed bracket again from every space (quadratic).
     """
     rest = after.lstrip()
