@@ -37,11 +37,11 @@ from .entities import (
     entity_domain,
     entity_sort_key,
     language_classes,
-    place_label,
     registry_path,
     sentence_parts,
 )
 from .files import remove_file, write_if_changed
+from .indices import place_label
 from .names import pinyin
 from .placeholders import PlaceholderDirective
 
