@@ -47,6 +47,7 @@ from converters.registry import Entity, RegistryError, fold, load_registry
 from converters.script import has_han
 from converters.values import as_list
 
+from .chinese import chinese_tag
 from .files import write_if_changed
 from .frontmatter import get_front_matter
 from .indices import Head, MentionIndex, Name, Place, place_label
@@ -454,10 +455,12 @@ def label_language(entity: Entity) -> str:
 
     An entity without an English name is labelled in Chinese.
     """
+    if not has_han(entity.label):
+        return ""
     for script in ("zh-Hans", "zh-Hant"):
-        if entity.labels.get(script) == entity.label and has_han(entity.label):
+        if entity.labels.get(script) == entity.label:
             return script
-    return ""
+    return chinese_tag(entity.label)
 
 
 class EntityIndex(MentionIndex):

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 
-from .chinese import chinese_default, document_languages, mark_chinese
+from .chinese import chinese_default, document_languages, mark_chinese, page_language
 from .entities import EntityDomain, entity_domain, language_classes
 from .indices import MentionIndex, Name, RegisterEntry, RegisterText
 
@@ -138,6 +138,9 @@ def register_nodes(builder: Builder, pagename: str, index: MentionIndex) -> node
         for entry in entries:
             items += entry_nodes(builder, domain, pagename, entry)
         body += items
+    # Whatever Chinese is still unmarked (a name in a new register kind) is marked as on any
+    # page of the edition's language.
+    mark_chinese(body, page_language(domain.env, pagename))
     return body
 
 
