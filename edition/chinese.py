@@ -13,9 +13,10 @@ So every run of Chinese outside an element already marked as Chinese gets ``zh-H
 - which of the two is read from the characters: a run holding characters that exist only in
   Traditional (or only in Simplified) writing is that script; a run both scripts write alike
   takes the Chinese language of the page's text, else Simplified;
-- a text node mostly in Chinese is marked whole (its Latin words, like “TikTok”, are part of the
-  Chinese sentence); a text mostly in English has each Chinese run marked, with the digits and
-  spaces between its characters (``2025年1月21日``);
+- a text that is Chinese as a whole (two Han characters or more for each Latin word) is marked
+  whole: its Latin words, like “TikTok”, are part of the Chinese sentence; in any other text
+  each Chinese run is marked, with the digits and spaces between its characters
+  (``2025年1月21日``);
 - titles are marked when a page is read (:class:`MarkChineseTitles`), so that every place a
   title is printed — the sidebar, the previous/next links, the tables of contents — carries the
   mark; everything else when a page is resolved for the web (:func:`mark_resolved_page`), after
@@ -38,7 +39,7 @@ from docutils import nodes
 from pygments.formatters import HtmlFormatter
 from sphinx.transforms import SphinxTransform
 
-from converters.script import CJK_RANGES, HAN_CHAR, char_class, script_of
+from converters.script import CJK_RANGES, HAN_CHAR, WORD_PATTERN, char_class
 from converters.values import as_list
 
 from .frontmatter import get_front_matter
@@ -108,6 +109,17 @@ def chinese_tag(text: str, default: str = SIMPLIFIED) -> str:
     return default
 
 
+#: A text is Chinese as a whole when it has at least this many Han characters per Latin word:
+#: a Chinese sentence naming TikTok is, a line of fields naming an author in Chinese is not.
+WHOLE_TEXT_RATIO = 2
+
+
+def is_chinese_text(text: str) -> bool:
+    """Whether a text is Chinese as a whole (its Latin words are names inside it)."""
+    han = len(HAN_CHAR.findall(text))
+    return han > 0 and han >= WHOLE_TEXT_RATIO * len(WORD_PATTERN.findall(text))
+
+
 def chinese_parts(text: str, *, whole: bool = True) -> list[tuple[str, bool]]:
     """``text`` as pieces, each with whether it is Chinese to be marked.
 
@@ -116,7 +128,7 @@ def chinese_parts(text: str, *, whole: bool = True) -> list[tuple[str, bool]]:
     """
     if not HAN_CHAR.search(text):
         return [(text, False)]
-    if whole and script_of(text) == "han":
+    if whole and is_chinese_text(text):
         return [(text, True)]
     parts: list[tuple[str, bool]] = []
     end = 0
@@ -141,9 +153,10 @@ def element_language(node: nodes.Node) -> str:
     """The language an element's own ``language-*`` class gives (``""`` when none)."""
     if not isinstance(node, nodes.Element):
         return ""
-    for cls in node.get("classes", []):
+    classes: list[str] = node.get("classes", [])
+    for cls in classes:
         if cls.startswith(LANGUAGE_CLASS):
-            return str(cls[len(LANGUAGE_CLASS):])
+            return cls[len(LANGUAGE_CLASS):]
     return ""
 
 
@@ -272,7 +285,7 @@ def mark_escaped(escaped: str, default: str = SIMPLIFIED) -> str:
         for piece, chinese in chinese_parts(escaped, whole=False))
 
 
-class ChineseHtmlFormatter(HtmlFormatter):  # type: ignore[type-arg]
+class ChineseHtmlFormatter(HtmlFormatter[str]):
     """Pygments' HTML formatter, with the Chinese of a code block marked with its ``lang``."""
 
     @functools.lru_cache(maxsize=100)  # noqa: B019 - cached as the method it overrides
