@@ -568,6 +568,12 @@ def test_export(app: Any) -> None:
     entities = [r for r in records if r["type"] != "date"]
     assert sorted(r["id"] for r in entities) == sorted(r["id"] for r in registry)
     assert all(r["iso"] == "" for r in entities)
+    # Only an entity the texts name has a page to point to.
+    named = named_entities()
+    assert {r["id"] for r in entities if r["page"]} == named
+    for record in entities:
+        if record["page"]:
+            assert (out / record["page"]).is_file(), record["page"]
     dates = [r for r in records if r["type"] == "date"]
     assert [r["iso"] for r in dates] == sorted(
         {t for k, t, *_ in mentions if k == "date"} | publication_dates()
