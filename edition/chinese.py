@@ -13,7 +13,7 @@ So every run of Chinese outside an element already marked as Chinese gets ``zh-H
 - which of the two is read from the characters: a run holding characters that exist only in
   Traditional (or only in Simplified) writing is that script; a run both scripts write alike
   takes the Chinese language of the page's text, else Simplified;
-- a text that is Chinese as a whole (two Han characters or more for each Latin word) is marked
+- a text that is Chinese as a whole (four Han characters or more for each Latin word) is marked
   whole: its Latin words, like “TikTok”, are part of the Chinese sentence; in any other text
   each Chinese run is marked, with the digits and spaces between its characters
   (``2025年1月21日``);
@@ -39,6 +39,7 @@ from docutils import nodes
 from pygments.formatters import HtmlFormatter
 from sphinx.transforms import SphinxTransform
 
+from converters.registry import NAME_DOTS
 from converters.script import CJK_RANGES, HAN_CHAR, WORD_PATTERN, char_class
 from converters.values import as_list
 
@@ -57,9 +58,10 @@ TRADITIONAL = "zh-Hant"
 LANGUAGE_CLASS = "language-"
 
 #: A run of Chinese: CJK characters (ideographs, CJK punctuation, full-width forms), with the
-#: digits and spaces between them and digits directly before (``2025年``, ``7 月 12 日``).
+#: digits, spaces and name dots between them (``2025年1月21日``, ``7 月 12 日``,
+#: ``安德烈森·霍洛維茨``) and digits directly before.
 CHINESE_RUN = re.compile(
-    f"[0-9]*[{char_class(CJK_RANGES)}](?:[{char_class(CJK_RANGES)}0-9 ]*"
+    f"[0-9]*[{char_class(CJK_RANGES)}](?:[{char_class(CJK_RANGES)}0-9 {re.escape(NAME_DOTS)}]*"
     f"[{char_class(CJK_RANGES)}])?"
 )
 
@@ -110,8 +112,9 @@ def chinese_tag(text: str, default: str = SIMPLIFIED) -> str:
 
 
 #: A text is Chinese as a whole when it has at least this many Han characters per Latin word:
-#: a Chinese sentence naming TikTok is, a line of fields naming an author in Chinese is not.
-WHOLE_TEXT_RATIO = 2
+#: a Chinese sentence naming TikTok and ByteDance is, a line of fields naming an author and a
+#: publisher in Chinese is not (its Chinese runs are marked one by one).
+WHOLE_TEXT_RATIO = 4
 
 
 def is_chinese_text(text: str) -> bool:
