@@ -19,8 +19,9 @@ So every run of Chinese outside an element already marked as Chinese gets ``zh-H
   (``2025年1月21日``);
 - titles are marked when a page is read (:class:`MarkChineseTitles`), so that every place a
   title is printed — the sidebar, the previous/next links, the tables of contents — carries the
-  mark; everything else when a page is resolved for the web (:func:`mark_resolved_page`), after
-  the generated registers, entity pages and timeline are filled in;
+  mark (a text's own title in Chinese is marked whole, in the text's language); everything
+  else when a page is resolved for the web (:func:`mark_resolved_page`), after the generated
+  registers, entity pages and timeline are filled in;
 - code blocks are highlighted by Pygments, which writes HTML from tokens: its formatter is given
   the same marks (:class:`ChineseHtmlFormatter`).
 
@@ -40,7 +41,7 @@ from pygments.formatters import HtmlFormatter
 from sphinx.transforms import SphinxTransform
 
 from converters.registry import NAME_DOTS
-from converters.script import CJK_RANGES, HAN_CHAR, WORD_PATTERN, char_class
+from converters.script import CJK_RANGES, HAN_CHAR, WORD_PATTERN, char_class, text_language
 from converters.values import as_list
 
 from .frontmatter import get_front_matter
@@ -251,14 +252,33 @@ class MarkChineseTitles(SphinxTransform):
 
     def apply(self, **_kwargs: Any) -> None:
         """Mark each title that holds Chinese and is not inside a Chinese element."""
-        default = chinese_default(document_languages(self.env, self.env.docname))
-        for title in self.document.findall(nodes.title):
+        languages = document_languages(self.env, self.env.docname)
+        default = chinese_default(languages)
+        for number, title in enumerate(self.document.findall(nodes.title)):
             language = ""
             parent = title.parent
             while parent is not None and not language:
                 language = element_language(parent)
                 parent = parent.parent
+            if number == 0 and not language:
+                mark_whole(title, text_language(title.astext(), languages))
             mark_chinese(title, language, default)
+
+
+def mark_whole(element: nodes.Element, tag: str) -> None:
+    """Mark all of an element as Chinese of ``tag`` (a text's title, in its text's language).
+
+    Nothing for a tag that is not Chinese or not allowed, or an element without Chinese.
+    """
+    allowed = language_tag(tag)
+    if not allowed or not is_chinese_tag(allowed) or not HAN_CHAR.search(element.astext()):
+        return
+    if isinstance(element, nodes.inline):
+        element["classes"].append(f"{LANGUAGE_CLASS}{allowed}")
+        return
+    wrapper = nodes.inline("", "", *element.children, classes=[f"{LANGUAGE_CLASS}{allowed}"])
+    element.children = []
+    element += wrapper
 
 
 #: Builders that write the web edition's HTML (the EPUB is HTML too).

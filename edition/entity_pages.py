@@ -52,6 +52,7 @@ from .entities import (
 )
 from .files import remove_file, write_if_changed
 from .indices import place_label
+from .listings import reading_order
 from .names import pinyin
 from .placeholders import PlaceholderDirective
 
@@ -421,7 +422,9 @@ def mentions_block(
             note = " (date supplied by the editors)"
             para += nodes.inline(note, note, classes=["editorial-attribution"])
         items += nodes.list_item("", para, classes=["publication"])
-    for docname, places in by_doc.items():
+    order = reading_order(domain.env)
+    for docname, places in sorted(
+            by_doc.items(), key=lambda item: (order.get(item[0], len(order)), item[0])):
         item = nodes.list_item()
         item += article_heading(app, domain, fromdocname, docname)
         lines = nodes.bullet_list()

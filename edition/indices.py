@@ -4,9 +4,10 @@ A register kind says which things it lists (:meth:`MentionIndex.heads`), where e
 (:meth:`MentionIndex.places`) and how its head reads (:meth:`MentionIndex.head`: the name, the
 group it is listed under, its other names with their languages, its own page). The base class
 does the rest, as a register in a book does: each head once, then one line per text that
-mentions it — the text's title, the places (¶ numbers) and how many mentions there are — never a
-row per paragraph; only the places of the documents asked for; the head pointing at the thing's
-own page when the edition has one. A thing without a place is not listed.
+mentions it, in the edition's order — the text's title, the places (¶ numbers) and how many
+mentions there are — never a row per paragraph; only the places of the documents asked for;
+the head pointing at the thing's own page when the edition has one. A thing without a place
+is not listed.
 
 Two readers take the result: :meth:`MentionIndex.register` gives it as typed records, which
 ``edition/registers.py`` sets as the web page; :meth:`MentionIndex.generate` gives it in the form
@@ -23,6 +24,8 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, NamedTuple, cast
 
 from sphinx.domains import Index, IndexEntry
+
+from .listings import reading_order
 
 if TYPE_CHECKING:
     from .entities import EntityDomain
@@ -90,7 +93,7 @@ class RegisterPlace(NamedTuple):
     anchor: str
     #: How the place is named: ``¶3``, ``§2``, ``author``, ``published``.
     label: str
-    #: How many times the thing is mentioned there (at least 1).
+    #: How many times the thing is mentioned there (0 at a publication or an authorship).
     mentions: int
 
 
@@ -140,9 +143,13 @@ class MentionIndex(Index):
         """The head entry of a thing."""
         raise NotImplementedError
 
-    def mention_counts(self, _domain: EntityDomain, _key: str) -> Mapping[tuple[str, str], int]:
-        """How many mentions each place ``(docname, anchor)`` holds (a place not given: 1)."""
-        return {}
+    def mention_counts(self, _domain: EntityDomain,
+                       _key: str) -> Mapping[tuple[str, str], int] | None:
+        """How many mentions each place ``(docname, anchor)`` holds (``None``: one each).
+
+        A place not in the mapping holds none: a publication, an authorship.
+        """
+        return None
 
     def place_label(self, _domain: EntityDomain, _key: str, place: Place) -> str:
         """How a place is named: its paragraph number, else what the place says it is."""
@@ -160,16 +167,18 @@ class MentionIndex(Index):
         for place in map(Place._make, self.places(domain, key)):
             if wanted is not None and place.docname not in wanted:
                 continue
+            mentions = 1 if counts is None else counts.get((place.docname, place.anchor), 0)
             by_text.setdefault(place.docname, []).append(RegisterPlace(
-                place.anchor, self.place_label(domain, key, place),
-                counts.get((place.docname, place.anchor), 1)))
+                place.anchor, self.place_label(domain, key, place), mentions))
         if not by_text:
             return None
+        order = reading_order(domain.env)
         texts = tuple(
             RegisterText(docname, self.text_title(domain, key, docname),
                          # sorted() keeps the reading order among numbered places
                          tuple(sorted(places, key=lambda p: bool(place_label(p.anchor)))))
-            for docname, places in by_text.items())
+            for docname, places in sorted(
+                by_text.items(), key=lambda item: (order.get(item[0], len(order)), item[0])))
         head = self.head(domain, key)
         if head.page in domain.env.all_docs and (wanted is None or head.page in wanted):
             page, anchor = head.page, head.anchor

@@ -104,6 +104,11 @@ def find_articles(env: BuildEnvironment) -> list[ArticleSource]:
     return sorted(found, key=lambda article: article_sort_key(article, positions))
 
 
+def reading_order(env: BuildEnvironment) -> dict[str, int]:
+    """Each article's position in edition order (the home page's), by document name."""
+    return {article.docname: number for number, article in enumerate(find_articles(env))}
+
+
 def resolve_editorial_path(app: Sphinx, config: Any) -> None:
     """Make ``edition_editorial`` absolute (it is given relative to the configuration folder)."""
     config.edition_editorial = str(Path(app.confdir, config.edition_editorial))

@@ -22,7 +22,15 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 
-from .chinese import chinese_default, document_languages, mark_chinese, page_language
+from converters.script import text_language
+
+from .chinese import (
+    chinese_default,
+    document_languages,
+    mark_chinese,
+    mark_whole,
+    page_language,
+)
 from .entities import EntityDomain, entity_domain, language_classes
 from .indices import MentionIndex, Name, RegisterEntry, RegisterText
 
@@ -79,8 +87,10 @@ def text_line(builder: Builder, domain: EntityDomain, pagename: str,
     """A text's line: its title, its places as links, its number of mentions."""
     # The places are the links: a linked title beside them would be one more to choose from.
     title = nodes.inline(text.title, text.title, classes=["register-text"])
-    # A title takes the script of its text where its characters do not tell.
-    mark_chinese(title, "", chinese_default(document_languages(domain.env, text.docname)))
+    # A title in Chinese is in its text's Chinese.
+    languages = document_languages(domain.env, text.docname)
+    mark_whole(title, text_language(text.title, languages))
+    mark_chinese(title, "", chinese_default(languages))
     para = nodes.paragraph("", "", title, classes=["register-line"])
     places = nodes.inline("", "", classes=["register-places"])
     for number, place in enumerate(text.places):
@@ -93,9 +103,11 @@ def text_line(builder: Builder, domain: EntityDomain, pagename: str,
             places += nodes.inline(times, times, classes=["register-times"])
     para += nodes.Text(" ")
     para += places
-    count = f"{text.mentions} mention{'s' if text.mentions != 1 else ''}"
-    para += nodes.Text(" ")
-    para += nodes.inline(count, count, classes=["register-count"])
+    if text.mentions:
+        # A publication or an authorship is a place, not a mention: no count for it alone.
+        count = f"{text.mentions} mention{'s' if text.mentions != 1 else ''}"
+        para += nodes.Text(" ")
+        para += nodes.inline(count, count, classes=["register-count"])
     return nodes.list_item("", para)
 
 

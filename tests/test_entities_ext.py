@@ -96,6 +96,12 @@ def doc_title(docname: str, root: Path = ENTITIES_ROOT) -> str:
     return match.group(1).strip()
 
 
+def seed_of(docname: str, root: Path = ENTITIES_ROOT) -> str:
+    """The seed an article comes from (its place in the edition's order); "~" for other pages."""
+    match = re.search(r"^seed: (\S+)$", (root / f"{docname}.md").read_text("utf-8"), re.MULTILINE)
+    return match.group(1) if match else "~"
+
+
 def place_name(anchor: str) -> str:
     """How a register names a place: ¶ for a paragraph, § for a section, fig. for a figure."""
     match = re.search(r"-([psf])(\d+)$", anchor)
@@ -173,9 +179,10 @@ def register_entries(page: Path) -> list[RegisterEntry]:
                     and link.next_sibling is times else None
                 places.append((link.get_text(), str(link["href"]),
                                int(extra.get_text().strip().lstrip("×")) if extra else 1))
-            count = li.select_one(".register-count").get_text()
+            count = li.select_one(".register-count")
             lines.append(RegisterLine(title.get_text(), str(title.get("lang", "")),
-                                      tuple(places), int(count.split()[0])))
+                                      tuple(places),
+                                      int(count.get_text().split()[0]) if count else 0))
         entries.append(RegisterEntry(group, name.get_text(), str(name["href"]), names,
                                      tuple(lines)))
     return entries
@@ -391,10 +398,12 @@ def test_company_and_people_indices(app: Any) -> None:
     # 知乎 has no English name: the head itself is Chinese, with its lang.
     zhihu = soup(page).find("a", string="知乎")
     assert zhihu is not None and zhihu.get("lang") == "zh-Hans"
+    # Texts in the edition's order (the seeds'), then the edition's own pages.
+    order = {docname: seed_of(docname) for _t, docname, _a, _x in mentions}
     for entry in entries:
         entity_id = entry.href.split("#entity-")[1]
         want: dict[str, dict[str, int]] = {}
-        for target, docname, anchor, _text in mentions:
+        for target, docname, anchor, _text in sorted(mentions, key=lambda m: order[m[1]]):
             if target == entity_id:
                 places = want.setdefault(docname, {})
                 places[anchor] = places.get(anchor, 0) + 1
@@ -421,9 +430,11 @@ def test_company_and_people_indices(app: Any) -> None:
     # Li Yuan is named only as an author: of one article by the source, of the other by the
     # editors, who say so.
     assert [(line.title, [label for label, *_ in line.places]) for line in people[0].lines] == [
-        ("Silicon Valley has a China envy problem", ["author (attributed by the editors)"]),
         ("TikTok、小红书和中国互联网占领世界梦想的破灭", ["author"]),
+        ("Silicon Valley has a China envy problem", ["author (attributed by the editors)"]),
     ]
+    # An authorship is no mention: the line has no count.
+    assert [line.mentions for line in people[0].lines] == [0, 0]
     # No toggles, no typewriter: the register is text.
     html = page.read_text(encoding="utf-8")
     assert "toggler" not in html and "modindextable" not in html
