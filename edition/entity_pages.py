@@ -258,6 +258,9 @@ def entity_fields(entity: Entity) -> nodes.field_list:
         if value:
             # The language-* class makes the HTML writer emit lang="…" for screen readers.
             add(script_name, nodes.inline(value, value, classes=[f"language-{script}"]))
+    reading = pinyin(entity)
+    if reading:
+        add("Pinyin", nodes.inline(reading, reading, classes=["entity-pinyin"]))
     if entity.aliases:
         aliases = ", ".join(entity.aliases)
         add("Also written", nodes.Text(aliases))
@@ -295,8 +298,8 @@ LATIN_TAIL = re.compile(f"{LATIN_WORD}$")
 #: Where a Chinese clause ends inside a sentence: a cut snippet starts after one, or ends
 #: before one.
 CLAUSE_MARK = re.compile(r"[，、；：,;:]")
-#: What a cut snippet does not begin or end with, once a part of a word is dropped: spaces and
-#: the marks between clauses (the ellipsis stands for what they separated).
+#: What a cut snippet does not begin or end with: spaces and the marks between clauses (the
+#: ellipsis stands for what they separated).
 EDGE_MARKS = " ,;:，、；："
 #: How far from its edge a cut text is searched for a clause mark (a share of its length):
 #: beyond it the snippet would lose more than it shows.
@@ -309,15 +312,16 @@ def clip_start(text: str) -> str:
     A text that begins with a space began between words; one that begins with a letter may
     have lost the beginning of that word, which is dropped.
     """
-    kept = text.lstrip()
-    if kept == text and text:
+    kept = text
+    if text and not text[0].isspace():
         word = LATIN_HEAD.match(text)
         if word is not None and word.end() < len(text):
-            kept = text[word.end():].lstrip(EDGE_MARKS)
+            kept = text[word.end():]
         elif is_han(text[0]):
             marks = [m for m in CLAUSE_MARK.finditer(text) if m.end() <= len(text) * CLAUSE_REACH]
             if marks:
-                kept = text[marks[0].end():].lstrip()
+                kept = text[marks[0].end():]
+    kept = kept.lstrip(EDGE_MARKS)
     if not kept:
         return ELLIPSIS
     return f"{ELLIPSIS}{'' if is_cjk(kept[0]) else ' '}{kept}"
@@ -329,16 +333,17 @@ def clip_end(text: str) -> str:
     A text that ends with a space ended between words; one that ends with a letter may have
     lost the end of that word, which is dropped.
     """
-    kept = text.rstrip()
-    if kept == text and text:
+    kept = text
+    if text and not text[-1].isspace():
         word = LATIN_TAIL.search(text)
         if word is not None and word.start() > 0:
-            kept = text[:word.start()].rstrip(EDGE_MARKS)
+            kept = text[:word.start()]
         elif is_han(text[-1]):
             marks = [m for m in CLAUSE_MARK.finditer(text)
                      if m.start() >= len(text) * (1 - CLAUSE_REACH)]
             if marks:
                 kept = text[:marks[-1].start()]
+    kept = kept.rstrip(EDGE_MARKS)
     if not kept:
         return ELLIPSIS
     return f"{kept}{'' if is_cjk(kept[-1]) else ' '}{ELLIPSIS}"
