@@ -106,7 +106,8 @@ def text_line(builder: Builder, domain: EntityDomain, pagename: str,
     if text.mentions:
         # A publication or an authorship is a place, not a mention: no count for it alone.
         count = f"{text.mentions} mention{'s' if text.mentions != 1 else ''}"
-        para += nodes.Text(" ")
+        # A no-break space: the count never stands alone on a line.
+        para += nodes.Text("\u00a0")
         para += nodes.inline(count, count, classes=["register-count"])
     return nodes.list_item("", para)
 
