@@ -86,7 +86,7 @@ def _converter(config: str) -> opencc.OpenCC:
 
 @functools.cache  # each character is looked up once per process
 def char_script(char: str) -> str:
-    """The script only a character's script has: ``zh-Hant``, ``zh-Hans``, or ``""`` (both)."""
+    """The one script that writes a character: ``zh-Hant``, ``zh-Hans``; ``""`` when both do."""
     if not HAN_CHAR.match(char):
         return ""
     if _converter("t2s").convert(char) != char:
