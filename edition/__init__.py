@@ -10,6 +10,7 @@ from .anchors import setup_anchors
 from .book import setup_book
 from .boundary import setup_boundary
 from .changed import setup_changed
+from .chinese import setup_chinese
 from .citable import setup_citable
 from .citation import setup_citation
 from .config import setup_config
@@ -32,6 +33,7 @@ from .myst_yaml import setup_myst_yaml
 from .navigation import setup_navigation
 from .pdf import setup_pdf
 from .reading import setup_reading
+from .registers import setup_registers
 from .related import setup_related
 from .robustlinks import setup_robustlinks
 from .search import setup_search
@@ -63,6 +65,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_entities(app)
     setup_entity_pages(app)
     setup_timeline(app)
+    setup_registers(app)
     setup_related(app)
     setup_changed(app)
     setup_export(app)
@@ -82,6 +85,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_reading(app)
     setup_boundary(app)
     setup_conflicts(app)
+    # Chinese on the web carries its lang wherever it is printed.
+    setup_chinese(app)
     return {
         "version": __version__,
         "env_version": 1,

@@ -28,6 +28,7 @@ import functools
 import hashlib
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterator, Set
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, cast
@@ -43,11 +44,14 @@ from sphinx.util.nodes import make_refnode, split_explicit_title
 
 from converters.dates import date_target, date_words
 from converters.registry import Entity, RegistryError, fold, load_registry
+from converters.script import has_han
 from converters.values import as_list
 
+from .chinese import chinese_tag
 from .files import write_if_changed
 from .frontmatter import get_front_matter
-from .indices import SUB_ENTRY_MARK, Head, MentionIndex, Place
+from .indices import Head, MentionIndex, Name, Place, place_label
+from .names import pinyin
 from .safety import language_tag, strip_xml_forbidden, xml_forbidden
 
 if TYPE_CHECKING:
@@ -64,11 +68,6 @@ SCRIPTS: dict[str, str] = {
     "zh-Hans": "Simplified Chinese",
     "zh-Hant": "Traditional Chinese",
 }
-
-#: Labels of paragraphs, sections and figures end in ``-pN``, ``-sN`` and ``-fN``.
-PLACE_LABEL = re.compile(r"-([psf])(\d+[a-z]*)$")
-#: How each kind of labelled place is shown to readers.
-PLACE_MARKS: dict[str, str] = {"p": "¶", "s": "§", "f": "fig. "}
 
 #: A message of the registry loader: ``file:line: problem``.
 REGISTRY_MESSAGE = re.compile(r"^(?P<file>.+?):(?P<line>\d+): (?P<problem>.*)$")
@@ -169,14 +168,6 @@ def index_letter(label: str) -> str:
 def entity_sort_key(entity: Entity) -> tuple[str, str]:
     """Order of entities in every list: collation key, then id for equal labels."""
     return (collation_key(entity.label), entity.id)
-
-
-def place_label(anchor: str) -> str:
-    """A short reader's name for a labelled place: ``¶3`` for ``<slug>-p3``, ``§2``, ``fig. 1``."""
-    match = PLACE_LABEL.search(anchor)
-    if match is None:
-        return ""
-    return f"{PLACE_MARKS[match.group(1)]}{match.group(2)}"
 
 
 def chinese_labels(entity: Entity) -> str:
@@ -435,8 +426,45 @@ class DateRole(MentionRole):
 # --------------------------------------------------------------------------- indices
 
 
+#: What a register calls a place that is neither a numbered paragraph nor an authorship.
+UNNUMBERED_PLACE = "mentioned"
+
+
+def script_names(entity: Entity) -> tuple[Name, ...]:
+    """An entity's other names, each with its language: Simplified, Traditional, pinyin.
+
+    A form equal to one shown before it is not repeated.
+    """
+    names: list[Name] = []
+    simplified = entity.labels.get("zh-Hans", "")
+    traditional = entity.labels.get("zh-Hant", "")
+    if simplified and simplified != entity.label:
+        names.append(Name(simplified, "zh-Hans", "zh-Hans"))
+    if traditional and traditional not in {simplified, entity.label}:
+        names.append(Name(traditional, "zh-Hant", "zh-Hant"))
+    reading = pinyin(entity)
+    if reading:
+        # No tag: pinyin is Latin script, and BCP 47's zh-Latn-pinyin is not one the edition
+        # writes (converters.validate.LANGUAGE_TAGS).
+        names.append(Name(reading, "", "pinyin"))
+    return tuple(names)
+
+
+def label_language(entity: Entity) -> str:
+    """The language of an entity's preferred label (``""``: English, the page's language).
+
+    An entity without an English name is labelled in Chinese.
+    """
+    if not has_han(entity.label):
+        return ""
+    for script in ("zh-Hans", "zh-Hant"):
+        if entity.labels.get(script) == entity.label:
+            return script
+    return chinese_tag(entity.label)
+
+
 class EntityIndex(MentionIndex):
-    """Entities of one type, by letter; sub-entries are the places they are mentioned."""
+    """Entities of one type, by letter; a line per text that mentions them."""
 
     entity_type: ClassVar[str]
 
@@ -446,14 +474,31 @@ class EntityIndex(MentionIndex):
         return [entity.id for entity in sorted(entities, key=entity_sort_key)]
 
     def places(self, domain: EntityDomain, key: str) -> list[tuple[str, str, str, str]]:
-        """The paragraphs that mention the entity."""
+        """The paragraphs that mention the entity, and the texts a person wrote."""
         return domain.places_of(key)
 
+    def mention_counts(self, domain: EntityDomain, key: str) -> Counter[tuple[str, str]]:
+        """Mentions of the entity per paragraph."""
+        return Counter((m.docname, m.anchor) for m in domain.mentions_of(key))
+
+    def place_label(self, domain: EntityDomain, key: str, place: Place) -> str:
+        """``¶N``; ``author`` for a text the person wrote; else ``mentioned``."""
+        number = place_label(place.anchor)
+        if number:
+            return number
+        authored = {(a.docname, a.anchor): a for a in domain.authored_by(key)}
+        authorship = authored.get((place.docname, place.anchor))
+        if authorship is not None and (place.docname, place.anchor) not in \
+                self.mention_counts(domain, key):
+            return "author (attributed by the editors)" if authorship.editorial else "author"
+        return UNNUMBERED_PLACE
+
     def head(self, domain: EntityDomain, key: str) -> Head:
-        """The entity's name, under its first letter, pointing at its entity page."""
+        """The entity's name and its other scripts, under its letter, pointing at its page."""
         entity = domain.registry[key]
         return Head(entity.label, index_letter(entity.label), domain.entity_docname(key),
-                    entity_anchor(key), chinese_labels(entity))
+                    entity_anchor(key), chinese_labels(entity), script_names(entity),
+                    label_language(entity))
 
 
 class CompanyIndex(EntityIndex):
@@ -489,20 +534,26 @@ class DateIndex(MentionIndex):
         """The paragraphs that mention the date (and the articles published on it)."""
         return domain.places_of(key, kind="date")
 
-    def place_name(self, domain: EntityDomain, key: str, place: Place) -> str:
-        """The article's title, ``published: <title>`` for the article's own date."""
-        published = {(p.docname, p.anchor) for p in domain.published_on(key)}
-        return SUB_ENTRY_MARK + date_place_name(
-            domain.title_of(place.docname), (place.docname, place.anchor) in published)
+    def mention_counts(self, domain: EntityDomain, key: str) -> Counter[tuple[str, str]]:
+        """Mentions of the date per paragraph."""
+        return Counter((m.docname, m.anchor) for m in domain.mentions_of(key, "date"))
+
+    def place_label(self, domain: EntityDomain, key: str, place: Place) -> str:
+        """``¶N``; ``published`` for an article's own date (said when the editors supply it)."""
+        number = place_label(place.anchor)
+        if number:
+            return number
+        for publication in domain.published_on(key):
+            if (publication.docname, publication.anchor) == (place.docname, place.anchor):
+                return f"{PUBLISHED} (date supplied by the editors)" if publication.editorial \
+                    else PUBLISHED
+        return UNNUMBERED_PLACE
 
     def head(self, domain: EntityDomain, key: str) -> Head:
-        """The date, under its year, pointing at its place in the timeline."""
-        return Head(key, key[:4], domain.timeline_docname(), date_anchor(key))
-
-
-def date_place_name(title: str, published: bool) -> str:
-    """Name of a date's sub-entry: the article's title, ``published: <title>`` for its date."""
-    return f"{PUBLISHED}: {title}" if published else title
+        """The date, under its year, pointing at its place in the timeline; in words beside."""
+        words = date_words(key) if "-" in key else ""
+        names = (Name(words, "", "words"),) if words else ()
+        return Head(key, key[:4], domain.timeline_docname(), date_anchor(key), words, names)
 
 
 class LabelContainers(SphinxPostTransform):
@@ -618,6 +669,18 @@ class EntityDomain(Domain):
     def publications(self) -> dict[str, Publication]:
         """Publication date of each article whose front matter gives one."""
         return cast("dict[str, Publication]", self.data.setdefault("publications", {}))
+
+    @property
+    def mentioned_entities(self) -> frozenset[str]:
+        """Registry ids that a document mentions or that an article names as its author.
+
+        Only these have a page, a line in the overview and an entry in the registers; an
+        entity of the registry that no text names has none of them (and nothing to search).
+        """
+        lookup = self._lookup()
+        named = {target for kind, target in lookup.mentions if kind == "entity"}
+        named.update(lookup.authorships)
+        return frozenset(entity_id for entity_id in named if entity_id in self.registry)
 
     # -- parallel reading
 

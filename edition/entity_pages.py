@@ -1,22 +1,30 @@
-"""Entity pages: one generated page per registry entity, and a page listing them all.
+"""Entity pages: a generated page for every entity the texts name, and a page listing them.
 
-At ``builder-inited`` a MyST page is written for every registry entity into
+Which entities have a page is known only once the texts are read: an entity of the registry
+that no text mentions (and no article names as its author) has no page, no line in the
+overview and no entry in the registers (``EntityDomain.mentioned_entities``). So the pages are
+made at ``env-updated``, after the reading: a MyST page for each such entity is written into
 ``<srcdir>/<edition_generated>/entities/<id>.md`` (only when its text changes, so unchanged
-pages are not read again), plus ``index.md`` with the overview table (``{entity-overview}``:
-names in every script and pinyin, type, mentions and texts; filtered and sorted in the browser
-by ``static/edition-register.js``) and the toctrees. Each page holds an ``{entity}``
-directive: it shows the entity's labels in every script, its description and Wikidata link
-when reading, and a placeholder that is filled at ``doctree-resolved`` with the articles the
-person wrote (saying which attributions are editorial, and why) and the register of its
-mentions: grouped by article (with its date), one line per paragraph (with a count when the
-name recurs), each with the words around the name as the text writes them, linked to the
-paragraph. Being real documents, the pages are in the toctree, the search index and the PDF.
-"""
+pages are not read again), with ``index.md`` holding the overview table
+(``{entity-overview}``: names in every script and pinyin, type, mentions and texts; filtered
+and sorted in the browser by ``static/edition-register.js``) and the toctrees; the new and
+changed pages are read then, and written with the others. An entity no text names any more
+loses its page, as a deleted page would.
 
+Each page holds an ``{entity}`` directive: it shows the entity's labels in every script, its
+description and Wikidata link when reading, and a placeholder that is filled at
+``doctree-resolved`` with the articles the person wrote (saying which attributions are
+editorial, and why) and the register of its mentions: grouped by article (with its date), one
+line per paragraph (with a count when the name recurs), each with the words around the name as
+the text writes them, linked to the paragraph. Being real documents, the pages are in the
+toctree and the search index.
+"""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
+from weakref import WeakKeyDictionary
 
 from docutils import nodes
 from sphinx.errors import NoUri
@@ -26,8 +34,10 @@ from sphinx.util.nodes import make_refnode
 
 from converters.myst import escape_literal
 from converters.registry import ID_PATTERN
+from converters.script import is_cjk, is_han
 
 from .entities import (
+    CONTEXT_CHARS,
     PUBLISHED,
     SCRIPTS,
     Entity,
@@ -37,17 +47,19 @@ from .entities import (
     entity_domain,
     entity_sort_key,
     language_classes,
-    place_label,
     registry_path,
     sentence_parts,
 )
 from .files import remove_file, write_if_changed
+from .indices import place_label
+from .listings import reading_order
 from .names import pinyin
 from .placeholders import PlaceholderDirective
 
 if TYPE_CHECKING:
     from docutils.nodes import Node
     from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
     from sphinx.util.typing import OptionSpec
 
 logger = logging.getLogger(__name__)
@@ -93,8 +105,8 @@ def entities_index_source(entities: list[Entity], timeline: str) -> str:
     # in two toctrees would be printed twice in the PDF.
     parts = [
         "(edition-entities)=\n# People, companies and organisations\n\n",
-        "Every person, company and organisation of the registry has a page listing where the "
-        "texts mention them, each mention in its context, and the articles a person wrote. "
+        "Every person, company and organisation the texts name has a page listing where they "
+        "are mentioned, each mention in its context, and the articles a person wrote. "
         "The table below lists them all, with their names in English, Simplified and "
         "Traditional Chinese and in pinyin, and how often and in how many texts they are "
         "mentioned: type in the box to filter it, choose a column heading to sort it. "
@@ -113,29 +125,97 @@ def entities_index_source(entities: list[Entity], timeline: str) -> str:
     return "".join(parts)
 
 
-def write_entity_pages(app: Sphinx) -> None:
-    """Generate the entity pages and their list page (``builder-inited``)."""
-    domain = entity_domain(app.env)
-    folder = Path(app.srcdir) / app.config.edition_generated / "entities"
-    # An id names its page's file: only an id of the registry's pattern is joined to the folder
-    # (the registry's loader refuses others; a page is not where that promise is taken on trust).
+def entity_pages_prefix(app: Sphinx) -> str:
+    """The docname prefix of the entity pages and their list page."""
+    return f"{app.config.edition_generated}/entities/"
+
+
+def entities_folder(app: Sphinx) -> Path:
+    """The folder the entity pages are generated into."""
+    return Path(app.srcdir) / app.config.edition_generated / "entities"
+
+
+def write_entities_index(app: Sphinx) -> None:
+    """Make sure the list page exists before the texts are read (``builder-inited``).
+
+    The edition's contents name it, so it must be found with the other pages; what it lists is
+    known once the texts are read (:func:`make_entity_pages`).
+    """
+    path = entities_folder(app) / "index.md"
+    if not path.is_file():
+        domain = entity_domain(app.env)
+        write_if_changed(path, entities_index_source(
+            [domain.registry[e] for e in sorted(domain.mentioned_entities)],
+            domain.timeline_docname()))
+
+
+#: Per application and build: the entity pages Sphinx was about to read, left until the texts
+#: are read (:func:`wait_for_the_texts`, :func:`make_entity_pages`).
+_WAITING: WeakKeyDictionary[Sphinx, set[str]] = WeakKeyDictionary()
+
+
+def wait_for_the_texts(app: Sphinx, _env: BuildEnvironment, docnames: list[str]) -> None:
+    """Leave the entity pages out of the reading until every text is read.
+
+    (``env-before-read-docs``; Sphinx's list is changed in place, as the event allows.) Which
+    entities have a page depends on what the texts mention, which is known only then.
+    """
+    prefix = entity_pages_prefix(app)
+    waiting = {docname for docname in docnames if docname.startswith(prefix)}
+    docnames[:] = [docname for docname in docnames if docname not in waiting]
+    _WAITING[app] = waiting
+
+
+def entity_page_sources(app: Sphinx, domain: EntityDomain) -> dict[str, str]:
+    """The MyST text of each page to generate, by file name: the mentioned entities, the list."""
     pages: dict[str, str] = {}
-    for e in domain.registry.values():
-        if ID_PATTERN.fullmatch(e.id):
-            pages[f"{e.id}.md"] = entity_page_source(e)
+    mentioned = [domain.registry[entity_id] for entity_id in sorted(domain.mentioned_entities)]
+    for entity in mentioned:
+        # An id names its page's file: only an id of the registry's pattern is joined to the
+        # folder (the registry's loader refuses others; a page is not where that is trusted).
+        if ID_PATTERN.fullmatch(entity.id):
+            pages[f"{entity.id}.md"] = entity_page_source(entity)
         else:
-            logger.error("entity id %r is not a registry id: no page written for it", e.id,
-                         location=f"{registry_path(app)}:{e.line}", type="edition",
+            logger.error("entity id %r is not a registry id: no page written for it", entity.id,
+                         location=f"{registry_path(app)}:{entity.line}", type="edition",
                          subtype="registry")
-    pages["index.md"] = entities_index_source(
-        list(domain.registry.values()), domain.timeline_docname()
-    )
-    for name, text in sorted(pages.items()):
-        write_if_changed(folder / name, text)
-    # Pages of entities no longer in the registry go: the folder is generated, never edited.
-    for stale in sorted(folder.glob("*.md")):
-        if stale.name not in pages:
-            remove_file(stale)
+    pages["index.md"] = entities_index_source(mentioned, domain.timeline_docname())
+    return pages
+
+
+def make_entity_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Generate a page for every mentioned entity, once the texts are read (``env-updated``).
+
+    The folder is made to hold exactly those pages and their list (an entity no text names any
+    more loses its page, as a deleted page is forgotten); the pages that are new, changed or
+    were waiting are read now, the way Sphinx reads a page, and returned to be written.
+    """
+    domain = entity_domain(env)
+    waiting = _WAITING.pop(app, set())
+    folder = entities_folder(app)
+    pages = entity_page_sources(app, domain)
+    written = {name for name, text in sorted(pages.items())
+               if write_if_changed(folder / name, text)}
+    # The folder is generated, never edited: anything else in it goes.
+    stale = [path for path in sorted(folder.glob("*.md")) if path.name not in pages]
+    for path in stale:
+        remove_file(path)
+    if written or stale:
+        env.find_files(app.config, app.builder)
+    prefix = entity_pages_prefix(app)
+    for docname in sorted(d for d in env.all_docs if d.startswith(prefix)
+                          and d not in env.found_docs):
+        app.emit("env-purge-doc", env, docname)
+        env.clear_doc(docname)
+    to_read = sorted(
+        docname for docname in env.found_docs if docname.startswith(prefix)
+        and (docname in waiting or docname not in env.all_docs
+             or f"{docname[len(prefix):]}.md" in written))
+    for docname in to_read:
+        app.emit("env-purge-doc", env, docname)
+        env.clear_doc(docname)
+        app.builder.read_doc(docname)
+    return to_read
 
 
 class EntityDirective(SphinxDirective):
@@ -178,6 +258,9 @@ def entity_fields(entity: Entity) -> nodes.field_list:
         if value:
             # The language-* class makes the HTML writer emit lang="…" for screen readers.
             add(script_name, nodes.inline(value, value, classes=[f"language-{script}"]))
+    reading = pinyin(entity)
+    if reading:
+        add("Pinyin", nodes.inline(reading, reading, classes=["entity-pinyin"]))
     if entity.aliases:
         aliases = ", ".join(entity.aliases)
         add("Also written", nodes.Text(aliases))
@@ -206,24 +289,106 @@ def heading(text: str) -> nodes.rubric:
     return rubric
 
 
+#: What is left out of a cut snippet.
+ELLIPSIS = "\u2026"
+#: A Latin word (or the part of one) at the edge of a text: letters, digits, apostrophes.
+LATIN_WORD = "[0-9A-Za-z\u00c0-\u024f'\u2019-]+"
+LATIN_HEAD = re.compile(f"^{LATIN_WORD}")
+_LATIN_CHAR = re.compile(f"{LATIN_WORD[:-1]}")
+
+
+def latin_tail_start(text: str) -> int | None:
+    """Where the Latin word at the end of ``text`` starts (None when it ends otherwise).
+
+    Read backwards in Python: ``LATIN_WORD$`` searched from every start is quadratic.
+    """
+    start = len(text)
+    while start > 0 and _LATIN_CHAR.fullmatch(text[start - 1]):
+        start -= 1
+    return start if start < len(text) else None
+#: Where a Chinese clause ends inside a sentence: a cut snippet starts after one, or ends
+#: before one.
+CLAUSE_MARK = re.compile(r"[，、；：,;:]")
+#: What a cut snippet does not begin or end with: spaces and the marks between clauses (the
+#: ellipsis stands for what they separated).
+EDGE_MARKS = " ,;:，、；："
+#: How far from its edge a cut text is searched for a clause mark (a share of its length):
+#: beyond it the snippet would lose more than it shows.
+CLAUSE_REACH = 0.5
+
+
+def clip_start(text: str) -> str:
+    """A text cut at its start, from its first whole word or Chinese clause, after an ellipsis.
+
+    A text that begins with a space began between words; one that begins with a letter may
+    have lost the beginning of that word, which is dropped.
+    """
+    kept = text
+    if text and not text[0].isspace():
+        word = LATIN_HEAD.match(text)
+        if word is not None and word.end() < len(text):
+            kept = text[word.end():]
+        elif is_han(text[0]):
+            marks = [m for m in CLAUSE_MARK.finditer(text) if m.end() <= len(text) * CLAUSE_REACH]
+            if marks:
+                kept = text[marks[0].end():]
+    kept = kept.lstrip(EDGE_MARKS)
+    if not kept:
+        return ELLIPSIS
+    return f"{ELLIPSIS}{'' if is_cjk(kept[0]) else ' '}{kept}"
+
+
+def clip_end(text: str) -> str:
+    """A text cut at its end, to its last whole word or Chinese clause, before an ellipsis.
+
+    A text that ends with a space ended between words; one that ends with a letter may have
+    lost the end of that word, which is dropped.
+    """
+    kept = text
+    if text and not text[-1].isspace():
+        start = latin_tail_start(text)
+        if start is not None and start > 0:
+            kept = text[:start]
+        elif is_han(text[-1]):
+            marks = [m for m in CLAUSE_MARK.finditer(text)
+                     if m.start() >= len(text) * (1 - CLAUSE_REACH)]
+            if marks:
+                kept = text[:marks[-1].start()]
+    kept = kept.rstrip(EDGE_MARKS)
+    if not kept:
+        return ELLIPSIS
+    return f"{kept}{'' if is_cjk(kept[-1]) else ' '}{ELLIPSIS}"
+
+
 def kwic_window(before: str, after: str) -> tuple[str, str]:
-    """The words around a mention: :data:`KWIC_CHARS` characters each side, cut between words."""
-    left = before[-KWIC_CHARS:]
-    right = after[:KWIC_CHARS]
-    if len(before) > KWIC_CHARS:
-        # Cut Latin text at a space, so no word is shown in part; Chinese has no spaces.
-        space = left.find(" ")
-        left = "… " + (left[space + 1:] if 0 <= space < KWIC_CHARS // 2 else left).lstrip()
-    if len(after) > KWIC_CHARS:
-        space = right.rfind(" ")
-        right = (right[:space] if space > KWIC_CHARS // 2 else right).rstrip() + " …"
+    """The words around a mention: at most :data:`KWIC_CHARS` characters each side.
+
+    Cut between words or clauses, with an ellipsis where the paragraph goes on.
+    """
+    left = clip_start(before[-KWIC_CHARS:]) if len(before) > KWIC_CHARS else before
+    right = clip_end(after[:KWIC_CHARS]) if len(after) > KWIC_CHARS else after
     return left, right
+
+
+def sentence_window(mention: Mention) -> tuple[str, str]:
+    """The words of a mention's sentence before and after it.
+
+    With an ellipsis where the sentence runs beyond the context the mention keeps
+    (:data:`CONTEXT_CHARS` characters each side).
+    """
+    before, after = sentence_parts(mention.before, mention.text, mention.after)
+    # The context was cut, and no sentence boundary was found inside it.
+    if len(mention.before) >= CONTEXT_CHARS and before == mention.before.lstrip():
+        before = clip_start(mention.before)
+    if len(mention.after) >= CONTEXT_CHARS and after == mention.after.rstrip():
+        after = clip_end(mention.after)
+    return before, after
 
 
 def mention_line(mention: Mention, kind: str) -> nodes.inline:
     """A mention in its context: the words around an entity, the sentence of a date."""
     if kind == "date":
-        before, after = sentence_parts(mention.before, mention.text, mention.after)
+        before, after = sentence_window(mention)
     else:
         before, after = kwic_window(mention.before, mention.after)
     return nodes.inline(
@@ -273,7 +438,9 @@ def mentions_block(
             note = " (date supplied by the editors)"
             para += nodes.inline(note, note, classes=["editorial-attribution"])
         items += nodes.list_item("", para, classes=["publication"])
-    for docname, places in by_doc.items():
+    order = reading_order(domain.env)
+    for docname, places in sorted(
+            by_doc.items(), key=lambda item: (order.get(item[0], len(order)), item[0])):
         item = nodes.list_item()
         item += article_heading(app, domain, fromdocname, docname)
         lines = nodes.bullet_list()
@@ -327,7 +494,7 @@ class EntityOverviewDirective(PlaceholderDirective):
 
 
 def overview_table(app: Sphinx, domain: EntityDomain, fromdocname: str) -> nodes.table:
-    """Every entity: names in each script and pinyin, type, mentions and texts."""
+    """Every entity the texts name: names in each script and pinyin, type, mentions, texts."""
     table = nodes.table(classes=["entity-overview"])
     group = nodes.tgroup(cols=len(OVERVIEW_COLUMNS))
     table += group
@@ -341,7 +508,8 @@ def overview_table(app: Sphinx, domain: EntityDomain, fromdocname: str) -> nodes
         entry(nodes.Text(name)) for name in OVERVIEW_COLUMNS
     )))
     body = nodes.tbody()
-    for entity in sorted(domain.registry.values(), key=entity_sort_key):
+    named = [domain.registry[entity_id] for entity_id in domain.mentioned_entities]
+    for entity in sorted(named, key=entity_sort_key):
         mentions = domain.mentions_of(entity.id, "entity")
         texts = {m.docname for m in mentions if domain.is_article(m.docname)}
         page = domain.entity_docname(entity.id)
@@ -386,7 +554,10 @@ def fill_entity_pages(app: Sphinx, doctree: nodes.document, _docname: str) -> No
         here = node["docname"]
         entity_id = node["entity"]
         content = authorship_block(app, domain, here, entity_id)
-        content += [heading("Mentions"), *mentions_block(app, domain, here, entity_id, "entity")]
+        if domain.mentions_of(entity_id) or not content:
+            # A person the texts name only as an author has their articles and nothing more.
+            content += [heading("Mentions"),
+                        *mentions_block(app, domain, here, entity_id, "entity")]
         node.replace_self(content)
 
 
@@ -399,5 +570,9 @@ def setup_entity_pages(app: Sphinx) -> None:
     app.connect("doctree-resolved", fill_entity_overview)
     app.connect("html-page-context", add_overview_script)
     # After the registry is loaded (priority 400).
-    app.connect("builder-inited", write_entity_pages, priority=500)
+    app.connect("builder-inited", write_entities_index, priority=500)
+    # Before the other handlers see the list (the boundary, the reading order: 500).
+    app.connect("env-before-read-docs", wait_for_the_texts, priority=200)
+    # After changed.py has noted what the build read (100), before the TEI and exports (600).
+    app.connect("env-updated", make_entity_pages, priority=300)
     app.connect("doctree-resolved", fill_entity_pages)

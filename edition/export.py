@@ -109,7 +109,9 @@ def export_records(
                 "aliases": list(entity.aliases),
                 "wikidata": entity.wikidata,
                 "iso": "",
-                "page": url(domain.entity_docname(entity.id), ""),
+                # Only an entity the texts name has a page.
+                "page": url(domain.entity_docname(entity.id), "")
+                if entity.id in domain.mentioned_entities else "",
                 "mention_count": len(mentions),
                 "text_count": len({m["doc"] for m in mentions if domain.is_article(m["doc"])}),
                 "mentions": mentions,

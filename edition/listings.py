@@ -24,9 +24,10 @@ from converters.values import as_list
 from converters.yamlsafe import YamlRefused, decode_yaml_bytes, load_yaml
 
 from .boundary import extension_text
+from .chinese import is_chinese_text
 from .frontmatter import ArticleDomain, ArticleSource, is_article, read_article
 from .safety import language_tag
-from .teaser import card_teaser, title_gloss
+from .teaser import card_teaser, chinese_language, title_gloss
 from .text import (
     REMOVAL_NAMES,
     SUMMARY_LENGTH,
@@ -103,6 +104,11 @@ def find_articles(env: BuildEnvironment) -> list[ArticleSource]:
     return sorted(found, key=lambda article: article_sort_key(article, positions))
 
 
+def reading_order(env: BuildEnvironment) -> dict[str, int]:
+    """Each article's position in edition order (the home page's), by document name."""
+    return {article.docname: number for number, article in enumerate(find_articles(env))}
+
+
 def resolve_editorial_path(app: Sphinx, config: Any) -> None:
     """Make ``edition_editorial`` absolute (it is given relative to the configuration folder)."""
     config.edition_editorial = str(Path(app.confdir, config.edition_editorial))
@@ -128,7 +134,7 @@ class ArticleCardsDirective(SphinxDirective):
     def card(self, article: ArticleSource, glosses: dict[str, Any]) -> str:
         """The MyST source of one card: title, its gloss, teaser, byline in the footer."""
         meta = article.front_matter
-        title = escape_myst(str(meta.get("title") or article.docname))
+        title = in_language(meta, escape_myst(str(meta.get("title") or article.docname)))
         lines = [
             f"::::{{grid-item-card}} {title}",
             f":link: /{article.docname}",
@@ -136,7 +142,7 @@ class ArticleCardsDirective(SphinxDirective):
             ":class-card: article-card",
             "",
             *gloss_lines(meta, glosses.get(str(meta.get("label") or ""))),
-            escape_myst(card_teaser(meta, article.lead)),
+            in_language(meta, escape_myst(card_teaser(meta, article.lead))),
             "",
         ]
         line = escape_myst(byline(meta))
@@ -184,6 +190,17 @@ class ArticleCardsDirective(SphinxDirective):
             self.set_source_info(toctree)
             result.append(wrapper)
         return result
+
+
+def in_language(meta: dict[str, Any], text: str) -> str:
+    """A card's text in Chinese as a span marked with the article's Chinese; other text as is.
+
+    The cards stand on an English page: without the mark a browser draws the title with the
+    page's CJK font and a screen reader reads it in the English voice.
+    """
+    tag = language_tag(chinese_language(meta, text)) if is_chinese_text(text) else None
+    # docutils writes a language-xx class as the lang attribute.
+    return f"[{text}]{{.language-{tag}}}" if tag else text
 
 
 def editors_glosses(decisions: dict[str, Any]) -> dict[str, Any]:

@@ -33,6 +33,7 @@ from sphinx.writers.html5 import HTML5Translator
 from converters.dates import format_date
 from converters.values import as_list
 
+from .chinese import mark_escaped
 from .entities import entity_domain, mention_anchor
 from .frontmatter import get_front_matter
 from .header import editorial_notes
@@ -97,7 +98,8 @@ class article_disclosure(nodes.General, nodes.Element):
 def visit_article_disclosure_html(self: HTML5Translator, node: article_disclosure) -> None:
     """Open the ``<details>``; its summary is the short header line."""
     self.body.append(self.starttag(node, "details", CLASS="article-more"))
-    brief = self.encode(node["brief"])
+    # Names and publishers in Chinese carry their lang inside the English header.
+    brief = mark_escaped(self.encode(node["brief"]))
     self.body.append(
         f'<summary><span class="article-brief">{brief}</span>'
         f'<span class="article-more-label">{self.encode(MORE_LABEL)}</span></summary>\n')

@@ -57,6 +57,19 @@ def is_chinese(text: str) -> bool:
     return has_han(text)
 
 
+def chinese_language(front_matter: dict[str, Any], text: str) -> str:
+    """The tag of a Chinese text of an article: the article's Chinese (else ``zh-Hans``).
+
+    ``""`` for a text without Chinese.
+    """
+    if not has_han(text):
+        return ""
+    for tag in as_list(front_matter.get("language")):
+        if str(tag).lower().startswith("zh"):
+            return str(tag)
+    return "zh-Hans"
+
+
 def paragraphs(body: str, label: str = "") -> list[str]:
     """The MyST source of the body's blocks of text, in order, from paragraph 1 when labelled."""
     lines = body.splitlines()

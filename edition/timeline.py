@@ -1,19 +1,22 @@
 """The timeline: dated mentions by year, drawn as an SVG bar chart, and a chronology by date.
 
 A generated page ``<edition_generated>/timeline.md`` holds a ``{timeline}`` directive. When the
-page is resolved, the directive becomes, in HTML, an inline SVG (written by hand: one row per
-year, its bar as long as the number of dated mentions, each bar a link to that year's list)
-and, in other formats (LaTeX/PDF), a table of the same counts; then every date with an anchor
-(``date-<ISO>``, where date mentions and the dates index point), the articles published that
-day ("published: <title>"), and each dated mention in its sentence, linked to its paragraph.
+page is resolved, the directive becomes a sentence saying what the timeline holds — its first
+and last year, its dated mentions and publication dates, all counted from the domain
+(:func:`timeline_summary`) — then, in HTML, an inline SVG (written by hand: one row per year
+from the first to the last, its bar as long as the number of dated mentions, each year listed
+below a link to its list) and, in other formats (LaTeX/PDF), a table of the same counts; then
+every date with an anchor (``date-<ISO>``, where date mentions and the dates index point), the
+articles published that day ("published: <title>"), and each dated mention in its sentence,
+linked to its paragraph (with an ellipsis where the sentence runs beyond what the mention
+keeps of its paragraph).
 """
-
 from __future__ import annotations
 
 from collections import Counter
 from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from docutils import nodes
 
@@ -70,20 +73,63 @@ def write_timeline_page(app: Sphinx) -> None:
     write_if_changed(path, timeline_page_source())
 
 
+class TimelineSummary(NamedTuple):
+    """What the timeline holds, counted from the domain: its years, its dates and mentions."""
+
+    #: The first and the last year of the dates listed (mentioned or of a publication).
+    first: str
+    last: str
+    #: Dated mentions in the texts, and the distinct dates they name.
+    mentions: int
+    mentioned_dates: int
+    #: Texts whose publication date is listed.
+    publications: int
+
+
+def timeline_summary(domain: EntityDomain) -> TimelineSummary | None:
+    """The timeline's range and counts (``None`` when there is no date at all)."""
+    dates = domain.dates()
+    if not dates:
+        return None
+    mentions = domain.all_mentions("date")
+    return TimelineSummary(dates[0][:4], dates[-1][:4], len(mentions),
+                           len({m.target for m in mentions}), len(domain.publications))
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 date``, ``2 dates``."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def summary_text(summary: TimelineSummary) -> str:
+    """The timeline in one sentence: its years, its dated mentions, its publications."""
+    years = summary.first if summary.first == summary.last else \
+        f"{summary.first} to {summary.last}"
+    parts = [f"From {years}: {plural(summary.mentions, 'dated mention')} of "
+             f"{plural(summary.mentioned_dates, 'date')} in the texts"]
+    if summary.publications:
+        parts.append(f"the publication dates of {plural(summary.publications, 'text')}")
+    return ", and ".join(parts) + "."
+
+
 def year_counts(domain: EntityDomain) -> dict[str, int]:
-    """Dated mentions per year, every year from the first to the last (empty years are 0)."""
-    counts = Counter(m.target[:4] for m in domain.all_mentions("date"))
-    if not counts:
+    """Dated mentions per year, for every year of the timeline (years without are 0).
+
+    The years run from the first to the last date listed, publications included, so that the
+    chart spans every year that has a section below it.
+    """
+    summary = timeline_summary(domain)
+    if summary is None:
         return {}
-    first, last = int(min(counts)), int(max(counts))
-    return {str(year): counts.get(str(year), 0) for year in range(first, last + 1)}
+    counts = Counter(m.target[:4] for m in domain.all_mentions("date"))
+    return {str(year): counts.get(str(year), 0)
+            for year in range(int(summary.first), int(summary.last) + 1)}
 
 
-def timeline_svg(counts: dict[str, int]) -> str:
-    """Mentions per year as bars, a row per year; a year with mentions links to its list."""
+def timeline_svg(counts: dict[str, int], listed: set[str], description: str) -> str:
+    """Mentions per year as bars, a row per year; a year listed below links to its list."""
     peak = max(counts.values(), default=0) or 1
     height = MARGIN * 2 + len(counts) * ROW_HEIGHT
-    total = sum(counts.values())
     room = CHART_WIDTH - LABEL_WIDTH - COUNT_WIDTH - MARGIN * 2
     # role="group", not "img": an image's children are hidden from assistive technology, and
     # the bars are links.
@@ -94,8 +140,7 @@ def timeline_svg(counts: dict[str, int]) -> str:
         f'style="width:100%;max-width:{CHART_WIDTH}px;height:auto" '
         f'aria-labelledby="timeline-title timeline-desc">',
         '<title id="timeline-title">Dated mentions by year</title>',
-        f'<desc id="timeline-desc">{total} dated mentions from {min(counts)} '
-        f"to {max(counts)}.</desc>",
+        f'<desc id="timeline-desc">{escape(description)}</desc>',
         f'<line x1="{MARGIN + LABEL_WIDTH}" y1="{MARGIN}" x2="{MARGIN + LABEL_WIDTH}" '
         f'y2="{height - MARGIN}" stroke="currentColor" stroke-width="1"/>',
     ]
@@ -116,6 +161,7 @@ def timeline_svg(counts: dict[str, int]) -> str:
                 f'</rect><text x="{x + bar + 4}" y="{baseline}" font-size="{FONT_SIZE}" '
                 f'fill="currentColor">{count}</text>{mark}'
             )
+        if year in listed:
             href = escape(f"#{year_anchor(year)}", quote=True)
             mark = f'<a href="{href}" aria-label="{year}: {count} mention(s)">{mark}</a>'
         parts.append(f"<g>{mark}</g>")
@@ -171,18 +217,22 @@ def fill_timeline(app: Sphinx, doctree: nodes.document, _docname: str) -> None:
     """Replace the ``{timeline}`` placeholder (``doctree-resolved``)."""
     domain = entity_domain(app.env)
     for node in list(doctree.findall(timeline_chart)):
-        counts = year_counts(domain)
-        if not counts:
+        summary = timeline_summary(domain)
+        if summary is None:
             node.replace_self(nodes.paragraph("", "No dates are mentioned."))
             continue
+        counts = year_counts(domain)
+        description = summary_text(summary)
         if app.builder.name in SVG_BUILDERS:
-            chart: Node = nodes.raw("", timeline_svg(counts), format="html")
+            listed = {iso[:4] for iso in domain.dates()}
+            chart: Node = nodes.raw("", timeline_svg(counts, listed, description), format="html")
         else:
             chart = counts_table(counts)
         wrapper = nodes.container("", chart, classes=["edition-timeline-chart"])
+        intro = nodes.paragraph("", description, classes=["timeline-summary"])
         # Links are made from the placeholder's own document (LaTeX resolves the whole book
         # under the root document's name).
-        node.replace_self([wrapper, *date_list(app, domain, node["docname"])])
+        node.replace_self([intro, wrapper, *date_list(app, domain, node["docname"])])
 
 
 def setup_timeline(app: Sphinx) -> None:

@@ -66,6 +66,7 @@ PAGES: tuple[Shot, ...] = (
          action=READ_CHINESE),
     Shot("parallel-390", "articles/silicon-valley-china-envy.html", 390, 844,
          "silicon-valley-china-envy-p2"),
+    Shot("register-1280", "ent-companies.html", 1280, 1000),
 )
 #: (image name, words on the PDF page to show; "" for the title page): an article's opening
 #: and the parallel columns.

@@ -14,6 +14,7 @@ import json
 import re
 import shutil
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +72,50 @@ def source_mentions(root: Path = ENTITIES_ROOT) -> list[tuple[str, str, str, str
     return found
 
 
+def named_entities(root: Path = ENTITIES_ROOT) -> set[str]:
+    """Registry ids the sources mention, or whose person an article names as its author."""
+    named = {target for kind, target, *_ in source_mentions(root) if kind == "entity"}
+    by_name = {label: record["id"] for record in registry_records(root)
+               if record["type"] == "person" for label in record["labels"].values() if label}
+    for path in sorted((root / "articles").glob("*.md")):
+        meta = yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])
+        authors = list(meta.get("authors") or [])
+        for entry in meta.get("editorial") or []:
+            if entry.get("field") == "authors":
+                authors += entry.get("value") or []
+        named.update(by_name[name] for name in authors if name in by_name)
+    return named
+
+
+def doc_title(docname: str, root: Path = ENTITIES_ROOT) -> str:
+    """A document's title: its front matter's, else its first heading."""
+    text = (root / f"{docname}.md").read_text(encoding="utf-8")
+    match = re.search(r"^title: (.+)$", text, re.MULTILINE) or re.search(r"^# (.+)$", text,
+                                                                           re.MULTILINE)
+    assert match is not None, docname
+    return match.group(1).strip()
+
+
+def seed_of(docname: str, root: Path = ENTITIES_ROOT) -> str:
+    """The seed an article comes from (its place in the edition's order); "~" for other pages."""
+    match = re.search(r"^seed: (\S+)$", (root / f"{docname}.md").read_text("utf-8"), re.MULTILINE)
+    return match.group(1) if match else "~"
+
+
+def place_name(anchor: str) -> str:
+    """How a register names a place: ¶ for a paragraph, § for a section, fig. for a figure."""
+    match = re.search(r"-([psf])(\d+)$", anchor)
+    if match is None:
+        return "mentioned"
+    return {"p": "¶", "s": "§", "f": "fig. "}[match.group(1)] + match.group(2)
+
+
+def dated_articles(root: Path = ENTITIES_ROOT) -> int:
+    """How many articles state a date in their front matter."""
+    return sum(1 for path in (root / "articles").glob("*.md")
+               if re.search(r"^date: '\d{4}", path.read_text("utf-8"), re.MULTILINE))
+
+
 def registry_records(root: Path = ENTITIES_ROOT) -> list[dict[str, Any]]:
     """The test registry's records, read with PyYAML (not with the extension)."""
     import yaml
@@ -84,30 +129,68 @@ def soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
 
 
-def index_rows(page: Path) -> list[tuple[int, str, str, str]]:
-    """(level, name, href, extra) of each entry row of a domain index page (level 2 = sub)."""
-    rows = []
-    for row in soup(page).select("table.indextable tr"):
-        if "cap" in (row.get("class") or []) or "pcap" in (row.get("class") or []):
-            continue
-        code = row.select_one("code")
-        if code is None:
-            continue
-        link = row.select_one("a")
-        extra = row.select_one("em")
-        level = 2 if any(c.startswith("cg-") for c in row.get("class") or []) else 1
-        rows.append((
-            level,
-            code.get_text(),
-            str(link["href"]) if link else "",
-            extra.get_text()[1:-1] if extra else "",  # shown as "(extra)"
-        ))
-    return rows
+@dataclass(frozen=True)
+class RegisterLine:
+    """A text's line under a register entry, as the page shows it."""
+
+    title: str
+    #: The ``lang`` of the title (``""`` when it has none of its own).
+    title_lang: str
+    #: (label, href, times) of each place: ``("¶3", "articles/x.html#x-p3", 2)``.
+    places: tuple[tuple[str, str, int], ...]
+    #: The number of mentions the line states.
+    mentions: int
 
 
-def index_letters(page: Path) -> list[str]:
-    """The letter headings of a domain index page, in order."""
-    return [row.get_text(strip=True) for row in soup(page).select("table.indextable tr.cap")]
+@dataclass(frozen=True)
+class RegisterEntry:
+    """An entry of a register page: the head, its other names, a line per text."""
+
+    group: str
+    name: str
+    href: str
+    #: (text, lang, kind) of each other name: ``("字节跳动", "zh-Hans", "zh-Hans")``.
+    names: tuple[tuple[str, str, str], ...]
+    lines: tuple[RegisterLine, ...]
+
+
+def register_entries(page: Path) -> list[RegisterEntry]:
+    """Every entry of a register page, in order, as a reader sees it."""
+    entries = []
+    body = soup(page).select_one("div.edition-register")
+    assert body is not None, f"{page.name} is not a register"
+    group = ""
+    for element in body.find_all(["h2", "dt"]):
+        if element.name == "h2":
+            group = element.get_text(strip=True)
+            continue
+        name = element.select_one("a.register-name")
+        names = tuple(
+            (span.get_text(), str(span.get("lang", "")),
+             next(c for c in span["class"] if c.startswith("register-"))[len("register-"):])
+            for span in element.select("span[class^='register-']"))
+        lines = []
+        for li in element.find_next_sibling("dd").select("ul.register-texts > li"):
+            title = li.select_one(".register-text")
+            places = []
+            for link in li.select("a.register-place"):
+                times = link.find_next_sibling()
+                extra = times if times is not None and "register-times" in times["class"] \
+                    and link.next_sibling is times else None
+                places.append((link.get_text(), str(link["href"]),
+                               int(extra.get_text().strip().lstrip("×")) if extra else 1))
+            count = li.select_one(".register-count")
+            lines.append(RegisterLine(title.get_text(), str(title.get("lang", "")),
+                                      tuple(places),
+                                      int(count.get_text().split()[0]) if count else 0))
+        entries.append(RegisterEntry(group, name.get_text(), str(name["href"]), names,
+                                     tuple(lines)))
+    return entries
+
+
+def register_groups(page: Path) -> list[str]:
+    """The group headings of a register page (letters, years), in order."""
+    return [h2.get_text(strip=True) for h2 in soup(page).select("div.edition-register h2")]
 
 
 def built(app: Any) -> Path:
@@ -181,14 +264,24 @@ def test_mentions_link_to_their_entries(app: Any) -> None:
 
 @pytest.mark.sphinx("html", testroot="entities")
 def test_entity_pages_list_every_mention(app: Any) -> None:
-    """An entity's page links every mention of it, in every script, to its paragraph."""
+    """An entity's page links every mention of it, in every script, to its paragraph.
+
+    An entity the texts never name has no page at all (no source, no HTML, no link to one).
+    """
     out = built(app)
     expected: dict[str, list[tuple[str, str, str]]] = {}
     for kind, target, docname, anchor, text in source_mentions():
         if kind == "entity":
             expected.setdefault(target, []).append((docname, anchor, text))
+    named = named_entities()
+    assert "tencent" not in named and "li-yuan" in named and "li-yuan" not in expected
     for record in registry_records():
         page = out / "_generated" / "entities" / f"{record['id']}.html"
+        if record["id"] not in named:
+            assert not page.exists(), record["id"]
+            assert not (Path(app.srcdir) / "_generated" / "entities" / f"{record['id']}.md"
+                        ).exists()
+            continue
         body = soup(page).select_one("div.body")
         assert body is not None
         # Labels in all scripts, description, Wikidata only when known.
@@ -219,8 +312,18 @@ def test_entity_pages_list_every_mention(app: Any) -> None:
         for href, (texts, count) in lines.items():
             assert texts <= want[href][0] and texts, (record["id"], href)
             assert count == want[href][1], (record["id"], href)
-        if not want:
-            assert "Not mentioned in the texts." in body.get_text()
+        # No page says its entity is not mentioned: a person named only as an author has
+        # the articles they wrote and no list of mentions.
+        assert "Not mentioned in the texts" not in body.get_text()
+        assert bool(body.select("ul.entity-mentions")) == bool(want), record["id"]
+    overview = soup(out / "_generated" / "entities" / "index.html").select_one(
+        "table.entity-overview")
+    assert overview is not None
+    listed = {str(a["href"]).split("#")[0] for a in overview.select("tbody a")}
+    assert listed == {f"{entity_id}.html" for entity_id in named}
+    for page in out.rglob("*.html"):
+        assert "entities/tencent.html" not in page.read_text(encoding="utf-8"), page
+    assert entity_domain(app.env).mentioned_entities == named
 
 
 @pytest.mark.sphinx("html", testroot="entities")
@@ -257,50 +360,85 @@ def test_cross_script_identity(app: Any) -> None:
     assert len(bytedance) == 1
     texts = {m["text"] for m in bytedance[0]["mentions"]}
     assert {"字节跳动", "字節跳動", "ByteDance"} <= texts
-    rows = index_rows(out / "ent-companies.html")
-    assert [r[1] for r in rows if r[0] == 1].count("ByteDance") == 1
+    entries = register_entries(out / "ent-companies.html")
+    assert [e.name for e in entries].count("ByteDance") == 1
     # zh-Hans, zh-Hant and English articles all appear under that one entry.
-    start = next(i for i, r in enumerate(rows) if r[1] == "ByteDance")
-    subs = []
-    for row in rows[start + 1:]:
-        if row[0] == 1:
-            break
-        subs.append(row[2])
+    bytedance = next(e for e in entries if e.name == "ByteDance")
+    hrefs = [href for line in bytedance.lines for _label, href, _times in line.places]
     for docname in ("articles/red-note", "articles/tiktok-run", "articles/china-envy"):
-        assert any(href.startswith(f"{docname}.html#") for href in subs), docname
+        assert any(href.startswith(f"{docname}.html#") for href in hrefs), docname
 
 
 @pytest.mark.sphinx("html", testroot="entities")
 def test_company_and_people_indices(app: Any) -> None:
-    """Entries by letter in collation order, Chinese labels beside, places as sub-entries."""
+    """A register: names by letter, each with its scripts, then one line per text.
+
+    A line gives the text's title, every paragraph that names the entity (a link, with how
+    many times when more than once) and the number of mentions, never a row per paragraph.
+    """
     out = built(app)
-    mentioned = {t for k, t, *_ in source_mentions() if k == "entity"}
+    mentions = [(t, d, a, x) for k, t, d, a, x in source_mentions() if k == "entity"]
     registry = {r["id"]: r for r in registry_records()}
     companies = sorted(
-        (r for r in registry.values() if r["type"] == "company" and r["id"] in mentioned),
+        (r for r in registry.values() if r["type"] == "company" and r["id"] in named_entities()),
         key=lambda r: collation_key(r["label"]),
     )
     page = out / "ent-companies.html"
-    rows = index_rows(page)
-    assert [r[1] for r in rows if r[0] == 1] == [r["label"] for r in companies]
-    assert index_letters(page) == ["B", "D", "M", "T", "X", "Z"]  # 知乎 is under Z (zhihu)
+    entries = register_entries(page)
+    assert [e.name for e in entries] == [r["label"] for r in companies]
+    assert register_groups(page) == ["B", "D", "M", "T", "X", "Z"]  # 知乎 is under Z (zhihu)
+    assert [e.group for e in entries if e.name == "知乎"] == ["Z"]
     assert "Tencent" not in page.read_text(encoding="utf-8")  # in the registry, never mentioned
-    heads = {r[1]: r for r in rows if r[0] == 1}
-    assert heads["ByteDance"][3] == "字节跳动 / 字節跳動"
-    assert heads["ByteDance"][2] == "_generated/entities/bytedance.html#entity-bytedance"
-    # Every place of a company, once per paragraph.
-    places = {(d, a) for k, t, d, a, _ in source_mentions() if k == "entity" and t == "meituan"}
-    start = [r[1] for r in rows].index("Meituan")
-    subs = {r[2] for r in rows[start + 1:start + 1 + len(places)]}
-    assert subs == {f"{d}.html#{a}" for d, a in places}
+    heads = {e.name: e for e in entries}
+    bytedance = heads["ByteDance"]
+    assert bytedance.href == "_generated/entities/bytedance.html#entity-bytedance"
+    assert bytedance.names == (
+        ("字节跳动", "zh-Hans", "zh-Hans"), ("字節跳動", "zh-Hant", "zh-Hant"),
+        ("zì jié tiào dòng", "", "pinyin"))
+    # 知乎 has no English name: the head itself is Chinese, with its lang.
+    zhihu = soup(page).find("a", string="知乎")
+    assert zhihu is not None and zhihu.get("lang") == "zh-Hans"
+    # Texts in the edition's order (the seeds'), then the edition's own pages.
+    order = {docname: seed_of(docname) for _t, docname, _a, _x in mentions}
+    for entry in entries:
+        entity_id = entry.href.split("#entity-")[1]
+        want: dict[str, dict[str, int]] = {}
+        for target, docname, anchor, _text in sorted(mentions, key=lambda m: order[m[1]]):
+            if target == entity_id:
+                places = want.setdefault(docname, {})
+                places[anchor] = places.get(anchor, 0) + 1
+        # One line per text, each paragraph once, in the order of the text.
+        assert [line.title for line in entry.lines] == [doc_title(d) for d in want]
+        for line, (docname, places) in zip(entry.lines, want.items(), strict=True):
+            assert [(href, times) for _label, href, times in line.places] == [
+                (f"{docname}.html#{anchor}", count) for anchor, count in places.items()]
+            assert [label for label, _href, _times in line.places] == [
+                place_name(anchor) for anchor in places]
+            assert line.mentions == sum(places.values())
+    # DeepSeek is named in both columns of the parallel pair: one place, "×2", two mentions.
+    envy = heads["DeepSeek"].lines[0]
+    assert (envy.places, envy.mentions) == (
+        (("¶1", "articles/china-envy.html#china-envy-p1", 2),), 2)
+    # Chinese titles carry the language of their text.
+    titles = {line.title: line.title_lang for e in entries for line in e.lines}
+    assert titles["TikTok 快跑"] == "zh-Hant"
+    assert titles["TikTok、小红书和中国互联网占领世界梦想的破灭"] == "zh-Hans"
+    assert titles["Silicon Valley has a China envy problem"] == ""
 
-    people = index_rows(out / "ent-people.html")
-    assert [r[1] for r in people if r[0] == 1] == ["Li Yuan", "Zhang Yiming"]
-    li_yuan = people[1:3]
-    assert [(r[2], r[3]) for r in li_yuan] == [
-        ("articles/china-envy.html#china-envy", "author (editorial attribution)"),
-        ("articles/red-note.html#red-note", "author"),
+    people = register_entries(out / "ent-people.html")
+    assert [e.name for e in people] == ["Li Yuan", "Zhang Yiming"]
+    # Li Yuan is named only as an author: of one article by the source, of the other by the
+    # editors, who say so.
+    assert [(line.title, [label for label, *_ in line.places]) for line in people[0].lines] == [
+        ("TikTok、小红书和中国互联网占领世界梦想的破灭", ["author"]),
+        ("Silicon Valley has a China envy problem", ["author (attributed by the editors)"]),
     ]
+    # An authorship is no mention: the line has no count.
+    assert [line.mentions for line in people[0].lines] == [0, 0]
+    # No toggles, no typewriter: the register is text.
+    html = page.read_text(encoding="utf-8")
+    assert "toggler" not in html and "modindextable" not in html
+    assert not soup(page).select("div.edition-register code")
 
 
 @pytest.mark.sphinx("html", testroot="entities")
@@ -308,14 +446,17 @@ def test_dates_index_is_chronological(app: Any) -> None:
     """Dates grouped by year, in time order, each linked to the timeline and to its places."""
     out = built(app)
     page = out / "ent-dates.html"
-    # Dates mentioned, and the articles' publication dates ("published: <title>").
+    # Dates mentioned, and the articles' publication dates ("published").
     dates = sorted({t for k, t, *_ in source_mentions() if k == "date"} | publication_dates())
-    rows = index_rows(page)
-    assert [r[1] for r in rows if r[0] == 1] == dates
-    assert index_letters(page) == sorted({d[:4] for d in dates})
-    for row in rows:
-        if row[0] == 1:
-            assert row[2] == f"_generated/timeline.html#date-{row[1]}"
+    entries = register_entries(page)
+    assert [e.name for e in entries] == dates
+    assert register_groups(page) == sorted({d[:4] for d in dates})
+    for entry in entries:
+        assert entry.href == f"_generated/timeline.html#date-{entry.name}"
+    published = next(e for e in entries if e.name == "2025-01-21")
+    assert published.names == (("21 January 2025", "", "words"),)
+    assert [(line.title, [label for label, *_ in line.places]) for line in published.lines] == [
+        ("TikTok、小红书和中国互联网占领世界梦想的破灭", ["published", "¶2"])]
 
 
 @pytest.mark.sphinx("html", testroot="entities")
@@ -374,11 +515,12 @@ def test_timeline(app: Any) -> None:
     svg = page.select_one("svg.edition-timeline")
     assert svg is not None
     mentioned = sorted({t for k, t, *_ in source_mentions() if k == "date"})
-    years = sorted({d[:4] for d in mentioned})
     dates = sorted(set(mentioned) | publication_dates())
     links = [str(a["href"]) for a in svg.select("a")]
-    assert links == [f"#year-{y}" for y in years]
-    for year in years:
+    # Every year with a section below links to it (a year of publications only too).
+    listed = sorted({d[:4] for d in dates})
+    assert links == [f"#year-{y}" for y in listed]
+    for year in listed:
         assert page.find(id=f"year-{year}") is not None
     for date in dates:
         assert page.find(id=f"date-{date}") is not None
@@ -387,9 +529,17 @@ def test_timeline(app: Any) -> None:
         "2020 (year)", "2020-07 (July 2020)", "2020-07-24 (24 July 2020)", "2025 (year)",
         "2025-01-21 (21 January 2025)",
     ]
-    # Years without mentions are drawn (as empty slots) so time is to scale.
+    # Years without mentions are drawn (as empty slots) so time is to scale, from the first
+    # year listed to the last.
     labels = [t.get_text() for t in svg.select("text") if re.fullmatch(r"\d{4}", t.get_text())]
-    assert labels == [str(y) for y in range(int(years[0]), int(years[-1]) + 1)]
+    assert labels == [str(y) for y in range(int(listed[0]), int(listed[-1]) + 1)]
+    # The summary is counted from the data it sums up.
+    mentions = [t for k, t, *_ in source_mentions() if k == "date"]
+    summary = page.select_one("p.timeline-summary").get_text()
+    assert summary == (f"From {listed[0]} to {listed[-1]}: {len(mentions)} dated mentions of "
+                       f"{len(set(mentions))} dates in the texts, and the publication dates of "
+                       f"{dated_articles()} texts.")
+    assert svg.select_one("desc").get_text() == summary
 
 
 @pytest.mark.sphinx("html", testroot="entities")
@@ -429,6 +579,12 @@ def test_export(app: Any) -> None:
     entities = [r for r in records if r["type"] != "date"]
     assert sorted(r["id"] for r in entities) == sorted(r["id"] for r in registry)
     assert all(r["iso"] == "" for r in entities)
+    # Only an entity the texts name has a page to point to.
+    named = named_entities()
+    assert {r["id"] for r in entities if r["page"]} == named
+    for record in entities:
+        if record["page"]:
+            assert (out / record["page"]).is_file(), record["page"]
     dates = [r for r in records if r["type"] == "date"]
     assert [r["iso"] for r in dates] == sorted(
         {t for k, t, *_ in mentions if k == "date"} | publication_dates()
@@ -472,35 +628,57 @@ def test_parallel_build_exports_the_same(app: Any, make_app: Callable[..., Any],
         exported = (parallel / "_static" / name).read_bytes()
         assert exported == (serial / "_static" / name).read_bytes()
     for name in ("ent-companies.html", "ent-people.html", "ent-dates.html"):
-        assert index_rows(parallel / name) == index_rows(serial / name)
+        assert register_entries(parallel / name) == register_entries(serial / name)
+    pages = sorted(p.relative_to(serial).as_posix() for p in serial.rglob("*.html"))
+    assert sorted(p.relative_to(parallel).as_posix() for p in parallel.rglob("*.html")) == pages
+
+
+def own_warnings(app: Any) -> list[str]:
+    """The build's warnings, but those of Sphinx's nodes registered again in this process."""
+    return [line for line in app.warning.getvalue().splitlines()
+            if line.strip() and "is already registered" not in line]
 
 
 def test_incremental_build(make_app: Callable[..., Any], tmp_path: Path) -> None:
-    """A second build rewrites no generated page; a new mention reaches its entity page."""
+    """A rebuild reads nothing; a first mention makes the entity's page, its last takes it away."""
     src = tmp_path / "incremental"
     shutil.copytree(ENTITIES_ROOT, src)
     first = make_app("html", srcdir=src, freshenv=True)
     out = built(first)
     page = src / "_generated" / "entities" / "tencent.md"
-    stamp = page.stat().st_mtime_ns
     html = out / "_generated" / "entities" / "tencent.html"
-    assert "Not mentioned in the texts." in html.read_text(encoding="utf-8")
+    index = src / "_generated" / "entities" / "index.md"
+    assert not page.exists() and not html.exists()
+    stamp = index.stat().st_mtime_ns
+    again = make_app("html", srcdir=src)
+    built(again)
+    assert "0 added, 0 changed, 0 removed" in again.status.getvalue()
+    assert index.stat().st_mtime_ns == stamp  # the generated source did not change
 
     article = src / "articles" / "tiktok-run.md"
-    article.write_text(
-        article.read_text(encoding="utf-8")
-        + "\n(tiktok-run-p3)=\n{ent}`騰訊 <tencent>`沒有回應。\n",
-        encoding="utf-8",
-    )
+    original = article.read_text(encoding="utf-8")
+    article.write_text(original + "\n(tiktok-run-p3)=\n{ent}`騰訊 <tencent>`沒有回應。\n",
+                       encoding="utf-8")
     second = make_app("html", srcdir=src)
     built(second)
-    assert page.stat().st_mtime_ns == stamp  # the generated source did not change
+    assert own_warnings(second) == []
     body = soup(html).select_one("div.body")
     assert body is not None
-    assert "Not mentioned in the texts." not in body.get_text()
     links = [str(a["href"]) for a in body.select("ul.entity-mentions a")]
     assert "../../articles/tiktok-run.html#tiktok-run-p3" in links
-    assert "Tencent" in (out / "ent-companies.html").read_text(encoding="utf-8")
+    assert "Tencent" in [e.name for e in register_entries(out / "ent-companies.html")]
+    mention = soup(out / "articles" / "tiktok-run.html").find("span", string="騰訊")
+    assert mention is not None
+    assert str(mention.find_parent("a")["href"]).endswith("entities/tencent.html#entity-tencent")
+
+    article.write_text(original, encoding="utf-8")
+    third = make_app("html", srcdir=src)
+    built(third)
+    assert own_warnings(third) == []
+    assert not page.exists()
+    assert "_generated/entities/tencent" not in third.env.all_docs
+    assert "Tencent" not in [e.name for e in register_entries(out / "ent-companies.html")]
+    assert "tencent" not in (out / "_generated" / "entities" / "index.html").read_text("utf-8")
 
 
 # --------------------------------------------------------------------------- LaTeX

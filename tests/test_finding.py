@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 from edition_builds import REPO, Article, Build
 from lxml import etree
 
@@ -53,10 +53,121 @@ def plain(text: str) -> str:
 def shown_text(markdown: str) -> str:
     """A paragraph of an article as the page shows it: roles replaced by their text."""
     text = MENTION.sub(lambda m: m.group(2), markdown)
-    return re.sub(r"\[\^[^\]]+\]", "", text)
+    text = re.sub(r"\[\^[^\]]+\]", "", text)
+    # Markdown's escapes (\$, \&) are shown as the character.
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)
+
+
+#: Lines of MyST structure, not text: directive fences and their options.
+STRUCTURE = re.compile(r"^(:{3,}|`{3,}|:\w[\w-]*:)")
+
+
+def article_paragraphs(articles: list[Article]) -> dict[str, tuple[str, str]]:
+    """Every labelled paragraph (``-pN``) of the articles: label → (MyST text, shown text).
+
+    A label (``(label)=``, or the ``:name:`` of a parallel pair) holds the lines after it up
+    to the next label: a pair's two columns are one paragraph.
+    """
+    lines: dict[str, list[str]] = {}
+    for article in articles:
+        label = ""
+        for line in article.body.splitlines():
+            target = re.fullmatch(r"\(([\w-]+)\)=", line.strip()) or \
+                re.fullmatch(r":name: ([\w-]+)", line.strip())
+            if target is not None:
+                label = target.group(1)
+                continue
+            if label and re.search(r"-p\d+$", label) and line.strip() \
+                    and not STRUCTURE.match(line.strip()):
+                lines.setdefault(label, []).append(line.strip())
+    return {label: ("\n".join(text), plain(shown_text(" ".join(text))))
+            for label, text in lines.items()}
+
+
+def register(page: Path) -> dict[str, tuple[Tag, Tag]]:
+    """A register page's entries: the head's name → (its ``dt``, its ``dd``)."""
+    body = soup(page).select_one("div.edition-register")
+    assert body is not None, page
+    return {dt.select_one("a.register-name").get_text(): (dt, dt.find_next_sibling("dd"))
+            for dt in body.select("dt")}
 
 
 # --------------------------------------------------------------------------- the register
+
+
+@DOCS_BUILD
+def test_a_register_entry_has_one_line_per_text(html: Build, articles: list[Article]) -> None:
+    """Alibaba, named in several texts, many times: its names, then a line per text.
+
+    Each line gives the text's title once, every paragraph that names Alibaba (a link, with
+    how many times when more than once) and the number of mentions: no row per paragraph
+    repeating the title.
+    """
+    titles = {f"articles/{a.slug}": str(a.meta["title"]) for a in articles}
+    want: dict[str, dict[str, int]] = {}
+    for article in articles:
+        for label, (text, _shown) in article_paragraphs([article]).items():
+            count = sum(1 for role, _s, target in MENTION.findall(text)
+                        if role == "ent" and target == "alibaba")
+            if count:
+                want.setdefault(f"articles/{article.slug}", {})[label] = count
+    assert len(want) > 1 and sum(map(len, want.values())) > 10, "premise: a much named entity"
+    entries = register(html.outdir / "ent-companies.html")
+    dt, dd = entries["Alibaba Group"]
+    assert [(s.get_text(), s.get("lang")) for s in dt.select("span[lang]")] == [
+        ("阿里巴巴", "zh-Hans")]
+    assert dt.select_one(".register-pinyin").get_text() == "ā lǐ bā bā"
+    lines = dd.select("ul.register-texts > li")
+    shown = [li.select_one(".register-text").get_text() for li in lines]
+    assert len(shown) == len(set(shown)) == len(want)
+    assert sorted(shown) == sorted(titles[doc] for doc in want)
+    for li in lines:
+        doc = next(d for d in want if titles[d] == li.select_one(".register-text").get_text())
+        places = []
+        for link in li.select("a.register-place"):
+            times = link.find_next_sibling()
+            times = times if times is not None and link.next_sibling is times \
+                and "register-times" in times.get("class", []) else None
+            places.append((link.get_text(), str(link["href"]).split("#")[1],
+                           int(times.get_text().strip().lstrip("×")) if times else 1))
+        assert places == [(f"¶{label.rsplit('-p', 1)[1]}", label, count)
+                          for label, count in want[doc].items()]
+        total = sum(want[doc].values())
+        assert li.select_one(".register-count").get_text() == \
+            f"{total} mention{'s' if total > 1 else ''}"
+    # Names in the text face: no code, no toggles, no slanted Chinese.
+    page = (html.outdir / "ent-companies.html").read_text(encoding="utf-8")
+    assert "toggler" not in page and "<code" not in page and "<em>" not in page
+
+
+@DOCS_BUILD
+def test_no_page_or_entry_for_an_entity_no_text_names(
+    html: Build, articles: list[Article]
+) -> None:
+    """A registry entity that no text names has no page, no entry, no line of the overview."""
+    mentioned = {target for a in articles for role, _s, target in MENTION.findall(a.body)
+                 if role == "ent"}
+    records = json.loads((html.outdir / "_static" / "entities.json").read_text("utf-8"))
+    entities = [r for r in records if r["type"] != "date"]
+    unnamed = {r["id"] for r in entities if r["id"] not in mentioned and not r["mentions"]}
+    assert unnamed, "premise: the registry holds entities no text names"
+    folder = html.outdir / "_generated" / "entities"
+    for entity_id in unnamed:
+        assert not (folder / f"{entity_id}.html").exists(), entity_id
+    labels = {r["label"] for r in entities if r["id"] in unnamed}
+    for name in ("ent-companies.html", "ent-people.html"):
+        assert not labels & set(register(html.outdir / name)), name
+    overview = {str(a["href"]).split(".html")[0]
+                for a in soup(folder / "index.html").select("table.entity-overview tbody a")}
+    assert overview == {r["id"] for r in entities if r["id"] not in unnamed}
+    for page in html.outdir.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "Not mentioned in the texts" not in text, page
+        for entity_id in unnamed:
+            assert f"entities/{entity_id}.html" not in text, (page, entity_id)
+    search = (html.outdir / "searchindex.js").read_text(encoding="utf-8")
+    for entity_id in unnamed:
+        assert f"_generated/entities/{entity_id}\"" not in search, entity_id
 
 
 @DOCS_BUILD
@@ -117,7 +228,8 @@ def test_overview_lists_every_entity_with_names_and_counts(html: Build) -> None:
     rows = {plain(tr.select("td")[0].get_text()): [plain(td.get_text()) for td in tr.select("td")]
             for tr in table.select("tbody tr")}
     records = json.loads((html.outdir / "_static" / "entities.json").read_text("utf-8"))
-    entities = [r for r in records if r["type"] != "date"]
+    # Every entity with a page: those the texts name.
+    entities = [r for r in records if r["type"] != "date" and r["page"]]
     assert len(rows) == len(entities)
     bytedance = rows["ByteDance"]
     assert bytedance[1:5] == ["字节跳动", "字節跳動", "zì jié tiào dòng", "company or organisation"]
@@ -140,18 +252,15 @@ def test_index_of_dates_has_publication_and_mention(html: Build, articles: list[
     """2025-01-21, the publication date of seed 000, is in the index, pointing into 000."""
     first = next(a for a in articles if a.seed_number == "000")
     assert str(first.meta["date"]).startswith("2025-01-21")
-    page = soup(html.outdir / "ent-dates.html")
-    rows = page.select("table.indextable tr")
-    start = next(i for i, tr in enumerate(rows) if plain(tr.get_text()) == "2025-01-21")
-    entries: list[tuple[str, str]] = []
-    for tr in rows[start + 1:]:
-        if not any(c.startswith("cg-") for c in tr.get("class", [])):
-            break  # the next date
-        link = tr.select_one("a")
-        entries.append((plain(tr.get_text()), str(link["href"]) if link else ""))
-    # The entry names the article and gives the date as its header writes it.
-    assert (f"– published: {first.meta['title']} (21 January 2025)",
-            f"articles/{first.slug}.html#{first.slug}") in entries, entries
+    dt, dd = register(html.outdir / "ent-dates.html")["2025-01-21"]
+    assert dt.select_one(".register-words").get_text() == "21 January 2025"
+    lines = {li.select_one(".register-text").get_text(): li
+             for li in dd.select("ul.register-texts > li")}
+    # The line names the article, and its first place is its publication, to its title.
+    line = lines[str(first.meta["title"])]
+    published = line.select("a.register-place")[0]
+    assert published.get_text() == "published"
+    assert published["href"] == f"articles/{first.slug}.html#{first.slug}"
 
 
 @DOCS_BUILD
@@ -173,6 +282,74 @@ def test_timeline_gives_the_sentence_of_each_dated_mention(html: Build) -> None:
     published = [plain(p.get_text()) for p in page.select("li.publication p")]
     assert any(p.startswith("published: ") for p in published)
     assert sum(len(r["published"]) for r in dates) == len(published)
+
+
+def snippet_core(text: str) -> tuple[bool, str, bool]:
+    """A snippet as (cut at its start, its words, cut at its end): ellipses taken off."""
+    text = plain(text)
+    start, end = text.startswith("…"), text.endswith("…")
+    return start, text.strip("…").strip(), end
+
+
+def is_word_char(char: str) -> bool:
+    """A letter or digit of a Latin word (Chinese has no word boundaries to respect)."""
+    return char.isascii() and char.isalnum()
+
+
+@DOCS_BUILD
+def test_no_snippet_is_cut_inside_a_word_without_an_ellipsis(
+    html: Build, articles: list[Article]
+) -> None:
+    """On the timeline and the entity pages, a snippet cut inside its paragraph says so (…),
+    and is cut between words, never inside one."""
+    paragraphs = {label: shown for label, (_text, shown) in article_paragraphs(articles).items()}
+    pages = [html.outdir / "_generated" / "timeline.html",
+             *sorted((html.outdir / "_generated" / "entities").glob("*.html"))]
+    checked = cut = 0
+    for page in pages:
+        for kwic in soup(page).select("ul.entity-mentions .kwic"):
+            link = kwic.find_parent("li").select_one("a[href*='#']")
+            label = str(link["href"]).split("#")[1]
+            if label not in paragraphs:
+                continue  # a heading or a figure caption
+            start, words, end = snippet_core(kwic.get_text())
+            paragraph = paragraphs[label]
+            at = paragraph.find(words)
+            assert at >= 0, (page.name, label, words)
+            before = paragraph[at - 1] if at > 0 else ""
+            after = paragraph[at + len(words):at + len(words) + 1]
+            # Cut inside a word: never. Cut between words: only with an ellipsis.
+            assert not (is_word_char(words[0]) and is_word_char(before)), (page.name, words)
+            assert not (is_word_char(words[-1]) and is_word_char(after)), (page.name, words)
+            assert start or not paragraph[:at].strip() \
+                or re.search(r"[.!?。！？；”」]\s*$", paragraph[:at]), (page.name, words)
+            assert end or at + len(words) == len(paragraph) \
+                or re.search(r"[.!?。！？；”」)]$", words), (page.name, words)
+            checked += 1
+            cut += start or end
+    assert checked > 300 and cut > 50, (checked, cut)
+
+
+@DOCS_BUILD
+def test_timeline_summary_states_the_range_of_its_dates(html: Build) -> None:
+    """The summary and the chart span the years listed below them, counted from the data."""
+    page = soup(html.outdir / "_generated" / "timeline.html")
+    records = json.loads((html.outdir / "_static" / "entities.json").read_text("utf-8"))
+    dates = [r for r in records if r["type"] == "date"]
+    years = sorted({r["iso"][:4] for r in dates})
+    sections = [h2.get_text().strip("#").strip() for h2 in page.select("article h2")]
+    assert [y for y in sections if re.fullmatch(r"\d{4}", y)] == years
+    mentions = sum(r["mention_count"] for r in dates)
+    mentioned = sum(1 for r in dates if r["mention_count"])
+    published = sum(len(r["published"]) for r in dates)
+    summary = plain(page.select_one("p.timeline-summary").get_text())
+    assert summary == (f"From {years[0]} to {years[-1]}: {mentions} dated mentions of "
+                       f"{mentioned} dates in the texts, and the publication dates of "
+                       f"{published} texts.")
+    svg = page.select_one("svg.edition-timeline")
+    assert svg.select_one("desc").get_text() == summary
+    labels = [t.get_text() for t in svg.select("text") if re.fullmatch(r"\d{4}", t.get_text())]
+    assert labels == [str(y) for y in range(int(years[0]), int(years[-1]) + 1)]
 
 
 @pytest.mark.parametrize(

@@ -20,22 +20,24 @@ def test_a_new_index_kind_gets_its_page(app: Any, warning: Any) -> None:
     out = Path(app.outdir)
     page = BeautifulSoup((out / "ent-years.html").read_text(encoding="utf-8"), "lxml")
     assert page.find("h1").get_text(strip=True) == "Index of years"
-    table = page.select_one("table.modindextable")
-    assert table is not None
-    groups = [row.get_text(strip=True) for row in table.select("tr.cap")]
+    register = page.select_one("div.edition-register")
+    assert register is not None
+    groups = [h2.get_text(strip=True) for h2 in register.select("h2")]
     assert groups == ["2020s"]
-    heads = {link.get_text(strip=True): link["href"] for link in table.select("tr > td > a")
-             if not link.find_parent("tr").get("class")}
+    heads = {a.get_text(strip=True): a["href"] for a in register.select("dt a.register-name")}
     # Each year points at its entry in the timeline, which the edition generates.
     assert heads == {"2020": "_generated/timeline.html#year-2020",
                      "2025": "_generated/timeline.html#year-2025"}
-    # The years' places are the paragraphs that mention a date of that year.
-    places = {row["class"][0]: [] for row in table.select("tr[class^='cg-']")}
-    for row in table.select("tr[class^='cg-']"):
-        places[row["class"][0]].append(row.find("a")["href"])
-    assert "articles/red-note.html#red-note-p3" in places["cg-1"]  # 2020
-    assert "articles/tiktok-run.html#tiktok-run-p1" in places["cg-1"]  # 2020-07
-    assert "articles/red-note.html#red-note-p2" in places["cg-2"]  # 2025-01-21
+    # The years' places are the paragraphs that mention a date of that year, one line per
+    # text, each paragraph a link.
+    places: dict[str, list[str]] = {}
+    for dt in register.select("dt"):
+        year = dt.select_one("a.register-name").get_text(strip=True)
+        places[year] = [str(a["href"]) for a in
+                        dt.find_next_sibling("dd").select("a.register-place")]
+    assert "articles/red-note.html#red-note-p3" in places["2020"]  # 2020
+    assert "articles/tiktok-run.html#tiktok-run-p1" in places["2020"]  # 2020-07
+    assert "articles/red-note.html#red-note-p2" in places["2025"]  # 2025-01-21
     home = BeautifulSoup((out / "index.html").read_text(encoding="utf-8"), "lxml")
     assert home.find("a", href="ent-years.html") is not None
 

@@ -1,7 +1,8 @@
-"""The indices of companies, people and dates: every entry leads to a place that names it."""
+"""The registers of companies, people and dates: every place leads to text that names it."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,13 +18,20 @@ from .pages import Tab
 #: The three indices, by the name Sphinx gives their pages (``<domain>-<name>.html``).
 INDICES = ("companies", "people", "dates")
 
-#: Index rows: Sphinx's domain-index table; sub-entries carry a ``cg-N`` class.
-ROWS_JS = """() => Array.from(document.querySelectorAll('table.indextable tr'), tr => {
-  const link = tr.querySelector('a[href]');
-  const extra = tr.querySelector('td:nth-child(2) em');
-  return link && {sub: /(^|\\s)cg-\\d+/.test(tr.className), name: link.textContent.trim(),
-                  href: link.href, extra: extra ? extra.textContent.trim() : ''};
-}).filter(Boolean)"""
+#: A register's links: each head (the name, to its page), then each place under it (``¶N``,
+#: ``author``, ``published``) with the title of the text it is in.
+ROWS_JS = """() => Array.from(
+  document.querySelectorAll('div.edition-register dt'), dt => {
+    const head = dt.querySelector('a.register-name');
+    const rows = [{sub: false, name: head.textContent.trim(), href: head.href, extra: ''}];
+    for (const li of dt.nextElementSibling.querySelectorAll('ul.register-texts > li')) {
+      for (const place of li.querySelectorAll('a.register-place')) {
+        rows.push({sub: true, name: li.querySelector('.register-text').textContent.trim(),
+                   href: place.href, extra: place.textContent.trim()});
+      }
+    }
+    return rows;
+  }).flat()"""
 
 #: The text of the element a fragment names: the block holding it when it is an inline.
 TARGET_TEXT_JS = """(id) => {
@@ -50,7 +58,7 @@ class Entry:
     heading: str
     #: Link target.
     href: str
-    #: Sphinx's "extra" text: for a place, ``¶N`` and the words of the mention.
+    #: How the place is named (``¶3``, ``author``, ``published``); ``""`` for a heading.
     extra: str
 
 
@@ -83,14 +91,16 @@ def names_by_label(registry: list[dict[str, Any]]) -> dict[str, list[str]]:
     return names
 
 
-def mention_words(extra: str) -> str:
-    """The words of the mention in a place's extra text (``(¶3 2025年)`` → ``2025年``).
-
-    A publication date's extra is the date as the article's header writes it (``([2024])``).
-    """
-    inner = extra.removeprefix("(").removesuffix(")")
-    first, _, rest = inner.partition(" ")
-    return rest if first.startswith(("¶", "§", "fig")) else inner
+def mention_texts(html_dir: Path) -> dict[tuple[str, str], set[str]]:
+    """The words of every dated mention, by date and paragraph address (the research data)."""
+    records = json.loads((html_dir / "_static" / "entities.json").read_text(encoding="utf-8"))
+    words: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for record in records:
+        if record["type"] == "date":
+            for mention in record["mentions"]:
+                words[record["iso"], f"{mention['doc']}.html#{mention['anchor']}"].add(
+                    mention["text"])
+    return words
 
 
 def follow(tab: Tab, found: list[Entry]) -> dict[Entry, str | None]:
@@ -132,15 +142,24 @@ def test_entity_index_entries_land_on_the_entity(
 def test_date_index_entries_land_on_the_date(
     open_tab: Callable[..., Tab], site: str, html_dir: Path
 ) -> None:
-    """Each place in the date index lands on the paragraph holding that date's words."""
+    """Each place in the date register lands on the paragraph holding that date's words, or on
+    the title of the text published that day."""
     tab = open_tab()
     found = entries(tab, site + index_page(html_dir, "dates"))
     places = [e for e in found if e.extra]
     assert places, "the index of dates lists no places"
+    words = mention_texts(html_dir)
     for entry, text in follow(tab, found).items():
         assert text is not None, f"{entry.href}: no such anchor"
-        words = mention_words(entry.extra) if entry.extra else entry.heading
-        assert fold(words) in fold(text), (
-            f"{entry.heading}: {entry.href} lands on text without {words!r}: {text[:200]!r}"
+        if not entry.extra:
+            continue  # a date's own entry on the timeline
+        if entry.extra.startswith("published"):
+            # The article's header gives its date, in words: the year is there.
+            assert entry.heading[:4] in text, (entry.heading, entry.href)
+            continue
+        said = words[entry.heading, entry.href.removeprefix(site)]
+        assert said, f"{entry.heading}: {entry.href} is no place of a mention"
+        assert any(fold(w) in fold(text) for w in said), (
+            f"{entry.heading}: {entry.href} lands on text without {said!r}: {text[:200]!r}"
         )
     assert not tab.errors, tab.errors
