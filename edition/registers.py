@@ -24,6 +24,7 @@ from docutils import nodes
 
 from converters.script import text_language
 
+from .book import omitted
 from .chinese import (
     chinese_default,
     document_languages,
@@ -116,8 +117,12 @@ def entry_nodes(builder: Builder, domain: EntityDomain, pagename: str,
                 entry: RegisterEntry) -> nodes.definition_list_item:
     """A thing of the register: its names, then a line per text."""
     head = entry.head
-    name = link(head.name, uri(builder, pagename, entry.page, entry.anchor),
-                ["register-name", *language_classes(head.language)])
+    classes = ["register-name", *language_classes(head.language)]
+    if builder.name == "epub" and omitted(entry.page, list(builder.config.edition_book_omit)):
+        # the EPUB holds the book, not the entity pages and the timeline: the name is text
+        name: nodes.Element = nodes.inline(head.name, head.name, classes=classes)
+    else:
+        name = link(head.name, uri(builder, pagename, entry.page, entry.anchor), classes)
     term = nodes.term("", "", name, ids=[nodes.make_id(f"entry-{entry.key}")])
     for other in head.names:
         term += nodes.Text(" ")

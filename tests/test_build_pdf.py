@@ -180,7 +180,10 @@ def test_a_short_book_mostly_of_texts(pdf: Path) -> None:
     after = [page for title, page in chapters if page > max(starts)]
     # The texts run from the first article's first page to the page before the next chapter.
     text_pages = min(after) - min(starts)
-    assert text_pages / pages >= 0.70, (text_pages, pages, chapters)
+    # Two thirds at least: the apparatus (introduction, method, how to cite, three registers)
+    # is the rest. (The texts shrank when the web's related-article lists left the book: 35 of
+    # 51 pages when this was written.)
+    assert text_pages / pages >= 2 / 3, (text_pages, pages, chapters)
 
 
 def test_a_book_not_a_manual(pdf: Path) -> None:
