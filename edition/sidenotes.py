@@ -36,7 +36,7 @@ class SidenotesInOnePass(SphinxPostTransform):
 
     def run(self, **_kwargs: Any) -> None:
         """Move each footnote beside its first reference."""
-        if self.app.builder.theme_options.get("use_sidenotes", False) is False:  # type: ignore[attr-defined]
+        if self.config.html_theme_options.get("use_sidenotes", False) is False:
             return
         by_backref: dict[str, nodes.footnote] = {}
         for footnote in self.document.findall(nodes.footnote):
