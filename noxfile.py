@@ -1,10 +1,11 @@
-"""Sessions: build, tests, tests-fast, check, lint, serve, preview, bench, tests-oldest/-latest.
+"""The nox sessions: the edition, its tests and checks, all in one environment made from uv.lock.
 
-Every session that uses the toolkit runs in one environment, ``.nox/toolkit``: uv makes it from
-``uv.lock`` (the project and all its extras, at the versions the lock names) the first time, and
-later only checks it against the lock, so the first session installs and the others start at
-once. ``tests-oldest`` and ``tests-latest`` have environments of their own: the lowest versions
-``pyproject.toml`` allows, and the newest releases (the lock ignored).
+Sessions: build, html, tests, tests-fast, check, lint, serve, preview, bench; tests-oldest and
+tests-latest. Every session that uses the toolkit runs in one environment, ``.nox/toolkit``:
+uv makes it from ``uv.lock`` (the project and all its extras, at the versions the lock names)
+the first time, and later only checks it against the lock, so the first session installs and
+the others start at once. ``tests-oldest`` and ``tests-latest`` have environments of their own:
+the lowest versions ``pyproject.toml`` allows, and the newest releases (the lock ignored).
 
 ``nox -s build`` writes the edition to ``build/html``, ``build/latex/edition.pdf`` and
 ``build/epub``; ``nox -s tests`` runs the test suite. Both install the Debian packages they
@@ -188,6 +189,15 @@ def build(session: nox.Session) -> None:
         session.log(f"built {BUILD}/{output}")
     for epub in sorted((ROOT / BUILD / "epub").glob("*.epub")):
         session.log(f"built {epub.relative_to(ROOT)}")
+
+
+@nox.session
+def html(session: nox.Session) -> None:
+    """Build the web edition alone (build/html): no TeX, no system packages."""
+    toolkit(session)
+    ensure_articles(session)
+    build_html(session)
+    session.log(f"built {BUILD}/html/index.html")
 
 
 @nox.session

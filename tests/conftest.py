@@ -7,6 +7,12 @@ from typing import Any
 
 import pytest
 from edition_builds import Article, Build, edition_build, read_articles
+from hypothesis import settings
+
+# No test fails for being slow: on a shared 2-core machine one example can take longer than
+# hypothesis's 200 ms deadline (speed is the benchmark's business, not the tests').
+settings.register_profile("edition", deadline=None)
+settings.load_profile("edition")
 
 
 @pytest.fixture(scope="module")
