@@ -361,6 +361,21 @@ def test_every_toolkit_session_installs_the_lock_into_one_environment() -> None:
             assert calls[0] == "toolkit", name
 
 
+def test_the_sessions_needing_system_packages_are_the_ones_the_readme_names() -> None:
+    """README says which sessions run scripts/setup-system.sh: exactly those that do."""
+    names = {"tests_latest": "tests-latest", "tests_fast": "tests-fast",
+             "tests_oldest": "tests-oldest"}
+    tree = ast.parse(NOXFILE.read_text(encoding="utf-8"))
+    sessions = [node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)
+                and any("session" in ast.unparse(d) for d in node.decorator_list)]
+    needing = {names.get(s, s) for s in sessions if "system_packages" in session_calls(s)}
+    assert needing == {"build", "tests", "tests-latest", "bench"}
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    said = re.search(r"\*\*System packages\.\*\* (.*?) run `scripts/setup-system.sh`", readme)
+    assert said is not None
+    assert set(re.findall(r"`nox -s ([\w-]+)`", said.group(1))) == needing
+
+
 def test_ci_installs_pinned_tools_and_runs_nox() -> None:
     """Every job (and .ci/run) installs nox and uv from .ci/tools.txt, hashes required; the uv
     pinned there is the one noxfile.py installs when a machine has none, and uv.lock is its."""
