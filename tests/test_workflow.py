@@ -510,3 +510,17 @@ def test_the_tests_job_replayed_with_ci_and_no_corpus(tmp_path: Path) -> None:
     assert f"the extra corpus is not at {nowhere}" in written
     assert not nowhere.exists()
 
+
+
+def test_a_deprecation_met_by_the_project_fails_its_test() -> None:
+    """pyproject.toml's filterwarnings: a (pending) deprecation warning attributed to a module
+    of converters/ or edition/ is an error; one attributed to another package stays a warning."""
+    import warnings
+
+    for module in ("edition", "edition.citable", "converters", "converters.readers.caixin"):
+        for category in (DeprecationWarning, PendingDeprecationWarning):
+            with pytest.raises(category):
+                warnings.warn_explicit("an old API", category, "x.py", 1, module=module)
+    for module in ("sphinx_book_theme._transforms", "editions", "myconverters.x"):
+        with pytest.warns(DeprecationWarning):
+            warnings.warn_explicit("an old API", DeprecationWarning, "x.py", 1, module=module)
