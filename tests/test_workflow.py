@@ -466,6 +466,7 @@ def test_the_tests_job_replayed_with_ci_and_no_corpus(tmp_path: Path) -> None:
     markers: the whole suite is what the job runs, and this test is part of it. The job passes,
     and its summary says that the corpus tests were skipped, and why."""
     import os
+    import shutil
     import subprocess
     import sys
 
@@ -489,9 +490,12 @@ def test_the_tests_job_replayed_with_ci_and_no_corpus(tmp_path: Path) -> None:
             assert (step.get("with") or {}).get("fetch-depth") == 0
             checkout(clone)
         elif uses.startswith("actions/setup-python@"):
-            assert str(step["with"]["python-version"]) == "3.11"
-            assert sys.version_info[:2] == (3, 11)
-            subprocess.run([base, "-m", "venv", str(runner)], check=True)
+            wanted = str(step["with"]["python-version"])
+            python = base if f"{sys.version_info[0]}.{sys.version_info[1]}" == wanted else (
+                shutil.which(f"python{wanted}"))
+            if python is None:
+                pytest.skip(f"the workflow's Python {wanted} is not on this machine")
+            subprocess.run([python, "-m", "venv", str(runner)], check=True)
         else:
             script = step["run"]
             if nox_sessions(script) == ["tests"]:
