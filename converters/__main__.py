@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .editing.moves import find_moves, retired_labels, seed_index
-from .editing.reimport import Outcome, ReimportError, base_path, import_pages
+from .editing.reimport import Outcome, ReimportError, base_path, import_pages, project_folder
 from .editing.retired import RETIRED_FILE, RetiredLabelsError, append_retired, load_retired
-from .editing.seeds import seed_problem
+from .editing.seeds import NOT_SEEDS, seed_problem
 from .editorial import EditorialError
 from .model import ConversionError
 from .paths import DEFAULT_EDITORIAL, DEFAULT_REGISTRY
@@ -46,9 +46,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Convert source files into MyST articles of the edition. "
         f"Subcommands: {', '.join(SUBCOMMANDS)} (python -m converters SUBCOMMAND --help).",
     )
-    parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="source files")
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                        help="source files, or folders standing for the files in them "
+                        "(seeds/ or seeds/*: the manifest SHA256SUMS is skipped)")
     parser.add_argument("--out", type=Path, required=True, metavar="DIR",
-                        help="where the .md articles are written")
+                        help="where the .md articles are written; the merge bases go to the "
+                        "project's _import/ (docs/_import for docs/articles, whose parent "
+                        "holds conf.py), or to DIR/_import outside a Sphinx project")
     parser.add_argument("--editorial", type=Path, default=DEFAULT_EDITORIAL,
                         help="editorial data file (default: %(default)s)")
     parser.add_argument("--no-editorial", action="store_true",
@@ -59,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="do not mark entity and date mentions")
     parser.add_argument("--no-merge", action="store_true",
                         help="overwrite the pages instead of merging the new output into edited "
-                        "pages (merge bases are kept in DIR/../_import)")
+                        "pages (and keep no merge bases)")
     parser.add_argument("--resolved", action="store_true",
                         help="the conflict markers of the last run are resolved by hand: keep "
                         "the pages as they are and take this output as their new merge base")
@@ -94,7 +98,7 @@ def import_result(result: Converted, out: Path, *, resolved: bool = False,
                for entry in retired_labels(old, name, result.pages[name])]
     if retired:
         # the record must take the retirements before any page moves (raises if it cannot)
-        load_retired(out.parent / RETIRED_FILE)
+        load_retired(project_folder(out) / RETIRED_FILE)
     if no_merge:
         write_pages(result, out)
         for old in moves.values():
@@ -103,13 +107,13 @@ def import_result(result: Converted, out: Path, *, resolved: bool = False,
         outcomes: list[Outcome] = []
     else:
         outcomes = import_pages(result.pages, out, resolved=resolved, moves=moves)
-    append_retired(out.parent / RETIRED_FILE, retired)
+    append_retired(project_folder(out) / RETIRED_FILE, retired)
     if index is not None:
         index[result.source.name] = [out / name for name in result.pages]
     print(result.summary())
     for name, old in moves.items():
         print(f"{old} moved to {out / name} (slug changed; {len(retired)} label(s) recorded "
-              f"as retired in {out.parent / RETIRED_FILE})")
+              f"as retired in {project_folder(out) / RETIRED_FILE})")
     status = 0
     conflicts = [c for outcome in outcomes for c in outcome.conflicts]
     for conflict in conflicts:
@@ -152,7 +156,7 @@ def convert_files(files: Sequence[Path], out: Path, options: Options, *, resolve
             print(f"error: {path}: {exc}; none of its pages was written", file=sys.stderr)
             status = EXIT_REFUSED
         except RetiredLabelsError as exc:  # the record of retired labels, not the input
-            print(f"error: {out.parent / RETIRED_FILE}: {exc}; none of {path}'s pages was "
+            print(f"error: {project_folder(out) / RETIRED_FILE}: {exc}; none of {path}'s pages was "
                   "written", file=sys.stderr)
             status = EXIT_REFUSED
         except ConversionError as exc:
@@ -191,6 +195,25 @@ def main(argv: Sequence[str] | None = None) -> int:
             signal.signal(number, handler)
 
 
+def source_files(paths: Sequence[Path]) -> list[Path]:
+    """The inputs a command line names: a folder stands for the files directly in it.
+
+    What is not a source — the seeds' manifest ``SHA256SUMS`` (``seeds/*`` names it too), notes
+    beside the seeds — is skipped with a note on stderr; hidden files in a folder are left out.
+    """
+    files: list[Path] = []
+    for path in paths:
+        inside = (sorted(p for p in path.iterdir() if not p.name.startswith(".") and not p.is_dir())
+                  if path.is_dir() else [path])
+        for file in inside:
+            if file.name in NOT_SEEDS:
+                print(f"note: {file}: skipped, not a source (the seeds' manifest and notes are "
+                      "not converted)", file=sys.stderr)
+            else:
+                files.append(file)
+    return files
+
+
 def _main(argv: Sequence[str] | None = None) -> int:
     """The command line, once signals are arranged."""
     args_list = list(sys.argv[1:] if argv is None else argv)
@@ -203,7 +226,15 @@ def _main(argv: Sequence[str] | None = None) -> int:
         registry=args.registry,
         tag=not args.no_tag,
     )
-    return convert_files(args.files, args.out, options, resolved=args.resolved,
+    try:
+        files = source_files(args.files)
+    except OSError as exc:  # a folder that cannot be listed
+        print(f"error: {exc.filename}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    if not files:
+        print("error: no source file to convert", file=sys.stderr)
+        return EXIT_REFUSED
+    return convert_files(files, args.out, options, resolved=args.resolved,
                          no_merge=args.no_merge)
 
 

@@ -38,6 +38,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
+from weakref import WeakKeyDictionary
 
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
@@ -274,7 +275,7 @@ class AddRetiredIds(SphinxPostTransform):
 
     def run(self, **_kwargs: Any) -> None:
         """Add the retired labels as ids of their successors."""
-        retired = retired_labels(self.app)
+        retired = _retired_entries(_RECORD.get(self.env))
         if not retired:
             return
         successors: dict[str, list[str]] = {}
@@ -296,8 +297,23 @@ def retired_path(app: Sphinx) -> Path:
 
 def retired_labels(app: Sphinx) -> list[Retirement]:
     """The retirement record's entries; none when it is refused (:func:`check_retired_labels`)."""
+    return _retired_entries(retired_path(app))
+
+
+#: The retirement record of each build (its environment): a transform has no application to ask
+#: for the configuration folder (Sphinx 9), so :func:`remember_record` notes it at the start.
+_RECORD: WeakKeyDictionary[BuildEnvironment, Path] = WeakKeyDictionary()
+
+
+def remember_record(app: Sphinx) -> None:
+    """Note where this build's retirement record is (``builder-inited``)."""
+    _RECORD[app.env] = retired_path(app)
+
+
+def _retired_entries(path: Path | None) -> list[Retirement]:
+    """The entries of the record at ``path``; none when there is none or it is refused."""
     try:
-        return load_retired(retired_path(app))
+        return load_retired(path) if path is not None else []
     except RetiredLabelsError:
         return []
 
@@ -716,6 +732,7 @@ def setup_citable(app: Sphinx) -> None:
     app.add_post_transform(AddParagraphNumbers)
     app.add_post_transform(AddRetiredIds)
     app.connect("builder-inited", add_static)
+    app.connect("builder-inited", remember_record)
     app.connect("doctree-read", on_doctree_read, priority=600)
     app.connect("html-page-context", on_html_page_context)
     app.connect("build-finished", write_citation_files)

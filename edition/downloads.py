@@ -23,6 +23,7 @@ from .files import copy_file
 if TYPE_CHECKING:
     from docutils.nodes import Node, system_message
     from sphinx.application import Sphinx
+    from sphinx.config import Config
 
 logger = logging.getLogger(__name__)
 
@@ -50,9 +51,9 @@ DEFAULT_DOWNLOADS: tuple[Download, ...] = (
 )
 
 
-def downloads(app: Sphinx) -> list[Download]:
+def downloads(config: Config) -> list[Download]:
     """The configured downloads."""
-    return [Download(*item) for item in app.config.edition_downloads]
+    return [Download(*item) for item in config.edition_downloads]
 
 
 def file_name(download: Download) -> str:
@@ -72,7 +73,7 @@ class DownloadRole(SphinxRole):
         """A link to the copied book, or a located warning for an unknown name."""
         text, _, key = self.text.rpartition("<")
         key = key.rstrip(">").strip() if text else self.text.strip()
-        found = {d.key: d for d in downloads(self.env.app)}
+        found = {d.key: d for d in downloads(self.env.config)}
         if key not in found:
             logger.warning("unknown download %r in {edition-download} (known: %s)", key,
                            ", ".join(found), location=self.get_location(),
@@ -91,7 +92,7 @@ class UnlinkDownloadsOutsideTheWeb(SphinxPostTransform):
 
     def is_supported(self) -> bool:
         """Every builder but the web edition's (doctrees are shared between builders)."""
-        return self.env.app.builder.name not in WEB_BUILDERS
+        return self.env._builder_cls.name not in WEB_BUILDERS
 
     def run(self, **_kwargs: Any) -> None:
         """Replace each download link by its text."""
@@ -127,7 +128,7 @@ def add_menu_entries(
         {"type": "link", "url": relative_uri(pagename, file_name(d)), "text": d.label,
          "tooltip": f"Download {d.label.lower()}", "icon": d.icon,
          "label": f"download-{d.key}-book-button"}
-        for d in downloads(app)
+        for d in downloads(app.config)
     ]
     group["buttons"][:0] = books
 
@@ -137,7 +138,7 @@ def copy_downloads(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.name not in WEB_BUILDERS:
         return
     outdir = Path(app.outdir)
-    for download in downloads(app):
+    for download in downloads(app.config):
         built = outdir.parent / download.built
         if not built.is_file():
             # Not a warning: a web-only build (nox -s check) is complete without the books.

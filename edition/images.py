@@ -24,7 +24,7 @@ class ReplaceRemoteImages(SphinxPostTransform):
 
     def is_supported(self) -> bool:
         """Only for builders without remote image support (LaTeX, EPUB)."""
-        return not getattr(self.app.builder, "supported_remote_images", True)
+        return not self.env._builder_cls.supported_remote_images
 
     def run(self, **_kwargs: Any) -> None:
         """Swap each remote image for a short paragraph with its address."""

@@ -134,7 +134,7 @@ class MakeLinksRobust(SphinxTransform):
         if meta is None:
             return
         stamp = wayback_stamp(str(meta.get("date") or ""))
-        seeds = Path(self.app.confdir, self.config.edition_seeds)
+        seeds = Path(self.config.edition_seeds)  # absolute: resolve_seeds_path
         words_of: dict[str, str] | None = None
         for footnote in self.document.findall(nodes.footnote):
             paras = [c for c in footnote.children if isinstance(c, nodes.paragraph)]
@@ -164,6 +164,12 @@ class MakeLinksRobust(SphinxTransform):
             ref.replace_self(node)
 
 
+def resolve_seeds_path(app: Sphinx, config: Any) -> None:
+    """Make ``edition_seeds`` absolute (given relative to the configuration folder)."""
+    # a transform has no application to ask for the configuration folder (Sphinx 9)
+    config.edition_seeds = str(Path(app.confdir, config.edition_seeds))
+
+
 def setup_robustlinks(app: Sphinx) -> None:
     """Register the robust links and ``edition_seeds`` (the seeds, relative to docs/)."""
     app.add_node(robust_link, html=(visit_robust_link_html, None),
@@ -171,3 +177,4 @@ def setup_robustlinks(app: Sphinx) -> None:
                  text=(visit_plain, depart_plain), man=(visit_plain, depart_plain),
                  texinfo=(visit_plain, depart_plain))
     app.add_transform(MakeLinksRobust)
+    app.connect("config-inited", resolve_seeds_path)

@@ -36,7 +36,10 @@ class SidenotesInOnePass(SphinxPostTransform):
 
     def run(self, **_kwargs: Any) -> None:
         """Move each footnote beside its first reference."""
-        if self.app.builder.theme_options.get("use_sidenotes", False) is False:  # type: ignore[attr-defined]
+        # the builder's theme options, as the theme reads them: the EPUB has its own
+        options = (self.config.epub_theme_options if self.env._builder_cls.name == "epub"
+                   else self.config.html_theme_options)
+        if options.get("use_sidenotes", False) is False:
             return
         by_backref: dict[str, nodes.footnote] = {}
         for footnote in self.document.findall(nodes.footnote):

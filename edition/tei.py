@@ -441,8 +441,9 @@ def tei_path(outdir: Path, docname: str) -> Path:
     return outdir / TEI_FOLDER / f"{docname.rsplit('/', 1)[-1]}.xml"
 
 
-#: Per build: the articles whose TEI file the build must write, and those it has written.
-_PENDING: WeakKeyDictionary[Sphinx, set[str]] = WeakKeyDictionary()
+#: Per build (its environment): the articles whose TEI file the build must write, each with the
+#: file's path; written ones leave.
+_PENDING: WeakKeyDictionary[BuildEnvironment, dict[str, Path]] = WeakKeyDictionary()
 
 
 def note_tei_to_write(app: Sphinx, env: BuildEnvironment) -> list[str]:
@@ -451,23 +452,26 @@ def note_tei_to_write(app: Sphinx, env: BuildEnvironment) -> list[str]:
         domain = entity_domain(env)
         articles = sorted(d for d in env.found_docs if domain.is_article(d))
         outdir = Path(app.outdir)
-        _PENDING[app] = set(articles_to_write(app, articles, lambda d: tei_path(outdir, d)))
+        _PENDING[env] = {d: tei_path(outdir, d)
+                         for d in articles_to_write(app, articles, lambda d: tei_path(outdir, d))}
     return []
 
 
-def write_article_tei(app: Sphinx, docname: str, document: nodes.document) -> None:
+def write_article_tei(env: BuildEnvironment, target: Path, docname: str,
+                      document: nodes.document) -> None:
     """Write one article's TEI file from its doctree as read (references not yet resolved)."""
-    domain = entity_domain(app.env)
-    base = str(getattr(app.config, "edition_baseurl", "") or app.config.html_baseurl or "")
+    config = env.config
+    domain = entity_domain(env)
+    base = str(getattr(config, "edition_baseurl", "") or config.html_baseurl or "")
     if base and not base.endswith("/"):
         base += "/"
-    suffix = app.config.html_file_suffix or ".html"
-    entity_url = base + app.config.edition_generated + "/entities/{id}" + suffix
-    meta = get_front_matter(app.env, docname) or {}
+    suffix = config.html_file_suffix or ".html"
+    entity_url = base + config.edition_generated + "/entities/{id}" + suffix
+    meta = get_front_matter(env, docname) or {}
     article = ArticleTEI(domain, docname, document, meta, base + docname + suffix,
                          entity_url if base else "../../" + entity_url)
     root = article.build()
-    write_if_changed(tei_path(Path(app.outdir), docname),
+    write_if_changed(target,
                      etree.tostring(root, xml_declaration=True, encoding="UTF-8",
                                     pretty_print=True), (docname, None))
 
@@ -487,11 +491,10 @@ class WriteTEI(SphinxPostTransform):
 
     def run(self, **_kwargs: Any) -> None:
         """Write this document's TEI file if it is an article the build must write."""
-        pending = _PENDING.get(self.app)
+        pending = _PENDING.get(self.env)
         docname = self.env.docname
         if pending is not None and docname in pending:
-            write_article_tei(self.app, docname, self.document)
-            pending.discard(docname)
+            write_article_tei(self.env, pending.pop(docname), docname, self.document)
 
 
 def write_tei(app: Sphinx, exception: Exception | None) -> None:
@@ -500,11 +503,11 @@ def write_tei(app: Sphinx, exception: Exception | None) -> None:
     Those of the articles whose page was not written (a TEI file deleted by hand, say); the
     other articles' files stay as the last build wrote them (see :mod:`edition.changed`).
     """
-    pending = _PENDING.pop(app, set())
+    pending = _PENDING.pop(app.env, {})
     if exception is not None or app.builder.name not in HTML_BUILDERS:
         return
-    for docname in sorted(pending):
-        write_article_tei(app, docname, app.env.get_doctree(docname))
+    for docname, target in sorted(pending.items()):
+        write_article_tei(app.env, target, docname, app.env.get_doctree(docname))
 
 
 def setup_tei(app: Sphinx) -> None:

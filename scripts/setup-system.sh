@@ -4,6 +4,8 @@
 # poppler-utils (PDF checks and page images), Chromium (browser tests, screenshots) and jing
 # (validating the TEI export against the TEI P5 schema).
 # Installs only what is missing; does nothing, and needs no privileges, when all is there.
+# nox -s build, tests, tests-latest and bench run it first; the other sessions (html,
+# tests-fast, tests-oldest, check, lint, serve, preview) need none of these packages.
 #
 # On Ubuntu (GitHub's ubuntu-latest runners) `chromium` is not a real package (only a snap
 # stub): the browser is Playwright's own Chromium there, installed with its system libraries by

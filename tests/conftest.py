@@ -7,6 +7,12 @@ from typing import Any
 
 import pytest
 from edition_builds import Article, Build, edition_build, read_articles
+from hypothesis import settings
+
+# No test fails for being slow: on a shared 2-core machine one example can take longer than
+# hypothesis's 200 ms deadline (speed is the benchmark's business, not the tests').
+settings.register_profile("edition", deadline=None)
+settings.load_profile("edition")
 
 
 @pytest.fixture(scope="module")
@@ -40,10 +46,26 @@ def pytest_sessionstart() -> None:
                                 f"{CORPUS} (EDITION_CORPUS names it)")
 
 
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """Say whether the tests on the extra corpus ran, and where it was looked for."""
+def corpus_line(stats: dict[str, list[Any]]) -> str:
+    """Whether the tests on the extra corpus ran (and where), or how many were skipped and why."""
     from corpus import AVAILABLE, CORPUS, REASON
 
-    line = (f"extra corpus: {CORPUS} (its tests ran)" if AVAILABLE
-            else f"extra corpus: its tests were skipped: {REASON}")
+    if AVAILABLE:
+        return f"extra corpus: {CORPUS} (its tests ran)"
+    skipped = sum(1 for report in stats.get("skipped", []) if REASON in str(report.longrepr))
+    return f"extra corpus: its tests were skipped ({skipped} in this run): {REASON}"
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say whether the tests on the extra corpus ran, and where it was looked for.
+
+    On GitHub Actions the line goes into the job's summary too (``$GITHUB_STEP_SUMMARY``).
+    """
+    import os
+
+    line = corpus_line(terminalreporter.stats)
     terminalreporter.write_line(line)
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        with open(summary, "a", encoding="utf-8") as handle:
+            handle.write(f"**Tests** — {line}\n")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,11 +21,12 @@ ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
 
 
-def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    """Run the converter command as a user would."""
+def run(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """Run the converter command as a user would (from ``cwd``, the repository by default)."""
     return subprocess.run(
         [sys.executable, "-m", "converters", *map(str, args)],
-        capture_output=True, text=True, cwd=ROOT, check=False,
+        capture_output=True, text=True, cwd=cwd, check=False,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
 
 
@@ -73,12 +76,112 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, name: str) -> None:
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
 
 
-def test_missing_file_and_directory(tmp_path: Path) -> None:
-    result = run(tmp_path / "nope.txt", tmp_path, "--out", tmp_path / "out")
+def test_missing_file(tmp_path: Path) -> None:
+    result = run(tmp_path / "nope.txt", "--out", tmp_path / "out")
     assert result.returncode == 2
-    lines = result.stderr.strip().splitlines()
-    assert lines == [f"error: {tmp_path / 'nope.txt'}: no such file",
-                     f"error: {tmp_path}: is a directory, not a file"]
+    assert result.stderr.strip().splitlines() == [f"error: {tmp_path / 'nope.txt'}: no such file"]
+
+
+def test_a_folder_without_sources_is_refused(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "SHA256SUMS").write_text("", encoding="utf-8")
+    (empty / ".hidden.txt").write_text("x", encoding="utf-8")
+    (empty / "sub").mkdir()
+    result = run(empty, "--out", tmp_path / "out")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"note: {empty / 'SHA256SUMS'}: skipped, not a source (the seeds' manifest and notes are "
+        "not converted)",
+        "error: no source file to convert"]
+    assert not (tmp_path / "out").exists()
+
+
+def copy_project(tmp_path: Path) -> Path:
+    """The edition's docs/ (its conf.py, pages, merge bases and data) and seeds/, in a folder."""
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "docs", project / "docs",
+                    ignore=shutil.ignore_patterns("_generated", "_build"))
+    shutil.copytree(ROOT / "seeds", project / "seeds")
+    return project
+
+
+def files_under(folder: Path) -> dict[Path, bytes]:
+    """Every file under ``folder``, with its bytes."""
+    return {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}
+
+
+def test_seeds_star_into_docs_articles(tmp_path: Path) -> None:
+    """``python -m converters seeds/* --out docs/articles``, as typed in the repository: the
+    shell's list includes the manifest, which is skipped with a note; the merge bases stay in
+    docs/_import (docs holds conf.py); nothing is written anywhere else."""
+    project = copy_project(tmp_path)
+    before = files_under(tmp_path)
+    typed = [f"seeds/{p.name}" for p in sorted((project / "seeds").iterdir())]  # seeds/*
+    assert "seeds/SHA256SUMS" in typed
+    result = run(*typed, "--out", "docs/articles", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "note: seeds/SHA256SUMS: skipped, not a source (the seeds' manifest and notes are not "
+        "converted)"]
+    seeds = [name for name in typed if not name.endswith("SHA256SUMS")]
+    assert [line.split(":")[0] for line in result.stdout.splitlines()] == [
+        name.removeprefix("seeds/") for name in seeds]
+    after = files_under(tmp_path)
+    changed = {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
+    places = {("project", "docs", "articles"), ("project", "docs", "_import")}
+    assert all(p.parts[:3] in places and len(p.parts) == 4 for p in changed), changed
+    pages = sorted(p.name for p in (project / "docs" / "articles").glob("*.md"))
+    assert pages == sorted(p.name for p in (project / "docs" / "_import").glob("*.md"))
+    assert len(pages) >= 7
+
+
+def test_a_folder_stands_for_its_sources(tmp_path: Path) -> None:
+    """``seeds/`` converts what ``seeds/*`` converts, into the same pages."""
+    project = copy_project(tmp_path)
+    star = run(*sorted((project / "seeds").iterdir()), "--out", tmp_path / "star")
+    folder = run(project / "seeds", "--out", tmp_path / "folder")
+    assert star.returncode == folder.returncode == 0, star.stderr + folder.stderr
+    assert star.stdout == folder.stdout
+    assert files_under(tmp_path / "star") == files_under(tmp_path / "folder")
+    assert len(list((tmp_path / "folder").glob("*.md"))) >= 7
+
+
+def test_outputs_outside_a_project_keep_their_merge_bases_inside(tmp_path: Path) -> None:
+    """Two output folders side by side (no conf.py around them) never meet: each keeps its
+    merge bases in its own _import/, nothing is written into the folder holding them, and the
+    same article from a copy of its seed goes into the second without a refusal."""
+    copy = tmp_path / "inputs" / "copy-of-000.txt"
+    copy.parent.mkdir()
+    copy.write_bytes(SEEDS[0].read_bytes())
+    outputs = tmp_path / "outputs"
+    first, second = outputs / "x", outputs / "y"
+    assert run(SEEDS[0], "--out", first).returncode == 0
+    bases = files_under(first / "_import")
+    result = run(copy, "--out", second)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in outputs.iterdir()) == ["x", "y"]
+    assert files_under(first / "_import") == bases
+    name = "tiktok-red-note-china-internet.md"
+    assert f"seed: {copy.name}" in (second / "_import" / name).read_text(encoding="utf-8")
+    # an edit in one folder merges against that folder's base only
+    page = first / name
+    page.write_text(page.read_text(encoding="utf-8").replace("TikTok", "TikTok·", 1),
+                    encoding="utf-8")
+    assert run(SEEDS[0], "--out", first).returncode == 0
+    assert "TikTok·" in page.read_text(encoding="utf-8")
+    assert files_under(first / "_import") == bases
+
+
+def test_articles_of_two_projects_never_share_merge_bases(tmp_path: Path) -> None:
+    """``--out /tmp/a/articles`` and ``--out /tmp/b/articles``: each its own merge bases."""
+    for project in ("a", "b"):
+        assert run(SEEDS[1], "--out", tmp_path / project / "articles").returncode == 0
+    for project in ("a", "b"):
+        assert sorted(p.name for p in (tmp_path / project).iterdir()) == ["articles"]
+        assert list((tmp_path / project / "articles" / "_import").glob("*.md"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "b"]
 
 
 @pytest.mark.parametrize("seed_index", [0, 1])

@@ -290,11 +290,11 @@ def test_a_page_made_from_another_seed_is_not_replaced(tmp_path: Path) -> None:
     out = tmp_path / "articles"
     assert run(first, "--out", out, "--no-editorial").returncode == 0
     page = out / "article.md"
-    before = page.read_bytes(), (tmp_path / "_import" / "article.md").read_bytes()
+    before = page.read_bytes(), (out / "_import" / "article.md").read_bytes()
     for flags in ([], ["--no-merge"]):
         line = one_line_refusal(run(second, "--out", out, "--no-editorial", *flags))
         assert "made from seed 甲.txt" in line and "this input is 乙.txt" in line
-        assert (page.read_bytes(), (tmp_path / "_import" / "article.md").read_bytes()) == before
+        assert (page.read_bytes(), (out / "_import" / "article.md").read_bytes()) == before
     assert run(first, "--out", out, "--no-editorial").returncode == 0  # its own seed: fine
 
 

@@ -80,7 +80,7 @@ def test_first_import_writes_page_and_base(seed: Path, tmp_path: Path,
     assert status == 0
     for name, text in converter_output(seed).items():
         assert (out / name).read_text(encoding="utf-8") == text
-        assert (tmp_path / "docs" / "_import" / name).read_text(encoding="utf-8") == text
+        assert (out / "_import" / name).read_text(encoding="utf-8") == text  # no conf.py here
     assert not list(out.glob(".*.tmp"))
 
 
@@ -154,7 +154,7 @@ def test_no_merge_flag_overwrites(tmp_path: Path) -> None:
     out = tmp_path / "articles"
     assert main([str(SEEDS[0]), "--out", str(out), "--no-merge"]) == 0
     assert list(out.glob("*.md"))
-    assert not (tmp_path / "_import").exists()
+    assert not (out / "_import").exists() and not (tmp_path / "_import").exists()
 
 
 # --------------------------------------------------------------------------- the merge itself

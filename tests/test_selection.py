@@ -143,7 +143,8 @@ def test_select_does_not_enter_templates() -> None:
     """A ``<template>``'s content is no part of the page: soupsieve skips it, so does select."""
     markup = "<div><template><p class='x'>hidden</p></template><p class='x'>shown</p></div>"
     assert [p.text for p in select(parse_html(markup), "p.x")] == ["shown"]
-    assert [p.get_text() for p in BeautifulSoup(markup, "lxml").select("p.x")] == ["shown"]
+    if int(__import__("soupsieve").__version__.split(".")[0]) >= 4:  # 3 (Python < 3.11.5) enters
+        assert [p.get_text() for p in BeautifulSoup(markup, "lxml").select("p.x")] == ["shown"]
 
 
 def test_select_leaves_out_the_root_itself() -> None:

@@ -8,6 +8,7 @@ import shlex
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -284,3 +285,246 @@ def test_repository_yaml_passes_check_yaml() -> None:
     assert WORKFLOW in files
     for path in files:
         yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+# --------------------------------------------------------------------------- locked dependencies
+
+CANARY = ROOT / ".github" / "workflows" / "canary.yml"
+TOOLS_IN = ROOT / ".ci" / "tools.in"
+TOOLS = ROOT / ".ci" / "tools.txt"
+LOCK = ROOT / "uv.lock"
+
+
+def noxfile_constant(name: str) -> Any:
+    """A constant assigned at the top of noxfile.py."""
+    for node in ast.parse(NOXFILE.read_text(encoding="utf-8")).body:
+        if (isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
+                and node.targets[0].id == name):
+            return ast.literal_eval(node.value)
+    raise AssertionError(f"noxfile.py assigns no {name}")
+
+
+def session_calls(name: str) -> list[str]:
+    """The names of the functions a nox session's function calls, in order."""
+    for node in ast.walk(ast.parse(NOXFILE.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.FunctionDef) and node.name == name:
+            return [call.func.id for call in ast.walk(node)
+                    if isinstance(call, ast.Call) and isinstance(call.func, ast.Name)]
+    raise AssertionError(f"noxfile.py has no function {name}")
+
+
+def uv_binary() -> str:
+    """The uv of the test environment (the test extra has it), or the one on PATH."""
+    import shutil
+    import sys
+
+    beside = Path(sys.executable).parent / "uv"
+    found = str(beside) if beside.is_file() else shutil.which("uv")
+    assert found, "uv is missing: pip install -e '.[test]'"
+    return found
+
+
+def test_the_lock_matches_pyproject() -> None:
+    """uv.lock resolves exactly what pyproject.toml asks for (``uv lock`` after each change)."""
+    import subprocess
+
+    run = subprocess.run([uv_binary(), "lock", "--check", "--offline"], cwd=ROOT,
+                         capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stdout + run.stderr
+    lock = LOCK.read_text(encoding="utf-8")
+    # every distribution of the lock is pinned by its hash
+    assert lock.count('hash = "sha256:') > 100
+    # the edition's own floors are what the lock holds, or below it
+    assert 'name = "sphinx"\nversion = "9.' in lock
+
+
+def test_every_toolkit_session_installs_the_lock_into_one_environment() -> None:
+    """The toolkit sessions share .nox/toolkit, synced from uv.lock with --locked; only the
+    two sessions that test other versions resolve afresh, each into an environment of its own."""
+    source = NOXFILE.read_text(encoding="utf-8")
+    assert '"sync", "--locked", "--all-extras"' in source
+    assert "session.install(" not in source  # nox's own environment per session: none
+    assert noxfile_constant("UV_VERSION")
+    resolving = {"tests_oldest": "lowest-direct", "tests_latest": "highest"}
+    tree = ast.parse(source)
+    sessions = [node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)
+                and any("session" in ast.unparse(d) for d in node.decorator_list)]
+    assert {"build", "tests", "tests_fast", "check", "lint", *resolving} <= set(sessions)
+    for name in sessions:
+        calls = session_calls(name)
+        if name in resolving:
+            assert "toolkit" not in calls and calls[0] == "resolved_environment", name
+            body = ast.unparse(next(n for n in ast.walk(tree)
+                                    if isinstance(n, ast.FunctionDef) and n.name == name))
+            assert f"'--resolution', '{resolving[name]}'" in body, name
+        else:
+            assert calls[0] == "toolkit", name
+
+
+def test_the_sessions_needing_system_packages_are_the_ones_the_readme_names() -> None:
+    """README says which sessions run scripts/setup-system.sh: exactly those that do."""
+    names = {"tests_latest": "tests-latest", "tests_fast": "tests-fast",
+             "tests_oldest": "tests-oldest"}
+    tree = ast.parse(NOXFILE.read_text(encoding="utf-8"))
+    sessions = [node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)
+                and any("session" in ast.unparse(d) for d in node.decorator_list)]
+    needing = {names.get(s, s) for s in sessions if "system_packages" in session_calls(s)}
+    assert needing == {"build", "tests", "tests-latest", "bench"}
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    said = re.search(r"\*\*System packages\.\*\* (.*?) run `scripts/setup-system.sh`", readme)
+    assert said is not None
+    assert set(re.findall(r"`nox -s ([\w-]+)`", said.group(1))) == needing
+
+
+def test_ci_installs_pinned_tools_and_runs_nox() -> None:
+    """Every job (and .ci/run) installs nox and uv from .ci/tools.txt, hashes required; the uv
+    pinned there is the one noxfile.py installs when a machine has none, and uv.lock is its."""
+    pins = dict(line.split("==") for line in TOOLS_IN.read_text(encoding="utf-8").splitlines()
+                if line and not line.startswith("#"))
+    assert pins["uv"] == noxfile_constant("UV_VERSION")
+    tools = TOOLS.read_text(encoding="utf-8")
+    for name, version in pins.items():
+        assert re.search(rf"^{name}=={re.escape(version)} \\$", tools, re.M), name
+    requirements = [line for line in tools.splitlines() if re.match(r"^[a-z]", line)]
+    assert requirements and all(line.endswith("\\") for line in requirements)  # each hashed
+    install = "python -m pip install --require-hashes -r .ci/tools.txt"
+    for path in (WORKFLOW, CANARY):
+        jobs = yaml.safe_load(path.read_text(encoding="utf-8"))["jobs"]
+        for name, job in jobs.items():
+            runs = [step.get("run", "") for step in job.get("steps", [])]
+            if any(nox_sessions(run) for run in runs):
+                assert install in runs, (path.name, name)
+                assert runs.index(install) < next(i for i, run in enumerate(runs)
+                                                  if nox_sessions(run)), (path.name, name)
+    assert "--require-hashes" in CI_RUN.read_text(encoding="utf-8")
+    assert "-r .ci/tools.txt" in CI_RUN.read_text(encoding="utf-8")
+
+
+def test_the_declared_minima_are_tested_on_pull_requests() -> None:
+    """A job runs tests-oldest (the fast suite on the floors of pyproject.toml)."""
+    ran = {s for step in steps() for s in nox_sessions(step.get("run", ""))}
+    assert "tests-oldest" in ran and "tests-oldest" in noxfile_sessions()
+
+
+def test_the_upgrade_canary_runs_weekly_and_only_reads() -> None:
+    """canary.yml: a weekly run of the whole suite on the newest releases; it may read the
+    repository and nothing else (no issue or pull request opened: a red run is the signal)."""
+    data = yaml.safe_load(CANARY.read_text(encoding="utf-8"))
+    triggers = data[True]
+    cron = triggers["schedule"][0]["cron"].split()
+    assert len(cron) == 5 and cron[2] == cron[3] == "*" and cron[4] not in ("*",)  # weekly
+    assert data["permissions"] == {"contents": "read"}
+    assert all("permissions" not in job for job in data["jobs"].values())
+    sessions = [s for job in data["jobs"].values() for step in job["steps"]
+                for s in nox_sessions(step.get("run", ""))]
+    assert sessions == ["tests-latest"]
+    assert "tests-latest" in noxfile_sessions()
+    text = CANARY.read_text(encoding="utf-8")
+    assert "secrets." not in text and "github-script" not in text and "issues" not in text
+
+
+# --------------------------------------------------------------------------- the job, replayed
+
+
+#: The fast suite's markers, as noxfile.py's tests-fast selects them.
+FAST = noxfile_constant("FAST_MARKERS")
+
+
+def runner_steps(job: dict[str, Any]) -> list[dict[str, Any]]:
+    """The job's steps as the replay meets them: ``uses`` steps it knows, ``run`` steps."""
+    known = ("actions/checkout@", "actions/setup-python@")
+    out = []
+    for step in job["steps"]:
+        uses = step.get("uses", "")
+        assert not uses or uses.startswith(known), f"the replay cannot run {uses}"
+        out.append(step)
+    return out
+
+
+def checkout(clone: Path) -> None:
+    """actions/checkout with fetch-depth 0: a clone with its history, plus this working tree's
+    uncommitted changes (the replay tests what is here)."""
+    import shutil
+    import subprocess
+
+    subprocess.run(["git", "clone", "--quiet", "--no-local", str(ROOT), str(clone)],
+                   check=True, timeout=600)
+    changed = subprocess.run(["git", "ls-files", "-m", "-o", "--exclude-standard", "-z"],
+                             cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    for name in filter(None, changed.split("\0")):
+        source = ROOT / name
+        if source.is_file():
+            (clone / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, clone / name)
+
+
+@pytest.mark.slow
+def test_the_tests_job_replayed_with_ci_and_no_corpus(tmp_path: Path) -> None:
+    """The workflow's tests job, step by step, here: a clone (checkout), a fresh Python with pip
+    and nothing else (setup-python), every run step as written, with CI=true and no corpus
+    (EDITION_CORPUS names a folder that does not exist). Only the nox step is given the fast
+    markers: the whole suite is what the job runs, and this test is part of it. The job passes,
+    and its summary says that the corpus tests were skipped, and why."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    job = workflow()["jobs"]["tests"]
+    clone, runner = tmp_path / "clone", tmp_path / "runner"
+    summary, nowhere = tmp_path / "summary.md", tmp_path / "no-corpus"
+    base = getattr(sys, "_base_executable", sys.executable)
+    path = [p for p in os.environ.get("PATH", "").split(os.pathsep)
+            if p and ".nox" not in p and not p.startswith(str(Path(sys.executable).parent))]
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("VIRTUAL_ENV", "PYTHONPATH", "UV", "EDITION_REQUIRE_CORPUS")}
+    env.update({str(k): str(v) for k, v in (workflow().get("env") or {}).items()})
+    env.update({str(k): str(v) for k, v in (job.get("env") or {}).items()})
+    env.update({"CI": "true", "GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary),
+                "EDITION_CORPUS": str(nowhere),
+                "PATH": os.pathsep.join([str(runner / "bin"), *path])})
+    ran = []
+    for step in runner_steps(job):
+        uses = step.get("uses", "")
+        if uses.startswith("actions/checkout@"):
+            assert (step.get("with") or {}).get("fetch-depth") == 0
+            checkout(clone)
+        elif uses.startswith("actions/setup-python@"):
+            wanted = str(step["with"]["python-version"])
+            python = base if f"{sys.version_info[0]}.{sys.version_info[1]}" == wanted else (
+                shutil.which(f"python{wanted}"))
+            if python is None:
+                pytest.skip(f"the workflow's Python {wanted} is not on this machine")
+            subprocess.run([python, "-m", "venv", str(runner)], check=True)
+        else:
+            script = step["run"]
+            if nox_sessions(script) == ["tests"]:
+                script = script.replace(
+                    "nox -s tests", f'nox -s tests -- -q -p no:cacheprovider -m "{FAST}"')
+            result = subprocess.run(
+                ["bash", "--noprofile", "--norc", "-e", "-o", "pipefail", "-c", script],
+                cwd=clone, env={**env, **{k: str(v) for k, v in (step.get("env") or {}).items()}},
+                capture_output=True, text=True, check=False, timeout=3600)
+            assert result.returncode == 0, f"{step.get('name')}:\n{result.stdout[-6000:]}" \
+                                           f"\n{result.stderr[-6000:]}"
+            ran.append(step.get("name", script))
+    assert len(ran) >= 3, ran  # system packages, tools, tests
+    written = summary.read_text(encoding="utf-8")
+    assert "extra corpus: its tests were skipped" in written
+    assert f"the extra corpus is not at {nowhere}" in written
+    assert not nowhere.exists()
+
+
+
+def test_a_deprecation_met_by_the_project_fails_its_test() -> None:
+    """pyproject.toml's filterwarnings: a (pending) deprecation warning attributed to a module
+    of converters/ or edition/ is an error; one attributed to another package stays a warning."""
+    import warnings
+
+    for module in ("edition", "edition.citable", "converters", "converters.readers.caixin"):
+        for category in (DeprecationWarning, PendingDeprecationWarning):
+            with pytest.raises(category):
+                warnings.warn_explicit("an old API", category, "x.py", 1, module=module)
+    for module in ("sphinx_book_theme._transforms", "editions", "myconverters.x"):
+        with pytest.warns(DeprecationWarning):
+            warnings.warn_explicit("an old API", DeprecationWarning, "x.py", 1, module=module)

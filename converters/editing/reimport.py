@@ -39,7 +39,8 @@ from pathlib import Path
 
 from .moves import rename_slug
 
-#: Folder, next to the pages' folder, that keeps the merge bases (excluded from Sphinx).
+#: Folder of the pages' project (:func:`project_folder`) that keeps the merge bases (excluded
+#: from Sphinx).
 BASE_DIR_NAME = "_import"
 #: The ending of the record of an open conflict beside a page's base: the converter output the
 #: page conflicts with (a Markdown file, as everything under ``docs/`` that is not data).
@@ -180,9 +181,19 @@ class Outcome:
         return self.action != "conflict"
 
 
+def project_folder(pages: Path) -> Path:
+    """The folder that keeps the converter's records of the pages in ``pages``.
+
+    The Sphinx project ``pages`` is in (its parent holds ``conf.py``: ``docs/`` for
+    ``docs/articles``), else ``pages`` itself: nothing goes into a parent folder the user did
+    not name, and two output folders never share their merge bases.
+    """
+    return pages.parent if (pages.parent / "conf.py").is_file() else pages
+
+
 def base_path(page: Path, base_dir: Path | None = None) -> Path:
-    """Where the merge base of ``page`` lives: ``<pages>/../_import/<name>`` unless given."""
-    folder = base_dir if base_dir is not None else page.parent.parent / BASE_DIR_NAME
+    """Where the merge base of ``page`` lives: its project's ``_import/<name>`` unless given."""
+    folder = base_dir if base_dir is not None else project_folder(page.parent) / BASE_DIR_NAME
     return folder / page.name
 
 
