@@ -2,7 +2,7 @@
 
 By default ``../shared/corpus`` beside the repository. Tests that use it skip, with the reason,
 where it is absent; ``EDITION_REQUIRE_CORPUS=1`` makes its absence an error instead (``.ci/run``
-sets it: there the corpus is always beside the clone).
+sets it when ../shared is beside the clone).
 """
 
 from __future__ import annotations
