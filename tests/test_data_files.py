@@ -46,15 +46,22 @@ def laughs(levels: int = 9) -> str:
     return "# The edition's name\n" + "\n".join(lines) + "\n"
 
 
+#: The attacks the hostile project carries (its _data/attacks/README.md says which is which).
+ATTACKS = REPO / "tests" / "roots" / "test-hostile" / "_data" / "attacks"
 #: Attacks on edition.yaml: the file's text, the line refused, words of the reason.
 EDITION_ATTACKS: dict[str, tuple[str, int, str]] = {
     # expanded by printing the title, nine levels of aliases are 387 million strings
-    "alias-bomb": (laughs(), 3, "anchor &l0 refused"),
+    "alias-bomb": ((ATTACKS / "edition-alias-bomb.yaml").read_text(encoding="utf-8"), 3,
+                   "anchor &l0 refused"),
     # str.format would pad the count to three billion characters
-    "format-spec": ('# The edition\'s name\ntitle_en: "{sources:>3000000000} Texts"\n'
-                    'title_zh: "中国互联网{sources_zh}篇"\n', 2,
+    "format-spec": ((ATTACKS / "edition-format-spec.yaml").read_text(encoding="utf-8"), 2,
                     "placeholder {sources:>3000000000}"),
 }
+
+
+def test_the_hostile_project_carries_the_bomb_as_built_here() -> None:
+    """The carried alias bomb is the nine levels :func:`laughs` writes (not a weaker one)."""
+    assert EDITION_ATTACKS["alias-bomb"][0] == laughs()
 
 
 def _limit_memory() -> None:
@@ -142,20 +149,7 @@ def test_placeholders_are_filled_by_lookup_never_formatted() -> None:
 #: Entries a hostile record adds: a label that would replace the home page, one that would
 #: write outside the output folder, one that climbs into the test's own folder, a successor
 #: that reads as a path. Each is refused at the line of its value.
-HOSTILE_RETIREMENTS = """\
-- label: "../index"
-  successor: new-slug
-  reason: "Replaces the home page."
-- label: "../../../../tmp/x"
-  successor: new-slug
-  reason: "Writes outside the output folder."
-- label: "../../escaped"
-  successor: new-slug
-  reason: "Writes beside the output folder."
-- label: gone-slug-p2
-  successor: "../../escaped-too"
-  reason: "A successor that is a path."
-"""
+HOSTILE_RETIREMENTS = (ATTACKS / "retired-labels.yaml").read_text(encoding="utf-8")
 #: The line of each hostile value in the record (after the test root's own ten lines).
 HOSTILE_LINES = (11, 14, 17, 21)
 
