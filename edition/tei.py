@@ -33,6 +33,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
 from .changed import articles_to_write
+from .citation import date_qualifier
 from .entities import (
     EntityDomain,
     canonical_language,
@@ -41,6 +42,7 @@ from .entities import (
 )
 from .files import write_if_changed
 from .frontmatter import get_front_matter
+from .text import ORIGINAL_AUTHOR
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -163,6 +165,23 @@ class ArticleTEI:
             return [str(v) for v in value if str(v).strip()]
         return [str(value)] if value not in (None, "") and str(value).strip() else []
 
+    def original_authors(self) -> bool:
+        """Whether the editors name the authors as those of the work the text adapts."""
+        return any(isinstance(entry, dict) and entry.get("field") == "authors"
+                   and str(entry.get("role") or "") == ORIGINAL_AUTHOR
+                   for entry in self.meta.get("editorial") or [])
+
+    def authors(self, parent: etree._Element) -> None:
+        """The authors; the author of an adapted original in a statement of that role."""
+        for author in self.names("authors"):
+            if self.original_authors():
+                # not the author of these words: TEI's respStmt says what the person did
+                resp = sub(parent, "respStmt")
+                sub(resp, "resp", "Author of the original work, which this text adapts")
+                self.marked(sub(resp, "name", author), "authors")
+            else:
+                self.marked(sub(parent, "author", author), "authors")
+
     def header(self, root: etree._Element) -> None:
         """The ``teiHeader`` from the front matter."""
         header = sub(root, "teiHeader")
@@ -179,8 +198,7 @@ class ArticleTEI:
         self.marked(sub(title_stmt, "title", title, type="main"), "title")
         for subtitle in self.names("subtitle"):
             self.marked(sub(title_stmt, "title", subtitle, type="sub"), "subtitle")
-        for author in self.names("authors"):
-            self.marked(sub(title_stmt, "author", author), "authors")
+        self.authors(title_stmt)
         resp = sub(title_stmt, "respStmt", id="editors")
         sub(resp, "resp", "Edition, tagging of names and dates, editorial notes")
         sub(resp, "name", "The editors of Four Texts on China’s Internet")
@@ -199,8 +217,7 @@ class ArticleTEI:
     def source_description(self, source: etree._Element, title: str) -> None:
         """The source's ``bibl``: who wrote, translated and published it, when and where."""
         self.marked(sub(source, "title", title, level="a"), "title")
-        for author in self.names("authors"):
-            self.marked(sub(source, "author", author), "authors")
+        self.authors(source)
         for translator in self.names("translator"):
             self.marked(sub(source, "editor", translator, role="translator"), "translator")
         for column in self.names("column"):
@@ -215,6 +232,11 @@ class ArticleTEI:
         iso = publication_iso(date)
         if iso is not None:
             self.marked(sub(source, "date", date, when=iso), "date")
+            qualifier = date_qualifier(self.meta)
+            if qualifier:
+                # a distributor's post is not the date of publication: the note says so
+                sub(source, "note", f"The date is the one its distributor gives: {qualifier}.",
+                    type="date")
         for field in ("source_url", "original_url"):
             for url in self.names(field):
                 self.marked(sub(source, "ref", url, target=url, type=field), field)

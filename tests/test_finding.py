@@ -440,6 +440,32 @@ def test_tei_keeps_every_footnote_as_a_note(html: Build, articles: list[Article]
 
 
 @DOCS_BUILD
+def test_tei_credits_roles_and_says_whose_date_it_is(html: Build, articles: list[Article]) -> None:
+    """The author of an adapted original is no author of the text; a distributor's post is
+    said to be the distributor's, as the header and the citations say."""
+    adapted = distributed = 0
+    for article in articles:
+        tree = etree.parse(str(html.outdir / "data" / "tei" / f"{article.slug}.xml"))
+        editorial = {e.get("field"): e for e in article.meta.get("editorial") or []}
+        authors = tree.xpath("//tei:teiHeader//tei:author/text()", namespaces=TEI)
+        if (editorial.get("authors") or {}).get("role") == "original-author":
+            adapted += 1
+            assert authors == [], article.slug
+            credited = tree.xpath("//tei:sourceDesc//tei:respStmt[tei:resp[contains(., "
+                                  "'original')]]/tei:name/text()", namespaces=TEI)
+            assert credited == list(article.meta["authors"]), article.slug
+        else:
+            assert len(authors) == 2 * len(article.meta.get("authors") or []), article.slug
+        note = tree.xpath("//tei:sourceDesc//tei:note[@type='date']/text()", namespaces=TEI)
+        if article.meta.get("distributor") and "date" not in editorial:
+            distributed += 1
+            assert note and str(article.meta["distributor"]) in note[0], article.slug
+        else:
+            assert note == [], article.slug
+    assert adapted and distributed  # the edition has both
+
+
+@DOCS_BUILD
 def test_bilingual_tei_pairs_are_linked(html: Build, articles: list[Article]) -> None:
     """The bilingual article: aligned ``p`` pairs in two languages joined by a linkGrp."""
     bilingual = next(a for a in articles if a.seed_number == "002")
