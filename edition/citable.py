@@ -41,6 +41,7 @@ from urllib.parse import urlsplit
 from weakref import WeakKeyDictionary
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
@@ -720,6 +721,34 @@ def add_static(app: Sphinx) -> None:
     app.add_css_file(STYLESHEET)
 
 
+def resolve_retired_reference(app: Sphinx, env: BuildEnvironment, node: addnodes.pending_xref,
+                              contnode: nodes.Element) -> nodes.Element | None:
+    """A reference to a retired label leads to its successor (``missing-reference``).
+
+    A published label is forever: a page of the edition that still names a retired slug or
+    paragraph (``{ref}`` to an article renamed since) reaches what replaced it, as readers'
+    links do through the forwarding pages and the extra ids.
+    """
+    if node.get("refdomain") != "std" or node.get("reftype") not in ("ref", "myst"):
+        return None
+    target = str(node.get("reftarget", ""))
+    successors = {r.label: r.successor for r in _retired_entries(_RECORD.get(env))}
+    seen: set[str] = set()
+    while target in successors and successors[target] and target not in seen:
+        seen.add(target)
+        target = successors[target]
+    if not seen:
+        return None
+    std = env.domains["std"]
+    found = std.labels.get(target) or std.anonlabels.get(target)
+    if not found:
+        return None
+    docname, anchor = found[0], found[1]
+    from sphinx.util.nodes import make_refnode
+
+    return make_refnode(app.builder, str(node.get("refdoc", "")), docname, anchor, contnode)
+
+
 def setup_citable(app: Sphinx) -> None:
     """Register paragraph numbers, head metadata, citation files and partial-text lines."""
     app.add_node(paragraph_number,
@@ -737,4 +766,5 @@ def setup_citable(app: Sphinx) -> None:
     app.connect("html-page-context", on_html_page_context)
     app.connect("build-finished", write_citation_files)
     app.connect("env-check-consistency", check_retired_labels)
+    app.connect("missing-reference", resolve_retired_reference)
 

@@ -273,6 +273,18 @@ def test_retired_labels_lead_to_their_successors(citable: Path) -> None:  # type
 
 
 @pytest.mark.sphinx("html", testroot="citable")
+def test_references_to_retired_labels_reach_their_successors(
+        app, citable: Path) -> None:  # type: ignore[no-untyped-def]
+    """A page that still names a retired slug or paragraph links what replaced it."""
+    soup = BeautifulSoup((citable / "index.html").read_text(encoding="utf-8"), "lxml")
+    links = {a.get_text(): a["href"] for a in soup.select("a.reference.internal")}
+    assert links["the old article"] == "articles/new-slug.html#new-slug"
+    assert links["its first paragraph"] == "articles/new-slug.html#new-slug-p1"
+    assert links["a removed paragraph"] == "articles/new-slug.html#new-slug-p2"
+    assert "undefined label" not in app.warning.getvalue()
+
+
+@pytest.mark.sphinx("html", testroot="citable")
 def test_partial_source_line(citable: Path) -> None:  # type: ignore[no-untyped-def]
     soup = BeautifulSoup((citable / "articles" / "new-slug.html").read_text(encoding="utf-8"),
                          "lxml")
