@@ -11,11 +11,13 @@ in a quarter of the CPU time; segmenting was a fifth of a build's), and
 * folds every indexed word to Simplified characters (the registry's one-to-one OpenCC fold),
   so the index holds one form of each word;
 * folds the reader's query the same way in the browser: a character map generated from the
-  same fold is served to the search page, and the query splitter applies it, then cuts runs
-  of Chinese into the longest words the index knows (readers type no spaces between words).
+  same fold is served to the search page, and the query splitter (``static/edition-search.js``)
+  applies it, then cuts runs of Chinese into the longest words the index knows (readers type no
+  spaces between words).
 
 What each page gives the index, and the names the search page plans a query with, are
-:mod:`edition.search_pages`'s.
+:mod:`edition.search_pages`'s; how the index is cut into files that the search page loads by
+need, :mod:`edition.search_index`'s.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from converters.registry import Registry, RegistryError, fold, fold_char, load_r
 from converters.script import BMP_HAN_RANGES, has_han
 
 from .files import write_if_changed
+from .search_index import has_search, setup_search_index
 from .search_pages import setup_search_pages
 
 logger = logging.getLogger(__name__)
@@ -49,8 +52,16 @@ FOLD_SCRIPT_NAME = "edition-search-fold.js"
 #: Code point ranges whose characters the query fold covers: CJK ideographs (extension A and
 #: the basic block), compatibility ideographs, and full-width ASCII.
 FOLD_RANGES: tuple[tuple[int, int], ...] = (*BMP_HAN_RANGES, (0xFF01, 0xFF5E))
-#: The edition's search script (every page): planning a query, ranking, snippets, highlighting.
+#: The edition's search script (search page): planning a query, loading the index, ranking,
+#: snippets, filters.
 SEARCH_SCRIPT_NAME = "edition-search.js"
+#: The search page's style.
+SEARCH_STYLE_NAME = "edition-search.css"
+#: The script highlighting the words of the last search on the page a result opened (every
+#: other page).
+HIGHLIGHT_SCRIPT_NAME = "edition-highlight.js"
+#: Static file (search page only): the English stemmer, for the Latin words of a query.
+STEMMER_SCRIPT_NAME = "edition-search-stemmer.js"
 #: The edition's own static files (scripts), beside this module.
 STATIC_DIR = Path(__file__).parent / "static"
 #: Longest word, in characters, the browser-side segmenter tries against the index.
@@ -59,60 +70,6 @@ LONGEST_WORD = 12
 # jieba's own segmenter splits on anything outside this class before it looks words up, so a
 # dictionary word must be made of these characters only (no spaces, no name dots).
 _JIEBA_WORD = re.compile(r"[\u4e00-\u9fd5a-zA-Z0-9+#&._%\-]+")
-
-#: The query splitter, in language_data.js; ``window.EDITION_FOLD`` comes from the fold script.
-JS_SPLITTER = r"""
-/* Edition: fold Traditional to Simplified, then cut Chinese runs into indexed words. */
-var editionFoldMap = null;
-const editionFold = (text) => {
-  if (editionFoldMap === null) {
-    editionFoldMap = new Map();
-    const data = window.EDITION_FOLD;
-    if (data) {
-      const from = Array.from(data.from);
-      const to = Array.from(data.to);
-      from.forEach((char, i) => editionFoldMap.set(char, to[i]));
-    }
-  }
-  return Array.from(text, (char) => editionFoldMap.get(char) || char).join("");
-};
-const editionSegment = (run) => {
-  const index = typeof Search !== "undefined" && Search._index ? Search._index : null;
-  if (!index) return [run];
-  const known = (word) =>
-    Object.prototype.hasOwnProperty.call(index.terms, word) ||
-    Object.prototype.hasOwnProperty.call(index.titleterms, word);
-  if (known(run)) return [run];
-  const chars = Array.from(run);
-  const words = [];
-  let i = 0;
-  while (i < chars.length) {
-    let found = 0;
-    for (let n = Math.min(LONGEST_WORD, chars.length - i); n > 1; n--) {
-      if (known(chars.slice(i, i + n).join(""))) { found = n; break; }
-    }
-    if (found) { words.push(chars.slice(i, i + found).join("")); i += found; } else { i += 1; }
-  }
-  return words.length ? words : [run];
-};
-var splitQuery = (query) => {
-  // Tone marks and accents go (Zhāng Yīmíng is zhang yiming), as in the index's name keys.
-  const plain = editionFold(query).normalize("NFD").replace(/\p{M}/gu, "").normalize("NFC");
-  const terms = plain
-    .split(/[^\p{Letter}\p{Number}_\p{Emoji_Presentation}]+/gu)
-    .filter((term) => term);
-  const result = [];
-  terms.forEach((term) => {
-    // Runs of Han characters are segmented; Latin words and numbers stay whole.
-    term.split(/(\p{Script=Han}+)/u).filter((part) => part).forEach((part) => {
-      if (/^\p{Script=Han}+$/u.test(part)) result.push(...editionSegment(part));
-      else result.push(part);
-    });
-  });
-  return result;
-};
-""".replace("LONGEST_WORD", str(LONGEST_WORD))
-
 
 def english_stemmer_code() -> str:
     """The browser's stemmer for Latin words: Sphinx's English Snowball stemmer, as Python's.
@@ -221,9 +178,7 @@ def _segmenter_for(dictionary: str) -> tuple[Any, Segments]:
 class SearchChineseFolded(SearchChinese):
     """Sphinx's Chinese search with Traditional and Simplified folded to one form."""
 
-    js_splitter_code = JS_SPLITTER
     js_stemmer_rawcode = ""
-    js_stemmer_code = english_stemmer_code()
 
     def __init__(self, options: dict[str, str]) -> None:
         """Sphinx's Chinese search, with the dictionaries loaded only when text is split.
@@ -330,14 +285,23 @@ def write_search_dictionary(app: Sphinx, config: Config) -> None:
     config.html_search_options = {**config.html_search_options, "dict": str(path)}
 
 
-def add_fold_script(
-    app: Sphinx, pagename: str, _templatename: str, _context: dict[str, Any], _doctree: Any
+def add_search_scripts(
+    app: Sphinx, pagename: str, _templatename: str, context: dict[str, Any], _doctree: Any
 ) -> None:
-    """Serve the character map with the search page, the only page that reads queries."""
-    if pagename != "search" or getattr(app.builder, "indexer", None) is None:
+    """The search page's scripts (the fold map, the stemmer, the search); every other page's
+    highlighting of the words a result was found by."""
+    if not has_search(app):
+        return
+    context["edition_search_by_need"] = True
+    if pagename != "search":
+        app.add_js_file(HIGHLIGHT_SCRIPT_NAME, loading_method="defer")
         return
     write_if_changed(Path(app.outdir, "_static", FOLD_SCRIPT_NAME), fold_script(fold_table()))
+    write_if_changed(Path(app.outdir, "_static", STEMMER_SCRIPT_NAME), english_stemmer_code())
     app.add_js_file(FOLD_SCRIPT_NAME)
+    app.add_js_file(STEMMER_SCRIPT_NAME)
+    app.add_js_file(SEARCH_SCRIPT_NAME, loading_method="defer", priority=800)
+    app.add_css_file(SEARCH_STYLE_NAME)
 
 
 def add_static_path(app: Sphinx) -> None:
@@ -352,8 +316,7 @@ def setup_search(app: Sphinx) -> None:
     std_logging.getLogger("jieba").setLevel(std_logging.WARNING)
     app.add_search_language(SearchChineseFolded)
     setup_search_pages(app)
+    setup_search_index(app)
     app.connect("config-inited", write_search_dictionary)
-    app.connect("html-page-context", add_fold_script)
+    app.connect("html-page-context", add_search_scripts)
     app.connect("builder-inited", add_static_path)
-    # Deferred: it runs once Sphinx's searchtools.js has defined what it changes.
-    app.add_js_file(SEARCH_SCRIPT_NAME, loading_method="defer")

@@ -57,6 +57,9 @@ APPARATUS_CLASSES: frozenset[str] = frozenset({"edition-citation", "related-arti
 #: Priority of the ``doctree-resolved`` listener: after the listeners that fill the generated
 #: pages and the related articles (500), so that what they add is known.
 PREPARE_PRIORITY = 800
+#: The class of the node holding the entity and alias terms of a page (the index places each
+#: on the paragraphs that write or mention its names: edition/search_index.py).
+TERM_LIST_CLASS = "edition-search-term-list"
 #: A web address shown as a link's text.
 ADDRESS = re.compile(r"^(?:https?://|www\.)\S*$")
 
@@ -230,7 +233,7 @@ def prepare_for_index(app: Sphinx, doctree: nodes.document, docname: str) -> Non
     if registry is not None:
         terms.update(dict.fromkeys(names_written(indexed_text(doctree), registry)))
     if terms:
-        doctree += search_terms("", nodes.Text(" ".join(terms)))
+        doctree += search_terms("", nodes.Text(" ".join(terms)), classes=[TERM_LIST_CLASS])
 
 
 def names_data(registry: dict[str, Entity], aliases: tuple[SearchAlias, ...] = (),
@@ -267,7 +270,9 @@ def add_names_script(
     app: Sphinx, pagename: str, _templatename: str, _context: dict[str, Any], _doctree: Any
 ) -> None:
     """Serve the names data with the search page."""
-    if pagename != "search" or getattr(app.builder, "indexer", None) is None:
+    from .search_index import has_search
+
+    if pagename != "search" or not has_search(app):
         return
     config = app.config
     domain = entity_domain(app.env)

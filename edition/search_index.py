@@ -1,0 +1,578 @@
+"""The search index, delivered by need: term chunks, a small manifest, paragraph fragments.
+
+Sphinx's indexer writes one ``searchindex.js`` that every page loads whole (7.6 MB for 1,131
+posts), and its search page then fetches every result's page to cut a snippet from it. The
+edition indexes each page paragraph by paragraph instead and writes, under ``_search/`` in the
+output folder:
+
+* the manifest, in the search page itself — the few facts a query starts from: the number of term chunks, the doc ids
+  where the edition's own pages and the generated pages begin, the filters' values with their
+  counts, the English stop words; a few kilobytes whatever the collection's size;
+* ``t/<bucket>.<hash>.js`` — the term chunks. A term's bucket is the hash of its first
+  character when it starts with a Han character (so that the browser, cutting a run of Chinese
+  into the longest words the index knows, loads one chunk per character of the query), else of
+  the whole term. A chunk maps each of its terms to its postings: for each page holding it, the
+  page's id, whether the term is in one of the page's titles, and the numbers of the
+  paragraphs (units) that hold it. A term on very many pages (``中国``, ``2019``) has its
+  postings in a file of its own (``p/<hash>.js``) that only a query for it loads. The number of
+  chunks grows with the collection, so that a chunk stays near :data:`CHUNK_BYTES`;
+* ``f/<doc>/<unit>.js`` — one fragment per paragraph: its text (for the snippet), its anchor,
+  its language, and the page's title and address. A result loads the fragment of its best
+  paragraph and links to it (``page.html#<slug>-p3``); no page is fetched;
+* ``l/<n>.<hash>.js`` — every term, for the substring fallback alone (a query that finds
+  nothing exactly); ``facets.js`` — the pages of each filter value, loaded when a filter is set.
+
+Every file is a script that hands its data to ``window.editionSearchLoaded`` (scripts load from
+``file://`` too, where ``fetch`` does not), its JSON written by :func:`escaping.json_for_browser`
+and the file through :mod:`edition.files`.
+
+What a page gives the index is :mod:`edition.search_pages`'s (the words it reads, the entity and
+alias terms); its words are cut by :class:`edition.search.SearchChineseFolded`, as Sphinx's
+indexer cut them. The records of the pages are kept in the doctree folder between builds, so an
+incremental build indexes only the pages it writes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+from .chinese import chinese_tag, element_language, is_chinese_text, page_language
+from .entities import entity_domain
+from .escaping import json_for_browser, json_for_script
+from .files import remove_file, write_if_changed
+from .frontmatter import get_front_matter
+
+logger = logging.getLogger(__name__)
+
+#: Folder of the index in the output folder.
+INDEX_DIR = "_search"
+#: The records of every page, kept between builds in the doctree folder.
+RECORDS_NAME = "edition-search-records.pickle"
+#: Version of the records' and files' layout: records of another version are read again.
+FORMAT_VERSION = 1
+#: Target size of a term chunk, in bytes: the number of chunks is the index's size over this.
+CHUNK_BYTES = 12_000
+#: Postings longer than this (bytes of JSON) go to a file of their own.
+OWN_FILE_BYTES = 1_500
+#: Target size of a part of the term list (substring fallback).
+LEXICON_BYTES = 64_000
+#: The global function every index file calls with its data.
+LOADED = "editionSearchLoaded"
+#: Filters of the search page, read from each text's front matter.
+FACETS = ("publisher", "year", "language")
+#: Classes of inline apparatus a snippet leaves out (its words are still indexed): notes set in
+#: the margin (and their copies for phones), note marks.
+NOT_SHOWN = frozenset({"sidenote", "marginnote", "sidenote-repeat", "d-n"})
+#: The id of a text's own paragraph or figure (<slug>-p12, <slug>-f2, <slug>-p8-zh-Hant).
+OWN_BLOCK = re.compile(r"-[pf]\d+(?:-[A-Za-z0-9-]+)?$")
+#: An entity mention's link (``…#entity-<id>``).
+ENTITY_LINK = re.compile(r"#entity-(?P<id>[^#]+)$")
+
+
+@dataclass
+class Unit:
+    """A paragraph (or heading, list item, field) of a page, as a search result points to it."""
+
+    anchor: str
+    text: str
+    lang: str
+    title: bool = False
+
+
+@dataclass
+class PageRecord:
+    """What the index holds of one page."""
+
+    docname: str
+    uri: str
+    title: str
+    title_lang: str
+    units: list[Unit]
+    #: term -> the units holding it, ascending
+    terms: dict[str, list[int]]
+    #: terms of the page's titles (scored as titles)
+    title_terms: set[str]
+    #: filter -> value (texts only)
+    facets: dict[str, str] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- reading a page
+
+
+class _UnitBuilder:
+    """The text of one unit as it is walked: pieces to index (each split alone, as Sphinx
+    splits each text node), pieces to show, entity links."""
+
+    def __init__(self, anchor: str, lang: str, title: bool) -> None:
+        self.anchor = anchor
+        self.lang = lang
+        self.title = title
+        self.indexed: list[str] = []
+        self.shown: list[str] = []
+        self.entities: list[str] = []
+
+
+def _is_block(node: nodes.Node) -> bool:
+    return isinstance(node, nodes.TextElement) and not isinstance(node, nodes.Inline)
+
+
+def page_units(doctree: nodes.document, page_lang: str) -> tuple[list[_UnitBuilder], list[str]]:
+    """The units of a page in document order, and the terms of its term-list node.
+
+    The first title is unit 0 (the page's title). What the index never reads (comments, raw
+    markup, ``no-search``) is in no unit.
+    """
+    from .search_pages import TERM_LIST_CLASS, search_terms
+
+    units: list[_UnitBuilder] = [_UnitBuilder("", page_lang, True)]
+    term_list: list[str] = []
+    seen_title = False
+
+    def visit(node: nodes.Node, current: _UnitBuilder | None, anchor: str, lang: str,
+              shown: bool) -> None:
+        nonlocal seen_title
+        if isinstance(node, nodes.Text):
+            if current is None:  # text outside any block: a unit of its own
+                current = _UnitBuilder(anchor, lang, False)
+                units.append(current)
+            text = node.astext()
+            current.indexed.append(text)
+            if shown:
+                current.shown.append(text)
+            return
+        if isinstance(node, nodes.comment | nodes.raw):
+            return
+        if not isinstance(node, nodes.Element):
+            return
+        if "no-search" in node["classes"]:
+            return
+        if isinstance(node, search_terms):
+            if TERM_LIST_CLASS in node["classes"]:
+                term_list.extend(node.astext().split())
+                return
+            unit = _UnitBuilder(anchor, lang, False)
+            units.append(unit)
+            unit.indexed.append(node.astext())
+            unit.shown.append(node.astext())
+            return
+        if node["ids"]:
+            anchor = node["ids"][0]
+        lang = element_language(node) or lang
+        if (NOT_SHOWN.intersection(node["classes"]) or type(node).__name__ == "SideNoteNode"
+                or isinstance(node, nodes.footnote_reference | nodes.footnote)):
+            shown = False
+        if isinstance(node, nodes.reference):
+            found = ENTITY_LINK.search(node.get("refuri", "") or "")
+            if found and current is not None:
+                current.entities.append(found.group("id"))
+        if current is None and _is_block(node):
+            if isinstance(node, nodes.title) and not seen_title:
+                seen_title = True
+                current = units[0]
+                current.lang = lang
+            else:
+                title = isinstance(node, nodes.title)
+                own = anchor if not title else (node.parent["ids"] or [anchor])[0]
+                current = _UnitBuilder(own, lang, title)
+                units.append(current)
+        for child in node.children:
+            visit(child, current, anchor, lang, shown)
+
+    visit(doctree, None, "", page_lang, True)
+    return units, term_list
+
+
+def _words(split: Any, stem: Any, word_filter: Any, text: str, *, title: bool) -> Iterator[str]:
+    """The index words of a text, as Sphinx's indexer makes them (stemmed, filtered)."""
+    for word in split(text):
+        stemmed = stem(word)
+        if title:
+            if word_filter(stemmed):
+                yield stemmed
+            elif word_filter(word):
+                yield word
+        else:
+            if not word_filter(stemmed) and word_filter(word):
+                stemmed = word
+            if word_filter(stemmed):
+                yield stemmed
+
+
+def make_record(app: Sphinx, doctree: nodes.document, docname: str, language: Any,
+                registry: Any) -> PageRecord:
+    """The index record of a resolved page."""
+    from .search_pages import names_written
+
+    env = app.env
+    stems: dict[str, str] = {}
+
+    def stem(word: str) -> str:
+        found = stems.get(word)
+        if found is None:
+            found = stems[word] = language.stem(word).lower()
+        return found
+
+    split, word_filter = language.split, language.word_filter
+    lang = page_language(env, docname)
+    builders, term_list = page_units(doctree, lang)
+    title_node = env.titles.get(docname)
+    title = title_node.astext() if title_node is not None else ""
+    domain = entity_domain(env)
+    title_lang = domain.languages.get(docname, "") if domain.is_article(docname) else ""
+    if not title_lang and is_chinese_text(title):
+        title_lang = chinese_tag(title)
+    units: list[Unit] = []
+    terms: dict[str, dict[int, None]] = {}
+    title_terms: set[str] = set()
+    allowed = set(term_list)
+    placed: set[str] = set()
+    mention_anchors: dict[str, set[str]] = {}
+    for mention in domain.mentions.get(docname, []):
+        if mention.kind == "entity":
+            mention_anchors.setdefault(mention.anchor, set()).add(mention.target)
+    from .search_pages import entity_term
+
+    # The page's title first, then a text's own paragraphs and figures (<slug>-p3), then the
+    # rest (its header, the editors' notes): a result's snippet comes from the first that
+    # matches best.
+    builders = [builders[0]] + sorted(
+        builders[1:], key=lambda unit: 0 if OWN_BLOCK.search(unit.anchor) else 1)
+    for number, unit in enumerate(builders):
+        text = " ".join("".join(unit.shown).split())
+        if number == 0:
+            text = title or text
+        unit_lang = unit.lang
+        if not unit_lang.lower().startswith("zh") and is_chinese_text(text):
+            unit_lang = chinese_tag(text)
+        units.append(Unit(unit.anchor, text, unit_lang, unit.title))
+        for piece in unit.indexed:
+            for word in _words(split, stem, word_filter, piece, title=False):
+                terms.setdefault(word, {})[number] = None
+        if unit.title:
+            whole = "".join(unit.indexed)  # the title's text, as Sphinx splits it
+            for word in _words(split, stem, word_filter, whole, title=True):
+                title_terms.add(word)
+                terms.setdefault(word, {})[number] = None
+        if not allowed:
+            continue
+        own: set[str] = set(map(entity_term, unit.entities))
+        own.update(map(entity_term, mention_anchors.get(unit.anchor, ())))
+        if registry is not None and unit.indexed:
+            own.update(names_written("\n".join(unit.indexed), registry))
+        for term in own & allowed:
+            terms.setdefault(stem(term), {})[number] = None
+            placed.add(term)
+    # A term of the page that no unit holds (an author named in no paragraph): its first text.
+    fallback = 1 if len(units) > 1 else 0
+    for term in allowed - placed:
+        terms.setdefault(stem(term), {})[fallback] = None
+    facets: dict[str, str] = {}
+    meta = get_front_matter(env, docname)
+    if meta is not None:
+        publisher = meta.get("publisher")
+        if isinstance(publisher, str) and publisher.strip():
+            facets["publisher"] = " ".join(publisher.split())
+        date = str(meta.get("date") or "")
+        if re.match(r"\d{4}", date):
+            facets["year"] = date[:4]
+        if lang:
+            facets["language"] = lang
+    uri = app.builder.get_target_uri(docname)
+    return PageRecord(docname, uri, title, title_lang, units,
+                      {term: sorted(found) for term, found in terms.items()}, title_terms,
+                      facets)
+
+
+# --------------------------------------------------------------------------- the records
+
+
+@dataclass
+class Records:
+    """Every page's record, kept in the doctree folder between builds."""
+
+    version: int = FORMAT_VERSION
+    pages: dict[str, PageRecord] = field(default_factory=dict)
+    #: the last index's files (relative to the output folder): what is not written again goes
+    files: set[str] = field(default_factory=set)
+    #: the last index's manifest
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+
+def records_path(app: Sphinx) -> Path:
+    return Path(app.doctreedir, RECORDS_NAME)
+
+
+def load_records(app: Sphinx) -> Records:
+    """The records of the last build (empty when there are none or of another layout)."""
+    path = records_path(app)
+    try:
+        with path.open("rb") as stream:
+            found = pickle.load(stream)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return Records()
+    if not isinstance(found, Records) or found.version != FORMAT_VERSION:
+        return Records()
+    return found
+
+
+# --------------------------------------------------------------------------- writing the index
+
+
+def fnv1a(text: str) -> int:
+    """32-bit FNV-1a of the text's code points (the browser computes the same)."""
+    value = 0x811C9DC5
+    for char in text:
+        value ^= ord(char)
+        value = (value * 0x01000193) & 0xFFFFFFFF
+    return value
+
+
+def bucket_key(term: str) -> str:
+    """What a term's chunk is chosen by: its first character for a Chinese term, else all of it."""
+    return term[0] if term and "\u3400" <= term[0] <= "\u9fff" else term
+
+
+def group_of(docname: str, texts: str, generated: str) -> int:
+    """0 for a text, 1 for a page of the edition, 2 for a generated page."""
+    if docname.startswith(texts):
+        return 0
+    return 2 if docname.startswith(generated) else 1
+
+
+def postings(entries: list[tuple[int, bool, list[int]]]) -> list[int]:
+    """A term's postings as one list of numbers: for each page (ascending ids), the id's step
+    from the last one, then the count of units (negative when the term is in a title), then
+    the units, each as its step from the last one."""
+    flat: list[int] = []
+    last = 0
+    for doc, in_title, units in entries:
+        flat.append(doc - last)
+        last = doc
+        flat.append(-len(units) if in_title else len(units))
+        previous = 0
+        for unit in units:
+            flat.append(unit - previous)
+            previous = unit
+    return flat
+
+
+def script(kind: str, key: Any, data: Any) -> str:
+    """An index file: a call handing ``data`` to the search page."""
+    return (f"{LOADED}({json_for_browser(kind)},{json_for_browser(key)},"
+            f"{json_for_browser(data)});\n")
+
+
+def short_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
+
+
+@dataclass
+class IndexFiles:
+    """The index as files: path relative to the output folder -> text."""
+
+    files: dict[str, str] = field(default_factory=dict)
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+
+def build_index(pages: list[PageRecord], texts: str, generated: str,
+                stopwords: Iterable[str]) -> IndexFiles:
+    """Every file of the index, from the pages' records."""
+    ordered = sorted(pages, key=lambda p: (group_of(p.docname, texts, generated), p.docname))
+    out = IndexFiles()
+    # term -> [(doc, in title, units)]
+    table: dict[str, list[tuple[int, bool, list[int]]]] = {}
+    facets: dict[str, dict[str, list[int]]] = {name: {} for name in FACETS}
+    groups = [0, 0]
+    for doc, page in enumerate(ordered):
+        group = group_of(page.docname, texts, generated)
+        if group == 0:
+            groups[0] = groups[1] = doc + 1
+        elif group == 1:
+            groups[1] = doc + 1
+        for term, units in page.terms.items():
+            table.setdefault(term, []).append((doc, term in page.title_terms, units))
+        for name, value in page.facets.items():
+            facets.setdefault(name, {}).setdefault(value, []).append(doc)
+        meta = {"u": page.uri, "t": page.title}
+        if page.title_lang:
+            meta["l"] = page.title_lang
+        for number, unit in enumerate(page.units):
+            fragment = {"a": unit.anchor, "x": unit.text, "l": unit.lang, "d": meta}
+            out.files[f"f/{doc}/{number}.js"] = script("f", [doc, number], fragment)
+    encoded = {term: postings(entries) for term, entries in table.items()}
+    inline: dict[str, Any] = {}
+    for term, flat in encoded.items():
+        text = json_for_browser(flat)
+        if len(text) > OWN_FILE_BYTES:
+            name = f"p/{short_hash(term)}.js"
+            out.files[name] = script("p", term, flat)
+            inline[term] = name
+        else:
+            inline[term] = flat
+    total = sum(len(term) * 3 + (len(v) if isinstance(v, str) else len(json_for_browser(v)))
+                for term, v in inline.items())
+    count = max(1, -(-total // CHUNK_BYTES))
+    buckets: list[dict[str, Any]] = [{} for _ in range(count)]
+    for term in sorted(inline):
+        buckets[fnv1a(bucket_key(term)) % count][term] = inline[term]
+    chunks = []
+    for number, bucket in enumerate(buckets):
+        text = script("t", number, bucket)
+        name = f"t/{number}.{short_hash(text)}.js"
+        out.files[name] = text
+        chunks.append(name)
+    lexicon: list[list[str]] = [[]]
+    size = 0
+    for term in sorted(inline):
+        if size > LEXICON_BYTES:
+            lexicon.append([])
+            size = 0
+        lexicon[-1].append(term)
+        size += len(term.encode("utf-8")) + 3
+    lexicon_files = []
+    for number, terms in enumerate(lexicon):
+        text = script("l", number, terms)
+        name = f"l/{number}.{short_hash(text)}.js"
+        out.files[name] = text
+        lexicon_files.append(name)
+    facet_text = script("facets", 0, facets)
+    facet_file = f"facets.{short_hash(facet_text)}.js"
+    out.files[facet_file] = facet_text
+    out.manifest = {
+        "version": FORMAT_VERSION,
+        "docs": len(ordered),
+        "groups": groups,
+        "chunks": chunks,
+        "lexicon": lexicon_files,
+        "facets": facet_file,
+        "values": {name: sorted(((value, len(docs)) for value, docs in values.items()),
+                                key=lambda item: (-item[1], item[0]) if name != "year"
+                                else (item[0],))
+                   for name, values in facets.items() if values},
+        "stopwords": sorted(stopwords),
+    }
+    # The files' addresses carry the build's hash: a browser never mixes two builds' files.
+    digest = hashlib.sha256(json_for_browser(out.manifest).encode("utf-8"))
+    for name in sorted(out.files):
+        digest.update(name.encode("utf-8"))
+        digest.update(hashlib.sha256(out.files[name].encode("utf-8")).digest())
+    out.manifest["build"] = digest.hexdigest()[:10]
+    return out
+
+
+# --------------------------------------------------------------------------- Sphinx
+
+
+class SearchIndexer:
+    """Collects the records of the pages a build writes, and writes the index at its end."""
+
+    def __init__(self, app: Sphinx) -> None:
+        from .search import SearchChineseFolded
+        from .search_pages import page_registry
+
+        self.app = app
+        self.records = load_records(app)
+        self.language = SearchChineseFolded(dict(app.config.html_search_options))
+        self.registry = page_registry(app)
+        self.changed = False
+
+    def feed(self, doctree: nodes.document, docname: str) -> None:
+        app = self.app
+        metadata = app.env.metadata.get(docname, {})
+        title = app.env.titles.get(docname)
+        if "no-search" in metadata or "nosearch" in metadata or title is None \
+                or not title.astext():
+            self.records.pages.pop(docname, None)
+            self.changed = True
+            return
+        self.records.pages[docname] = make_record(app, doctree, docname, self.language,
+                                                  self.registry)
+        self.changed = True
+
+    def finish(self) -> dict[str, Any]:
+        """Write the index (what changed of it) and return its manifest."""
+        app = self.app
+        all_docs = set(app.env.all_docs)
+        for docname in list(self.records.pages):
+            if docname not in all_docs:
+                del self.records.pages[docname]
+                self.changed = True
+        if not self.changed and self.records.manifest:
+            return self.records.manifest
+        config = app.config
+        index = build_index(list(self.records.pages.values()),
+                            f"{config.edition_articles.strip('/')}/",
+                            f"{config.edition_generated.strip('/')}/",
+                            self.language.stopwords)
+        outdir = Path(app.outdir, INDEX_DIR)
+        written = set(index.files)
+        for name, text in index.files.items():
+            write_if_changed(outdir / name, text)
+        for name in sorted(self.records.files - written):
+            remove_file(outdir / name)
+        self.records.files = written
+        self.records.manifest = index.manifest
+        write_if_changed(records_path(app), pickle.dumps(self.records, protocol=5))
+        self.changed = False
+        return index.manifest
+
+
+#: The indexer of each running HTML build.
+_INDEXERS: WeakKeyDictionary[Sphinx, SearchIndexer] = WeakKeyDictionary()
+
+
+def indexer_of(app: Sphinx) -> SearchIndexer | None:
+    """The edition's indexer of a build (``None`` where it writes no search)."""
+    return _INDEXERS.get(app)
+
+
+def start_index(app: Sphinx) -> None:
+    """Replace Sphinx's search by the edition's for the web builders (``builder-inited``)."""
+    from .search_pages import SEARCH_BUILDERS
+
+    if app.builder.name not in SEARCH_BUILDERS or not getattr(app.builder, "search", False):
+        _INDEXERS.pop(app, None)
+        return
+    # Sphinx's own index (searchindex.js, loaded whole by every page) is not made.
+    app.builder.search = False
+    _INDEXERS[app] = SearchIndexer(app)
+
+
+def feed_page(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Index a page as it is written (``doctree-resolved``, after search_pages prepared it)."""
+    indexer = indexer_of(app)
+    if indexer is not None:
+        indexer.feed(doctree, docname)
+
+
+def search_page(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
+    """Write the index, then the search page with its manifest (``html-collect-pages``: every
+    page has been written, and so indexed, by then)."""
+    indexer = indexer_of(app)
+    if indexer is not None:
+        manifest = indexer.finish()
+        yield "search", {"edition_search_manifest": json_for_script(manifest)}, \
+            "edition-search.html"
+
+
+def has_search(app: Sphinx) -> bool:
+    """Whether this build writes the edition's search."""
+    return indexer_of(app) is not None
+
+
+def setup_search_index(app: Sphinx) -> None:
+    """Register the index's collection and writing."""
+    app.connect("builder-inited", start_index)
+    app.connect("doctree-resolved", feed_page, priority=900)
+    app.connect("html-collect-pages", search_page)
