@@ -576,3 +576,60 @@ def setup_search_index(app: Sphinx) -> None:
     app.connect("builder-inited", start_index)
     app.connect("doctree-resolved", feed_page, priority=900)
     app.connect("html-collect-pages", search_page)
+
+
+# --------------------------------------------------------------------------- reading it back
+
+
+#: An index file's call: kind, key, data.
+INDEX_CALL = re.compile(rf"^{LOADED}\((?P<args>.*)\);\s*$", re.DOTALL)
+
+
+def read_index_file(path: Path) -> tuple[str, Any, Any]:
+    """The kind, key and data of one index file."""
+    import json
+
+    found = INDEX_CALL.match(path.read_text(encoding="utf-8"))
+    if found is None:
+        raise ValueError(f"{path}: not a file of the search index")
+    kind, key, data = json.loads(f"[{found.group('args')}]")
+    return kind, key, data
+
+
+def read_index(outdir: Path) -> dict[str, Any]:
+    """A built index read back in the shape of Sphinx's ``searchindex.js``, for tests and tools.
+
+    ``docnames`` (by doc id), ``terms`` (term -> the ids of the pages whose text holds it, and
+    not a title), ``titleterms`` (term -> the ids of the pages one of whose titles holds it),
+    ``alltitles`` (the title of each page -> [[id, None]]), and ``units`` (term -> {id: the
+    units holding it}).
+    """
+    folder = Path(outdir, INDEX_DIR)
+    docnames: dict[int, str] = {}
+    titles: dict[str, list[list[Any]]] = {}
+    for fragment in folder.glob("f/*/0.js"):
+        _kind, (doc, _unit), data = read_index_file(fragment)
+        docnames[doc] = re.sub(r"\.html$", "", data["d"]["u"])
+        titles.setdefault(data["d"]["t"], []).append([doc, None])
+    terms: dict[str, list[int]] = {}
+    title_terms: dict[str, list[int]] = {}
+    units: dict[str, dict[int, list[int]]] = {}
+    for chunk in sorted(folder.glob("t/*.js")):
+        _kind, _key, table = read_index_file(chunk)
+        for term, flat in table.items():
+            if isinstance(flat, str):
+                flat = read_index_file(folder / flat)[2]
+            doc, i = 0, 0
+            while i < len(flat):
+                doc += flat[i]
+                count = flat[i + 1]
+                i += 2
+                held, unit = [], 0
+                for step in flat[i:i + abs(count)]:
+                    unit += step
+                    held.append(unit)
+                i += abs(count)
+                (title_terms if count < 0 else terms).setdefault(term, []).append(doc)
+                units.setdefault(term, {})[doc] = held
+    return {"docnames": [docnames[i] for i in sorted(docnames)], "terms": terms,
+            "titleterms": title_terms, "alltitles": titles, "units": units}

@@ -10,15 +10,15 @@ import pytest
 from sphinx.testing.util import SphinxTestApp
 
 from edition.search import SearchChineseFolded
+from edition.search_index import read_index
 from edition.search_pages import NAMES_SCRIPT_NAME, alias_term, entity_term
 
 pytestmark = pytest.mark.sphinx("html", testroot="search")
 
 
 def index_of(app: SphinxTestApp) -> dict[str, Any]:
-    """The built searchindex.js as data."""
-    text = (Path(app.outdir) / "searchindex.js").read_text(encoding="utf-8")
-    return dict(json.loads(text[text.index("(") + 1: text.rindex(")")]))
+    """The built search index as data, in the shape of Sphinx's searchindex.js."""
+    return read_index(Path(app.outdir))
 
 
 def pages_with(index: dict[str, Any], word: str, table: str = "terms") -> set[str]:
