@@ -434,7 +434,12 @@ def build_index(pages: list[PageRecord], texts: str, generated: str,
         chunks.append(name)
     lexicon: list[list[str]] = [[]]
     size = 0
-    for term in sorted(inline):
+    from .search_pages import ALIAS_TERM_PREFIX, ENTITY_TERM_PREFIX
+
+    # The terms standing for entities and aliases are the index's own: no part of a word.
+    words = [term for term in sorted(inline)
+             if not term.startswith((ENTITY_TERM_PREFIX, ALIAS_TERM_PREFIX))]
+    for term in words:
         if size > LEXICON_BYTES:
             lexicon.append([])
             size = 0
