@@ -741,6 +741,20 @@ def read_untagged(source: Source) -> Article:
     return detect(source).read(source)[0]
 
 
+# --------------------------------------------------------------------------- search
+
+
+def run_search(work: Path, corpus: list[Path], targets: Table) -> None:
+    """The search section (benchmarks/search_bench.py): its tables, and its targets' rows."""
+    import search_bench  # beside this file; it imports this module
+
+    work.mkdir(parents=True, exist_ok=True)
+    tables, rows = search_bench.bench_search(work, corpus)
+    for table in tables:
+        print(table.render(), flush=True)
+    targets.rows.extend(rows.rows)
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -771,6 +785,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="leave out the live preview measurement")
     parser.add_argument("--keep", action="store_true", help="keep the temporary builds")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument("--only", choices=("search",),
+                        help="run one section alone: search (search_bench.py: bytes, latency, "
+                             "recall and index CPU in headless Chromium)")
     return parser.parse_args(argv)
 
 
@@ -783,6 +800,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     print(machine().render(), flush=True)
     targets = Table("Targets", ("target", "measured", "limit", ""))
+    if args.only == "search":
+        with workspace(args.keep) as work:
+            run_search(work, corpus, targets)
+        print(targets.render(), flush=True)
+        return 1 if args.strict and any(row[-1] == "MISSED" for row in targets.rows) else 0
     with workspace(args.keep) as work:
         table, ratio = bench_convert(corpus, args.repeat)
         print(table.render(), flush=True)
@@ -832,6 +854,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         verdict(figures.peak_mb, TARGET_PEAK_MB))
             targets.add("all posts: -j auto / serial build (wall)", figures.parallel_vs_serial,
                         TARGET_PARALLEL, verdict(figures.parallel_vs_serial, TARGET_PARALLEL))
+        run_search(work / "search", corpus, targets)
     print(targets.render(), flush=True)
     missed = any(row[-1] not in ("met", "comparison") for row in targets.rows)
     return 1 if args.strict and missed else 0

@@ -43,6 +43,9 @@
   const HAN_RUN = /^\p{Script=Han}+$/u;
   const WORD_CHAR = /[\p{L}\p{N}]/u;
   const CHUNK_HAN = /^[\u3400-\u9fff]/;
+  // The languages of the filter, by name.
+  const LANGUAGES = { en: "English", "zh-Hans": "Chinese (Simplified)",
+                      "zh-Hant": "Chinese (Traditional)" };
 
   // ------------------------------------------------------------------ text
 
@@ -461,7 +464,7 @@
           .sort((a, b) => a[1].localeCompare(b[1]));
       } else {
         options = ((manifest.values || {})[name] || []).map(([value, count]) =>
-          [value, `${value} (${count})`]);
+          [value, `${name === "language" ? LANGUAGES[value] || value : value} (${count})`]);
       }
       if (!options.length) {
         select.closest("label").hidden = true;
@@ -636,6 +639,8 @@
       if (name === "entity") {
         const record = records.find((r) => r.id === value);
         shown = record ? record.names[0] : value;
+      } else if (name === "language") {
+        shown = LANGUAGES[value] || value;
       }
       parts.push(`${name}: ${shown}`);
     });
