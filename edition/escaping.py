@@ -193,6 +193,9 @@ def json_for_script(data: object) -> str:
 
 
 def json_for_browser(data: object) -> str:
-    """Compact JSON for a script the browser runs (the search index): as safe inside HTML as
-    :func:`json_for_script` (no ``<``, ``>``, ``&``, ``'``), without its indentation."""
+    """Compact JSON for a script the browser runs (the search index).
+
+    As safe inside HTML as :func:`json_for_script` (no ``<``, ``>``, ``&``, ``'``), without
+    its indentation.
+    """
     return str(htmlsafe_json_dumps(data, ensure_ascii=False, separators=(",", ":")))

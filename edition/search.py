@@ -288,8 +288,11 @@ def write_search_dictionary(app: Sphinx, config: Config) -> None:
 def add_search_scripts(
     app: Sphinx, pagename: str, _templatename: str, context: dict[str, Any], _doctree: Any
 ) -> None:
-    """The search page's scripts (the fold map, the stemmer, the search); every other page's
-    highlighting of the words a result was found by."""
+    """The search page's scripts and style; every other page's highlighting script.
+
+    The search page gets the fold map, the stemmer and the search; every other page the
+    highlighting of the words a result was found by.
+    """
     if not has_search(app):
         return
     context["edition_search_by_need"] = True

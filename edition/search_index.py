@@ -5,9 +5,10 @@ posts), and its search page then fetches every result's page to cut a snippet fr
 edition indexes each page paragraph by paragraph instead and writes, under ``_search/`` in the
 output folder:
 
-* the manifest, in the search page itself — the few facts a query starts from: the number of term chunks, the doc ids
-  where the edition's own pages and the generated pages begin, the filters' values with their
-  counts, the English stop words; a few kilobytes whatever the collection's size;
+* the manifest, in the search page itself — the few facts a query starts from: the number of
+  term chunks, the doc ids where the edition's own pages and the generated pages begin, the
+  filters' values with their counts, the English stop words; a few kilobytes whatever the
+  collection's size;
 * ``t/<bucket>.<hash>.js`` — the term chunks. A term's bucket is the hash of its first
   character when it starts with a Han character (so that the browser, cutting a run of Chinese
   into the longest words the index knows, loads one chunk per character of the query), else of
@@ -111,8 +112,11 @@ class PageRecord:
 
 
 class _UnitBuilder:
-    """The text of one unit as it is walked: pieces to index (each split alone, as Sphinx
-    splits each text node), pieces to show, entity links."""
+    """The text of one unit as it is walked.
+
+    Pieces to index (each split alone, as Sphinx splits each text node), pieces to show,
+    entity links.
+    """
 
     def __init__(self, anchor: str, lang: str, title: bool) -> None:
         self.anchor = anchor
@@ -124,73 +128,104 @@ class _UnitBuilder:
 
 
 def _is_block(node: nodes.Node) -> bool:
+    """Whether a node starts a unit: a text block (a paragraph, a title), not an inline."""
     return isinstance(node, nodes.TextElement) and not isinstance(node, nodes.Inline)
 
 
-def page_units(doctree: nodes.document, page_lang: str) -> tuple[list[_UnitBuilder], list[str]]:
-    """The units of a page in document order, and the terms of its term-list node.
+def _hides(node: nodes.Element) -> bool:
+    """Whether a node's words are indexed but not shown in a snippet (notes, their marks)."""
+    return bool(NOT_SHOWN.intersection(node["classes"])
+                or type(node).__name__ == "SideNoteNode"
+                or isinstance(node, nodes.footnote_reference | nodes.footnote))
 
-    The first title is unit 0 (the page's title). What the index never reads (comments, raw
-    markup, ``no-search``) is in no unit.
-    """
-    from .search_pages import TERM_LIST_CLASS, search_terms
 
-    units: list[_UnitBuilder] = [_UnitBuilder("", page_lang, True)]
-    term_list: list[str] = []
-    seen_title = False
+class _PageWalker:
+    """A resolved page walked into units, as Sphinx's indexer walks it for words."""
 
-    def visit(node: nodes.Node, current: _UnitBuilder | None, anchor: str, lang: str,
+    def __init__(self, page_lang: str) -> None:
+        self.units: list[_UnitBuilder] = [_UnitBuilder("", page_lang, True)]
+        self.term_list: list[str] = []
+        self.seen_title = False
+
+    def text(self, node: nodes.Text, current: _UnitBuilder | None, anchor: str, lang: str,
+             shown: bool) -> None:
+        """A text node's words, in its unit (text outside any block: a unit of its own)."""
+        if current is None:
+            current = _UnitBuilder(anchor, lang, False)
+            self.units.append(current)
+        text = node.astext()
+        current.indexed.append(text)
+        if shown:
+            current.shown.append(text)
+
+    def search_terms(self, node: nodes.Element, anchor: str, lang: str) -> None:
+        """The words search_pages gives a page.
+
+        Its entity and alias terms, or an entity page's names and description (a unit of
+        their own).
+        """
+        from .search_pages import TERM_LIST_CLASS
+
+        if TERM_LIST_CLASS in node["classes"]:
+            self.term_list.extend(node.astext().split())
+            return
+        unit = _UnitBuilder(anchor, lang, False)
+        self.units.append(unit)
+        unit.indexed.append(node.astext())
+        unit.shown.append(node.astext())
+
+    def start(self, node: nodes.Element, anchor: str, lang: str) -> _UnitBuilder:
+        """The unit a block starts: the page's title (the first title) is unit 0."""
+        if isinstance(node, nodes.title) and not self.seen_title:
+            self.seen_title = True
+            self.units[0].lang = lang
+            return self.units[0]
+        title = isinstance(node, nodes.title)
+        own = (node.parent["ids"] or [anchor])[0] if title else anchor
+        unit = _UnitBuilder(own, lang, title)
+        self.units.append(unit)
+        return unit
+
+    def visit(self, node: nodes.Node, current: _UnitBuilder | None, anchor: str, lang: str,
               shown: bool) -> None:
-        nonlocal seen_title
+        """A node and its children."""
+        from .search_pages import search_terms
+
         if isinstance(node, nodes.Text):
-            if current is None:  # text outside any block: a unit of its own
-                current = _UnitBuilder(anchor, lang, False)
-                units.append(current)
-            text = node.astext()
-            current.indexed.append(text)
-            if shown:
-                current.shown.append(text)
+            self.text(node, current, anchor, lang, shown)
             return
-        if isinstance(node, nodes.comment | nodes.raw):
-            return
-        if not isinstance(node, nodes.Element):
-            return
-        if "no-search" in node["classes"]:
+        if (not isinstance(node, nodes.Element) or isinstance(node, nodes.comment | nodes.raw)
+                or "no-search" in node["classes"]):
             return
         if isinstance(node, search_terms):
-            if TERM_LIST_CLASS in node["classes"]:
-                term_list.extend(node.astext().split())
-                return
-            unit = _UnitBuilder(anchor, lang, False)
-            units.append(unit)
-            unit.indexed.append(node.astext())
-            unit.shown.append(node.astext())
+            self.search_terms(node, anchor, lang)
             return
-        if node["ids"]:
-            anchor = node["ids"][0]
+        anchor = node["ids"][0] if node["ids"] else anchor
         lang = element_language(node) or lang
-        if (NOT_SHOWN.intersection(node["classes"]) or type(node).__name__ == "SideNoteNode"
-                or isinstance(node, nodes.footnote_reference | nodes.footnote)):
-            shown = False
-        if isinstance(node, nodes.reference):
+        shown = shown and not _hides(node)
+        if isinstance(node, nodes.reference) and current is not None:
             found = ENTITY_LINK.search(node.get("refuri", "") or "")
-            if found and current is not None:
+            if found:
                 current.entities.append(found.group("id"))
         if current is None and _is_block(node):
-            if isinstance(node, nodes.title) and not seen_title:
-                seen_title = True
-                current = units[0]
-                current.lang = lang
-            else:
-                title = isinstance(node, nodes.title)
-                own = anchor if not title else (node.parent["ids"] or [anchor])[0]
-                current = _UnitBuilder(own, lang, title)
-                units.append(current)
+            current = self.start(node, anchor, lang)
         for child in node.children:
-            visit(child, current, anchor, lang, shown)
+            self.visit(child, current, anchor, lang, shown)
 
-    visit(doctree, None, "", page_lang, True)
-    return units, term_list
+
+def page_units(doctree: nodes.document, page_lang: str) -> tuple[list[_UnitBuilder], list[str]]:
+    """The units of a page, and the terms of its term-list node.
+
+    The first title is unit 0 (the page's title); then a text's own paragraphs and figures
+    (``<slug>-p3``), then the rest (its header, the editors' notes), each in document order: a
+    result's snippet comes from the first unit that matches best. What the index never reads
+    (comments, raw markup, ``no-search``) is in no unit.
+    """
+    walker = _PageWalker(page_lang)
+    walker.visit(doctree, None, "", page_lang, True)
+    first, *rest = walker.units
+    rest.sort(key=lambda unit: 0 if OWN_BLOCK.search(unit.anchor) else 1)
+    return [first, *rest], walker.term_list
 
 
 def _words(split: Any, stem: Any, word_filter: Any, text: str, *, title: bool) -> Iterator[str]:
@@ -209,89 +244,124 @@ def _words(split: Any, stem: Any, word_filter: Any, text: str, *, title: bool) -
                 yield stemmed
 
 
+def facets_of(app: Sphinx, docname: str, lang: str) -> dict[str, str]:
+    """A text's values for the search page's filters: publisher, year, language."""
+    facets: dict[str, str] = {}
+    meta = get_front_matter(app.env, docname)
+    if meta is None:
+        return facets
+    publisher = meta.get("publisher")
+    if isinstance(publisher, str) and publisher.strip():
+        facets["publisher"] = " ".join(publisher.split())
+    date = str(meta.get("date") or "")
+    if re.match(r"\d{4}", date):
+        facets["year"] = date[:4]
+    if lang:
+        facets["language"] = lang
+    return facets
+
+
+def title_language(app: Sphinx, docname: str, title: str) -> str:
+    """The language a page's title is shown in among the results ("" for the page's own)."""
+    domain = entity_domain(app.env)
+    lang = domain.languages.get(docname, "") if domain.is_article(docname) else ""
+    if not lang and is_chinese_text(title):
+        lang = chinese_tag(title)
+    return lang
+
+
+class _Terms:
+    """A page's terms as they are found: term -> the units holding it."""
+
+    def __init__(self, language: Any) -> None:
+        self.found: dict[str, dict[int, None]] = {}
+        self.titles: set[str] = set()
+        self.stems: dict[str, str] = {}
+        self.language = language
+
+    def stem(self, word: str) -> str:
+        """Sphinx's stem of a word, lower case (each word stemmed once per page)."""
+        found = self.stems.get(word)
+        if found is None:
+            found = self.stems[word] = self.language.stem(word).lower()
+        return found
+
+    def add(self, term: str, unit: int) -> None:
+        """A term held by a unit."""
+        self.found.setdefault(term, {})[unit] = None
+
+    def read(self, number: int, unit: _UnitBuilder) -> None:
+        """The words of a unit.
+
+        Each text node cut alone (as Sphinx cuts them); a title's words again, as Sphinx's
+        title words.
+        """
+        split, word_filter = self.language.split, self.language.word_filter
+        for piece in unit.indexed:
+            for word in _words(split, self.stem, word_filter, piece, title=False):
+                self.add(word, number)
+        if unit.title:
+            whole = "".join(unit.indexed)  # the title's text, as Sphinx splits it
+            for word in _words(split, self.stem, word_filter, whole, title=True):
+                self.titles.add(word)
+                self.add(word, number)
+
+
+def entity_terms(units: list[_UnitBuilder], allowed: set[str], mentions: dict[str, set[str]],
+                 registry: Any) -> list[set[str]]:
+    """The entity and alias terms of each unit, among the page's (``allowed``).
+
+    The entities it links or mentions (the domain's mentions at its anchor) and the names it
+    writes.
+    """
+    from .search_pages import entity_term, names_written
+
+    found: list[set[str]] = []
+    for unit in units:
+        own: set[str] = set()
+        if allowed:
+            own.update(map(entity_term, unit.entities))
+            own.update(map(entity_term, mentions.get(unit.anchor, ())))
+            if registry is not None and unit.indexed:
+                own.update(names_written("\n".join(unit.indexed), registry))
+        found.append(own & allowed)
+    return found
+
+
 def make_record(app: Sphinx, doctree: nodes.document, docname: str, language: Any,
                 registry: Any) -> PageRecord:
     """The index record of a resolved page."""
-    from .search_pages import names_written
-
     env = app.env
-    stems: dict[str, str] = {}
-
-    def stem(word: str) -> str:
-        found = stems.get(word)
-        if found is None:
-            found = stems[word] = language.stem(word).lower()
-        return found
-
-    split, word_filter = language.split, language.word_filter
     lang = page_language(env, docname)
     builders, term_list = page_units(doctree, lang)
     title_node = env.titles.get(docname)
     title = title_node.astext() if title_node is not None else ""
-    domain = entity_domain(env)
-    title_lang = domain.languages.get(docname, "") if domain.is_article(docname) else ""
-    if not title_lang and is_chinese_text(title):
-        title_lang = chinese_tag(title)
-    units: list[Unit] = []
-    terms: dict[str, dict[int, None]] = {}
-    title_terms: set[str] = set()
-    allowed = set(term_list)
-    placed: set[str] = set()
-    mention_anchors: dict[str, set[str]] = {}
-    for mention in domain.mentions.get(docname, []):
+    mentions: dict[str, set[str]] = {}
+    for mention in entity_domain(env).mentions.get(docname, []):
         if mention.kind == "entity":
-            mention_anchors.setdefault(mention.anchor, set()).add(mention.target)
-    from .search_pages import entity_term
-
-    # The page's title first, then a text's own paragraphs and figures (<slug>-p3), then the
-    # rest (its header, the editors' notes): a result's snippet comes from the first that
-    # matches best.
-    builders = [builders[0]] + sorted(
-        builders[1:], key=lambda unit: 0 if OWN_BLOCK.search(unit.anchor) else 1)
-    for number, unit in enumerate(builders):
-        text = " ".join("".join(unit.shown).split())
-        if number == 0:
-            text = title or text
+            mentions.setdefault(mention.anchor, set()).add(mention.target)
+    allowed = set(term_list)
+    units: list[Unit] = []
+    terms = _Terms(language)
+    placed: set[str] = set()
+    for number, (unit, own) in enumerate(zip(
+            builders, entity_terms(builders, allowed, mentions, registry), strict=True)):
+        text = title if number == 0 and title else " ".join("".join(unit.shown).split())
         unit_lang = unit.lang
         if not unit_lang.lower().startswith("zh") and is_chinese_text(text):
             unit_lang = chinese_tag(text)
         units.append(Unit(unit.anchor, text, unit_lang, unit.title))
-        for piece in unit.indexed:
-            for word in _words(split, stem, word_filter, piece, title=False):
-                terms.setdefault(word, {})[number] = None
-        if unit.title:
-            whole = "".join(unit.indexed)  # the title's text, as Sphinx splits it
-            for word in _words(split, stem, word_filter, whole, title=True):
-                title_terms.add(word)
-                terms.setdefault(word, {})[number] = None
-        if not allowed:
-            continue
-        own: set[str] = set(map(entity_term, unit.entities))
-        own.update(map(entity_term, mention_anchors.get(unit.anchor, ())))
-        if registry is not None and unit.indexed:
-            own.update(names_written("\n".join(unit.indexed), registry))
-        for term in own & allowed:
-            terms.setdefault(stem(term), {})[number] = None
-            placed.add(term)
+        terms.read(number, unit)
+        for term in own:
+            terms.add(terms.stem(term), number)
+        placed |= own
     # A term of the page that no unit holds (an author named in no paragraph): its first text.
-    fallback = 1 if len(units) > 1 else 0
     for term in allowed - placed:
-        terms.setdefault(stem(term), {})[fallback] = None
-    facets: dict[str, str] = {}
-    meta = get_front_matter(env, docname)
-    if meta is not None:
-        publisher = meta.get("publisher")
-        if isinstance(publisher, str) and publisher.strip():
-            facets["publisher"] = " ".join(publisher.split())
-        date = str(meta.get("date") or "")
-        if re.match(r"\d{4}", date):
-            facets["year"] = date[:4]
-        if lang:
-            facets["language"] = lang
-    uri = app.builder.get_target_uri(docname)
-    return PageRecord(docname, uri, title, title_lang, units,
-                      {term: sorted(found) for term, found in terms.items()}, title_terms,
-                      facets)
+        terms.add(terms.stem(term), 1 if len(units) > 1 else 0)
+    return PageRecord(docname, app.builder.get_target_uri(docname), title,
+                      title_language(app, docname, title), units,
+                      {term: sorted(found) for term, found in terms.found.items()},
+                      terms.titles, facets_of(app, docname, lang))
 
 
 # --------------------------------------------------------------------------- the records
@@ -310,6 +380,7 @@ class Records:
 
 
 def records_path(app: Sphinx) -> Path:
+    """Where the records are kept: the doctree folder."""
     return Path(app.doctreedir, RECORDS_NAME)
 
 
@@ -351,9 +422,12 @@ def group_of(docname: str, texts: str, generated: str) -> int:
 
 
 def postings(entries: list[tuple[int, bool, list[int]]]) -> list[int]:
-    """A term's postings as one list of numbers: for each page (ascending ids), the id's step
-    from the last one, then the count of units (negative when the term is in a title), then
-    the units, each as its step from the last one."""
+    """A term's postings as one list of numbers.
+
+    For each page (ascending ids), the id's step from the last one, then the count of units
+    (negative when the term is in a title), then
+    the units, each as its step from the last one.
+    """
     flat: list[int] = []
     last = 0
     for doc, in_title, units in entries:
@@ -374,6 +448,7 @@ def script(kind: str, key: Any, data: Any) -> str:
 
 
 def short_hash(text: str) -> str:
+    """Ten hex digits of the text's SHA-256: a file's name changes with its content."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
 
 
@@ -383,6 +458,63 @@ class IndexFiles:
 
     files: dict[str, str] = field(default_factory=dict)
     manifest: dict[str, Any] = field(default_factory=dict)
+
+
+def term_files(table: dict[str, list[tuple[int, bool, list[int]]]],
+               out: IndexFiles) -> dict[str, Any]:
+    """Each term's postings, or the name of their own file when they are long."""
+    inline: dict[str, Any] = {}
+    for term, entries in table.items():
+        flat = postings(entries)
+        if len(json_for_browser(flat)) > OWN_FILE_BYTES:
+            name = f"p/{short_hash(term)}.js"
+            out.files[name] = script("p", term, flat)
+            inline[term] = name
+        else:
+            inline[term] = flat
+    return inline
+
+
+def chunk_files(inline: dict[str, Any], out: IndexFiles) -> list[str]:
+    """The term chunks: as many as keep each near :data:`CHUNK_BYTES`; their names."""
+    total = sum(len(term) * 3 + len(json_for_browser(value)) for term, value in inline.items())
+    count = max(1, -(-total // CHUNK_BYTES))
+    buckets: list[dict[str, Any]] = [{} for _ in range(count)]
+    for term in sorted(inline):
+        buckets[fnv1a(bucket_key(term)) % count][term] = inline[term]
+    chunks = []
+    for number, bucket in enumerate(buckets):
+        text = script("t", number, bucket)
+        name = f"t/{number}.{short_hash(text)}.js"
+        out.files[name] = text
+        chunks.append(name)
+    return chunks
+
+
+def lexicon_parts(inline: dict[str, Any], out: IndexFiles) -> list[str]:
+    """Every word of the index in parts, for the substring fallback; their names.
+
+    The terms standing for entities and aliases are the index's own: no part of a word.
+    """
+    from .search_pages import ALIAS_TERM_PREFIX, ENTITY_TERM_PREFIX
+
+    lexicon: list[list[str]] = [[]]
+    size = 0
+    for term in sorted(inline):
+        if term.startswith((ENTITY_TERM_PREFIX, ALIAS_TERM_PREFIX)):
+            continue
+        if size > LEXICON_BYTES:
+            lexicon.append([])
+            size = 0
+        lexicon[-1].append(term)
+        size += len(term.encode("utf-8")) + 3
+    names = []
+    for number, terms in enumerate(lexicon):
+        text = script("l", number, terms)
+        name = f"l/{number}.{short_hash(text)}.js"
+        out.files[name] = text
+        names.append(name)
+    return names
 
 
 def build_index(pages: list[PageRecord], texts: str, generated: str,
@@ -410,47 +542,9 @@ def build_index(pages: list[PageRecord], texts: str, generated: str,
         for number, unit in enumerate(page.units):
             fragment = {"a": unit.anchor, "x": unit.text, "l": unit.lang, "d": meta}
             out.files[f"f/{doc}/{number}.js"] = script("f", [doc, number], fragment)
-    encoded = {term: postings(entries) for term, entries in table.items()}
-    inline: dict[str, Any] = {}
-    for term, flat in encoded.items():
-        text = json_for_browser(flat)
-        if len(text) > OWN_FILE_BYTES:
-            name = f"p/{short_hash(term)}.js"
-            out.files[name] = script("p", term, flat)
-            inline[term] = name
-        else:
-            inline[term] = flat
-    total = sum(len(term) * 3 + (len(v) if isinstance(v, str) else len(json_for_browser(v)))
-                for term, v in inline.items())
-    count = max(1, -(-total // CHUNK_BYTES))
-    buckets: list[dict[str, Any]] = [{} for _ in range(count)]
-    for term in sorted(inline):
-        buckets[fnv1a(bucket_key(term)) % count][term] = inline[term]
-    chunks = []
-    for number, bucket in enumerate(buckets):
-        text = script("t", number, bucket)
-        name = f"t/{number}.{short_hash(text)}.js"
-        out.files[name] = text
-        chunks.append(name)
-    lexicon: list[list[str]] = [[]]
-    size = 0
-    from .search_pages import ALIAS_TERM_PREFIX, ENTITY_TERM_PREFIX
-
-    # The terms standing for entities and aliases are the index's own: no part of a word.
-    words = [term for term in sorted(inline)
-             if not term.startswith((ENTITY_TERM_PREFIX, ALIAS_TERM_PREFIX))]
-    for term in words:
-        if size > LEXICON_BYTES:
-            lexicon.append([])
-            size = 0
-        lexicon[-1].append(term)
-        size += len(term.encode("utf-8")) + 3
-    lexicon_files = []
-    for number, terms in enumerate(lexicon):
-        text = script("l", number, terms)
-        name = f"l/{number}.{short_hash(text)}.js"
-        out.files[name] = text
-        lexicon_files.append(name)
+    inline = term_files(table, out)
+    chunks = chunk_files(inline, out)
+    lexicon_files = lexicon_parts(inline, out)
     facet_text = script("facets", 0, facets)
     facet_file = f"facets.{short_hash(facet_text)}.js"
     out.files[facet_file] = facet_text
@@ -483,6 +577,7 @@ class SearchIndexer:
     """Collects the records of the pages a build writes, and writes the index at its end."""
 
     def __init__(self, app: Sphinx) -> None:
+        """The last build's records, and the language and registry the pages are read with."""
         from .search import SearchChineseFolded
         from .search_pages import page_registry
 
@@ -493,6 +588,7 @@ class SearchIndexer:
         self.changed = False
 
     def feed(self, doctree: nodes.document, docname: str) -> None:
+        """Read a page into its record (none for a page without a title or marked no-search)."""
         app = self.app
         metadata = app.env.metadata.get(docname, {})
         title = app.env.titles.get(docname)
@@ -550,7 +646,7 @@ def start_index(app: Sphinx) -> None:
         _INDEXERS.pop(app, None)
         return
     # Sphinx's own index (searchindex.js, loaded whole by every page) is not made.
-    app.builder.search = False
+    setattr(app.builder, "search", False)  # noqa: B010 (an attribute of the HTML builders)
     _INDEXERS[app] = SearchIndexer(app)
 
 
@@ -562,8 +658,10 @@ def feed_page(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 
 def search_page(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
-    """Write the index, then the search page with its manifest (``html-collect-pages``: every
-    page has been written, and so indexed, by then)."""
+    """Write the index, then the search page with its manifest (``html-collect-pages``).
+
+    Every page has been written, and so indexed, by then.
+    """
     indexer = indexer_of(app)
     if indexer is not None:
         manifest = indexer.finish()

@@ -7,7 +7,6 @@ cards, anchors, method page; tests/test_search.py: the search page and dictionar
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any

@@ -561,8 +561,8 @@ def test_an_entity_no_text_mentions_is_out_of_the_search(
 #: build of main by benchmarks/search_legacy.py: query -> the pages found, in order.
 BASELINE = Path(__file__).resolve().parents[1] / "data" / "search_baseline.json"
 #: The queries of issue 26, measured by benchmarks/bench.py --only search.
-ISSUE_QUERIES = ["字节跳动", "字節跳動", "ByteDance", "张一鸣", "zhang yiming", "华为", "抖音", "2019",
-                 "996", "阿里巴巴", "Singles' Day"]
+ISSUE_QUERIES = ["字节跳动", "字節跳動", "ByteDance", "张一鸣", "zhang yiming", "华为", "抖音",
+                 "2019", "996", "阿里巴巴", "Singles' Day"]
 #: What a paragraph shows beside its words: its number, its notes and their marks.
 APPARATUS = (".para-number, .para-anchor, .sidenote, .marginnote, label.margin-toggle, "
              ".footnote-reference, .sidenote-repeat, .headerlink")
