@@ -5,10 +5,10 @@ posts), and its search page then fetches every result's page to cut a snippet fr
 edition indexes each page paragraph by paragraph instead and writes, under ``_search/`` in the
 output folder:
 
-* the manifest, in the search page itself — the few facts a query starts from: the number of
-  term chunks, the doc ids where the edition's own pages and the generated pages begin, the
-  filters' values with their counts, the English stop words; a few kilobytes whatever the
-  collection's size;
+* the manifest, in the search page itself — the few facts a query starts from: the names of
+  the term chunks, the doc ids where the edition's own pages and the generated pages begin, the
+  names of the other files, the English stop words; a few kilobytes whatever the collection's
+  size (a name per chunk);
 * ``t/<bucket>.<hash>.js`` — the term chunks. A term's bucket is the hash of its first
   character when it starts with a Han character (so that the browser, cutting a run of Chinese
   into the longest words the index knows, loads one chunk per character of the query), else of
@@ -21,7 +21,9 @@ output folder:
   its language, and the page's title and address. A result loads the fragment of its best
   paragraph and links to it (``page.html#<slug>-p3``); no page is fetched;
 * ``l/<n>.<hash>.js`` — every term, for the substring fallback alone (a query that finds
-  nothing exactly); ``facets.js`` — the pages of each filter value, loaded when a filter is set.
+  nothing exactly); ``facets.<hash>.js`` — the pages of each filter value, loaded when a filter
+  is set; ``values.<hash>.js`` — the filters' values and counts (no text of a page is in the
+  search page's markup).
 
 Every file is a script that hands its data to ``window.editionSearchLoaded`` (scripts load from
 ``file://`` too, where ``fetch`` does not), its JSON written by :func:`escaping.json_for_browser`
@@ -548,6 +550,15 @@ def build_index(pages: list[PageRecord], texts: str, generated: str,
     facet_text = script("facets", 0, facets)
     facet_file = f"facets.{short_hash(facet_text)}.js"
     out.files[facet_file] = facet_text
+    # The filters' values are words of the texts (a publisher's name): a file of their own,
+    # never in the search page's markup.
+    values = {name: sorted(((value, len(docs)) for value, docs in found.items()),
+                           key=lambda item: (-item[1], item[0]) if name != "year"
+                           else (item[0],))
+              for name, found in facets.items() if found}
+    values_text = script("values", 0, values)
+    values_file = f"values.{short_hash(values_text)}.js"
+    out.files[values_file] = values_text
     out.manifest = {
         "version": FORMAT_VERSION,
         "docs": len(ordered),
@@ -555,10 +566,7 @@ def build_index(pages: list[PageRecord], texts: str, generated: str,
         "chunks": chunks,
         "lexicon": lexicon_files,
         "facets": facet_file,
-        "values": {name: sorted(((value, len(docs)) for value, docs in values.items()),
-                                key=lambda item: (-item[1], item[0]) if name != "year"
-                                else (item[0],))
-                   for name, values in facets.items() if values},
+        "values": values_file,
         "stopwords": sorted(stopwords),
     }
     # The files' addresses carry the build's hash: a browser never mixes two builds' files.

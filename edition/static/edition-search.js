@@ -20,7 +20,7 @@
  * Page text is untrusted: it is only ever put into the page as text (textContent).
  */
 "use strict";
-(() => {
+(async () => {
   const STORE = "edition_highlight_terms";
   const PAGE_SIZE = 10;
   const TYPING_DELAY = 180;
@@ -454,7 +454,13 @@
     filters.forEach((select) => { if (select.value) values[select.dataset.filter] = select.value; });
     return values;
   };
-  const fillFilters = () => {
+  const fillFilters = async () => {
+    let values = {};
+    try {
+      values = (await load("values", 0, manifest.values)) || {};
+    } catch (error) {
+      values = {};
+    }
     filters.forEach((select) => {
       const name = select.dataset.filter;
       let options = [];
@@ -463,7 +469,7 @@
           .map((record) => [record.id, record.names[0]])
           .sort((a, b) => a[1].localeCompare(b[1]));
       } else {
-        options = ((manifest.values || {})[name] || []).map(([value, count]) =>
+        options = (values[name] || []).map(([value, count]) =>
           [value, `${name === "language" ? LANGUAGES[value] || value : value} (${count})`]);
       }
       if (!options.length) {
@@ -760,7 +766,11 @@
     timer = window.setTimeout(searchNow, TYPING_DELAY);
   };
 
-  fillFilters();
+  // The filters' values load beside the first query; an address naming a filter waits for them.
+  const filling = fillFilters();
+  const named = filters.some((select) =>
+    new URL(window.location).searchParams.get(select.dataset.filter));
+  if (named) await filling;
   fromAddress();
   const form = container.querySelector("form");
   form.addEventListener("submit", (event) => {
