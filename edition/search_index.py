@@ -9,12 +9,12 @@ output folder:
   the term chunks, the doc ids where the edition's own pages and the generated pages begin, the
   names of the other files, the English stop words; a few kilobytes whatever the collection's
   size (a name per chunk);
-* ``t/<bucket>.<hash>.js`` — the term chunks. A term's bucket is the hash of its first
-  character when it starts with a Han character (so that the browser, cutting a run of Chinese
-  into the longest words the index knows, loads one chunk per character of the query), else of
-  the whole term. A chunk maps each of its terms to its postings: for each page holding it, the
-  page's id, whether the term is in one of the page's titles, and the numbers of the
-  paragraphs (units) that hold it. A term on very many pages (``中国``, ``2019``) has its
+* ``t/<bucket>.<hash>.js`` — the term chunks. A term's bucket is the hash of its first two
+  characters when it starts with a Han character (so that the browser, cutting a run of Chinese
+  into the longest words the index knows, loads one chunk per pair of characters of the query:
+  the words starting at each character), else of the whole term. A chunk maps each of its
+  terms to its postings: for each page holding it, the page's id, whether the term is in one of
+  the page's titles, and the numbers of the paragraphs (units) that hold it. A term on very many pages (``中国``, ``2019``) has its
   postings in a file of its own (``p/<hash>.js``) that only a query for it loads. The number of
   chunks grows with the collection, so that a chunk stays near :data:`CHUNK_BYTES`;
 * ``f/<doc>/<unit>.js`` — one fragment per paragraph: its text (for the snippet), its anchor,
@@ -53,7 +53,7 @@ from sphinx.util import logging
 from .chinese import chinese_tag, element_language, is_chinese_text, page_language
 from .entities import entity_domain
 from .escaping import json_for_browser, json_for_script
-from .files import remove_file, write_if_changed
+from .files import remove_file, write_if_changed, write_tree
 from .frontmatter import get_front_matter
 
 logger = logging.getLogger(__name__)
@@ -63,7 +63,7 @@ INDEX_DIR = "_search"
 #: The records of every page, kept between builds in the doctree folder.
 RECORDS_NAME = "edition-search-records.pickle"
 #: Version of the records' and files' layout: records of another version are read again.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 #: Target size of a term chunk, in bytes: the number of chunks is the index's size over this.
 CHUNK_BYTES = 12_000
 #: Postings longer than this (bytes of JSON) go to a file of their own.
@@ -375,8 +375,9 @@ class Records:
 
     version: int = FORMAT_VERSION
     pages: dict[str, PageRecord] = field(default_factory=dict)
-    #: the last index's files (relative to the output folder): what is not written again goes
-    files: set[str] = field(default_factory=set)
+    #: the last index's files (relative to the index's folder) and their texts' hashes: a file
+    #: whose text is the same is not written again, one no longer made is removed
+    files: dict[str, str] = field(default_factory=dict)
     #: the last index's manifest
     manifest: dict[str, Any] = field(default_factory=dict)
 
@@ -412,8 +413,12 @@ def fnv1a(text: str) -> int:
 
 
 def bucket_key(term: str) -> str:
-    """What a term's chunk is chosen by: its first character for a Chinese term, else all of it."""
-    return term[0] if term and "\u3400" <= term[0] <= "\u9fff" else term
+    """What a term's chunk is chosen by: its first two characters, or all of it.
+
+    The first two characters for a Chinese term (every Chinese word of the index has two or
+    more), the whole term for any other.
+    """
+    return term[:2] if term and "\u3400" <= term[0] <= "\u9fff" else term
 
 
 def group_of(docname: str, texts: str, generated: str) -> int:
@@ -625,12 +630,13 @@ class SearchIndexer:
                             f"{config.edition_generated.strip('/')}/",
                             self.language.stopwords)
         outdir = Path(app.outdir, INDEX_DIR)
-        written = set(index.files)
-        for name, text in index.files.items():
-            write_if_changed(outdir / name, text)
-        for name in sorted(self.records.files - written):
+        digests = {name: short_hash(text) for name, text in index.files.items()}
+        unchanged = [name for name, digest in digests.items()
+                     if self.records.files.get(name) == digest]
+        write_tree(outdir, index.files, unchanged)
+        for name in sorted(set(self.records.files) - set(digests)):
             remove_file(outdir / name)
-        self.records.files = written
+        self.records.files = digests
         self.records.manifest = index.manifest
         write_if_changed(records_path(app), pickle.dumps(self.records, protocol=5))
         self.changed = False

@@ -155,9 +155,10 @@
     }
     return hash >>> 0;
   };
+  // A Chinese word's chunk is chosen by its first two characters, any other word's by itself.
   const chunkOf = (term) => {
-    const first = String.fromCodePoint(term.codePointAt(0));
-    return fnv1a(CHUNK_HAN.test(first) ? first : term) % manifest.chunks.length;
+    const key = CHUNK_HAN.test(term) ? Array.from(term).slice(0, 2).join("") : term;
+    return fnv1a(key) % manifest.chunks.length;
   };
   const chunkFor = (term) => {
     const number = chunkOf(term);
@@ -277,13 +278,17 @@
     return slot;
   };
 
-  /* Every chunk a query may need to be planned: the chunk of each Chinese character (the
-   * segmenter tries the words starting there) and of each Latin word, plain and stemmed. */
+  /* Every chunk a query may need to be planned: in a run of Chinese, the chunk of each pair of
+   * characters (the segmenter tries the words starting at each character); the chunk of each
+   * other word, plain and stemmed. */
   const prefetch = (query) => {
     const wanted = new Set();
-    queryPieces(query).forEach((piece) => {
-      if (piece.han) wanted.add(piece.text);
-      else {
+    const pieces = queryPieces(query);
+    pieces.forEach((piece, i) => {
+      if (piece.han) {
+        const next = pieces[i + 1];
+        if (next && next.han) wanted.add(piece.text + next.text);
+      } else {
         const lower = piece.text.toLowerCase();
         wanted.add(lower);
         wanted.add(stemmer.stemWord(lower));
