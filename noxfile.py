@@ -269,7 +269,8 @@ def bench(session: nox.Session) -> None:
     toolkit(session)
     system_packages(session)
     ensure_articles(session)
-    # Options pass through: nox -s bench -- --skip-pdf --corpus ../shared/corpus
+    # Options pass through: nox -s bench -- --skip-pdf --corpus ../shared/corpus; --only search
+    # for the search section alone (benchmarks/search_bench.py, headless Chromium)
     session.run("python", "benchmarks/bench.py", *session.posargs)
 
 

@@ -10,10 +10,10 @@
   let terms = [];
   try {
     terms = JSON.parse(localStorage.getItem(STORE) || "[]");
+    localStorage.removeItem(STORE);
   } catch (error) {
     terms = [];
   }
-  localStorage.removeItem(STORE);
   const param = new URL(window.location).searchParams.get("highlight");
   if (param) terms.push(...param.split(/\s+/));
   terms = terms.filter((term) => typeof term === "string" && term.trim());

@@ -681,7 +681,12 @@
         if (me !== current) return;
         slots = plan(trimmed);
         const highlight = new Set(slots.flatMap((slot) => slot.highlight));
-        localStorage.setItem(STORE, JSON.stringify([...highlight].sort((a, b) => b.length - a.length)));
+        try {
+          localStorage.setItem(STORE, JSON.stringify([...highlight]
+            .sort((a, b) => b.length - a.length)));
+        } catch (error) {
+          // No storage (a private window): the opened page is not highlighted.
+        }
         const exact = await Promise.all(slots.map((slot) => slotScores(slot, false)));
         results = rank(exact);
         if (allowed) results = results.filter((result) => allowed.has(result.doc));
