@@ -18,6 +18,7 @@ one, so :func:`write_if_changed` leaves a file that holds the text already alone
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from collections.abc import Iterable
@@ -116,9 +117,9 @@ def write_tree(folder: Path, files: dict[str, str], unchanged: Iterable[str] = (
 
     The folder is checked once, as :func:`destination` checks a path; each name must match
     :data:`TREE_NAME` (no ``..``, no absolute path, no link followed out: the folder is
-    resolved and the names are plain), else it is refused with a located error. A file named in
-    ``unchanged`` that exists is left alone (the caller knows its text is the same); any other
-    is written unless it holds the text already.
+    resolved and the names are plain; a link planted at a name is not written through), else it
+    is refused with a located error. A file named in ``unchanged`` that exists is left alone
+    (the caller knows its text is the same); every other is written.
     """
     root = destination(folder, location, folders)
     if root is None:
@@ -142,9 +143,15 @@ def write_tree(folder: Path, files: dict[str, str], unchanged: Iterable[str] = (
                              location=location, type="edition", subtype="files")
                 continue
             made.add(target.parent)
-        if target.is_symlink() or (target.is_file() and target.read_bytes() == data):
+        try:  # never through a link planted at the name
+            handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW,
+                             0o644)
+        except OSError:
+            logger.error("not written: %s is not a plain file under %s", name, folder,
+                         location=location, type="edition", subtype="files")
             continue
-        target.write_bytes(data)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
         written += 1
     return written
 

@@ -31,6 +31,7 @@ from typing import Any
 
 import rjieba
 import sphinx.search
+from markupsafe import Markup
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.search.zh import JIEBA_DEFAULT_DICT, SearchChinese
@@ -55,6 +56,8 @@ FOLD_RANGES: tuple[tuple[int, int], ...] = (*BMP_HAN_RANGES, (0xFF01, 0xFF5E))
 #: The edition's search script (search page): planning a query, loading the index, ranking,
 #: snippets, filters.
 SEARCH_SCRIPT_NAME = "edition-search.js"
+#: Pages a list of the search page's sidebar shows at most (then a link to the contents).
+NAVIGATION_ITEMS = 20
 #: The search page's style.
 SEARCH_STYLE_NAME = "edition-search.css"
 #: The script highlighting the words of the last search on the page a result opened (every
@@ -307,6 +310,51 @@ def add_search_scripts(
     app.add_css_file(SEARCH_STYLE_NAME)
 
 
+def shorten_lists(markup: str, limit: int, more_uri: str) -> str:
+    """Navigation markup with every list cut to its first ``limit`` items.
+
+    Then a link to the page that lists them all.
+    """
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(markup, "html.parser")
+    for items in soup.find_all("ul"):
+        entries = items.find_all("li", recursive=False)
+        if len(entries) <= limit:
+            continue
+        for entry in entries[limit:]:
+            entry.decompose()
+        more = soup.new_tag("li", attrs={"class": "toctree-l1 edition-nav-more"})
+        link = soup.new_tag("a", attrs={"class": "reference internal", "href": more_uri})
+        link.string = f"… {len(entries) - limit:,} more"
+        more.append(link)
+        items.append(more)
+    return str(soup)
+
+
+def lighter_navigation(
+    app: Sphinx, pagename: str, _templatename: str, context: dict[str, Any], _doctree: Any
+) -> None:
+    """The search page's sidebar lists at most :data:`NAVIGATION_ITEMS` pages per list.
+
+    A collection of a thousand texts lists them all in every page's sidebar (220 KB at 1,131
+    posts): the search page, where a reader comes to find one, lists the first few and links
+    the contents that list them all.
+    """
+    if pagename != "search" or not has_search(app):
+        return
+    navigation = context.get("edition_sidebar_nav")
+    if navigation is None:
+        return
+    more_uri = context["pathto"](app.config.root_doc)
+
+    def shorter(*args: Any, **kwargs: Any) -> Markup:
+        return Markup(shorten_lists(str(navigation(*args, **kwargs)), NAVIGATION_ITEMS,
+                                    more_uri))
+
+    context["edition_sidebar_nav"] = shorter
+
+
 def add_static_path(app: Sphinx) -> None:
     """Serve the edition's own scripts (``builder-inited``)."""
     if str(STATIC_DIR) not in app.config.html_static_path:
@@ -322,4 +370,6 @@ def setup_search(app: Sphinx) -> None:
     setup_search_index(app)
     app.connect("config-inited", write_search_dictionary)
     app.connect("html-page-context", add_search_scripts)
+    # After the navigation's own handler (edition/navigation.py) has put it in the context.
+    app.connect("html-page-context", lighter_navigation, priority=700)
     app.connect("builder-inited", add_static_path)

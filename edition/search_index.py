@@ -14,9 +14,10 @@ output folder:
   into the longest words the index knows, loads one chunk per pair of characters of the query:
   the words starting at each character), else of the whole term. A chunk maps each of its
   terms to its postings: for each page holding it, the page's id, whether the term is in one of
-  the page's titles, and the numbers of the paragraphs (units) that hold it. A term on very many pages (``中国``, ``2019``) has its
-  postings in a file of its own (``p/<hash>.js``) that only a query for it loads. The number of
-  chunks grows with the collection, so that a chunk stays near :data:`CHUNK_BYTES`;
+  the page's titles, and the numbers of the paragraphs (units) that hold it. A term on very
+  many pages (``中国``, ``2019``) has its postings in a file of its own (``p/<hash>.js``) that
+  only a query for it loads. The number of chunks grows with the collection, so that a chunk
+  stays near :data:`CHUNK_BYTES`;
 * ``f/<doc>/<unit>.js`` — one fragment per paragraph: its text (for the snippet), its anchor,
   its language, and the page's title and address. A result loads the fragment of its best
   paragraph and links to it (``page.html#<slug>-p3``); no page is fetched;
@@ -63,7 +64,7 @@ INDEX_DIR = "_search"
 #: The records of every page, kept between builds in the doctree folder.
 RECORDS_NAME = "edition-search-records.pickle"
 #: Version of the records' and files' layout: records of another version are read again.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 #: Target size of a term chunk, in bytes: the number of chunks is the index's size over this.
 CHUNK_BYTES = 12_000
 #: Postings longer than this (bytes of JSON) go to a file of their own.
@@ -380,6 +381,8 @@ class Records:
     files: dict[str, str] = field(default_factory=dict)
     #: the last index's manifest
     manifest: dict[str, Any] = field(default_factory=dict)
+    #: pages read that the index leaves out (no title, or marked no-search)
+    skipped: set[str] = field(default_factory=set)
 
 
 def records_path(app: Sphinx) -> Path:
@@ -483,19 +486,22 @@ def term_files(table: dict[str, list[tuple[int, bool, list[int]]]],
 
 
 def chunk_files(inline: dict[str, Any], out: IndexFiles) -> list[str]:
-    """The term chunks: as many as keep each near :data:`CHUNK_BYTES`; their names."""
+    """The term chunks: as many as keep each near :data:`CHUNK_BYTES`; their hashes.
+
+    Chunk N is ``t/N.<hash>.js``.
+    """
     total = sum(len(term) * 3 + len(json_for_browser(value)) for term, value in inline.items())
     count = max(1, -(-total // CHUNK_BYTES))
     buckets: list[dict[str, Any]] = [{} for _ in range(count)]
     for term in sorted(inline):
         buckets[fnv1a(bucket_key(term)) % count][term] = inline[term]
-    chunks = []
+    hashes = []
     for number, bucket in enumerate(buckets):
         text = script("t", number, bucket)
-        name = f"t/{number}.{short_hash(text)}.js"
-        out.files[name] = text
-        chunks.append(name)
-    return chunks
+        digest = short_hash(text)
+        out.files[f"t/{number}.{digest}.js"] = text
+        hashes.append(digest)
+    return hashes
 
 
 def lexicon_parts(inline: dict[str, Any], out: IndexFiles) -> list[str]:
@@ -605,14 +611,20 @@ class SearchIndexer:
         app = self.app
         metadata = app.env.metadata.get(docname, {})
         title = app.env.titles.get(docname)
+        self.changed = True
         if "no-search" in metadata or "nosearch" in metadata or title is None \
                 or not title.astext():
             self.records.pages.pop(docname, None)
-            self.changed = True
+            self.records.skipped.add(docname)
             return
+        self.records.skipped.discard(docname)
         self.records.pages[docname] = make_record(app, doctree, docname, self.language,
                                                   self.registry)
-        self.changed = True
+
+    def unrecorded(self, docnames: Iterable[str]) -> list[str]:
+        """The pages the records lack (the records were lost, or of another layout)."""
+        known = self.records.pages.keys() | self.records.skipped
+        return sorted(set(docnames) - known)
 
     def finish(self) -> dict[str, Any]:
         """Write the index (what changed of it) and return its manifest."""
@@ -671,6 +683,18 @@ def feed_page(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         indexer.feed(doctree, docname)
 
 
+def read_unrecorded(app: Sphinx, env: Any, _added: set[str], _changed: set[str],
+                    _removed: set[str]) -> list[str]:
+    """Pages to read and write again because the index has no record of them.
+
+    (``env-get-outdated``): the records were deleted, or written by another layout.
+    """
+    indexer = indexer_of(app)
+    if indexer is None:
+        return []
+    return [docname for docname in indexer.unrecorded(env.all_docs) if docname in env.found_docs]
+
+
 def search_page(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     """Write the index, then the search page with its manifest (``html-collect-pages``).
 
@@ -691,6 +715,7 @@ def has_search(app: Sphinx) -> bool:
 def setup_search_index(app: Sphinx) -> None:
     """Register the index's collection and writing."""
     app.connect("builder-inited", start_index)
+    app.connect("env-get-outdated", read_unrecorded)
     app.connect("doctree-resolved", feed_page, priority=900)
     app.connect("html-collect-pages", search_page)
 

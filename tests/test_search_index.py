@@ -150,3 +150,15 @@ def test_every_file_of_the_index_is_data_safe_in_a_page(tmp_path: Path) -> None:
     search_page = (build.outdir / "search.html").read_text(encoding="utf-8")
     manifest = search_page.split("EDITION_SEARCH_MANIFEST = ", 1)[1].split("</script>", 1)[0]
     assert "pwned" not in manifest and "onerror" not in manifest
+
+
+def test_lost_records_make_the_pages_read_again(tmp_path: Path) -> None:
+    """Without the index's records (deleted, or of another layout) a rebuild reads every page
+    again: the index is whole, never empty."""
+    first = root_build(tmp_path, "search")
+    before = read_index(first.outdir)
+    for records in (tmp_path / "build").rglob("edition-search-records.pickle"):
+        records.unlink()
+    again = _build(first.srcdir, tmp_path / "build", "html")
+    assert read_index(again.outdir)["docnames"] == before["docnames"]
+    assert pages_with(read_index(again.outdir), "wombat") == {"articles/festival"}

@@ -162,7 +162,7 @@
   };
   const chunkFor = (term) => {
     const number = chunkOf(term);
-    return load("t", number, manifest.chunks[number]);
+    return load("t", number, `t/${number}.${manifest.chunks[number]}.js`);
   };
   const loadedChunk = (term) => loaded.get(`t:${chunkOf(term)}`) || {};
   const known = (term) => term !== "" && has(loadedChunk(term), term);
