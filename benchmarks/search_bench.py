@@ -134,13 +134,19 @@ class CountingHandler(http.server.SimpleHTTPRequestHandler):
             self.counter["files"] += 1
 
 
+class QuietServer(http.server.ThreadingHTTPServer):
+    """A server that says nothing when the browser closes a connection it no longer needs."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Quiet (a closed tab's connection, a script the page no longer waited for)."""
+
+
 @contextmanager
 def served(html: Path) -> Iterator[tuple[str, dict[str, int]]]:
     """The build served on a loopback port, and its byte counter."""
     counter = {"bytes": 0, "files": 0}
     handler = type("Handler", (CountingHandler,), {"counter": counter, "lock": threading.Lock()})
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(handler, directory=str(html)))
+    server = QuietServer(("127.0.0.1", 0), functools.partial(handler, directory=str(html)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

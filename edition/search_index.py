@@ -21,8 +21,9 @@ output folder:
 * ``f/<doc>/<unit>.js`` — one fragment per paragraph: its text (for the snippet), its anchor,
   its language, and the page's title and address. A result loads the fragment of its best
   paragraph and links to it (``page.html#<slug>-p3``); no page is fetched;
-* ``l/<n>.<hash>.js`` — every term, for the substring fallback alone (a query that finds
-  nothing exactly); ``facets.<hash>.js`` — the pages of each filter value, loaded when a filter
+* ``l/<n>.<hash>.js`` — the words holding each character, for the substring fallback alone (a
+  query that finds nothing exactly: a word is looked for inside those holding its rarest
+  character); ``facets.<hash>.js`` — the pages of each filter value, loaded when a filter
   is set; ``values.<hash>.js`` — the filters' values and counts (no text of a page is in the
   search page's markup).
 
@@ -64,13 +65,13 @@ INDEX_DIR = "_search"
 #: The records of every page, kept between builds in the doctree folder.
 RECORDS_NAME = "edition-search-records.pickle"
 #: Version of the records' and files' layout: records of another version are read again.
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 #: Target size of a term chunk, in bytes: the number of chunks is the index's size over this.
 CHUNK_BYTES = 12_000
 #: Postings longer than this (bytes of JSON) go to a file of their own.
 OWN_FILE_BYTES = 1_500
-#: Target size of a part of the term list (substring fallback).
-LEXICON_BYTES = 64_000
+#: Target size of a part of the words by character (substring fallback).
+LEXICON_BYTES = 24_000
 #: The global function every index file calls with its data.
 LOADED = "editionSearchLoaded"
 #: Filters of the search page, read from each text's front matter.
@@ -504,30 +505,37 @@ def chunk_files(inline: dict[str, Any], out: IndexFiles) -> list[str]:
     return hashes
 
 
-def lexicon_parts(inline: dict[str, Any], out: IndexFiles) -> list[str]:
-    """Every word of the index in parts, for the substring fallback; their names.
+def lexicon_parts(inline: dict[str, Any], out: IndexFiles) -> tuple[list[str], dict[str, int]]:
+    """The words of the index by character, for the substring fallback.
 
-    The terms standing for entities and aliases are the index's own: no part of a word.
+    Returns the files' hashes, and how many words hold each Latin letter and digit. Part N
+    (``l/N.<hash>.js``) maps each character whose hash falls to it to every word that holds the
+    character: a query word is looked for inside the words holding its rarest character, one
+    part loaded. The terms standing for entities and aliases are the index's own: no part of a
+    word.
     """
     from .search_pages import ALIAS_TERM_PREFIX, ENTITY_TERM_PREFIX
 
-    lexicon: list[list[str]] = [[]]
-    size = 0
+    by_char: dict[str, list[str]] = {}
     for term in sorted(inline):
         if term.startswith((ENTITY_TERM_PREFIX, ALIAS_TERM_PREFIX)):
             continue
-        if size > LEXICON_BYTES:
-            lexicon.append([])
-            size = 0
-        lexicon[-1].append(term)
-        size += len(term.encode("utf-8")) + 3
-    names = []
-    for number, terms in enumerate(lexicon):
-        text = script("l", number, terms)
-        name = f"l/{number}.{short_hash(text)}.js"
-        out.files[name] = text
-        names.append(name)
-    return names
+        for char in dict.fromkeys(term):
+            by_char.setdefault(char, []).append(term)
+    size = sum(len(json_for_browser(terms)) for terms in by_char.values())
+    count = max(1, -(-size // LEXICON_BYTES))
+    parts: list[dict[str, list[str]]] = [{} for _ in range(count)]
+    for char in sorted(by_char):
+        parts[fnv1a(char) % count][char] = by_char[char]
+    hashes = []
+    for number, part in enumerate(parts):
+        text = script("l", number, part)
+        digest = short_hash(text)
+        out.files[f"l/{number}.{digest}.js"] = text
+        hashes.append(digest)
+    counts = {char: len(terms) for char, terms in by_char.items()
+              if char.isascii() and char.isalnum()}
+    return hashes, counts
 
 
 def build_index(pages: list[PageRecord], texts: str, generated: str,
@@ -557,7 +565,7 @@ def build_index(pages: list[PageRecord], texts: str, generated: str,
             out.files[f"f/{doc}/{number}.js"] = script("f", [doc, number], fragment)
     inline = term_files(table, out)
     chunks = chunk_files(inline, out)
-    lexicon_files = lexicon_parts(inline, out)
+    lexicon_files, letters = lexicon_parts(inline, out)
     facet_text = script("facets", 0, facets)
     facet_file = f"facets.{short_hash(facet_text)}.js"
     out.files[facet_file] = facet_text
@@ -576,6 +584,7 @@ def build_index(pages: list[PageRecord], texts: str, generated: str,
         "groups": groups,
         "chunks": chunks,
         "lexicon": lexicon_files,
+        "letters": letters,
         "facets": facet_file,
         "values": values_file,
         "stopwords": sorted(stopwords),

@@ -105,6 +105,12 @@
   const manifest = window.EDITION_SEARCH_MANIFEST;
   const container = document.getElementById("edition-search");
   if (!manifest || !container) return;
+  // The theme's icon script watches every change of the page and searches the whole changed
+  // element for icons to draw: the list of results, at each "more" (a third of a second for
+  // 477 results). The theme's icons are drawn by now; results have none.
+  if (window.FontAwesome && typeof window.FontAwesome.noAuto === "function") {
+    window.FontAwesome.noAuto();
+  }
 
   // ------------------------------------------------------------------ loading by need
 
@@ -366,14 +372,19 @@
     return scores;
   };
 
+  /* The index's words that hold a part of a word: those holding its rarest character (one
+   * file of the words by character), that hold it all. */
   const insideTerms = async (part) => {
-    const parts = await Promise.all(manifest.lexicon.map((path, n) => load("l", n, path)));
+    const letters = manifest.letters || {};
+    const chars = Array.from(new Set(Array.from(part)));
+    const rarest = chars.reduce((best, char) =>
+      ((letters[char] ?? 0) < (letters[best] ?? 0) ? char : best), chars[0]);
+    const number = fnv1a(rarest) % manifest.lexicon.length;
+    const words = (await load("l", number, `l/${number}.${manifest.lexicon[number]}.js`)) || {};
     const found = [];
-    for (const terms of parts) {
-      for (const term of terms || []) {
-        if (term !== part && term.includes(part)) found.push(term);
-        if (found.length >= MOST_INSIDE) return found;
-      }
+    for (const term of words[rarest] || []) {
+      if (term !== part && term.includes(part)) found.push(term);
+      if (found.length >= MOST_INSIDE) break;
     }
     return found;
   };
