@@ -180,7 +180,7 @@ def build(session: nox.Session) -> None:
     system_packages(session)
     ensure_articles(session)
     # The books first: the HTML build copies build/latex/edition.pdf and build/epub/edition.epub
-    # into build/html, where every page's download menu links them (edition/downloads.py).
+    # into build/html, where every page's download menu links them (edition/outputs/downloads.py).
     # -M latexpdf writes build/latex and runs latexmk there: the PDF is build/latex/edition.pdf.
     sphinx(session, "latexpdf", "-W", "--keep-going", "-q")
     sphinx(session, "epub", "-W", "--keep-going", "-q")

@@ -7,7 +7,7 @@ kind of page; anything not listed is refused. Three entry points ask these funct
 nothing else:
 
 - ``python -m converters check`` walks each page's markdown-it tokens (:func:`audit_page`);
-- the Sphinx build refuses the same things as it renders a page (``edition/boundary.py``'s
+- the Sphinx build refuses the same things as it renders a page (``edition/security/boundary.py``'s
   renderer calls :func:`syntax_problem`, :func:`directive_problem`, :func:`role_problem`,
   :func:`link_problem`, :func:`image_problem`, :func:`front_matter_problem`,
   :func:`substitution_problem`), so a build whose check was skipped is still safe;

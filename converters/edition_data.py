@@ -28,7 +28,8 @@ from .yamlsafe import YamlRefused, compose_yaml, read_yaml_text
 EDITION_FILE = DATA_DIR / "edition.yaml"
 #: The keys of the file, each a title pattern, in the order they are written.
 TITLE_KEYS: tuple[str, ...] = ("title_en", "title_zh")
-#: The names a title may hold as ``{name}``: the counts ``edition.home.edition_names`` computes.
+#: The names a title may hold as ``{name}``: the counts that
+#: ``edition.article.home.edition_names`` computes.
 PLACEHOLDERS: frozenset[str] = frozenset({
     "sources", "sources_en", "sources_en_title", "sources_zh",
     "articles", "articles_en", "articles_zh", "years",

@@ -6,41 +6,41 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from .anchors import setup_anchors
-from .book import setup_book
-from .boundary import setup_boundary
-from .changed import setup_changed
-from .chinese import setup_chinese
-from .citable import setup_citable
-from .citation import setup_citation
-from .config import setup_config
-from .conflicts import setup_conflicts
-from .data_page import setup_data_page
-from .downloads import setup_downloads
-from .editlink import setup_editlink
-from .entities import setup_entities
-from .entity_pages import setup_entity_pages
-from .epub import setup_epub
-from .export import setup_export
-from .files import setup_files
-from .frontmatter import setup_frontmatter
-from .gc_tuning import setup_gc_tuning
-from .header import setup_header
-from .home import setup_home
-from .images import setup_images
-from .listings import setup_listings
-from .myst_yaml import setup_myst_yaml
-from .navigation import setup_navigation
-from .pdf import setup_pdf
-from .reading import setup_reading
-from .registers import setup_registers
-from .related import setup_related
-from .robustlinks import setup_robustlinks
-from .search import setup_search
-from .sidenotes import setup_sidenotes
-from .stddomain import setup_standard_domain
-from .tei import setup_tei
-from .timeline import setup_timeline
+from edition.article.anchors import setup_anchors
+from edition.article.conflicts import setup_conflicts
+from edition.article.frontmatter import setup_frontmatter
+from edition.article.header import setup_header
+from edition.article.home import setup_home
+from edition.article.listings import setup_listings
+from edition.citation.citable import setup_citable
+from edition.citation.model import setup_citation
+from edition.citation.robustlinks import setup_robustlinks
+from edition.config import setup_config
+from edition.entities.domain import setup_entities
+from edition.entities.pages import setup_entity_pages
+from edition.entities.registers import setup_registers
+from edition.entities.related import setup_related
+from edition.entities.timeline import setup_timeline
+from edition.outputs.book import setup_book
+from edition.outputs.changed import setup_changed
+from edition.outputs.data_page import setup_data_page
+from edition.outputs.downloads import setup_downloads
+from edition.outputs.epub import setup_epub
+from edition.outputs.export import setup_export
+from edition.outputs.images import setup_images
+from edition.outputs.pdf import setup_pdf
+from edition.outputs.tei import setup_tei
+from edition.security.boundary import setup_boundary
+from edition.security.files import setup_files
+from edition.speedups.gc_tuning import setup_gc_tuning
+from edition.speedups.myst_yaml import setup_myst_yaml
+from edition.speedups.stddomain import setup_standard_domain
+from edition.web.chinese import setup_chinese
+from edition.web.editlink import setup_editlink
+from edition.web.navigation import setup_navigation
+from edition.web.reading import setup_reading
+from edition.web.search import setup_search
+from edition.web.sidenotes import setup_sidenotes
 
 __version__ = "0.1.0"
 
@@ -49,7 +49,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     """Register every component of the edition."""
     # Every edition_* value, declared in one dataclass.
     setup_config(app)
-    # Nothing is written outside the build's own folders (edition/files.py).
+    # Nothing is written outside the build's own folders (edition/security/files.py).
     setup_files(app)
     # A data file the edition cannot use stops the build before anything else runs.
     setup_home(app)

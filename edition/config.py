@@ -18,11 +18,11 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
 
-from .book import DEFAULT_OMIT
-from .downloads import DEFAULT_DOWNLOADS
-from .pdf import DEFAULT_CJK_FONTS
-from .robustlinks import DEFAULT_SEEDS
-from .safety import language_tag
+from edition.citation.robustlinks import DEFAULT_SEEDS
+from edition.outputs.book import DEFAULT_OMIT
+from edition.outputs.downloads import DEFAULT_DOWNLOADS
+from edition.outputs.pdf import DEFAULT_CJK_FONTS
+from edition.security.safety import language_tag
 
 logger = logging.getLogger(__name__)
 

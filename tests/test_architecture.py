@@ -37,7 +37,7 @@ def test_recipes_name_the_extension_points() -> None:
     for title in ("add a source format", "add an index kind", "add an output"):
         assert f"Recipe: {title}" in TEXT
     from converters import readers
-    from edition import indices
+    from edition.entities import indices
 
     assert callable(readers.register) and callable(readers.unregister)
     assert isinstance(indices.MentionIndex, type)

@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup, Tag
 from edition_builds import Article, Build
 
 from converters.registry import fold
-from edition.search import SearchChineseFolded
+from edition.web.search import SearchChineseFolded
 
 pytestmark = [pytest.mark.sphinx, pytest.mark.slow]  # the full build of docs/
 

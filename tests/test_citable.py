@@ -13,8 +13,8 @@ from bs4 import BeautifulSoup
 from edition_builds import Article, Build
 from pybtex.database import parse_string
 
-from edition.citable import http_url, json_for_script
-from edition.citation import PARTIAL_TEXT
+from edition.citation.citable import http_url, json_for_script
+from edition.citation.model import PARTIAL_TEXT
 
 pytestmark = pytest.mark.sphinx
 #: The tests that read the full build of docs/.

@@ -9,7 +9,7 @@ import yaml
 from bs4 import BeautifulSoup
 from pybtex.database import parse_string
 
-from edition.citation import (
+from edition.citation.model import (
     Citation,
     bibtex,
     citation_text,
@@ -17,7 +17,7 @@ from edition.citation import (
     make_citation,
     page_url,
 )
-from edition.escaping import BIBTEX_COMMANDS, bibtex_text
+from edition.security.escaping import BIBTEX_COMMANDS, bibtex_text
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE = Path(__file__).parent / "roots" / "test-citation" / "articles" / "r-and-d.md"

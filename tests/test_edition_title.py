@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 from converters.edition_data import PLACEHOLDERS
-from edition.home import edition_counts, edition_names, latex_text, number_en, number_zh
+from edition.article.home import edition_counts, edition_names, latex_text, number_en, number_zh
 
 ROOT = Path(__file__).resolve().parents[1]
 

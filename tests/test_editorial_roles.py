@@ -15,9 +15,9 @@ import yaml
 from converters import editorial
 from converters.model import Article, Metadata, Paragraph, Source, Text
 from converters.myst import front_matter
-from edition.citation import make_citation
-from edition.reading import brief_line
-from edition.text import byline
+from edition.article.text import byline
+from edition.citation.model import make_citation
+from edition.web.reading import brief_line
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -27,10 +27,10 @@ from exports_check import (
 from hostile_builds import HostileBuild, hostile_build
 from pybtex.database import parse_string
 
-from edition.citable import ris
-from edition.citation import Citation, bibtex, make_citation, name_parts
-from edition.escaping import csv_text, json_for_script, ris_text
-from edition.export import articles_csv, records_csv
+from edition.citation.citable import ris
+from edition.citation.model import Citation, bibtex, make_citation, name_parts
+from edition.outputs.export import articles_csv, records_csv
+from edition.security.escaping import csv_text, json_for_script, ris_text
 
 #: An address with the characters latexcodec would spell as LaTeX and BibTeX would read as
 #: syntax: a .bib keeps it as an address.

@@ -10,7 +10,7 @@ import pytest
 from docutils import nodes
 from docutils.utils import new_document
 
-from edition.gc_tuning import GC_THRESHOLDS, take_apart
+from edition.speedups.gc_tuning import GC_THRESHOLDS, take_apart
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
-from edition.navigation import MARK, NavTemplate, localise
+from edition.web.navigation import MARK, NavTemplate, localise
 
 SIDEBAR = re.compile(r'<nav class="bd-links bd-docs-nav".*?</nav>', re.DOTALL)
 HREF = re.compile(r'href="([^"]*)"')

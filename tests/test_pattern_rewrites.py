@@ -19,9 +19,9 @@ from converters.readers import bilingual, caixin, nytimes, plaintext
 from converters.readers._html import squash
 from converters.script import CJK_RANGES, char_class
 from converters.tagging import URL_PATTERN
-from edition import home, teaser
-from edition import text as edition_text
-from edition.frontmatter import front_matter_block
+from edition.article import home, teaser
+from edition.article import text as edition_text
+from edition.article.frontmatter import front_matter_block
 
 SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
 

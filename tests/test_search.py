@@ -14,7 +14,7 @@ import pytest
 from sphinx.testing.util import SphinxTestApp
 
 from converters.registry import load_registry
-from edition.search import (
+from edition.web.search import (
     DICTIONARY_NAME,
     FOLD_SCRIPT_NAME,
     JS_SPLITTER,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from edition.frontmatter import article_lead, parse_front_matter
-from edition.teaser import card_teaser as teaser_of_card
-from edition.teaser import full_sentences, teaser, title_gloss, weight
+from edition.article.frontmatter import article_lead, parse_front_matter
+from edition.article.teaser import card_teaser as teaser_of_card
+from edition.article.teaser import full_sentences, teaser, title_gloss, weight
 
 ARTICLES = Path(__file__).resolve().parents[1] / "docs" / "articles"
 

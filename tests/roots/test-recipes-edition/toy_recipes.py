@@ -11,9 +11,9 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
 
-from edition.entities import EntityDomain, year_anchor
-from edition.frontmatter import get_front_matter, is_article
-from edition.indices import Head, MentionIndex
+from edition.entities.domain import EntityDomain, year_anchor
+from edition.article.frontmatter import get_front_matter, is_article
+from edition.entities.indices import Head, MentionIndex
 
 
 class YearIndex(MentionIndex):
