@@ -10,13 +10,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .common.editorial_data import EditorialError
+from .common.paths import DEFAULT_EDITORIAL, DEFAULT_REGISTRY
+from .common.retired import RETIRED_FILE, RetiredLabelsError, append_retired, load_retired
 from .editing.moves import find_moves, retired_labels, seed_index
 from .editing.reimport import Outcome, ReimportError, base_path, import_pages, project_folder
-from .editing.retired import RETIRED_FILE, RetiredLabelsError, append_retired, load_retired
 from .editing.seeds import NOT_SEEDS, seed_problem
-from .editorial import EditorialError
 from .model import ConversionError
-from .paths import DEFAULT_EDITORIAL, DEFAULT_REGISTRY
 from .pipeline import (
     Converted,
     Options,
@@ -30,7 +30,7 @@ SUBCOMMANDS: dict[str, str] = {
     "candidates": "converters.editing.candidates",
     "check": "converters.editing.check",
     "add": "converters.editing.add",
-    "allowlist": "converters.allowlist",
+    "allowlist": "converters.common.allowlist",
 }
 
 #: Exit status for input the converters refuse.

@@ -9,17 +9,18 @@ from pathlib import Path
 from typing import Any
 
 from . import editorial, myst
+from .common import editorial_data
+from .common.paths import DEFAULT_EDITORIAL, DEFAULT_REGISTRY
+from .common.registry import Registry, RegistryError, load_registry
+from .common.validate import XML_FORBIDDEN
+from .common.yamlsafe import YamlRefused, load_yaml
 from .dates import tag_dates
 from .editing.reimport import base_path, write_atomic
 from .model import Article, ConversionError, Figure, Removal, Source, article_links
 from .names import name_case
-from .paths import DEFAULT_EDITORIAL, DEFAULT_REGISTRY
 from .readers import check_complete, detect, is_html
-from .registry import Registry, RegistryError, load_registry
 from .sources import load
 from .tagging import tag_article
-from .validate import XML_FORBIDDEN
-from .yamlsafe import YamlRefused, load_yaml
 
 #: The record of that removal.
 FORBIDDEN_REMOVAL_KIND = "control-characters"
@@ -206,12 +207,12 @@ def _tag(article: Article, options: Options) -> None:
 
 
 @lru_cache(maxsize=4)
-def _editorial(path: Path, _mtime_ns: int) -> editorial.EditorialData:
+def _editorial(path: Path, _mtime_ns: int) -> editorial_data.EditorialData:
     """The editorial data, parsed once per version of the file, not once per input.
 
     The file's modification time is an argument only to be part of the cache key.
     """
-    return editorial.load(path)
+    return editorial_data.load(path)
 
 
 @lru_cache(maxsize=4)

@@ -11,7 +11,8 @@ sys.path.insert(0, str(HERE.parent))
 
 # -- The edition --------------------------------------------------------------------------------
 
-from converters.myst import MYST_EXTENSIONS  # noqa: E402
+from converters.common.markup import MYST_EXTENSIONS  # noqa: E402
+from converters.seedlinks import linked_words  # noqa: E402
 from edition.article.home import conf_names, latex_text  # noqa: E402
 
 #: The title and the counts of texts and articles, from _data/edition.yaml and the seeds. A
@@ -35,6 +36,9 @@ EDITION_BRANCH = "main"
 EDITION_BASEURL = "https://china-internet-edition.github.io/edition/"
 
 extensions = ["myst_parser", "sphinx_design", "edition"]
+# A source link's note repeats the words the source linked, read from its seed by the converters
+# (the extension itself never imports them).
+edition_link_words = linked_words
 root_doc = "index"
 templates_path = ["_templates"]
 exclude_patterns = [

@@ -57,6 +57,11 @@ def whole_number(value: Any) -> str:
     return "must be a whole number, zero or more"
 
 
+def optional_function(value: Any) -> str:
+    """A function, or None."""
+    return "" if value is None or callable(value) else "must be a function or None"
+
+
 def boolean(value: Any) -> str:
     """True or False."""
     return "" if isinstance(value, bool) else "must be True or False"
@@ -124,6 +129,10 @@ class EditionConfig:
         "env", {str}, string,
         "The folder of the seeds, relative to the configuration folder: the words of the "
         "sources' links are read from them."))
+    link_words: Callable[..., Any] | None = field(default=None, metadata=_meta(
+        "env", set(), optional_function,
+        "Reads a seed's linked words for the source-link notes: (seed, editorial data) -> "
+        "{slug: {address: words}}; docs/conf.py gives converters.seedlinks.linked_words."))
     generated: str = field(default="_generated", metadata=_meta(
         "env", {str}, string,
         "Folder of the source dir where entity and timeline pages are generated."))

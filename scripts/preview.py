@@ -148,8 +148,8 @@ def data_problems(docs: Path) -> list[str]:
     does not load leaves every name unlinked).
     """
     sys.path.insert(0, str(ROOT))
+    from converters.common.retired import RETIRED_FILE, RetiredLabelsError, load_retired
     from converters.editing.check import check
-    from converters.editing.retired import RETIRED_FILE, RetiredLabelsError, load_retired
 
     root = docs.parent
     found = [str(problem) for problem in check(root, ("registry", "editorial"))]

@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from docutils import nodes
 
-from converters.dates import date_words
+from converters.common.dates import date_words
 from edition.outputs.book import breakable, kept_end, readable_url, short_link
 from edition.outputs.downloads import relative_uri
 from edition.outputs.epub import (

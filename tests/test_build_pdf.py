@@ -327,7 +327,7 @@ def index_entries(tex: str, entity_type: str) -> list[tuple[str, list[str], str]
     """
     from sphinx.util import texescape
 
-    from converters.registry import load_registry
+    from converters.common.registry import load_registry
     from edition.outputs.book import latex as latex_text
 
     texescape.init()  # the escapes as the LaTeX builder has them
@@ -386,7 +386,7 @@ def test_every_index_page_shows_the_name(latex: Build, pdf: Path) -> None:
     The index points at the mention itself, not at the start of its paragraph, which may be
     on the page before.
     """
-    from converters.registry import load_registry
+    from converters.common.registry import load_registry
 
     tex = (latex.outdir / "edition.tex").read_text(encoding="utf-8")
     pages = label_pages(latex, pdf)
@@ -420,7 +420,7 @@ def test_every_index_page_shows_the_name(latex: Build, pdf: Path) -> None:
 
 def test_the_index_prints_the_pages_of_the_mentions(latex: Build, pdf: Path) -> None:
     """Each entry prints the pages of its labels: each page once, in the order of the book."""
-    from converters.registry import load_registry
+    from converters.common.registry import load_registry
     from edition.entities.domain import chinese_labels
 
     tex = (latex.outdir / "edition.tex").read_text(encoding="utf-8")

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from converters.common.registry import load_registry
 from converters.editing.candidates import find_candidates, main, visible_lines
-from converters.registry import load_registry
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"

@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from converters import editorial
+from converters.common import editorial_data
 from converters.model import Article, Metadata, Paragraph, Source, Text
 from converters.myst import front_matter
 from edition.article.text import byline
@@ -36,7 +37,7 @@ seeds:
 
 def converted(role: str) -> Article:
     """A one-paragraph article put through the editorial data above."""
-    data = editorial.parse(DATA.format(role=role), "editorial.yaml")
+    data = editorial_data.parse(DATA.format(role=role), "editorial.yaml")
     source = Source(name="900_sample.txt", text="A paragraph.", sha256="0" * 64)
     article = Article(slug="sample", meta=Metadata(title="A title", language=["en"]),
                       blocks=[Paragraph([Text("A paragraph.")])])
@@ -57,7 +58,7 @@ def test_the_role_reaches_the_front_matter_and_the_citation() -> None:
     citation = make_citation(front, "an-adaptation", "https://e.example/a.html", "E")
     assert citation.authors == () and citation.original_authors == ("Sam Altman",)
     # without a role, the entry is written as it always was
-    data = editorial.parse(DATA.replace("          role: {role}\n", ""), "editorial.yaml")
+    data = editorial_data.parse(DATA.replace("          role: {role}\n", ""), "editorial.yaml")
     source = Source(name="900_sample.txt", text="A paragraph.", sha256="0" * 64)
     [plain] = editorial.apply([Article(slug="s", meta=Metadata(title="A title"))], source, data)
     assert set(front_matter(plain)["editorial"][0]) == {"field", "value", "reason"}
@@ -65,7 +66,7 @@ def test_the_role_reaches_the_front_matter_and_the_citation() -> None:
 
 @pytest.mark.parametrize("role", ["translator", "author", "Original-Author"])
 def test_an_unknown_role_is_one_clear_line(role: str) -> None:
-    with pytest.raises(editorial.EditorialError) as caught:
+    with pytest.raises(editorial_data.EditorialError) as caught:
         converted(role)
     message = str(caught.value)
     assert "\n" not in message
@@ -75,8 +76,8 @@ def test_an_unknown_role_is_one_clear_line(role: str) -> None:
 def test_a_role_on_a_field_without_roles_is_refused() -> None:
     text = DATA.format(role="original-author").replace("authors:", "translator:").replace(
         "value: [Sam Altman]", "value: Sam Altman")
-    with pytest.raises(editorial.EditorialError, match="is not a role of translator"):
-        editorial.parse(text, "editorial.yaml")
+    with pytest.raises(editorial_data.EditorialError, match="is not a role of translator"):
+        editorial_data.parse(text, "editorial.yaml")
 
 
 def test_the_edition_credits_the_adaptation_to_its_original_author() -> None:

@@ -23,7 +23,7 @@ import yaml
 from bs4 import BeautifulSoup
 from pybtex.database import parse_string
 
-from converters.dates import date_target as parse_iso
+from converters.common.dates import date_target as parse_iso
 from edition.entities.domain import collation_key, entity_domain, index_letter
 
 ROOTS = Path(__file__).resolve().parent / "roots"

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
-import converters.yamlsafe
+import converters.common.yamlsafe
 import edition.article.frontmatter
 from converters.model import FRONT_MATTER_FIELDS, header_fields
 
@@ -49,7 +49,7 @@ def counted(monkeypatch: pytest.MonkeyPatch, app: Any) -> dict[str, Counter[str]
         return parse(text)
 
     monkeypatch.setattr(edition.article.frontmatter, "parse_front_matter", counting_parse)
-    scan = converters.yamlsafe.scan
+    scan = converters.common.yamlsafe.scan
 
     def counting_scan(text: str, *args: Any, **kwargs: Any) -> None:
         for slug in ARTICLES:
@@ -57,7 +57,7 @@ def counted(monkeypatch: pytest.MonkeyPatch, app: Any) -> dict[str, Counter[str]
                 counts[slug]["YAML loaded"] += 1
         scan(text, *args, **kwargs)
 
-    monkeypatch.setattr(converters.yamlsafe, "scan", counting_scan)
+    monkeypatch.setattr(converters.common.yamlsafe, "scan", counting_scan)
     return counts
 
 

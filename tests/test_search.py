@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
-from converters.registry import load_registry
+from converters.common.registry import load_registry
 from edition.web.search import (
     DICTIONARY_NAME,
     FOLD_SCRIPT_NAME,

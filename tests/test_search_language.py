@@ -8,7 +8,7 @@ import pytest
 from sphinx.search.zh import SearchChinese
 
 import edition.web.search
-from converters.paths import ROOT
+from converters.common.paths import ROOT
 from edition.web.search import SearchChineseFolded
 
 TEXT = ("TikTok and ByteDance: the apps, app stores and AI models of 字节跳动 in 2025; "
@@ -89,7 +89,7 @@ def test_words_are_jieba_own_on_the_edition_text(tmp_path: Path) -> None:
     names as user words."""
     import jieba
 
-    from converters.registry import load_registry
+    from converters.common.registry import load_registry
     from edition.web.search import cut_for_search, dictionary_words
 
     words = tmp_path / "words.txt"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from converters.myst import NAME_OPTION, TARGET, escape, without_inline_markup
+from converters.common.markup import NAME_OPTION, TARGET, escape, without_inline_markup
 from edition.security.files import write_if_changed
 
 

@@ -29,11 +29,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..myst import without_inline_markup
-from ..paths import DEFAULT_ARTICLES, DEFAULT_REGISTRY
-from ..registry import Registry, RegistryError, fold, load_registry
-from ..script import HAN_RUN, has_han
-from ..tagging import URL_PATTERN, find_names
+from ..common.markup import without_inline_markup
+from ..common.matching import URL_PATTERN, find_names
+from ..common.paths import DEFAULT_ARTICLES, DEFAULT_REGISTRY
+from ..common.registry import Registry, RegistryError, fold, load_registry
+from ..common.script import HAN_RUN, has_han
 from .draft import Alias, Proposal
 
 #: jieba part-of-speech flags of names (nr person, nrfg/nrt transliterated or foreign person,

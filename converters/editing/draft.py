@@ -39,9 +39,9 @@ from typing import Any
 
 import yaml
 
-from ..registry import Registry, RegistryError, load_registry
-from ..script import has_han
-from ..tagging import find_names
+from ..common.matching import find_names
+from ..common.registry import Registry, RegistryError, load_registry
+from ..common.script import has_han
 
 #: jieba tags that name people, places and organisations.
 PERSON_FLAGS = frozenset({"nr", "nrfg", "nrt"})

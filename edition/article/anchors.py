@@ -16,7 +16,7 @@ from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.writers.html5 import HTML5Translator
 
-from converters.myst import BLOCK_LABEL
+from converters.common.markup import BLOCK_LABEL
 
 
 class paragraph_anchor(nodes.Inline, nodes.Element):

@@ -20,10 +20,10 @@ from sphinx.domains import Domain
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from converters.dates import parse_iso_date
+from converters.common.dates import parse_iso_date
+from converters.common.values import as_list
+from converters.common.yamlsafe import YamlRefused, load_yaml
 from converters.model import FRONT_MATTER_FIELDS, LIST_OF_MAPPINGS, LIST_OF_STR, STR
-from converters.values import as_list
-from converters.yamlsafe import YamlRefused, load_yaml
 from edition.article.teaser import article_teaser
 from edition.security.safety import is_web_url, language_tag, strip_xml_forbidden, xml_forbidden
 

@@ -15,10 +15,10 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.writers.html5 import HTML5Translator
 
-from converters.dates import format_date
+from converters.common.dates import format_date
+from converters.common.script import text_language
+from converters.common.values import as_list
 from converters.model import header_fields
-from converters.script import text_language
-from converters.values import as_list
 from edition.article.frontmatter import get_front_matter
 from edition.article.text import (
     ORIGINAL_AUTHOR,

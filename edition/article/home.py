@@ -4,7 +4,7 @@ The title is a pattern in ``docs/_data/edition.yaml`` (``{sources_en_title} Text
 Internet``); the counts come from the articles — how many there are, and how many seeds they
 name — so adding a text with ``python -m converters add`` updates the home page, the PDF's
 title page and the metadata. The file is read and its placeholders filled by
-:mod:`converters.edition_data` (strict YAML, a schema, placeholders replaced by lookup).
+:mod:`converters.common.edition_data` (strict YAML, a schema, placeholders replaced by lookup).
 
 A file the loader refuses stops the build at its start with one located error
 (:func:`stop_on_refused_data`). Sphinx prints any exception raised in ``conf.py`` — its own
@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING
 
 from sphinx.util import logging
 
-from converters.edition_data import EDITION_FILE as PROJECT_EDITION_FILE
-from converters.edition_data import TITLE_KEYS, load_edition_data
-from converters.paths import DOCS_DIR
-from converters.yamlsafe import YamlRefused
+from converters.common.edition_data import EDITION_FILE as PROJECT_EDITION_FILE
+from converters.common.edition_data import TITLE_KEYS, load_edition_data
+from converters.common.paths import DOCS_DIR
+from converters.common.yamlsafe import YamlRefused
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -121,7 +121,8 @@ def edition_counts(docs: Path) -> dict[str, str]:
 def edition_names(docs: Path) -> dict[str, str]:
     """The title (English and Chinese) and the counts, as strings for substitutions.
 
-    Raises :class:`converters.yamlsafe.YamlRefused` (``file:line: reason``) for a data file the
+    Raises :class:`converters.common.yamlsafe.YamlRefused` (``file:line: reason``) for a data
+    file the
     edition does not read.
     """
     counts = edition_counts(docs)

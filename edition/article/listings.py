@@ -18,10 +18,10 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from converters.editorial import EditorialError
-from converters.editorial import parse as check_editorial_data
-from converters.values import as_list
-from converters.yamlsafe import YamlRefused, decode_yaml_bytes, load_yaml
+from converters.common.editorial_data import EditorialError
+from converters.common.editorial_data import parse as check_editorial_data
+from converters.common.values import as_list
+from converters.common.yamlsafe import YamlRefused, decode_yaml_bytes, load_yaml
 from edition.article.frontmatter import ArticleDomain, ArticleSource, is_article, read_article
 from edition.article.teaser import card_teaser, chinese_language, title_gloss
 from edition.article.text import (

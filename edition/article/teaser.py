@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple
 
-from converters.script import has_han, is_han
-from converters.values import as_list
+from converters.common.script import has_han, is_han
+from converters.common.values import as_list
 from edition.article.text import main_language, shown_text
 
 #: A teaser grows sentence by sentence until it is this long (a Chinese character counts two) …

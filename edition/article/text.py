@@ -13,9 +13,9 @@ from urllib.parse import urlsplit
 
 from docutils import nodes
 
-from converters.dates import format_date
-from converters.myst import escape_literal, without_inline_markup
-from converters.values import as_list
+from converters.common.dates import format_date
+from converters.common.markup import escape_literal, without_inline_markup
+from converters.common.values import as_list
 
 #: Readable names of the BCP 47 tags the edition uses.
 LANGUAGE_NAMES: dict[str, str] = {

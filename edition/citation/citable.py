@@ -46,10 +46,10 @@ from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
-from converters.editing.retired import RETIRED_FILE, RetiredLabelsError, Retirement, load_retired
+from converters.common.markup import BLOCK_LABEL
+from converters.common.retired import RETIRED_FILE, RetiredLabelsError, Retirement, load_retired
+from converters.common.values import as_list
 from converters.model import FRONT_MATTER_FIELDS
-from converters.myst import BLOCK_LABEL
-from converters.values import as_list
 from edition.article.frontmatter import get_front_matter
 from edition.article.text import main_language
 from edition.citation.model import (

@@ -34,9 +34,9 @@ from sphinx import addnodes
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
+from converters.common.script import has_han
+from converters.common.values import as_list
 from converters.model import FRONT_MATTER_FIELDS
-from converters.script import has_han
-from converters.values import as_list
 from edition.article.frontmatter import get_front_matter
 from edition.article.text import ORIGINAL_AUTHOR
 from edition.security.escaping import bibtex_entry, bibtex_name, bibtex_text, bibtex_url

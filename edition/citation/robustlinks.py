@@ -1,8 +1,9 @@
 """Robust links: a source's link footnote names the site, wraps its address, offers an archive.
 
 A footnote that holds nothing but a bare address (the converter's form, ``[^3]: <url>``) is
-shown as the words the source linked (read again from the article's seed, so the committed
-articles need not change; left out when the seed is not at hand), the site's name, the full
+shown as the words the source linked (read again from the article's seed by the function the
+project gives as ``edition_link_words``, so the committed articles need not change; left out
+without one or when the seed is not at hand), the site's name, the full
 address — broken only after ``/``, ``.``, ``?``, ``&``,
 ``=``, ``-`` or ``_`` in the web edition — and a link to the Internet Archive's copy nearest to
 the article's date (``https://web.archive.org/web/<YYYYMMDD>/<url>``), with the Robust Links
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import html
 import re
-from functools import lru_cache
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -42,36 +43,23 @@ DEFAULT_SEEDS = "../seeds"
 WORDS_LENGTH = 80
 
 
-@lru_cache(maxsize=64)
-def _linked_words(seed: str, _mtime_ns: int, editorial: str) -> dict[str, dict[str, str]]:
-    """Per article slug of a seed, the words of each link by its address (first link wins)."""
-    from converters.model import ConversionError, article_links, plain_text
-    from converters.myst import safe_url
-    from converters.pipeline import Options, convert_file
-
-    options = Options(editorial=Path(editorial) if editorial else None, registry=None, tag=False)
-    try:
-        converted = convert_file(Path(seed), options)
-    except (ConversionError, OSError, ValueError):
-        return {}
-    found: dict[str, dict[str, str]] = {}
-    for article in converted.articles:
-        words = found.setdefault(article.slug, {})
-        for link in article_links(article):
-            text = " ".join(plain_text(link.children).split())
-            if text:
-                words.setdefault(safe_url(link.url), text)
-    return found
+#: What a project hands the extension to read a seed's linked words (``edition_link_words``):
+#: given the seed and the editorial data, per article slug the words of each link by address.
+LinkWords = Callable[[Path, Path], dict[str, dict[str, str]]]
 
 
-def linked_words(seeds: Path, meta: dict[str, Any], editorial: Path) -> dict[str, str]:
-    """The words the source linked, by address, for one article (``{}`` without its seed)."""
+def linked_words(seeds: Path, meta: dict[str, Any], editorial: Path,
+                 provider: LinkWords | None) -> dict[str, str]:
+    """The words the source linked, by address, for one article (``{}`` without its seed).
+
+    Read by ``provider`` (``edition_link_words``, in ``docs/conf.py`` the converters'
+    :func:`converters.seedlinks.linked_words`); without one, a link note names no words.
+    """
     name = str(meta.get("seed") or "")
     path = seeds / name
     if not name or "/" in name or not path.is_file():
         return {}
-    found = _linked_words(str(path), path.stat().st_mtime_ns,
-                          str(editorial) if editorial.is_file() else "")
+    found = provider(path, editorial) if provider is not None else {}
     return found.get(str(meta.get("label") or ""), {})
 
 
@@ -151,7 +139,8 @@ class MakeLinksRobust(SphinxTransform):
             archive = WAYBACK.format(stamp=stamp, url=url) if stamp else \
                 f"https://web.archive.org/web/{url}"
             if words_of is None:
-                words_of = linked_words(seeds, meta, Path(self.config.edition_editorial))
+                words_of = linked_words(seeds, meta, Path(self.config.edition_editorial),
+                                        self.config.edition_link_words)
             words = _clip(words_of.get(url, ""))
             node = robust_link("", url=url, stamp=stamp, archive=archive, site=site, words=words)
             if words:

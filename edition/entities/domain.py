@@ -42,10 +42,10 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxRole
 from sphinx.util.nodes import make_refnode, split_explicit_title
 
-from converters.dates import date_target, date_words
-from converters.registry import Entity, RegistryError, fold, load_registry
-from converters.script import has_han
-from converters.values import as_list
+from converters.common.dates import date_target, date_words
+from converters.common.registry import Entity, RegistryError, fold, load_registry
+from converters.common.script import has_han
+from converters.common.values import as_list
 from edition.article.frontmatter import get_front_matter
 from edition.entities.indices import Head, MentionIndex, Name, Place, place_label
 from edition.entities.names import pinyin
@@ -444,7 +444,7 @@ def script_names(entity: Entity) -> tuple[Name, ...]:
     reading = pinyin(entity)
     if reading:
         # No tag: pinyin is Latin script, and BCP 47's zh-Latn-pinyin is not one the edition
-        # writes (converters.validate.LANGUAGE_TAGS).
+        # writes (converters.common.validate.LANGUAGE_TAGS).
         names.append(Name(reading, "", "pinyin"))
     return tuple(names)
 

@@ -12,8 +12,8 @@ import unicodedata
 
 from pypinyin import Style, lazy_pinyin
 
-from converters.registry import Entity, fold
-from converters.script import has_han
+from converters.common.registry import Entity, fold
+from converters.common.script import has_han
 
 #: Anything that is not a letter or a digit: dropped from search keys (spaces, dots, hyphens).
 NOT_WORD = re.compile(r"[^\w]|_", re.UNICODE)

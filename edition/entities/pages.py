@@ -32,9 +32,9 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_refnode
 
-from converters.myst import escape_literal
-from converters.registry import ID_PATTERN
-from converters.script import is_cjk, is_han
+from converters.common.markup import escape_literal
+from converters.common.registry import ID_PATTERN
+from converters.common.script import is_cjk, is_han
 from edition.article.listings import reading_order
 from edition.article.placeholders import PlaceholderDirective
 from edition.entities.domain import (

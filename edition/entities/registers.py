@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 
-from converters.script import text_language
+from converters.common.script import text_language
 from edition.entities.domain import EntityDomain, entity_domain, language_classes
 from edition.entities.indices import MentionIndex, Name, RegisterEntry, RegisterText
 from edition.outputs.book import omitted

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from docutils import nodes
 
-from converters.dates import date_words
+from converters.common.dates import date_words
 from edition.article.placeholders import PlaceholderDirective
 from edition.entities.domain import EntityDomain, date_anchor, entity_domain, year_anchor
 from edition.entities.pages import heading, mentions_block

@@ -40,9 +40,9 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.texescape import escape
 
-from converters.dates import date_words, format_date
-from converters.script import HAN_RANGES, char_class
-from converters.values import as_list
+from converters.common.dates import date_words, format_date
+from converters.common.script import HAN_RANGES, char_class
+from converters.common.values import as_list
 from edition.article.frontmatter import get_front_matter
 from edition.article.text import authors_byline
 from edition.citation.model import date_qualifier
@@ -62,7 +62,7 @@ from edition.security.files import write_if_changed
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-    from converters.registry import Entity
+    from converters.common.registry import Entity
 
 logger = logging.getLogger(__name__)
 

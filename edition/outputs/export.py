@@ -37,7 +37,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from converters.registry import ENTITY_TYPES
+from converters.common.registry import ENTITY_TYPES
 from edition.article.frontmatter import get_front_matter
 from edition.citation.model import DISTRIBUTOR, date_qualifier
 from edition.entities.domain import EntityDomain, entity_domain, entity_sort_key

@@ -32,7 +32,7 @@ from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
-from converters.script import is_cjk, is_latin_letter
+from converters.common.script import is_cjk, is_latin_letter
 from edition.article.frontmatter import get_front_matter
 from edition.article.text import main_language
 from edition.security.files import destination, make_folder, write_if_changed

@@ -1,12 +1,13 @@
 """The trust boundary in the build: the allowlist enforced as pages are read, and every escape.
 
 Pages, data files and sources come from strangers. What a page may contain is
-:mod:`converters.allowlist` — the same list ``python -m converters check`` enforces — and this
+:mod:`converters.common.allowlist` — the same list ``python -m converters check`` enforces —
+and this
 component enforces it in Sphinx, so that a build (or the live preview) whose check was skipped
 is still safe:
 
 - pages are rendered by :class:`GatedRenderer`: myst-parser's renderer behind the allowlist
-  (:mod:`converters.myst_gate`), so a refused directive never runs, a refused role, link or
+  (:mod:`converters.common.myst_gate`), so a refused directive never runs, a refused role, link or
   image is its text, ``{{ … }}`` is a bare name written as plain text, and a front-matter key
   MyST would read as a setting is dropped; MyST settings in a page's front matter are never
   read;
@@ -49,7 +50,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from converters.allowlist import (
+from converters.common.allowlist import (
     ASSET_TYPES,
     ASSETS_DIR,
     EDITION_NAMES,
@@ -62,8 +63,8 @@ from converters.allowlist import (
     signature_problem,
     tree_problems,
 )
-from converters.myst_gate import GateMixin
-from converters.validate import is_http_url
+from converters.common.myst_gate import GateMixin
+from converters.common.validate import is_http_url
 from edition.security.files import copy_file, make_folder, remove_file, writable_folders
 from edition.security.safety import language_tag, strip_xml_forbidden, xml_forbidden
 
@@ -207,7 +208,7 @@ def _remember_read(_app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> 
 
 
 class GatedRenderer(GateMixin, SphinxRenderer):
-    """myst-parser's Sphinx renderer behind the allowlist (:mod:`converters.myst_gate`)."""
+    """myst-parser's Sphinx renderer behind the allowlist (:mod:`converters.common.myst_gate`)."""
 
     def setup_render(self, options: dict[str, Any], env: Any) -> None:
         """Set up a render, and what the gate needs: the page's kind and place."""

@@ -7,7 +7,7 @@ or a LaTeX command argument.
 
 from __future__ import annotations
 
-from converters import validate
+from converters.common import validate
 
 #: The language tags (BCP 47) the edition can name, typeset and mark up: the converters' list,
 #: so that a page and its source are judged alike. A tag outside it never reaches

@@ -28,7 +28,7 @@ from myst_parser.parsers.mdit import create_md_parser
 from myst_parser.parsers.sphinx_ import MystParser
 from sphinx.application import Sphinx
 
-from converters.yamlsafe import SAFE_LOADER
+from converters.common.yamlsafe import SAFE_LOADER
 from edition.security.boundary import GatedRenderer
 
 

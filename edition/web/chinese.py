@@ -40,9 +40,9 @@ from docutils import nodes
 from pygments.formatters import HtmlFormatter
 from sphinx.transforms import SphinxTransform
 
-from converters.registry import NAME_DOTS
-from converters.script import CJK_RANGES, HAN_CHAR, WORD_PATTERN, char_class, text_language
-from converters.values import as_list
+from converters.common.registry import NAME_DOTS
+from converters.common.script import CJK_RANGES, HAN_CHAR, WORD_PATTERN, char_class, text_language
+from converters.common.values import as_list
 from edition.article.frontmatter import get_front_matter
 from edition.article.text import main_language
 from edition.security.safety import language_tag

@@ -30,8 +30,8 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.writers.html5 import HTML5Translator
 
-from converters.dates import format_date
-from converters.values import as_list
+from converters.common.dates import format_date
+from converters.common.values import as_list
 from edition.article.frontmatter import get_front_matter
 from edition.article.header import editorial_notes
 from edition.article.text import authors_byline

@@ -34,8 +34,8 @@ from sphinx.config import Config
 from sphinx.search.zh import JIEBA_DEFAULT_DICT, SearchChinese
 from sphinx.util import logging
 
-from converters.registry import Registry, RegistryError, fold, fold_char, load_registry
-from converters.script import BMP_HAN_RANGES, has_han
+from converters.common.registry import Registry, RegistryError, fold, fold_char, load_registry
+from converters.common.script import BMP_HAN_RANGES, has_han
 from edition.security.files import write_if_changed
 from edition.web.search_pages import setup_search_pages
 

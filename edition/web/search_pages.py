@@ -28,8 +28,15 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from converters.registry import Entity, Registry, RegistryError, SearchAlias, fold, load_registry
-from converters.tagging import find_names
+from converters.common.matching import find_names
+from converters.common.registry import (
+    Entity,
+    Registry,
+    RegistryError,
+    SearchAlias,
+    fold,
+    load_registry,
+)
 from edition.citation.robustlinks import ARCHIVE_TEXT, robust_link
 from edition.entities.domain import EntityDomain, entity_domain, registry_path
 from edition.entities.names import label_pinyin, search_key, search_keys

@@ -8,7 +8,7 @@ depth) and held to a schema: exactly those two keys, each a string of bounded le
 placeholders are known names written bare. A placeholder is filled by looking its name up and
 putting the count in its place — never by ``str.format``, whose format specs
 (``{sources:>3000000000}``) allocate without bound and whose ``{a.b}`` / ``{a[0]}`` reach into
-the values' attributes. Every refusal is a :class:`~converters.yamlsafe.YamlRefused`,
+the values' attributes. Every refusal is a :class:`~converters.common.yamlsafe.YamlRefused`,
 ``file:line: reason`` on one line.
 """
 

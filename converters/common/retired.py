@@ -20,8 +20,8 @@ from typing import NamedTuple
 
 import yaml
 
-from ..myst import SLUG
-from ..yamlsafe import YamlRefused, compose_yaml
+from .markup import SLUG
+from .yamlsafe import YamlRefused, compose_yaml
 
 #: The file, relative to the Sphinx project (``docs/``).
 RETIRED_FILE = Path("_data") / "retired-labels.yaml"

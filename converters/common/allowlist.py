@@ -30,8 +30,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from ..model import FRONT_MATTER_FIELDS
 from .edition_data import PLACEHOLDERS, TITLE_KEYS
-from .model import FRONT_MATTER_FIELDS
 from .validate import LANGUAGE_TAGS, is_http_url
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 #: The project root (the folder holding ``converters/``, ``docs/`` and ``seeds/``).
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 #: Where things are, relative to the root (tools given another ``--root`` look there).
 DOCS_DIR = Path("docs")

@@ -1,12 +1,12 @@
 """The allowlist applied while MyST renders a page, so that nothing refused is ever rendered.
 
 ``python -m converters check`` reads each page's tokens and refuses what
-:mod:`converters.allowlist` does not list; this module makes the same decisions inside
+:mod:`converters.common.allowlist` does not list; this module makes the same decisions inside
 myst-parser's renderer, at every node it renders — the page, a directive's body, an included
 file, a title given in the front matter — so a build (or the check's own docutils parse) never
 runs, reads or writes what a page may not ask for, whether or not the check was run:
 
-- every node type is dispatched through :func:`~converters.allowlist.syntax_problem`;
+- every node type is dispatched through :func:`~converters.common.allowlist.syntax_problem`;
 - a directive is refused before it is looked up when its name, argument or options are not
   listed (and once more with its options as the directive itself reads them);
 - ``{{ … }}`` is a bare name looked up in the edition's names and written as plain text:
