@@ -309,39 +309,70 @@ class BookLayout(SphinxPostTransform):
     def opening(self, docname: str) -> nodes.Element:
         """Byline and provenance of an article, from its front matter."""
         meta = get_front_matter(self.env, docname) or {}
-        supplied = {str(e.get("field")): e for e in meta.get("editorial") or []
+        supplied = {str(e.get("field")) for e in meta.get("editorial") or []
                     if isinstance(e, dict)}
-
-        def value(field: str, text: str) -> str:
-            return f"[{text}]" if text and field in supplied else text
-
         opening = nodes.container(classes=["article-opening", "language-en"])
         subtitle = str(meta.get("subtitle") or "").strip()
         if subtitle:
-            languages = [tag for tag in as_list(meta.get("language")) if tag.startswith("zh")]
-            inner = nodes.container(
-                classes=[f"language-{languages[0].lower()}"] if languages else [])
-            inner += nodes.paragraph("", "", *kept_end(value("subtitle", subtitle)))
-            opening += inner
+            subtitle = self.editors_value(supplied, "subtitle", subtitle)
+            opening += self.opening_subtitle(meta, subtitle)
+        opening += self.opening_byline(meta, supplied)
+        para = self.opening_source(meta, supplied)
+        if len(para.astext()):
+            para += nodes.Text(".")
+            source = nodes.container(classes=["article-source"])
+            source += para
+            opening += source
+        return opening
+
+    @staticmethod
+    def editors_value(supplied: set[str], field: str, text: str) -> str:
+        """A value the editors supplied (``field`` in ``supplied``) stands in square brackets."""
+        return f"[{text}]" if text and field in supplied else text
+
+    @staticmethod
+    def opening_subtitle(meta: dict[str, Any], subtitle: str) -> nodes.Element:
+        """The subtitle, in the article's Chinese (its language class) when it has one."""
+        languages = [tag for tag in as_list(meta.get("language")) if tag.startswith("zh")]
+        inner = nodes.container(
+            classes=[f"language-{languages[0].lower()}"] if languages else [])
+        inner += nodes.paragraph("", "", *kept_end(subtitle))
+        return inner
+
+    def opening_byline(self, meta: dict[str, Any], supplied: set[str]) -> nodes.Element:
+        """Authors and date, the date no more precise than a day."""
         precision = str(meta.get("date_precision") or "")
         date = format_date(str(meta.get("date") or ""),
                            "day" if precision in ("minute", "second") else precision)
         # a distributor's post is said to be one; an original's author is not the text's
         qualifier = date_qualifier(meta)
-        byline = [authors_byline(meta),
-                  value("date", date) + (f" ({qualifier})" if date and qualifier else "")]
+        byline = [authors_byline(meta), self.editors_value(supplied, "date", date)
+                  + (f" ({qualifier})" if date and qualifier else "")]
         line = nodes.container(classes=["article-byline"])
         line += nodes.paragraph("", ", ".join(part for part in byline if part))
-        opening += line
-        where = [value("publisher", str(meta.get("publisher") or ""))]
+        return line
+
+    def opening_source(self, meta: dict[str, Any], supplied: set[str]) -> nodes.paragraph:
+        """Where the article appeared, its addresses, and whether the editors supplied values.
+
+        Without the closing full stop: an empty paragraph is left out (:meth:`opening`).
+        """
+        where = [self.editors_value(supplied, "publisher", str(meta.get("publisher") or ""))]
         column = str(meta.get("column") or "")
         if column:
-            where.append(f"column {value('column', column)}")
+            where.append(f"column {self.editors_value(supplied, 'column', column)}")
         translator = ", ".join(as_list(meta.get("translator")))
         if translator:
             where.append(f"translated by {translator}")
-        source = nodes.container(classes=["article-source"])
         para = nodes.paragraph("", ", ".join(part for part in where if part))
+        self.source_addresses(para, meta)
+        if supplied:
+            self.editors_values_note(para)
+        return para
+
+    @staticmethod
+    def source_addresses(para: nodes.paragraph, meta: dict[str, Any]) -> None:
+        """The source's address, then the original's (of a translation or a repost)."""
         url = str(meta.get("source_url") or "")
         if url:
             link = nodes.reference("", "", *breakable(readable_url(url)), refuri=url)
@@ -351,19 +382,16 @@ class BookLayout(SphinxPostTransform):
             link = nodes.reference("", "", *breakable(readable_url(original)), refuri=original)
             para += [nodes.Text(" (original: " if len(para) else "Original: "), link,
                      nodes.Text(")" if url else "")]
-        if supplied:
-            method = self.config.edition_method_page
-            lead = ". Values" if len(para) else "Values"
-            para += nodes.Text(f"{lead} in square brackets are the editors’: see ")
-            if method in self.included:
-                para += nodes.reference("", "Editorial method", refuri=f"%{method}")
-            else:
-                para += nodes.Text("the editorial method")
-        if len(para.astext()):
-            para += nodes.Text(".")
-            source += para
-            opening += source
-        return opening
+
+    def editors_values_note(self, para: nodes.paragraph) -> None:
+        """What the square brackets mean, with a link to the method when it is in the book."""
+        method = self.config.edition_method_page
+        lead = ". Values" if len(para) else "Values"
+        para += nodes.Text(f"{lead} in square brackets are the editors’: see ")
+        if method in self.included:
+            para += nodes.reference("", "Editorial method", refuri=f"%{method}")
+        else:
+            para += nodes.Text("the editorial method")
 
     def citation(self, section: nodes.section) -> nodes.Element:
         """The article's citation as one line: the code blocks are for the web page."""
