@@ -254,11 +254,12 @@ def check(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """Ruff and mypy, as configured in pyproject.toml; zizmor on the workflows."""
+    """Ruff and mypy, as configured in pyproject.toml; radon; zizmor on the workflows."""
     toolkit(session)
     session.run("ruff", "check", ".")
     session.run("mypy")
     session.run("python", "scripts/regex_lint.py")  # regexploit: no pattern slower than linear
+    session.run("python", "scripts/complexity.py")  # radon: no function graded E or F
     # the GitHub Actions workflows: pinned actions, no persisted credentials, no injection
     session.run("zizmor", "--offline", "--no-progress", ".github/workflows")
 
