@@ -9,7 +9,8 @@ from bs4 import BeautifulSoup
 
 from converters.common.registry import load_registry
 from converters.editing.candidates import find_candidates, main, visible_lines
-from converters.pipeline import Options, convert_file, write_pages
+from converters.editing.importing import write_pages
+from converters.pipeline import Options, convert_file
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
