@@ -267,11 +267,6 @@ class ArticleMeta:
         """Those of the credited names that the editors supplied rather than the source."""
         return frozenset(self.supplied_authors) & frozenset(self.credited_authors)
 
-    @property
-    def authors_bracketed(self) -> bool:
-        """Whether the stated authors are shown as the editors' (they supplied ``authors``)."""
-        return bool(self.authors) and self.is_supplied("authors")
-
     # -- dates
 
     @property
