@@ -14,6 +14,7 @@ from edition_builds import Article, Build
 from pybtex.database import parse_string
 
 from edition.article.frontmatter import article_lead
+from edition.article.record import ArticleMeta
 from edition.citation.citable import http_url, json_for_script
 from edition.citation.model import PARTIAL_TEXT
 
@@ -124,7 +125,8 @@ def test_editorial_values_are_marked(html: Build, articles: list[Article]) -> No
     assert "Supplied by the editors" in item["creditText"]
     assert "author" in item["creditText"]
     assert "Supplied by the editors" not in item["description"]
-    assert item["description"] == article_lead(article.meta, article.body)
+    meta = ArticleMeta.from_front_matter(article.meta, f"articles/{article.slug}")
+    assert item["description"] == article_lead(meta, article.body)
 
 
 @DOCS_BUILD

@@ -13,6 +13,7 @@ import pytest
 
 from converters.editing.candidates import visible_lines
 from edition.article.frontmatter import article_lead, parse_front_matter
+from edition.article.record import ArticleMeta
 from edition.article.teaser import (
     TEASER_MAX,
     TEASER_MIN,
@@ -28,14 +29,14 @@ from edition.article.teaser import card_teaser as teaser_of_card
 ARTICLES = Path(__file__).resolve().parents[1] / "docs" / "articles"
 
 
-def read(slug: str) -> tuple[dict, str]:
+def read(slug: str) -> tuple[ArticleMeta, str]:
     text = (ARTICLES / f"{slug}.md").read_text(encoding="utf-8")
     meta = parse_front_matter(text)
     assert meta is not None
-    return meta, text
+    return ArticleMeta.from_front_matter(meta, f"articles/{slug}"), text
 
 
-def card_teaser(meta: dict, text: str) -> str:
+def card_teaser(meta: ArticleMeta, text: str) -> str:
     """What the card of an article shows under its title, as the build computes it."""
     return teaser_of_card(meta, article_lead(meta, text))
 
@@ -60,11 +61,11 @@ def opening_paragraphs(slug: str) -> list[str]:
     return [" ".join(" ".join(lines).split()) for lines in paragraphs if lines]
 
 
-def opening_sentences(slug: str, meta: dict) -> list[str]:
+def opening_sentences(slug: str, meta: ArticleMeta) -> list[str]:
     """The full sentences a card may quote, in order: the article's main language only (a
     parallel text's other half is its translation), the title's repetition passed over."""
-    chinese = str(meta["language"][0]).startswith("zh")
-    title = str(meta["title"]).rstrip(".。")
+    chinese = meta.language[0].startswith("zh")
+    title = meta.title.rstrip(".。")
     sentences: list[str] = []
     for paragraph in opening_paragraphs(slug):
         if is_chinese(paragraph) != chinese or paragraph.rstrip(".。") == title:
@@ -78,7 +79,7 @@ SLUGS = sorted(path.stem for path in ARTICLES.glob("*.md"))
 
 def test_the_edition_has_articles_of_each_kind() -> None:
     """The properties below are checked on English, Chinese and parallel articles alike."""
-    languages = {tuple(read(slug)[0]["language"]) for slug in SLUGS}
+    languages = {read(slug)[0].language for slug in SLUGS}
     assert {("en",), ("zh-Hans",), ("en", "zh-Hant")} <= languages
 
 
@@ -111,12 +112,12 @@ def test_the_teaser_is_the_articles_opening_cut_at_a_sentence_end(slug: str) -> 
 def test_a_card_shows_the_sources_dek_else_the_lead(slug: str) -> None:
     """A subtitle the source gives (not the editors') is the card's teaser; else the lead."""
     meta, text = read(slug)
-    supplied = {entry["field"] for entry in meta.get("editorial") or []}
-    dek = str(meta.get("subtitle") or "").strip()
+    supplied = {entry.field for entry in meta.editorial}
+    dek = meta.subtitle.strip()
     expected = dek if dek and "subtitle" not in supplied else article_lead(meta, text)
     assert card_teaser(meta, text) == expected
-    if len(meta["language"]) > 1:  # a parallel text's card is in its main language only
-        assert is_chinese(card_teaser(meta, text)) == meta["language"][0].startswith("zh")
+    if len(meta.language) > 1:  # a parallel text's card is in its main language only
+        assert is_chinese(card_teaser(meta, text)) == meta.language[0].startswith("zh")
 
 
 def test_short_sentences_are_joined_up_to_the_limit() -> None:
@@ -140,4 +141,4 @@ def test_glosses_only_where_given() -> None:
     parallel, _ = read("silicon-valley-china-envy")
     source = title_gloss(parallel, None)
     assert source is not None and not source.editorial
-    assert source.text == parallel["subtitle"] and source.language == "zh-Hant"
+    assert source.text == parallel.subtitle and source.language == "zh-Hant"

@@ -39,12 +39,12 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.texescape import escape
 
-from converters.common.dates import date_words, format_date
+from converters.common.dates import date_words
 from converters.common.script import HAN_RANGES, char_class
-from converters.common.values import as_list
-from edition.article.frontmatter import get_front_matter
+from edition.article.frontmatter import get_article_meta
 from edition.article.listings import omitted
-from edition.article.text import authors_byline, date_qualifier
+from edition.article.record import ArticleMeta
+from edition.article.text import authors_byline, date_qualifier, day_date
 from edition.citation.robustlinks import robust_link
 from edition.entities.domain import (
     LANGUAGE_CLASS,
@@ -283,9 +283,8 @@ class BookLayout(SphinxPostTransform):
 
         The note stands at the cut: after the last block of the text, before the citation.
         """
-        meta = get_front_matter(self.env, docname) or {}
-        kinds = dict.fromkeys(str(entry.get("kind")) for entry in meta.get("removed") or []
-                              if isinstance(entry, dict))
+        meta = get_article_meta(self.env, docname) or ArticleMeta(docname)
+        kinds = dict.fromkeys(entry.kind for entry in meta.removed)
         notes = [CUT_NOTES[kind] for kind in kinds if kind in CUT_NOTES]
         section = part.next_node(nodes.section)
         if not notes or section is None:
@@ -302,16 +301,12 @@ class BookLayout(SphinxPostTransform):
 
     def opening(self, docname: str) -> nodes.Element:
         """Byline and provenance of an article, from its front matter."""
-        meta = get_front_matter(self.env, docname) or {}
-        supplied = {str(e.get("field")) for e in meta.get("editorial") or []
-                    if isinstance(e, dict)}
+        meta = get_article_meta(self.env, docname) or ArticleMeta(docname)
         opening = nodes.container(classes=["article-opening", "language-en"])
-        subtitle = str(meta.get("subtitle") or "").strip()
-        if subtitle:
-            subtitle = self.editors_value(supplied, "subtitle", subtitle)
-            opening += self.opening_subtitle(meta, subtitle)
-        opening += self.opening_byline(meta, supplied)
-        para = self.opening_source(meta, supplied)
+        if meta.subtitle:
+            opening += self.opening_subtitle(meta)
+        opening += self.opening_byline(meta)
+        para = self.opening_source(meta)
         if len(para.astext()):
             para += nodes.Text(".")
             source = nodes.container(classes=["article-source"])
@@ -320,58 +315,50 @@ class BookLayout(SphinxPostTransform):
         return opening
 
     @staticmethod
-    def editors_value(supplied: set[str], field: str, text: str) -> str:
-        """A value the editors supplied (``field`` in ``supplied``) stands in square brackets."""
-        return f"[{text}]" if text and field in supplied else text
-
-    @staticmethod
-    def opening_subtitle(meta: dict[str, Any], subtitle: str) -> nodes.Element:
+    def opening_subtitle(meta: ArticleMeta) -> nodes.Element:
         """The subtitle, in the article's Chinese (its language class) when it has one."""
-        languages = [tag for tag in as_list(meta.get("language")) if tag.startswith("zh")]
+        languages = [tag for tag in meta.language if tag.startswith("zh")]
         inner = nodes.container(
             classes=[f"language-{languages[0].lower()}"] if languages else [])
-        inner += nodes.paragraph("", "", *kept_end(subtitle))
+        inner += nodes.paragraph("", "", *kept_end(meta.bracketed("subtitle", meta.subtitle)))
         return inner
 
-    def opening_byline(self, meta: dict[str, Any], supplied: set[str]) -> nodes.Element:
+    @staticmethod
+    def opening_byline(meta: ArticleMeta) -> nodes.Element:
         """Authors and date, the date no more precise than a day."""
-        precision = str(meta.get("date_precision") or "")
-        date = format_date(str(meta.get("date") or ""),
-                           "day" if precision in ("minute", "second") else precision)
+        date = day_date(meta)
         # a distributor's post is said to be one; an original's author is not the text's
         qualifier = date_qualifier(meta)
-        byline = [authors_byline(meta), self.editors_value(supplied, "date", date)
+        byline = [authors_byline(meta), meta.bracketed("date", date)
                   + (f" ({qualifier})" if date and qualifier else "")]
         line = nodes.container(classes=["article-byline"])
         line += nodes.paragraph("", ", ".join(part for part in byline if part))
         return line
 
-    def opening_source(self, meta: dict[str, Any], supplied: set[str]) -> nodes.paragraph:
+    def opening_source(self, meta: ArticleMeta) -> nodes.paragraph:
         """Where the article appeared, its addresses, and whether the editors supplied values.
 
         Without the closing full stop: an empty paragraph is left out (:meth:`opening`).
         """
-        where = [self.editors_value(supplied, "publisher", str(meta.get("publisher") or ""))]
-        column = str(meta.get("column") or "")
-        if column:
-            where.append(f"column {self.editors_value(supplied, 'column', column)}")
-        translator = ", ".join(as_list(meta.get("translator")))
-        if translator:
-            where.append(f"translated by {translator}")
+        where = [meta.bracketed("publisher", meta.publisher)]
+        if meta.column:
+            where.append(f"column {meta.bracketed('column', meta.column)}")
+        if meta.translator:
+            where.append(f"translated by {meta.bracketed('translator', meta.translator)}")
         para = nodes.paragraph("", ", ".join(part for part in where if part))
         self.source_addresses(para, meta)
-        if supplied:
+        if meta.editorial:
             self.editors_values_note(para)
         return para
 
     @staticmethod
-    def source_addresses(para: nodes.paragraph, meta: dict[str, Any]) -> None:
+    def source_addresses(para: nodes.paragraph, meta: ArticleMeta) -> None:
         """The source's address, then the original's (of a translation or a repost)."""
-        url = str(meta.get("source_url") or "")
+        url = meta.source_url
         if url:
             link = nodes.reference("", "", *breakable(readable_url(url)), refuri=url)
             para += [nodes.Text(". " if len(para) else ""), link]
-        original = str(meta.get("original_url") or "")
+        original = meta.original_url
         if original:
             link = nodes.reference("", "", *breakable(readable_url(original)), refuri=original)
             para += [nodes.Text(" (original: " if len(para) else "Original: "), link,
