@@ -189,9 +189,12 @@ def add_stylesheet(app: Sphinx) -> None:
 
 
 def add_register_template(_app: Sphinx, config: Config) -> None:
-    """Put the registers' template before Sphinx's own (``config-inited``)."""
+    """Put the registers' template before Sphinx's own (``config-inited``).
+
+    A new list, not Sphinx's default one, which every application of the process shares.
+    """
     if str(REGISTER_TEMPLATES) not in config.templates_path:
-        config.templates_path.append(str(REGISTER_TEMPLATES))
+        config.templates_path = [*config.templates_path, str(REGISTER_TEMPLATES)]
 
 
 def setup_registers(app: Sphinx) -> None:

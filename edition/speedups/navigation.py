@@ -257,9 +257,13 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 
 def add_templates(_app: Sphinx, config: Config) -> None:
-    """Put the edition's templates before the theme's, so its sidebar navigation is used."""
+    """Put the edition's templates before the theme's, so its sidebar navigation is used.
+
+    A new list: when ``conf.py`` sets none, the list is Sphinx's default, shared by every
+    application of the process (a test's next build, with the speed-ups off, would use it).
+    """
     if str(TEMPLATES) not in config.templates_path:
-        config.templates_path.append(str(TEMPLATES))
+        config.templates_path = [*config.templates_path, str(TEMPLATES)]
 
 
 def forget_navigation(app: Sphinx, _env: Any) -> list[str]:
