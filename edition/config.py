@@ -16,6 +16,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.errors import ConfigError
 from sphinx.util import logging
 
 from edition.citation.robustlinks import DEFAULT_SEEDS
@@ -214,11 +215,19 @@ def value_at_setup(config: Config, name: str) -> Any:
     its default here too (it warns about the value at ``config-inited``).
     """
     item = next(item for item in config_fields() if item.name == name)
-    value = getattr(config, PREFIX + name)
-    if item.metadata["validator"](value):
-        default = _default(item)
-        return default(config) if callable(default) else default
-    return value
+    default = _default(item)
+    if callable(default):
+        default = default(config)
+    try:
+        value = getattr(config, PREFIX + name)
+    except ConfigError as exc:
+        # a -D value Sphinx cannot convert ("false" for a boolean): one line, not a traceback,
+        # and the default from now on (Sphinx would raise again at every reading)
+        logger.warning("%s; the default %r is used instead", exc, default,
+                       type="edition", subtype="config")
+        setattr(config, PREFIX + name, default)
+        return default
+    return default if item.metadata["validator"](value) else value
 
 
 def validate_config(_app: Sphinx, config: Config) -> None:

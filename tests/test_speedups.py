@@ -149,6 +149,18 @@ def test_the_switch_is_read_in_setup(tmp_path: Path, conf_line: str, overrides: 
         app.cleanup()
 
 
+def test_a_command_line_value_sphinx_cannot_read_is_one_warning(tmp_path: Path) -> None:
+    """``-D edition_speedups=false``: Sphinx reads only 0 and 1; a warning, and the default."""
+    app = make_app(tmp_path, edition_speedups="false")
+    try:
+        assert app.config.edition_speedups is True
+        warnings = app.warning.getvalue()
+        assert "'edition_speedups' must be '0' or '1', got 'false'" in warnings
+        assert "Traceback" not in warnings
+    finally:
+        app.cleanup()
+
+
 @pytest.mark.parametrize("on", [True, False], ids=["on", "off"])
 def test_a_build_with_the_switch(tmp_path: Path, on: bool) -> None:
     """The collector is tuned only when on; the standard domain is Sphinx's own when off."""
