@@ -34,8 +34,9 @@ SOURCES = sorted([
     *REPO.glob("scripts/**/*.py"), *REPO.glob("benchmarks/**/*.py"), DOCS / "conf.py",
     *ROOTS.glob("*/conf.py"), *ROOTS.glob("*/*.py"),
 ])
-#: Files a build writes that differ from one build to the next whatever the setting: the
-#: hash of the configuration (``edition_speedups`` is in it) and the environment.
+#: Files not compared: the hash of the HTML settings (``templates_path`` among them, where the
+#: speed-ups add their sidebar template, so a switched build rewrites every page) and the
+#: environment (in the doctree folder, and never the same bytes twice).
 NOT_COMPARED = frozenset({".buildinfo", "environment.pickle"})
 #: Corpus posts in the compared project.
 CORPUS_POSTS = 20

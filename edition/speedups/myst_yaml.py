@@ -11,9 +11,10 @@ constructor, so the same values: ``tests/test_myst_yaml.py``). When libyaml is m
 text does not load, it does what myst-parser does.
 
 Before the gate read the front matter itself, myst-parser read it twice per page with PyYAML's
-pure-Python loader (about 5 % of the 1,131-post corpus build); the gate's one reading and the
-parser that skips myst-parser's first are part of the boundary and stay when
-``edition_speedups`` is off. What this module still saves is the strict loader's walk.
+pure-Python loader (about 5 % of the 1,131-post corpus build, some 3 ms a page); the gate's one
+reading (by libyaml) and the parser that skips myst-parser's first are part of the boundary and
+stay when ``edition_speedups`` is off. What this module still saves is the strict loader's
+walk: measured on 400 corpus posts, 0.56 ms against 0.34 ms a page.
 """
 
 from __future__ import annotations
