@@ -12,8 +12,8 @@ The navigation differs from page to page in two things only: its relative links 
 renders it once, for a page at the root that is in no toctree; the result is kept as a
 template in which every link and every entry's classes carry a placeholder, and each page
 fills the placeholders by plain string replacement — no toctree resolution and no HTML
-parsing per page. ``tests/test_navigation.py`` builds a project
-both ways and compares the sidebar of every page, byte for byte.
+parsing per page. ``tests/test_navigation.py`` builds a project both ways and compares the
+sidebar of every page, byte for byte.
 
 Only the sidebar (``kind="sidebar"``, ``startdepth=0``, as sphinx-book-theme asks for it) with
 ``collapse`` off and ``show_nav_level`` at least 1 is served from the template: a collapsed
@@ -39,11 +39,11 @@ if TYPE_CHECKING:
     from sphinx.config import Config
 
 #: Placeholder characters: control characters never occur in HTML Sphinx writes, so they cannot
-#: collide with the navigation's text. ``LINK`` stands before each relative link (the page's
-#: path to the root goes there); ``MARK`` encloses a token where an element's ``current``
-#: classes go: ``MARK + "l3" + MARK`` after an entry's classes, ``MARK + "u1" + MARK`` before a
-#: list's, ``MARK + "a:DOC" + MARK`` before the classes of DOC's own link, and a disclosure's
-#: ``class="MARK d5 MARK"`` where its ``open`` attribute goes.
+#: collide with the navigation's text. ``LINK`` stands before each link from the root (made
+#: relative to each page by :func:`relative_links`); ``MARK`` encloses a token where an
+#: element's ``current`` classes go: ``MARK + "l3" + MARK`` after an entry's classes,
+#: ``MARK + "u1" + MARK`` before a list's, ``MARK + "a:DOC" + MARK`` before the classes of DOC's
+#: own link, and a disclosure's ``class="MARK d5 MARK"`` where its ``open`` attribute goes.
 LINK = "\x02"
 MARK = "\x01"
 #: The classes Sphinx and the theme give an entry, a list and a link on the current page's path.
