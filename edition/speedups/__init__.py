@@ -7,7 +7,8 @@ reaches into a library's internals (the collector's generations and docutils' tr
 myst-parser's parser, Sphinx's standard domain, the theme's toctree and template), so all of
 them are installed together by :func:`setup_speedups` or not at all: ``edition/__init__.py``
 imports this package only when ``edition_speedups`` is on (the default), and nothing else
-imports it (``tests/test_speedups.py``). With the setting off, an upgrade that breaks one of
+imports it (import-linter's contract in ``pyproject.toml``, and ``tests/test_speedups.py`` for
+the scripts, benchmarks and projects too). With the setting off, an upgrade that breaks one of
 them is met by Sphinx's, myst-parser's and the theme's own mechanisms, to the same output
 (README, *Performance*).
 """
