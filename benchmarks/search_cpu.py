@@ -43,11 +43,14 @@ def patch() -> None:
     import sphinx.builders.html
     import sphinx.search
 
-    import edition.search_pages as pages
+    try:
+        import edition.web.search_pages as pages
+    except ImportError:  # the code before the extension's packages
+        import edition.search_pages as pages  # type: ignore[no-redef]
 
     pages.prepare_for_index = timed("prepare", pages.prepare_for_index)
     try:
-        import edition.search_index as index
+        import edition.web.search_index as index
     except ImportError:  # the code before the index by need
         index = None
     if index is not None:

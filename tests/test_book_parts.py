@@ -9,10 +9,10 @@ import xml.etree.ElementTree as ET
 import pytest
 from docutils import nodes
 
-from converters.dates import date_words
-from edition.book import breakable, kept_end, readable_url, short_link
-from edition.downloads import relative_uri
-from edition.epub import (
+from converters.common.dates import date_words
+from edition.outputs.book import breakable, kept_end, readable_url, short_link
+from edition.outputs.downloads import relative_uri
+from edition.outputs.epub import (
     COVER_MARGIN,
     COVER_WIDTH,
     Outliner,
@@ -22,7 +22,7 @@ from edition.epub import (
     mark_footnotes,
     mark_languages,
 )
-from edition.pdf import LATIN_MARK, latin_marks, mark_latin_punctuation
+from edition.outputs.pdf import LATIN_MARK, latin_marks, mark_latin_punctuation
 
 
 def test_addresses_read_without_scheme() -> None:

@@ -16,9 +16,9 @@ import yaml
 from bs4 import BeautifulSoup, Tag
 from edition_builds import Article, Build
 
-from converters.registry import fold
-from edition.search import SearchChineseFolded
-from edition.search_index import read_index
+from converters.common.registry import fold
+from edition.web.search import SearchChineseFolded
+from edition.web.search_index import read_index
 
 pytestmark = [pytest.mark.sphinx, pytest.mark.slow]  # the full build of docs/
 

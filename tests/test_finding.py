@@ -21,9 +21,9 @@ from bs4 import BeautifulSoup, Tag
 from edition_builds import REPO, Article, Build
 from lxml import etree
 
-from edition.entities import sentence_around
-from edition.search_index import read_index
-from edition.tei import NCNAME, TEI_NS, XML_NS, xml_id
+from edition.entities.domain import sentence_around
+from edition.outputs.tei import NCNAME, TEI_NS, XML_NS, xml_id
+from edition.web.search_index import read_index
 
 pytestmark = pytest.mark.sphinx
 #: The tests that read the full build of docs/.

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
-from converters.registry import load_registry
-from edition.search import (
+from converters.common.registry import load_registry
+from edition.web.search import (
     DICTIONARY_NAME,
     FOLD_SCRIPT_NAME,
     SEARCH_SCRIPT_NAME,
@@ -24,7 +24,7 @@ from edition.search import (
     fold_script,
     fold_table,
 )
-from edition.search_index import read_index
+from edition.web.search_index import read_index
 
 REPO = Path(__file__).resolve().parents[1]
 REGISTRY = REPO / "docs" / "_data" / "registry.yaml"

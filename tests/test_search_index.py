@@ -10,9 +10,9 @@ import pytest
 from edition_builds import _build, root_build
 from sphinx.testing.util import SphinxTestApp
 
-from edition.search import SearchChineseFolded
-from edition.search_index import read_index
-from edition.search_pages import NAMES_SCRIPT_NAME, alias_term, entity_term
+from edition.web.search import SearchChineseFolded
+from edition.web.search_index import read_index
+from edition.web.search_pages import NAMES_SCRIPT_NAME, alias_term, entity_term
 
 pytestmark = pytest.mark.sphinx("html", testroot="search")
 
