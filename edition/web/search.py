@@ -40,8 +40,8 @@ from sphinx.util import logging
 from converters.common.registry import Registry, RegistryError, fold, fold_char, load_registry
 from converters.common.script import BMP_HAN_RANGES, has_han
 from edition.security.files import write_if_changed
-from edition.web.search_index import has_search, setup_search_index
-from edition.web.search_pages import setup_search_pages
+from edition.web.search_index import setup_search_index
+from edition.web.search_pages import has_search, setup_search_pages
 
 logger = logging.getLogger(__name__)
 

@@ -32,10 +32,11 @@ Every file is a script that hands its data to ``window.editionSearchLoaded`` (sc
 :func:`edition.security.escaping.json_for_browser` and the files through
 :func:`edition.security.files.write_tree`.
 
-What a page gives the index is :mod:`edition.web.search_pages`'s (the words it reads, the entity and
-alias terms); its words are cut by :class:`edition.web.search.SearchChineseFolded`, as Sphinx's
-indexer cut them. The records of the pages are kept in the doctree folder between builds, so an
-incremental build indexes only the pages it writes.
+What a page gives the index is :mod:`edition.web.search_pages`'s (the words it reads, the
+entity and alias terms); its words are cut by the search language Sphinx would use,
+:class:`edition.web.search.SearchChineseFolded`, as Sphinx's indexer cut them. The records
+of the pages are kept in the doctree folder between builds, so an incremental build indexes
+only the pages it writes.
 """
 
 from __future__ import annotations
@@ -45,12 +46,14 @@ import pickle
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from importlib import import_module
 from pathlib import Path
 from typing import Any
-from weakref import WeakKeyDictionary
 
+import sphinx.search
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.search.en import SearchEnglish
 from sphinx.util import logging
 
 from edition.article.chinese import chinese_tag, element_language, is_chinese_text, page_language
@@ -58,6 +61,7 @@ from edition.article.frontmatter import get_article_meta
 from edition.entities.domain import entity_domain
 from edition.security.escaping import json_for_browser, json_for_script
 from edition.security.files import remove_file, write_if_changed, write_tree
+from edition.web.search_pages import SEARCH_BUILDS
 
 logger = logging.getLogger(__name__)
 
@@ -607,12 +611,11 @@ class SearchIndexer:
 
     def __init__(self, app: Sphinx) -> None:
         """The last build's records, and the language and registry the pages are read with."""
-        from edition.web.search import SearchChineseFolded
         from edition.web.search_pages import page_registry
 
         self.app = app
         self.records = load_records(app)
-        self.language = SearchChineseFolded(dict(app.config.html_search_options))
+        self.language = search_language(app)
         self.registry = page_registry(app)
         self.changed = False
 
@@ -665,13 +668,25 @@ class SearchIndexer:
         return index.manifest
 
 
-#: The indexer of each running HTML build.
-_INDEXERS: WeakKeyDictionary[Sphinx, SearchIndexer] = WeakKeyDictionary()
+def search_language(app: Sphinx) -> Any:
+    """The search language Sphinx's indexer would use, found as Sphinx finds it.
+
+    The edition's ``zh`` is its folded Chinese, registered by edition/web/search.py.
+    """
+    lang = app.config.html_search_language or app.config.language or "en"
+    found = sphinx.search.languages.get(lang) or sphinx.search.languages.get(
+        lang.partition("_")[0])
+    if isinstance(found, str):
+        module, _, name = found.rpartition(".")
+        found = getattr(import_module(module), name)
+    language = found if found is not None else SearchEnglish
+    return language(dict(app.config.html_search_options))
 
 
 def indexer_of(app: Sphinx) -> SearchIndexer | None:
     """The edition's indexer of a build (``None`` where it writes no search)."""
-    return _INDEXERS.get(app)
+    found = SEARCH_BUILDS.get(app)
+    return found if isinstance(found, SearchIndexer) else None
 
 
 def start_index(app: Sphinx) -> None:
@@ -679,11 +694,11 @@ def start_index(app: Sphinx) -> None:
     from edition.web.search_pages import SEARCH_BUILDERS
 
     if app.builder.name not in SEARCH_BUILDERS or not getattr(app.builder, "search", False):
-        _INDEXERS.pop(app, None)
+        SEARCH_BUILDS.pop(app, None)
         return
     # Sphinx's own index (searchindex.js, loaded whole by every page) is not made.
     setattr(app.builder, "search", False)  # noqa: B010 (an attribute of the HTML builders)
-    _INDEXERS[app] = SearchIndexer(app)
+    SEARCH_BUILDS[app] = SearchIndexer(app)
 
 
 def feed_page(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -715,11 +730,6 @@ def search_page(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         manifest = indexer.finish()
         yield "search", {"edition_search_manifest": json_for_script(manifest)}, \
             "edition-search.html"
-
-
-def has_search(app: Sphinx) -> bool:
-    """Whether this build writes the edition's search."""
-    return indexer_of(app) is not None
 
 
 def setup_search_index(app: Sphinx) -> None:

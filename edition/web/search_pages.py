@@ -266,6 +266,16 @@ def names_data(registry: dict[str, Entity], aliases: tuple[SearchAlias, ...] = (
     return {"keys": keys, "names": names, "pages": pages or {}}
 
 
+#: The builds that write the edition's search, each with its indexer
+#: (edition/web/search_index.py registers them).
+SEARCH_BUILDS: weakref.WeakKeyDictionary[Sphinx, Any] = weakref.WeakKeyDictionary()
+
+
+def has_search(app: Sphinx) -> bool:
+    """Whether this build writes the edition's search (its index by need and search page)."""
+    return app in SEARCH_BUILDS
+
+
 def names_script(data: dict[str, Any]) -> str:
     """The names data as a script (JSON is valid JavaScript; no HTML context is involved)."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True)
@@ -276,8 +286,6 @@ def add_names_script(
     app: Sphinx, pagename: str, _templatename: str, _context: dict[str, Any], _doctree: Any
 ) -> None:
     """Serve the names data with the search page."""
-    from edition.web.search_index import has_search
-
     if pagename != "search" or not has_search(app):
         return
     config = app.config
