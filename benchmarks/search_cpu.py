@@ -1,6 +1,6 @@
 """A ``sphinx-build`` that also reports the CPU time of its search index.
 
-    python benchmarks/search_cpu.py REPORT.json SPHINX-BUILD-ARGUMENTS...
+    PYTHONPATH=CHECKOUT python benchmarks/search_cpu.py REPORT.json SPHINX-BUILD-ARGUMENTS...
 
 Runs Sphinx in this process with timers around what makes the search index — for the
 edition's index (edition/search_index.py): what each page gives the index
@@ -63,7 +63,8 @@ def patch() -> None:
 
 def main(argv: list[str]) -> int:
     report, *arguments = argv
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    # The code measured is the one on PYTHONPATH (bench.py sets it to this repository; another
+    # checkout's, to measure the search before).
     patch()
     from sphinx.cmd.build import main as build
 
