@@ -49,7 +49,6 @@ from edition.citation.robustlinks import robust_link
 from edition.entities.domain import (
     LANGUAGE_CLASS,
     EntityDomain,
-    canonical_language,
     chinese_labels,
     entity_domain,
     entity_sort_key,
@@ -57,6 +56,7 @@ from edition.entities.domain import (
 )
 from edition.entities.related import related_articles
 from edition.security.files import write_if_changed
+from edition.security.safety import class_language
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -427,7 +427,7 @@ class BookLayout(SphinxPostTransform):
         ids = list(pair["ids"])
         first, second = halves
         first["ids"] = [*ids, *(i for i in first["ids"] if i not in ids)]
-        language = next((canonical_language(str(c)[len(LANGUAGE_CLASS):])
+        language = next((class_language(str(c)[len(LANGUAGE_CLASS):])
                          for c in second["classes"] if str(c).startswith(LANGUAGE_CLASS)), "")
         if ids and language:
             own = f"{ids[0]}-{language}"
