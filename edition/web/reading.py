@@ -37,7 +37,7 @@ from edition.article.header import editorial_notes
 from edition.article.text import authors_byline
 from edition.entities.domain import entity_domain, mention_anchor
 from edition.security.safety import is_web_url
-from edition.web.chinese import mark_escaped
+from edition.web.chinese import mark_escaped, writes_xhtml
 
 logger = logging.getLogger(__name__)
 
@@ -98,7 +98,7 @@ def visit_article_disclosure_html(self: HTML5Translator, node: article_disclosur
     """Open the ``<details>``; its summary is the short header line."""
     self.body.append(self.starttag(node, "details", CLASS="article-more"))
     # Names and publishers in Chinese carry their lang inside the English header.
-    brief = mark_escaped(self.encode(node["brief"]))
+    brief = mark_escaped(self.encode(node["brief"]), xhtml=writes_xhtml(self.builder))
     self.body.append(
         f'<summary><span class="article-brief">{brief}</span>'
         f'<span class="article-more-label">{self.encode(MORE_LABEL)}</span></summary>\n')
