@@ -26,7 +26,7 @@ from edition.outputs.pdf import (
     FaceFiles,
     face_declaration,
 )
-from edition.web.chinese import mark_escaped
+from edition.article.chinese import mark_escaped
 
 pytestmark = pytest.mark.sphinx
 

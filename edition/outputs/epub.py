@@ -40,10 +40,11 @@ from sphinx.util import logging
 from sphinx.writers.html5 import HTML5Translator
 
 from edition.article.frontmatter import get_front_matter
+from edition.article.listings import omitted
 from edition.article.text import main_language
 from edition.citation.model import ID_SUFFIX as CITATION_ID_SUFFIX
 from edition.entities.domain import LANGUAGE_CLASS
-from edition.outputs.book import omitted, splice
+from edition.outputs.book import splice
 from edition.outputs.pdf import Face, find_face
 from edition.security import safety
 from edition.security.files import remove_file, write_if_changed
