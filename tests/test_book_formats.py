@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from edition_builds import Build, root_build
 
+from edition.article.chinese import mark_escaped
 from edition.outputs import book, epub, pdf
 from edition.outputs.pdf import (
     CONFIGURATION,
@@ -26,7 +27,6 @@ from edition.outputs.pdf import (
     FaceFiles,
     face_declaration,
 )
-from edition.article.chinese import mark_escaped
 
 pytestmark = pytest.mark.sphinx
 
