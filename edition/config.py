@@ -129,8 +129,10 @@ class EditionConfig:
         "env", {str}, string,
         "The folder of the seeds, relative to the configuration folder: the words of the "
         "sources' links are read from them."))
+    # rebuild "": a function cannot be pickled with the environment, so Sphinx could not tell
+    # a change (sphinx.ext.linkcode's linkcode_resolve is declared the same way)
     link_words: Callable[..., Any] | None = field(default=None, metadata=_meta(
-        "env", set(), optional_function,
+        "", set(), optional_function,
         "Reads a seed's linked words for the source-link notes: (seed, editorial data) -> "
         "{slug: {address: words}}; docs/conf.py gives converters.seedlinks.linked_words."))
     generated: str = field(default="_generated", metadata=_meta(

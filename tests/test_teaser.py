@@ -5,20 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from edition.article.frontmatter import article_lead, parse_front_matter
+from edition.article.record import ArticleMeta
 from edition.article.teaser import card_teaser as teaser_of_card
 from edition.article.teaser import full_sentences, teaser, title_gloss, weight
 
 ARTICLES = Path(__file__).resolve().parents[1] / "docs" / "articles"
 
 
-def read(slug: str) -> tuple[dict, str]:
+def read(slug: str) -> tuple[ArticleMeta, str]:
     text = (ARTICLES / f"{slug}.md").read_text(encoding="utf-8")
     meta = parse_front_matter(text)
     assert meta is not None
-    return meta, text
+    return ArticleMeta.from_front_matter(meta, f"articles/{slug}"), text
 
 
-def card_teaser(meta: dict, text: str) -> str:
+def card_teaser(meta: ArticleMeta, text: str) -> str:
     """What the card of an article shows under its title, as the build computes it."""
     return teaser_of_card(meta, article_lead(meta, text))
 
@@ -52,7 +53,7 @@ def test_short_sentences_are_joined_up_to_the_limit() -> None:
 
 def test_a_source_dek_stays_the_teaser() -> None:
     meta, body = read("tiktok-run")
-    assert card_teaser(meta, body) == meta["subtitle"]
+    assert card_teaser(meta, body) == meta.subtitle
 
 
 def test_sentences_end_at_stops_not_at_initials() -> None:
@@ -71,4 +72,4 @@ def test_glosses_only_where_given() -> None:
     parallel, _ = read("silicon-valley-china-envy")
     source = title_gloss(parallel, None)
     assert source is not None and not source.editorial
-    assert source.text == parallel["subtitle"] and source.language == "zh-Hant"
+    assert source.text == parallel.subtitle and source.language == "zh-Hant"

@@ -46,9 +46,7 @@ from sphinx.transforms import SphinxTransform
 
 from converters.common.registry import NAME_DOTS
 from converters.common.script import CJK_RANGES, HAN_CHAR, WORD_PATTERN, char_class, text_language
-from converters.common.values import as_list
-from edition.article.frontmatter import get_front_matter
-from edition.article.text import main_language
+from edition.article.frontmatter import get_article_meta
 from edition.security.safety import language_tag
 
 if TYPE_CHECKING:
@@ -231,15 +229,15 @@ def chinese_default(languages: Iterable[str]) -> str:
 
 def document_languages(env: BuildEnvironment, docname: str) -> list[str]:
     """The languages a document's front matter names (none for the edition's own pages)."""
-    meta = get_front_matter(env, docname) or {}
-    return [str(tag) for tag in as_list(meta.get("language"))]
+    meta = get_article_meta(env, docname)
+    return list(meta.language) if meta is not None else []
 
 
 def page_language(env: BuildEnvironment, docname: str) -> str:
     """The language of a page's ``<html lang>``: its article's, else the edition's."""
-    meta = get_front_matter(env, docname)
+    meta = get_article_meta(env, docname)
     if meta is not None:
-        tag = language_tag(main_language(meta))
+        tag = language_tag(meta.main_language)
         if tag:
             return tag
     return language_tag(env.config.language) or "en"

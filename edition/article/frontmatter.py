@@ -2,8 +2,9 @@
 
 Every article is a MyST page whose YAML front matter follows the edition's article format (see
 ``CONTRIBUTING.md``). This component reads that front matter itself at ``source-read``, so that
-values keep their types (lists stay lists), and keeps it in the ``article`` domain, where every
-other component reads it.
+values keep their types (lists stay lists), checks it, and keeps it in the ``article`` domain as
+the article's typed record (:class:`edition.article.record.ArticleMeta`), where every other
+component reads it.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from converters.common.dates import parse_iso_date
 from converters.common.values import as_list
 from converters.common.yamlsafe import YamlRefused, load_yaml
 from converters.model import FRONT_MATTER_FIELDS, LIST_OF_MAPPINGS, LIST_OF_STR, STR
+from edition.article.record import ArticleMeta
 from edition.article.teaser import article_teaser
 from edition.security.safety import is_web_url, language_tag, strip_xml_forbidden, xml_forbidden
 
@@ -207,11 +209,11 @@ def article_body(text: str) -> str:
     return text[block[1]:] if block else text
 
 
-def read_article(path: Path) -> tuple[dict[str, Any], str] | None:
-    """An article's presentable front matter and lead, read from disk (``None`` if unusable).
+def read_article(path: Path, docname: str) -> tuple[ArticleMeta, str] | None:
+    """An article's record and lead, read from disk (``None`` if unusable).
 
     Only for an article the domain does not hold (read in another process of a parallel
-    build): every other component reads the front matter from :class:`ArticleDomain`.
+    build): every other component reads the record from :class:`ArticleDomain`.
     Problems are not reported here: every page is read by Sphinx too, and
     :func:`on_source_read` reports them there, with the page's line.
     """
@@ -223,11 +225,11 @@ def read_article(path: Path) -> tuple[dict[str, Any], str] | None:
         return None
     if meta is None:
         return None
-    meta = clean_front_matter(meta, text)[0]
-    return meta, article_lead(meta, text)
+    record = ArticleMeta.from_front_matter(clean_front_matter(meta, text)[0], docname)
+    return record, article_lead(record, text)
 
 
-def article_lead(meta: dict[str, Any], text: str) -> str:
+def article_lead(meta: ArticleMeta, text: str) -> str:
     """An article's opening for its card: its first full sentence(s) (a page, with front matter)."""
     return article_teaser(meta, article_body(text))
 
@@ -237,8 +239,8 @@ class ArticleSource(NamedTuple):
 
     #: The Sphinx document name (``articles/<slug>``).
     docname: str
-    #: The presentable front matter.
-    front_matter: dict[str, Any]
+    #: The article's record (its checked front matter).
+    meta: ArticleMeta
     #: Its first full sentence(s), as plain text (:func:`edition.article.teaser.article_teaser`).
     lead: str
 
@@ -253,23 +255,24 @@ def is_article(env: BuildEnvironment, docname: str) -> bool:
 
 
 class ArticleDomain(Domain):
-    """Build state of the article component: front matter per article, pages that list articles.
+    """Build state of the article component: each article's record, pages that list articles.
 
-    The front matter is parsed once per document, at ``source-read``; every component reads it
-    here (:func:`get_front_matter`).
+    The front matter is parsed and checked once per document, at ``source-read``, and kept as
+    the article's record; every component reads it here (:func:`get_article_meta`).
     """
 
     name = "article"
     label = "Article"
-    # 1: the articles' leads are kept too; 2: a lead is the first full sentence(s).
-    data_version = 2
+    # 1: the articles' leads are kept too; 2: a lead is the first full sentence(s); 3: the
+    # front matter is kept as the article's record (ArticleMeta).
+    data_version = 3
     initial_data: ClassVar[dict[str, Any]] = {
-        "front_matter": {}, "leads": {}, "listing_pages": set()}
+        "articles": {}, "leads": {}, "listing_pages": set()}
 
     @property
-    def front_matter(self) -> dict[str, dict[str, Any]]:
-        """Front matter of every article read, by document name."""
-        return cast(dict[str, dict[str, Any]], self.data.setdefault("front_matter", {}))
+    def articles(self) -> dict[str, ArticleMeta]:
+        """The record of every article read, by document name."""
+        return cast(dict[str, ArticleMeta], self.data.setdefault("articles", {}))
 
     @property
     def leads(self) -> dict[str, str]:
@@ -283,15 +286,15 @@ class ArticleDomain(Domain):
 
     def clear_doc(self, docname: str) -> None:
         """Forget what a document contributed."""
-        self.front_matter.pop(docname, None)
+        self.articles.pop(docname, None)
         self.leads.pop(docname, None)
         self.listing_pages.discard(docname)
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         """Take over what a parallel reader found in ``docnames``."""
         for docname in docnames:
-            if docname in otherdata["front_matter"]:
-                self.front_matter[docname] = otherdata["front_matter"][docname]
+            if docname in otherdata["articles"]:
+                self.articles[docname] = otherdata["articles"][docname]
             if docname in otherdata.get("leads", {}):
                 self.leads[docname] = otherdata["leads"][docname]
             if docname in otherdata["listing_pages"]:
@@ -304,13 +307,13 @@ class ArticleDomain(Domain):
         return []
 
 
-def get_front_matter(env: BuildEnvironment, docname: str) -> dict[str, Any] | None:
-    """The front matter of an article (``None`` for pages that are not articles)."""
-    return cast(ArticleDomain, env.get_domain("article")).front_matter.get(docname)
+def get_article_meta(env: BuildEnvironment, docname: str) -> ArticleMeta | None:
+    """The record of an article (``None`` for pages that are not articles)."""
+    return cast(ArticleDomain, env.get_domain("article")).articles.get(docname)
 
 
 def on_source_read(app: Sphinx, docname: str, content: list[str]) -> None:
-    """Check every page's front matter; keep the presentable front matter of each article.
+    """Check every page's front matter; keep each article's record (its checked front matter).
 
     Refused front matter (not YAML, aliases, duplicate keys, unsafe tags, not a mapping) is a
     warning at its line and is emptied before MyST parses the page, so no other reader of the
@@ -333,9 +336,10 @@ def on_source_read(app: Sphinx, docname: str, content: list[str]) -> None:
     for line, problem in problems:
         logger.warning(problem, location=(docname, line), type="edition",
                        subtype="front_matter")
+    record = ArticleMeta.from_front_matter(meta, docname)
     domain = cast(ArticleDomain, app.env.get_domain("article"))
-    domain.front_matter[docname] = meta
-    domain.leads[docname] = article_lead(meta, content[0])
+    domain.articles[docname] = record
+    domain.leads[docname] = article_lead(record, content[0])
 
 
 def on_env_before_read_docs(_app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:

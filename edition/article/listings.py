@@ -21,19 +21,12 @@ from sphinx.util.docutils import SphinxDirective
 
 from converters.common.editorial_data import EditorialError
 from converters.common.editorial_data import parse as check_editorial_data
-from converters.common.values import as_list
 from converters.common.yamlsafe import YamlRefused, decode_yaml_bytes, load_yaml
 from edition.article.chinese import is_chinese_text
 from edition.article.frontmatter import ArticleDomain, ArticleSource, is_article, read_article
+from edition.article.record import ArticleMeta
 from edition.article.teaser import card_teaser, chinese_language, title_gloss
-from edition.article.text import (
-    REMOVAL_NAMES,
-    SUMMARY_LENGTH,
-    byline,
-    escape_myst,
-    field_text,
-    paragraph,
-)
+from edition.article.text import REMOVAL_NAMES, SUMMARY_LENGTH, byline, escape_myst, paragraph
 from edition.security.boundary import extension_text
 from edition.security.safety import language_tag
 
@@ -75,9 +68,9 @@ def article_sort_key(
     article: ArticleSource, positions: dict[str, int]
 ) -> tuple[str, int, str, str]:
     """Order articles as the seeds are ordered; the parts of one seed as the editors list them."""
-    meta = article.front_matter
-    position = positions.get(field_text(meta, "label"), len(positions))
-    return (str(meta.get("seed", "")), position, str(meta.get("date", "")), article.docname)
+    meta = article.meta
+    position = positions.get(meta.label, len(positions))
+    return (meta.seed, position, meta.date, article.docname)
 
 
 def find_articles(env: BuildEnvironment) -> list[ArticleSource]:
@@ -87,10 +80,10 @@ def find_articles(env: BuildEnvironment) -> list[ArticleSource]:
     for docname in sorted(env.found_docs):
         if not is_article(env, docname):
             continue
-        meta, lead = domain.front_matter.get(docname), domain.leads.get(docname)
+        meta, lead = domain.articles.get(docname), domain.leads.get(docname)
         # An article read in another process of a parallel build is not in this domain yet.
         read = (meta, lead) if meta is not None and lead is not None else read_article(
-            Path(env.doc2path(docname)))
+            Path(env.doc2path(docname)), docname)
         if read is not None:
             found.append(ArticleSource(docname, *read))
     # A divided seed's articles are listed in reading order in the editorial decisions file.
@@ -133,15 +126,15 @@ class ArticleCardsDirective(SphinxDirective):
 
     def card(self, article: ArticleSource, glosses: dict[str, Any]) -> str:
         """The MyST source of one card: title, its gloss, teaser, byline in the footer."""
-        meta = article.front_matter
-        title = in_language(meta, escape_myst(str(meta.get("title") or article.docname)))
+        meta = article.meta
+        title = in_language(meta, escape_myst(meta.title or article.docname))
         lines = [
             f"::::{{grid-item-card}} {title}",
             f":link: /{article.docname}",
             ":link-type: doc",
             ":class-card: article-card",
             "",
-            *gloss_lines(meta, glosses.get(str(meta.get("label") or ""))),
+            *gloss_lines(meta, glosses.get(meta.label)),
             in_language(meta, escape_myst(card_teaser(meta, article.lead))),
             "",
         ]
@@ -192,7 +185,7 @@ class ArticleCardsDirective(SphinxDirective):
         return result
 
 
-def in_language(meta: dict[str, Any], text: str) -> str:
+def in_language(meta: ArticleMeta, text: str) -> str:
     """A card's text in Chinese as a span marked with the article's Chinese; other text as is.
 
     The cards stand on an English page: without the mark a browser draws the title with the
@@ -213,7 +206,7 @@ def editors_glosses(decisions: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def gloss_lines(meta: dict[str, Any], editors_gloss: dict[str, Any] | None) -> list[str]:
+def gloss_lines(meta: ArticleMeta, editors_gloss: dict[str, Any] | None) -> list[str]:
     """A card's line with the title in its other script (none when nobody gives one)."""
     gloss = title_gloss(meta, editors_gloss)
     tag = language_tag(gloss.language) if gloss else None
@@ -279,7 +272,7 @@ class EditorialDecisionsDirective(SphinxDirective):
             ranges += item
         return [intro, ranges]
 
-    def article_items(self, meta: dict[str, Any],
+    def article_items(self, meta: ArticleMeta,
                       gloss: dict[str, Any] | None = None) -> nodes.bullet_list:
         """What the editors supplied to and removed from one article."""
         items = nodes.bullet_list(classes=["editorial-list"])
@@ -290,24 +283,18 @@ class EditorialDecisionsDirective(SphinxDirective):
                              classes=["editorial-value"]),
                 nodes.Text(" — " + " ".join(str(gloss.get("reason") or "").split())),
             ))
-        for entry in meta.get("editorial") or []:
-            if not isinstance(entry, dict):
-                continue
-            value = ", ".join(as_list(entry.get("value")))
-            field_name = str(entry.get("field", "")).replace("_", " ")
+        for entry in meta.editorial:
+            field_name = entry.field.replace("_", " ")
             items += nodes.list_item("", paragraph(
                 nodes.strong("", f"Supplied {field_name}: "),
-                nodes.inline("", f"[{value}]", classes=["editorial-value"]),
-                nodes.Text(" — " + " ".join(field_text(entry, "reason").split())),
+                nodes.inline("", f"[{entry.text}]", classes=["editorial-value"]),
+                nodes.Text(" — " + entry.reason),
             ))
-        for entry in meta.get("removed") or []:
-            if not isinstance(entry, dict):
-                continue
-            kind = str(entry.get("kind", ""))
+        for removal in meta.removed:
+            kind = removal.kind
             items += nodes.list_item("", paragraph(
                 nodes.strong("", f"Removed {REMOVAL_NAMES.get(kind, kind)}: "),
-                nodes.Text(f"{entry.get('chars', 0)} characters — "
-                           + " ".join(field_text(entry, "reason").split())),
+                nodes.Text(f"{removal.chars} characters — " + removal.reason),
             ))
         if not len(items):
             items += nodes.list_item("", paragraph(nodes.Text("Nothing removed or supplied.")))
@@ -321,22 +308,20 @@ class EditorialDecisionsDirective(SphinxDirective):
             self.env.note_dependency(str(decisions_path))
         decisions = read_editorial_data(decisions_path)
         articles = find_articles(self.env)
-        titles = {field_text(a.front_matter, "label"): (a.docname, str(a.front_matter.get(
-            "title") or a.docname)) for a in articles}
+        titles = {a.meta.label: (a.docname, a.meta.title or a.docname) for a in articles}
         by_seed: dict[str, list[ArticleSource]] = {}
         for article in articles:
-            by_seed.setdefault(field_text(article.front_matter, "seed"), []).append(article)
+            by_seed.setdefault(article.meta.seed, []).append(article)
         result: list[nodes.Node] = []
         for seed, group in by_seed.items():
             result.append(nodes.rubric("", f"Source file {seed}" if seed else "Source unknown"))
             result.extend(self.division(seed, decisions, titles))
             for article in group:
-                title = str(article.front_matter.get("title") or article.docname)
+                title = article.meta.title or article.docname
                 result.append(paragraph(_link_to(article.docname, title),
                                          classes=["editorial-article"]))
                 glosses = editors_glosses(decisions)
-                result.append(self.article_items(
-                    article.front_matter, glosses.get(str(article.front_matter.get("label")))))
+                result.append(self.article_items(article.meta, glosses.get(article.meta.label)))
         return result
 
 

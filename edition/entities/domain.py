@@ -45,9 +45,9 @@ from sphinx.util.nodes import make_refnode, split_explicit_title
 from converters.common.dates import date_target, date_words
 from converters.common.registry import Entity, RegistryError, fold, load_registry
 from converters.common.script import has_han
-from converters.common.values import as_list
 from edition.article.chinese import chinese_tag
-from edition.article.frontmatter import get_front_matter
+from edition.article.frontmatter import get_article_meta
+from edition.article.record import ArticleMeta
 from edition.entities.indices import Head, MentionIndex, Name, Place, place_label
 from edition.entities.names import pinyin
 from edition.security.files import write_if_changed
@@ -707,9 +707,9 @@ class EntityDomain(Domain):
     def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
         """Record the document's mentions (with their paragraph ids), language and authors."""
         self._changed()
-        meta = get_front_matter(env, docname) or {}
+        meta = get_article_meta(env, docname) or ArticleMeta(docname)
         # The first tag of the allow-list (the article header reports the others).
-        main_language = [tag for tag in map(language_tag, as_list(meta.get("language"))) if tag][:1]
+        main_language = [tag for tag in map(language_tag, meta.language) if tag][:1]
         if main_language:
             self.languages[docname] = main_language[0]
         found: list[Mention] = []
@@ -740,37 +740,29 @@ class EntityDomain(Domain):
             self.authorships[docname] = authors
 
     def _publication(
-        self, meta: dict[str, Any], docname: str, document: nodes.document
+        self, meta: ArticleMeta, docname: str, document: nodes.document
     ) -> Publication | None:
-        """An article's publication date from its front matter, marked when editorial."""
+        """An article's publication date from its record, marked when editorial."""
         if not self.is_article(docname):
             return None
-        iso = publication_iso(meta.get(DATE_FIELD))
+        iso = publication_iso(meta.date)
         if iso is None:
             return None
-        editorial = any(
-            isinstance(entry, dict) and entry.get("field") == DATE_FIELD
-            for entry in meta.get("editorial") or []
-        )
         section = document.next_node(nodes.section)
         anchor = explicit_id(section, document) if section is not None else ""
-        return Publication(docname, iso, anchor, editorial)
+        return Publication(docname, iso, anchor, meta.is_supplied(DATE_FIELD))
 
     def _authorships(
-        self, meta: dict[str, Any], docname: str, document: nodes.document
+        self, meta: ArticleMeta, docname: str, document: nodes.document
     ) -> list[Authorship]:
-        """Registry people the front matter names as authors, source-stated or editorial."""
-        stated = as_list(meta.get(AUTHORS_FIELD))
-        supplied: dict[str, str] = {}
-        for entry in meta.get("editorial") or []:
-            if isinstance(entry, dict) and entry.get("field") == AUTHORS_FIELD:
-                for name in as_list(entry.get("value")):
-                    supplied[name] = str(entry.get("reason", ""))
+        """Registry people the record names as authors, source-stated or editorial."""
+        supplied = meta.supplied(AUTHORS_FIELD)
+        reason = supplied.reason if supplied is not None else ""
         by_name = self.person_names()
         section = document.next_node(nodes.section)
         anchor = explicit_id(section, document) if section is not None else ""
         result: dict[str, Authorship] = {}
-        for name in [*stated, *supplied]:
+        for name in [*meta.authors, *meta.supplied_authors]:
             person = by_name.get(fold(name.strip()))
             if person is None:
                 # Bylines may name staff or publications; only registry people get a page.
@@ -779,10 +771,9 @@ class EntityDomain(Domain):
                 continue
             if person in result:
                 continue
-            editorial = name in supplied
-            result[person] = Authorship(
-                person, docname, anchor, editorial, supplied.get(name, "") if editorial else ""
-            )
+            editorial = name in meta.supplied_authors
+            result[person] = Authorship(person, docname, anchor, editorial,
+                                        reason if editorial else "")
         return list(result.values())
 
     # -- cross-references

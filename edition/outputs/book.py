@@ -38,12 +38,12 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.texescape import escape
 
-from converters.common.dates import date_words, format_date
+from converters.common.dates import date_words
 from converters.common.script import HAN_RANGES, char_class
-from converters.common.values import as_list
-from edition.article.frontmatter import get_front_matter
+from edition.article.frontmatter import get_article_meta
 from edition.article.listings import omitted
-from edition.article.text import authors_byline, date_qualifier
+from edition.article.record import ArticleMeta
+from edition.article.text import authors_byline, date_qualifier, day_date
 from edition.citation.robustlinks import robust_link
 from edition.entities.domain import (
     LANGUAGE_CLASS,
@@ -279,9 +279,8 @@ class BookLayout(SphinxPostTransform):
 
         The note stands at the cut: after the last block of the text, before the citation.
         """
-        meta = get_front_matter(self.env, docname) or {}
-        kinds = dict.fromkeys(str(entry.get("kind")) for entry in meta.get("removed") or []
-                              if isinstance(entry, dict))
+        meta = get_article_meta(self.env, docname) or ArticleMeta(docname)
+        kinds = dict.fromkeys(entry.kind for entry in meta.removed)
         notes = [CUT_NOTES[kind] for kind in kinds if kind in CUT_NOTES]
         section = part.next_node(nodes.section)
         if not notes or section is None:
@@ -298,50 +297,39 @@ class BookLayout(SphinxPostTransform):
 
     def opening(self, docname: str) -> nodes.Element:
         """Byline and provenance of an article, from its front matter."""
-        meta = get_front_matter(self.env, docname) or {}
-        supplied = {str(e.get("field")): e for e in meta.get("editorial") or []
-                    if isinstance(e, dict)}
-
-        def value(field: str, text: str) -> str:
-            return f"[{text}]" if text and field in supplied else text
-
+        meta = get_article_meta(self.env, docname) or ArticleMeta(docname)
         opening = nodes.container(classes=["article-opening", "language-en"])
-        subtitle = str(meta.get("subtitle") or "").strip()
-        if subtitle:
-            languages = [tag for tag in as_list(meta.get("language")) if tag.startswith("zh")]
+        if meta.subtitle:
+            languages = [tag for tag in meta.language if tag.startswith("zh")]
             inner = nodes.container(
                 classes=[f"language-{languages[0].lower()}"] if languages else [])
-            inner += nodes.paragraph("", "", *kept_end(value("subtitle", subtitle)))
+            inner += nodes.paragraph("", "", *kept_end(meta.bracketed("subtitle", meta.subtitle)))
             opening += inner
-        precision = str(meta.get("date_precision") or "")
-        date = format_date(str(meta.get("date") or ""),
-                           "day" if precision in ("minute", "second") else precision)
+        date = day_date(meta)
         # a distributor's post is said to be one; an original's author is not the text's
         qualifier = date_qualifier(meta)
-        byline = [authors_byline(meta),
-                  value("date", date) + (f" ({qualifier})" if date and qualifier else "")]
+        byline = [authors_byline(meta), meta.bracketed("date", date)
+                  + (f" ({qualifier})" if date and qualifier else "")]
         line = nodes.container(classes=["article-byline"])
         line += nodes.paragraph("", ", ".join(part for part in byline if part))
         opening += line
-        where = [value("publisher", str(meta.get("publisher") or ""))]
-        column = str(meta.get("column") or "")
-        if column:
-            where.append(f"column {value('column', column)}")
-        translator = ", ".join(as_list(meta.get("translator")))
-        if translator:
-            where.append(f"translated by {translator}")
+        where = [meta.bracketed("publisher", meta.publisher)]
+        if meta.column:
+            where.append(f"column {meta.bracketed('column', meta.column)}")
+        if meta.translator:
+            where.append(f"translated by {meta.bracketed('translator', meta.translator)}")
         source = nodes.container(classes=["article-source"])
         para = nodes.paragraph("", ", ".join(part for part in where if part))
-        url = str(meta.get("source_url") or "")
+        url = meta.source_url
         if url:
             link = nodes.reference("", "", *breakable(readable_url(url)), refuri=url)
             para += [nodes.Text(". " if len(para) else ""), link]
-        original = str(meta.get("original_url") or "")
+        original = meta.original_url
         if original:
             link = nodes.reference("", "", *breakable(readable_url(original)), refuri=original)
             para += [nodes.Text(" (original: " if len(para) else "Original: "), link,
                      nodes.Text(")" if url else "")]
-        if supplied:
+        if meta.editorial:
             method = self.config.edition_method_page
             lead = ". Values" if len(para) else "Values"
             para += nodes.Text(f"{lead} in square brackets are the editors’: see ")

@@ -39,9 +39,8 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.writers.html5 import HTML5Translator
 
-from edition.article.frontmatter import get_front_matter
+from edition.article.frontmatter import get_article_meta
 from edition.article.listings import omitted
-from edition.article.text import main_language
 from edition.citation.model import ID_SUFFIX as CITATION_ID_SUFFIX
 from edition.entities.domain import LANGUAGE_CLASS
 from edition.outputs.book import splice
@@ -306,9 +305,9 @@ class EditionEpubBuilder(Epub3Builder):
         docname = path.removesuffix(self.out_suffix)
         if docname in self.env.found_docs and self.omitted(docname):
             return False
-        meta = get_front_matter(self.env, docname) if docname in self.env.found_docs else None
+        meta = get_article_meta(self.env, docname) if docname in self.env.found_docs else None
         # Every article ends with how to cite it: the contents list the texts, not that.
-        slug = str((meta or {}).get("label") or "")
+        slug = meta.label if meta is not None else ""
         return not (slug and fragment == slug + CITATION_ID_SUFFIX)
 
     def get_toc(self) -> None:
@@ -409,8 +408,8 @@ def on_epub_page_context(
     """A chapter's language on its ``<html>`` (the ``html_tag`` the EPUB's layout writes)."""
     if not isinstance(app.builder, Epub3Builder):
         return
-    meta = get_front_matter(app.env, pagename)
-    language = language_tag((main_language(meta) if meta else "") or app.config.epub_language)
+    meta = get_article_meta(app.env, pagename)
+    language = language_tag((meta.main_language if meta else "") or app.config.epub_language)
     context["html_tag"] = (
         '<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops"'
         f' lang="{language}" xml:lang="{language}">'

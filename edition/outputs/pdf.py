@@ -36,8 +36,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
 from converters.common.script import is_cjk, is_latin_letter
-from edition.article.frontmatter import get_front_matter
-from edition.article.text import main_language
+from edition.article.frontmatter import get_article_meta
 from edition.security.files import destination, font_cache_dir, make_folder, write_if_changed
 from edition.security.safety import LANGUAGE_TAGS, language_tag
 
@@ -374,8 +373,8 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     section = next(iter(doctree.findall(nodes.section)), None)
     if section is None:
         return
-    meta = get_front_matter(app.env, app.env.docname)
-    language = (main_language(meta) if meta else "") or app.config.language or "en"
+    meta = get_article_meta(app.env, app.env.docname)
+    language = (meta.main_language if meta else "") or app.config.language or "en"
     insert_latex_language(section, language)
 
 
@@ -445,8 +444,8 @@ class LatinPunctuation(SphinxPostTransform):
 
         def walk(node: nodes.Element, language: str) -> None:
             if isinstance(node, addnodes.start_of_file):
-                meta = get_front_matter(self.env, node["docname"])
-                language = (main_language(meta) if meta else "") or default
+                meta = get_article_meta(self.env, node["docname"])
+                language = (meta.main_language if meta else "") or default
             for cls in node["classes"]:
                 if str(cls).startswith("language-"):
                     language = str(cls)[len("language-"):]

@@ -32,8 +32,9 @@ from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
-from edition.article.frontmatter import get_front_matter
-from edition.article.text import ORIGINAL_AUTHOR, date_qualifier
+from edition.article.frontmatter import get_article_meta
+from edition.article.record import ArticleMeta, Removal
+from edition.article.text import date_qualifier
 from edition.citation.changed import articles_to_write
 from edition.entities.domain import (
     EntityDomain,
@@ -83,14 +84,11 @@ def xml_id(anchor: str) -> str:
     return anchor if NCNAME.match(anchor) else ID_PREFIX + re.sub(r"[^A-Za-z0-9._-]", "-", anchor)
 
 
-def removal_text(entry: Any) -> str:
+def removal_text(entry: Removal) -> str:
     """One removal recorded in the front matter, in words."""
-    if not isinstance(entry, dict):
-        return str(entry or "").strip()
-    parts = [str(entry.get("kind", "")).strip(), str(entry.get("reason", "")).strip()]
-    text = ": ".join(p for p in parts if p)
-    if entry.get("chars"):
-        text += f" ({entry['chars']} characters)"
+    text = ": ".join(p for p in (entry.kind, entry.reason) if p)
+    if entry.chars:
+        text += f" ({entry.chars} characters)"
     return text
 
 
@@ -128,7 +126,7 @@ class ArticleTEI:
 
     def __init__(
         self, domain: EntityDomain, docname: str, document: nodes.document,
-        meta: dict[str, Any], page_url: str, entity_url: str,
+        meta: ArticleMeta, page_url: str, entity_url: str,
     ) -> None:
         """Keep what the document's elements are built from."""
         self.domain = domain
@@ -143,37 +141,20 @@ class ArticleTEI:
 
     # -- header
 
-    def editorial(self) -> dict[str, str]:
-        """Front-matter fields the editors supplied -> their reason."""
-        found: dict[str, str] = {}
-        for entry in self.meta.get("editorial") or []:
-            if isinstance(entry, dict) and entry.get("field"):
-                found[str(entry["field"])] = str(entry.get("reason", ""))
-        return found
-
     def marked(self, element: etree._Element, field: str) -> etree._Element:
         """Point an element holding an editorial value at the editors' note giving its reason."""
-        if field in self.editorial():
+        if self.meta.is_supplied(field):
             element.set("corresp", f"#{editorial_id(field)}")
         return element
 
-    def names(self, field: str) -> list[str]:
-        """A front-matter field as a list of non-empty strings."""
-        value = self.meta.get(field)
-        if isinstance(value, list):
-            return [str(v) for v in value if str(v).strip()]
-        return [str(value)] if value not in (None, "") and str(value).strip() else []
-
-    def original_authors(self) -> bool:
-        """Whether the editors name the authors as those of the work the text adapts."""
-        return any(isinstance(entry, dict) and entry.get("field") == "authors"
-                   and str(entry.get("role") or "") == ORIGINAL_AUTHOR
-                   for entry in self.meta.get("editorial") or [])
+    def names(self, field: str) -> tuple[str, ...]:
+        """A front-matter field as its non-empty strings."""
+        return self.meta.values(field)
 
     def authors(self, parent: etree._Element) -> None:
         """The authors; the author of an adapted original in a statement of that role."""
-        for author in self.names("authors"):
-            if self.original_authors():
+        for author in self.meta.credited_authors:
+            if self.meta.original_author_role:
                 # not the author of these words: TEI's respStmt says what the person did
                 resp = sub(parent, "respStmt")
                 sub(resp, "resp", "Author of the original work, which this text adapts")
@@ -227,7 +208,7 @@ class ArticleTEI:
             resp = sub(source, "respStmt")
             sub(resp, "resp", "Photographs")
             self.marked(sub(resp, "name", credit), "image_credits")
-        date = str(self.meta.get("date") or "")
+        date = self.meta.date
         iso = publication_iso(date)
         if iso is not None:
             self.marked(sub(source, "date", date, when=iso), "date")
@@ -239,14 +220,14 @@ class ArticleTEI:
         for field in ("source_url", "original_url"):
             for url in self.names(field):
                 self.marked(sub(source, "ref", url, target=url, type=field), field)
-        for field, reason in self.editorial().items():
+        for field, reason in self.meta.reasons().items():
             note = sub(source, "note", reason or "Supplied by the editors.", type="editorial",
                        resp="#editors", cert=CERT_EDITORIAL, id=editorial_id(field))
             note.set("subtype", re.sub(r"[^A-Za-z0-9_-]", "-", field))
 
     def encoding_and_profile(self, header: etree._Element) -> None:
         """The ``encodingDesc`` (what the markup means, what was removed) and the languages."""
-        removed = [removal_text(r) for r in self.meta.get("removed") or []]
+        removed = [removal_text(r) for r in self.meta.removed]
         encoding = sub(header, "encodingDesc")
         decl = sub(encoding, "editorialDecl")
         sub(decl, "p", "Paragraph identifiers are the edition’s citation anchors. Names of "
@@ -488,7 +469,7 @@ def write_article_tei(env: BuildEnvironment, target: Path, docname: str,
         base += "/"
     suffix = config.html_file_suffix or ".html"
     entity_url = base + config.edition_generated + "/entities/{id}" + suffix
-    meta = get_front_matter(env, docname) or {}
+    meta = get_article_meta(env, docname) or ArticleMeta(docname)
     article = ArticleTEI(domain, docname, document, meta, base + docname + suffix,
                          entity_url if base else "../../" + entity_url)
     root = article.build()
@@ -522,7 +503,7 @@ def write_tei(app: Sphinx, exception: Exception | None) -> None:
     """Write the TEI files this build owes and did not write with its pages (``build-finished``).
 
     Those of the articles whose page was not written (a TEI file deleted by hand, say); the
-    other articles' files stay as the last build wrote them (see :mod:`edition.citation.changed`).
+    other articles' files stay as the last build wrote them (see :mod:`edition.outputs.changed`).
     """
     pending = _PENDING.pop(app.env, {})
     if exception is not None or app.builder.name not in HTML_BUILDERS:
@@ -533,7 +514,7 @@ def write_tei(app: Sphinx, exception: Exception | None) -> None:
 
 def setup_tei(app: Sphinx) -> None:
     """Register the TEI export."""
-    # after edition.citation.changed has compared the settings (its env-updated handler,
+    # after edition.outputs.changed has compared the settings (its env-updated handler,
     # priority 100)
     app.connect("env-updated", note_tei_to_write, priority=600)
     app.add_post_transform(WriteTEI)
