@@ -41,6 +41,7 @@ only the pages it writes.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import pickle
 import re
@@ -459,8 +460,17 @@ def postings(entries: list[tuple[int, bool, list[int]]]) -> list[int]:
 
 def script(kind: str, key: Any, data: Any) -> str:
     """An index file: a call handing ``data`` to the search page."""
-    return (f"{LOADED}({json_for_browser(kind)},{json_for_browser(key)},"
-            f"{json_for_browser(data)});\n")
+    return script_of(kind, json_for_browser(key), json_for_browser(data))
+
+
+@functools.cache
+def _kind_json(kind: str) -> str:
+    return json_for_browser(kind)
+
+
+def script_of(kind: str, key: str, data: str) -> str:
+    """An index file from its key and data already written as JSON by json_for_browser."""
+    return f"{LOADED}({_kind_json(kind)},{key},{data});\n"
 
 
 def short_hash(text: str) -> str:
@@ -477,40 +487,44 @@ class IndexFiles:
 
 
 def term_files(table: dict[str, list[tuple[int, bool, list[int]]]],
-               out: IndexFiles) -> dict[str, Any]:
-    """Each term's postings, or the name of their own file when they are long."""
-    inline: dict[str, Any] = {}
+               out: IndexFiles) -> dict[str, str]:
+    """Each term's postings as JSON, or the name of their own file (as JSON) when they are long.
+
+    Each list is encoded once: the chunks are put together from these pieces.
+    """
+    inline: dict[str, str] = {}
     for term, entries in table.items():
-        flat = postings(entries)
-        if len(json_for_browser(flat)) > OWN_FILE_BYTES:
+        encoded = json_for_browser(postings(entries))
+        if len(encoded) > OWN_FILE_BYTES:
             name = f"p/{short_hash(term)}.js"
-            out.files[name] = script("p", term, flat)
-            inline[term] = name
+            out.files[name] = script_of("p", json_for_browser(term), encoded)
+            inline[term] = json_for_browser(name)
         else:
-            inline[term] = flat
+            inline[term] = encoded
     return inline
 
 
-def chunk_files(inline: dict[str, Any], out: IndexFiles) -> list[str]:
+def chunk_files(inline: dict[str, str], out: IndexFiles) -> list[str]:
     """The term chunks: as many as keep each near :data:`CHUNK_BYTES`; their hashes.
 
     Chunk N is ``t/N.<hash>.js``.
     """
-    total = sum(len(term) * 3 + len(json_for_browser(value)) for term, value in inline.items())
+    total = sum(len(term) * 3 + len(value) for term, value in inline.items())
     count = max(1, -(-total // CHUNK_BYTES))
-    buckets: list[dict[str, Any]] = [{} for _ in range(count)]
+    buckets: list[list[str]] = [[] for _ in range(count)]
     for term in sorted(inline):
-        buckets[fnv1a(bucket_key(term)) % count][term] = inline[term]
+        buckets[fnv1a(bucket_key(term)) % count].append(
+            f"{json_for_browser(term)}:{inline[term]}")
     hashes = []
     for number, bucket in enumerate(buckets):
-        text = script("t", number, bucket)
+        text = script_of("t", str(number), "{" + ",".join(bucket) + "}")
         digest = short_hash(text)
         out.files[f"t/{number}.{digest}.js"] = text
         hashes.append(digest)
     return hashes
 
 
-def lexicon_parts(inline: dict[str, Any], out: IndexFiles) -> tuple[list[str], dict[str, int]]:
+def lexicon_parts(inline: dict[str, str], out: IndexFiles) -> tuple[list[str], dict[str, int]]:
     """The words of the index by character, for the substring fallback.
 
     Returns the files' hashes, and how many words hold each Latin letter and digit. Part N
@@ -552,6 +566,7 @@ def build_index(pages: list[PageRecord], texts: str, generated: str,
     table: dict[str, list[tuple[int, bool, list[int]]]] = {}
     facets: dict[str, dict[str, list[int]]] = {name: {} for name in FACETS}
     groups = [0, 0]
+    langs: dict[str, str] = {}
     for doc, page in enumerate(ordered):
         group = group_of(page.docname, texts, generated)
         if group == 0:
@@ -565,9 +580,15 @@ def build_index(pages: list[PageRecord], texts: str, generated: str,
         meta = {"u": page.uri, "t": page.title}
         if page.title_lang:
             meta["l"] = page.title_lang
+        # The page's part, written once; each fragment: its paragraph, then the page.
+        page_json = json_for_browser(meta)
         for number, unit in enumerate(page.units):
-            fragment = {"a": unit.anchor, "x": unit.text, "l": unit.lang, "d": meta}
-            out.files[f"f/{doc}/{number}.js"] = script("f", [doc, number], fragment)
+            lang = langs.get(unit.lang)
+            if lang is None:
+                lang = langs[unit.lang] = json_for_browser(unit.lang)
+            fragment = (f'{{"a":{json_for_browser(unit.anchor)},"x":{json_for_browser(unit.text)},'
+                        f'"l":{lang},"d":{page_json}}}')
+            out.files[f"f/{doc}/{number}.js"] = script_of("f", f"[{doc},{number}]", fragment)
     inline = term_files(table, out)
     chunks = chunk_files(inline, out)
     lexicon_files, letters = lexicon_parts(inline, out)
