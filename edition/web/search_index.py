@@ -57,10 +57,11 @@ from sphinx.application import Sphinx
 from sphinx.search.en import SearchEnglish
 from sphinx.util import logging
 
+from converters.common.script import BMP_HAN_RANGES
 from edition.article.chinese import chinese_tag, element_language, is_chinese_text, page_language
 from edition.article.frontmatter import get_article_meta
 from edition.entities.domain import entity_domain
-from edition.security.escaping import json_for_browser, json_for_script
+from edition.security.escaping import json_for_browser
 from edition.security.files import remove_file, write_if_changed, write_tree
 from edition.web.search_pages import SEARCH_BUILDS
 
@@ -71,7 +72,7 @@ INDEX_DIR = "_search"
 #: The records of every page, kept between builds in the doctree folder.
 RECORDS_NAME = "edition-search-records.pickle"
 #: Version of the records' and files' layout: records of another version are read again.
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 #: Target size of a term chunk, in bytes: the number of chunks is the index's size over this.
 CHUNK_BYTES = 12_000
 #: Postings longer than this (bytes of JSON) go to a file of their own.
@@ -428,7 +429,16 @@ def bucket_key(term: str) -> str:
     The first two characters for a Chinese term (every Chinese word of the index has two or
     more), the whole term for any other.
     """
-    return term[:2] if term and "\u3400" <= term[0] <= "\u9fff" else term
+    return term[:2] if term and _bmp_han(term[0]) else term
+
+
+def _bmp_han(char: str) -> bool:
+    """Whether a character is a Han ideograph of the Basic Multilingual Plane.
+
+    The browser tells them by the same ranges, which the manifest gives it.
+    """
+    code = ord(char)
+    return any(low <= code <= high for low, high in BMP_HAN_RANGES)
 
 
 def group_of(docname: str, texts: str, generated: str) -> int:
@@ -611,6 +621,7 @@ def build_index(pages: list[PageRecord], texts: str, generated: str,
         "chunks": chunks,
         "lexicon": lexicon_files,
         "letters": letters,
+        "han": [list(pair) for pair in BMP_HAN_RANGES],
         "facets": facet_file,
         "values": values_file,
         "stopwords": sorted(stopwords),
@@ -749,7 +760,8 @@ def search_page(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     indexer = indexer_of(app)
     if indexer is not None:
         manifest = indexer.finish()
-        yield "search", {"edition_search_manifest": json_for_script(manifest)}, \
+        # Compact and as safe inside <script> as json_for_script: no "<", ">", "&" or "'".
+        yield "search", {"edition_search_manifest": json_for_browser(manifest)}, \
             "edition-search.html"
 
 

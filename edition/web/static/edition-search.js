@@ -42,7 +42,6 @@
   const HAN = /\p{Script=Han}/u;
   const HAN_RUN = /^\p{Script=Han}+$/u;
   const WORD_CHAR = /[\p{L}\p{N}]/u;
-  const CHUNK_HAN = /^[\u3400-\u9fff]/;
   // The languages of the filter, by name.
   const LANGUAGES = { en: "English", "zh-Hans": "Chinese (Simplified)",
                       "zh-Hant": "Chinese (Traditional)" };
@@ -162,8 +161,14 @@
     return hash >>> 0;
   };
   // A Chinese word's chunk is chosen by its first two characters, any other word's by itself.
+  // The Han ideographs of the Basic Multilingual Plane, by the build's ranges.
+  const hanRanges = manifest.han || [];
+  const chunkHan = (term) => {
+    const code = term.codePointAt(0);
+    return hanRanges.some(([low, high]) => code >= low && code <= high);
+  };
   const chunkOf = (term) => {
-    const key = CHUNK_HAN.test(term) ? Array.from(term).slice(0, 2).join("") : term;
+    const key = chunkHan(term) ? Array.from(term).slice(0, 2).join("") : term;
     return fnv1a(key) % manifest.chunks.length;
   };
   const chunkFor = (term) => {
