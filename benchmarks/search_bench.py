@@ -107,7 +107,13 @@ NEW_RESULTS = """() => Array.from(document.querySelectorAll('#search-results ul.
   a => a.getAttribute('href'))"""
 #: Sphinx's search page (the search before): a first result with its snippet; every result
 #: with its snippet and the search finished.
-OLD_FIRST = """() => !!document.querySelector('#search-results ul.search > li p.context')"""
+OLD_FIRST = """() => {
+  if (document.querySelector('#search-results ul.search > li p.context')) return true;
+  const summary = document.querySelector('#search-results .search-summary');
+  return typeof Search !== 'undefined' && Search._pulse_status === -1 && summary !== null
+    && summary.textContent.trim() !== ''
+    && !document.querySelector('#search-results ul.search > li');
+}"""
 OLD_ALL = """() => {
   const summary = document.querySelector('#search-results .search-summary');
   const items = Array.from(document.querySelectorAll('#search-results ul.search > li'));
