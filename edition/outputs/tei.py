@@ -23,13 +23,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-from weakref import WeakKeyDictionary
+from typing import TYPE_CHECKING
 
 from docutils import nodes
 from lxml import etree
 from sphinx import addnodes
-from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
 from edition.article.frontmatter import get_article_meta
@@ -42,7 +40,7 @@ from edition.entities.domain import (
     entity_domain,
     publication_iso,
 )
-from edition.security.files import write_if_changed
+from edition.security.files import remove_file, write_if_changed
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -443,22 +441,6 @@ def tei_path(outdir: Path, docname: str) -> Path:
     return outdir / TEI_FOLDER / f"{docname.rsplit('/', 1)[-1]}.xml"
 
 
-#: Per build (its environment): the articles whose TEI file the build must write, each with the
-#: file's path; written ones leave.
-_PENDING: WeakKeyDictionary[BuildEnvironment, dict[str, Path]] = WeakKeyDictionary()
-
-
-def note_tei_to_write(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """The articles whose TEI file this build writes (``env-updated``, after the reading)."""
-    if app.builder.name in HTML_BUILDERS:
-        domain = entity_domain(env)
-        articles = sorted(d for d in env.found_docs if domain.is_article(d))
-        outdir = Path(app.outdir)
-        _PENDING[env] = {d: tei_path(outdir, d)
-                         for d in articles_to_write(app, articles, lambda d: tei_path(outdir, d))}
-    return []
-
-
 def write_article_tei(env: BuildEnvironment, target: Path, docname: str,
                       document: nodes.document) -> None:
     """Write one article's TEI file from its doctree as read (references not yet resolved)."""
@@ -478,44 +460,31 @@ def write_article_tei(env: BuildEnvironment, target: Path, docname: str,
                                     pretty_print=True), (docname, None))
 
 
-class WriteTEI(SphinxPostTransform):
-    """Write the TEI file of an article being written, from its doctree as Sphinx read it.
-
-    The first post-transform sees the doctree before any reference is resolved, as the
-    pickle holds it; writing the file here spares unpickling every article's doctree once more
-    at the end of the build (a twentieth of a corpus build's CPU).
-    """
-
-    # Before every resolution (Sphinx's own start at 10) and before the margin notes
-    # (edition.web.sidenotes, 1) move the footnotes.
-    default_priority = 0
-    builders = HTML_BUILDERS
-
-    def run(self, **_kwargs: Any) -> None:
-        """Write this document's TEI file if it is an article the build must write."""
-        pending = _PENDING.get(self.env)
-        docname = self.env.docname
-        if pending is not None and docname in pending:
-            write_article_tei(self.env, pending.pop(docname), docname, self.document)
-
-
 def write_tei(app: Sphinx, exception: Exception | None) -> None:
-    """Write the TEI files this build owes and did not write with its pages (``build-finished``).
+    """Write the TEI file of each article this build owes one (``build-finished``).
 
-    Those of the articles whose page was not written (a TEI file deleted by hand, say); the
-    other articles' files stay as the last build wrote them (see :mod:`edition.outputs.changed`).
+    Those of the articles it read (their text may have changed), all of them when a setting
+    in the files changed, and any missing file (:mod:`edition.citation.changed`); each from
+    the article's doctree as read, which Sphinx keeps, with the references still as the text
+    wrote them. Nothing is kept between the pages' writing and this: a file of the folder whose
+    article is gone is removed, so that the folder holds the edition's articles only.
     """
-    pending = _PENDING.pop(app.env, {})
     if exception is not None or app.builder.name not in HTML_BUILDERS:
         return
-    for docname, target in sorted(pending.items()):
-        write_article_tei(app.env, target, docname, app.env.get_doctree(docname))
+    env = app.env
+    domain = entity_domain(env)
+    outdir = Path(app.outdir)
+    articles = sorted(d for d in env.found_docs if domain.is_article(d))
+    for docname in articles_to_write(app, articles, lambda d: tei_path(outdir, d)):
+        write_article_tei(env, tei_path(outdir, docname), docname, env.get_doctree(docname))
+    kept = {tei_path(outdir, docname).name for docname in articles}
+    folder = outdir / TEI_FOLDER
+    for path in sorted(folder.glob("*.xml")) if folder.is_dir() else []:
+        if path.name not in kept:
+            remove_file(path)
 
 
 def setup_tei(app: Sphinx) -> None:
     """Register the TEI export."""
-    # after edition.outputs.changed has compared the settings (its env-updated handler,
-    # priority 100)
-    app.connect("env-updated", note_tei_to_write, priority=600)
-    app.add_post_transform(WriteTEI)
+    # before edition.citation.changed keeps this build's settings (800)
     app.connect("build-finished", write_tei)
