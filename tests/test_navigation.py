@@ -2,46 +2,37 @@
 
 from __future__ import annotations
 
-import posixpath
 import re
 import shutil
 from pathlib import Path
 
 import pytest
 from sphinx.testing.util import SphinxTestApp
+from sphinx.util.osutil import relative_uri
 
-from edition.web.navigation import MARK, NavTemplate, localise
+from edition.speedups.navigation import LINK, MARK, NavTemplate, localise, relative_links
 
 SIDEBAR = re.compile(r'<nav class="bd-links bd-docs-nav".*?</nav>', re.DOTALL)
-HREF = re.compile(r'href="([^"]*)"')
 
 
 def sidebar(page: Path, name: str) -> str:
-    """A page's sidebar, with every relative link resolved from the site's root.
-
-    Sphinx writes the shortest relative link (``../two.html``), the template a link through the
-    root (``../texts/two.html``): both lead to the same file.
-    """
+    """A page's sidebar, as written."""
     match = SIDEBAR.search(page.read_text(encoding="utf-8"))
     assert match, f"{name}: no sidebar"
-    folder = posixpath.dirname(name)
-
-    def resolve(link: re.Match[str]) -> str:
-        href = link.group(1)
-        if href.startswith("#") or "://" in href:
-            return link.group(0)
-        return f'href="{posixpath.normpath(posixpath.join(folder, href))}"'
-
-    return HREF.sub(resolve, match.group(0))
+    return match.group(0)
 
 
 def build(rootdir: Path, tmp_path: Path, once: bool, depth: int) -> Path:
-    """Build the navigation root with or without the once-per-build sidebar."""
+    """Build the navigation root with the once-per-build sidebar, or with the theme's own.
+
+    Without it, the speed-ups are off altogether: the theme's own template renders the
+    sidebar (not the edition's copy of it).
+    """
     src = tmp_path / f"src-{once}"
     shutil.copytree(rootdir / "test-navigation", src)
     options = {"home_page_in_toc": True, "show_navbar_depth": depth, "max_navbar_depth": 3}
     app = SphinxTestApp("html", srcdir=src, confoverrides={
-        "edition_navigation_once": once, "html_theme_options": options})
+        "edition_speedups": once, "html_theme_options": options})
     try:
         app.build()
         assert "Traceback" not in app.warning.getvalue()
@@ -53,7 +44,8 @@ def build(rootdir: Path, tmp_path: Path, once: bool, depth: int) -> Path:
 @pytest.mark.sphinx
 @pytest.mark.parametrize("depth", [1, 2])
 def test_every_page_has_the_theme_sidebar(rootdir: Path, tmp_path: Path, depth: int) -> None:
-    """Nested, hidden and captioned toctrees, folders, an orphan: the same sidebar both ways."""
+    """Nested, hidden and captioned toctrees, folders, an orphan: the same sidebar both ways,
+    byte for byte (each link in Sphinx's shortest relative form)."""
     theirs = build(rootdir, tmp_path, False, depth)
     ours = build(rootdir, tmp_path, True, depth)
     pages = sorted(p.relative_to(theirs).as_posix() for p in theirs.rglob("*.html"))
@@ -87,3 +79,18 @@ def test_localise_marks_the_branch_and_rebases_links() -> None:
     assert localise(template, "about/x", ["about/x"]) == (
         '<ul class="nav"><li class="toctree-l1">'
         '<a class="reference internal" href="../texts/one.html">One</a></li></ul>')
+
+
+@pytest.mark.parametrize("page", ["index.html", "texts/one.html", "about/deep/leaf.html", "",
+                                  "about/", "about/deep/"])
+def test_links_are_written_as_sphinx_writes_them(page: str) -> None:
+    """A link from the root, on any page, is Sphinx's relative_uri of it (and its anchor)."""
+    targets = ["index.html", "method.html", "texts/one.html", "texts/two.html", "about.html",
+               "about/deep/leaf.html", "about/x.html", "aboutx/y.html", "", "about/",
+               "about/deep/", "texts/", page]
+    for target in targets:
+        for anchor in ("", "#part"):
+            html = f'<a href="{LINK}{target}{anchor}">'
+            for root_relative, relative in relative_links(page):
+                html = html.replace(root_relative, relative)
+            assert html == f'<a href="{relative_uri(page, target)}{anchor}">', (page, target)

@@ -7,12 +7,13 @@ BeautifulSoup. The cost per page grows with the number of documents, so a build 
 square: known from the theme's own tracker for large sites, and measured here on the corpus.
 
 The navigation differs from page to page in two things only: its relative links (a page in
-``articles/`` reaches ``method.html`` as ``../method.html``) and the ``current`` marks on the
-page's own entry and its ancestors. So the theme renders it once, for a page at the root that is
-in no toctree; the result is kept as a template in which every link and every entry's classes
-carry a placeholder, and each page fills the placeholders by plain string replacement — no
-toctree resolution and no HTML parsing per page. ``tests/test_navigation.py`` builds a project
-both ways and compares the sidebar of every page.
+``articles/`` reaches ``method.html`` as ``../method.html`` and ``articles/b.html`` as
+``b.html``) and the ``current`` marks on the page's own entry and its ancestors. So the theme
+renders it once, for a page at the root that is in no toctree; the result is kept as a
+template in which every link and every entry's classes carry a placeholder, and each page
+fills the placeholders by plain string replacement — no toctree resolution and no HTML
+parsing per page. ``tests/test_navigation.py`` builds a project both ways and compares the
+sidebar of every page, byte for byte.
 
 Only the sidebar (``kind="sidebar"``, ``startdepth=0``, as sphinx-book-theme asks for it) with
 ``collapse`` off and ``show_nav_level`` at least 1 is served from the template: a collapsed
@@ -38,11 +39,11 @@ if TYPE_CHECKING:
     from sphinx.config import Config
 
 #: Placeholder characters: control characters never occur in HTML Sphinx writes, so they cannot
-#: collide with the navigation's text. ``LINK`` stands before each relative link (the page's
-#: path to the root goes there); ``MARK`` encloses a token where an element's ``current``
-#: classes go: ``MARK + "l3" + MARK`` after an entry's classes, ``MARK + "u1" + MARK`` before a
-#: list's, ``MARK + "a:DOC" + MARK`` before the classes of DOC's own link, and a disclosure's
-#: ``class="MARK d5 MARK"`` where its ``open`` attribute goes.
+#: collide with the navigation's text. ``LINK`` stands before each link from the root (made
+#: relative to each page by :func:`relative_links`); ``MARK`` encloses a token where an
+#: element's ``current`` classes go: ``MARK + "l3" + MARK`` after an entry's classes,
+#: ``MARK + "u1" + MARK`` before a list's, ``MARK + "a:DOC" + MARK`` before the classes of DOC's
+#: own link, and a disclosure's ``class="MARK d5 MARK"`` where its ``open`` attribute goes.
 LINK = "\x02"
 MARK = "\x01"
 #: The classes Sphinx and the theme give an entry, a list and a link on the current page's path.
@@ -161,13 +162,38 @@ def _ancestors(app: Sphinx, pagename: str) -> list[str]:
     return [pagename, *_get_toctree_ancestors(app.env.toctree_includes, pagename)]
 
 
-def localise(template: NavTemplate, pagename: str, path: list[str]) -> str:
+def relative_links(uri: str) -> list[tuple[str, str]]:
+    """How each link from the site's root is written on the page at ``uri``, as Sphinx does.
+
+    Replacements to make in order. Sphinx's ``relative_uri`` drops the folders the page and
+    the target share, then climbs out of the page's other folders: from ``articles/a.html``,
+    ``articles/b.html`` is ``b.html`` and ``method.html`` is ``../method.html``; so each of
+    the page's folders, the deepest first, is a prefix to replace. Before them, its two
+    special cases: the page itself is ``""`` (``#`` and the anchor, with one), and a page's
+    own folder (a ``dirhtml`` address) is ``./``.
+    """
+    folders = uri.split("#", 1)[0].split("/")[:-1]
+    depth = len(folders)
+    special = [(f'href="{LINK}{uri}"', 'href=""'), (f'href="{LINK}{uri}#', 'href="#')]
+    if not uri.endswith("/"):
+        own_folder = "".join(f"{folder}/" for folder in folders)
+        special += [(f'href="{LINK}{own_folder}"', 'href="./"'),
+                    (f'href="{LINK}{own_folder}#', 'href="./#')]
+    prefixes = [(LINK + "/".join(folders[:shared]) + "/", "../" * (depth - shared))
+                for shared in range(depth, 0, -1)]
+    return [*special, *prefixes, (LINK, "../" * depth)]
+
+
+def localise(template: NavTemplate, pagename: str, path: list[str], uri: str = "") -> str:
     """Fill a navigation template for one page: relative links and the current branch.
 
-    ``path`` is the page and its toctree ancestors. As Sphinx writes it, every entry and list
-    around one of them is ``current`` (the theme adds ``active`` to entries), and the page's own
-    link is ``#`` with the class ``current``.
+    ``path`` is the page and its toctree ancestors, ``uri`` the page's address from the root
+    (the builder's target URI; by default ``pagename.html``). As Sphinx writes it, every entry
+    and list around one of them is ``current`` (the theme adds ``active`` to entries), the
+    page's own link is ``#`` with the class ``current``, and every link is relative to the
+    page in the shortest form (:func:`relative_links`).
     """
+    uri = uri or f"{pagename}.html"
     html = template.html
     for doc in path:
         for placeholder, current in template.branches.get(doc, ()):
@@ -179,7 +205,8 @@ def localise(template: NavTemplate, pagename: str, path: list[str]) -> str:
         href = html.find(f'href="{LINK}', start)
         end = html.find('"', href + len('href="'))
         html = f'{html[:start]}{CURRENT_LINK}{html[start + len(own):href]}href="#{html[end:]}'
-    html = html.replace(LINK, "../" * pagename.count("/"))
+    for root_relative, relative in relative_links(uri):
+        html = html.replace(root_relative, relative)
     # a list that had no classes: no attribute when unmarked, "current" alone when marked
     html = html.replace(' class="current "', ' class="current"')
     return UNMARKED.sub("", html).replace(' class=""', "")
@@ -219,19 +246,24 @@ def serve_navigation_once(app: Sphinx, pagename: str, _templatename: str,
         if key not in templates:
             soup = _soup_of(app, theme, context, (kind, startdepth, show_nav_level), kwargs)
             templates[key] = _template(app, str(soup))
-        return localise(templates[key], pagename, _ancestors(app, pagename))
+        return localise(templates[key], pagename, _ancestors(app, pagename),
+                        app.builder.get_target_uri(pagename))
 
     context["edition_sidebar_nav"] = edition_sidebar_nav
 
 
-#: The edition's templates (its copy of the theme's sidebar navigation).
+#: The speed-ups' templates (the edition's copy of the theme's sidebar navigation).
 TEMPLATES = Path(__file__).parent / "templates"
 
 
 def add_templates(_app: Sphinx, config: Config) -> None:
-    """Put the edition's templates before the theme's, so its sidebar navigation is used."""
+    """Put the edition's templates before the theme's, so its sidebar navigation is used.
+
+    A new list: when ``conf.py`` sets none, the list is Sphinx's default, shared by every
+    application of the process (a test's next build, with the speed-ups off, would use it).
+    """
     if str(TEMPLATES) not in config.templates_path:
-        config.templates_path.append(str(TEMPLATES))
+        config.templates_path = [*config.templates_path, str(TEMPLATES)]
 
 
 def forget_navigation(app: Sphinx, _env: Any) -> list[str]:
@@ -241,7 +273,11 @@ def forget_navigation(app: Sphinx, _env: Any) -> list[str]:
 
 
 def setup_navigation(app: Sphinx) -> None:
-    """Register the once-per-build sidebar (``edition_navigation_once``, on by default)."""
+    """Register the once-per-build sidebar (``edition_navigation_once``, on by default).
+
+    Installed only with ``edition_speedups`` on: otherwise the theme's own template renders
+    the sidebar on every page.
+    """
     app.connect("config-inited", add_templates)
     # the preview (scripts/preview.py) builds many times with one application
     app.connect("env-updated", forget_navigation)
