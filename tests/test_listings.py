@@ -13,6 +13,7 @@ listing, entity page and TEI file is what a fresh build of the same sources make
 
 from __future__ import annotations
 
+import pickle
 import re
 import shutil
 from collections.abc import Callable
@@ -154,6 +155,10 @@ def test_fresh_build_lists_every_article_in_edition_order(
     )
     # Sphinx's order: the page listing the articles was read before them.
     assert app.env.all_docs["about"] < app.env.all_docs["articles/first-text"]
+    # The TEI files were made as the articles were read, and are not kept in the environment.
+    assert app.env.domains["tei"].data["files"] == {}
+    kept = pickle.loads((Path(app.doctreedir) / "environment.pickle").read_bytes())
+    assert kept.domaindata["tei"]["files"] == {}
 
 
 @pytest.mark.sphinx("html", testroot="listings", srcdir="listings-parallel", parallel=2,
@@ -173,6 +178,7 @@ def test_a_parallel_read_lists_every_article(app: Any) -> None:
     assert [card.split(" | ")[0] for card in found.cards] == ["The first text",
                                                               "The second text"]
     assert found.decisions == found.more_cards == ["The first text", "The second text"]
+    assert found.tei == {"first-text.xml": "The first text", "second-text.xml": "The second text"}
 
 
 def test_incremental_builds_keep_the_listings_and_tei_files(

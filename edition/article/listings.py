@@ -414,10 +414,12 @@ class FillListings(SphinxPostTransform):
 
     def run(self, **_kwargs: Any) -> None:
         """Replace each placeholder by its listing."""
-        for card_grid in list(self.document.findall(article_cards)):
-            card_grid.replace_self(cards(self.env, card_grid))
-        for decisions in list(self.document.findall(editorial_decisions)):
-            decisions.replace_self(decisions_listing(self.env))
+        # one walk of the page for both (every page is walked: a book is one document)
+        for node in list(self.document.findall(listing)):
+            if isinstance(node, article_cards):
+                node.replace_self(cards(self.env, node))
+            elif isinstance(node, editorial_decisions):
+                node.replace_self(decisions_listing(self.env))
 
 
 def read_toctrees_again(app: Sphinx, env: BuildEnvironment) -> list[str]:
