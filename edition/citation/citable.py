@@ -65,9 +65,10 @@ from edition.citation.model import (
     partial_text,
     reason_notes,
 )
-from edition.entities.domain import canonical_language, entity_domain
+from edition.entities.domain import entity_domain
 from edition.security.escaping import json_for_script, ris_text
 from edition.security.files import write_if_changed
+from edition.security.safety import class_language
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -266,7 +267,7 @@ def language_label(label: str, column: nodes.Element) -> str:
     """
     tag = next((c[len("language-"):] for c in column["classes"] if c.startswith("language-")),
                "")
-    return f"{label}-{canonical_language(tag)}" if tag else ""
+    return f"{label}-{class_language(tag)}" if tag else ""
 
 
 class AddRetiredIds(SphinxPostTransform):

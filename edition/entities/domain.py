@@ -51,7 +51,7 @@ from edition.article.record import ArticleMeta
 from edition.entities.indices import Head, MentionIndex, Name, Place, place_label
 from edition.entities.names import pinyin
 from edition.security.files import write_if_changed
-from edition.security.safety import language_tag, strip_xml_forbidden, xml_forbidden
+from edition.security.safety import class_language, language_tag, strip_xml_forbidden, xml_forbidden
 
 if TYPE_CHECKING:
     from docutils.nodes import Element, Node, system_message
@@ -248,20 +248,6 @@ def explicit_id(node: Element, document: nodes.document) -> str:
     return ids[0] if ids else ""
 
 
-def canonical_language(tag: str) -> str:
-    """A BCP 47 tag in its usual case (docutils lower-cases classes: ``zh-hant`` → ``zh-Hant``)."""
-    parts = tag.split("-")
-    out = [parts[0].lower()]
-    for part in parts[1:]:
-        if len(part) == 4 and part.isalpha():
-            out.append(part.title())  # script
-        elif len(part) == 2 and part.isalpha():
-            out.append(part.upper())  # region
-        else:
-            out.append(part.lower())
-    return "-".join(out)
-
-
 def node_language(node: Node) -> str:
     """The language of the nearest enclosing ``language-xx`` container (``""`` when none)."""
     parent = node.parent
@@ -269,7 +255,7 @@ def node_language(node: Node) -> str:
         if isinstance(parent, nodes.Element):
             for cls in parent["classes"]:
                 if cls.startswith(LANGUAGE_CLASS):
-                    return canonical_language(str(cls[len(LANGUAGE_CLASS):]))
+                    return class_language(str(cls[len(LANGUAGE_CLASS):]))
         parent = parent.parent
     return ""
 

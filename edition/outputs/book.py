@@ -49,7 +49,6 @@ from edition.citation.robustlinks import robust_link
 from edition.entities.domain import (
     LANGUAGE_CLASS,
     EntityDomain,
-    canonical_language,
     chinese_labels,
     entity_domain,
     entity_sort_key,
@@ -57,6 +56,7 @@ from edition.entities.domain import (
 )
 from edition.entities.related import related_articles
 from edition.security.files import write_if_changed
+from edition.security.safety import class_language
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -304,11 +304,28 @@ class BookLayout(SphinxPostTransform):
         meta = get_article_meta(self.env, docname) or ArticleMeta(docname)
         opening = nodes.container(classes=["article-opening", "language-en"])
         if meta.subtitle:
-            languages = [tag for tag in meta.language if tag.startswith("zh")]
-            inner = nodes.container(
-                classes=[f"language-{languages[0].lower()}"] if languages else [])
-            inner += nodes.paragraph("", "", *kept_end(meta.bracketed("subtitle", meta.subtitle)))
-            opening += inner
+            opening += self.opening_subtitle(meta)
+        opening += self.opening_byline(meta)
+        para = self.opening_source(meta)
+        if len(para.astext()):
+            para += nodes.Text(".")
+            source = nodes.container(classes=["article-source"])
+            source += para
+            opening += source
+        return opening
+
+    @staticmethod
+    def opening_subtitle(meta: ArticleMeta) -> nodes.Element:
+        """The subtitle, in the article's Chinese (its language class) when it has one."""
+        languages = [tag for tag in meta.language if tag.startswith("zh")]
+        inner = nodes.container(
+            classes=[f"language-{languages[0].lower()}"] if languages else [])
+        inner += nodes.paragraph("", "", *kept_end(meta.bracketed("subtitle", meta.subtitle)))
+        return inner
+
+    @staticmethod
+    def opening_byline(meta: ArticleMeta) -> nodes.Element:
+        """Authors and date, the date no more precise than a day."""
         date = day_date(meta)
         # a distributor's post is said to be one; an original's author is not the text's
         qualifier = date_qualifier(meta)
@@ -316,14 +333,27 @@ class BookLayout(SphinxPostTransform):
                   + (f" ({qualifier})" if date and qualifier else "")]
         line = nodes.container(classes=["article-byline"])
         line += nodes.paragraph("", ", ".join(part for part in byline if part))
-        opening += line
+        return line
+
+    def opening_source(self, meta: ArticleMeta) -> nodes.paragraph:
+        """Where the article appeared, its addresses, and whether the editors supplied values.
+
+        Without the closing full stop: an empty paragraph is left out (:meth:`opening`).
+        """
         where = [meta.bracketed("publisher", meta.publisher)]
         if meta.column:
             where.append(f"column {meta.bracketed('column', meta.column)}")
         if meta.translator:
             where.append(f"translated by {meta.bracketed('translator', meta.translator)}")
-        source = nodes.container(classes=["article-source"])
         para = nodes.paragraph("", ", ".join(part for part in where if part))
+        self.source_addresses(para, meta)
+        if meta.editorial:
+            self.editors_values_note(para)
+        return para
+
+    @staticmethod
+    def source_addresses(para: nodes.paragraph, meta: ArticleMeta) -> None:
+        """The source's address, then the original's (of a translation or a repost)."""
         url = meta.source_url
         if url:
             link = nodes.reference("", "", *breakable(readable_url(url)), refuri=url)
@@ -333,19 +363,16 @@ class BookLayout(SphinxPostTransform):
             link = nodes.reference("", "", *breakable(readable_url(original)), refuri=original)
             para += [nodes.Text(" (original: " if len(para) else "Original: "), link,
                      nodes.Text(")" if url else "")]
-        if meta.editorial:
-            method = self.config.edition_method_page
-            lead = ". Values" if len(para) else "Values"
-            para += nodes.Text(f"{lead} in square brackets are the editors’: see ")
-            if method in self.included:
-                para += nodes.reference("", "Editorial method", refuri=f"%{method}")
-            else:
-                para += nodes.Text("the editorial method")
-        if len(para.astext()):
-            para += nodes.Text(".")
-            source += para
-            opening += source
-        return opening
+
+    def editors_values_note(self, para: nodes.paragraph) -> None:
+        """What the square brackets mean, with a link to the method when it is in the book."""
+        method = self.config.edition_method_page
+        lead = ". Values" if len(para) else "Values"
+        para += nodes.Text(f"{lead} in square brackets are the editors’: see ")
+        if method in self.included:
+            para += nodes.reference("", "Editorial method", refuri=f"%{method}")
+        else:
+            para += nodes.Text("the editorial method")
 
     def citation(self, section: nodes.section) -> nodes.Element:
         """The article's citation as one line: the code blocks are for the web page."""
@@ -400,7 +427,7 @@ class BookLayout(SphinxPostTransform):
         ids = list(pair["ids"])
         first, second = halves
         first["ids"] = [*ids, *(i for i in first["ids"] if i not in ids)]
-        language = next((canonical_language(str(c)[len(LANGUAGE_CLASS):])
+        language = next((class_language(str(c)[len(LANGUAGE_CLASS):])
                          for c in second["classes"] if str(c).startswith(LANGUAGE_CLASS)), "")
         if ids and language:
             own = f"{ids[0]}-{language}"

@@ -76,7 +76,7 @@ COVER_FACES: dict[str, tuple[str, ...]] = {
 }
 
 
-def language_tag(value: str, default: str = "en") -> str:
+def epub_language(value: str, default: str = "en") -> str:
     """A BCP 47 tag of the edition's allow-list, safe for an attribute (else ``default``)."""
     allowed = safety.language_tag(value)
     return allowed if allowed and LANGUAGE_TAG.match(allowed) else default
@@ -297,7 +297,7 @@ class EditionEpubBuilder(Epub3Builder):
     def content_metadata(self) -> dict[str, Any]:
         """The package metadata, with the cover."""
         metadata = super().content_metadata()
-        metadata["lang"] = language_tag(self.config.epub_language)
+        metadata["lang"] = epub_language(self.config.epub_language)
         return metadata
 
     def build_content(self) -> None:
@@ -311,8 +311,8 @@ class EditionEpubBuilder(Epub3Builder):
         super().build_content()
         path = Path(self.outdir) / "content.opf"
         opf = path.read_text(encoding="utf-8")
-        main = language_tag(self.config.epub_language)
-        extra = [language_tag(tag, "") for tag in self.config.edition_epub_languages]
+        main = epub_language(self.config.epub_language)
+        extra = [epub_language(tag, "") for tag in self.config.edition_epub_languages]
         languages = "".join(f"\n    <dc:language>{escape(tag)}</dc:language>"
                             for tag in extra if tag and tag != main)
         opf = opf.replace(f"<dc:language>{main}</dc:language>",
@@ -367,7 +367,7 @@ def on_epub_page_context(
     if not isinstance(app.builder, Epub3Builder):
         return
     meta = get_article_meta(app.env, pagename)
-    language = language_tag((meta.main_language if meta else "") or app.config.epub_language)
+    language = epub_language((meta.main_language if meta else "") or app.config.epub_language)
     context["html_tag"] = (
         '<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops"'
         f' lang="{language}" xml:lang="{language}">'

@@ -39,11 +39,11 @@ from edition.article.text import date_qualifier
 from edition.citation.changed import articles_to_write
 from edition.entities.domain import (
     EntityDomain,
-    canonical_language,
     entity_domain,
     publication_iso,
 )
 from edition.security.files import remove_file, write_if_changed
+from edition.security.safety import class_language
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -241,7 +241,7 @@ class ArticleTEI:
         if languages:
             usage = sub(sub(header, "profileDesc"), "langUsage")
             for tag in languages:
-                sub(usage, "language", tag, ident=canonical_language(tag))
+                sub(usage, "language", tag, ident=class_language(tag))
 
     # -- text
 
@@ -339,7 +339,7 @@ class ArticleTEI:
         for column in node.children:
             if not isinstance(column, nodes.container):
                 continue
-            lang = next((canonical_language(c[len("language-"):]) for c in column["classes"]
+            lang = next((class_language(c[len("language-"):]) for c in column["classes"]
                          if c.startswith("language-")), "")
             own = anchor if not ids else f"{anchor}-{lang or len(ids)}"
             for para in column.findall(nodes.paragraph):
@@ -366,7 +366,7 @@ class ArticleTEI:
     def text_figure(self, parent: etree._Element, node: nodes.container) -> None:
         """A figure the source gives as text (its caption, then its credit line)."""
         figure = sub(parent, "figure", **self.id_attr(node))
-        lang = next((canonical_language(c[len("language-"):]) for c in node["classes"]
+        lang = next((class_language(c[len("language-"):]) for c in node["classes"]
                      if c.startswith("language-")), "")
         if lang:
             figure.set(f"{{{XML_NS}}}lang", lang)
@@ -431,7 +431,7 @@ class ArticleTEI:
         root = etree.Element(tei("TEI"), nsmap={None: TEI_NS})
         languages = self.names("language")
         if languages:
-            root.set(f"{{{XML_NS}}}lang", canonical_language(languages[0]))
+            root.set(f"{{{XML_NS}}}lang", class_language(languages[0]))
         self.header(root)
         body = sub(sub(root, "text"), "body")
         self.blocks(body, self.document)
