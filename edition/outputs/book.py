@@ -21,15 +21,14 @@ the rest:
   dates), each entry a name in its scripts and the pages of its mentions.
 
 The LaTeX side (chapter style, running heads, notes and boxes, verbatim and footnote setting,
-the index macros) is the package ``sphinxeditionbook``, package data in ``latex/`` copied beside
-the .tex files.
+the index macros) is the package ``sphinxeditionbook``, package data in ``latex/`` that Sphinx
+copies beside the .tex files (:func:`edition.outputs.pdf.use_latex_package`).
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 from urllib.parse import parse_qs, urlsplit
 
@@ -55,7 +54,7 @@ from edition.entities.domain import (
     index_letter,
 )
 from edition.entities.related import related_articles
-from edition.security.files import write_if_changed
+from edition.outputs.pdf import use_latex_package
 from edition.security.safety import class_language
 
 if TYPE_CHECKING:
@@ -65,7 +64,11 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-#: The LaTeX package of the book's layout (without ``.sty``).
+#: The LaTeX package of the book's layout (without ``.sty``; package data in ``latex/``):
+#: unnumbered chapters opening with a large title, running heads with the edition's and the
+#: article's titles, the opening, note and figure boxes, paracol, verbatim and notes, and the
+#: index macros. ``\editionindexpages{label,...}`` prints the distinct pages of labels (in the
+#: order given), each a link to the first label on that page.
 BOOK_PACKAGE = "sphinxeditionbook"
 
 #: Documents left out of the PDF (shell patterns on docnames): the contributor guide and the
@@ -110,13 +113,6 @@ CUT_NOTES: dict[str, str] = {
 TITLE_END_KEPT = 2
 #: The end of a title held together: the last Han characters and any closing marks after them.
 KEPT_END = re.compile(f"[{char_class(HAN_RANGES)}]{{{TITLE_END_KEPT}}}[^\\w\\s]{{0,3}}$")
-
-#: The book's LaTeX package (package data beside this module): unnumbered chapters opening
-#: with a large title, running heads with the edition's and the article's titles, the opening,
-#: note and figure boxes, paracol, verbatim and notes, and the index macros.
-#: ``\editionindexpages{label,...}`` prints the distinct pages of labels (in the order given),
-#: each a link to the first label on that page.
-BOOK_PACKAGE_FILE = Path(__file__).parent / "latex" / f"{BOOK_PACKAGE}.sty"
 
 
 class Place(NamedTuple):
@@ -594,17 +590,8 @@ class BookLayout(SphinxPostTransform):
         return lines
 
 
-def write_book_package(app: Sphinx) -> None:
-    """Write the book's package beside the .tex files (``builder-inited``, LaTeX only)."""
-    if app.builder.name != "latex":
-        return
-    write_if_changed(Path(app.outdir) / f"{BOOK_PACKAGE}.sty",
-                     BOOK_PACKAGE_FILE.read_text(encoding="utf-8"))
-
-
 def setup_book(app: Sphinx) -> None:
     """Register the book component."""
     app.add_post_transform(MarkMentions)
     app.add_post_transform(BookLayout)
-    app.add_latex_package(BOOK_PACKAGE)
-    app.connect("builder-inited", write_book_package)
+    use_latex_package(app, BOOK_PACKAGE)

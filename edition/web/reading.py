@@ -30,7 +30,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.writers.html5 import HTML5Translator
 
-from edition.article.chinese import mark_escaped
+from edition.article.chinese import mark_escaped, writes_xhtml
 from edition.article.frontmatter import get_article_meta
 from edition.article.header import editorial_notes
 from edition.article.record import ArticleMeta
@@ -97,7 +97,7 @@ def visit_article_disclosure_html(self: HTML5Translator, node: article_disclosur
     """Open the ``<details>``; its summary is the short header line."""
     self.body.append(self.starttag(node, "details", CLASS="article-more"))
     # Names and publishers in Chinese carry their lang inside the English header.
-    brief = mark_escaped(self.encode(node["brief"]))
+    brief = mark_escaped(self.encode(node["brief"]), xhtml=writes_xhtml(self.builder))
     self.body.append(
         f'<summary><span class="article-brief">{brief}</span>'
         f'<span class="article-more-label">{self.encode(MORE_LABEL)}</span></summary>\n')

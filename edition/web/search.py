@@ -37,6 +37,7 @@ from sphinx.util import logging
 from converters.common.registry import Registry, RegistryError, fold, fold_char, load_registry
 from converters.common.script import BMP_HAN_RANGES, has_han
 from edition.security.files import write_if_changed
+from edition.web.reading import WEB_BUILDERS
 from edition.web.search_pages import setup_search_pages
 
 logger = logging.getLogger(__name__)
@@ -340,9 +341,16 @@ def add_fold_script(
 
 
 def add_static_path(app: Sphinx) -> None:
-    """Serve the edition's own scripts (``builder-inited``)."""
+    """Serve the edition's own scripts (``builder-inited``), to the web builders only.
+
+    The folder is the web package's (the reading view's stylesheet is in it too), and nothing in
+    it is for a book: added for the EPUB builder as well, its stylesheet failed epubcheck.
+    """
+    if app.builder.name not in WEB_BUILDERS:
+        return
     if str(STATIC_DIR) not in app.config.html_static_path:
-        app.config.html_static_path.append(str(STATIC_DIR))
+        # a new list: without html_static_path in conf.py, every app shares the default one
+        app.config.html_static_path = [*app.config.html_static_path, str(STATIC_DIR)]
 
 
 def setup_search(app: Sphinx) -> None:
