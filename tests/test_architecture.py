@@ -52,7 +52,7 @@ EVENTS = ("config-inited", "builder-inited", "env-before-read-docs", "source-rea
 
 
 def _diagram_claims() -> list[tuple[str, str]]:
-    """(event, module file name) for each module the extension's data-flow diagram puts at an event."""
+    """(event, module file) for each module the data-flow diagram puts at a Sphinx event."""
     section = TEXT.split("### From MyST pages to the outputs", 1)[1]
     diagram = section.split("```", 2)[1]
     claims: list[tuple[str, str]] = []
