@@ -43,3 +43,39 @@ def test_every_recipe_names_the_test_that_follows_it() -> None:
     assert {"add a source format", "add an index kind", "add an output"} <= recipes.keys()
     untested = [title for title, text in recipes.items() if not TEST_REF.search(text)]
     assert not untested, f"recipes without a test named: {untested}"
+
+
+#: Sphinx's events, as the data-flow diagram names them.
+EVENTS = ("config-inited", "builder-inited", "env-before-read-docs", "source-read",
+          "doctree-read", "env-updated", "doctree-resolved", "build-finished",
+          "html-page-context", "missing-reference", "env-get-outdated")
+
+
+def _diagram_claims() -> list[tuple[str, str]]:
+    """(event, module file) for each module the data-flow diagram puts at a Sphinx event."""
+    section = TEXT.split("### From MyST pages to the outputs", 1)[1]
+    diagram = section.split("```", 2)[1]
+    claims: list[tuple[str, str]] = []
+    event = ""
+    for line in diagram.splitlines():
+        head = re.match(r"\s*│\s(\S+)\s{2,}", line)
+        if head:
+            event = head.group(1) if head.group(1) in EVENTS else ""
+        elif not re.match(r"\s*│\s{3,}", line):
+            event = ""  # a stage of the diagram without a bar ends the event's lines
+        if event:
+            claims += [(event, name) for name in re.findall(r"\b([a-z_]+\.py)\b", line)]
+    return claims
+
+
+def test_the_data_flow_diagram_names_real_handlers() -> None:
+    """Each module the diagram places at a Sphinx event connects a handler to that event."""
+    claims = _diagram_claims()
+    assert len(claims) >= 10, claims
+    wrong = []
+    for event, name in claims:
+        files = list((ROOT / "edition").rglob(name))
+        assert files, f"ARCHITECTURE.md names edition's {name}, which does not exist"
+        if not any(f'connect("{event}"' in path.read_text(encoding="utf-8") for path in files):
+            wrong.append(f"{name} at {event}")
+    assert not wrong, f"the diagram places modules at events they do not handle: {wrong}"
