@@ -23,8 +23,9 @@ calls, and every other kind, go to the theme unchanged.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import count
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -53,6 +54,12 @@ CURRENT_LINK = "current "
 UNMARKED = re.compile(f"{MARK}[^{MARK}]*{MARK}")
 
 
+#: Where the template is cut into pieces: before each entry's start tag. Every placeholder lies
+#: inside a tag and no replacement reaches across a ``<``, so a piece is filled as the whole
+#: template would be filled there.
+PIECE = re.compile(r"(?=<li[\s>])")
+
+
 @dataclass(frozen=True)
 class NavTemplate:
     """The sidebar with placeholders, and the marks that put each document on the current path."""
@@ -62,6 +69,37 @@ class NavTemplate:
     #: placeholder of its entry and of every list, entry and disclosure around it, with the text
     #: that replaces it (Sphinx marks the whole branch ``current``, the theme opens it)
     branches: dict[str, tuple[tuple[str, str], ...]]
+
+    @cached_property
+    def pieces(self) -> tuple[str, ...]:
+        """The template cut before each entry (:data:`PIECE`): joined, the template."""
+        return tuple(PIECE.split(self.html))
+
+    @cached_property
+    def placed(self) -> dict[str, tuple[int, ...]]:
+        """The pieces holding each placeholder of a branch and each page's own-link mark."""
+        where: dict[str, list[int]] = {}
+        for index, piece in enumerate(self.pieces):
+            if MARK not in piece:
+                continue
+            for mark in UNMARKED.findall(piece):
+                # a disclosure's placeholder is its whole class attribute
+                attribute = f' class="{mark}"'
+                for token in (mark, attribute) if attribute in piece else (mark,):
+                    where.setdefault(token, []).append(index)
+        return {token: tuple(indices) for token, indices in where.items()}
+
+    @cached_property
+    def _unmarked(self) -> dict[str, list[str]]:
+        return {}
+
+    def unmarked(self, prefix: str) -> list[str]:
+        """Every piece filled for a page on no branch, its links starting with ``prefix``."""
+        filled = self._unmarked.get(prefix)
+        if filled is None:
+            filled = self._unmarked[prefix] = [fill(piece, (), None, prefix)
+                                               for piece in self.pieces]
+        return filled
 
 
 #: The navigation template of each build, by builder and by the theme's arguments.
@@ -167,19 +205,44 @@ def localise(template: NavTemplate, pagename: str, path: list[str]) -> str:
     ``path`` is the page and its toctree ancestors. As Sphinx writes it, every entry and list
     around one of them is ``current`` (the theme adds ``active`` to entries), and the page's own
     link is ``#`` with the class ``current``.
+
+    Only the pieces of the template that hold the page's branch or its own link are filled for
+    the page; every other piece is the same on every page at the same depth, filled once. (The
+    sidebar lists every text: filling all of it on every page made the build grow with the
+    square of the texts.)
     """
-    html = template.html
-    for doc in path:
-        for placeholder, current in template.branches.get(doc, ()):
-            html = html.replace(placeholder, current)
+    replacements = [pair for doc in path for pair in template.branches.get(doc, ())]
     own = f"{MARK}a:{pagename}{MARK}"
-    start = html.find(own)
-    if start != -1:
+    prefix = "../" * pagename.count("/")
+    pieces = template.unmarked(prefix)
+    touched = {index for placeholder, _current in replacements
+               for index in template.placed.get(placeholder, ())}
+    # Only the page's first link to itself becomes its own (``#``); another is unmarked.
+    own_piece = template.placed.get(own, (None,))[0]
+    if own_piece is not None:
+        touched.add(own_piece)
+    if not touched:
+        return "".join(pieces)
+    filled = list(pieces)
+    for index in touched:
+        filled[index] = fill(template.pieces[index], replacements,
+                             own if index == own_piece else None, prefix)
+    return "".join(filled)
+
+
+def fill(html: str, replacements: Sequence[tuple[str, str]], own: str | None,
+         prefix: str) -> str:
+    """Fill (part of) a navigation template: the branch's marks, the page's own link (its
+    mark ``own``), the links' way to the root (``prefix``); every other mark removed."""
+    for placeholder, current in replacements:
+        html = html.replace(placeholder, current)
+    start = html.find(own) if own is not None else -1
+    if own is not None and start != -1:
         # bs4 writes the class attribute before href: the page's own link is the next href
         href = html.find(f'href="{LINK}', start)
         end = html.find('"', href + len('href="'))
         html = f'{html[:start]}{CURRENT_LINK}{html[start + len(own):href]}href="#{html[end:]}'
-    html = html.replace(LINK, "../" * pagename.count("/"))
+    html = html.replace(LINK, prefix)
     # a list that had no classes: no attribute when unmarked, "current" alone when marked
     html = html.replace(' class="current "', ' class="current"')
     return UNMARKED.sub("", html).replace(' class=""', "")
