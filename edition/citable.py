@@ -224,7 +224,7 @@ class AddParagraphNumbers(SphinxPostTransform):
         from .frontmatter import ArticleDomain
 
         domain = cast(ArticleDomain, self.env.get_domain("article"))
-        slugs = {str(meta.get("label") or "") for meta in domain.front_matter.values()}
+        slugs = domain.article_labels()
         for block, label, number in list(numbered_blocks(self.document)):
             match = PARAGRAPH_LABEL.match(label)
             if match is None or match.group("slug") not in slugs:

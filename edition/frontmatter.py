@@ -277,6 +277,26 @@ class ArticleDomain(Domain):
         """Every article's first full sentence(s), by document name (for cards)."""
         return cast(dict[str, str], self.data.setdefault("leads", {}))
 
+    #: Every article's label (:meth:`article_labels`), until an article is read or forgotten.
+    _labels: frozenset[str] | None = None
+
+    def article_labels(self) -> frozenset[str]:
+        """The label of every article read (``label`` of its front matter; ``""`` for none).
+
+        Kept until an article's front matter is read, merged or forgotten: each page written
+        asks for it (its paragraph numbers are those of articles' labels only).
+        """
+        if self._labels is None:
+            self._labels = frozenset(str(meta.get("label") or "")
+                                     for meta in self.front_matter.values())
+        return self._labels
+
+    def set_article(self, docname: str, meta: dict[str, Any], lead: str) -> None:
+        """Keep an article's front matter and lead (read at ``source-read``)."""
+        self.front_matter[docname] = meta
+        self.leads[docname] = lead
+        self._labels = None
+
     @property
     def listing_pages(self) -> set[str]:
         """Documents whose content is generated from all articles (cards, editorial lists)."""
@@ -284,12 +304,14 @@ class ArticleDomain(Domain):
 
     def clear_doc(self, docname: str) -> None:
         """Forget what a document contributed."""
+        self._labels = None
         self.front_matter.pop(docname, None)
         self.leads.pop(docname, None)
         self.listing_pages.discard(docname)
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         """Take over what a parallel reader found in ``docnames``."""
+        self._labels = None
         for docname in docnames:
             if docname in otherdata["front_matter"]:
                 self.front_matter[docname] = otherdata["front_matter"][docname]
@@ -335,8 +357,7 @@ def on_source_read(app: Sphinx, docname: str, content: list[str]) -> None:
         logger.warning(problem, location=(docname, line), type="edition",
                        subtype="front_matter")
     domain = cast(ArticleDomain, app.env.get_domain("article"))
-    domain.front_matter[docname] = meta
-    domain.leads[docname] = article_lead(meta, content[0])
+    domain.set_article(docname, meta, article_lead(meta, content[0]))
 
 
 def on_env_before_read_docs(_app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:

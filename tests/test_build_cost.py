@@ -14,14 +14,16 @@ import random
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
 import edition.listings as listings
 from converters.registry import Entity
+from edition.citable import NUMBERED_CLASS
 from edition.entities import entity_domain
+from edition.frontmatter import ArticleDomain
 from edition.related import rank_related
 
 ROOTS = Path(__file__).resolve().parent / "roots"
@@ -94,6 +96,32 @@ def test_titles_kept_until_a_text_is_read_again(project: Path) -> None:
         assert entity_domain(app.env).title_of("articles/tiktok-run") == "TikTok 慢跑"
         related = (Path(app.outdir) / "articles" / "red-note.html").read_text(encoding="utf-8")
         assert "TikTok 慢跑" in related and "TikTok 快跑" not in related
+    finally:
+        app.cleanup()
+
+
+@pytest.mark.sphinx
+def test_article_labels_kept_until_an_article_is_read(project: Path) -> None:
+    """Paragraph numbers follow the articles' labels: kept per build, found anew after a change."""
+    app = app_for(project)
+    try:
+        app.build()
+        domain = cast(ArticleDomain, app.env.get_domain("article"))
+        labels = domain.article_labels()
+        assert {"tiktok-run", "red-note", "china-envy"} <= labels
+        assert domain.article_labels() is labels  # one set for every page written
+        page = Path(app.outdir) / "articles" / "tiktok-run.html"
+        assert page.read_text(encoding="utf-8").count(NUMBERED_CLASS) >= 2
+        # the article's label changes: its paragraphs (tiktok-run-pN) are no article's any more
+        source = project / "articles" / "tiktok-run.md"
+        source.write_text(source.read_text(encoding="utf-8").replace(
+            "label: tiktok-run\n", "label: tiktok-walk\n"), encoding="utf-8")
+        app.build()
+        labels = domain.article_labels()
+        assert "tiktok-walk" in labels and "tiktok-run" not in labels
+        assert NUMBERED_CLASS not in page.read_text(encoding="utf-8")
+        red_note = Path(app.outdir) / "articles" / "red-note.html"
+        assert NUMBERED_CLASS in red_note.read_text(encoding="utf-8")
     finally:
         app.cleanup()
 
