@@ -180,7 +180,7 @@ def build(session: nox.Session) -> None:
     system_packages(session)
     ensure_articles(session)
     # The books first: the HTML build copies build/latex/edition.pdf and build/epub/edition.epub
-    # into build/html, where every page's download menu links them (edition/downloads.py).
+    # into build/html, where every page's download menu links them (edition/outputs/downloads.py).
     # -M latexpdf writes build/latex and runs latexmk there: the PDF is build/latex/edition.pdf.
     sphinx(session, "latexpdf", "-W", "--keep-going", "-q")
     sphinx(session, "epub", "-W", "--keep-going", "-q")
@@ -254,11 +254,13 @@ def check(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """Ruff and mypy, as configured in pyproject.toml; zizmor on the workflows."""
+    """Ruff, mypy and import-linter as pyproject.toml says; regexploit; radon; zizmor."""
     toolkit(session)
     session.run("ruff", "check", ".")
     session.run("mypy")
+    session.run("lint-imports")  # the layering of ARCHITECTURE.md: no cycles, layers, halves
     session.run("python", "scripts/regex_lint.py")  # regexploit: no pattern slower than linear
+    session.run("python", "scripts/complexity.py")  # radon: no function graded E or F
     # the GitHub Actions workflows: pinned actions, no persisted credentials, no injection
     session.run("zizmor", "--offline", "--no-progress", ".github/workflows")
 

@@ -37,6 +37,8 @@ sys.path.insert(0, str(REPO))
 
 import pathological  # noqa: E402  (beside this file)
 
+from converters.common.paths import DEFAULT_REGISTRY  # noqa: E402
+from converters.common.registry import Entity, Registry, load_registry  # noqa: E402
 from converters.model import (  # noqa: E402 (needs the path above)
     Article,
     ConversionError,
@@ -45,10 +47,8 @@ from converters.model import (  # noqa: E402 (needs the path above)
     article_text,
     plain_text,
 )
-from converters.paths import DEFAULT_REGISTRY  # noqa: E402
 from converters.pipeline import Options, convert_source  # noqa: E402
 from converters.readers import detect  # noqa: E402
-from converters.registry import Entity, Registry, load_registry  # noqa: E402
 from converters.sources import load  # noqa: E402
 
 DOCS = REPO / "docs"
@@ -752,7 +752,7 @@ def bench_tagging(repeat: int) -> tuple[Table, float]:
     """``tag_article`` over ×1, ×10, ×100 text and a 10× registry; returns the worst exponent."""
     import math
 
-    from converters.tagging import automaton
+    from converters.common.matching import automaton
 
     seed = load(sorted(SEEDS.glob("000_*.txt"))[0])
     base = read_untagged(seed)

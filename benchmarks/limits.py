@@ -26,8 +26,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from converters import pipeline, sources  # noqa: E402 (needs the path above)
+from converters.common.yamlsafe import MAX_YAML_CHARS, YamlRefused, load_yaml  # noqa: E402
 from converters.readers import _html as htmltext  # noqa: E402 (needs the path above)
-from converters.yamlsafe import MAX_YAML_CHARS, YamlRefused, load_yaml  # noqa: E402
 
 #: The post's head: feed stamp, headline on the source's own host, rule.
 HEAD = ("<!--1737428822000-->\n"

@@ -25,8 +25,8 @@ sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
 from pathological_sources import CASES, LARGE, SMALL, Case, translator_post  # noqa: E402
 
+from converters.common.paths import DEFAULT_REGISTRY  # noqa: E402
 from converters.model import ConversionError, Source  # noqa: E402 (needs the path above)
-from converters.paths import DEFAULT_REGISTRY  # noqa: E402
 from converters.pipeline import Options, convert_source  # noqa: E402
 from converters.readers import FORMATS, detect  # noqa: E402
 from converters.sources import decode  # noqa: E402

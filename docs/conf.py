@@ -11,12 +11,13 @@ sys.path.insert(0, str(HERE.parent))
 
 # -- The edition --------------------------------------------------------------------------------
 
-from converters.myst import MYST_EXTENSIONS  # noqa: E402
-from edition.home import conf_names, latex_text  # noqa: E402
+from converters.common.markup import MYST_EXTENSIONS  # noqa: E402
+from converters.seedlinks import linked_words  # noqa: E402
+from edition.article.home import conf_names, latex_text  # noqa: E402
 
 #: The title and the counts of texts and articles, from _data/edition.yaml and the seeds. A
 #: data file the edition refuses leaves the titles empty here: the extension reports it at its
-#: line and stops the build before anything is read (edition/home.py).
+#: line and stops the build before anything is read (edition/article/home.py).
 EDITION_NAMES = conf_names(HERE)
 project = EDITION_NAMES["title_en"]
 #: The edition's subtitle, in Chinese: shown on the title page and the EPUB's cover.
@@ -35,6 +36,9 @@ EDITION_BRANCH = "main"
 EDITION_BASEURL = "https://china-internet-edition.github.io/edition/"
 
 extensions = ["myst_parser", "sphinx_design", "edition"]
+# A source link's note repeats the words the source linked, read from its seed by the converters
+# (the extension itself never imports them).
+edition_link_words = linked_words
 root_doc = "index"
 templates_path = ["_templates"]
 exclude_patterns = [
@@ -55,7 +59,7 @@ nitpicky = False
 
 myst_enable_extensions = list(MYST_EXTENSIONS)
 myst_heading_anchors = 3
-# {{ title_en }}, {{ sources_en }}, {{ articles_en }} … on the home page (edition/home.py).
+# {{ title_en }}, {{ sources_en }}, {{ articles_en }} … on the home page (edition/article/home.py).
 myst_substitutions = EDITION_NAMES
 myst_footnote_transition = True
 
@@ -83,7 +87,7 @@ html_theme_options = {
     "use_fullscreen_button": False,
     "navigation_with_keys": False,
     "show_toc_level": 2,
-    # "Edit this page" opens the page's MyST source (edition/editlink.py redirects generated
+    # "Edit this page" opens the page's MyST source (edition/web/editlink.py redirects generated
     # pages to the file they are made from): the one link to the repository in the header,
     # where an editor looks for it; readers get no source-repository icon.
     "repository_url": EDITION_REPOSITORY,
@@ -101,7 +105,7 @@ html_context = {"default_mode": "auto"}
 html_copy_source = True
 html_show_sourcelink = True
 # Sphinx's Chinese search uses jieba; the edition folds Traditional to Simplified and adds the
-# registry's names to jieba's dictionary (edition/search.py writes it into the build directory).
+# registry's names to jieba's dictionary (edition/web/search.py writes it into the build directory).
 html_search_language = "zh"
 html_search_options: dict[str, str] = {}
 html_baseurl = EDITION_BASEURL
@@ -113,7 +117,8 @@ latex_documents = [(root_doc, "edition.tex", project, author, "manual")]
 latex_show_urls = "no"
 latex_show_pagerefs = False
 # The back-of-book indices (companies and organisations, people, dates) are the book
-# component's (edition/book.py), with page numbers of every mention: not Sphinx's domain indices.
+# component's (edition/outputs/book.py), with page numbers of every mention: not Sphinx's
+# domain indices.
 latex_domain_indices = False
 # The books (the PDF and the EPUB) hold the reader's pages: the contributor guide and the
 # generated entity and timeline pages stay on the web (the indices and registers replace them).
@@ -122,7 +127,8 @@ edition_book_omit = ["contribute", "data", "_generated/*"]
 
 
 # Chinese typesetting (xeCJK, the Simplified and Traditional Noto faces, the per-language
-# switches) is the extension's: edition/pdf.py writes it as the sphinxedition package.
+# switches) is the extension's: the sphinxedition package (edition/outputs/latex/), configured
+# by edition/outputs/pdf.py.
 
 LATEX_TITLE_PAGE = r"""
 \begin{titlepage}
@@ -145,7 +151,7 @@ LATEX_TITLE_PAGE = r"""
 """
 
 # The Latin faces match the CJK ones: Noto Serif with Noto Serif CJK, Noto Sans with Noto Sans
-# CJK (Debian's fonts-noto-core; the CJK faces are edition/pdf.py's).
+# CJK (Debian's fonts-noto-core; the CJK faces are edition/outputs/pdf.py's).
 LATEX_FONTS = r"""
 \setmainfont{Noto Serif}
 \setsansfont{Noto Sans}
@@ -171,8 +177,8 @@ latex_elements = {
     + latex_text(EDITION_NAMES["sources_en"]) + r" sources on China’s internet industry},"
     + r" pdflang={en}}}",
     "figure_align": "H",
-    # -- The book (edition/book.py): Noto Serif to match Noto Serif CJK, no "Chapter N" banner,
-    # no general index (the book's own three indices end it).
+    # -- The book (edition/outputs/book.py): Noto Serif to match Noto Serif CJK, no "Chapter N"
+    # banner, no general index (the book's own three indices end it).
     "fontpkg": LATEX_FONTS,
     "fncychap": "",
     "printindex": "",
@@ -201,7 +207,7 @@ epub_tocdepth = 2
 # Sphinx's general index would be an empty page: the registers of companies, people and dates
 # are the book's indices.
 epub_use_index = False
-# -- The EPUB as a book (edition/epub.py): navigation through every toctree (the home page's
+# -- The EPUB as a book (edition/outputs/epub.py): navigation through every toctree (the home page's
 # are hidden), complete metadata, a cover drawn at build time.
 epub_tocscope = "includehidden"
 epub_description = (

@@ -148,8 +148,8 @@ def data_problems(docs: Path) -> list[str]:
     does not load leaves every name unlinked).
     """
     sys.path.insert(0, str(ROOT))
+    from converters.common.retired import RETIRED_FILE, RetiredLabelsError, load_retired
     from converters.editing.check import check
-    from converters.editing.retired import RETIRED_FILE, RetiredLabelsError, load_retired
 
     root = docs.parent
     found = [str(problem) for problem in check(root, ("registry", "editorial"))]
@@ -277,7 +277,7 @@ class InProcessBuilder:
         """The edition's title and counts as conf.py computes them now ({} when it cannot)."""
         sys.path.insert(0, str(ROOT))
         try:
-            from edition.home import edition_names
+            from edition.article.home import edition_names
 
             return edition_names(self.docs)
         except Exception:  # a refused data file: data_problems reports it
@@ -355,7 +355,8 @@ class InProcessBuilder:
                 self._failed(error)
                 return None
             # The server keeps serving the last good build; a data file the edition refuses
-            # stops a build with SystemExit (edition/home.py), which must not stop the server.
+            # stops a build with SystemExit (edition/article/home.py), which must not stop the
+            # server.
             except (Exception, SystemExit) as error:
                 self._failed(error)
                 return None
@@ -407,7 +408,7 @@ class InProcessBuilder:
     def tidy() -> None:
         """Collect this build's garbage and freeze what lives on, while the editor reads.
 
-        Each build starts with a collection (``edition/gc_tuning.py``), which walks every
+        Each build starts with a collection (``edition/speedups/gc_tuning.py``), which walks every
         object alive: in this process, the environment and the theme's compiled templates
         kept between builds, a fifth of a one-paragraph rebuild. Done here, after the page is
         written and reported, the walk happens while the editor looks at the page, and what is

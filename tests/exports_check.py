@@ -3,7 +3,7 @@
 The checks are written apart from the code under test: a BibTeX value is decoded by latexcodec
 (plus the standard LaTeX text commands it does not know), a .bib file is read by the real
 ``bibtex`` program through a style that prints each entry's fields, and what a value should
-become is spelled out here, not taken from ``edition.escaping``.
+become is spelled out here, not taken from ``edition.security.escaping``.
 """
 
 from __future__ import annotations

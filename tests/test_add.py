@@ -14,10 +14,10 @@ from corpus import CORPUS, REASON
 from edition_builds import copy_edition
 
 from converters.__main__ import main
+from converters.common.registry import load_registry
 from converters.editing.add import readable_slug
 from converters.editing.check import check
 from converters.editing.seeds import read_manifest
-from converters.registry import load_registry
 
 ROOT = Path(__file__).resolve().parents[1]
 #: A New York Times Chinese post whose byline is in capitals (CHRIS MILLER).

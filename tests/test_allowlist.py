@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from docutils.core import publish_doctree
 
-from converters.allowlist import (
+from converters.common.allowlist import (
     ARTICLE,
     EDITION_NAMES,
     GENERATED,
@@ -34,9 +34,9 @@ from converters.allowlist import (
     syntax_problem,
     tree_problems,
 )
+from converters.common.markup import MYST_EXTENSIONS
+from converters.common.myst_gate import gated_docutils_parser
 from converters.editing.check import markdown_parser
-from converters.myst import MYST_EXTENSIONS
-from converters.myst_gate import gated_docutils_parser
 
 REPO = Path(__file__).resolve().parent.parent
 NAMES = dict.fromkeys(EDITION_NAMES, "value")

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from edition_builds import copy_edition
 
+from converters.common.retired import load_retired
+from converters.common.retired import retire as append_retired
 from converters.editing.anchors import (
     RETIRED_FILE,
     SIMILARITY_THRESHOLD,
@@ -18,8 +20,6 @@ from converters.editing.anchors import (
     similarity,
 )
 from converters.editing.check import check, main
-from converters.editing.retired import load_retired
-from converters.editing.retired import retire as append_retired
 
 ROOT = Path(__file__).resolve().parents[1]
 CAIXIN = "docs/articles/tiktok-run.md"

@@ -56,7 +56,7 @@ def test_card_summary_is_the_first_sentence_and_links_the_article(build: Build) 
     assert [a["href"] for a in cards[0].select("a[href]")] == ["articles/sample.html"]
     summary = cards[0].select_one(".sd-card-body .sd-card-text")
     assert summary is not None
-    # A short first sentence is followed by the next (edition/teaser.py: TEASER_MIN).
+    # A short first sentence is followed by the next (edition/article/teaser.py: TEASER_MIN).
     assert summary.get_text(strip=True) == (
         "Silicon Valley has a China envy problem, said a post by Andreessen Horowitz. "
         "This sample stands in for a converted article.")

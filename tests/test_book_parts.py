@@ -9,20 +9,18 @@ import xml.etree.ElementTree as ET
 import pytest
 from docutils import nodes
 
-from converters.dates import date_words
-from edition.book import breakable, kept_end, readable_url, short_link
-from edition.downloads import relative_uri
-from edition.epub import (
+from converters.common.dates import date_words
+from edition.outputs.book import breakable, kept_end, readable_url, short_link
+from edition.outputs.downloads import relative_uri
+from edition.outputs.epub import (
     COVER_MARGIN,
     COVER_WIDTH,
     Outliner,
     cover_outliner,
     cover_svg,
     language_tag,
-    mark_footnotes,
-    mark_languages,
 )
-from edition.pdf import LATIN_MARK, latin_marks, mark_latin_punctuation
+from edition.outputs.pdf import LATIN_MARK, latin_marks, mark_latin_punctuation
 
 
 def test_addresses_read_without_scheme() -> None:
@@ -57,24 +55,6 @@ def test_download_links_are_relative_to_the_page() -> None:
     assert relative_uri("index", "edition.pdf") == "edition.pdf"
     assert relative_uri("articles/tiktok-run", "edition.pdf") == "../edition.pdf"
     assert relative_uri("_generated/entities/index", "edition.epub") == "../../edition.epub"
-
-
-def test_epub_footnotes_lose_their_brackets() -> None:
-    body = ('<a class="footnote-reference brackets" href="#id28" id="id1" role="doc-noteref">'
-            '<span class="fn-bracket">[</span>1<span class="fn-bracket">]</span></a>'
-            '<aside class="footnote brackets" id="id28" role="doc-footnote">')
-    marked = mark_footnotes(body)
-    assert "fn-bracket" not in marked and "[" not in marked
-    assert ('<a class="footnote-reference" epub:type="noteref" href="#id28" id="id1" '
-            'role="doc-noteref"><sup>1</sup></a>') in marked
-    assert '<aside class="footnote" epub:type="footnote" id="id28"' in marked
-
-
-def test_every_lang_gets_its_xml_lang_once() -> None:
-    body = '<div class="language-zh-hant" lang="zh-hant"><p lang="en">x</p></div>'
-    marked = mark_languages(body)
-    assert marked.count('xml:lang="zh-hant"') == 1 and marked.count('xml:lang="en"') == 1
-    assert mark_languages(marked) == marked
 
 
 def test_language_tags_are_checked_before_they_reach_an_attribute() -> None:

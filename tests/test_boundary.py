@@ -35,7 +35,7 @@ from hostile_builds import (
 from test_build_epub import epubcheck_command
 from test_build_pdf import TOOLS as PDF_TOOLS
 
-from edition.safety import LANGUAGE_TAGS, is_web_url, language_tag, strip_xml_forbidden
+from edition.security.safety import LANGUAGE_TAGS, is_web_url, language_tag, strip_xml_forbidden
 
 pytestmark = pytest.mark.sphinx
 

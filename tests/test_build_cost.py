@@ -19,12 +19,12 @@ from typing import Any, cast
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
-import edition.listings as listings
-from converters.registry import Entity
-from edition.citable import NUMBERED_CLASS
-from edition.entities import entity_domain
-from edition.frontmatter import ArticleDomain
-from edition.related import rank_related
+import edition.article.listings as listings
+from converters.common.registry import Entity
+from edition.article.frontmatter import ArticleDomain
+from edition.citation.citable import NUMBERED_CLASS
+from edition.entities.domain import entity_domain
+from edition.entities.related import rank_related
 
 ROOTS = Path(__file__).resolve().parent / "roots"
 

@@ -17,8 +17,8 @@ import yaml
 from bs4 import BeautifulSoup, Tag
 from edition_builds import Article, Build
 
-from converters.registry import fold
-from edition.search import SearchChineseFolded
+from converters.common.registry import fold
+from edition.web.search import SearchChineseFolded
 
 pytestmark = [pytest.mark.sphinx, pytest.mark.slow]  # the full build of docs/
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from edition_builds import Article, Build, edition_build, read_articles
 
-from edition.text import shown_text
+from edition.article.text import shown_text
 
 pytestmark = [pytest.mark.pdf, pytest.mark.sphinx]
 
@@ -327,8 +327,8 @@ def index_entries(tex: str, entity_type: str) -> list[tuple[str, list[str], str]
     """
     from sphinx.util import texescape
 
-    from converters.registry import load_registry
-    from edition.book import latex as latex_text
+    from converters.common.registry import load_registry
+    from edition.outputs.book import latex as latex_text
 
     texescape.init()  # the escapes as the LaTeX builder has them
     entities = [e for e in load_registry(REGISTRY).entities if e.type == entity_type]
@@ -386,7 +386,7 @@ def test_every_index_page_shows_the_name(latex: Build, pdf: Path) -> None:
     The index points at the mention itself, not at the start of its paragraph, which may be
     on the page before.
     """
-    from converters.registry import load_registry
+    from converters.common.registry import load_registry
 
     tex = (latex.outdir / "edition.tex").read_text(encoding="utf-8")
     pages = label_pages(latex, pdf)
@@ -420,8 +420,8 @@ def test_every_index_page_shows_the_name(latex: Build, pdf: Path) -> None:
 
 def test_the_index_prints_the_pages_of_the_mentions(latex: Build, pdf: Path) -> None:
     """Each entry prints the pages of its labels: each page once, in the order of the book."""
-    from converters.registry import load_registry
-    from edition.entities import chinese_labels
+    from converters.common.registry import load_registry
+    from edition.entities.domain import chinese_labels
 
     tex = (latex.outdir / "edition.tex").read_text(encoding="utf-8")
     aux = (latex.outdir / "edition.aux").read_text(encoding="utf-8")

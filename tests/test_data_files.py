@@ -23,10 +23,10 @@ import pytest
 from edition_builds import ROOTS, copy_edition
 from hostile_builds import BUILD_TIMEOUT, MEMORY_LIMIT, REPO, HostileBuild, crash_signs, run_build
 
-from converters.editing.retired import RetiredLabelsError, load_retired
-from converters.edition_data import fill, parse_edition_data
-from converters.yamlsafe import YamlRefused
-from edition.files import destination, inside, write_if_changed
+from converters.common.edition_data import fill, parse_edition_data
+from converters.common.retired import RetiredLabelsError, load_retired
+from converters.common.yamlsafe import YamlRefused
+from edition.security.files import destination, inside, write_if_changed
 
 #: The edition's data file and the retirement record, as ``converters check`` names them.
 EDITION_YAML = "docs/_data/edition.yaml"

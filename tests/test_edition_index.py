@@ -14,7 +14,7 @@ import opencc
 import pytest
 from edition_builds import REPO, Build, edition_build
 
-from converters.registry import load_registry
+from converters.common.registry import load_registry
 
 pytestmark = [pytest.mark.sphinx, pytest.mark.slow]  # the full build of docs/
 

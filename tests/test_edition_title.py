@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from converters.edition_data import PLACEHOLDERS
-from edition.home import edition_counts, edition_names, latex_text, number_en, number_zh
+from converters.common.edition_data import PLACEHOLDERS
+from edition.article.home import edition_counts, edition_names, latex_text, number_en, number_zh
 
 ROOT = Path(__file__).resolve().parents[1]
 

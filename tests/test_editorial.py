@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from converters import editorial
+from converters.common import editorial_data
 from converters.model import (
     Article,
     EditorialNote,
@@ -44,13 +45,13 @@ def visible(line: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def data() -> editorial.EditorialData:
+def data() -> editorial_data.EditorialData:
     """The edition's editorial data."""
-    return editorial.load(DATA)
+    return editorial_data.load(DATA)
 
 
 @pytest.fixture(scope="module")
-def essays(data: editorial.EditorialData) -> list[Article]:
+def essays(data: editorial_data.EditorialData) -> list[Article]:
     """Seed 003 read and divided as the data says."""
     source = load(SEED_D)
     return editorial.apply(plaintext.read(source), source, data)
@@ -67,7 +68,7 @@ def test_seed_003_is_divided_into_at_least_four_articles(essays: list[Article]) 
     assert len(essays) >= 4
     assert len({a.slug for a in essays}) == len(essays)
     for article in essays:
-        assert editorial.SLUG_PATTERN.match(article.slug)
+        assert editorial_data.SLUG_PATTERN.match(article.slug)
 
 
 def test_every_line_of_003_lands_in_exactly_one_article(essays: list[Article]) -> None:
@@ -132,7 +133,7 @@ def test_section_headings_stay_within_their_article(essays: list[Article]) -> No
 
 
 def test_editorial_values_carry_reasons_and_reach_the_metadata(
-    data: editorial.EditorialData, essays: list[Article]
+    data: editorial_data.EditorialData, essays: list[Article]
 ) -> None:
     source = load(SEED_C)
     [article] = editorial.apply(bilingual.read(source), source, data)
@@ -151,7 +152,7 @@ def test_editorial_values_carry_reasons_and_reach_the_metadata(
     assert article.meta.language == ["en", "zh-Hant"]
 
 
-def test_a_plain_text_without_entry_stays_one_article(data: editorial.EditorialData) -> None:
+def test_a_plain_text_without_entry_stays_one_article(data: editorial_data.EditorialData) -> None:
     text = SEED_D.read_text(encoding="utf-8")
     source = Source(name="another_file.txt", text=text, sha256="0" * 64)
     articles = plaintext.read(source)
@@ -160,8 +161,8 @@ def test_a_plain_text_without_entry_stays_one_article(data: editorial.EditorialD
 
 
 def test_load_of_a_missing_file_names_it(tmp_path: Path) -> None:
-    with pytest.raises(editorial.EditorialError) as caught:
-        editorial.load(tmp_path / "nowhere.yaml")
+    with pytest.raises(editorial_data.EditorialError) as caught:
+        editorial_data.load(tmp_path / "nowhere.yaml")
     assert str(caught.value) == f"{tmp_path / 'nowhere.yaml'}: no such file"
 
 
@@ -226,8 +227,8 @@ def test_schema_errors_are_one_clear_line(tmp_path: Path, case: str) -> None:
     text, expected = SCHEMA_ERRORS[case]
     path = tmp_path / "editorial.yaml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(editorial.EditorialError) as caught:
-        editorial.load(path)
+    with pytest.raises(editorial_data.EditorialError) as caught:
+        editorial_data.load(path)
     message = str(caught.value)
     assert "\n" not in message
     assert message.startswith(f"{path}: ")
@@ -238,14 +239,14 @@ def test_schema_errors_are_one_clear_line(tmp_path: Path, case: str) -> None:
 def test_a_good_file_loads(tmp_path: Path) -> None:
     path = tmp_path / "editorial.yaml"
     path.write_text(GOOD_ARTICLE, encoding="utf-8")
-    data = editorial.load(path)
+    data = editorial_data.load(path)
     [plan] = data.seeds["sample.txt"]
     assert plan.slug == "sample" and plan.metadata[0].reason == "the first line says so"
 
 
-def split_data(ranges: str) -> editorial.EditorialData:
+def split_data(ranges: str) -> editorial_data.EditorialData:
     """Editorial data dividing ``sample.txt`` as ``ranges`` (YAML for two articles) says."""
-    return editorial.parse("seeds:\n  sample.txt:\n    articles:\n" + ranges, "ed.yaml")
+    return editorial_data.parse("seeds:\n  sample.txt:\n    articles:\n" + ranges, "ed.yaml")
 
 
 SAMPLE = "One#\nFirst text.\n- item a\n- item b\nTwo#\nSecond text.\n"
@@ -292,17 +293,17 @@ def test_a_split_may_cut_a_list_and_keeps_items_together() -> None:
     ],
 )
 def test_splits_that_lose_or_double_text_are_refused(ranges: str, expected: str) -> None:
-    with pytest.raises(editorial.EditorialError) as caught:
+    with pytest.raises(editorial_data.EditorialError) as caught:
         apply_sample(ranges)
     assert str(caught.value) == expected
 
 
 def test_editorial_values_do_not_overwrite_what_the_source_states() -> None:
-    data = editorial.parse(
+    data = editorial_data.parse(
         "seeds:\n  sample.txt:\n    articles:\n    - metadata:\n"
         "        language: {value: [fr], reason: r}\n",
         "ed.yaml",
     )
     source = Source(name="sample.txt", text=SEED_D.read_text(encoding="utf-8"), sha256="0" * 64)
-    with pytest.raises(editorial.EditorialError, match="language is stated by the source"):
+    with pytest.raises(editorial_data.EditorialError, match="language is stated by the source"):
         editorial.apply(plaintext.read(source), source, data)

@@ -13,11 +13,13 @@ import pytest
 import yaml
 
 from converters import editorial
+from converters.common import editorial_data
 from converters.model import Article, Metadata, Paragraph, Source, Text
 from converters.myst import front_matter
-from edition.citation import make_citation
-from edition.reading import brief_line
-from edition.text import byline
+from edition.article.record import ArticleMeta
+from edition.article.text import byline
+from edition.citation.model import make_citation
+from edition.web.reading import brief_line
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -36,7 +38,7 @@ seeds:
 
 def converted(role: str) -> Article:
     """A one-paragraph article put through the editorial data above."""
-    data = editorial.parse(DATA.format(role=role), "editorial.yaml")
+    data = editorial_data.parse(DATA.format(role=role), "editorial.yaml")
     source = Source(name="900_sample.txt", text="A paragraph.", sha256="0" * 64)
     article = Article(slug="sample", meta=Metadata(title="A title", language=["en"]),
                       blocks=[Paragraph([Text("A paragraph.")])])
@@ -54,10 +56,11 @@ def test_the_role_reaches_the_front_matter_and_the_citation() -> None:
         "role": "original-author"}
     # the front matter as the page holds it, read back as the edition reads it
     front = yaml.safe_load(yaml.safe_dump(written, allow_unicode=True))
-    citation = make_citation(front, "an-adaptation", "https://e.example/a.html", "E")
+    citation = make_citation(ArticleMeta.from_front_matter(front, "articles/an-adaptation"),
+                             "https://e.example/a.html", "E")
     assert citation.authors == () and citation.original_authors == ("Sam Altman",)
     # without a role, the entry is written as it always was
-    data = editorial.parse(DATA.replace("          role: {role}\n", ""), "editorial.yaml")
+    data = editorial_data.parse(DATA.replace("          role: {role}\n", ""), "editorial.yaml")
     source = Source(name="900_sample.txt", text="A paragraph.", sha256="0" * 64)
     [plain] = editorial.apply([Article(slug="s", meta=Metadata(title="A title"))], source, data)
     assert set(front_matter(plain)["editorial"][0]) == {"field", "value", "reason"}
@@ -65,7 +68,7 @@ def test_the_role_reaches_the_front_matter_and_the_citation() -> None:
 
 @pytest.mark.parametrize("role", ["translator", "author", "Original-Author"])
 def test_an_unknown_role_is_one_clear_line(role: str) -> None:
-    with pytest.raises(editorial.EditorialError) as caught:
+    with pytest.raises(editorial_data.EditorialError) as caught:
         converted(role)
     message = str(caught.value)
     assert "\n" not in message
@@ -75,8 +78,8 @@ def test_an_unknown_role_is_one_clear_line(role: str) -> None:
 def test_a_role_on_a_field_without_roles_is_refused() -> None:
     text = DATA.format(role="original-author").replace("authors:", "translator:").replace(
         "value: [Sam Altman]", "value: Sam Altman")
-    with pytest.raises(editorial.EditorialError, match="is not a role of translator"):
-        editorial.parse(text, "editorial.yaml")
+    with pytest.raises(editorial_data.EditorialError, match="is not a role of translator"):
+        editorial_data.parse(text, "editorial.yaml")
 
 
 def test_the_edition_credits_the_adaptation_to_its_original_author() -> None:
@@ -94,9 +97,10 @@ def test_bylines_say_the_original_is_his() -> None:
     """The card's byline and the phone's folded header do not make him the text's author."""
     front = {"title": "t", "authors": ["Sam Altman"], "language": ["en"], "editorial": [
         {"field": "authors", "value": ["Sam Altman"], "role": "original-author", "reason": "r"}]}
-    assert byline(front) == "from a work by [Sam Altman] · English"
-    assert brief_line(front) == "from a work by [Sam Altman]"
-    inferred = {**front, "editorial": [{"field": "authors", "value": ["Sam Altman"],
-                                        "reason": "r"}]}
+    original = ArticleMeta.from_front_matter(front)
+    assert byline(original) == "from a work by [Sam Altman] · English"
+    assert brief_line(original) == "from a work by [Sam Altman]"
+    inferred = ArticleMeta.from_front_matter({**front, "editorial": [
+        {"field": "authors", "value": ["Sam Altman"], "reason": "r"}]})
     assert byline(inferred) == "[Sam Altman] · English"
     assert brief_line(inferred) == "[Sam Altman]"

@@ -23,8 +23,8 @@ import yaml
 from bs4 import BeautifulSoup
 from pybtex.database import parse_string
 
-from converters.dates import date_target as parse_iso
-from edition.entities import collation_key, entity_domain, index_letter
+from converters.common.dates import date_target as parse_iso
+from edition.entities.domain import collation_key, entity_domain, index_letter
 
 ROOTS = Path(__file__).resolve().parent / "roots"
 ENTITIES_ROOT = ROOTS / "test-entities"
@@ -842,7 +842,7 @@ def test_a_changed_setting_is_remembered_after_a_build_that_reads_nothing(
     Sphinx saves its environment only after a build that read a document; a changed file suffix
     makes it re-read nothing, so the edition keeps its settings' digest beside the doctrees.
     """
-    from edition.changed import _BUILDS
+    from edition.citation.changed import _BUILDS
 
     src = tmp_path / "settings"
     shutil.copytree(ENTITIES_ROOT, src)

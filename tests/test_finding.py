@@ -21,8 +21,8 @@ from bs4 import BeautifulSoup, Tag
 from edition_builds import REPO, Article, Build
 from lxml import etree
 
-from edition.entities import sentence_around
-from edition.tei import NCNAME, TEI_NS, XML_NS, xml_id
+from edition.entities.domain import sentence_around
+from edition.outputs.tei import NCNAME, TEI_NS, XML_NS, xml_id
 
 pytestmark = pytest.mark.sphinx
 #: The tests that read the full build of docs/.

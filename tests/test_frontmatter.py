@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
-import converters.yamlsafe
-import edition.frontmatter
+import converters.common.yamlsafe
+import edition.article.frontmatter
 from converters.model import FRONT_MATTER_FIELDS, header_fields
 
 ARTICLES = ("first-text", "second-text")
@@ -40,7 +40,7 @@ def counted(monkeypatch: pytest.MonkeyPatch, app: Any) -> dict[str, Counter[str]
     monkeypatch.setattr(Path, "read_text", reading(Path.read_text))
     monkeypatch.setattr(Path, "read_bytes", reading(Path.read_bytes))
 
-    parse = edition.frontmatter.parse_front_matter
+    parse = edition.article.frontmatter.parse_front_matter
 
     def counting_parse(text: str) -> dict[str, Any] | None:
         for slug in ARTICLES:
@@ -48,8 +48,8 @@ def counted(monkeypatch: pytest.MonkeyPatch, app: Any) -> dict[str, Counter[str]
                 counts[slug]["parsed"] += 1
         return parse(text)
 
-    monkeypatch.setattr(edition.frontmatter, "parse_front_matter", counting_parse)
-    scan = converters.yamlsafe.scan
+    monkeypatch.setattr(edition.article.frontmatter, "parse_front_matter", counting_parse)
+    scan = converters.common.yamlsafe.scan
 
     def counting_scan(text: str, *args: Any, **kwargs: Any) -> None:
         for slug in ARTICLES:
@@ -57,7 +57,7 @@ def counted(monkeypatch: pytest.MonkeyPatch, app: Any) -> dict[str, Counter[str]
                 counts[slug]["YAML loaded"] += 1
         scan(text, *args, **kwargs)
 
-    monkeypatch.setattr(converters.yamlsafe, "scan", counting_scan)
+    monkeypatch.setattr(converters.common.yamlsafe, "scan", counting_scan)
     return counts
 
 
@@ -69,7 +69,7 @@ def test_front_matter_is_read_once_per_build(app: Any, counted: dict[str, Counte
     for slug in ARTICLES:
         assert counted[slug] == Counter({
             "read by sphinx.builders": 1,  # Sphinx reads the page
-            "read by edition.boundary": 1,  # the check for bytes that are not UTF-8
+            "read by edition.security": 1,  # the check for bytes that are not UTF-8
             "parsed": 1,
             "YAML loaded": 1,
         }), slug

@@ -21,15 +21,16 @@ from edition_builds import copy_edition
 from myst_parser.parsers.docutils_ import Parser
 
 from converters import __main__ as cli
-from converters import editorial, myst, pipeline, sources
+from converters import myst, pipeline, sources
+from converters.common import editorial_data
+from converters.common.registry import RegistryError, parse_registry
+from converters.common.yamlsafe import MAX_YAML_DEPTH, YamlRefused, load_yaml
 from converters.editing.check import check
 from converters.model import Article, ConversionError, Figure, Metadata, Paragraph, Text
 from converters.pipeline import Options, convert_source
 from converters.readers import _html as htmltext
 from converters.readers import nytimes
-from converters.registry import RegistryError, parse_registry
 from converters.sources import decode
-from converters.yamlsafe import MAX_YAML_DEPTH, YamlRefused, load_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
@@ -119,8 +120,8 @@ def test_an_alias_bomb_in_editorial_data_is_refused_with_its_line(tmp_path: Path
             "      - {first: c, last: d, moved: *m}\n")
     path = tmp_path / "editorial.yaml"
     path.write_text(data, encoding="utf-8")
-    with pytest.raises(editorial.EditorialError) as refused:
-        editorial.load(path)
+    with pytest.raises(editorial_data.EditorialError) as refused:
+        editorial_data.load(path)
     assert refused.value.reason.startswith("line 8: anchor &m refused")
 
 
@@ -180,8 +181,8 @@ def test_editorial_urls_and_languages_are_checked(field: str, value: object, wor
     shown = json.dumps(value)
     data = (f"seeds:\n  x.txt:\n    articles:\n    - metadata:\n        {field}: "
             f"{{value: {shown}, reason: because}}\n")
-    with pytest.raises(editorial.EditorialError) as refused:
-        editorial.parse(data, "editorial.yaml")
+    with pytest.raises(editorial_data.EditorialError) as refused:
+        editorial_data.parse(data, "editorial.yaml")
     assert words in refused.value.reason
 
 

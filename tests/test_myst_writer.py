@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from myst_parser.parsers.docutils_ import Parser
 
 from converters import myst
+from converters.common import markup
 from converters.model import (
     Article,
     BulletList,
@@ -62,7 +63,7 @@ def parse(text: str) -> nodes.document:
         parser=Parser(),
         settings_overrides={
             # dollarmath besides the edition's own: a "$" must stay text even with it on
-            "myst_enable_extensions": [*myst.MYST_EXTENSIONS, "dollarmath"],
+            "myst_enable_extensions": [*markup.MYST_EXTENSIONS, "dollarmath"],
             "report_level": 4,
             "myst_footnote_sort": False,
         },

@@ -13,7 +13,7 @@ import yaml
 from corpus import sample
 from sphinx.testing.util import SphinxTestApp
 
-from edition.myst_yaml import EditionMystParser, EditionRenderer
+from edition.speedups.myst_yaml import EditionMystParser, EditionRenderer
 
 REPO = Path(__file__).resolve().parent.parent
 #: Articles (``articles/``): their front matter is the article's fields.
@@ -33,7 +33,7 @@ exclude_patterns = ["_build"]
 """
 EDITION_PARSER = """
 def setup(app):
-    from edition.myst_yaml import setup_myst_yaml
+    from edition.speedups.myst_yaml import setup_myst_yaml
     setup_myst_yaml(app)
 """
 

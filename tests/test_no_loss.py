@@ -17,7 +17,7 @@ from docutils.core import publish_doctree
 from docutils.parsers.rst import roles
 from myst_parser.parsers.docutils_ import Parser
 
-from converters.myst import MYST_EXTENSIONS
+from converters.common.markup import MYST_EXTENSIONS
 from converters.pipeline import Options, convert_file
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -24,6 +24,8 @@ from pathlib import Path
 import pytest
 from pathological_sources import CASES, LARGE, SMALL, Case
 
+from converters.common.markup import escape
+from converters.common.paths import DEFAULT_REGISTRY
 from converters.model import (
     Article,
     BulletList,
@@ -34,8 +36,6 @@ from converters.model import (
     ParallelPair,
     plain_text,
 )
-from converters.myst import escape
-from converters.paths import DEFAULT_REGISTRY
 from converters.pipeline import Options, convert_source
 from converters.readers import FORMATS, detect
 from converters.sources import decode

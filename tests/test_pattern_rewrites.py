@@ -13,15 +13,15 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from converters import myst
+from converters.common import markup
+from converters.common.matching import URL_PATTERN
+from converters.common.script import CJK_RANGES, char_class
 from converters.editing import candidates, check, moves
 from converters.readers import bilingual, caixin, nytimes, plaintext
 from converters.readers._html import squash
-from converters.script import CJK_RANGES, char_class
-from converters.tagging import URL_PATTERN
-from edition import home, teaser
-from edition import text as edition_text
-from edition.frontmatter import front_matter_block
+from edition.article import home, teaser
+from edition.article import text as edition_text
+from edition.article.frontmatter import front_matter_block
 
 SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
 
@@ -111,20 +111,21 @@ FORMER_AUTOLINK = re.compile(r"<[a-z][a-z0-9+.-]*:[^>\s]*>")
 @given(texts("{ent}", "{", "}", "`", "<", ">", " ", "\n", "a", "[^", "]", "[", "^", "\u3000"))
 def test_inline_markup(text: str) -> None:
     former = FORMER_FOOTNOTE_REF.sub("", FORMER_ROLE.sub(r"\1", text))
-    assert myst.without_inline_markup(text) == former
+    assert markup.without_inline_markup(text) == former
 
 
 @SETTINGS
 @given(texts(":name:", " ", "\n", "a", "b", "\u3000", ":", "\t"))
 def test_name_option(line: str) -> None:
-    new, former = myst.NAME_OPTION.match(line), FORMER_NAME_OPTION.match(line)
+    new, former = markup.NAME_OPTION.match(line), FORMER_NAME_OPTION.match(line)
     assert (new and new["label"]) == (former and former["label"])
 
 
 @SETTINGS
 @given(texts(" ", "\n", "\u3000", "a", "\t", "\r\n", "<"))
 def test_escape(text: str) -> None:
-    assert myst.escape(text) == myst._INLINE_SPECIAL.sub(r"\\\1", re.sub(r"\s*\n\s*", " ", text))
+    spaced = re.sub(r"\s*\n\s*", " ", text)
+    assert markup.escape(text) == markup._INLINE_SPECIAL.sub(r"\\\1", spaced)
 
 
 @SETTINGS
@@ -219,4 +220,4 @@ def test_final_stops(text: str) -> None:
 @given(texts("[", "]", "(", ")", "a", " ", "\n", "](", "[a](b)", "\\"))
 def test_links(text: str) -> None:
     assert edition_text.shown_text(text) == edition_text._ESCAPED.sub(
-        r"\1", FORMER_LINK.sub(r"\1", myst.without_inline_markup(text))).strip()
+        r"\1", FORMER_LINK.sub(r"\1", markup.without_inline_markup(text))).strip()

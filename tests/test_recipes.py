@@ -16,8 +16,8 @@ from sphinx.testing.util import SphinxTestApp
 
 from converters import readers
 from converters.__main__ import main as convert
+from converters.common.markup import MYST_EXTENSIONS
 from converters.model import Article, ConversionError, Metadata, Paragraph, Source, Text
-from converters.myst import MYST_EXTENSIONS
 
 #: A header line of the toy format: ``TOY: key: value``.
 TOY_HEADER = re.compile(r"^TOY:\s*(?P<key>[a-z]+):\s*(?P<value>.*?)\s*$")

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from converters.registry import (
+from converters.common.registry import (
     ENTITY_TYPES,
     Registry,
     RegistryError,

@@ -8,7 +8,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from converters.editing.retired import HEADER, Retirement, append_retired, render
+from converters.common.retired import HEADER, Retirement, append_retired, render
 
 
 def test_agreed_layout_and_append(tmp_path: Path) -> None:

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
-from converters.registry import load_registry
-from edition.search import (
+from converters.common.registry import load_registry
+from edition.web.search import (
     DICTIONARY_NAME,
     FOLD_SCRIPT_NAME,
     JS_SPLITTER,

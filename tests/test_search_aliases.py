@@ -7,9 +7,15 @@ from pathlib import Path
 
 import pytest
 
+from converters.common.registry import (
+    RegistryError,
+    SearchAlias,
+    fold,
+    load_registry,
+    parse_registry,
+)
 from converters.editing.draft import accept
-from converters.registry import RegistryError, SearchAlias, fold, load_registry, parse_registry
-from edition.search import dictionary_words
+from edition.web.search import dictionary_words
 
 REPO = Path(__file__).resolve().parents[1]
 REGISTRY = REPO / "docs" / "_data" / "registry.yaml"

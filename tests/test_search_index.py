@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
-from edition.search import SearchChineseFolded
-from edition.search_pages import NAMES_SCRIPT_NAME, alias_term, entity_term
+from edition.web.search import SearchChineseFolded
+from edition.web.search_pages import NAMES_SCRIPT_NAME, alias_term, entity_term
 
 pytestmark = pytest.mark.sphinx("html", testroot="search")
 

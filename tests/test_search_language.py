@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from sphinx.search.zh import SearchChinese
 
-import edition.search
-from converters.paths import ROOT
-from edition.search import SearchChineseFolded
+import edition.web.search
+from converters.common.paths import ROOT
+from edition.web.search import SearchChineseFolded
 
 TEXT = ("TikTok and ByteDance: the apps, app stores and AI models of 字节跳动 in 2025; "
         "running runs ran, AIs and LLMs, 英伟达 and 英偉達 are one company.")
@@ -20,7 +20,7 @@ def test_terms_and_stems_are_sphinx_own() -> None:
     """Every word split and stemmed as by SearchChinese (on the folded text), stems included."""
     ours, sphinx = SearchChineseFolded({}), SearchChinese({})
     words = ours.split(TEXT)
-    assert words == sphinx.split(edition.search.fold(TEXT))
+    assert words == sphinx.split(edition.web.search.fold(TEXT))
     # twice: the second pass comes from the cache and must not differ
     for _ in range(2):
         assert [ours.stem(w) for w in words] == [sphinx.stem(w) for w in words]
@@ -42,14 +42,14 @@ def test_jieba_dictionary_loaded_only_when_text_is_split(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """A rebuild that segments nothing does not pay for the user dictionary."""
     loaded: list[str] = []
-    read = edition.search.user_dictionary_words
+    read = edition.web.search.user_dictionary_words
 
     def recording(path: str) -> list[tuple[str, int | None, str | None]]:
         loaded.append(path)
         return read(path)
 
-    monkeypatch.setattr(edition.search, "user_dictionary_words", recording)
-    monkeypatch.setattr(edition.search, "_SEGMENTERS", {})
+    monkeypatch.setattr(edition.web.search, "user_dictionary_words", recording)
+    monkeypatch.setattr(edition.web.search, "_SEGMENTERS", {})
     words = tmp_path / "words.txt"
     words.write_text("\ufeff字节跳动\n安德森霍洛维茨 5\n示例词 3 nz\n", encoding="utf-8")
     language = SearchChineseFolded({"dict": str(words)})
@@ -66,19 +66,19 @@ def test_each_text_is_segmented_once_and_still_records_its_latin_words(
     """A text split again (another page, the next build) is not segmented again, and the Latin
     words it holds still count for the short-stem rule of the language that sees it."""
     segmented: list[str] = []
-    cut = edition.search.cut_for_search
+    cut = edition.web.search.cut_for_search
 
     def counting(segmenter: object, text: str) -> list[str]:
         segmented.append(text)
         return cut(segmenter, text)
 
-    monkeypatch.setattr(edition.search, "cut_for_search", counting)
+    monkeypatch.setattr(edition.web.search, "cut_for_search", counting)
     text = "AIs of 字节跳动"
     first = SearchChineseFolded({}).split(text)
     again = SearchChineseFolded({})  # the next build's language
     assert again.stem("ais") == "ai"
-    assert again.split(text) == first == SearchChinese({}).split(edition.search.fold(text))
-    assert segmented.count(edition.search.fold(text)) == 1
+    assert again.split(text) == first == SearchChinese({}).split(edition.web.search.fold(text))
+    assert segmented.count(edition.web.search.fold(text)) == 1
     assert again.stem("ais") == "ais"
 
 
@@ -89,16 +89,16 @@ def test_words_are_jieba_own_on_the_edition_text(tmp_path: Path) -> None:
     names as user words."""
     import jieba
 
-    from converters.registry import load_registry
-    from edition.search import cut_for_search, dictionary_words
+    from converters.common.registry import load_registry
+    from edition.web.search import cut_for_search, dictionary_words
 
     words = tmp_path / "words.txt"
     names = dictionary_words(load_registry(ROOT / "docs" / "_data" / "registry.yaml"))
     words.write_text("".join(f"{name}\n" for name in names), encoding="utf-8")
     tokenizer = jieba.Tokenizer()  # not jieba's global one, which other tests load into
     tokenizer.load_userdict(str(words))
-    segmenter, _cache = edition.search._segmenter_for(str(words))
-    lines = [edition.search.fold(line)
+    segmenter, _cache = edition.web.search._segmenter_for(str(words))
+    lines = [edition.web.search.fold(line)
              for page in sorted((ROOT / "docs").rglob("*.md"))
              for line in page.read_text(encoding="utf-8").splitlines() if line.strip()]
     assert len(lines) > 1000

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from converters.dates import date_target, date_words, format_date, parse_iso_date
-from converters.myst import escape_literal
-from converters.script import has_han, is_cjk, is_english, is_han, script_of, text_language
-from converters.values import as_list
+from converters.common.dates import date_target, date_words, format_date, parse_iso_date
+from converters.common.markup import escape_literal
+from converters.common.script import has_han, is_cjk, is_english, is_han, script_of, text_language
+from converters.common.values import as_list
 
 
 @pytest.mark.parametrize(("char", "han", "cjk"), [

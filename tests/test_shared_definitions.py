@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from converters.myst import NAME_OPTION, TARGET, escape, without_inline_markup
-from edition.files import write_if_changed
+from converters.common.markup import NAME_OPTION, TARGET, escape, without_inline_markup
+from edition.security.files import write_if_changed
 
 
 def test_role_keeps_shown_text_with_escaped_markup() -> None:

@@ -9,12 +9,12 @@ from sphinx.application import Sphinx
 from sphinx.domains.std import StandardDomain
 from sphinx.testing.util import SphinxTestApp
 
-from edition.stddomain import EditionStandardDomain
+from edition.speedups.stddomain import EditionStandardDomain
 
 CONF = """
 extensions = ["myst_parser"]
 def setup(app):
-    from edition.stddomain import setup_standard_domain
+    from edition.speedups.stddomain import setup_standard_domain
     setup_standard_domain(app)
 """
 

@@ -9,6 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from converters.common.matching import automaton, find_mentions
+from converters.common.registry import Registry, fold, load_registry, parse_registry
 from converters.model import (
     Article,
     BulletList,
@@ -24,8 +26,7 @@ from converters.model import (
     Text,
     article_text,
 )
-from converters.registry import Registry, fold, load_registry, parse_registry
-from converters.tagging import automaton, find_mentions, tag_article
+from converters.tagging import tag_article
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"

@@ -521,7 +521,8 @@ def test_a_deprecation_met_by_the_project_fails_its_test() -> None:
     of converters/ or edition/ is an error; one attributed to another package stays a warning."""
     import warnings
 
-    for module in ("edition", "edition.citable", "converters", "converters.readers.caixin"):
+    modules = ("edition", "edition.citation.citable", "converters", "converters.readers.caixin")
+    for module in modules:
         for category in (DeprecationWarning, PendingDeprecationWarning):
             with pytest.raises(category):
                 warnings.warn_explicit("an old API", category, "x.py", 1, module=module)

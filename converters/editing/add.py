@@ -28,20 +28,20 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..__main__ import EXIT_REFUSED, import_result
-from ..editorial import SLUG_PATTERN, EditorialError
-from ..editorial import load as load_editorial
+from ..common.editorial_data import SLUG_PATTERN, EditorialError
+from ..common.editorial_data import load as load_editorial
+from ..common.matching import find_names
+from ..common.paths import DEFAULT_ARTICLES, DEFAULT_EDITORIAL, DEFAULT_REGISTRY, DEFAULT_SEEDS
+from ..common.registry import Registry, RegistryError, load_registry
+from ..common.retired import RETIRED_FILE, RetiredLabelsError, load_retired
+from ..common.script import has_han
 from ..model import ConversionError
-from ..paths import DEFAULT_ARTICLES, DEFAULT_EDITORIAL, DEFAULT_REGISTRY, DEFAULT_SEEDS
 from ..pipeline import MAX_SLUG_LENGTH, Converted, Options, convert_source
-from ..registry import Registry, RegistryError, load_registry
-from ..script import has_han
 from ..sources import decode
-from ..tagging import find_names
 from . import candidates
+from .importing import EXIT_REFUSED, import_result
 from .moves import page_seed
 from .reimport import ReimportError
-from .retired import RETIRED_FILE, RetiredLabelsError, load_retired
 from .seeds import add_to_manifest, new_seed_name, seed_files, seed_problem, sha256
 
 #: Most words a proposed slug keeps: enough to tell texts apart, short enough to cite.

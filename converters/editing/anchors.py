@@ -20,9 +20,9 @@ proposes the exact line to add in each case.
 
 A label may be retired on purpose: ``docs/_data/retired-labels.yaml`` lists it with its
 successor and the reason, and the edition leads the old address to the successor. The file is
-read with :func:`converters.editing.retired.load_retired` and extended with
-:func:`converters.editing.retired.retire` (by hand) or
-:func:`converters.editing.retired.append_retired`.
+read with :func:`converters.common.retired.load_retired` and extended with
+:func:`converters.common.retired.retire` (by hand) or
+:func:`converters.common.retired.append_retired`.
 """
 
 from __future__ import annotations
@@ -39,11 +39,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ..myst import NAME_OPTION, TARGET, without_inline_markup
-from ..paths import ARTICLES_DIR, DOCS_DIR
-from . import retired
-from .check import read_page_text
-from .retired import RetiredLabelsError, Retirement, load_retired
+from ..common import retired
+from ..common.markup import NAME_OPTION, TARGET, without_inline_markup
+from ..common.paths import ARTICLES_DIR, DOCS_DIR
+from ..common.retired import RetiredLabelsError, Retirement, load_retired
+from .pages import read_page_text
 
 #: Where the retirement record is, relative to the project root.
 RETIRED_FILE = DOCS_DIR / retired.RETIRED_FILE

@@ -18,23 +18,22 @@ check can gate a build. Every candidate is resolved by adding it to the registry
 from __future__ import annotations
 
 import argparse
-import logging
 import re
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..myst import without_inline_markup
-from ..paths import DEFAULT_ARTICLES, DEFAULT_REGISTRY
-from ..registry import Registry, RegistryError, fold, load_registry
-from ..script import HAN_RUN, has_han
-from ..tagging import URL_PATTERN, find_names
+from ..common.markup import without_inline_markup
+from ..common.matching import URL_PATTERN, find_names
+from ..common.paths import DEFAULT_ARTICLES, DEFAULT_REGISTRY
+from ..common.registry import Registry, RegistryError, fold, load_registry
+from ..common.script import HAN_RUN, has_han
 from .draft import Alias, Proposal
+from .jieba_words import NAME_INTERPUNCTS, jieba_dictionary, jieba_posseg
 
 #: jieba part-of-speech flags of names (nr person, nrfg/nrt transliterated or foreign person,
 #: nt organisation, ns place, nz other proper noun).
@@ -63,8 +62,6 @@ LEADING_PARTICLES = frozenset("和与及比对在从向把被给跟或而让由�
 #: Prefixes of descriptive phrases that jieba tags nz (新一轮, 第一波, 每一代).
 DESCRIPTIVE_PREFIX = re.compile(r"^(?:新|第|每|各|本|该|此|这|那|多|全|首|大|小|老)")
 
-#: The dots between the parts of a transliterated name (威廉·巴尔, 迈克·庞皮欧), as folded.
-NAME_INTERPUNCTS = frozenset("·・•‧．")
 
 #: Characters that never sit inside a new name found by frequency (function words, numbers).
 FUNCTION_CHARACTERS = frozenset(
@@ -198,29 +195,11 @@ def visible_lines(markdown: str) -> list[str]:
 # --------------------------------------------------------------------------- Chinese
 
 
-@lru_cache(maxsize=1)
-def _jieba_posseg() -> object:
-    """Jieba's tagger with its bundled default dictionary only, without its log chatter."""
-    import jieba
-    import jieba.posseg
-
-    jieba.setLogLevel(logging.WARNING)
-    return jieba.posseg
-
-
-def _jieba_dictionary() -> tuple[dict[str, int], dict[str, str]]:
-    """Jieba's dictionary: word frequencies and each word's part-of-speech tag."""
-    posseg = _jieba_posseg()
-    tokenizer = posseg.dt  # type: ignore[attr-defined]
-    tokenizer.tokenizer.check_initialized()
-    return tokenizer.tokenizer.FREQ, tokenizer.word_tag_tab
-
-
 def _ordinary_word(word: str, flag: str) -> bool:
     """A word jieba tags as a name that is an ordinary word (stop list, frequency, phrase)."""
     if word in NOT_NAMES or (flag == "ns" and word.endswith("人")):  # 美国人: people, not a place
         return True
-    frequencies, _tags = _jieba_dictionary()
+    frequencies, _tags = jieba_dictionary()
     frequency = frequencies.get(word) or 0
     if flag == "nz" and (frequency >= COMMON_NZ_FREQUENCY or DESCRIPTIVE_PREFIX.match(word)):
         return True
@@ -240,7 +219,7 @@ def chinese_candidates(line: str, registry: Registry) -> Iterable[tuple[str, str
     if not has_han(line):
         return
     # Mask the names the registry knows, so that jieba never sees them in pieces.
-    tokens = [(word, flag) for word, flag in _jieba_posseg().cut(  # type: ignore[attr-defined]
+    tokens = [(word, flag) for word, flag in jieba_posseg().cut(  # type: ignore[attr-defined]
         mask_names(line, registry))]
     position = 0
     for word, flag in _join_dotted(tokens):
@@ -287,7 +266,7 @@ def new_words(texts: Iterable[str], registry: Registry) -> dict[str, int]:
         for size in (*NEW_WORD_LENGTHS, NEW_WORD_LENGTHS.stop):
             for i in range(len(run) - size + 1):
                 counts[run[i:i + size]] = counts.get(run[i:i + size], 0) + 1
-    frequencies, _tags = _jieba_dictionary()
+    frequencies, _tags = jieba_dictionary()
     import jieba
 
     # the most frequent single neighbour on each side of every sequence
@@ -450,28 +429,49 @@ class _English:
         for run in _runs(line, words):
             if all(self.known(w, spans) for w in run):
                 continue
-            starts_sentence = SENTENCE_START.search(line[:run[0].start]) is not None
-            plain_next = len(run) == 1 or line[run[0].end:run[1].start] == " "
-            if starts_sentence and plain_next and self.common(run[0].text):
-                run = run[1:]  # "However", "The", "Comparing": a sentence's first word
-                while run and run[0].text in CONNECTORS:
-                    run = run[1:]
-            # "Isaiah Research CEO": a title after (or before) a name is not part of it
-            while run and run[-1].text.lower() in COMMON_ACRONYMS:
-                run = run[:-1]
-            while run and run[0].text.lower() in COMMON_ACRONYMS and len(run) > 1:
-                run = run[1:]
+            run = _without_titles(self.without_sentence_word(line, run))
             if not run or all(self.known(w, spans) for w in run):
                 continue
-            names = [w.text for w in run if not w.text.isdigit()]
-            if len(names) == 1 and (len(names[0]) < 2 or names[0].lower() in COMMON_CAPITALISED
-                                    or names[0].lower() in SENTENCE_WORDS
-                                    or names[0].lower() in COMMON_ACRONYMS):
+            if _lone_common_word(run) or self.quoted_title(line, run, spans, title_line):
                 continue
-            if (title_line or _quoted(line, run[0].start)) and all(
-                    self.common(w.text) or self.known(w, spans) for w in run):
-                continue  # a title quoted or set in title case: Work Hard, China's Internet
             yield line[run[0].start:run[-1].end], "capitalised"
+
+    def without_sentence_word(self, line: str, run: list[_Word]) -> list[_Word]:
+        """A run less its first word when that is an ordinary word starting a sentence.
+
+        "However", "The", "Comparing": capitalised only because a sentence starts there
+        (and followed by a plain space, not by a possessive or an ampersand).
+        """
+        starts_sentence = SENTENCE_START.search(line[:run[0].start]) is not None
+        plain_next = len(run) == 1 or line[run[0].end:run[1].start] == " "
+        if starts_sentence and plain_next and self.common(run[0].text):
+            run = run[1:]
+            while run and run[0].text in CONNECTORS:
+                run = run[1:]
+        return run
+
+    def quoted_title(self, line: str, run: list[_Word], spans: list[tuple[int, int, str]],
+                     title_line: bool) -> bool:
+        """A title quoted or set in title case, of ordinary words: Work Hard, China's Internet."""
+        return (title_line or _quoted(line, run[0].start)) and all(
+            self.common(w.text) or self.known(w, spans) for w in run)
+
+
+def _without_titles(run: list[_Word]) -> list[_Word]:
+    """A run less the titles at its ends: in "Isaiah Research CEO" the title is not the name."""
+    while run and run[-1].text.lower() in COMMON_ACRONYMS:
+        run = run[:-1]
+    while run and run[0].text.lower() in COMMON_ACRONYMS and len(run) > 1:
+        run = run[1:]
+    return run
+
+
+def _lone_common_word(run: list[_Word]) -> bool:
+    """A run of one word (numbers aside) that is too short or too common to be a name."""
+    names = [w.text for w in run if not w.text.isdigit()]
+    return len(names) == 1 and (len(names[0]) < 2 or names[0].lower() in COMMON_CAPITALISED
+                                or names[0].lower() in SENTENCE_WORDS
+                                or names[0].lower() in COMMON_ACRONYMS)
 
 
 # --------------------------------------------------------------------------- the tool
@@ -574,7 +574,7 @@ def occurrences(candidate: Candidate, whole: str, words: Counter[str]) -> int:
 @contextmanager
 def _known_words(names: Iterable[str]) -> Iterator[Any]:
     """The jieba tokenizer with ``names`` added as words, as they were before afterwards."""
-    _jieba_posseg()
+    jieba_posseg()
     import jieba
 
     tokenizer = jieba.dt
@@ -607,7 +607,7 @@ def chinese_words(lines: Iterable[str], names: Iterable[str]) -> Counter[str]:
     counted: Counter[str] = Counter()
     if not keys:
         return counted
-    frequencies, _tags = _jieba_dictionary()
+    frequencies, _tags = jieba_dictionary()
     with _known_words(keys) as tokenizer:
         for line in lines:
             folded = fold(line)

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from ..allowlist import (
+from ..common.allowlist import (
     EDITION_NAMES,
     INCLUDABLE,
     Kind,
@@ -32,13 +32,14 @@ from ..allowlist import (
     page_kind,
     tree_problems,
 )
-from ..dates import DATE_FORMS, date_target, parse_iso_date
+from ..common.dates import DATE_FORMS, date_target, parse_iso_date
+from ..common.markup import MYST_EXTENSIONS, NAME_OPTION, role_parts
+from ..common.myst_gate import gated_docutils_parser
+from ..common.paths import ARTICLES_DIR, DOCS_DIR, EDITORIAL_FILE, REGISTRY_FILE, ROOT, SEEDS_DIR
+from ..common.validate import language_problem, url_problem
+from ..common.yamlsafe import YamlRefused, compose_yaml, load_yaml
 from ..model import FRONT_MATTER_FIELDS, LIST_OF_STR, STR
-from ..myst import MYST_EXTENSIONS, NAME_OPTION, role_parts
-from ..myst_gate import gated_docutils_parser
-from ..paths import ARTICLES_DIR, DOCS_DIR, EDITORIAL_FILE, REGISTRY_FILE, ROOT, SEEDS_DIR
-from ..validate import language_problem, url_problem
-from ..yamlsafe import YamlRefused, compose_yaml, load_yaml
+from .pages import Problem, read_page_text
 
 #: Folders of ``docs/`` that are not pages people write (merge bases, generated pages, builds).
 SKIP_DIRS = frozenset({"_import", "_generated", "_build", "_static", "_templates", "build"})
@@ -66,25 +67,9 @@ MYST_WARNING_TYPE = re.compile(r"\[myst\.[\w.]+\]$")
 NESTED_MARKDOWN = re.compile(r"^\{(container|admonition|figure|note|warning|tip|important|"
                              r"attention|caution|danger|error|hint|seealso|topic|sidebar)\}")
 
-#: Largest page read (the longest article is about 60 kB); a link to ``/dev/zero`` stops here.
-MAX_PAGE_BYTES = 10 * 1024 * 1024
-
 #: The kinds of check, in the order they run; ``--only`` picks some.
 KINDS = ("frontmatter", "registry", "editorial", "mentions", "footnotes", "labels", "seeds",
          "syntax", "markup", "files", "markers", "anchors")
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One thing wrong, where it is: printed as ``file:line: message``."""
-
-    path: str  #: relative to the project root, with forward slashes
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        """The one-line form editors and CI annotations understand."""
-        return f"{self.path}:{self.line}: {self.message}"
-
 
 @dataclass
 class Stream:
@@ -146,24 +131,6 @@ def _front_matter_lines(source: str) -> tuple[dict[str, int], dict[str, list[int
         if isinstance(value_node, yaml.SequenceNode):
             entries[str(key_node.value)] = [item.start_mark.line + 2 for item in value_node.value]
     return keys, entries
-
-
-def read_page_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
-    """A page's text, or the one problem that stops it being read (not UTF-8, unreadable)."""
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_PAGE_BYTES + 1)
-    except OSError as exc:
-        return None, [Problem(shown, 1, f"cannot read the page: {exc.strerror or exc}")]
-    if len(raw) > MAX_PAGE_BYTES:
-        return None, [Problem(shown, 1, f"page is larger than {MAX_PAGE_BYTES:,} bytes (a "
-                              "link to a device or a huge file?)")]
-    try:
-        return raw.decode("utf-8"), []
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        return None, [Problem(shown, line, f"page is not UTF-8 (byte 0x{raw[exc.start]:02x}); "
-                              "save it as UTF-8")]
 
 
 def load_page(path: Path, shown: str, md: Any,
@@ -350,7 +317,7 @@ def _front_matter_entries(key: str, entries: list[dict[str, Any]], page: Page,
 
 def registry_ids(path: Path, shown: str) -> tuple[set[str] | None, list[Problem]]:
     """Validate the registry with its own loader; the ids, or None when it does not load."""
-    from ..registry import RegistryError, load_registry
+    from ..common.registry import RegistryError, load_registry
 
     try:
         registry = load_registry(path)
@@ -369,7 +336,7 @@ def _registry_problem(message: str, shown: str) -> Problem:
 
 def check_editorial(path: Path, shown: str) -> list[Problem]:
     """The editorial data loads and fits its schema (checked by its own loader)."""
-    from ..editorial import EditorialError, load
+    from ..common.editorial_data import EditorialError, load
 
     try:
         load(path)
@@ -644,7 +611,7 @@ _DOCUTILS_REPORT = re.compile(r"^(?P<src>.*?):(?P<line>\d+): \((?P<level>[A-Z]+)
 def check_docutils(page: Page, root: Path) -> list[Problem]:
     """Parse an article with myst-parser's docutils parser; its warnings and errors are problems.
 
-    The parser renders behind the allowlist (:mod:`converters.myst_gate`), as the build does:
+    The parser renders behind the allowlist (:mod:`converters.common.myst_gate`), as the build does:
     nothing a page may not ask for runs while it is checked.
     """
     stream = io.StringIO()
@@ -719,7 +686,7 @@ def _kind_and_place(page: Page, root: Path) -> tuple[Kind, Place]:
 def check_markup(page: Page, md: Any, root: Path) -> list[Problem]:
     """Everything in a page that the allowlist does not let its kind of page contain.
 
-    The allowlist (:mod:`converters.allowlist`) is the one the Sphinx build enforces too.
+    The allowlist (:mod:`converters.common.allowlist`) is the one the Sphinx build enforces too.
     """
     kind, place = _kind_and_place(page, root.resolve())
     found = audit_page(page.text, kind, place, md, EDITION_NAMES)
@@ -816,7 +783,7 @@ def _data_problems(root: Path, wanted: set[str]) -> tuple[set[str] | None, list[
 
 def check_edition_data(root: Path) -> list[Problem]:
     """The edition's name (``docs/_data/edition.yaml``) loads and fits its schema."""
-    from ..edition_data import EDITION_FILE, load_edition_data
+    from ..common.edition_data import EDITION_FILE, load_edition_data
 
     path = root / EDITION_FILE
     if not path.exists():
@@ -930,7 +897,7 @@ def anchors_compared(root: Path) -> str:
 def ok_line(root: Path, kinds: Sequence[str]) -> str:
     """The one line a passing check prints: what it looked at."""
     pages = sum(1 for _ in _pages(root))
-    from ..registry import RegistryError, load_registry
+    from ..common.registry import RegistryError, load_registry
 
     entries = 0
     registry = root / REGISTRY_FILE

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from .retired import Retirement
+from ..common.retired import Retirement
 
 #: The front matter at the top of a page.
 FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
@@ -124,7 +124,7 @@ def retired_labels(old: Path, new_name: str, new_text: str) -> list[Retirement]:
 
 def _published(page: Path) -> set[str] | None:
     """The published labels of the project ``page`` is an article of (None: unknown)."""
-    from ..paths import ARTICLES_DIR
+    from ..common.paths import ARTICLES_DIR
     from .anchors import published_labels
 
     folder = page.resolve().parent

@@ -14,6 +14,7 @@ from pathlib import PurePath
 
 import opencc
 
+from ..common.script import has_han, is_english, script_of
 from ..model import (
     Article,
     Block,
@@ -26,7 +27,6 @@ from ..model import (
     Source,
     Text,
 )
-from ..script import has_han, is_english, script_of
 
 FORMAT = "bilingual"
 

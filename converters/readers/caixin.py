@@ -15,6 +15,8 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urljoin, urlsplit
 
+from ..common.validate import is_http_url, url_problem
+from ..common.yamlsafe import YamlRefused, load_yaml
 from ..model import (
     Article,
     Block,
@@ -30,8 +32,6 @@ from ..model import (
     Text,
     plain_text,
 )
-from ..validate import is_http_url, url_problem
-from ..yamlsafe import YamlRefused, load_yaml
 from ._html import (
     Element,
     attr,

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
+from ..common.validate import XML_FORBIDDEN, is_http_url, url_problem
 from ..model import (
     Article,
     Block,
@@ -35,7 +36,6 @@ from ..model import (
     Text,
     plain_text,
 )
-from ..validate import XML_FORBIDDEN, is_http_url, url_problem
 from ._html import (
     Element,
     attr,

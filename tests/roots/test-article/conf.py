@@ -1,6 +1,6 @@
 """A small edition: one hand-written article in the edition's article format."""
 
-from converters.myst import MYST_EXTENSIONS
+from converters.common.markup import MYST_EXTENSIONS
 
 extensions = ["myst_parser", "sphinx_design", "edition"]
 myst_enable_extensions = list(MYST_EXTENSIONS)

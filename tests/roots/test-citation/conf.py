@@ -1,6 +1,6 @@
 """A tiny edition with one article, to test the citation block."""
 
-from converters.myst import MYST_EXTENSIONS
+from converters.common.markup import MYST_EXTENSIONS
 
 extensions = ["myst_parser", "edition"]
 myst_enable_extensions = list(MYST_EXTENSIONS)

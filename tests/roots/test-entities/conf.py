@@ -1,6 +1,6 @@
 """A tiny edition: three articles (Simplified, Traditional, English + Traditional) with mentions."""
 
-from converters.myst import MYST_EXTENSIONS
+from converters.common.markup import MYST_EXTENSIONS
 
 extensions = ["myst_parser", "edition"]
 myst_enable_extensions = list(MYST_EXTENSIONS)

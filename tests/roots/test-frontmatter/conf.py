@@ -1,6 +1,6 @@
 """Two articles, the pages that list them, and a page named before the articles folder."""
 
-from converters.myst import MYST_EXTENSIONS
+from converters.common.markup import MYST_EXTENSIONS
 
 extensions = ["myst_parser", "sphinx_design", "edition"]
 myst_enable_extensions = list(MYST_EXTENSIONS)

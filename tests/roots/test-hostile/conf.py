@@ -5,7 +5,7 @@ field it is in), and carries LaTeX commands (``\\input{/etc/hostname}``, ``\\wri
 browser and LaTeX tests build this project and check that none of it takes effect.
 """
 
-from converters.myst import MYST_EXTENSIONS
+from converters.common.markup import MYST_EXTENSIONS
 
 extensions = ["myst_parser", "sphinx_design", "edition"]
 myst_enable_extensions = list(MYST_EXTENSIONS)

@@ -7,7 +7,7 @@ A builder must come from an extension listed here (Sphinx looks the builder up b
 import sys
 from pathlib import Path
 
-from converters.myst import MYST_EXTENSIONS
+from converters.common.markup import MYST_EXTENSIONS
 
 sys.path.insert(0, str(Path(__file__).parent))
 

@@ -1,6 +1,6 @@
 """A tiny edition for the search: names with and without tags, an alias, an unmentioned entity."""
 
-from converters.myst import MYST_EXTENSIONS
+from converters.common.markup import MYST_EXTENSIONS
 
 extensions = ["myst_parser", "edition"]
 myst_enable_extensions = list(MYST_EXTENSIONS)
