@@ -18,7 +18,7 @@ import yaml
 
 from converters.common.editorial_data import ROLES
 from converters.model import FRONT_MATTER_FIELDS, LIST_OF_STR, STR
-from edition.article.frontmatter import read_article
+from edition.article.frontmatter import clean_front_matter, parse_front_matter
 from edition.article.record import ORIGINAL_AUTHOR, ArticleMeta, Removal, Supplied
 
 REPO = Path(__file__).resolve().parents[1]
@@ -88,9 +88,10 @@ def record(slug: str) -> ArticleMeta:
     path = ARTICLES / f"{slug}.md"
     if not path.exists():
         pytest.skip(f"{slug} is not converted in this checkout")
-    read = read_article(path, f"articles/{slug}")
-    assert read is not None
-    return read[0]
+    text = path.read_text(encoding="utf-8")
+    meta = parse_front_matter(text)
+    assert meta is not None
+    return ArticleMeta.from_front_matter(clean_front_matter(meta, text)[0], f"articles/{slug}")
 
 
 def slugs() -> list[str]:

@@ -18,7 +18,7 @@ from edition.outputs.epub import (
     Outliner,
     cover_outliner,
     cover_svg,
-    language_tag,
+    epub_language,
 )
 from edition.outputs.pdf import LATIN_MARK, latin_marks, mark_latin_punctuation
 
@@ -58,9 +58,9 @@ def test_download_links_are_relative_to_the_page() -> None:
 
 
 def test_language_tags_are_checked_before_they_reach_an_attribute() -> None:
-    assert language_tag("zh-Hant") == "zh-Hant"
-    assert language_tag('en" onload="x') == "en"
-    assert language_tag("", "") == ""
+    assert epub_language("zh-Hant") == "zh-Hant"
+    assert epub_language('en" onload="x') == "en"
+    assert epub_language("", "") == ""
 
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -1,6 +1,7 @@
 """TEI P5 export: every article as ``data/tei/<slug>.xml`` beside the HTML edition.
 
-Written after an HTML build (``build-finished``) from each article's doctree and front matter:
+Made for an HTML build from each article's doctree as it is read, and its front matter; written
+once every article is read (:func:`write_tei`):
 
 * ``teiHeader``: title, subtitle, authors, translator, publisher, column, date, addresses and
   languages from the front matter; a value the editors supply carries ``@corresp`` pointing
@@ -22,14 +23,14 @@ Every value is put into the XML tree as text or attribute by lxml, which escapes
 from __future__ import annotations
 
 import re
+from collections.abc import Set
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-from weakref import WeakKeyDictionary
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from docutils import nodes
 from lxml import etree
 from sphinx import addnodes
-from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.domains import Domain
 from sphinx.util import logging
 
 from edition.article.frontmatter import get_article_meta
@@ -41,7 +42,7 @@ from edition.entities.domain import (
     entity_domain,
     publication_iso,
 )
-from edition.security.files import write_if_changed
+from edition.security.files import remove_file, write_if_changed
 from edition.security.safety import class_language
 
 if TYPE_CHECKING:
@@ -392,7 +393,10 @@ class ArticleTEI:
                 self.inlines(sub(element, "hi", rend="italic"), child)
             elif isinstance(child, nodes.strong):
                 self.inlines(sub(element, "hi", rend="bold"), child)
-            elif isinstance(child, nodes.target | nodes.raw | nodes.substitution_definition):
+            elif isinstance(child, nodes.target | nodes.raw | nodes.substitution_definition
+                            | nodes.system_message):
+                # a system message is the build's, not the text's (Sphinx drops them from
+                # the doctree it keeps, after the reading)
                 continue
             elif isinstance(child, nodes.Element):
                 self.inlines(element, child)
@@ -443,25 +447,8 @@ def tei_path(outdir: Path, docname: str) -> Path:
     return outdir / TEI_FOLDER / f"{docname.rsplit('/', 1)[-1]}.xml"
 
 
-#: Per build (its environment): the articles whose TEI file the build must write, each with the
-#: file's path; written ones leave.
-_PENDING: WeakKeyDictionary[BuildEnvironment, dict[str, Path]] = WeakKeyDictionary()
-
-
-def note_tei_to_write(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """The articles whose TEI file this build writes (``env-updated``, after the reading)."""
-    if app.builder.name in HTML_BUILDERS:
-        domain = entity_domain(env)
-        articles = sorted(d for d in env.found_docs if domain.is_article(d))
-        outdir = Path(app.outdir)
-        _PENDING[env] = {d: tei_path(outdir, d)
-                         for d in articles_to_write(app, articles, lambda d: tei_path(outdir, d))}
-    return []
-
-
-def write_article_tei(env: BuildEnvironment, target: Path, docname: str,
-                      document: nodes.document) -> None:
-    """Write one article's TEI file from its doctree as read (references not yet resolved)."""
+def tei_document(env: BuildEnvironment, docname: str, document: nodes.document) -> bytes:
+    """An article's TEI file, from its doctree as read (references not yet resolved)."""
     config = env.config
     domain = entity_domain(env)
     base = str(getattr(config, "edition_baseurl", "") or config.html_baseurl or "")
@@ -472,50 +459,95 @@ def write_article_tei(env: BuildEnvironment, target: Path, docname: str,
     meta = get_article_meta(env, docname) or ArticleMeta(docname)
     article = ArticleTEI(domain, docname, document, meta, base + docname + suffix,
                          entity_url if base else "../../" + entity_url)
-    root = article.build()
-    write_if_changed(target,
-                     etree.tostring(root, xml_declaration=True, encoding="UTF-8",
-                                    pretty_print=True), (docname, None))
+    return etree.tostring(article.build(), xml_declaration=True, encoding="UTF-8",
+                          pretty_print=True)
 
 
-class WriteTEI(SphinxPostTransform):
-    """Write the TEI file of an article being written, from its doctree as Sphinx read it.
+class TEIDomain(Domain):
+    """The TEI files of the articles a build reads, made as each is read, until written.
 
-    The first post-transform sees the doctree before any reference is resolved, as the
-    pickle holds it; writing the file here spares unpickling every article's doctree once more
-    at the end of the build (a twentieth of a corpus build's CPU).
+    Kept only from an article's reading to the end of the reading (:func:`write_tei`): Sphinx
+    pickles the environment after that, and the files are the output's, not its state.
     """
 
-    # Before every resolution (Sphinx's own start at 10) and before the margin notes
-    # (edition.web.sidenotes, 1) move the footnotes.
-    default_priority = 0
-    builders = HTML_BUILDERS
+    name = "tei"
+    label = "TEI"
+    initial_data: ClassVar[dict[str, Any]] = {"files": {}}
+    data_version = 1
 
-    def run(self, **_kwargs: Any) -> None:
-        """Write this document's TEI file if it is an article the build must write."""
-        pending = _PENDING.get(self.env)
-        docname = self.env.docname
-        if pending is not None and docname in pending:
-            write_article_tei(self.env, pending.pop(docname), docname, self.document)
+    @property
+    def files(self) -> dict[str, bytes]:
+        """Each article's TEI file, by document name."""
+        return cast(dict[str, bytes], self.data.setdefault("files", {}))
+
+    def clear_doc(self, docname: str) -> None:
+        """Forget a document's file (it is read again, or gone)."""
+        self.files.pop(docname, None)
+
+    def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
+        """Take the files of the articles read in another process."""
+        for docname in docnames:
+            if docname in otherdata["files"]:
+                self.files[docname] = otherdata["files"][docname]
+
+    def resolve_any_xref(self, *_args: Any, **_kwargs: Any) -> list[Any]:
+        """This domain has no references."""
+        return []
 
 
-def write_tei(app: Sphinx, exception: Exception | None) -> None:
-    """Write the TEI files this build owes and did not write with its pages (``build-finished``).
+def tei_domain(env: BuildEnvironment) -> TEIDomain:
+    """The ``tei`` domain of an environment."""
+    return cast(TEIDomain, env.domains[TEIDomain.name])
 
-    Those of the articles whose page was not written (a TEI file deleted by hand, say); the
-    other articles' files stay as the last build wrote them (see :mod:`edition.outputs.changed`).
+
+def make_tei(app: Sphinx, document: nodes.document) -> None:
+    """Make an article's TEI file as it is read, for an HTML build (``doctree-read``).
+
+    The doctree is then as Sphinx keeps it: every transform that changes the text has run,
+    and every ``doctree-read`` handler of the edition before this one (the header, related
+    articles, citations: apparatus the TEI leaves out). Made now, the file spares unpickling
+    every article's doctree once more at the end of the build (a twentieth of a corpus
+    build's CPU).
     """
-    pending = _PENDING.pop(app.env, {})
-    if exception is not None or app.builder.name not in HTML_BUILDERS:
-        return
-    for docname, target in sorted(pending.items()):
-        write_article_tei(app.env, target, docname, app.env.get_doctree(docname))
+    env = app.env
+    docname = env.docname
+    if app.builder.name in HTML_BUILDERS and entity_domain(env).is_article(docname):
+        tei_domain(env).files[docname] = tei_document(env, docname, document)
+
+
+def write_tei(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Write the TEI file of each article this build owes one (``env-updated``).
+
+    Those of the articles it read, made as they were read; those of the others when a setting
+    in the files changed or the file is missing (:mod:`edition.citation.changed`), from the
+    article's doctree as read. Then the files made are dropped, before Sphinx pickles the
+    environment; and a file of the folder whose article is gone is removed, so that the
+    folder holds the edition's articles only.
+    """
+    made = tei_domain(env).files
+    if app.builder.name not in HTML_BUILDERS:
+        made.clear()
+        return []
+    domain = entity_domain(env)
+    outdir = Path(app.outdir)
+    articles = sorted(d for d in env.found_docs if domain.is_article(d))
+    for docname in articles_to_write(app, articles, lambda d: tei_path(outdir, d)):
+        tei = made.get(docname) or tei_document(env, docname, env.get_doctree(docname))
+        write_if_changed(tei_path(outdir, docname), tei, (docname, None))
+    made.clear()
+    kept = {tei_path(outdir, docname).name for docname in articles}
+    folder = outdir / TEI_FOLDER
+    for path in sorted(folder.glob("*.xml")) if folder.is_dir() else []:
+        if path.name not in kept:
+            remove_file(path)
+    return []
 
 
 def setup_tei(app: Sphinx) -> None:
-    """Register the TEI export."""
-    # after edition.outputs.changed has compared the settings (its env-updated handler,
-    # priority 100)
-    app.connect("env-updated", note_tei_to_write, priority=600)
-    app.add_post_transform(WriteTEI)
-    app.connect("build-finished", write_tei)
+    """Register the TEI export: made as each article is read, written once all are."""
+    app.add_domain(TEIDomain)
+    # after the edition's other handlers (header, related articles, citations: 500, 600)
+    app.connect("doctree-read", make_tei, priority=900)
+    # after edition.citation.changed has compared the settings (100) and the entity pages
+    # are read (300)
+    app.connect("env-updated", write_tei, priority=600)
