@@ -10,7 +10,16 @@ import pytest
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.osutil import relative_uri
 
-from edition.speedups.navigation import LINK, MARK, NavTemplate, localise, relative_links
+from edition.speedups.navigation import (
+    _TEMPLATES,
+    LINK,
+    MARK,
+    NavTemplate,
+    _ancestors,
+    fill,
+    localise,
+    relative_links,
+)
 
 SIDEBAR = re.compile(r'<nav class="bd-links bd-docs-nav".*?</nav>', re.DOTALL)
 
@@ -94,3 +103,54 @@ def test_links_are_written_as_sphinx_writes_them(page: str) -> None:
             for root_relative, relative in relative_links(page):
                 html = html.replace(root_relative, relative)
             assert html == f'<a href="{relative_uri(page, target)}{anchor}">', (page, target)
+
+
+def whole(template: NavTemplate, pagename: str, path: list[str], uri: str = "") -> str:
+    """The template filled for a page as one string, the way every page used to be filled."""
+    replacements = [pair for doc in path for pair in template.branches.get(doc, ())]
+    return fill(template.html, replacements, f"{MARK}a:{pagename}{MARK}",
+                relative_links(uri or f"{pagename}.html"))
+
+
+@pytest.mark.sphinx
+@pytest.mark.parametrize("builder", ["html", "dirhtml"])
+def test_pieces_filled_as_the_whole_sidebar(rootdir: Path, tmp_path: Path, builder: str) -> None:
+    """Each page's sidebar, filled piece by piece, is the whole template filled for the page."""
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-navigation", src)
+    options = {"home_page_in_toc": True, "show_navbar_depth": 2, "max_navbar_depth": 3}
+    app = SphinxTestApp(builder, srcdir=src, confoverrides={"html_theme_options": options})
+    try:
+        app.build()
+        templates = list(_TEMPLATES[app.builder].values())
+        assert templates
+        for template in templates:
+            # one piece per entry: a page's own entry is filled, the others are kept
+            assert len(template.pieces) > 5
+            assert "".join(template.pieces) == template.html
+            for pagename in sorted(app.env.found_docs):
+                path, uri = _ancestors(app, pagename), app.builder.get_target_uri(pagename)
+                assert (localise(template, pagename, path, uri)
+                        == whole(template, pagename, path, uri)), pagename
+    finally:
+        app.cleanup()
+
+
+def test_a_page_listed_twice_is_its_own_link_once() -> None:
+    """A page in two toctrees: its first entry links to itself (``#``), the second to its file."""
+    entry = (f'<li class="toctree-l1{MARK}l{{n}}{MARK}"><a class="{MARK}a:texts/one{MARK}'
+             f'reference internal" href="\x02texts/one.html">One</a></li>')
+    template = NavTemplate(
+        html=(f'<ul class="{MARK}u1{MARK}">{entry.format(n=2)}'
+              f'<li class="toctree-l1{MARK}l3{MARK}"><details class="{MARK}d4{MARK}">'
+              f'<summary>About</summary><ul>{entry.format(n=5)}</ul></details></li></ul>'),
+        branches={"texts/one": ((f"{MARK}l2{MARK}", " current active"),
+                                (f"{MARK}u1{MARK}", "current "),
+                                (f' class="{MARK}d4{MARK}"', ' open="open"'))},
+    )
+    assert len(template.pieces) == 4
+    for pagename in ("texts/one", "about/x", "index"):
+        assert localise(template, pagename, [pagename]) == whole(template, pagename, [pagename])
+    mine = localise(template, "texts/one", ["texts/one"])
+    assert mine.count('href="#"') == 1 and mine.count('href=""') == 1
+    assert '<ul class="current">' in mine and '<details open="open">' in mine

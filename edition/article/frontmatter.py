@@ -264,6 +264,25 @@ class ArticleDomain(Domain):
         """Every article's first full sentence(s), by document name (for cards)."""
         return cast(dict[str, str], self.data.setdefault("leads", {}))
 
+    #: Every article's label (:meth:`article_labels`), until an article is read or forgotten.
+    _labels: frozenset[str] | None = None
+
+    def article_labels(self) -> frozenset[str]:
+        """The label of every article read (its record's ``label``).
+
+        Kept until an article is read, merged or forgotten: each page written asks for it (its
+        paragraph numbers are those of articles' labels only).
+        """
+        if self._labels is None:
+            self._labels = frozenset(meta.label for meta in self.articles.values())
+        return self._labels
+
+    def set_article(self, docname: str, meta: ArticleMeta, lead: str) -> None:
+        """Keep an article's record and lead (read at ``source-read``)."""
+        self.articles[docname] = meta
+        self.leads[docname] = lead
+        self._labels = None
+
     @property
     def listing_pages(self) -> set[str]:
         """Documents holding a listing made from every article (cards, editorial lists)."""
@@ -276,6 +295,7 @@ class ArticleDomain(Domain):
 
     def clear_doc(self, docname: str) -> None:
         """Forget what a document contributed."""
+        self._labels = None
         self.articles.pop(docname, None)
         self.leads.pop(docname, None)
         self.listing_pages.discard(docname)
@@ -283,6 +303,7 @@ class ArticleDomain(Domain):
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         """Take over what a parallel reader found in ``docnames``."""
+        self._labels = None
         for docname in docnames:
             if docname in otherdata["articles"]:
                 self.articles[docname] = otherdata["articles"][docname]
@@ -352,9 +373,7 @@ def on_source_read(app: Sphinx, docname: str, content: list[str]) -> None:
         logger.warning(problem, location=(docname, line), type="edition",
                        subtype="front_matter")
     record = ArticleMeta.from_front_matter(meta, docname)
-    domain = article_domain(app.env)
-    domain.articles[docname] = record
-    domain.leads[docname] = article_lead(record, content[0])
+    article_domain(app.env).set_article(docname, record, article_lead(record, content[0]))
 
 
 def listings_to_rewrite(_app: Sphinx, env: BuildEnvironment) -> list[str]:

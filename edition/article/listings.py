@@ -17,8 +17,11 @@ more, after every document, when that is not every article in edition order.
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, ClassVar
+from weakref import WeakKeyDictionary
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -103,9 +106,44 @@ def find_articles(env: BuildEnvironment) -> list[ArticleSource]:
     return sorted(found, key=lambda article: article_sort_key(article, positions))
 
 
-def reading_order(env: BuildEnvironment) -> dict[str, int]:
-    """Each article's position in edition order (the home page's), by document name."""
-    return {article.docname: number for number, article in enumerate(find_articles(env))}
+#: Each environment's reading order, kept from the end of its reading (``env-updated``) to the
+#: start of the next (``env-before-read-docs``): the registers, every entity page and the
+#: timeline's every date ask for it while pages are written, and finding it reads every
+#: article's front matter and the editorial decisions file (entities × articles, per build).
+_READ_ORDERS: WeakKeyDictionary[BuildEnvironment, Mapping[str, int]] = WeakKeyDictionary()
+#: Environments whose reading is done: their reading order holds until they read again.
+_SETTLED: WeakKeyDictionary[BuildEnvironment, bool] = WeakKeyDictionary()
+
+
+def reading_order(env: BuildEnvironment) -> Mapping[str, int]:
+    """Each article's position in edition order (the home page's), by document name.
+
+    Found once per build, after reading: while pages are read (a listing directive) it is
+    found anew each time, since the articles are not all read yet.
+    """
+    if not _SETTLED.get(env, False):
+        return _find_reading_order(env)
+    order = _READ_ORDERS.get(env)
+    if order is None:
+        order = _READ_ORDERS[env] = _find_reading_order(env)
+    return order
+
+
+def _find_reading_order(env: BuildEnvironment) -> Mapping[str, int]:
+    return MappingProxyType(
+        {article.docname: number for number, article in enumerate(find_articles(env))})
+
+
+def _reading_starts(_app: Sphinx, env: BuildEnvironment, _docnames: list[str]) -> None:
+    """Forget the reading order: articles may come, go or change (``env-before-read-docs``)."""
+    _SETTLED[env] = False
+    _READ_ORDERS.pop(env, None)
+
+
+def _reading_done(_app: Sphinx, env: BuildEnvironment) -> None:
+    """Every article is read: the reading order holds until the next reading (``env-updated``)."""
+    _SETTLED[env] = True
+    _READ_ORDERS.pop(env, None)
 
 
 def resolve_editorial_path(app: Sphinx, config: Any) -> None:
@@ -433,7 +471,7 @@ def read_toctrees_again(app: Sphinx, env: BuildEnvironment) -> list[str]:
     when written, as the cards are.
     """
     domain = article_domain(env)
-    order = tuple(article.docname for article in find_articles(env))
+    order = tuple(reading_order(env))  # every article is read: found once for the build
     stale = sorted(docname for docname, listed in domain.toctrees.items()
                    if listed != order and docname in env.found_docs)
     for docname in stale:
@@ -453,6 +491,10 @@ def setup_listings(app: Sphinx) -> None:
     app.connect("config-inited", resolve_editorial_path)
     # After changed.py has noted what the build read (100), before the entity pages (300).
     app.connect("env-updated", read_toctrees_again, priority=200)
+    # Before any other handler: a handler that reads pages of its own at env-updated (the
+    # entity pages) finds the order from every article read.
+    app.connect("env-before-read-docs", _reading_starts, priority=0)
+    app.connect("env-updated", _reading_done, priority=0)
 
 
 def omitted(docname: str, patterns: list[str]) -> bool:

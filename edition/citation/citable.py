@@ -225,7 +225,7 @@ class AddParagraphNumbers(SphinxPostTransform):
         from edition.article.frontmatter import ArticleDomain
 
         domain = cast(ArticleDomain, self.env.get_domain("article"))
-        slugs = {meta.label for meta in domain.articles.values()}
+        slugs = domain.article_labels()
         for block, label, number in list(numbered_blocks(self.document)):
             match = PARAGRAPH_LABEL.match(label)
             if match is None or match.group("slug") not in slugs:

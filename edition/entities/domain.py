@@ -618,6 +618,8 @@ class EntityDomain(Domain):
     indices: ClassVar[list[type[Index]]] = [CompanyIndex, PersonIndex, DateIndex]
     #: Lookup tables over the records below, rebuilt after any of them changes.
     _lookup_cache: _Lookup | None = None
+    #: Documents' titles as text (:meth:`title_of`), dropped with the lookup tables.
+    _titles_cache: dict[str, str] | None = None
     initial_data: ClassVar[dict[str, Any]] = {
         "registry": {},  # id -> Entity
         "registry_digest": "",  # sha256 of the registry file last read into the environment
@@ -832,9 +834,19 @@ class EntityDomain(Domain):
         return docname.startswith(self.env.config.edition_articles.rstrip("/") + "/")
 
     def title_of(self, docname: str) -> str:
-        """A document's title as plain text (its docname when it has none)."""
-        title = self.env.titles.get(docname)
-        return title.astext() if title is not None else docname
+        """A document's title as plain text (its docname when it has none).
+
+        Kept until a document is read or forgotten (:meth:`_changed`): related articles, the
+        registers and every entity page ask for the same titles again and again.
+        """
+        titles = self._titles_cache
+        if titles is None:
+            titles = self._titles_cache = {}
+        text = titles.get(docname)
+        if text is None:
+            title = self.env.titles.get(docname)
+            text = titles[docname] = title.astext() if title is not None else docname
+        return text
 
     def all_mentions(self, kind: str | None = None) -> list[Mention]:
         """Every mention, by document then position (deterministic across parallel builds)."""
@@ -871,8 +883,9 @@ class EntityDomain(Domain):
         return lookup
 
     def _changed(self) -> None:
-        """Drop the lookup tables: the records they were built from changed."""
+        """Drop the lookup tables and titles: the records they were made from changed."""
         self._lookup_cache = None
+        self._titles_cache = None
 
     def mentions_of(self, target: str, kind: str = "entity") -> list[Mention]:
         """Mentions of one entity id or ISO date, in document order."""
@@ -1014,6 +1027,17 @@ def generated_pages_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     )
 
 
+def forget_titles(app: Sphinx, _doctree: nodes.document) -> None:
+    """Drop the titles kept by :meth:`EntityDomain.title_of`: a document's title was collected."""
+    entity_domain(app.env)._titles_cache = None
+
+
+def forget_titles_merged(_app: Sphinx, env: BuildEnvironment, _docnames: Set[str],
+                         _other: BuildEnvironment) -> None:
+    """Drop the kept titles once a parallel reader's titles are merged (``env-merge-info``)."""
+    entity_domain(env)._titles_cache = None
+
+
 def setup_entities(app: Sphinx) -> None:
     """Register the ``ent`` domain, the ``ent`` and ``date`` roles and their config values."""
     app.add_domain(EntityDomain)
@@ -1026,3 +1050,7 @@ def setup_entities(app: Sphinx) -> None:
     app.connect("builder-inited", load_registry_into_domain, priority=400)
     app.connect("env-get-outdated", registry_outdated)
     app.connect("env-get-updated", generated_pages_updated)
+    # Titles are collected after the domain has processed a document (at doctree-read, or when
+    # a parallel reader's are merged): a title asked for in between is not kept.
+    app.connect("doctree-read", forget_titles, priority=900)
+    app.connect("env-merge-info", forget_titles_merged, priority=900)

@@ -24,8 +24,9 @@ calls, and every other kind, go to the theme unchanged.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import count
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -52,6 +53,14 @@ CURRENT_LIST = "current "
 CURRENT_LINK = "current "
 #: What is left of a mark that is not on the current page's path.
 UNMARKED = re.compile(f"{MARK}[^{MARK}]*{MARK}")
+#: A link of the template: its address from the root, without its anchor.
+LINKED = re.compile(f'href="{LINK}([^"#]*)')
+
+
+#: Where the template is cut into pieces: before each entry's start tag. Every placeholder lies
+#: inside a tag and no replacement reaches across a ``<``, so a piece is filled as the whole
+#: template would be filled there.
+PIECE = re.compile(r"(?=<li[\s>])")
 
 
 @dataclass(frozen=True)
@@ -63,6 +72,46 @@ class NavTemplate:
     #: placeholder of its entry and of every list, entry and disclosure around it, with the text
     #: that replaces it (Sphinx marks the whole branch ``current``, the theme opens it)
     branches: dict[str, tuple[tuple[str, str], ...]]
+
+    @cached_property
+    def pieces(self) -> tuple[str, ...]:
+        """The template cut before each entry (:data:`PIECE`): joined, the template."""
+        return tuple(PIECE.split(self.html))
+
+    @cached_property
+    def placed(self) -> dict[str, tuple[int, ...]]:
+        """The pieces holding each placeholder of a branch and each page's own-link mark."""
+        where: dict[str, list[int]] = {}
+        for index, piece in enumerate(self.pieces):
+            if MARK not in piece:
+                continue
+            for mark in UNMARKED.findall(piece):
+                # a disclosure's placeholder is its whole class attribute
+                attribute = f' class="{mark}"'
+                for token in (mark, attribute) if attribute in piece else (mark,):
+                    where.setdefault(token, []).append(index)
+        return {token: tuple(indices) for token, indices in where.items()}
+
+    @cached_property
+    def linked(self) -> dict[str, tuple[int, ...]]:
+        """The pieces holding a link to each address (from the root, without its anchor)."""
+        where: dict[str, list[int]] = {}
+        for index, piece in enumerate(self.pieces):
+            for target in LINKED.findall(piece):
+                where.setdefault(target, []).append(index)
+        return {target: tuple(indices) for target, indices in where.items()}
+
+    @cached_property
+    def _unmarked(self) -> dict[tuple[tuple[str, str], ...], list[str]]:
+        return {}
+
+    def unmarked(self, links: tuple[tuple[str, str], ...]) -> list[str]:
+        """Every piece filled for a page on no branch and not linked to, with ``links``."""
+        filled = self._unmarked.get(links)
+        if filled is None:
+            filled = self._unmarked[links] = [fill(piece, (), None, links)
+                                              for piece in self.pieces]
+        return filled
 
 
 #: The navigation template of each build, by builder and by the theme's arguments.
@@ -192,20 +241,50 @@ def localise(template: NavTemplate, pagename: str, path: list[str], uri: str = "
     and list around one of them is ``current`` (the theme adds ``active`` to entries), the
     page's own link is ``#`` with the class ``current``, and every link is relative to the
     page in the shortest form (:func:`relative_links`).
+
+    Only the pieces of the template that hold the page's branch, its own link or a link to the
+    page are filled for the page; every other piece is the same on every page of the same
+    folder, filled once. (The sidebar lists every text: filling all of it on every page made
+    the build grow with the square of the texts.)
     """
     uri = uri or f"{pagename}.html"
-    html = template.html
-    for doc in path:
-        for placeholder, current in template.branches.get(doc, ()):
-            html = html.replace(placeholder, current)
+    replacements = [pair for doc in path for pair in template.branches.get(doc, ())]
+    links = relative_links(uri)
+    # The first two are the page's links to itself; the others depend on its folder alone.
+    pieces = template.unmarked(tuple(links[2:]))
+    touched = {index for placeholder, _current in replacements
+               for index in template.placed.get(placeholder, ())}
+    touched.update(template.linked.get(uri.split("#", 1)[0], ()))
     own = f"{MARK}a:{pagename}{MARK}"
-    start = html.find(own)
-    if start != -1:
+    # Only the page's first link to itself becomes its own (``#``); another is unmarked.
+    own_piece = template.placed.get(own, (None,))[0]
+    if own_piece is not None:
+        touched.add(own_piece)
+    if not touched:
+        return "".join(pieces)
+    filled = list(pieces)
+    for index in touched:
+        filled[index] = fill(template.pieces[index], replacements,
+                             own if index == own_piece else None, links)
+    return "".join(filled)
+
+
+def fill(html: str, replacements: Sequence[tuple[str, str]], own: str | None,
+         links: Sequence[tuple[str, str]]) -> str:
+    """Fill (part of) a navigation template for a page; every mark not filled is removed.
+
+    The marks of the page's branch (``replacements``), its own link (its mark ``own``) and
+    the links relative to the page (``links``, :func:`relative_links`).
+    """
+    for placeholder, current in replacements:
+        html = html.replace(placeholder, current)
+    start = html.find(own) if own is not None else -1
+    if own is not None and start != -1:
         # bs4 writes the class attribute before href: the page's own link is the next href
         href = html.find(f'href="{LINK}', start)
         end = html.find('"', href + len('href="'))
         html = f'{html[:start]}{CURRENT_LINK}{html[start + len(own):href]}href="#{html[end:]}'
-    for root_relative, relative in relative_links(uri):
+    for root_relative, relative in links:
         html = html.replace(root_relative, relative)
     # a list that had no classes: no attribute when unmarked, "current" alone when marked
     html = html.replace(' class="current "', ' class="current"')
