@@ -79,3 +79,12 @@ def test_the_data_flow_diagram_names_real_handlers() -> None:
         if not any(f'connect("{event}"' in path.read_text(encoding="utf-8") for path in files):
             wrong.append(f"{name} at {event}")
     assert not wrong, f"the diagram places modules at events they do not handle: {wrong}"
+
+
+def test_every_rule_names_the_test_that_keeps_it() -> None:
+    """Each rule of "Rules the code keeps" names a test file (or ``file::function``) of its own."""
+    section = TEXT.split("## Rules the code keeps", 1)[1].split("\n### ", 1)[0]
+    rules = re.split(r"\n- ", section)[1:]
+    assert len(rules) >= 5, rules
+    untested = [rule.split("\n", 1)[0] for rule in rules if "`tests/" not in rule]
+    assert not untested, f"rules without a test: {untested}"
