@@ -416,10 +416,22 @@ def on_epub_page_context(
     )
 
 
+def use_epub_translator(app: Sphinx) -> None:
+    """Make the EPUB's pages with the edition's translator, in an EPUB build only.
+
+    Registered at ``builder-inited``, before the theme's handler (priority 500): the theme
+    (pydata-sphinx-theme) gives its accessibility and table rules to the default translator of
+    an HTML build only when no translator is registered — one registered for the EPUB in setup()
+    took them away from every web page (headings of the sidebar lost their ``aria-level``).
+    """
+    if app.builder.name == "epub":
+        app.set_translator("epub", EditionEpubTranslator, override=True)
+
+
 def setup_epub(app: Sphinx) -> None:
     """Register the EPUB component."""
     app.add_builder(EditionEpubBuilder, override=True)
-    app.set_translator("epub", EditionEpubTranslator)
+    app.connect("builder-inited", use_epub_translator, priority=100)
     app.add_post_transform(UnlinkOmitted)
     app.connect("builder-inited", write_cover)
     # After the article component, which sets the page's language.
