@@ -441,7 +441,7 @@ def include_problem(argument: str, place: Place | None) -> str | None:
         return shown
     target = _join(place.page.parent, argument, place)
     allowed = {place.root / name for name in INCLUDABLE}
-    if target is None or target not in allowed or _links_on_the_way(target, place.root):
+    if target is None or target not in allowed or links_on_the_way(target, place.root):
         return shown
     return None
 
@@ -519,7 +519,7 @@ def _file_link_problem(target: str, path: str, place: Place | None) -> str | Non
     resolved = _join(place.page.parent, path, place)
     if resolved is None or not resolved.is_relative_to(place.docs):
         return refused
-    if _links_on_the_way(resolved, place.docs):
+    if links_on_the_way(resolved, place.docs):
         return f"{refused} (through a symbolic link)"
     if resolved.suffix == ".md" or resolved.with_suffix(".md").is_file() \
             or not resolved.exists():
@@ -543,7 +543,7 @@ def image_problem(target: str, place: Place | None) -> str | None:
     if resolved is None or not resolved.is_relative_to(place.docs) \
             or resolved.suffix.lower() not in IMAGE_TYPES:
         return refused
-    if _links_on_the_way(resolved, place.docs):
+    if links_on_the_way(resolved, place.docs):
         return f"{refused} (through a symbolic link)"
     return None
 
@@ -557,7 +557,7 @@ def _join(folder: Path, target: str, place: Place) -> Path | None:
         return None
 
 
-def _links_on_the_way(path: Path, top: Path) -> bool:
+def links_on_the_way(path: Path, top: Path) -> bool:
     """Whether ``path`` or a folder between ``top`` and it is a symbolic link."""
     current = path
     while current != top and current.is_relative_to(top):

@@ -60,6 +60,7 @@ from converters.common.allowlist import (
     LINK_SCHEMES,
     Kind,
     Place,
+    links_on_the_way,
     page_kind,
     scheme_of,
     signature_problem,
@@ -342,7 +343,7 @@ class GuardNodes(SphinxTransform):
         path = Path(os.path.normpath(absolute))
         assets = srcdir / ASSETS_DIR
         if path.is_relative_to(assets) and path.suffix.lower() in ASSET_TYPES \
-                and not _linked(path, srcdir):
+                and not links_on_the_way(path, srcdir):
             return None
         return (f"download of {target[:60]!r} is not allowed: only files of "
                 f"docs/{ASSETS_DIR}/ are offered")
@@ -356,21 +357,11 @@ class GuardNodes(SphinxTransform):
         _relative, absolute = self.env.relfn2path(uri, docname)
         path = Path(os.path.normpath(absolute))
         if not path.is_relative_to(srcdir) or path.suffix.lower() not in IMAGE_TYPES \
-                or _linked(path, srcdir):
+                or links_on_the_way(path, srcdir):
             return (f"image {uri[:60]!r} is not allowed: an image is an http(s) URL or a "
                     f"{', '.join(sorted(IMAGE_TYPES))} file inside docs/")
         problem = signature_problem(path, path.suffix.lower()) if path.is_file() else None
         return f"image {uri[:60]!r} is not allowed: {problem}" if problem else None
-
-
-def _linked(path: Path, top: Path) -> bool:
-    """Whether ``path`` or a folder between ``top`` and it is a symbolic link."""
-    current = path
-    while current != top and current.is_relative_to(top):
-        if current.is_symlink():
-            return True
-        current = current.parent
-    return False
 
 
 class RemoveForbiddenCharacters(SphinxTransform):
