@@ -1,0 +1,833 @@
+"""Build an edition in shards, each an ordinary Sphinx build in its own process, and join them.
+
+    python scripts/shards.py build --shards 2 --by source PROJECT OUT
+    python scripts/shards.py compare SINGLE_HTML JOINED_HTML
+
+An edition too large for one build (memory grows with the number of texts) is split by source
+(the front matter's publisher), by year (of its date) or into runs of even size (``name``). Each
+shard is a copy of the project in which its own articles are whole and every other article is a
+*stub*: its front matter and its outline (the title and headings with their labels). So every
+shard has the edition's contents, sidebar, previous/next links and titles; it reads and writes
+only its own texts. The steps, each a ``sphinx-build`` (``-b html``) in a process of its own:
+
+1. **read**, per shard: the shard is read (only its home page is written) and the records of its
+   own articles that a stub cannot give — mentions of entities and dates, leads, front matter —
+   are written to ``_shard/records.json`` beside its ``objects.inv`` (``edition/outputs/shards.py``);
+2. **write**, per shard, given the other shards' records: its stubs take their articles' records
+   (as a parallel build merges what another process read), so related articles and date links
+   are those of the whole edition; only its own articles are written (``sphinx-build`` with their
+   files named). A reference to a label that only another shard's text holds is resolved by
+   intersphinx from that shard's ``objects.inv``;
+3. **hub**: a build holding only stubs and the edition's own pages, given every shard's records,
+   writes what is made from all the texts: the home page, the registers, the entity pages, the
+   timeline, the data exports, the search page. Its search index starts from the shards' (their
+   ``searchindex.js`` merged): Sphinx keeps the entries of the pages a build does not write, as an
+   incremental build does, and adds the hub's pages;
+4. **join**: the hub's output, then each shard's own article files over it (the page, its
+   citation files, its TEI, its source), and one ``objects.inv`` from all.
+
+In CI the read and write steps of each shard are jobs of a matrix, the hub and the join one job
+after them (``.github/workflows/shards.yml``). ``compare`` checks a joined site against a single
+build of the same project: the same pages, byte for byte or where they differ; every internal
+link of the joined site leads to a page and an anchor that exist; the registers' entries; the
+search index's terms and pages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import zlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from edition.article.frontmatter import FrontMatterError, front_matter_block  # noqa: E402
+from edition.outputs.shards import FORMAT_VERSION, RECORDS_PATH  # noqa: E402
+
+#: How articles can be grouped into shards.
+GROUPINGS = ("source", "year", "name")
+#: The folder of the articles in a project (``edition_articles``).
+ARTICLES = "articles"
+#: The plan file each shard's project holds, beside its conf.py (``edition_shard_plan``).
+PLAN_NAME = "_shard-plan.json"
+#: What is not copied from the project into a shard: the outputs of earlier builds.
+NOT_COPIED = ("_build", "_generated", ARTICLES, "conf.py")
+#: A heading line of MyST (ATX), and a label line before it.
+HEADING = re.compile(r"^#{1,6}\s")
+LABEL = re.compile(r"^\([^)\s]+\)=\s*$")
+#: A fence opening or closing a directive or code block (backticks or colons, three or more).
+FENCE = re.compile(r"^(?P<fence>`{3,}|:{3,})(?P<info>.*)$")
+#: Sphinx's search index: a call of ``Search.setIndex`` with the index as JSON.
+SEARCH_INDEX = "searchindex.js"
+SET_INDEX = re.compile(r"^Search\.setIndex\((?P<json>.*)\)\s*$", re.DOTALL)
+#: Sphinx's inventory of the labels and objects of a site.
+INVENTORY = "objects.inv"
+#: Files of a build's output folder that say how it was built, not what it holds.
+BUILD_FILES = (".buildinfo", ".buildinfo.bak")
+
+#: The conf.py of a shard: the project's own, then the shard's settings.
+SHARD_CONF = '''\
+"""Shard {name} of {project}: the project's conf.py, then the shard's settings."""
+import runpy
+
+globals().update(
+    (key, value) for key, value in runpy.run_path({conf!r}).items() if not key.startswith("__")
+)
+# A reference to a label that only another shard's text holds is resolved from that shard's
+# inventory (its first build's objects.inv; an empty one until it exists).
+extensions = [*extensions, "sphinx.ext.intersphinx"]
+intersphinx_mapping = {mapping!r}
+intersphinx_disabled_reftypes = []
+edition_shard_plan = {plan!r}
+'''
+
+
+# --------------------------------------------------------------------------- planning
+
+
+@dataclass(frozen=True)
+class Article:
+    """An article of the project, as the plan sees it."""
+
+    #: Its file.
+    path: Path
+    #: Its docname (``articles/<slug>``).
+    docname: str
+    #: What it is grouped by.
+    source: str
+    year: str
+
+
+def read_articles(project: Path) -> list[Article]:
+    """Every article of a project, by name, with its source and year from its front matter."""
+    from converters.common.yamlsafe import YamlRefused, load_yaml
+
+    found = []
+    for path in sorted((project / ARTICLES).glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        try:
+            block = front_matter_block(text)
+            meta = load_yaml(block[0]) if block else {}
+        except (FrontMatterError, YamlRefused):
+            meta = {}
+        meta = meta if isinstance(meta, dict) else {}
+        publisher = str(meta.get("publisher") or "").strip() or "(no publisher)"
+        year = str(meta.get("date") or "")[:4] or "(no date)"
+        found.append(Article(path, f"{ARTICLES}/{path.stem}", publisher, year))
+    return found
+
+
+def plan_shards(articles: Sequence[Article], count: int, by: str) -> list[list[Article]]:
+    """The articles in ``count`` shards, grouped ``by`` source, year or name.
+
+    Groups (a source, a year) are kept whole and go, largest first, to the shard holding the
+    fewest articles so far; ``name`` cuts the articles in name order into runs of even size.
+    """
+    if by not in GROUPINGS:
+        raise ValueError(f"shards are grouped by one of {', '.join(GROUPINGS)}, not {by!r}")
+    if by == "name":
+        size, extra = divmod(len(articles), count)
+        shards, start = [], 0
+        for number in range(count):
+            end = start + size + (number < extra)
+            shards.append(list(articles[start:end]))
+            start = end
+        return shards
+    groups: dict[str, list[Article]] = {}
+    for article in articles:
+        groups.setdefault(article.source if by == "source" else article.year, []).append(article)
+    if len(groups) < count:
+        raise ValueError(f"{len(groups)} {by} group(s) ({', '.join(sorted(groups))}) cannot "
+                         f"make {count} shards")
+    shards = [[] for _ in range(count)]
+    for _key, members in sorted(groups.items(), key=lambda item: (-len(item[1]), item[0])):
+        min(shards, key=len).extend(members)
+    return [sorted(shard, key=lambda a: a.docname) for shard in shards]
+
+
+def stub_text(text: str) -> str:
+    """An article's stub: its front matter and its outline (headings at the top level, each
+    with the label line before it); nothing of its text."""
+    block = front_matter_block(text)
+    end = block[1] if block else 0
+    kept = [text[:end].rstrip("\n")] if end else []
+    lines = text[end:].splitlines()
+    fence: str | None = None
+    for number, line in enumerate(lines):
+        found = FENCE.match(line)
+        if fence is None and found:
+            fence = found["fence"]
+        elif fence is not None and found and found["fence"][0] == fence[0] \
+                and len(found["fence"]) >= len(fence) and not found["info"].strip():
+            fence = None
+        elif fence is None and HEADING.match(line):
+            label = lines[number - 1] if number and LABEL.match(lines[number - 1]) else ""
+            kept.extend(["", label, line] if label else ["", line])
+    return "\n".join(kept) + "\n"
+
+
+# --------------------------------------------------------------------------- projects
+
+
+@dataclass
+class Shard:
+    """One shard: its name, its articles, and where its project and builds are."""
+
+    name: str
+    articles: list[Article]
+    root: Path
+
+    @property
+    def srcdir(self) -> Path:
+        """The shard's Sphinx project."""
+        return self.root / "src"
+
+    @property
+    def doctrees(self) -> Path:
+        """Its doctree folder, shared by its read and write steps."""
+        return self.root / "doctrees"
+
+    @property
+    def read_out(self) -> Path:
+        """The output of its read step: its records and its inventory."""
+        return self.root / "read"
+
+    @property
+    def html(self) -> Path:
+        """The output of its write step."""
+        return self.root / "html"
+
+    @property
+    def records(self) -> Path:
+        """The records of its own articles, written by the read step."""
+        return self.read_out / RECORDS_PATH
+
+    @property
+    def inventory(self) -> Path:
+        """Its labels and objects, written by the read step."""
+        return self.read_out / INVENTORY
+
+    @property
+    def own(self) -> list[str]:
+        """The docnames of its own articles."""
+        return [article.docname for article in self.articles]
+
+
+def empty_inventory(path: Path) -> Path:
+    """Write an inventory with no entry (what a shard not yet read offers)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"# Sphinx inventory version 2\n# Project: (not yet built)\n# Version: \n"
+                     b"# The remainder of this file is compressed using zlib.\n"
+                     + zlib.compress(b""))
+    return path
+
+
+def site_root(number: int) -> str:
+    """The address of the joined site's root, as intersphinx target of the ``number``-th shard.
+
+    Every shard's pages land in the same site, so all of them are at its root; intersphinx wants
+    a distinct address per inventory, so each spells the root differently (``./``, ``././``).
+    """
+    return "./" * (number + 1)
+
+
+def make_project(project: Path, shard: Shard, everyone: Sequence[Shard],
+                 articles: Sequence[Article], empty: Path) -> None:
+    """Copy the project for one shard: its articles whole, the others' as stubs, its conf.py."""
+    if shard.srcdir.exists():
+        shutil.rmtree(shard.srcdir)
+    shutil.copytree(project, shard.srcdir, ignore=lambda folder, names: [
+        n for n in names if Path(folder) == project and n in NOT_COPIED])
+    folder = shard.srcdir / ARTICLES
+    folder.mkdir()
+    own = set(shard.own)
+    for article in articles:
+        text = article.path.read_text(encoding="utf-8")
+        (folder / article.path.name).write_text(
+            text if article.docname in own else stub_text(text), encoding="utf-8")
+    mapping = {other.name: (site_root(number), (str(other.inventory), str(empty)))
+               for number, other in enumerate(everyone) if other is not shard}
+    (shard.srcdir / "conf.py").write_text(SHARD_CONF.format(
+        name=shard.name, project=project, conf=str(project / "conf.py"), mapping=mapping,
+        plan=PLAN_NAME), encoding="utf-8")
+
+
+def write_plan(shard: Shard, peers: Iterable[Shard]) -> None:
+    """The shard's plan: its own articles, and the records of ``peers`` it takes."""
+    plan = {"version": FORMAT_VERSION, "name": shard.name, "own": shard.own,
+            "peers": [os.path.relpath(peer.records, shard.srcdir) for peer in peers]}
+    (shard.srcdir / PLAN_NAME).write_text(json.dumps(plan, indent=1) + "\n", encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- building
+
+
+@dataclass
+class Run:
+    """One sphinx-build process: what it was, its wall time, CPU time and peak memory."""
+
+    step: str
+    shard: str
+    texts: int
+    seconds: float
+    cpu: float
+    peak_mb: float
+    returncode: int
+    output: str
+
+    @property
+    def ok(self) -> bool:
+        """Whether the build succeeded."""
+        return self.returncode == 0
+
+
+def sphinx_build(step: str, shard: Shard, outdir: Path, files: Sequence[Path]) -> Run:
+    """``sphinx-build -b html`` of a shard, writing only ``files``; measured with ``wait4``."""
+    command = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-d", str(shard.doctrees),
+               str(shard.srcdir), str(outdir), *map(str, files)]
+    env = dict(os.environ, PYTHONPATH=str(REPO), PYTHONHASHSEED="0", LC_ALL="C.UTF-8")
+    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as log:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=REPO, env=env, stdout=log,
+                                   stderr=subprocess.STDOUT)
+        _pid, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        log.seek(0)
+        output = log.read()
+    return Run(step, shard.name, len(shard.articles), seconds, usage.ru_utime + usage.ru_stime,
+               usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status), output)
+
+
+def checked(run: Run) -> Run:
+    """The run, or the end of the program with its output when it failed."""
+    if not run.ok:
+        raise SystemExit(f"error: {run.step} of {run.shard} failed ({run.returncode}):\n"
+                         f"{run.output[-4000:]}")
+    return run
+
+
+def root_file(srcdir: Path) -> Path:
+    """The project's home page (the one page a read step writes)."""
+    for suffix in (".md", ".rst"):
+        if (srcdir / f"index{suffix}").is_file():
+            return srcdir / f"index{suffix}"
+    raise SystemExit(f"error: {srcdir}: no index.md or index.rst")
+
+
+def documents_of(records: Path) -> dict[str, str]:
+    """Every document a read step found, with its source file (from its records file)."""
+    data = json.loads(records.read_text(encoding="utf-8"))
+    return dict(data["documents"])
+
+
+@dataclass
+class ShardedBuild:
+    """Everything a sharded build made: its shards, its hub, its runs and the joined site."""
+
+    shards: list[Shard]
+    hub: Shard
+    html: Path
+    runs: list[Run] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def build_sharded(project: Path, out: Path, count: int, by: str,
+                  report: Callable[[str], None] = lambda _m: None) -> ShardedBuild:
+    """Build ``project`` in ``count`` shards grouped ``by``, then the hub; join into out/html."""
+    project = project.resolve()
+    articles = read_articles(project)
+    if not articles:
+        raise SystemExit(f"error: {project}/{ARTICLES}: no articles")
+    planned = plan_shards(articles, count, by)
+    work = out / "work"
+    shards = [Shard(f"shard-{n + 1}", members, work / f"shard-{n + 1}")
+              for n, members in enumerate(planned)]
+    hub = Shard("hub", [], work / "hub")
+    empty = empty_inventory(work / "empty-objects.inv")
+    everyone = [*shards, hub]
+    for shard in everyone:
+        make_project(project, shard, shards if shard is hub else everyone[:-1], articles,
+                     empty)
+    built = ShardedBuild(shards, hub, out / "html")
+    for shard in shards:  # 1. read
+        write_plan(shard, [])
+        report(f"{shard.name}: read {len(shard.articles)} texts")
+        built.runs.append(checked(sphinx_build("read", shard, shard.read_out,
+                                               [root_file(shard.srcdir)])))
+    for shard in shards:  # 2. write
+        write_plan(shard, [peer for peer in shards if peer is not shard])
+        report(f"{shard.name}: write")
+        built.runs.append(checked(sphinx_build(
+            "write", shard, shard.html,
+            [shard.srcdir / f"{d}.md" for d in shard.own])))
+    # 3. the hub: read (the entity pages are made then), then write all but the stubs
+    write_plan(hub, shards)
+    report("hub: read")
+    built.runs.append(checked(sphinx_build("read", hub, hub.read_out, [root_file(hub.srcdir)])))
+    seed_search(hub.html, [(s.html, set(s.own)) for s in shards])
+    report("hub: write")
+    stubs = {a.docname for a in articles}
+    pages = [hub.srcdir / source for docname, source in documents_of(hub.records).items()
+             if docname not in stubs]
+    built.runs.append(checked(sphinx_build("write", hub, hub.html, pages)))
+    report("join")
+    built.notes.extend(join(built))
+    return built
+
+
+# --------------------------------------------------------------------------- joining
+
+
+def read_search_index(path: Path) -> dict[str, Any]:
+    """Sphinx's search index (``searchindex.js``) as data."""
+    found = SET_INDEX.match(path.read_text(encoding="utf-8"))
+    if found is None:
+        raise ValueError(f"{path}: not a Sphinx search index")
+    data: dict[str, Any] = json.loads(found["json"])
+    return data
+
+
+def _postings(value: int | list[int]) -> list[int]:
+    """A term's documents as a list (Sphinx writes a single one as a number)."""
+    return [value] if isinstance(value, int) else list(value)
+
+
+def search_entries(index: dict[str, Any], keep: Callable[[str], bool] = lambda _d: True
+                   ) -> dict[str, Any]:
+    """A search index by docname: each document's file and title, and each term's documents."""
+    docnames: list[str] = index["docnames"]
+    wanted = {i for i, d in enumerate(docnames) if keep(d)}
+
+    def by_name(mapping: dict[str, Any]) -> dict[str, set[str]]:
+        table: dict[str, set[str]] = {}
+        for term, value in mapping.items():
+            docs = {docnames[i] for i in _postings(value) if i in wanted}
+            if docs:
+                table[term] = docs
+        return table
+
+    titles: dict[str, list[tuple[str, str | None]]] = {}
+    for title, places in index.get("alltitles", {}).items():
+        for doc, anchor in places:
+            if doc in wanted:
+                titles.setdefault(title, []).append((docnames[doc], anchor))
+    return {
+        "docs": {docnames[i]: (index["filenames"][i], index["titles"][i]) for i in wanted},
+        "terms": by_name(index["terms"]), "titleterms": by_name(index["titleterms"]),
+        "alltitles": titles,
+        "indexentries": {term: [(docnames[d], *rest) for d, *rest in places if d in wanted]
+                         for term, places in index.get("indexentries", {}).items()},
+    }
+
+
+def merge_search_entries(parts: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """Search entries of several builds as one (each part holds its own documents)."""
+    merged: dict[str, Any] = {"docs": {}, "terms": {}, "titleterms": {}, "alltitles": {},
+                              "indexentries": {}}
+    for part in parts:
+        merged["docs"].update(part["docs"])
+        for key in ("terms", "titleterms"):
+            for term, docs in part[key].items():
+                merged[key].setdefault(term, set()).update(docs)
+        for key in ("alltitles", "indexentries"):
+            for term, places in part[key].items():
+                merged[key].setdefault(term, []).extend(places)
+    return merged
+
+
+def search_index_of(entries: dict[str, Any], template: dict[str, Any]) -> dict[str, Any]:
+    """Search entries as Sphinx writes them: documents by name, terms by document number."""
+    docnames = sorted(entries["docs"])
+    number = {d: i for i, d in enumerate(docnames)}
+
+    def numbered(table: dict[str, set[str]]) -> dict[str, int | list[int]]:
+        out: dict[str, int | list[int]] = {}
+        for term in sorted(table):
+            docs = sorted(number[d] for d in table[term])
+            out[term] = docs[0] if len(docs) == 1 else docs
+        return out
+
+    return {
+        **template,
+        "docnames": docnames,
+        "filenames": [entries["docs"][d][0] for d in docnames],
+        "titles": [entries["docs"][d][1] for d in docnames],
+        "terms": numbered(entries["terms"]), "titleterms": numbered(entries["titleterms"]),
+        "alltitles": {title: sorted([number[d], anchor] for d, anchor in places)
+                      for title, places in sorted(entries["alltitles"].items())},
+        "indexentries": {term: sorted([number[d], *rest] for d, *rest in places)
+                         for term, places in sorted(entries["indexentries"].items())},
+    }
+
+
+def seed_search(outdir: Path, shards: Sequence[tuple[Path, set[str]]]) -> None:
+    """Give the hub's output the shards' search index, each shard's own articles only.
+
+    The hub's build loads it as an incremental build loads the last build's index: the entries
+    of the pages it does not write (the articles, stubs in the hub) are kept, its own pages'
+    are made again. (The edition's chunked index, when it replaces searchindex.js, is merged
+    the same way: the shards' page records given to the hub's records before it writes.)
+    """
+    parts, template = [], None
+    for html, own in shards:
+        index = read_search_index(html / SEARCH_INDEX)
+        template = template or index
+        parts.append(search_entries(index, own.__contains__))
+    if template is None:
+        return
+    outdir.mkdir(parents=True, exist_ok=True)
+    seeded = search_index_of(merge_search_entries(parts), template)
+    (outdir / SEARCH_INDEX).write_text(
+        "Search.setIndex(" + json.dumps(seeded, ensure_ascii=False, separators=(",", ":"),
+                                        sort_keys=True) + ")", encoding="utf-8")
+
+
+def own_files(html: Path, docnames: Iterable[str]) -> list[Path]:
+    """The files of a build's output that belong to its own articles: the page and every file
+    named after it (citation files), its source, its TEI file."""
+    found: list[Path] = []
+    for docname in docnames:
+        slug = docname.rsplit("/", 1)[-1]
+        folder = html / docname.rsplit("/", 1)[0]
+        found.extend(p for p in folder.glob(f"{slug}.*") if p.is_file())
+        found.extend(p for p in (html / "_sources" / docname).parent.glob(f"{slug}.*")
+                     if p.is_file())
+        tei = html / "data" / "tei" / f"{slug}.xml"
+        if tei.is_file():
+            found.append(tei)
+    return found
+
+
+def read_inventory(path: Path) -> tuple[bytes, list[str]]:
+    """An inventory's header and its entry lines."""
+    data = path.read_bytes()
+    parts = data.split(b"\n", 4)
+    return b"\n".join(parts[:4]) + b"\n", zlib.decompress(parts[4]).decode().splitlines()
+
+
+def inventory_key(line: str) -> tuple[str, str]:
+    """An inventory line's domain:type and name (``name domain:type prio uri dispname``)."""
+    found = re.match(r"(.+?)\s+(\S+)\s+(-?\d+)\s+?(\S*)\s+(.*)", line)
+    return (found[2], found[1]) if found else ("", line)
+
+
+def join_inventories(hub: Path, shards: Sequence[tuple[Path, set[str]]], target: Path) -> None:
+    """One inventory: the hub's, with each shard's entries for its own articles instead."""
+    header, lines = read_inventory(hub)
+    entries = {inventory_key(line): line for line in lines}
+    for path, own in shards:
+        pages = {f"{d}.html" for d in own}
+        for line in read_inventory(path)[1]:
+            uri = line.split()[3] if len(line.split()) > 3 else ""
+            if uri.split("#", 1)[0] in pages:
+                entries[inventory_key(line)] = line
+    # Sphinx writes each domain's entries sorted by name
+    ordered = sorted(entries.items(), key=lambda item: (item[0][0].split(":")[0], item[0][1],
+                                                          item[1]))
+    body = "".join(line + "\n" for _key, line in ordered).encode()
+    target.write_bytes(header + zlib.compress(body, 9))
+
+
+def join(built: ShardedBuild) -> list[str]:
+    """Join the hub's and the shards' outputs into one site; return what was noticed."""
+    notes = []
+    if built.html.exists():
+        shutil.rmtree(built.html)
+    shutil.copytree(built.hub.html, built.html,
+                    ignore=shutil.ignore_patterns("_shard", *BUILD_FILES))
+    for shard in built.shards:
+        for path in own_files(shard.html, shard.own):
+            target = built.html / path.relative_to(shard.html)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
+        for path in sorted(shard.html.rglob("*")):
+            relative = path.relative_to(shard.html)
+            if path.is_file() and relative.parts[0] not in ("_shard", *BUILD_FILES) and \
+                    not (built.html / relative).exists():
+                notes.append(f"{shard.name}: {relative} is in no other output: copied")
+                (built.html / relative).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path, built.html / relative)
+    join_inventories(built.hub.html / INVENTORY,
+                     [(s.html / INVENTORY, set(s.own)) for s in built.shards],
+                     built.html / INVENTORY)
+    return notes
+
+
+# --------------------------------------------------------------------------- comparing
+
+
+#: The part of a page that is its own (the theme's article element), not the site's frame.
+BODY = re.compile(r'<article class="bd-article">(?P<body>.*?)</article>', re.DOTALL)
+#: An internal link: an address with no scheme (and not ``mailto:``, ``data:``, ``#`` only).
+HREF = re.compile(r'\shref="(?P<href>[^"]*)"')
+#: An id an anchor can point at.
+ID = re.compile(r'\sid="(?P<id>[^"]*)"')
+
+
+@dataclass
+class Comparison:
+    """How a joined site compares with a single build of the same project."""
+
+    pages: int = 0
+    identical: int = 0
+    #: pages whose article body differs, with the first differing line of each
+    bodies_differ: dict[str, str] = field(default_factory=dict)
+    #: pages whose body is identical and whose frame (sidebar, header) differs
+    frames_differ: list[str] = field(default_factory=list)
+    only_single: list[str] = field(default_factory=list)
+    only_joined: list[str] = field(default_factory=list)
+    other_files_differ: list[str] = field(default_factory=list)
+    links_checked: int = 0
+    #: broken internal links of the joined site that the single build does not have
+    broken_links: list[str] = field(default_factory=list)
+    #: broken internal links both builds have (the project's own, not the join's)
+    broken_in_both: int = 0
+    registers: dict[str, str] = field(default_factory=dict)
+    search: dict[str, str] = field(default_factory=dict)
+    inventory: str = ""
+
+    @property
+    def matches(self) -> bool:
+        """Whether the joined site is the single build's, as far as the checks go."""
+        return not (self.bodies_differ or self.only_single or self.only_joined
+                    or self.broken_links or self.other_files_differ
+                    or any(v != "same" for v in self.registers.values())
+                    or any(v != "same" for v in self.search.values())
+                    or self.inventory != "same")
+
+    def lines(self) -> list[str]:
+        """The comparison in a few lines."""
+        out = [
+            f"pages: {self.pages} in both, {self.identical} byte for byte the same, "
+            f"{len(self.frames_differ)} with the same article body and another frame, "
+            f"{len(self.bodies_differ)} with another body",
+            f"files only in the single build: {len(self.only_single)}; only in the joined "
+            f"site: {len(self.only_joined)}; other files that differ: "
+            f"{len(self.other_files_differ)}",
+            f"internal links checked: {self.links_checked}; broken in the joined site only: "
+            f"{len(self.broken_links)}; broken in both builds: {self.broken_in_both}",
+            "registers: " + ", ".join(f"{k} {v}" for k, v in sorted(self.registers.items())),
+            "search: " + ", ".join(f"{k} {v}" for k, v in sorted(self.search.items())),
+            f"inventory (objects.inv): {self.inventory}",
+        ]
+        for title, items in (("body differs", [f"{k}: {v}" for k, v in
+                                               sorted(self.bodies_differ.items())]),
+                             ("frame differs", self.frames_differ),
+                             ("only in the single build", self.only_single),
+                             ("only in the joined site", self.only_joined),
+                             ("other files differ", self.other_files_differ),
+                             ("broken links", self.broken_links)):
+            if items:
+                out.append(f"  {title}: " + "; ".join(items[:8])
+                           + (f" … ({len(items)} in all)" if len(items) > 8 else ""))
+        return out
+
+
+def site_files(html: Path) -> set[str]:
+    """Every file of a site, relative, less the files that say how it was built."""
+    return {p.relative_to(html).as_posix() for p in html.rglob("*")
+            if p.is_file() and p.name not in BUILD_FILES and "_shard" not in p.parts}
+
+
+def first_difference(one: str, other: str) -> str:
+    """The first line where two texts differ, shortened."""
+    for number, (a, b) in enumerate(zip(one.splitlines(), other.splitlines(), strict=False)):
+        if a != b:
+            return f"line {number + 1}: {a.strip()[:90]!r} / {b.strip()[:90]!r}"
+    return "one is longer"
+
+
+def internal_links(page: str, text: str) -> Iterable[tuple[str, str]]:
+    """(file, anchor) of each internal link of a page (relative to the site's root)."""
+    folder = posixpath_dir(page)
+    for found in HREF.finditer(text):
+        href = found["href"].replace("&amp;", "&")
+        if not href or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", href) or href.startswith("//"):
+            continue
+        path, _, anchor = href.partition("#")
+        path = path.split("?", 1)[0]
+        target = normalise(f"{folder}/{path}" if path else page)
+        yield target, anchor
+
+
+def posixpath_dir(page: str) -> str:
+    """The folder of a page, relative to the site's root."""
+    return page.rsplit("/", 1)[0] if "/" in page else "."
+
+
+def normalise(path: str) -> str:
+    """A relative path with ``.`` and ``..`` folded."""
+    parts: list[str] = []
+    for part in path.split("/"):
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if parts:
+                parts.pop()
+            continue
+        parts.append(part)
+    return "/".join(parts)
+
+
+def broken_links(html: Path, pages: Iterable[str]) -> tuple[int, set[str]]:
+    """How many internal links the pages have, and those that lead nowhere (page#anchor)."""
+    ids: dict[str, set[str]] = {}
+
+    def ids_of(page: str) -> set[str]:
+        if page not in ids:
+            path = html / page
+            ids[page] = set(m["id"] for m in ID.finditer(path.read_text(encoding="utf-8"))) \
+                if path.suffix == ".html" and path.is_file() else set()
+        return ids[page]
+
+    count, broken = 0, set()
+    for page in pages:
+        for target, anchor in internal_links(page, (html / page).read_text(encoding="utf-8")):
+            count += 1
+            if not (html / target).is_file() or (anchor and anchor not in ids_of(target)):
+                broken.add(f"{page} -> {target}#{anchor}")
+    return count, broken
+
+
+def register_entries(text: str) -> list[tuple[str, list[str]]]:
+    """A register page's entries: each head's text and the links of its lines."""
+    body = BODY.search(text)
+    html = body["body"] if body else text
+    entries: list[tuple[str, list[str]]] = []
+    for item in re.split(r"<dt\b", html)[1:]:
+        head = re.sub(r"<[^>]+>", "", item.split("</dt>", 1)[0]).strip()
+        entries.append((" ".join(head.split()), HREF.findall(item)))
+    return entries
+
+
+def compare_search(single: Path, joined: Path, queries: Sequence[str]) -> dict[str, str]:
+    """The search indexes: documents, titles, every term's documents; then named queries."""
+    one = search_entries(read_search_index(single / SEARCH_INDEX))
+    other = search_entries(read_search_index(joined / SEARCH_INDEX))
+    result = {}
+    for key in ("docs", "terms", "titleterms", "alltitles"):
+        if key == "alltitles":
+            same = {k: sorted(v, key=repr) for k, v in one[key].items()} == \
+                {k: sorted(v, key=repr) for k, v in other[key].items()}
+        else:
+            same = one[key] == other[key]
+        result[key] = "same" if same else (
+            f"differ ({len(set(one[key]) ^ set(other[key]))} keys in one only, "
+            f"{sum(1 for k in one[key] if k in other[key] and one[key][k] != other[key][k])}"
+            " with other values)")
+    for query in queries:
+        from edition.web.search import SearchChineseFolded
+
+        words = SearchChineseFolded({}).split(query)
+        found = [set().union(*(index["terms"].get(w.lower(), set())
+                               | index["titleterms"].get(w.lower(), set()) for w in words))
+                 for index in (one, other)]
+        result[f"“{query}”"] = "same" if found[0] == found[1] else \
+            f"differ ({len(found[0])} / {len(found[1])} pages)"
+        result[f"“{query}” pages"] = str(len(found[0])) if found[0] == found[1] else "differ"
+    return {k: v for k, v in result.items() if not k.endswith(" pages")} | {
+        "queries": ", ".join(f"{q} → {result[f'“{q}” pages']}" for q in queries)}
+
+
+def compare_sites(single: Path, joined: Path, queries: Sequence[str] = ()) -> Comparison:
+    """Compare a joined site with a single build of the same project."""
+    result = Comparison()
+    one, other = site_files(single), site_files(joined)
+    result.only_single = sorted(one - other)
+    result.only_joined = sorted(other - one)
+    pages = sorted(p for p in one & other if p.endswith(".html"))
+    for page in pages:
+        a = (single / page).read_text(encoding="utf-8")
+        b = (joined / page).read_text(encoding="utf-8")
+        result.pages += 1
+        if a == b:
+            result.identical += 1
+            continue
+        body_a, body_b = BODY.search(a), BODY.search(b)
+        if body_a and body_b and body_a["body"] == body_b["body"]:
+            result.frames_differ.append(page)
+        else:
+            result.bodies_differ[page] = first_difference(
+                body_a["body"] if body_a else a, body_b["body"] if body_b else b)
+    for name in sorted(one & other):
+        if not name.endswith(".html") and name not in (SEARCH_INDEX, INVENTORY) and \
+                (single / name).read_bytes() != (joined / name).read_bytes():
+            result.other_files_differ.append(name)
+    count, broken = broken_links(joined, sorted(p for p in other if p.endswith(".html")))
+    _count, broken_single = broken_links(single, sorted(p for p in one if p.endswith(".html")))
+    result.links_checked = count
+    result.broken_links = sorted(broken - broken_single)
+    result.broken_in_both = len(broken & broken_single)
+    for register in sorted(p for p in one & other if re.match(r"^ent-\w+\.html$", p)):
+        a_entries = register_entries((single / register).read_text(encoding="utf-8"))
+        b_entries = register_entries((joined / register).read_text(encoding="utf-8"))
+        result.registers[register] = "same" if a_entries == b_entries else \
+            f"differ ({len(a_entries)} / {len(b_entries)} entries)"
+    result.search = compare_search(single, joined, queries)
+    inventories = [sorted(read_inventory(site / INVENTORY)[1]) for site in (single, joined)]
+    result.inventory = "same" if inventories[0] == inventories[1] else (
+        f"differ ({len(set(inventories[0]) ^ set(inventories[1]))} entries in one only)")
+    return result
+
+
+# --------------------------------------------------------------------------- command line
+
+
+#: Queries the comparison runs when none are given: names, a Chinese word, an English word.
+DEFAULT_QUERIES = ("特朗普", "华为", "TikTok", "香港", "election")
+
+
+def run_table(runs: Sequence[Run]) -> list[str]:
+    """The runs as a table: step, shard, texts, wall, CPU, peak memory."""
+    lines = ["| step | shard | texts | seconds | CPU s | peak MiB |", "|---|---|---|---|---|---|"]
+    lines += [f"| {r.step} | {r.shard} | {r.texts} | {r.seconds:.1f} | {r.cpu:.1f} | "
+              f"{r.peak_mb:.0f} |" for r in runs]
+    return lines
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Build in shards, or compare a joined site with a single build."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    build = commands.add_parser("build", help="build a project in shards and join them")
+    build.add_argument("project", type=Path, help="the Sphinx project (conf.py, articles/)")
+    build.add_argument("out", type=Path, help="folder for the shards' builds and out/html")
+    build.add_argument("--shards", type=int, default=2, help="how many shards (default 2)")
+    build.add_argument("--by", choices=GROUPINGS, default="source",
+                       help="group the articles by source, year or name (default source)")
+    compare = commands.add_parser("compare", help="compare a joined site with a single build")
+    compare.add_argument("single", type=Path, help="the single build's HTML folder")
+    compare.add_argument("joined", type=Path, help="the joined site")
+    compare.add_argument("--query", action="append", help="a search to compare (repeatable)")
+    args = parser.parse_args(argv)
+    if args.command == "build":
+        try:
+            built = build_sharded(args.project, args.out, args.shards, args.by,
+                                  lambda m: print(m, file=sys.stderr, flush=True))
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        print("\n".join(run_table(built.runs)))
+        print("\n".join(built.notes))
+        print(f"joined site: {built.html}")
+        return 0
+    comparison = compare_sites(args.single, args.joined, args.query or DEFAULT_QUERIES)
+    print("\n".join(comparison.lines()))
+    return 0 if comparison.matches else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
