@@ -90,7 +90,6 @@ globals().update(
 # inventory (its first build's objects.inv; an empty one until it exists).
 extensions = [*extensions, "sphinx.ext.intersphinx"]
 intersphinx_mapping = {mapping!r}
-intersphinx_disabled_reftypes = []
 edition_shard_plan = {plan!r}
 '''
 

@@ -21,6 +21,12 @@ the records files of the others it takes (paths relative to the plan)::
 
     {"version": 1, "name": "shard-1", "own": ["articles/a", ...], "peers": ["../b.json"]}
 
+A reference to a label that only another shard's text holds (an edition page citing a
+paragraph: articles themselves may not hold references) is found in that shard's inventory,
+which intersphinx loads (the driver maps every other shard's ``objects.inv``), and linked as the
+standard domain links a label of the same build (:func:`resolve_held_elsewhere`): the shards
+make one site, so the link is internal, and its text is the label's title.
+
 A build without a plan is a whole build and none of this runs.
 """
 
@@ -33,6 +39,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 from weakref import WeakKeyDictionary
 
+from docutils import nodes
+from sphinx.errors import NoUri
 from sphinx.util import logging
 
 from edition.article.frontmatter import ArticleDomain
@@ -40,7 +48,7 @@ from edition.entities.domain import Authorship, Mention, Publication, entity_dom
 from edition.security.files import write_if_changed
 
 if TYPE_CHECKING:
-    from docutils import nodes
+    from sphinx import addnodes
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
@@ -50,6 +58,11 @@ logger = logging.getLogger(__name__)
 FORMAT_VERSION = 1
 #: Where a shard writes the records of its own articles, in its output folder.
 RECORDS_PATH = "_shard/records.json"
+#: Priority of the ``missing-reference`` handler: before intersphinx's own (500), which would
+#: link the label as a page of another site.
+RESOLVE_PRIORITY = 400
+#: The display name an inventory gives a label without a title (a paragraph's).
+UNTITLED = "-"
 #: Priority of the ``env-updated`` handler: after edition.outputs.changed (100) has noted what
 #: was read, before the entity pages are made from the mentions (300).
 TAKE_PRIORITY = 200
@@ -251,6 +264,45 @@ def take_after_reading(app: Sphinx, env: BuildEnvironment) -> list[str]:
     return []
 
 
+def label_held_elsewhere(env: BuildEnvironment, target: str) -> tuple[str, str] | None:
+    """The address (from the site's root) and title of a label in another shard's inventory."""
+    from sphinx.ext.intersphinx import InventoryAdapter
+
+    labels = InventoryAdapter(env).main_inventory.get("std:label", {})
+    item = labels.get(target) or labels.get(target.lower())
+    if item is None:
+        return None
+    # the inventories are the shards of one site: each address is relative to its root
+    parts = [part for part in item.uri.split("/") if part not in ("", ".")]
+    return "/".join(parts), item.display_name
+
+
+def resolve_held_elsewhere(app: Sphinx, env: BuildEnvironment, node: addnodes.pending_xref,
+                           contnode: nodes.TextElement) -> nodes.reference | None:
+    """Link a ``{ref}`` to a label another shard holds as if it were held here
+    (``missing-reference``): the standard domain's link, not intersphinx's."""
+    if shard_of(app) is None or node.get("refdomain") != "std" or node.get("reftype") != "ref":
+        return None
+    found = label_held_elsewhere(env, node["reftarget"])
+    if found is None:
+        return None
+    address, title = found
+    if node.get("refexplicit"):
+        title = node.astext()
+    elif title == UNTITLED:
+        # as the standard domain says of a label without a title in the same build
+        logger.warning("Failed to create a cross reference. A title or caption not found: %r",
+                       node["reftarget"], location=node, type="ref", subtype="ref")
+        raise NoUri
+    page, _, anchor = address.partition("#")
+    suffix = str(app.config.html_file_suffix or ".html")
+    docname = page.removesuffix(suffix)
+    uri = app.builder.get_relative_uri(node["refdoc"], docname)
+    reference = nodes.reference("", "", internal=True, refuri=f"{uri}#{anchor}" if anchor else uri)
+    reference += nodes.inline(title, title, classes=["std", "std-ref"])
+    return reference
+
+
 def write_records(app: Sphinx, exception: Exception | None) -> None:
     """Write the records of this shard's own articles for the others (``build-finished``)."""
     shard = shard_of(app)
@@ -281,5 +333,6 @@ def setup_shards(app: Sphinx) -> None:
     # the event) and every other handler has read it
     app.connect("doctree-read", take_on_read, priority=950)
     app.connect("env-updated", take_after_reading, priority=TAKE_PRIORITY)
+    app.connect("missing-reference", resolve_held_elsewhere, priority=RESOLVE_PRIORITY)
     app.connect("build-finished", write_records, priority=600)
     app.connect("build-finished", forget_plan, priority=950)
