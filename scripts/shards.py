@@ -12,7 +12,8 @@ only its own texts. The steps, each a ``sphinx-build`` (``-b html``) in a proces
 
 1. **read**, per shard: the shard is read (only its home page is written) and the records of its
    own articles that a stub cannot give — mentions of entities and dates, leads, front matter —
-   are written to ``_shard/records.json`` beside its ``objects.inv`` (``edition/outputs/shards.py``);
+   are written to ``_shard/records.json`` beside its ``objects.inv``
+   (``edition/outputs/shards.py``);
 2. **write**, per shard, given the other shards' records: its stubs take their articles' records
    (as a parallel build merges what another process read), so related articles and date links
    are those of the whole edition; only its own articles are written (``sphinx-build`` with their
@@ -54,6 +55,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from converters.common.markup import TARGET  # noqa: E402
 from edition.article.frontmatter import FrontMatterError, front_matter_block  # noqa: E402
 from edition.outputs.shards import FORMAT_VERSION, RECORDS_PATH  # noqa: E402
 
@@ -65,9 +67,8 @@ ARTICLES = "articles"
 PLAN_NAME = "_shard-plan.json"
 #: What is not copied from the project into a shard: the outputs of earlier builds.
 NOT_COPIED = ("_build", "_generated", ARTICLES, "conf.py")
-#: A heading line of MyST (ATX), and a label line before it.
+#: A heading line of MyST (ATX).
 HEADING = re.compile(r"^#{1,6}\s")
-LABEL = re.compile(r"^\([^)\s]+\)=\s*$")
 #: A fence opening or closing a directive or code block (backticks or colons, three or more).
 FENCE = re.compile(r"^(?P<fence>`{3,}|:{3,})(?P<info>.*)$")
 #: Sphinx's search index: a call of ``Search.setIndex`` with the index as JSON.
@@ -105,8 +106,9 @@ class Article:
     path: Path
     #: Its docname (``articles/<slug>``).
     docname: str
-    #: What it is grouped by.
+    #: Its source: the publisher its front matter states, else the host of its address.
     source: str
+    #: The year of its date.
     year: str
 
 
@@ -123,7 +125,9 @@ def read_articles(project: Path) -> list[Article]:
         except (FrontMatterError, YamlRefused):
             meta = {}
         meta = meta if isinstance(meta, dict) else {}
-        publisher = str(meta.get("publisher") or "").strip() or "(no publisher)"
+        address = str(meta.get("source_url") or "")
+        publisher = str(meta.get("publisher") or "").strip() or \
+            address.partition("://")[2].partition("/")[0] or "(no source)"
         year = str(meta.get("date") or "")[:4] or "(no date)"
         found.append(Article(path, f"{ARTICLES}/{path.stem}", publisher, year))
     return found
@@ -158,8 +162,11 @@ def plan_shards(articles: Sequence[Article], count: int, by: str) -> list[list[A
 
 
 def stub_text(text: str) -> str:
-    """An article's stub: its front matter and its outline (headings at the top level, each
-    with the label line before it); nothing of its text."""
+    """An article's stub: its front matter and its outline, nothing of its text.
+
+    The outline is every heading at the top level (not inside a directive or a code block),
+    each with the label line before it: the stub has the text's title, sections and labels.
+    """
     block = front_matter_block(text)
     end = block[1] if block else 0
     kept = [text[:end].rstrip("\n")] if end else []
@@ -173,7 +180,7 @@ def stub_text(text: str) -> str:
                 and len(found["fence"]) >= len(fence) and not found["info"].strip():
             fence = None
         elif fence is None and HEADING.match(line):
-            label = lines[number - 1] if number and LABEL.match(lines[number - 1]) else ""
+            label = lines[number - 1] if number and TARGET.match(lines[number - 1]) else ""
             kept.extend(["", label, line] if label else ["", line])
     return "\n".join(kept) + "\n"
 
@@ -495,8 +502,10 @@ def seed_search(outdir: Path, shards: Sequence[tuple[Path, set[str]]]) -> None:
 
 
 def own_files(html: Path, docnames: Iterable[str]) -> list[Path]:
-    """The files of a build's output that belong to its own articles: the page and every file
-    named after it (citation files), its source, its TEI file."""
+    """The files of a build's output that belong to its own articles.
+
+    The page and every file named after it (the citation files), its source, its TEI file.
+    """
     found: list[Path] = []
     for docname in docnames:
         slug = docname.rsplit("/", 1)[-1]
@@ -596,6 +605,8 @@ class Comparison:
     broken_in_both: int = 0
     registers: dict[str, str] = field(default_factory=dict)
     search: dict[str, str] = field(default_factory=dict)
+    #: pages each query finds (``N``: the same N pages in both; ``N / M``: not the same)
+    queries: dict[str, str] = field(default_factory=dict)
     inventory: str = ""
 
     @property
@@ -605,6 +616,7 @@ class Comparison:
                     or self.broken_links or self.other_files_differ
                     or any(v != "same" for v in self.registers.values())
                     or any(v != "same" for v in self.search.values())
+                    or any(" / " in v for v in self.queries.values())
                     or self.inventory != "same")
 
     def lines(self) -> list[str]:
@@ -619,7 +631,8 @@ class Comparison:
             f"internal links checked: {self.links_checked}; broken in the joined site only: "
             f"{len(self.broken_links)}; broken in both builds: {self.broken_in_both}",
             "registers: " + ", ".join(f"{k} {v}" for k, v in sorted(self.registers.items())),
-            "search: " + ", ".join(f"{k} {v}" for k, v in sorted(self.search.items())),
+            "search index: " + ", ".join(f"{k} {v}" for k, v in sorted(self.search.items())),
+            "searches (pages found): " + ", ".join(f"{k} {v}" for k, v in self.queries.items()),
             f"inventory (objects.inv): {self.inventory}",
         ]
         for title, items in (("body differs", [f"{k}: {v}" for k, v in
@@ -712,33 +725,44 @@ def register_entries(text: str) -> list[tuple[str, list[str]]]:
     return entries
 
 
-def compare_search(single: Path, joined: Path, queries: Sequence[str]) -> dict[str, str]:
-    """The search indexes: documents, titles, every term's documents; then named queries."""
+def search_words(query: str) -> set[str]:
+    """A query's words as the index holds them (folded to Simplified, cut by jieba, stemmed)."""
+    from edition.web.search import SearchChineseFolded
+
+    language = SearchChineseFolded({})
+    return {language.stem(word).lower() for word in language.split(query) if word.strip()}
+
+
+def compare_search(single: Path, joined: Path, queries: Sequence[str]
+                   ) -> tuple[dict[str, str], dict[str, str]]:
+    """The search indexes: documents, titles, every term's documents; then searches.
+
+    A search finds the pages holding every word of the query: ``N`` when both find the same N
+    pages, ``N / M`` when they differ.
+    """
     one = search_entries(read_search_index(single / SEARCH_INDEX))
     other = search_entries(read_search_index(joined / SEARCH_INDEX))
-    result = {}
+    checks = {}
     for key in ("docs", "terms", "titleterms", "alltitles"):
         if key == "alltitles":
             same = {k: sorted(v, key=repr) for k, v in one[key].items()} == \
                 {k: sorted(v, key=repr) for k, v in other[key].items()}
         else:
             same = one[key] == other[key]
-        result[key] = "same" if same else (
+        checks[key] = "same" if same else (
             f"differ ({len(set(one[key]) ^ set(other[key]))} keys in one only, "
             f"{sum(1 for k in one[key] if k in other[key] and one[key][k] != other[key][k])}"
             " with other values)")
+    found = {}
     for query in queries:
-        from edition.web.search import SearchChineseFolded
-
-        words = SearchChineseFolded({}).split(query)
-        found = [set().union(*(index["terms"].get(w.lower(), set())
-                               | index["titleterms"].get(w.lower(), set()) for w in words))
+        words = search_words(query)
+        # every word (as Sphinx's search asks), in the text or a title
+        pages = [set.intersection(*(index["terms"].get(w, set())
+                                    | index["titleterms"].get(w, set()) for w in words))
                  for index in (one, other)]
-        result[f"“{query}”"] = "same" if found[0] == found[1] else \
-            f"differ ({len(found[0])} / {len(found[1])} pages)"
-        result[f"“{query}” pages"] = str(len(found[0])) if found[0] == found[1] else "differ"
-    return {k: v for k, v in result.items() if not k.endswith(" pages")} | {
-        "queries": ", ".join(f"{q} → {result[f'“{q}” pages']}" for q in queries)}
+        found[query] = str(len(pages[0])) if pages[0] == pages[1] else \
+            f"{len(pages[0])} / {len(pages[1])}"
+    return checks, found
 
 
 def compare_sites(single: Path, joined: Path, queries: Sequence[str] = ()) -> Comparison:
@@ -775,7 +799,7 @@ def compare_sites(single: Path, joined: Path, queries: Sequence[str] = ()) -> Co
         b_entries = register_entries((joined / register).read_text(encoding="utf-8"))
         result.registers[register] = "same" if a_entries == b_entries else \
             f"differ ({len(a_entries)} / {len(b_entries)} entries)"
-    result.search = compare_search(single, joined, queries)
+    result.search, result.queries = compare_search(single, joined, queries)
     inventories = [sorted(read_inventory(site / INVENTORY)[1]) for site in (single, joined)]
     result.inventory = "same" if inventories[0] == inventories[1] else (
         f"differ ({len(set(inventories[0]) ^ set(inventories[1]))} entries in one only)")
@@ -785,8 +809,8 @@ def compare_sites(single: Path, joined: Path, queries: Sequence[str] = ()) -> Co
 # --------------------------------------------------------------------------- command line
 
 
-#: Queries the comparison runs when none are given: names, a Chinese word, an English word.
-DEFAULT_QUERIES = ("特朗普", "华为", "TikTok", "香港", "election")
+#: Searches the comparison runs when none are given: names and words, Chinese and English.
+DEFAULT_QUERIES = ("特朗普", "华为", "香港", "美国 选举", "TikTok", "Trump")
 
 
 def run_table(runs: Sequence[Run]) -> list[str]:

@@ -119,7 +119,8 @@ def read_plan(path: Path) -> ShardPlan:
     if not isinstance(name, str) or not _strings(own) or not _strings(peers):
         raise ShardError(f"{path}: a plan needs a name and lists of docnames (own) and of "
                          "records files (peers)")
-    return ShardPlan(name, frozenset(own), tuple(path.parent / peer for peer in peers))
+    return ShardPlan(name, frozenset(cast("list[str]", own)),
+                     tuple(path.parent / peer for peer in cast("list[str]", peers)))
 
 
 def _strings(value: Any) -> bool:
@@ -128,8 +129,10 @@ def _strings(value: Any) -> bool:
 
 
 def records_json(records: Iterable[ArticleRecords], documents: dict[str, str]) -> str:
-    """The records file of a shard: its articles' records, by docname, and the source file of
-    every document the build holds (what the driver names to write)."""
+    """The records file of a shard: its articles' records, and every document's source file.
+
+    The documents are what the driver names when it asks a build to write all but the stubs.
+    """
     articles = {
         r.docname: {
             "front_matter": r.front_matter, "lead": r.lead, "language": r.language,
@@ -181,8 +184,11 @@ def records_of(env: BuildEnvironment, docname: str) -> ArticleRecords:
 
 
 def take_records(env: BuildEnvironment, records: Iterable[ArticleRecords]) -> None:
-    """Put the records of articles read elsewhere in place of their stubs' (as a parallel read's
-    records are merged: each domain forgets the document, then merges the other's data)."""
+    """Put the records of articles read elsewhere in place of their stubs'.
+
+    As a parallel read's records are merged: each domain forgets the document, then merges the
+    other's data.
+    """
     taken = list(records)
     docnames = {r.docname for r in taken}
     entities, articles = entity_domain(env), article_domain(env)
@@ -223,8 +229,10 @@ def shard_of(app: Sphinx) -> _Shard | None:
 
 
 def load_plan(app: Sphinx) -> None:
-    """Read the plan and the others' records (``builder-inited``); a file it cannot use stops
-    the build with one located line."""
+    """Read the plan and the others' records (``builder-inited``).
+
+    A file it cannot use is one error line, and the build fails.
+    """
     _SHARDS.pop(app, None)
     if not app.config.edition_shard_plan:
         return
@@ -278,9 +286,12 @@ def label_held_elsewhere(env: BuildEnvironment, target: str) -> tuple[str, str] 
 
 
 def resolve_held_elsewhere(app: Sphinx, env: BuildEnvironment, node: addnodes.pending_xref,
-                           contnode: nodes.TextElement) -> nodes.reference | None:
-    """Link a ``{ref}`` to a label another shard holds as if it were held here
-    (``missing-reference``): the standard domain's link, not intersphinx's."""
+                           _contnode: nodes.TextElement) -> nodes.reference | None:
+    """Link a ``{ref}`` to a label another shard holds as if it were here (``missing-reference``).
+
+    The standard domain's link (internal, the label's title), not intersphinx's (a page of
+    another site).
+    """
     if shard_of(app) is None or node.get("refdomain") != "std" or node.get("reftype") != "ref":
         return None
     found = label_held_elsewhere(env, node["reftarget"])
