@@ -3,6 +3,7 @@
 Also how conversion time grows on pathological inputs (benchmarks/pathological.py).
 
     python benchmarks/bench.py [--corpus ../shared/corpus] [--skip-pdf] [--skip-corpus]
+                               [--skip-shards]
 
 Everything is measured in one run, on this machine, and printed as tables side by side with
 what it is compared to (trafilatura's extraction of the same HTML, a full build, 100 posts) and
@@ -591,6 +592,8 @@ class CorpusFigures:
     cpu_per_article: float  #: serial build CPU seconds per article page, all posts
     peak_mb: float  #: largest resident set of any step, all posts
     parallel_vs_serial: float  #: -j auto build time / serial build time (wall), all posts
+    #: the serial builds by number of posts: (texts, build, project, HTML folder)
+    serial: dict[int, tuple[int, Run, Path, Path]] = field(default_factory=dict)
 
 
 def bench_corpus(work: Path, corpus: list[Path]) -> tuple[Table, CorpusFigures]:
@@ -601,6 +604,7 @@ def bench_corpus(work: Path, corpus: list[Path]) -> tuple[Table, CorpusFigures]:
     )
     totals: dict[tuple[str, int], float] = {}
     builds: dict[tuple[str, int], Run] = {}
+    serial: dict[int, tuple[int, Run, Path, Path]] = {}
     made = 0
     for posts in (sample(corpus, SAMPLE_SIZE), corpus):
         size = len(posts)
@@ -618,6 +622,8 @@ def bench_corpus(work: Path, corpus: list[Path]) -> tuple[Table, CorpusFigures]:
             progress(f"corpus {size}: build {mode} {build.seconds:.0f} s")
             totals[(mode, size)] = convert.seconds + build.seconds
             builds[(mode, size)] = build
+        serial[size] = (made, builds[("serial", size)], project,
+                        work / f"corpus-{size}-se" / "html")
     small, large = SAMPLE_SIZE, len(corpus)
     ratio = 0.0
     for mode in ("serial", "-j auto"):
@@ -626,13 +632,42 @@ def bench_corpus(work: Path, corpus: list[Path]) -> tuple[Table, CorpusFigures]:
         table.add(f"{small} → {large}", "", f"convert + build {mode}",
                   f"{totals[(mode, small)]:.1f} → {totals[(mode, large)]:.1f}", "", "",
                   mode_ratio)
+    serial_builds = serial
     serial, parallel = builds[("serial", large)], builds[("-j auto", large)]
     figures = CorpusFigures(ratio, serial.cpu / max(made, 1),
                             max(serial.peak_mb, parallel.peak_mb),
-                            parallel.seconds / serial.seconds)
+                            parallel.seconds / serial.seconds, serial_builds)
     table.add(large, made, "build serial: CPU s per article page", "", figures.cpu_per_article,
               "", "")
     return table, figures
+
+
+def bench_shards(work: Path, corpus: list[Path], figures: CorpusFigures, targets: Table) -> None:
+    """The corpus in two shards by source against its serial build (benchmarks/sharded.py).
+
+    The corpus section's serial builds (100 and all posts) are reused; 300 posts are built
+    for the memory per text.
+    """
+    import sharded
+
+    singles = [sharded.SingleBuild(posts, texts, run, html, project)
+               for posts, (texts, run, project, html) in sorted(figures.serial.items())]
+    extra = [sharded.single_build(work, sample(corpus, size)) for size in SHARD_MEMORY_SIZES
+             if size not in figures.serial and size < len(corpus)]
+    memory, _slope = sharded.memory_table([*singles, *extra])
+    print(memory.render(), flush=True)
+    tables, shards = sharded.sharded_tables(work, singles[-1], 2, "source")
+    for table in tables:
+        print(table.render(), flush=True)
+    targets.add("all posts in 2 shards: the joined site is the single build's",
+                "yes" if shards.matches else "no", "yes",
+                "met" if shards.matches else "MISSED")
+    targets.add("all posts in 2 shards: largest peak of a build / single build's",
+                shards.largest_peak / shards.single_peak, "", "comparison")
+
+
+#: Sample sizes whose single build's peak memory per text the sharding section reports.
+SHARD_MEMORY_SIZES = (100, 300)
 
 
 # --------------------------------------------------------------------------- tagging
@@ -769,6 +804,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="leave out the corpus (convert + build of 100 and all posts)")
     parser.add_argument("--skip-preview", action="store_true",
                         help="leave out the live preview measurement")
+    parser.add_argument("--skip-shards", action="store_true",
+                        help="leave out the sharded build of all posts (benchmarks/sharded.py)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary builds")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     return parser.parse_args(argv)
@@ -832,6 +869,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         verdict(figures.peak_mb, TARGET_PEAK_MB))
             targets.add("all posts: -j auto / serial build (wall)", figures.parallel_vs_serial,
                         TARGET_PARALLEL, verdict(figures.parallel_vs_serial, TARGET_PARALLEL))
+            if not args.skip_shards:
+                bench_shards(work, corpus, figures, targets)
     print(targets.render(), flush=True)
     missed = any(row[-1] not in ("met", "comparison") for row in targets.rows)
     return 1 if args.strict and missed else 0
