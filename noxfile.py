@@ -254,10 +254,11 @@ def check(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """Ruff and mypy, as configured in pyproject.toml; zizmor on the workflows."""
+    """Ruff, mypy and import-linter, as configured in pyproject.toml; zizmor on the workflows."""
     toolkit(session)
     session.run("ruff", "check", ".")
     session.run("mypy")
+    session.run("lint-imports")  # the layering of ARCHITECTURE.md: no cycles, layers, halves
     session.run("python", "scripts/regex_lint.py")  # regexploit: no pattern slower than linear
     # the GitHub Actions workflows: pinned actions, no persisted credentials, no injection
     session.run("zizmor", "--offline", "--no-progress", ".github/workflows")

@@ -12,17 +12,15 @@ from pathlib import Path
 
 from .common.editorial_data import EditorialError
 from .common.paths import DEFAULT_EDITORIAL, DEFAULT_REGISTRY
-from .common.retired import RETIRED_FILE, RetiredLabelsError, append_retired, load_retired
-from .editing.moves import find_moves, retired_labels, seed_index
-from .editing.reimport import Outcome, ReimportError, base_path, import_pages, project_folder
+from .common.retired import RETIRED_FILE, RetiredLabelsError
+from .editing.importing import EXIT_REFUSED, check_owner, import_result
+from .editing.moves import seed_index
+from .editing.reimport import ReimportError, project_folder
 from .editing.seeds import NOT_SEEDS, seed_problem
 from .model import ConversionError
 from .pipeline import (
-    Converted,
     Options,
-    check_owner,
     convert_file,
-    write_pages,
 )
 
 #: Subcommands, each a module with ``main(argv) -> int``; imported only when used.
@@ -33,10 +31,6 @@ SUBCOMMANDS: dict[str, str] = {
     "allowlist": "converters.common.allowlist",
 }
 
-#: Exit status for input the converters refuse.
-EXIT_REFUSED = 2
-#: Exit status when new output conflicts with edits of a page (markers are written into it).
-EXIT_CONFLICT = 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -82,48 +76,6 @@ STOP_SIGNALS: tuple[str, ...] = ("SIGTERM", "SIGHUP")
 def _stop(_signum: int, _frame: object) -> None:
     """Turn a termination signal into the exception Ctrl-C raises."""
     raise KeyboardInterrupt
-
-
-def import_result(result: Converted, out: Path, *, resolved: bool = False,
-                  no_merge: bool = False,
-                  index: dict[str, list[Path]] | None = None) -> tuple[int, list[Outcome]]:
-    """Write one input's pages into ``out`` — all of them or none — and report what happened.
-
-    ``index`` (seed -> pages, :func:`~converters.editing.moves.seed_index`) is kept up to date when
-    given. Returns the exit status for this input and the outcomes; raises
-    :class:`ReimportError` (nothing written) when a page cannot be re-imported.
-    """
-    moves = find_moves(result.source.name, result.pages, out, index)
-    retired = [entry for name, old in moves.items()
-               for entry in retired_labels(old, name, result.pages[name])]
-    if retired:
-        # the record must take the retirements before any page moves (raises if it cannot)
-        load_retired(project_folder(out) / RETIRED_FILE)
-    if no_merge:
-        write_pages(result, out)
-        for old in moves.values():
-            old.unlink(missing_ok=True)
-            base_path(old).unlink(missing_ok=True)
-        outcomes: list[Outcome] = []
-    else:
-        outcomes = import_pages(result.pages, out, resolved=resolved, moves=moves)
-    append_retired(project_folder(out) / RETIRED_FILE, retired)
-    if index is not None:
-        index[result.source.name] = [out / name for name in result.pages]
-    print(result.summary())
-    for name, old in moves.items():
-        print(f"{old} moved to {out / name} (slug changed; {len(retired)} label(s) recorded "
-              f"as retired in {project_folder(out) / RETIRED_FILE})")
-    status = 0
-    conflicts = [c for outcome in outcomes for c in outcome.conflicts]
-    for conflict in conflicts:
-        print(conflict, file=sys.stderr)
-    if conflicts:
-        status = EXIT_CONFLICT
-        pages = sorted({str(c.path) for c in conflicts})
-        print(f"{result.source.name}: all {len(result.pages)} page(s) written; "
-              f"{len(conflicts)} conflict(s) marked in {', '.join(pages)}", file=sys.stderr)
-    return status, outcomes
 
 
 def convert_files(files: Sequence[Path], out: Path, options: Options, *, resolved: bool = False,

@@ -13,9 +13,7 @@ from .common import editorial_data
 from .common.paths import DEFAULT_EDITORIAL, DEFAULT_REGISTRY
 from .common.registry import Registry, RegistryError, load_registry
 from .common.validate import XML_FORBIDDEN
-from .common.yamlsafe import YamlRefused, load_yaml
 from .dates import tag_dates
-from .editing.reimport import base_path, write_atomic
 from .model import Article, ConversionError, Figure, Removal, Source, article_links
 from .names import name_case
 from .readers import check_complete, detect, is_html
@@ -43,8 +41,6 @@ HTML_IMAGE = re.compile(r"<img[\s>/]", re.I)
 #: paragraph's label, so it is kept readable.
 MAX_SLUG_LENGTH = 80
 
-#: How much of an existing page is read to learn its seed (its front matter is far shorter).
-MAX_FRONT_MATTER_BYTES = 256 * 1024
 
 
 @dataclass
@@ -232,65 +228,3 @@ def _registry(path: Path, _mtime_ns: int) -> Registry:
 def convert_file(path: Path, options: Options) -> Converted:
     """Read, decode and convert one file."""
     return convert_source(load(path), options)
-
-
-#: A page's YAML front matter (the writer always puts it first).
-PAGE_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?)\n---[ \t]*(?:\n|\Z)", re.S)
-
-
-def page_seed(path: Path) -> str | None:
-    """The seed an existing page or merge base says it was made from (None: no such file)."""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(MAX_FRONT_MATTER_BYTES)
-    except (FileNotFoundError, NotADirectoryError):
-        return None  # nothing there (writing will say why it cannot, if it cannot)
-    except OSError as exc:
-        raise ConversionError(f"cannot read {path}: {exc.strerror or exc}") from None
-    match = PAGE_FRONT_MATTER.match(head.decode("utf-8", "replace"))
-    if match is None:
-        return ""
-    try:
-        data = load_yaml(match.group("yaml"), path=str(path), first_line=2)
-    except YamlRefused:
-        return ""
-    seed = data.get("seed") if isinstance(data, dict) else None
-    return seed if isinstance(seed, str) else ""
-
-
-def check_owner(result: Converted, out_dir: Path) -> None:
-    """Refuse to replace a page (or its merge base) made from another seed.
-
-    Two inputs mapping to one slug would otherwise silently lose the first article, in this
-    run or across runs.
-
-    A page whose front matter cannot be read (an editor's half-resolved conflict markers, say)
-    is judged by its merge base, the converter's own record of what it wrote there.
-    """
-    for name in result.pages:
-        page = out_dir / name
-        found = {existing: page_seed(existing) for existing in (base_path(page), page)}
-        named = {path: seed for path, seed in found.items() if seed}
-        for existing, seed in named.items():
-            if seed != result.source.name:
-                raise ConversionError(
-                    f"would replace {existing}, made from seed {seed}; this input is "
-                    f"{result.source.name} (give one of them another slug in the editorial data)"
-                )
-        unknown = [path for path, seed in found.items() if seed == ""]
-        if unknown and not named:
-            raise ConversionError(
-                f"would replace {unknown[0]}, made from an unknown seed (no 'seed' field); this "
-                f"input is {result.source.name} (give one of them another slug in the editorial "
-                "data)"
-            )
-
-
-def write_pages(result: Converted, out_dir: Path) -> list[Path]:
-    """Write a result's pages into ``out_dir``; return the paths written."""
-    written = []
-    for name, text in result.pages.items():
-        target = out_dir / name
-        write_atomic(target, text)
-        written.append(target)
-    return written

@@ -1,4 +1,8 @@
-"""The edition's Sphinx extension: one module per component, composed here (as sphinx-design)."""
+"""The edition's Sphinx extension: components in packages by concern, composed here.
+
+As sphinx-design does, :func:`setup` only calls each component's ``setup_*``; which package owns
+what, and how they may import each other, is in ARCHITECTURE.md (*Layout*).
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,13 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from edition.article.anchors import setup_anchors
+from edition.article.chinese import setup_chinese
 from edition.article.conflicts import setup_conflicts
 from edition.article.frontmatter import setup_frontmatter
 from edition.article.header import setup_header
 from edition.article.home import setup_home
 from edition.article.listings import setup_listings
+from edition.citation.changed import setup_changed
 from edition.citation.citable import setup_citable
 from edition.citation.model import setup_citation
 from edition.citation.robustlinks import setup_robustlinks
@@ -22,7 +28,6 @@ from edition.entities.registers import setup_registers
 from edition.entities.related import setup_related
 from edition.entities.timeline import setup_timeline
 from edition.outputs.book import setup_book
-from edition.outputs.changed import setup_changed
 from edition.outputs.data_page import setup_data_page
 from edition.outputs.downloads import setup_downloads
 from edition.outputs.epub import setup_epub
@@ -36,7 +41,6 @@ from edition.security.files import setup_files
 from edition.speedups.gc_tuning import setup_gc_tuning
 from edition.speedups.myst_yaml import setup_myst_yaml
 from edition.speedups.stddomain import setup_standard_domain
-from edition.web.chinese import setup_chinese
 from edition.web.editlink import setup_editlink
 from edition.web.navigation import setup_navigation
 from edition.web.reading import setup_reading

@@ -157,7 +157,8 @@ def test_no_unreviewed_candidates_in_converted_seeds(tmp_path: Path) -> None:
                if importlib.util.find_spec(m) is None]
     if missing:
         pytest.skip(f"readers not present yet: {', '.join(missing)}")
-    from converters.pipeline import Options, convert_file, write_pages
+    from converters.editing.importing import write_pages
+    from converters.pipeline import Options, convert_file
 
     articles = tmp_path / "articles"
     for seed in sorted(SEEDS.glob("[0-9][0-9][0-9]_*")):

@@ -12,7 +12,8 @@ from corpus import CORPUS, REASON
 from converters.common.registry import load_registry
 from converters.editing.candidates import drafted, main, proposals
 from converters.editing.draft import entry
-from converters.pipeline import Options, convert_file, write_pages
+from converters.editing.importing import write_pages
+from converters.pipeline import Options, convert_file
 
 ROOT = Path(__file__).resolve().parents[1]
 REGISTRY = ROOT / "docs" / "_data" / "registry.yaml"

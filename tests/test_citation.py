@@ -9,14 +9,8 @@ import yaml
 from bs4 import BeautifulSoup
 from pybtex.database import parse_string
 
-from edition.citation.model import (
-    Citation,
-    bibtex,
-    citation_text,
-    date_qualifier,
-    make_citation,
-    page_url,
-)
+from edition.article.text import date_qualifier
+from edition.citation.model import Citation, bibtex, citation_text, make_citation, page_url
 from edition.security.escaping import BIBTEX_COMMANDS, bibtex_text
 
 ROOT = Path(__file__).resolve().parents[1]

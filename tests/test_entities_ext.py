@@ -842,7 +842,7 @@ def test_a_changed_setting_is_remembered_after_a_build_that_reads_nothing(
     Sphinx saves its environment only after a build that read a document; a changed file suffix
     makes it re-read nothing, so the edition keeps its settings' digest beside the doctrees.
     """
-    from edition.outputs.changed import _BUILDS
+    from edition.citation.changed import _BUILDS
 
     src = tmp_path / "settings"
     shutil.copytree(ENTITIES_ROOT, src)

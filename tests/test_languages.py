@@ -1,4 +1,4 @@
-"""Chinese carries its language on every page of the web edition (edition/web/chinese.py).
+"""Chinese carries its language on every page of the web edition (edition/article/chinese.py).
 
 Han text outside an element whose ``lang`` is Chinese is drawn with the glyphs the page's
 language chooses (often the Japanese forms) and read in the page's voice. Every HTML page of a
@@ -21,7 +21,7 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import YamlLexer
 
-from edition.web.chinese import (
+from edition.article.chinese import (
     ChineseHtmlFormatter,
     chinese_parts,
     chinese_tag,

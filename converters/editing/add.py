@@ -28,7 +28,6 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..__main__ import EXIT_REFUSED, import_result
 from ..common.editorial_data import SLUG_PATTERN, EditorialError
 from ..common.editorial_data import load as load_editorial
 from ..common.matching import find_names
@@ -40,6 +39,7 @@ from ..model import ConversionError
 from ..pipeline import MAX_SLUG_LENGTH, Converted, Options, convert_source
 from ..sources import decode
 from . import candidates
+from .importing import EXIT_REFUSED, import_result
 from .moves import page_seed
 from .reimport import ReimportError
 from .seeds import add_to_manifest, new_seed_name, seed_files, seed_problem, sha256

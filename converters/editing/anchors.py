@@ -43,7 +43,7 @@ from ..common import retired
 from ..common.markup import NAME_OPTION, TARGET, without_inline_markup
 from ..common.paths import ARTICLES_DIR, DOCS_DIR
 from ..common.retired import RetiredLabelsError, Retirement, load_retired
-from .check import read_page_text
+from .pages import read_page_text
 
 #: Where the retirement record is, relative to the project root.
 RETIRED_FILE = DOCS_DIR / retired.RETIRED_FILE

@@ -18,14 +18,12 @@ check can gate a build. Every candidate is resolved by adding it to the registry
 from __future__ import annotations
 
 import argparse
-import logging
 import re
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +33,7 @@ from ..common.paths import DEFAULT_ARTICLES, DEFAULT_REGISTRY
 from ..common.registry import Registry, RegistryError, fold, load_registry
 from ..common.script import HAN_RUN, has_han
 from .draft import Alias, Proposal
+from .jieba_words import NAME_INTERPUNCTS, jieba_dictionary, jieba_posseg
 
 #: jieba part-of-speech flags of names (nr person, nrfg/nrt transliterated or foreign person,
 #: nt organisation, ns place, nz other proper noun).
@@ -63,8 +62,6 @@ LEADING_PARTICLES = frozenset("和与及比对在从向把被给跟或而让由�
 #: Prefixes of descriptive phrases that jieba tags nz (新一轮, 第一波, 每一代).
 DESCRIPTIVE_PREFIX = re.compile(r"^(?:新|第|每|各|本|该|此|这|那|多|全|首|大|小|老)")
 
-#: The dots between the parts of a transliterated name (威廉·巴尔, 迈克·庞皮欧), as folded.
-NAME_INTERPUNCTS = frozenset("·・•‧．")
 
 #: Characters that never sit inside a new name found by frequency (function words, numbers).
 FUNCTION_CHARACTERS = frozenset(
@@ -198,29 +195,11 @@ def visible_lines(markdown: str) -> list[str]:
 # --------------------------------------------------------------------------- Chinese
 
 
-@lru_cache(maxsize=1)
-def _jieba_posseg() -> object:
-    """Jieba's tagger with its bundled default dictionary only, without its log chatter."""
-    import jieba
-    import jieba.posseg
-
-    jieba.setLogLevel(logging.WARNING)
-    return jieba.posseg
-
-
-def _jieba_dictionary() -> tuple[dict[str, int], dict[str, str]]:
-    """Jieba's dictionary: word frequencies and each word's part-of-speech tag."""
-    posseg = _jieba_posseg()
-    tokenizer = posseg.dt  # type: ignore[attr-defined]
-    tokenizer.tokenizer.check_initialized()
-    return tokenizer.tokenizer.FREQ, tokenizer.word_tag_tab
-
-
 def _ordinary_word(word: str, flag: str) -> bool:
     """A word jieba tags as a name that is an ordinary word (stop list, frequency, phrase)."""
     if word in NOT_NAMES or (flag == "ns" and word.endswith("人")):  # 美国人: people, not a place
         return True
-    frequencies, _tags = _jieba_dictionary()
+    frequencies, _tags = jieba_dictionary()
     frequency = frequencies.get(word) or 0
     if flag == "nz" and (frequency >= COMMON_NZ_FREQUENCY or DESCRIPTIVE_PREFIX.match(word)):
         return True
@@ -240,7 +219,7 @@ def chinese_candidates(line: str, registry: Registry) -> Iterable[tuple[str, str
     if not has_han(line):
         return
     # Mask the names the registry knows, so that jieba never sees them in pieces.
-    tokens = [(word, flag) for word, flag in _jieba_posseg().cut(  # type: ignore[attr-defined]
+    tokens = [(word, flag) for word, flag in jieba_posseg().cut(  # type: ignore[attr-defined]
         mask_names(line, registry))]
     position = 0
     for word, flag in _join_dotted(tokens):
@@ -287,7 +266,7 @@ def new_words(texts: Iterable[str], registry: Registry) -> dict[str, int]:
         for size in (*NEW_WORD_LENGTHS, NEW_WORD_LENGTHS.stop):
             for i in range(len(run) - size + 1):
                 counts[run[i:i + size]] = counts.get(run[i:i + size], 0) + 1
-    frequencies, _tags = _jieba_dictionary()
+    frequencies, _tags = jieba_dictionary()
     import jieba
 
     # the most frequent single neighbour on each side of every sequence
@@ -574,7 +553,7 @@ def occurrences(candidate: Candidate, whole: str, words: Counter[str]) -> int:
 @contextmanager
 def _known_words(names: Iterable[str]) -> Iterator[Any]:
     """The jieba tokenizer with ``names`` added as words, as they were before afterwards."""
-    _jieba_posseg()
+    jieba_posseg()
     import jieba
 
     tokenizer = jieba.dt
@@ -607,7 +586,7 @@ def chinese_words(lines: Iterable[str], names: Iterable[str]) -> Counter[str]:
     counted: Counter[str] = Counter()
     if not keys:
         return counted
-    frequencies, _tags = _jieba_dictionary()
+    frequencies, _tags = jieba_dictionary()
     with _known_words(keys) as tokenizer:
         for line in lines:
             folded = fold(line)

@@ -39,6 +39,7 @@ from ..common.paths import ARTICLES_DIR, DOCS_DIR, EDITORIAL_FILE, REGISTRY_FILE
 from ..common.validate import language_problem, url_problem
 from ..common.yamlsafe import YamlRefused, compose_yaml, load_yaml
 from ..model import FRONT_MATTER_FIELDS, LIST_OF_STR, STR
+from .pages import Problem, read_page_text
 
 #: Folders of ``docs/`` that are not pages people write (merge bases, generated pages, builds).
 SKIP_DIRS = frozenset({"_import", "_generated", "_build", "_static", "_templates", "build"})
@@ -66,25 +67,9 @@ MYST_WARNING_TYPE = re.compile(r"\[myst\.[\w.]+\]$")
 NESTED_MARKDOWN = re.compile(r"^\{(container|admonition|figure|note|warning|tip|important|"
                              r"attention|caution|danger|error|hint|seealso|topic|sidebar)\}")
 
-#: Largest page read (the longest article is about 60 kB); a link to ``/dev/zero`` stops here.
-MAX_PAGE_BYTES = 10 * 1024 * 1024
-
 #: The kinds of check, in the order they run; ``--only`` picks some.
 KINDS = ("frontmatter", "registry", "editorial", "mentions", "footnotes", "labels", "seeds",
          "syntax", "markup", "files", "markers", "anchors")
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One thing wrong, where it is: printed as ``file:line: message``."""
-
-    path: str  #: relative to the project root, with forward slashes
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        """The one-line form editors and CI annotations understand."""
-        return f"{self.path}:{self.line}: {self.message}"
-
 
 @dataclass
 class Stream:
@@ -146,24 +131,6 @@ def _front_matter_lines(source: str) -> tuple[dict[str, int], dict[str, list[int
         if isinstance(value_node, yaml.SequenceNode):
             entries[str(key_node.value)] = [item.start_mark.line + 2 for item in value_node.value]
     return keys, entries
-
-
-def read_page_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
-    """A page's text, or the one problem that stops it being read (not UTF-8, unreadable)."""
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_PAGE_BYTES + 1)
-    except OSError as exc:
-        return None, [Problem(shown, 1, f"cannot read the page: {exc.strerror or exc}")]
-    if len(raw) > MAX_PAGE_BYTES:
-        return None, [Problem(shown, 1, f"page is larger than {MAX_PAGE_BYTES:,} bytes (a "
-                              "link to a device or a huge file?)")]
-    try:
-        return raw.decode("utf-8"), []
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        return None, [Problem(shown, line, f"page is not UTF-8 (byte 0x{raw[exc.start]:02x}); "
-                              "save it as UTF-8")]
 
 
 def load_page(path: Path, shown: str, md: Any,

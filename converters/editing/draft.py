@@ -42,6 +42,7 @@ import yaml
 from ..common.matching import find_names
 from ..common.registry import Registry, RegistryError, load_registry
 from ..common.script import has_han
+from .jieba_words import NAME_INTERPUNCTS, jieba_dictionary
 
 #: jieba tags that name people, places and organisations.
 PERSON_FLAGS = frozenset({"nr", "nrfg", "nrt"})
@@ -330,9 +331,7 @@ def _word_at(text: str, end: bool) -> tuple[str, str]:
 
     The type is the one its tag gives ('' for none).
     """
-    from .candidates import _jieba_dictionary
-
-    _frequencies, tags = _jieba_dictionary()
+    _frequencies, tags = jieba_dictionary()
     for size in range(min(len(text), 6), 1, -1):
         word = text[-size:] if end else text[:size]
         kind = TAG_TYPES.get(tags.get(word, ""), "")
@@ -433,9 +432,7 @@ def _weak_person_tag(text: str) -> bool:
     Shaped as a Chinese name: a surname and one or two characters; or a transliteration with
     its dot (威廉·巴尔).
     """
-    from .candidates import NAME_INTERPUNCTS, _jieba_dictionary
-
-    frequencies, _tags = _jieba_dictionary()
+    frequencies, _tags = jieba_dictionary()
     if not frequencies.get(text) or any(dot in text for dot in NAME_INTERPUNCTS):
         return False
     return not (text[:1] in SURNAMES and 2 <= len(text) <= 3)

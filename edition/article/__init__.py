@@ -3,6 +3,7 @@
 Owns the front matter (parsed and checked once per page: ``frontmatter``), the article header
 (``header``), paragraph anchors and ¶ numbers (``anchors``), the listings of articles and their
 cards (``listings``, ``teaser``, ``placeholders``), the edition's title and counts (``home``),
-the words a value, date or language is shown in (``text``) and the refusal of pages holding a
+the words a value, date or language is shown in (``text``), Chinese text marked with its
+language wherever it is printed (``chinese``) and the refusal of pages holding a
 re-import's conflict markers (``conflicts``).
 """

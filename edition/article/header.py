@@ -23,12 +23,12 @@ from edition.article.frontmatter import get_front_matter
 from edition.article.text import (
     ORIGINAL_AUTHOR,
     REMOVAL_NAMES,
+    date_qualifier,
     language_name,
     main_language,
     paragraph,
     source_link,
 )
-from edition.citation.model import date_qualifier
 from edition.security.safety import is_web_url, language_tag
 
 logger = logging.getLogger(__name__)

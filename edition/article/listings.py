@@ -7,6 +7,7 @@ Their pages are re-read whenever an article comes, goes or changes (see ``frontm
 
 from __future__ import annotations
 
+import fnmatch
 from pathlib import Path
 from typing import Any, ClassVar, cast
 
@@ -22,6 +23,7 @@ from converters.common.editorial_data import EditorialError
 from converters.common.editorial_data import parse as check_editorial_data
 from converters.common.values import as_list
 from converters.common.yamlsafe import YamlRefused, decode_yaml_bytes, load_yaml
+from edition.article.chinese import is_chinese_text
 from edition.article.frontmatter import ArticleDomain, ArticleSource, is_article, read_article
 from edition.article.teaser import card_teaser, chinese_language, title_gloss
 from edition.article.text import (
@@ -34,7 +36,6 @@ from edition.article.text import (
 )
 from edition.security.boundary import extension_text
 from edition.security.safety import language_tag
-from edition.web.chinese import is_chinese_text
 
 logger = logging.getLogger(__name__)
 
@@ -344,3 +345,8 @@ def setup_listings(app: Sphinx) -> None:
     app.add_directive("article-cards", ArticleCardsDirective)
     app.add_directive("editorial-decisions", EditorialDecisionsDirective)
     app.connect("config-inited", resolve_editorial_path)
+
+
+def omitted(docname: str, patterns: list[str]) -> bool:
+    """Whether a document stays out of the books (``edition_book_omit``'s shell patterns)."""
+    return any(fnmatch.fnmatchcase(docname, pattern) for pattern in patterns)

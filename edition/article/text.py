@@ -49,6 +49,11 @@ ORIGINAL_BY = "from a work by"
 #: How long a summary on a card may get before it is cut.
 SUMMARY_LENGTH = 140
 
+#: The front-matter key naming the site that distributed the source (the Caixin reader's).
+DISTRIBUTOR = "distributor"
+#: What the date of a distributed text is: the distributor's post, not the publication's.
+POSTED = "posted by {distributor}, whose copy is the source; {publication}’s own date is not stated"
+
 # The end of a sentence: Chinese full stops end one at once, Latin ones before a space.
 _SENTENCE_END = re.compile(r"[。！？]|[.!?](?=\s|$)")
 # MyST inline syntax a summary must shed: roles (text or explicit-title form) and footnotes.
@@ -162,3 +167,28 @@ def paragraph(*children: nodes.Node, classes: Iterable[str] = ()) -> nodes.parag
 def source_link(url: str) -> nodes.reference:
     """A link to an address that shows the address itself."""
     return nodes.reference(url, url, refuri=url, classes=["article-source-link"])
+
+
+def _stripped(value: object) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def posted_by(front: dict[str, Any]) -> str:
+    """The distributor whose post dates the article (``""`` when the date is the source's own).
+
+    A distributed text's date is the one its distributor's page gives (the Caixin reader takes
+    it from the post's front matter); a date the editors supplied is theirs, not the post's.
+    """
+    editorial = {e.get("field") for e in front.get("editorial") or [] if isinstance(e, dict)}
+    distributor = _stripped(front.get(DISTRIBUTOR))
+    return distributor if distributor and _stripped(front.get("date")) and \
+        "date" not in editorial else ""
+
+
+def date_qualifier(front: dict[str, Any]) -> str:
+    """What the article's date is when it is not the date of publication (``""`` otherwise)."""
+    distributor = posted_by(front)
+    if not distributor:
+        return ""
+    publication = _stripped(front.get("publisher")) or "the publication"
+    return POSTED.format(distributor=distributor, publication=publication)

@@ -51,13 +51,14 @@ from converters.common.retired import RETIRED_FILE, RetiredLabelsError, Retireme
 from converters.common.values import as_list
 from converters.model import FRONT_MATTER_FIELDS
 from edition.article.frontmatter import get_front_matter
-from edition.article.text import main_language
+from edition.article.text import date_qualifier, main_language
+from edition.citation.changed import articles_to_write
 from edition.citation.model import (
     Citation,
     address_notes,
     bibtex,
     citation_notes,
-    date_qualifier,
+    copy_button,
     editorial_note,
     make_citation,
     name_parts,
@@ -66,7 +67,6 @@ from edition.citation.model import (
     reason_notes,
 )
 from edition.entities.domain import canonical_language, entity_domain
-from edition.outputs.changed import articles_to_write
 from edition.security.escaping import json_for_script, ris_text
 from edition.security.files import write_if_changed
 
@@ -352,10 +352,6 @@ def check_retired_labels(app: Sphinx, env: BuildEnvironment) -> None:
 # --------------------------------------------------------------------------- copy buttons
 
 
-class copy_button(nodes.Inline, nodes.Element):
-    """A button copying the text of the element ``target`` (web edition only)."""
-
-
 def visit_copy_button_html(self: HTML5Translator, node: copy_button) -> None:
     """The button, hidden until the edition's script makes it work."""
     if self.builder.name in WEB_BUILDERS:
@@ -614,7 +610,7 @@ def write_citation_files(app: Sphinx, exception: Exception | None) -> None:
     """Write ``.bib``, ``.ris`` and ``.json`` beside each re-read article page; forwarding pages.
 
     The other articles' files stay as the last build wrote them (see
-    :mod:`edition.outputs.changed`).
+    :mod:`edition.citation.changed`).
     """
     if exception is not None or app.builder.name not in WEB_BUILDERS:
         return

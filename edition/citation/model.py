@@ -38,7 +38,7 @@ from converters.common.script import has_han
 from converters.common.values import as_list
 from converters.model import FRONT_MATTER_FIELDS
 from edition.article.frontmatter import get_front_matter
-from edition.article.text import ORIGINAL_AUTHOR
+from edition.article.text import ORIGINAL_AUTHOR, POSTED, posted_by
 from edition.security.escaping import bibtex_entry, bibtex_name, bibtex_text, bibtex_url
 
 if TYPE_CHECKING:
@@ -62,10 +62,6 @@ CITATION_FILES: tuple[tuple[str, str], ...] = (
     (".bib", "BibTeX"), (".ris", "RIS"), (".json", "CSL-JSON"))
 ID_SUFFIX = "-cite"
 
-#: The front-matter key naming the site that distributed the source (the Caixin reader's).
-DISTRIBUTOR = "distributor"
-#: What the date of a distributed text is: the distributor's post, not the publication's.
-POSTED = "posted by {distributor}, whose copy is the source; {publication}’s own date is not stated"
 #: Kinds of removed material that make the article a partial text, and the line that says so.
 PARTIAL_TEXT: dict[str, str] = {
     "paywall": "Preview: the source stops where the publisher's paywall begins.",
@@ -183,27 +179,6 @@ def partial_text(front: dict[str, Any]) -> str:
         if isinstance(entry, dict) and str(entry.get("kind")) in PARTIAL_TEXT:
             return PARTIAL_TEXT[str(entry["kind"])]
     return ""
-
-
-def posted_by(front: dict[str, Any]) -> str:
-    """The distributor whose post dates the article (``""`` when the date is the source's own).
-
-    A distributed text's date is the one its distributor's page gives (the Caixin reader takes
-    it from the post's front matter); a date the editors supplied is theirs, not the post's.
-    """
-    editorial = {e.get("field") for e in front.get("editorial") or [] if isinstance(e, dict)}
-    distributor = _text(front.get(DISTRIBUTOR))
-    return distributor if distributor and _text(front.get("date")) and \
-        "date" not in editorial else ""
-
-
-def date_qualifier(front: dict[str, Any]) -> str:
-    """What the article's date is when it is not the date of publication (``""`` otherwise)."""
-    distributor = posted_by(front)
-    if not distributor:
-        return ""
-    publication = _text(front.get("publisher")) or "the publication"
-    return POSTED.format(distributor=distributor, publication=publication)
 
 
 def make_citation(front: dict[str, Any], slug: str, url: str, edition: str) -> Citation:
@@ -387,10 +362,12 @@ def bibtex(c: Citation, *, reasons: bool = True) -> str:
 # --------------------------------------------------------------------------- the section
 
 
+class copy_button(nodes.Inline, nodes.Element):
+    """A button copying the text of the element ``target`` (web edition only)."""
+
+
 def citation_section(c: Citation) -> nodes.section:
     """The "Cite this article" section: plain text, BibTeX, files, and how to cite a paragraph."""
-    from edition.citation.citable import copy_button
-
     section = nodes.section(ids=[c.key + ID_SUFFIX], classes=["edition-citation"])
     section["names"].append(nodes.fully_normalize_name(c.key + ID_SUFFIX))
     section += nodes.title(HEADING, HEADING)

@@ -46,12 +46,12 @@ from converters.common.dates import date_target, date_words
 from converters.common.registry import Entity, RegistryError, fold, load_registry
 from converters.common.script import has_han
 from converters.common.values import as_list
+from edition.article.chinese import chinese_tag
 from edition.article.frontmatter import get_front_matter
 from edition.entities.indices import Head, MentionIndex, Name, Place, place_label
 from edition.entities.names import pinyin
 from edition.security.files import write_if_changed
 from edition.security.safety import language_tag, strip_xml_forbidden, xml_forbidden
-from edition.web.chinese import chinese_tag
 
 if TYPE_CHECKING:
     from docutils.nodes import Element, Node, system_message

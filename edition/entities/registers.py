@@ -12,7 +12,7 @@ nodes; the builder's own HTML translator writes them (every text escaped, every 
 class a ``lang``), and :func:`add_register` hands the HTML to the page's template as
 ``edition_register`` (``templates/domainindex.html`` prints it; an index of another domain keeps
 Sphinx's page). Any Chinese the nodes hold without a language of its own — a Chinese title —
-is marked as everywhere else (:mod:`edition.web.chinese`).
+is marked as everywhere else (:mod:`edition.article.chinese`).
 """
 
 from __future__ import annotations
@@ -23,16 +23,16 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 
 from converters.common.script import text_language
-from edition.entities.domain import EntityDomain, entity_domain, language_classes
-from edition.entities.indices import MentionIndex, Name, RegisterEntry, RegisterText
-from edition.outputs.book import omitted
-from edition.web.chinese import (
+from edition.article.chinese import (
     chinese_default,
     document_languages,
     mark_chinese,
     mark_whole,
     page_language,
 )
+from edition.article.listings import omitted
+from edition.entities.domain import EntityDomain, entity_domain, language_classes
+from edition.entities.indices import MentionIndex, Name, RegisterEntry, RegisterText
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

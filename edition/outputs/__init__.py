@@ -3,6 +3,5 @@
 Owns the PDF (``book``: layout of the printed edition, ``pdf``: XeLaTeX settings, with the
 LaTeX package in ``latex/``), the EPUB (``epub``), the TEI files (``tei``), the data exports and
 the research data page (``export``, ``data_page``), the books offered as downloads
-(``downloads``), images a book cannot show (``images``) and which articles a build re-read, so
-that per-article files follow them (``changed``).
+(``downloads``), and images a book cannot show (``images``).
 """

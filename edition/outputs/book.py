@@ -27,7 +27,6 @@ the .tex files.
 
 from __future__ import annotations
 
-import fnmatch
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -44,8 +43,8 @@ from converters.common.dates import date_words, format_date
 from converters.common.script import HAN_RANGES, char_class
 from converters.common.values import as_list
 from edition.article.frontmatter import get_front_matter
-from edition.article.text import authors_byline
-from edition.citation.model import date_qualifier
+from edition.article.listings import omitted
+from edition.article.text import authors_byline, date_qualifier
 from edition.citation.robustlinks import robust_link
 from edition.entities.domain import (
     LANGUAGE_CLASS,
@@ -198,11 +197,6 @@ def splice(node: nodes.Node, new: list[nodes.Node]) -> None:
     parent = node.parent
     index = parent.index(node)
     parent[index:index + 1] = new
-
-
-def omitted(docname: str, patterns: list[str]) -> bool:
-    """Whether a document stays out of the book."""
-    return any(fnmatch.fnmatchcase(docname, pattern) for pattern in patterns)
 
 
 class MarkMentions(SphinxPostTransform):

@@ -34,9 +34,10 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
 from edition.article.frontmatter import get_front_matter
+from edition.article.listings import omitted
 from edition.article.text import main_language
 from edition.citation.model import ID_SUFFIX as CITATION_ID_SUFFIX
-from edition.outputs.book import omitted, splice
+from edition.outputs.book import splice
 from edition.outputs.pdf import Face, find_face
 from edition.security import safety
 from edition.security.files import remove_file, write_if_changed

@@ -39,10 +39,10 @@ from typing import TYPE_CHECKING, Any
 
 from converters.common.registry import ENTITY_TYPES
 from edition.article.frontmatter import get_front_matter
-from edition.citation.model import DISTRIBUTOR, date_qualifier
+from edition.article.text import DISTRIBUTOR, date_qualifier
+from edition.citation.changed import collection_changed
 from edition.entities.domain import EntityDomain, entity_domain, entity_sort_key
 from edition.entities.names import pinyin
-from edition.outputs.changed import collection_changed
 from edition.outputs.tei import TEI_FOLDER
 from edition.security.escaping import csv_text
 from edition.security.files import write_if_changed

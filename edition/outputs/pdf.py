@@ -20,7 +20,6 @@ right ones.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import subprocess
 from pathlib import Path
@@ -35,7 +34,7 @@ from sphinx.util import logging
 from converters.common.script import is_cjk, is_latin_letter
 from edition.article.frontmatter import get_front_matter
 from edition.article.text import main_language
-from edition.security.files import destination, make_folder, write_if_changed
+from edition.security.files import destination, font_cache_dir, make_folder, write_if_changed
 from edition.security.safety import LANGUAGE_TAGS, language_tag
 
 logger = logging.getLogger(__name__)
@@ -181,12 +180,6 @@ def find_face(family: str, style: str) -> Face | None:
         if len(parts) == 4 and family in parts[2].split(",") and style in parts[3].split(","):
             return Face(Path(parts[0]), int(parts[1]))
     return None
-
-
-def font_cache_dir() -> Path:
-    """Where faces copied out of collections are kept between builds."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "edition-fonts"
 
 
 def single_face(face: Face, cache: Path) -> Path:

@@ -33,15 +33,14 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
 from edition.article.frontmatter import get_front_matter
-from edition.article.text import ORIGINAL_AUTHOR
-from edition.citation.model import date_qualifier
+from edition.article.text import ORIGINAL_AUTHOR, date_qualifier
+from edition.citation.changed import articles_to_write
 from edition.entities.domain import (
     EntityDomain,
     canonical_language,
     entity_domain,
     publication_iso,
 )
-from edition.outputs.changed import articles_to_write
 from edition.security.files import write_if_changed
 
 if TYPE_CHECKING:
@@ -523,7 +522,7 @@ def write_tei(app: Sphinx, exception: Exception | None) -> None:
     """Write the TEI files this build owes and did not write with its pages (``build-finished``).
 
     Those of the articles whose page was not written (a TEI file deleted by hand, say); the
-    other articles' files stay as the last build wrote them (see :mod:`edition.outputs.changed`).
+    other articles' files stay as the last build wrote them (see :mod:`edition.citation.changed`).
     """
     pending = _PENDING.pop(app.env, {})
     if exception is not None or app.builder.name not in HTML_BUILDERS:
@@ -534,7 +533,7 @@ def write_tei(app: Sphinx, exception: Exception | None) -> None:
 
 def setup_tei(app: Sphinx) -> None:
     """Register the TEI export."""
-    # after edition.outputs.changed has compared the settings (its env-updated handler,
+    # after edition.citation.changed has compared the settings (its env-updated handler,
     # priority 100)
     app.connect("env-updated", note_tei_to_write, priority=600)
     app.add_post_transform(WriteTEI)

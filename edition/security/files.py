@@ -18,6 +18,7 @@ one, so :func:`write_if_changed` leaves a file that holds the text already alone
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
@@ -38,10 +39,14 @@ logger = logging.getLogger(__name__)
 _BUILDS: WeakKeyDictionary[Sphinx, tuple[Path, ...]] = WeakKeyDictionary()
 
 
+def font_cache_dir() -> Path:
+    """Where faces copied out of collections are kept between builds."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "edition-fonts"
+
+
 def writable_folders(app: Sphinx) -> tuple[Path, ...]:
     """The folders a build may write into: output, doctrees, generated pages, font cache."""
-    from edition.outputs.pdf import font_cache_dir  # the PDF component writes through this module
-
     generated = str(getattr(app.config, "edition_generated", "") or "_generated")
     cache = str(getattr(app.config, "edition_font_cache", "") or font_cache_dir())
     return (Path(app.outdir), Path(app.doctreedir), Path(app.srcdir, generated.strip("/")),

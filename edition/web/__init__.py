@@ -3,6 +3,5 @@
 Owns the sidebar navigation (``navigation``, with the theme template it replaces in
 ``templates/``), the search (``search``: index and query planning; ``search_pages``: what the
 generated pages and names add), the reading view (``reading``, with its script and stylesheet
-in ``static/``), sidenotes (``sidenotes``), the edit button (``editlink``) and the marking of
-Chinese text with its language (``chinese``).
+in ``static/``), sidenotes (``sidenotes``), and the edit button (``editlink``).
 """

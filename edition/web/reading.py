@@ -32,12 +32,12 @@ from sphinx.writers.html5 import HTML5Translator
 
 from converters.common.dates import format_date
 from converters.common.values import as_list
+from edition.article.chinese import mark_escaped
 from edition.article.frontmatter import get_front_matter
 from edition.article.header import editorial_notes
 from edition.article.text import authors_byline
 from edition.entities.domain import entity_domain, mention_anchor
 from edition.security.safety import is_web_url
-from edition.web.chinese import mark_escaped
 
 logger = logging.getLogger(__name__)
 
