@@ -250,8 +250,14 @@ def site_root(number: int) -> str:
     return "./" * (number + 1)
 
 
+#: The time every source file of a shard's project is dated to (2001-01-01): older than any
+#: reading, so a step run on another machine, after the project and the doctrees were copied
+#: there (as CI jobs pass them on), finds the sources as the step before read them.
+SOURCE_TIME = 978307200
+
+
 def make_project(project: Path, shard: Shard, everyone: Sequence[Shard],
-                 articles: Sequence[Article], empty: Path) -> None:
+                 articles: Sequence[Article]) -> None:
     """Copy the project for one shard: its articles whole, the others' as stubs, its conf.py."""
     if shard.srcdir.exists():
         shutil.rmtree(shard.srcdir)
@@ -264,11 +270,21 @@ def make_project(project: Path, shard: Shard, everyone: Sequence[Shard],
         text = article.path.read_text(encoding="utf-8")
         (folder / article.path.name).write_text(
             text if article.docname in own else stub_text(text), encoding="utf-8")
-    mapping = {other.name: (site_root(number), (str(other.inventory), str(empty)))
+    empty = empty_inventory(shard.root / "empty-objects.inv")
+    # relative to the project (intersphinx reads a local inventory from the source folder)
+    mapping = {other.name: (site_root(number), (os.path.relpath(other.inventory, shard.srcdir),
+                                                os.path.relpath(empty, shard.srcdir)))
                for number, other in enumerate(everyone) if other is not shard}
     (shard.srcdir / "conf.py").write_text(SHARD_CONF.format(
         name=shard.name, project=project, conf=str(project / "conf.py"), mapping=mapping,
         plan=PLAN_NAME), encoding="utf-8")
+
+
+def date_sources(srcdir: Path) -> None:
+    """Date every file of a project to :data:`SOURCE_TIME` (see there)."""
+    for path in srcdir.rglob("*"):
+        if path.is_file():
+            os.utime(path, (SOURCE_TIME, SOURCE_TIME))
 
 
 def write_plan(shard: Shard, peers: Iterable[Shard]) -> None:
@@ -302,6 +318,7 @@ class Run:
 
 def sphinx_build(step: str, shard: Shard, outdir: Path, files: Sequence[Path]) -> Run:
     """``sphinx-build -b html`` of a shard, writing only ``files``; measured with ``wait4``."""
+    date_sources(shard.srcdir)
     command = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-d", str(shard.doctrees),
                str(shard.srcdir), str(outdir), *map(str, files)]
     env = dict(os.environ, PYTHONPATH=str(REPO), PYTHONHASHSEED="0", LC_ALL="C.UTF-8")
@@ -339,58 +356,138 @@ def documents_of(records: Path) -> dict[str, str]:
     return dict(data["documents"])
 
 
-@dataclass
-class ShardedBuild:
-    """Everything a sharded build made: its shards, its hub, its runs and the joined site."""
+#: The layout of a sharded build, in its work folder: the project, the shards and their texts.
+LAYOUT = "layout.json"
 
+
+@dataclass
+class Layout:
+    """A planned sharded build: its shards, its hub and where the joined site goes."""
+
+    project: Path
     shards: list[Shard]
     hub: Shard
-    html: Path
+    out: Path
+
+    @property
+    def html(self) -> Path:
+        """The joined site."""
+        return self.out / "html"
+
+    def named(self, name: str) -> Shard:
+        """The shard (or the hub) of that name."""
+        for shard in [*self.shards, self.hub]:
+            if shard.name == name:
+                return shard
+        raise SystemExit(f"error: no shard {name!r} in {self.out / 'work' / LAYOUT} "
+                         f"(there are {', '.join(s.name for s in self.shards)} and hub)")
+
+    @property
+    def articles(self) -> set[str]:
+        """Every article's docname."""
+        return {d for shard in self.shards for d in shard.own}
+
+
+def plan(project: Path, out: Path, count: int, by: str) -> Layout:
+    """Group the articles into shards and make each shard's project and the hub's."""
+    project = project.resolve()
+    out = out.resolve()
+    articles = read_articles(project)
+    if not articles:
+        raise ValueError(f"{project}/{ARTICLES}: no articles")
+    work = out / "work"
+    shards = [Shard(f"shard-{n + 1}", members, work / f"shard-{n + 1}")
+              for n, members in enumerate(plan_shards(articles, count, by))]
+    hub = Shard("hub", [], work / "hub")
+    for shard in [*shards, hub]:
+        make_project(project, shard, [*shards, hub] if shard is not hub else shards, articles)
+    layout = Layout(project, shards, hub, out)
+    (work / LAYOUT).write_text(json.dumps({
+        "project": str(project), "by": by,
+        "shards": {s.name: s.own for s in shards}}, indent=1) + "\n", encoding="utf-8")
+    return layout
+
+
+def load_layout(out: Path) -> Layout:
+    """The layout :func:`plan` wrote into ``out``."""
+    out = out.resolve()
+    path = out / "work" / LAYOUT
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise SystemExit(f"error: {path}: no plan there ({exc}); run the plan step first"
+                         ) from None
+    project = Path(data["project"])
+    shards = [Shard(name, [Article(project / f"{d}.md", d, "", "") for d in own],
+                    out / "work" / name) for name, own in data["shards"].items()]
+    return Layout(project, shards, Shard("hub", [], out / "work" / "hub"), out)
+
+
+def read_step(layout: Layout, name: str) -> Run:
+    """Read a shard: its records and its inventory for the others.
+
+    The hub is read with every shard's records (its entity pages are made from them).
+    """
+    shard = layout.named(name)
+    write_plan(shard, layout.shards if shard is layout.hub else [])
+    return checked(sphinx_build("read", shard, shard.read_out, [root_file(shard.srcdir)]))
+
+
+def write_step(layout: Layout, name: str) -> Run:
+    """Write a shard's own articles, with the others' records.
+
+    The hub writes every page but the stubs, its search index started from the shards'.
+    """
+    shard = layout.named(name)
+    if shard is not layout.hub:
+        write_plan(shard, [peer for peer in layout.shards if peer is not shard])
+        return checked(sphinx_build("write", shard, shard.html,
+                                    [shard.srcdir / f"{d}.md" for d in shard.own]))
+    write_plan(shard, layout.shards)
+    seed_search(shard.html, [(s.html, set(s.own)) for s in layout.shards])
+    stubs = layout.articles
+    pages = [shard.srcdir / source for docname, source in documents_of(shard.records).items()
+             if docname not in stubs]
+    return checked(sphinx_build("write", shard, shard.html, pages))
+
+
+@dataclass
+class ShardedBuild:
+    """Everything a sharded build made: its layout, its runs and the joined site."""
+
+    layout: Layout
     runs: list[Run] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def shards(self) -> list[Shard]:
+        """The shards."""
+        return self.layout.shards
+
+    @property
+    def html(self) -> Path:
+        """The joined site."""
+        return self.layout.html
 
 
 def build_sharded(project: Path, out: Path, count: int, by: str,
                   report: Callable[[str], None] = lambda _m: None) -> ShardedBuild:
-    """Build ``project`` in ``count`` shards grouped ``by``, then the hub; join into out/html."""
-    project = project.resolve()
-    articles = read_articles(project)
-    if not articles:
-        raise SystemExit(f"error: {project}/{ARTICLES}: no articles")
-    planned = plan_shards(articles, count, by)
-    work = out / "work"
-    shards = [Shard(f"shard-{n + 1}", members, work / f"shard-{n + 1}")
-              for n, members in enumerate(planned)]
-    hub = Shard("hub", [], work / "hub")
-    empty = empty_inventory(work / "empty-objects.inv")
-    everyone = [*shards, hub]
-    for shard in everyone:
-        make_project(project, shard, shards if shard is hub else everyone[:-1], articles,
-                     empty)
-    built = ShardedBuild(shards, hub, out / "html")
-    for shard in shards:  # 1. read
-        write_plan(shard, [])
-        report(f"{shard.name}: read {len(shard.articles)} texts")
-        built.runs.append(checked(sphinx_build("read", shard, shard.read_out,
-                                               [root_file(shard.srcdir)])))
-    for shard in shards:  # 2. write
-        write_plan(shard, [peer for peer in shards if peer is not shard])
-        report(f"{shard.name}: write")
-        built.runs.append(checked(sphinx_build(
-            "write", shard, shard.html,
-            [shard.srcdir / f"{d}.md" for d in shard.own])))
-    # 3. the hub: read (the entity pages are made then), then write all but the stubs
-    write_plan(hub, shards)
-    report("hub: read")
-    built.runs.append(checked(sphinx_build("read", hub, hub.read_out, [root_file(hub.srcdir)])))
-    seed_search(hub.html, [(s.html, set(s.own)) for s in shards])
-    report("hub: write")
-    stubs = {a.docname for a in articles}
-    pages = [hub.srcdir / source for docname, source in documents_of(hub.records).items()
-             if docname not in stubs]
-    built.runs.append(checked(sphinx_build("write", hub, hub.html, pages)))
+    """Build ``project`` in ``count`` shards grouped ``by``, then the hub; join into out/html.
+
+    The steps one after the other, as CI runs them in jobs: every shard's read, every shard's
+    write, the hub's read and write, the join.
+    """
+    layout = plan(project, out, count, by)
+    built = ShardedBuild(layout)
+    for step in (read_step, write_step):
+        for shard in layout.shards:
+            report(f"{shard.name}: {step.__name__.split('_')[0]} ({len(shard.own)} texts)")
+            built.runs.append(step(layout, shard.name))
+    for step in (read_step, write_step):
+        report(f"hub: {step.__name__.split('_')[0]}")
+        built.runs.append(step(layout, layout.hub.name))
     report("join")
-    built.notes.extend(join(built))
+    built.notes.extend(join(layout))
     return built
 
 
@@ -549,28 +646,32 @@ def join_inventories(hub: Path, shards: Sequence[tuple[Path, set[str]]], target:
     target.write_bytes(header + zlib.compress(body, 9))
 
 
-def join(built: ShardedBuild) -> list[str]:
-    """Join the hub's and the shards' outputs into one site; return what was noticed."""
+def join(layout: Layout) -> list[str]:
+    """Join the hub's and the shards' outputs into one site; return what was noticed.
+
+    The hub's output first; over it, each shard's files of its own articles; then any file of
+    a shard that no other output has (an image only its texts show), said in the notes.
+    """
     notes = []
-    if built.html.exists():
-        shutil.rmtree(built.html)
-    shutil.copytree(built.hub.html, built.html,
-                    ignore=shutil.ignore_patterns("_shard", *BUILD_FILES))
-    for shard in built.shards:
+    site = layout.html
+    if site.exists():
+        shutil.rmtree(site)
+    shutil.copytree(layout.hub.html, site, ignore=shutil.ignore_patterns("_shard", *BUILD_FILES))
+    for shard in layout.shards:
         for path in own_files(shard.html, shard.own):
-            target = built.html / path.relative_to(shard.html)
+            target = site / path.relative_to(shard.html)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, target)
         for path in sorted(shard.html.rglob("*")):
             relative = path.relative_to(shard.html)
             if path.is_file() and relative.parts[0] not in ("_shard", *BUILD_FILES) and \
-                    not (built.html / relative).exists():
+                    not (site / relative).exists():
                 notes.append(f"{shard.name}: {relative} is in no other output: copied")
-                (built.html / relative).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(path, built.html / relative)
-    join_inventories(built.hub.html / INVENTORY,
-                     [(s.html / INVENTORY, set(s.own)) for s in built.shards],
-                     built.html / INVENTORY)
+                (site / relative).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path, site / relative)
+    join_inventories(layout.hub.html / INVENTORY,
+                     [(s.html / INVENTORY, set(s.own)) for s in layout.shards],
+                     site / INVENTORY)
     return notes
 
 
@@ -822,34 +923,56 @@ def run_table(runs: Sequence[Run]) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Build in shards, or compare a joined site with a single build."""
+    """Build in shards (all steps, or one step as a CI job runs it), or compare."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    build = commands.add_parser("build", help="build a project in shards and join them")
-    build.add_argument("project", type=Path, help="the Sphinx project (conf.py, articles/)")
-    build.add_argument("out", type=Path, help="folder for the shards' builds and out/html")
-    build.add_argument("--shards", type=int, default=2, help="how many shards (default 2)")
-    build.add_argument("--by", choices=GROUPINGS, default="source",
-                       help="group the articles by source, year or name (default source)")
+    for name, text in (("build", "every step: plan, read, write, hub, join"),
+                       ("plan", "make the shards' projects and the hub's")):
+        command = commands.add_parser(name, help=text)
+        command.add_argument("project", type=Path, help="the Sphinx project (conf.py, articles/)")
+        command.add_argument("out", type=Path, help="folder of the builds; the site in out/html")
+        command.add_argument("--shards", type=int, default=2, help="how many (default 2)")
+        command.add_argument("--by", choices=GROUPINGS, default="source",
+                             help="group the articles by source, year or name (default source)")
+    for name, text in (("read", "read a shard (after plan); the hub after every shard's read"),
+                       ("write", "write a shard (after every read); the hub after every write")):
+        command = commands.add_parser(name, help=text)
+        command.add_argument("out", type=Path, help="the folder given to plan")
+        command.add_argument("shard", help="shard-1, shard-2, … or hub")
+    join_command = commands.add_parser("join", help="join the outputs into out/html")
+    join_command.add_argument("out", type=Path, help="the folder given to plan")
     compare = commands.add_parser("compare", help="compare a joined site with a single build")
     compare.add_argument("single", type=Path, help="the single build's HTML folder")
     compare.add_argument("joined", type=Path, help="the joined site")
     compare.add_argument("--query", action="append", help="a search to compare (repeatable)")
     args = parser.parse_args(argv)
-    if args.command == "build":
-        try:
+    try:
+        if args.command == "build":
             built = build_sharded(args.project, args.out, args.shards, args.by,
                                   lambda m: print(m, file=sys.stderr, flush=True))
-        except ValueError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 1
-        print("\n".join(run_table(built.runs)))
-        print("\n".join(built.notes))
-        print(f"joined site: {built.html}")
-        return 0
-    comparison = compare_sites(args.single, args.joined, args.query or DEFAULT_QUERIES)
-    print("\n".join(comparison.lines()))
-    return 0 if comparison.matches else 1
+            print("\n".join([*run_table(built.runs), *built.notes,
+                             f"joined site: {built.html}"]))
+        elif args.command == "plan":
+            layout = plan(args.project, args.out, args.shards, args.by)
+            print(json.dumps([s.name for s in layout.shards]))
+        elif args.command in ("read", "write"):
+            step = read_step if args.command == "read" else write_step
+            print("\n".join(run_table([step(load_layout(args.out), args.shard)])))
+        elif args.command == "join":
+            layout = load_layout(args.out)
+            print("\n".join([*join(layout), f"joined site: {layout.html}"]))
+        else:
+            for folder in (args.single, args.joined):
+                if not (folder / SEARCH_INDEX).is_file():
+                    raise ValueError(f"{folder}: not a built site (no {SEARCH_INDEX})")
+            comparison = compare_sites(args.single, args.joined,
+                                       args.query or DEFAULT_QUERIES)
+            print("\n".join(comparison.lines()))
+            return 0 if comparison.matches else 1
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
