@@ -129,8 +129,11 @@ class EditionConfig:
         "env", {str}, string,
         "The folder of the seeds, relative to the configuration folder: the words of the "
         "sources' links are read from them."))
+    # No rebuild, as sphinx.ext.linkcode declares linkcode_resolve: Sphinx keeps no function in
+    # its saved configuration, so with "env" every build found the value changed and read every
+    # page again (an incremental build, or a shard's write step, was a full one).
     link_words: Callable[..., Any] | None = field(default=None, metadata=_meta(
-        "env", set(), optional_function,
+        "", set(), optional_function,
         "Reads a seed's linked words for the source-link notes: (seed, editorial data) -> "
         "{slug: {address: words}}; docs/conf.py gives converters.seedlinks.linked_words."))
     generated: str = field(default="_generated", metadata=_meta(
