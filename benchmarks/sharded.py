@@ -71,6 +71,8 @@ def single_build(work: Path, posts: list[Path]) -> SingleBuild:
     bench.progress(f"single build of {texts} texts ({refused} posts refused)")
     build = bench.sphinx("html", project, work / f"{name}-out")
     bench.check(build, f"single build of {len(posts)} posts")
+    bench.progress(f"single build of {texts} texts: {build.seconds:.1f} s, CPU {build.cpu:.1f} s,"
+                   f" peak {build.peak_mb:.0f} MiB")
     return SingleBuild(len(posts), texts, build, work / f"{name}-out" / "html", project)
 
 
@@ -154,6 +156,7 @@ def run_all(work: Path, corpus: list[Path], posts: int, sizes: Sequence[int], co
     if single is None:
         single = single_build(work, chosen)
     memory, _slope = memory_table([*builds, single])
+    print(memory.render(), flush=True)
     tables, figures = sharded_tables(work, single, count, by)
     return [memory, *tables], figures
 
@@ -181,7 +184,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with bench.workspace(args.keep) as work:
         tables, figures = run_all(work, corpus, args.posts or len(corpus), sizes, args.shards,
                                   args.by)
-    for table in tables:
+    for table in tables[1:]:  # the first, the memory per text, is printed as it is measured
         print(table.render(), flush=True)
     return 1 if args.strict and not figures.matches else 0
 

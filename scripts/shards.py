@@ -82,11 +82,16 @@ BUILD_FILES = (".buildinfo", ".buildinfo.bak")
 #: The conf.py of a shard: the project's own, then the shard's settings.
 SHARD_CONF = '''\
 """Shard {name} of {project}: the project's conf.py, then the shard's settings."""
+import os
 import runpy
 
 globals().update(
     (key, value) for key, value in runpy.run_path({conf!r}).items() if not key.startswith("__")
 )
+from edition.citation.robustlinks import DEFAULT_SEEDS  # importable once the project's conf ran
+
+# The seeds (the words of the sources' links) are where the project has them.
+edition_seeds = os.path.join({project!r}, globals().get("edition_seeds", DEFAULT_SEEDS))
 # A reference to a label that only another shard's text holds is resolved from that shard's
 # inventory (its first build's objects.inv; an empty one until it exists).
 extensions = [*extensions, "sphinx.ext.intersphinx"]
@@ -263,6 +268,10 @@ def make_project(project: Path, shard: Shard, everyone: Sequence[Shard],
         shutil.rmtree(shard.srcdir)
     shutil.copytree(project, shard.srcdir, ignore=lambda folder, names: [
         n for n in names if Path(folder) == project and n in NOT_COPIED])
+    # pages may include the Markdown files beside the project (docs/ includes
+    # ../CONTRIBUTING.md): they are beside each shard's copy too
+    for page in project.parent.glob("*.md"):
+        shutil.copy2(page, shard.root / page.name)
     folder = shard.srcdir / ARTICLES
     folder.mkdir()
     own = set(shard.own)
@@ -276,7 +285,7 @@ def make_project(project: Path, shard: Shard, everyone: Sequence[Shard],
                                                 os.path.relpath(empty, shard.srcdir)))
                for number, other in enumerate(everyone) if other is not shard}
     (shard.srcdir / "conf.py").write_text(SHARD_CONF.format(
-        name=shard.name, project=project, conf=str(project / "conf.py"), mapping=mapping,
+        name=shard.name, project=str(project), conf=str(project / "conf.py"), mapping=mapping,
         plan=PLAN_NAME), encoding="utf-8")
 
 
@@ -479,13 +488,13 @@ def build_sharded(project: Path, out: Path, count: int, by: str,
     """
     layout = plan(project, out, count, by)
     built = ShardedBuild(layout)
-    for step in (read_step, write_step):
-        for shard in layout.shards:
-            report(f"{shard.name}: {step.__name__.split('_')[0]} ({len(shard.own)} texts)")
-            built.runs.append(step(layout, shard.name))
-    for step in (read_step, write_step):
-        report(f"hub: {step.__name__.split('_')[0]}")
-        built.runs.append(step(layout, layout.hub.name))
+    order = [(step, shard.name) for step in (read_step, write_step) for shard in layout.shards]
+    order += [(step, layout.hub.name) for step in (read_step, write_step)]
+    for step, name in order:
+        run = step(layout, name)
+        built.runs.append(run)
+        report(f"{name}: {run.step} of {run.texts} texts: {run.seconds:.1f} s, CPU "
+               f"{run.cpu:.1f} s, peak {run.peak_mb:.0f} MiB")
     report("join")
     built.notes.extend(join(layout))
     return built
@@ -569,9 +578,12 @@ def search_index_of(entries: dict[str, Any], template: dict[str, Any]) -> dict[s
         "filenames": [entries["docs"][d][0] for d in docnames],
         "titles": [entries["docs"][d][1] for d in docnames],
         "terms": numbered(entries["terms"]), "titleterms": numbered(entries["titleterms"]),
-        "alltitles": {title: sorted([number[d], anchor] for d, anchor in places)
+        # by document, each document's in its own order (as Sphinx lists them)
+        "alltitles": {title: sorted(([number[d], anchor] for d, anchor in places),
+                                    key=lambda place: place[0])
                       for title, places in sorted(entries["alltitles"].items())},
-        "indexentries": {term: sorted([number[d], *rest] for d, *rest in places)
+        "indexentries": {term: sorted(([number[d], *rest] for d, *rest in places),
+                                      key=lambda place: place[0])
                          for term, places in sorted(entries["indexentries"].items())},
     }
 

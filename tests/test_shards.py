@@ -5,7 +5,8 @@ built once whole and once in two shards (by source) and the joined site compared
 single build: the same pages byte for byte, every link of the joined site leading somewhere,
 the registers, the search index and a few searches, the inventory. The comparison is only
 worth something if the shards need each other: the test checks that related articles link
-across the shards and that the home page cites a paragraph of each shard's text.
+across the shards and that the home page cites a paragraph of each shard's text. The edition
+itself (docs/, seven texts) is built in two shards too, where the corpus is absent.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 
 import pytest
 from corpus import AVAILABLE, CORPUS, REASON
+from edition_builds import copy_edition
 
 from edition.entities.domain import Authorship, Mention, Publication
 from edition.outputs.shards import (
@@ -140,7 +142,9 @@ def test_a_plan_that_is_not_one_is_refused(tmp_path: Path) -> None:
 def test_search_indexes_of_parts_merge_into_the_whole() -> None:
     whole = {"docnames": ["a", "b", "c"], "filenames": ["a.md", "b.md", "c.md"],
              "titles": ["A", "B", "C"], "terms": {"x": [0, 2], "y": 1, "z": 2},
-             "titleterms": {"a": 0}, "alltitles": {"A": [[0, None]], "C": [[2, "c"]]},
+             "titleterms": {"a": 0},
+             # a title twice in one document: the page's (no anchor) and a section's
+             "alltitles": {"A": [[0, None], [0, "a"], [1, None]], "C": [[2, "c"]]},
              "indexentries": {}, "objects": {}, "objnames": {}, "objtypes": {},
              "envversion": {"sphinx": 66}}
     parts = [shards.search_entries(whole, {"a", "c"}.__contains__),
@@ -239,4 +243,20 @@ def test_registers_search_and_inventory_are_the_single_builds(built: dict[str, A
     assert set(comparison.queries) == set(shards.DEFAULT_QUERIES)
     assert all(" / " not in found for found in comparison.queries.values())
     assert comparison.inventory == "same"
+    assert comparison.matches
+
+
+@pytest.mark.slow
+def test_the_edition_in_shards_is_its_single_build(tmp_path: Path) -> None:
+    bench = load_script("bench", REPO / "benchmarks" / "bench.py")
+    copy_edition(tmp_path)
+    for page in ("README.md", "CONTRIBUTING.md"):  # docs/ includes them
+        (tmp_path / page).write_bytes((REPO / page).read_bytes())
+    single = bench.sphinx("html", tmp_path / "docs", tmp_path / "single")
+    assert single.ok, single.output[-3000:]
+    sharded = shards.build_sharded(tmp_path / "docs", tmp_path / "sharded", 2, "source")
+    assert [len(s.own) for s in sharded.shards] == [4, 3]
+    comparison = shards.compare_sites(tmp_path / "single" / "html", sharded.html)
+    print("\n".join(comparison.lines()))
+    assert comparison.identical == comparison.pages > 100
     assert comparison.matches

@@ -63,7 +63,7 @@ RECORDS_PATH = "_shard/records.json"
 RESOLVE_PRIORITY = 400
 #: The display name an inventory gives a label without a title (a paragraph's).
 UNTITLED = "-"
-#: Priority of the ``env-updated`` handler: after edition.outputs.changed (100) has noted what
+#: Priority of the ``env-updated`` handler: after edition.citation.changed (100) has noted what
 #: was read, before the entity pages are made from the mentions (300).
 TAKE_PRIORITY = 200
 
