@@ -256,12 +256,31 @@ def load_plan(app: Sphinx) -> None:
     _SHARDS[app] = _Shard(plan, taken)
 
 
-def take_on_read(app: Sphinx, _doctree: nodes.document) -> None:
-    """A stub just read gets the records of its article (``doctree-read``)."""
+def outline_only(doctree: nodes.document) -> None:
+    """Leave a stub's doctree its sections, their titles and targets, and nothing else.
+
+    The stub is never written: what was made of it while it was read (its header, citation
+    block, notes: most of a stub's doctree) would only be kept in memory until the build ends.
+    """
+    for parent in [doctree, *doctree.findall(nodes.section)]:
+        for child in list(parent.children):
+            if not isinstance(child, (nodes.section, nodes.title, nodes.target)):
+                parent.remove(child)
+
+
+def take_on_read(app: Sphinx, doctree: nodes.document) -> None:
+    """A stub just read gets the records of its article, and keeps its outline (``doctree-read``).
+
+    Every other handler has read the stub by then, and every domain processed it.
+    """
     shard = shard_of(app)
     docname = app.env.docname
-    if shard is not None and docname in shard.taken:
+    if shard is None or docname in shard.plan.own or not entity_domain(app.env).is_article(
+            docname):
+        return
+    if docname in shard.taken:
         take_records(app.env, [shard.taken[docname]])
+    outline_only(doctree)
 
 
 def take_after_reading(app: Sphinx, env: BuildEnvironment) -> list[str]:
