@@ -257,7 +257,9 @@ def site_root(number: int) -> str:
 
 #: The time every source file of a shard's project is dated to (2001-01-01): older than any
 #: reading, so a step run on another machine, after the project and the doctrees were copied
-#: there (as CI jobs pass them on), finds the sources as the step before read them.
+#: there (as CI jobs pass them on), finds the sources as the step before read them. A plan is
+#: a copy of the project as it was: the steps never look at the project again, and a new plan
+#: (the project changed) starts from nothing, so no change can hide behind the date.
 SOURCE_TIME = 978307200
 
 
@@ -405,6 +407,8 @@ def plan(project: Path, out: Path, count: int, by: str) -> Layout:
     if not articles:
         raise ValueError(f"{project}/{ARTICLES}: no articles")
     work = out / "work"
+    if work.exists():  # a new plan starts from nothing (see SOURCE_TIME)
+        shutil.rmtree(work)
     shards = [Shard(f"shard-{n + 1}", members, work / f"shard-{n + 1}")
               for n, members in enumerate(plan_shards(articles, count, by))]
     hub = Shard("hub", [], work / "hub")
