@@ -255,12 +255,13 @@ def check(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """Ruff, mypy and import-linter, as configured in pyproject.toml; zizmor on the workflows."""
+    """Ruff, mypy and import-linter as pyproject.toml says; regexploit; radon; zizmor."""
     toolkit(session)
     session.run("ruff", "check", ".")
     session.run("mypy")
     session.run("lint-imports")  # the layering of ARCHITECTURE.md: no cycles, layers, halves
     session.run("python", "scripts/regex_lint.py")  # regexploit: no pattern slower than linear
+    session.run("python", "scripts/complexity.py")  # radon: no function graded E or F
     # the GitHub Actions workflows: pinned actions, no persisted credentials, no injection
     session.run("zizmor", "--offline", "--no-progress", ".github/workflows")
 
@@ -281,7 +282,8 @@ def bench(session: nox.Session) -> None:
     toolkit(session)
     system_packages(session)
     ensure_articles(session)
-    # Options pass through: nox -s bench -- --skip-pdf --corpus ../shared/corpus
+    # Options pass through: nox -s bench -- --skip-pdf --corpus ../shared/corpus; --only search
+    # for the search section alone (benchmarks/search_bench.py, headless Chromium)
     session.run("python", "benchmarks/bench.py", *session.posargs)
 
 

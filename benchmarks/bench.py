@@ -4,6 +4,8 @@ Also how conversion time grows on pathological inputs (benchmarks/pathological.p
 
     python benchmarks/bench.py [--corpus ../shared/corpus] [--skip-pdf] [--skip-corpus]
                                [--skip-shards]
+    python benchmarks/bench.py --only edition-corpus     # the edition with 100, 300, all posts
+    python benchmarks/bench.py --only shards             # all posts in 2 shards against 1 build
 
 Everything is measured in one run, on this machine, and printed as tables side by side with
 what it is compared to (trafilatura's extraction of the same HTML, a full build, 100 posts) and
@@ -71,6 +73,11 @@ TARGET_CORPUS_RATIO = 12.0  #: convert + build of all posts, as a multiple of 10
 TARGET_TAGGING_EXPONENT = 1.1  #: time ~ length^k over ×1…×100; 1 is linear (noise allowed)
 TARGET_TRAFILATURA = 1.0  #: converter time as a multiple of trafilatura's
 TARGET_CPU_PER_ARTICLE = 0.1  #: serial build CPU seconds per article page at all posts
+#: Serial build CPU seconds each added text costs in the edition as editors build it (the posts
+#: converted into a copy of docs/: home cards, method page, entity pages, timeline, registers).
+TARGET_CPU_PER_ADDED_TEXT = 0.1
+#: Sizes of the edition-corpus builds: posts added to the edition (then all posts).
+EDITION_CORPUS_SIZES = (100, 300)
 TARGET_PEAK_MB = 2048.0  #: peak memory of any corpus step, MiB
 TARGET_PARALLEL = 0.999  #: -j auto build time as a share of the serial build's (faster)
 #: Readers and conversion on pathological inputs: time ~ size^k from 100 KB to 1 MB.
@@ -85,7 +92,8 @@ BASELINE_FULL_BUILD_SECONDS = 19.4
 TARGET_FINDING_GROWTH = 1.30
 #: Files of the search and the research data in an HTML build, measured for their size.
 FINDING_FILES = (
-    "searchindex.js", "_static/edition-search-names.js", "_static/edition-search-fold.js",
+    "search.html", "_static/edition-search.js", "_static/edition-search-names.js",
+    "_static/edition-search-fold.js", "_static/edition-search-stemmer.js",
     "_static/entities.json", "_static/entities.csv", "data/articles.json",
 )
 #: Shortest in-process sample worth timing, in seconds (shorter work is repeated within one).
@@ -412,25 +420,29 @@ def bench_build(work: Path, skip_pdf: bool) -> tuple[Table, float, float, float]
     return table, ratio, full.seconds, full.cpu
 
 
-def bench_search_index(html: Path, seconds: float) -> tuple[Table, float, float]:
-    """Sizes of the search index and data files; their growth and the build time's."""
+def bench_search_index(html: Path, seconds: float) -> tuple[Table, float]:
+    """Sizes of the search index and data files; the build time's growth.
+
+    The index is no longer one file every page loads (searchindex.js, 136 KB before the search
+    knew numbers, pinyin and names): its files under ``_search/`` are loaded by need, and what
+    a query costs is the search section's (``--only search``).
+    """
     table = Table("Search index and research data (full HTML build)",
                   ("file", "KiB", "before, KiB", "ratio"))
+    index = [p for p in (html / "_search").rglob("*") if p.is_file()]
+    table.add(f"_search/ ({len(index):,} files, loaded by need)",
+              sum(p.stat().st_size for p in index) / 1024,
+              f"searchindex.js {BASELINE_SEARCH_INDEX_BYTES / 1024:.0f}", "")
     for name in FINDING_FILES:
         path = html / name
         size = path.stat().st_size if path.is_file() else 0
-        if name == "searchindex.js":
-            before = BASELINE_SEARCH_INDEX_BYTES
-            table.add(name, size / 1024, before / 1024, size / before)
-        else:
-            table.add(name, size / 1024, "", "")
+        table.add(name, size / 1024, "", "")
     tei = sorted((html / "data" / "tei").glob("*.xml"))
     table.add(f"data/tei/*.xml ({len(tei)} files)",
               sum(p.stat().st_size for p in tei) / 1024, "", "")
-    index = (html / "searchindex.js").stat().st_size / BASELINE_SEARCH_INDEX_BYTES
     table.add("full HTML build, seconds", seconds, BASELINE_FULL_BUILD_SECONDS,
               seconds / BASELINE_FULL_BUILD_SECONDS)
-    return table, index, seconds / BASELINE_FULL_BUILD_SECONDS
+    return table, seconds / BASELINE_FULL_BUILD_SECONDS
 
 
 #: How often the preview benchmark asks the server whether the page has changed.
@@ -642,19 +654,24 @@ def bench_corpus(work: Path, corpus: list[Path]) -> tuple[Table, CorpusFigures]:
     return table, figures
 
 
-def bench_shards(work: Path, corpus: list[Path], figures: CorpusFigures, targets: Table) -> None:
-    """The corpus in two shards by source against its serial build (benchmarks/sharded.py).
+def bench_shards(work: Path, corpus: list[Path], figures: CorpusFigures | None,
+                 targets: Table) -> None:
+    """All posts in two shards by source against their serial build (benchmarks/sharded.py).
 
-    The corpus section's serial builds (100 and all posts) are reused; 300 posts are built
-    for the memory per text.
+    The corpus section's serial builds (100 and all posts), when it ran, are reused; the
+    others (300 posts, for the memory per text) are built here.
     """
-    import sharded
+    import sharded  # beside this file; it imports this module
 
     singles = [sharded.SingleBuild(posts, texts, run, html, project)
-               for posts, (texts, run, project, html) in sorted(figures.serial.items())]
-    extra = [sharded.single_build(work, sample(corpus, size)) for size in SHARD_MEMORY_SIZES
-             if size not in figures.serial and size < len(corpus)]
-    memory, _slope = sharded.memory_table([*singles, *extra])
+               for posts, (texts, run, project, html) in
+               sorted((figures.serial if figures else {}).items())]
+    done = {single.posts for single in singles}
+    singles += [sharded.single_build(work, sample(corpus, size))
+                for size in (*SHARD_MEMORY_SIZES, len(corpus))
+                if size not in done and size <= len(corpus)]
+    singles.sort(key=lambda single: single.posts)
+    memory, _slope = sharded.memory_table(singles)
     print(memory.render(), flush=True)
     tables, shards = sharded.sharded_tables(work, singles[-1], 2, "source")
     for table in tables:
@@ -668,6 +685,88 @@ def bench_shards(work: Path, corpus: list[Path], figures: CorpusFigures, targets
 
 #: Sample sizes whose single build's peak memory per text the sharding section reports.
 SHARD_MEMORY_SIZES = (100, 300)
+
+
+def edition_corpus_project(work: Path, name: str, posts: list[Path]) -> tuple[Path, Run]:
+    """The edition as editors build it, with ``posts`` converted into its articles.
+
+    A copy of docs/ (home page with its cards, editorial method, contributing guide with the
+    README and CONTRIBUTING beside it, data page; entity pages, timeline and registers are
+    generated by the build) whose articles/ holds the edition's texts and the posts.
+    """
+    project = work / name
+    docs = project / "docs"
+    shutil.copytree(DOCS, docs, ignore=shutil.ignore_patterns("_build", "_generated"))
+    for page in REPO.glob("*.md"):  # pages of docs/ include README.md and CONTRIBUTING.md
+        shutil.copy(page, project)
+    convert = run([sys.executable, "-m", "converters", *map(str, posts),
+                   "--out", str(docs / "articles")])
+    return docs, convert
+
+
+@dataclass
+class EditionCorpusFigures:
+    """What the edition-corpus benchmark measures against its targets."""
+
+    #: serial build CPU seconds per added text, from the smallest size to each larger one
+    per_added_text: dict[int, float]
+    #: build CPU of all posts / of 100 posts
+    ratio: float
+    #: peak memory of the build of all posts, MiB
+    peak_mb: float
+
+
+def bench_edition_corpus(work: Path, corpus: list[Path],
+                         repeat: int) -> tuple[Table, EditionCorpusFigures]:
+    """Serial HTML builds of the edition with 100, 300 and all posts: CPU per added text.
+
+    Each build is a new ``sphinx-build`` with the edition's own configuration; its CPU time
+    (user + system, from ``wait4``) is what other work on the machine changes least. It still
+    changes it (on a shared 2-core machine, by a fifth at a load of 5), so the smaller sizes are
+    built ``repeat`` times in turns (100, 300, 100, 300, …: both see the same load) and the
+    least CPU of each size is taken; all posts are built once, last.
+    """
+    table = Table(
+        "Edition with corpus posts: serial HTML build (copy of docs/, edition configuration)",
+        ("posts", "texts", "step", "seconds", "CPU s", "peak MiB", "CPU per added text"),
+    )
+    sizes = [size for size in EDITION_CORPUS_SIZES if size < len(corpus)] + [len(corpus)]
+    texts: dict[int, int] = {}
+    projects: dict[int, Path] = {}
+    for size in sizes:
+        docs, convert = edition_corpus_project(work, f"edition-corpus-{size}",
+                                               sample(corpus, size))
+        projects[size] = docs
+        texts[size] = len(list((docs / "articles").glob("*.md")))
+        refused = convert.output.count("error:")
+        table.add(size, texts[size], f"convert ({refused} refused)", convert.seconds,
+                  convert.cpu, convert.peak_mb, "")
+    builds: dict[int, list[Run]] = {size: [] for size in sizes}
+    turns = [(attempt, size) for attempt in range(repeat) for size in sizes[:-1]]
+    for attempt, size in [*turns, (0, sizes[-1])]:
+        out = work / f"edition-corpus-{size}-{attempt}"
+        build = sphinx("html", projects[size], out)
+        check(build, f"edition build with {size} posts")
+        builds[size].append(build)
+        progress(f"edition corpus {size}: build {build.seconds:.0f} s, CPU {build.cpu:.1f} s")
+        shutil.rmtree(out, ignore_errors=True)  # 0.5 GB of HTML at all posts
+    cpu: dict[int, float] = {}
+    peak: dict[int, float] = {}
+    first, last = sizes[0], sizes[-1]
+    for size in sizes:
+        best = min(builds[size], key=lambda b: b.cpu)
+        cpu[size], peak[size] = best.cpu, max(b.peak_mb for b in builds[size])
+        spread = (f" (least of {', '.join(f'{b.cpu:.1f}' for b in builds[size])})"
+                  if len(builds[size]) > 1 else "")
+        added = "" if size == first else (cpu[size] - cpu[first]) / (texts[size] - texts[first])
+        table.add(size, texts[size], f"build serial{spread}", best.seconds, best.cpu,
+                  peak[size], added)
+    per_added = {size: (cpu[size] - cpu[first]) / (texts[size] - texts[first])
+                 for size in sizes[1:]}
+    table.add(f"{first} → {last}", "", "build CPU ratio", "", cpu[last] / cpu[first], "", "")
+    table.add(f"{first} → {last}", "", "peak MiB per added text", "",
+              "", (peak[last] - peak[first]) / (texts[last] - texts[first]), "")
+    return table, EditionCorpusFigures(per_added, cpu[last] / cpu[first], peak[last])
 
 
 # --------------------------------------------------------------------------- tagging
@@ -776,6 +875,20 @@ def read_untagged(source: Source) -> Article:
     return detect(source).read(source)[0]
 
 
+# --------------------------------------------------------------------------- search
+
+
+def run_search(work: Path, corpus: list[Path], targets: Table) -> None:
+    """The search section (benchmarks/search_bench.py): its tables, and its targets' rows."""
+    import search_bench  # beside this file; it imports this module
+
+    work.mkdir(parents=True, exist_ok=True)
+    tables, rows = search_bench.bench_search(work, corpus)
+    for table in tables:
+        print(table.render(), flush=True)
+    targets.rows.extend(rows.rows)
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -807,6 +920,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--skip-shards", action="store_true",
                         help="leave out the sharded build of all posts (benchmarks/sharded.py)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary builds")
+    parser.add_argument("--only", choices=("edition-corpus", "search", "shards"),
+                        help="run one part alone: edition-corpus (the edition built with 100, "
+                             "300 and all posts: CPU per added text, peak memory), search "
+                             "(search_bench.py: bytes, latency, recall and index CPU in "
+                             "headless Chromium) or shards (all posts in 2 shards against one "
+                             "build: each shard's cost, the comparison; memory per text)")
+    parser.add_argument("--build-repeat", type=int, default=2,
+                        help="serial builds of each smaller edition-corpus size (the least CPU "
+                             "is taken; default %(default)s; all posts are built once)")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     return parser.parse_args(argv)
 
@@ -820,6 +942,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     print(machine().render(), flush=True)
     targets = Table("Targets", ("target", "measured", "limit", ""))
+    if args.only == "search":
+        with workspace(args.keep) as work:
+            run_search(work, corpus, targets)
+        print(targets.render(), flush=True)
+        return 1 if args.strict and any(row[-1] == "MISSED" for row in targets.rows) else 0
+    if args.only == "shards":
+        if not corpus:
+            print("error: --only shards needs the corpus", file=sys.stderr)
+            return 2
+        with workspace(args.keep) as work:
+            bench_shards(work, corpus, None, targets)
+        print(targets.render(), flush=True)
+        return 1 if args.strict and any(row[-1] == "MISSED" for row in targets.rows) else 0
+    if args.only == "edition-corpus":
+        if not corpus:
+            print("error: --only edition-corpus needs the corpus", file=sys.stderr)
+            return 2
+        with workspace(args.keep) as work:
+            edition_corpus_targets(work, corpus, args.build_repeat, targets)
+        print(targets.render(), flush=True)
+        missed = any(row[-1] not in ("met", "comparison") for row in targets.rows)
+        return 1 if args.strict and missed else 0
     with workspace(args.keep) as work:
         table, ratio = bench_convert(corpus, args.repeat)
         print(table.render(), flush=True)
@@ -844,10 +988,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # is the editor's save-to-preview path below, which keeps one application alive.
         targets.add("incremental rebuild, new sphinx-build / full build (CPU)", ratio,
                     "", "comparison")
-        table, index, build = bench_search_index(work / "edition-html" / "html", full_seconds)
+        table, build = bench_search_index(work / "edition-html" / "html", full_seconds)
         print(table.render(), flush=True)
-        targets.add("search index / before", index, TARGET_FINDING_GROWTH,
-                    verdict(index, TARGET_FINDING_GROWTH))
         targets.add("full HTML build / before", build, TARGET_FINDING_GROWTH,
                     verdict(build, TARGET_FINDING_GROWTH))
         if not args.skip_preview:
@@ -869,11 +1011,28 @@ def main(argv: Sequence[str] | None = None) -> int:
                         verdict(figures.peak_mb, TARGET_PEAK_MB))
             targets.add("all posts: -j auto / serial build (wall)", figures.parallel_vs_serial,
                         TARGET_PARALLEL, verdict(figures.parallel_vs_serial, TARGET_PARALLEL))
+            edition_corpus_targets(work, corpus, args.build_repeat, targets)
             if not args.skip_shards:
                 bench_shards(work, corpus, figures, targets)
+        run_search(work / "search", corpus, targets)
     print(targets.render(), flush=True)
     missed = any(row[-1] not in ("met", "comparison") for row in targets.rows)
     return 1 if args.strict and missed else 0
+
+
+def edition_corpus_targets(work: Path, corpus: list[Path], repeat: int, targets: Table) -> None:
+    """Run the edition-corpus benchmark, print its table, add its rows to ``targets``."""
+    table, edition = bench_edition_corpus(work, corpus, repeat)
+    print(table.render(), flush=True)
+    first = min(EDITION_CORPUS_SIZES)
+    for size, per_text in edition.per_added_text.items():
+        targets.add(f"edition with posts: CPU s per added text, {first} → {size} posts",
+                    per_text, TARGET_CPU_PER_ADDED_TEXT,
+                    verdict(per_text, TARGET_CPU_PER_ADDED_TEXT))
+    targets.add(f"edition with posts: build CPU, all / {first} posts", edition.ratio, "",
+                "comparison")
+    targets.add("edition with all posts: peak MiB", edition.peak_mb, TARGET_PEAK_MB,
+                verdict(edition.peak_mb, TARGET_PEAK_MB))
 
 
 if __name__ == "__main__":

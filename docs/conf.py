@@ -127,7 +127,8 @@ edition_book_omit = ["contribute", "data", "_generated/*"]
 
 
 # Chinese typesetting (xeCJK, the Simplified and Traditional Noto faces, the per-language
-# switches) is the extension's: edition/outputs/pdf.py writes it as the sphinxedition package.
+# switches) is the extension's: the sphinxedition package (edition/outputs/latex/), configured
+# by edition/outputs/pdf.py.
 
 LATEX_TITLE_PAGE = r"""
 \begin{titlepage}

@@ -21,7 +21,7 @@ from edition.citation.changed import setup_changed
 from edition.citation.citable import setup_citable
 from edition.citation.model import setup_citation
 from edition.citation.robustlinks import setup_robustlinks
-from edition.config import setup_config
+from edition.config import setup_config, value_at_setup
 from edition.entities.domain import setup_entities
 from edition.entities.pages import setup_entity_pages
 from edition.entities.registers import setup_registers
@@ -36,13 +36,9 @@ from edition.outputs.images import setup_images
 from edition.outputs.pdf import setup_pdf
 from edition.outputs.shards import setup_shards
 from edition.outputs.tei import setup_tei
-from edition.security.boundary import setup_boundary
+from edition.security.boundary import setup_boundary, setup_gated_parser
 from edition.security.files import setup_files
-from edition.speedups.gc_tuning import setup_gc_tuning
-from edition.speedups.myst_yaml import setup_myst_yaml
-from edition.speedups.stddomain import setup_standard_domain
 from edition.web.editlink import setup_editlink
-from edition.web.navigation import setup_navigation
 from edition.web.reading import setup_reading
 from edition.web.search import setup_search
 from edition.web.sidenotes import setup_sidenotes
@@ -58,8 +54,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_files(app)
     # A data file the edition cannot use stops the build before anything else runs.
     setup_home(app)
-    setup_gc_tuning(app)
-    setup_myst_yaml(app)
+    # Pages are parsed behind the allowlist (edition/security/boundary.py).
+    setup_gated_parser(app)
     # The article: front matter and domain first, every other component reads them.
     setup_frontmatter(app)
     setup_header(app)
@@ -77,7 +73,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # An edition built in parts: the records the shards exchange (scripts/shards.py).
     setup_shards(app)
     setup_tei(app)
-    setup_standard_domain(app)
     setup_data_page(app)
     setup_search(app)
     setup_citation(app)
@@ -88,12 +83,19 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_epub(app)
     setup_downloads(app)
     setup_editlink(app)
-    setup_navigation(app)
     setup_reading(app)
     setup_boundary(app)
     setup_conflicts(app)
     # Chinese on the web carries its lang wherever it is printed.
     setup_chinese(app)
+    # Speed code that reaches into Sphinx's, myst-parser's and the theme's internals, behind
+    # one switch. conf.py and -D are read before any extension is set up (Sphinx's
+    # Config.read), so the value is known here; imported only when on, so that an upgrade
+    # that breaks even an import of it is switched off too.
+    if value_at_setup(app.config, "speedups"):
+        from edition.speedups import setup_speedups
+
+        setup_speedups(app)
     return {
         "version": __version__,
         "env_version": 1,

@@ -16,6 +16,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.errors import ConfigError
 from sphinx.util import logging
 
 from edition.citation.robustlinks import DEFAULT_SEEDS
@@ -129,9 +130,8 @@ class EditionConfig:
         "env", {str}, string,
         "The folder of the seeds, relative to the configuration folder: the words of the "
         "sources' links are read from them."))
-    # No rebuild, as sphinx.ext.linkcode declares linkcode_resolve: Sphinx keeps no function in
-    # its saved configuration, so with "env" every build found the value changed and read every
-    # page again (an incremental build, or a shard's write step, was a full one).
+    # rebuild "": a function cannot be pickled with the environment, so Sphinx could not tell
+    # a change (sphinx.ext.linkcode's linkcode_resolve is declared the same way)
     link_words: Callable[..., Any] | None = field(default=None, metadata=_meta(
         "", set(), optional_function,
         "Reads a seed's linked words for the source-link notes: (seed, editorial data) -> "
@@ -157,7 +157,8 @@ class EditionConfig:
             "Glob of generated page names -> file to edit instead ('' hides the button)."))
     navigation_once: bool = field(default=True, metadata=_meta(
         "html", {bool}, boolean,
-        "Serve the sidebar navigation once per build instead of writing it into every page."))
+        "Serve the sidebar navigation once per build instead of writing it into every page "
+        "(only while edition_speedups is on)."))
     related_max: int = field(default=5, metadata=_meta(
         "env", {int}, whole_number, "How many related articles an article page lists at most."))
     # -- an edition built in parts
@@ -185,6 +186,13 @@ class EditionConfig:
         "The edition's subtitle (its Chinese title), for the title page and the EPUB's cover."))
     cover_line: str = field(default="", metadata=_meta(
         "epub", {str}, string, "One line on the cover under the titles."))
+    # -- the build
+    speedups: bool = field(default=True, metadata=_meta(
+        "", {bool}, boolean,
+        "Install the build's speed code (edition/speedups/: garbage collector tuning, "
+        "front matter by libyaml, the faster standard domain, the sidebar rendered once); "
+        "False builds with Sphinx's and myst-parser's own mechanisms, to the same output. "
+        "Read when the extension is set up: set it in conf.py or with -D, not in a setup()."))
 
 
 #: The prefix of every configuration value the edition declares.
@@ -201,6 +209,32 @@ def _default(item: dataclasses.Field[Any]) -> Any:
     if item.default_factory is not dataclasses.MISSING:
         return item.default_factory()
     return item.default
+
+
+def value_at_setup(config: Config, name: str) -> Any:
+    """A value of :class:`EditionConfig` read while the extension is being set up.
+
+    Sphinx 9 runs ``conf.py`` (``Config.read``) before it sets up any extension, and a value
+    read from the configuration resolves, once registered, a ``-D`` override first (``"0"`` or
+    ``"1"`` for a boolean), then ``conf.py``, then the default: so the value is known in
+    ``setup()``. Not yet: what ``conf.py``'s own ``setup()`` or a ``config-inited`` handler
+    sets. :func:`validate_config` has not run either, so a value it would refuse is taken as
+    its default here too (it warns about the value at ``config-inited``).
+    """
+    item = next(item for item in config_fields() if item.name == name)
+    default = _default(item)
+    if callable(default):
+        default = default(config)
+    try:
+        value = getattr(config, PREFIX + name)
+    except ConfigError as exc:
+        # a -D value Sphinx cannot convert ("false" for a boolean): one line, not a traceback,
+        # and the default from now on (Sphinx would raise again at every reading)
+        logger.warning("%s; the default %r is used instead", exc, default,
+                       type="edition", subtype="config")
+        setattr(config, PREFIX + name, default)
+        return default
+    return default if item.metadata["validator"](value) else value
 
 
 def validate_config(_app: Sphinx, config: Config) -> None:

@@ -35,6 +35,8 @@ class Shot(NamedTuple):
     anchor: str = ""
     #: Script run before the screenshot, as a reader's action ("" for none); it gets the page.
     action: str = ""
+    #: The address's query ("q=…" for the search page; "" for none).
+    query: str = ""
 
 
 #: The parallel text read in Chinese alone: the switch's 中文 button pressed, the switch in view
@@ -49,6 +51,18 @@ READ_CHINESE = """() => {
 CITE_ON_PHONE = """() => {
   document.querySelector('article label.margin-toggle').click();
   document.querySelector('button.para-cite[data-paragraph$="-p2"]').click();
+}"""
+
+#: The search page once its results are shown (the index loads from file:// too).
+SEARCH_DONE = """async () => {
+  const out = document.getElementById('search-results');
+  while (out.dataset.state !== 'done') await new Promise((resolve) => setTimeout(resolve, 20));
+}"""
+#: The search page on a phone with its filters open, once its results are shown.
+SEARCH_FILTERS = """async () => {
+  document.querySelector('.edition-search-filters').open = true;
+  const out = document.getElementById('search-results');
+  while (out.dataset.state !== 'done') await new Promise((resolve) => setTimeout(resolve, 20));
 }"""
 
 #: The web pages of the README.
@@ -67,6 +81,10 @@ PAGES: tuple[Shot, ...] = (
     Shot("parallel-390", "articles/silicon-valley-china-envy.html", 390, 844,
          "silicon-valley-china-envy-p2"),
     Shot("register-1280", "ent-companies.html", 1280, 1000),
+    Shot("search-1280", "search.html", 1280, 1000, action=SEARCH_DONE,
+         query="q=%E5%AD%97%E8%8A%82%E8%B7%B3%E5%8A%A8"),
+    Shot("search-390", "search.html", 390, 844, action=SEARCH_FILTERS,
+         query="q=zhang%20yiming&language=zh-Hans"),
 )
 #: (image name, words on the PDF page to show; "" for the title page): an article's opening
 #: and the parallel columns.
@@ -85,7 +103,8 @@ def shoot_pages(html: Path, out: Path) -> None:
         try:
             for shot in PAGES:
                 page = browser.new_page(viewport={"width": shot.width, "height": shot.height})
-                page.goto((html / shot.page).as_uri())
+                address = (html / shot.page).as_uri()
+                page.goto(f"{address}?{shot.query}" if shot.query else address)
                 page.wait_for_load_state("load")
                 if shot.action:
                     page.evaluate(shot.action)

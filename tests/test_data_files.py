@@ -26,7 +26,7 @@ from hostile_builds import BUILD_TIMEOUT, MEMORY_LIMIT, REPO, HostileBuild, cras
 from converters.common.edition_data import fill, parse_edition_data
 from converters.common.retired import RetiredLabelsError, load_retired
 from converters.common.yamlsafe import YamlRefused
-from edition.security.files import destination, inside, write_if_changed
+from edition.security.files import destination, inside, write_if_changed, write_tree
 
 #: The edition's data file and the retirement record, as ``converters check`` names them.
 EDITION_YAML = "docs/_data/edition.yaml"
@@ -269,3 +269,25 @@ def test_a_symlinked_file_is_not_written_through(tmp_path: Path) -> None:
     os.symlink(victim, out / "page.html")
     assert not write_if_changed(out / "page.html", "replaced", folders=[out])
     assert victim.read_text(encoding="utf-8") == "kept"
+
+
+def test_a_tree_of_files_stays_in_its_folder(tmp_path: Path) -> None:
+    """write_tree (the search index's files): plain names only, no way out of its folder."""
+    out = tmp_path / "out"
+    index = out / "_search"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    index.mkdir(parents=True)
+    (index / "linked").symlink_to(outside, target_is_directory=True)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("kept", encoding="utf-8")
+    os.symlink(victim, index / "file.js")
+    written = write_tree(index, {"t/0.js": "a", "../escaped.js": "b", "/etc/x.js": "c",
+                                 "t/../../y.js": "d", "linked/z.js": "e", "file.js": "f"},
+                         folders=[out])
+    assert written == 1 and (index / "t" / "0.js").read_text(encoding="utf-8") == "a"
+    assert list(outside.iterdir()) == [] and victim.read_text(encoding="utf-8") == "kept"
+    assert not (out / "escaped.js").exists() and not (tmp_path / "y.js").exists()
+    # a file the caller knows unchanged is not written again
+    assert write_tree(index, {"t/0.js": "a"}, ["t/0.js"], folders=[out]) == 0
+    assert write_tree(tmp_path / "elsewhere", {"x.js": "g"}, folders=[out]) == 0

@@ -16,6 +16,7 @@ from converters import editorial
 from converters.common import editorial_data
 from converters.model import Article, Metadata, Paragraph, Source, Text
 from converters.myst import front_matter
+from edition.article.record import ArticleMeta
 from edition.article.text import byline
 from edition.citation.model import make_citation
 from edition.web.reading import brief_line
@@ -55,7 +56,8 @@ def test_the_role_reaches_the_front_matter_and_the_citation() -> None:
         "role": "original-author"}
     # the front matter as the page holds it, read back as the edition reads it
     front = yaml.safe_load(yaml.safe_dump(written, allow_unicode=True))
-    citation = make_citation(front, "an-adaptation", "https://e.example/a.html", "E")
+    citation = make_citation(ArticleMeta.from_front_matter(front, "articles/an-adaptation"),
+                             "https://e.example/a.html", "E")
     assert citation.authors == () and citation.original_authors == ("Sam Altman",)
     # without a role, the entry is written as it always was
     data = editorial_data.parse(DATA.replace("          role: {role}\n", ""), "editorial.yaml")
@@ -95,9 +97,10 @@ def test_bylines_say_the_original_is_his() -> None:
     """The card's byline and the phone's folded header do not make him the text's author."""
     front = {"title": "t", "authors": ["Sam Altman"], "language": ["en"], "editorial": [
         {"field": "authors", "value": ["Sam Altman"], "role": "original-author", "reason": "r"}]}
-    assert byline(front) == "from a work by [Sam Altman] · English"
-    assert brief_line(front) == "from a work by [Sam Altman]"
-    inferred = {**front, "editorial": [{"field": "authors", "value": ["Sam Altman"],
-                                        "reason": "r"}]}
+    original = ArticleMeta.from_front_matter(front)
+    assert byline(original) == "from a work by [Sam Altman] · English"
+    assert brief_line(original) == "from a work by [Sam Altman]"
+    inferred = ArticleMeta.from_front_matter({**front, "editorial": [
+        {"field": "authors", "value": ["Sam Altman"], "reason": "r"}]})
     assert byline(inferred) == "[Sam Altman] · English"
     assert brief_line(inferred) == "[Sam Altman]"

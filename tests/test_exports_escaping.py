@@ -27,6 +27,7 @@ from exports_check import (
 from hostile_builds import HostileBuild, hostile_build
 from pybtex.database import parse_string
 
+from edition.article.record import ArticleMeta
 from edition.citation.citable import ris
 from edition.citation.model import Citation, bibtex, make_citation, name_parts
 from edition.outputs.export import articles_csv, records_csv
@@ -46,7 +47,7 @@ def citation(text: str, **front: Any) -> Citation:
         "language": ["en"], "source_url": SOURCE_URL, "editorial": [],
     }
     values.update(front)
-    return make_citation(values, "k", PAGE_URL, "Edition")
+    return make_citation(ArticleMeta.from_front_matter(values, "k"), PAGE_URL, "Edition")
 
 
 # --------------------------------------------------------------------------- BibTeX
@@ -104,7 +105,7 @@ def test_only_an_http_address_is_a_url() -> None:
         assert entry.fields["url"] == PAGE_URL, address
         assert "Source" not in entry.fields["note"], address
     for page in ("javascript:alert(1)", "articles/k.html"):
-        c = make_citation({"title": "t"}, "k", page, "Edition")
+        c = make_citation(ArticleMeta.from_front_matter({"title": "t"}, "k"), page, "Edition")
         assert "url" not in parse_string(bibtex(c), "bibtex").entries["k"].fields, page
 
 

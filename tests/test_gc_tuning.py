@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from docutils import nodes
 from docutils.utils import new_document
+from sphinx.errors import ExtensionError
 
 from edition.speedups.gc_tuning import GC_THRESHOLDS, take_apart
 
@@ -87,3 +88,42 @@ def test_a_taken_apart_tree_keeps_parts_referenced_elsewhere() -> None:
     take_apart(document)
     assert kept.astext() == "Title" and text.parent is kept
     assert section.children == [] and title.children == [] and title.parent is None
+
+
+class WritingFailed(Exception):
+    """Raised while a page is being written."""
+
+
+@pytest.mark.sphinx("html", testroot="entities", freshenv=True)
+def test_a_failed_build_keeps_the_tree_it_failed_on(app: Any) -> None:
+    """The page whose writing raised is whole in the traceback, not taken apart at the end."""
+    resolved: dict[str, Any] = {}
+    failing: list[str] = []
+
+    def on_resolved(_app: Any, doctree: Any, docname: str) -> None:
+        resolved[docname] = doctree
+
+    def fail_on_the_third(_app: Any, pagename: str, *_args: Any) -> None:
+        if pagename in resolved and len(resolved) == 3:
+            failing.append(pagename)
+            raise WritingFailed(pagename)
+
+    app.connect("doctree-resolved", on_resolved)
+    app.connect("html-page-context", fail_on_the_third)
+    with pytest.raises(ExtensionError) as raised:  # Sphinx wraps a handler's exception
+        app.build()
+    assert isinstance(raised.value.orig_exc, WritingFailed)
+    assert gc.get_freeze_count() == 0  # the collector is given back all the same
+    tree = resolved[failing[0]]
+    assert tree.children and tree.astext().strip() and "settings" in tree.__dict__
+    assert all(child.parent is tree for child in tree.children)
+    # the traceback's frame that was writing the page holds the tree as it was
+    frames, entry = [], raised.tb
+    while entry is not None:
+        if entry.tb_frame.f_code.co_name == "_write_docname":
+            frames.append(entry.tb_frame)
+        entry = entry.tb_next
+    assert frames and frames[0].f_locals["doctree"] is tree
+    # the pages written before it were taken apart as usual
+    assert all(not doctree.__dict__.get("children")
+               for name, doctree in resolved.items() if name != failing[0])

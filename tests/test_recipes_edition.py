@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,27 @@ def test_a_new_index_kind_gets_its_page(app: Any, warning: Any) -> None:
     assert "articles/red-note.html#red-note-p2" in places["2025"]  # 2025-01-21
     home = BeautifulSoup((out / "index.html").read_text(encoding="utf-8"), "lxml")
     assert home.find("a", href="ent-years.html") is not None
+
+
+@pytest.mark.sphinx("latex", testroot="recipes-edition", freshenv=True,
+                    confoverrides={"latex_engine": "xelatex"})
+def test_a_new_index_kind_is_printed_by_latex(app: Any, warning: Any) -> None:
+    """With ``latex_domain_indices`` on (Sphinx's default), the .tex prints the toy index too."""
+    app.build()
+    assert "WARNING" not in warning.getvalue()
+    tex = (Path(app.outdir) / "recipestest.tex").read_text(encoding="utf-8")
+    title = r"\renewcommand{\indexname}{Index of years}"
+    assert tex.count(title) == 1
+    index = tex.split(title, 1)[1].split(r"\end{sphinxtheindex}", 1)[0]
+    assert re.findall(r"\\bigletter\{([^}]*)\}", index) == ["2020s"]
+    entries = re.findall(r"\\sphinxstyleindexentry\{((?:[^{}]|\{\})*)\}.*?"
+                         r"\\sphinxstyleindexpageref\{([^:}]+):\\detokenize\{([^}]+)\}\}", index)
+    # Each year points at its entry in the timeline, its places at the texts mentioning it.
+    heads = [(head, f"{doc}#{anchor}") for head, doc, anchor in entries if head.isdigit()]
+    assert heads == [("2020", "_generated/timeline#year-2020"),
+                     ("2025", "_generated/timeline#year-2025")]
+    places = {f"{doc}#{anchor}" for head, doc, anchor in entries if not head.isdigit()}
+    assert "articles/red-note#red-note-p3" in places  # 2020
 
 
 @pytest.mark.sphinx("articlelist", testroot="recipes-edition", freshenv=True)

@@ -17,12 +17,14 @@ from converters.common.registry import load_registry
 from edition.web.search import (
     DICTIONARY_NAME,
     FOLD_SCRIPT_NAME,
-    JS_SPLITTER,
+    SEARCH_SCRIPT_NAME,
+    STATIC_DIR,
     SearchChineseFolded,
     dictionary_words,
     fold_script,
     fold_table,
 )
+from edition.web.search_index import read_index
 
 REPO = Path(__file__).resolve().parents[1]
 REGISTRY = REPO / "docs" / "_data" / "registry.yaml"
@@ -32,9 +34,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 
 def index_of(app: SphinxTestApp) -> dict[str, Any]:
-    """The built searchindex.js as data."""
-    text = (Path(app.outdir) / "searchindex.js").read_text(encoding="utf-8")
-    return dict(json.loads(text[text.index("(") + 1: text.rindex(")")]))
+    """The built search index as data, in the shape of Sphinx's searchindex.js."""
+    return read_index(Path(app.outdir))
 
 
 # --------------------------------------------------------------------------- build-time data
@@ -90,7 +91,13 @@ def test_index_and_pages_of_a_small_edition(app: SphinxTestApp) -> None:
     search_page = (Path(app.outdir) / "search.html").read_text(encoding="utf-8")
     assert FOLD_SCRIPT_NAME in search_page
     assert (Path(app.outdir) / "_static" / FOLD_SCRIPT_NAME).is_file()
-    assert "editionSegment" in (Path(app.outdir) / "_static" / "language_data.js").read_text()
+    assert SEARCH_SCRIPT_NAME in search_page
+    assert "splitQuery" in (Path(app.outdir) / "_static" / SEARCH_SCRIPT_NAME).read_text()
+    # Sphinx's whole index is not made, and no page loads it or its search tools.
+    assert not (Path(app.outdir) / "searchindex.js").exists()
+    for page in Path(app.outdir).rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "searchindex.js" not in text and "searchtools.js" not in text, page
 
 
 # --------------------------------------------------------------------------- the query in a browser
@@ -104,15 +111,16 @@ QUERIES: list[tuple[str, list[str]]] = [
     ("字節跳動 TikTok", ["字节跳动", "TikTok"]),
     ("ＴｉｋＴｏｋ", ["tiktok"]),
 ]
-SMALL_INDEX = {"terms": {"英伟达": 0, "芯片": 1, "字节跳动": 2, "tiktok": 2}, "titleterms": {}}
+SMALL_INDEX = ["英伟达", "芯片", "字节跳动", "tiktok"]
 
 
 @pytest.fixture(scope="module")
 def split_in_browser(tmp_path_factory: pytest.TempPathFactory) -> list[list[str]]:
     """Each query of QUERIES as Chromium's run of the edition's splitter cuts it.
 
-    The page runs the same scripts as the search page (fold map, splitter) over a small index
-    and writes the results into itself; ``--dump-dom`` prints the page once its scripts ran.
+    The page runs the same scripts as the search page (fold map, the search script's splitter)
+    over a small index (the words it knows) and writes the results into itself; ``--dump-dom``
+    prints the page once its scripts ran.
     """
     if not CHROMIUM.exists():
         message = f"{CHROMIUM} is missing: run scripts/setup-system.sh"
@@ -122,10 +130,10 @@ def split_in_browser(tmp_path_factory: pytest.TempPathFactory) -> list[list[str]
     queries = json.dumps([query for query, _ in QUERIES], ensure_ascii=False)
     scripts = [
         fold_script(fold_table()),
-        f"var Search = {{_index: {json.dumps(SMALL_INDEX, ensure_ascii=False)}}};",
-        JS_SPLITTER,
-        "document.getElementById('out').textContent ="
-        f" JSON.stringify({queries}.map((q) => splitQuery(q)));",
+        (STATIC_DIR / SEARCH_SCRIPT_NAME).read_text(encoding="utf-8"),
+        f"const known = new Set({json.dumps(SMALL_INDEX, ensure_ascii=False)});",
+        "document.getElementById('out').textContent = JSON.stringify("
+        f"{queries}.map((q) => EditionSearch.splitQuery(q, (word) => known.has(word))));",
     ]
     page = tmp_path_factory.mktemp("splitter") / "splitter.html"
     page.write_text(

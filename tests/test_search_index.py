@@ -7,18 +7,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from edition_builds import _build, root_build
 from sphinx.testing.util import SphinxTestApp
 
 from edition.web.search import SearchChineseFolded
+from edition.web.search_index import read_index
 from edition.web.search_pages import NAMES_SCRIPT_NAME, alias_term, entity_term
 
 pytestmark = pytest.mark.sphinx("html", testroot="search")
 
 
 def index_of(app: SphinxTestApp) -> dict[str, Any]:
-    """The built searchindex.js as data."""
-    text = (Path(app.outdir) / "searchindex.js").read_text(encoding="utf-8")
-    return dict(json.loads(text[text.index("(") + 1: text.rindex(")")]))
+    """The built search index as data, in the shape of Sphinx's searchindex.js."""
+    return read_index(Path(app.outdir))
 
 
 def pages_with(index: dict[str, Any], word: str, table: str = "terms") -> set[str]:
@@ -107,3 +108,57 @@ def test_the_search_page_knows_every_name_and_the_pages_groups(
     assert records[data["keys"]["张一鸣"]] is not None and "張一鳴" in person["names"]
     assert data["pages"] == {"texts": "articles/", "generated": "_generated/",
                              "languages": {"articles/festival": "en", "articles/run": "zh-Hans"}}
+
+
+# --------------------------------------------------------------------------- the index by need
+
+
+def test_a_page_s_words_point_to_its_paragraphs(index: dict[str, Any]) -> None:
+    """Each term's postings name the units (paragraphs) holding it: notes-p1 holds 双十一."""
+    notes = index["docnames"].index("notes")
+    units = index["units"][stem(alias_term(0))][notes]
+    assert units and 0 not in units  # a paragraph, not the title
+
+
+def test_an_incremental_build_keeps_the_pages_it_does_not_write(tmp_path: Path) -> None:
+    """A rebuild that writes one page changes that page's words and keeps the others'."""
+    first = root_build(tmp_path, "search")
+    before = read_index(first.outdir)
+    notes = first.srcdir / "notes.md"
+    notes.write_text(notes.read_text(encoding="utf-8") + "\nA quetzal was seen.\n",
+                     encoding="utf-8")
+    again = _build(first.srcdir, tmp_path / "build", "html")
+    after = read_index(again.outdir)
+    assert set(after["docnames"]) == set(before["docnames"])
+    assert pages_with(after, "quetzal") == {"notes"}
+    assert pages_with(after, "wombat") == pages_with(before, "wombat") == {"articles/festival"}
+
+
+def test_every_file_of_the_index_is_data_safe_in_a_page(tmp_path: Path) -> None:
+    """Page text that looks like markup is written as JSON escapes: no "<", ">" or "&" in any
+    index file, and the search page's manifest holds no text of a page."""
+    build = root_build(tmp_path, "search", pages={
+        "articles/hostile.md": "# A </script><script>window.__pwned = 1</script> title\n\n"
+                               "(hostile-p1)=\nSee <img src=x onerror=alert(1)> & more.\n"})
+    files = list((build.outdir / "_search").rglob("*.js"))
+    assert files
+    for file in files:
+        text = file.read_text(encoding="utf-8")
+        assert not {"<", ">", "&"} & set(text), file
+    index = read_index(build.outdir)
+    assert "articles/hostile" in index["docnames"]
+    search_page = (build.outdir / "search.html").read_text(encoding="utf-8")
+    manifest = search_page.split("EDITION_SEARCH_MANIFEST = ", 1)[1].split("</script>", 1)[0]
+    assert "pwned" not in manifest and "onerror" not in manifest
+
+
+def test_lost_records_make_the_pages_read_again(tmp_path: Path) -> None:
+    """Without the index's records (deleted, or of another layout) a rebuild reads every page
+    again: the index is whole, never empty."""
+    first = root_build(tmp_path, "search")
+    before = read_index(first.outdir)
+    for records in (tmp_path / "build").rglob("edition-search-records.pickle"):
+        records.unlink()
+    again = _build(first.srcdir, tmp_path / "build", "html")
+    assert read_index(again.outdir)["docnames"] == before["docnames"]
+    assert pages_with(read_index(again.outdir), "wombat") == {"articles/festival"}

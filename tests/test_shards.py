@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import pickle
 import re
 import sys
 from pathlib import Path
@@ -117,8 +118,7 @@ def test_shards_keep_a_source_or_a_year_whole_and_balance_the_rest() -> None:
 
 def test_records_come_back_as_they_went() -> None:
     records = [ArticleRecords(
-        "articles/x", {"title": "一篇", "authors": ["A"], "editorial": [{"field": "date"}]},
-        "第一句。", "zh-Hans",
+        "articles/x", "第一句。", "zh-Hans",
         (Mention("entity", "bytedance", "articles/x", "x-p1", "字节跳动", 0, "zh-Hans", "在",
                  "之后"),),
         (Authorship("li-yuan", "articles/x", "x", False, ""),),
@@ -139,18 +139,23 @@ def test_a_plan_that_is_not_one_is_refused(tmp_path: Path) -> None:
         read_plan(path)
 
 
-def test_search_indexes_of_parts_merge_into_the_whole() -> None:
-    whole = {"docnames": ["a", "b", "c"], "filenames": ["a.md", "b.md", "c.md"],
-             "titles": ["A", "B", "C"], "terms": {"x": [0, 2], "y": 1, "z": 2},
-             "titleterms": {"a": 0},
-             # a title twice in one document: the page's (no anchor) and a section's
-             "alltitles": {"A": [[0, None], [0, "a"], [1, None]], "C": [[2, "c"]]},
-             "indexentries": {}, "objects": {}, "objnames": {}, "objtypes": {},
-             "envversion": {"sphinx": 66}}
-    parts = [shards.search_entries(whole, {"a", "c"}.__contains__),
-             shards.search_entries(whole, {"b"}.__contains__)]
-    merged = shards.search_index_of(shards.merge_search_entries(parts), whole)
-    assert merged == whole
+def test_a_write_step_search_knows_what_it_will_not_write(tmp_path: Path) -> None:
+    from edition.web.search_index import RECORDS_NAME, PageRecord, Records
+
+    def page(docname: str) -> PageRecord:
+        return PageRecord(docname, f"{docname}.html", docname, "", [], {"x": [0]}, set())
+
+    earlier = Records(pages={"index": page("index")}, files={"t/0.abc.js": "abc"},
+                      manifest={"build": "abc"})
+    (tmp_path / RECORDS_NAME).write_bytes(pickle.dumps(earlier))
+    shards.prepare_search(tmp_path, ["index", "articles/a", "articles/b"],
+                          {"articles/a": page("articles/a")})
+    records = pickle.loads((tmp_path / RECORDS_NAME).read_bytes())
+    # no page is read again to be indexed; the shards' pages are indexed with the hub's
+    assert records.skipped == {"index", "articles/a", "articles/b"}
+    assert set(records.pages) == {"index", "articles/a"}
+    # a new output folder: every file of the index is written there
+    assert records.files == {} and records.manifest == {}
 
 
 # --------------------------------------------------------------------------- the corpus
@@ -238,7 +243,7 @@ def test_registers_search_and_inventory_are_the_single_builds(built: dict[str, A
     assert set(comparison.registers) == {"ent-companies.html", "ent-people.html",
                                          "ent-dates.html"}
     assert set(comparison.registers.values()) == {"same"}
-    assert set(comparison.search) == {"docs", "terms", "titleterms", "alltitles"}
+    assert set(comparison.search) == {"docs", "terms", "titleterms", "alltitles", "units"}
     assert set(comparison.search.values()) == {"same"}
     assert set(comparison.queries) == set(shards.DEFAULT_QUERIES)
     assert all(" / " not in found for found in comparison.queries.values())

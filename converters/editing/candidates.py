@@ -429,28 +429,49 @@ class _English:
         for run in _runs(line, words):
             if all(self.known(w, spans) for w in run):
                 continue
-            starts_sentence = SENTENCE_START.search(line[:run[0].start]) is not None
-            plain_next = len(run) == 1 or line[run[0].end:run[1].start] == " "
-            if starts_sentence and plain_next and self.common(run[0].text):
-                run = run[1:]  # "However", "The", "Comparing": a sentence's first word
-                while run and run[0].text in CONNECTORS:
-                    run = run[1:]
-            # "Isaiah Research CEO": a title after (or before) a name is not part of it
-            while run and run[-1].text.lower() in COMMON_ACRONYMS:
-                run = run[:-1]
-            while run and run[0].text.lower() in COMMON_ACRONYMS and len(run) > 1:
-                run = run[1:]
+            run = _without_titles(self.without_sentence_word(line, run))
             if not run or all(self.known(w, spans) for w in run):
                 continue
-            names = [w.text for w in run if not w.text.isdigit()]
-            if len(names) == 1 and (len(names[0]) < 2 or names[0].lower() in COMMON_CAPITALISED
-                                    or names[0].lower() in SENTENCE_WORDS
-                                    or names[0].lower() in COMMON_ACRONYMS):
+            if _lone_common_word(run) or self.quoted_title(line, run, spans, title_line):
                 continue
-            if (title_line or _quoted(line, run[0].start)) and all(
-                    self.common(w.text) or self.known(w, spans) for w in run):
-                continue  # a title quoted or set in title case: Work Hard, China's Internet
             yield line[run[0].start:run[-1].end], "capitalised"
+
+    def without_sentence_word(self, line: str, run: list[_Word]) -> list[_Word]:
+        """A run less its first word when that is an ordinary word starting a sentence.
+
+        "However", "The", "Comparing": capitalised only because a sentence starts there
+        (and followed by a plain space, not by a possessive or an ampersand).
+        """
+        starts_sentence = SENTENCE_START.search(line[:run[0].start]) is not None
+        plain_next = len(run) == 1 or line[run[0].end:run[1].start] == " "
+        if starts_sentence and plain_next and self.common(run[0].text):
+            run = run[1:]
+            while run and run[0].text in CONNECTORS:
+                run = run[1:]
+        return run
+
+    def quoted_title(self, line: str, run: list[_Word], spans: list[tuple[int, int, str]],
+                     title_line: bool) -> bool:
+        """A title quoted or set in title case, of ordinary words: Work Hard, China's Internet."""
+        return (title_line or _quoted(line, run[0].start)) and all(
+            self.common(w.text) or self.known(w, spans) for w in run)
+
+
+def _without_titles(run: list[_Word]) -> list[_Word]:
+    """A run less the titles at its ends: in "Isaiah Research CEO" the title is not the name."""
+    while run and run[-1].text.lower() in COMMON_ACRONYMS:
+        run = run[:-1]
+    while run and run[0].text.lower() in COMMON_ACRONYMS and len(run) > 1:
+        run = run[1:]
+    return run
+
+
+def _lone_common_word(run: list[_Word]) -> bool:
+    """A run of one word (numbers aside) that is too short or too common to be a name."""
+    names = [w.text for w in run if not w.text.isdigit()]
+    return len(names) == 1 and (len(names[0]) < 2 or names[0].lower() in COMMON_CAPITALISED
+                                or names[0].lower() in SENTENCE_WORDS
+                                or names[0].lower() in COMMON_ACRONYMS)
 
 
 # --------------------------------------------------------------------------- the tool

@@ -25,7 +25,10 @@ So every run of Chinese outside an element already marked as Chinese gets ``zh-H
 - code blocks are highlighted by Pygments, which writes HTML from tokens: its formatter is given
   the same marks (:class:`ChineseHtmlFormatter`).
 
-Docutils writes a ``language-<tag>`` class as the element's ``lang`` attribute.
+Docutils writes a ``language-<tag>`` class as the element's ``lang`` attribute. In the EPUB's
+XHTML every ``lang`` has its twin ``xml:lang`` (older reading systems read only that one): the
+EPUB's translator writes both for elements (edition/outputs/epub.py), and so do the marks of
+this module in text written without nodes (:func:`writes_xhtml`).
 """
 
 from __future__ import annotations
@@ -33,22 +36,22 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import opencc
 from docutils import nodes
 from pygments.formatters import HtmlFormatter
+from sphinx.builders.epub3 import Epub3Builder
 from sphinx.transforms import SphinxTransform
 
 from converters.common.registry import NAME_DOTS
 from converters.common.script import CJK_RANGES, HAN_CHAR, WORD_PATTERN, char_class, text_language
-from converters.common.values import as_list
-from edition.article.frontmatter import get_front_matter
-from edition.article.text import main_language
+from edition.article.frontmatter import get_article_meta
 from edition.security.safety import language_tag
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
 
 #: The two written forms of Chinese the edition marks.
@@ -226,15 +229,15 @@ def chinese_default(languages: Iterable[str]) -> str:
 
 def document_languages(env: BuildEnvironment, docname: str) -> list[str]:
     """The languages a document's front matter names (none for the edition's own pages)."""
-    meta = get_front_matter(env, docname) or {}
-    return [str(tag) for tag in as_list(meta.get("language"))]
+    meta = get_article_meta(env, docname)
+    return list(meta.language) if meta is not None else []
 
 
 def page_language(env: BuildEnvironment, docname: str) -> str:
     """The language of a page's ``<html lang>``: its article's, else the edition's."""
-    meta = get_front_matter(env, docname)
+    meta = get_article_meta(env, docname)
     if meta is not None:
-        tag = language_tag(main_language(meta))
+        tag = language_tag(meta.main_language)
         if tag:
             return tag
     return language_tag(env.config.language) or "en"
@@ -295,22 +298,35 @@ def mark_resolved_page(app: Sphinx, doctree: nodes.document, docname: str) -> No
                  chinese_default(document_languages(env, docname)))
 
 
-def mark_escaped(escaped: str, default: str = SIMPLIFIED) -> str:
+def writes_xhtml(builder: Builder) -> bool:
+    """Whether a builder writes XHTML (the EPUB), where ``xml:lang`` goes with every ``lang``."""
+    return isinstance(builder, Epub3Builder)
+
+
+def mark_escaped(escaped: str, default: str = SIMPLIFIED, *, xhtml: bool = False) -> str:
     """Escaped HTML text (no markup in it) with each Chinese run in a ``span`` with its ``lang``.
 
     For text a visitor or Pygments writes itself rather than through nodes (code, a line of
     fields), run by run; escaping changes nothing but ``& < > " '``, none of which is part of a
-    Chinese run.
+    Chinese run. In XHTML (``xhtml``) the span says its language as ``xml:lang`` too.
     """
     if not HAN_CHAR.search(escaped):
         return escaped
-    return "".join(
-        f'<span lang="{chinese_tag(piece, default)}">{piece}</span>' if chinese else piece
-        for piece, chinese in chinese_parts(escaped, whole=False))
+
+    def span(piece: str) -> str:
+        tag = chinese_tag(piece, default)
+        twin = f' xml:lang="{tag}"' if xhtml else ""
+        return f'<span lang="{tag}"{twin}>{piece}</span>'
+
+    return "".join(span(piece) if chinese else piece
+                   for piece, chinese in chinese_parts(escaped, whole=False))
 
 
 class ChineseHtmlFormatter(HtmlFormatter[str]):
     """Pygments' HTML formatter, with the Chinese of a code block marked with its ``lang``."""
+
+    #: Whether the marks are for XHTML (``xml:lang`` too).
+    xhtml: ClassVar[bool] = False
 
     @functools.lru_cache(maxsize=100)  # noqa: B019 - cached as the method it overrides
     def _translate_parts(self, value: str) -> list[str]:
@@ -318,15 +334,22 @@ class ChineseHtmlFormatter(HtmlFormatter[str]):
         # The one place where Pygments turns a token's text into HTML (a private method: the
         # formatter test fails if a Pygments release renames it).
         parts: list[str] = super()._translate_parts(value)
-        return [mark_escaped(part) for part in parts]
+        return [mark_escaped(part, xhtml=self.xhtml) for part in parts]
+
+
+class ChineseXhtmlFormatter(ChineseHtmlFormatter):
+    """The marking formatter for the EPUB's XHTML: ``lang`` and ``xml:lang``."""
+
+    xhtml = True
 
 
 def use_chinese_formatter(app: Sphinx) -> None:
     """Give the web builders' code highlighters the marking formatter (``builder-inited``)."""
+    formatter = ChineseXhtmlFormatter if writes_xhtml(app.builder) else ChineseHtmlFormatter
     for name in ("highlighter", "dark_highlighter"):
         bridge = getattr(app.builder, name, None)
         if bridge is not None and getattr(bridge, "dest", "") == HTML_FORMAT:
-            bridge.formatter = ChineseHtmlFormatter
+            bridge.formatter = formatter
 
 
 def setup_chinese(app: Sphinx) -> None:

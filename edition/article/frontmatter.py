@@ -2,15 +2,16 @@
 
 Every article is a MyST page whose YAML front matter follows the edition's article format (see
 ``CONTRIBUTING.md``). This component reads that front matter itself at ``source-read``, so that
-values keep their types (lists stay lists), and keeps it in the ``article`` domain, where every
-other component reads it.
+values keep their types (lists stay lists), checks it, and keeps it in the ``article`` domain as
+the article's typed record (:class:`edition.article.record.ArticleMeta`), where every other
+component reads it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Set
-from pathlib import Path
 from typing import Any, ClassVar, NamedTuple, cast
 
 from docutils import nodes
@@ -24,6 +25,8 @@ from converters.common.dates import parse_iso_date
 from converters.common.values import as_list
 from converters.common.yamlsafe import YamlRefused, load_yaml
 from converters.model import FRONT_MATTER_FIELDS, LIST_OF_MAPPINGS, LIST_OF_STR, STR
+from edition.article.placeholders import listing
+from edition.article.record import ArticleMeta
 from edition.article.teaser import article_teaser
 from edition.security.safety import is_web_url, language_tag, strip_xml_forbidden, xml_forbidden
 
@@ -207,27 +210,7 @@ def article_body(text: str) -> str:
     return text[block[1]:] if block else text
 
 
-def read_article(path: Path) -> tuple[dict[str, Any], str] | None:
-    """An article's presentable front matter and lead, read from disk (``None`` if unusable).
-
-    Only for an article the domain does not hold (read in another process of a parallel
-    build): every other component reads the front matter from :class:`ArticleDomain`.
-    Problems are not reported here: every page is read by Sphinx too, and
-    :func:`on_source_read` reports them there, with the page's line.
-    """
-    try:
-        # Undecodable bytes become U+FFFD, as Sphinx replaces them when it reads the page.
-        text = path.read_bytes().decode("utf-8", errors="replace")
-        meta = parse_front_matter(text)
-    except (OSError, FrontMatterError):
-        return None
-    if meta is None:
-        return None
-    meta = clean_front_matter(meta, text)[0]
-    return meta, article_lead(meta, text)
-
-
-def article_lead(meta: dict[str, Any], text: str) -> str:
+def article_lead(meta: ArticleMeta, text: str) -> str:
     """An article's opening for its card: its first full sentence(s) (a page, with front matter)."""
     return article_teaser(meta, article_body(text))
 
@@ -237,8 +220,8 @@ class ArticleSource(NamedTuple):
 
     #: The Sphinx document name (``articles/<slug>``).
     docname: str
-    #: The presentable front matter.
-    front_matter: dict[str, Any]
+    #: The article's record (its checked front matter).
+    meta: ArticleMeta
     #: Its first full sentence(s), as plain text (:func:`edition.article.teaser.article_teaser`).
     lead: str
 
@@ -253,49 +236,100 @@ def is_article(env: BuildEnvironment, docname: str) -> bool:
 
 
 class ArticleDomain(Domain):
-    """Build state of the article component: front matter per article, pages that list articles.
+    """Build state of the article component: each article's record, pages that list articles.
 
-    The front matter is parsed once per document, at ``source-read``; every component reads it
-    here (:func:`get_front_matter`).
+    The front matter is parsed and checked once per document, at ``source-read``, and kept as
+    the article's record; every component reads it here (:func:`get_article_meta`). The pages
+    holding a listing of the articles (:class:`~edition.article.placeholders.listing`) are
+    noted as they are read, and written again when what they show of the articles changes
+    (:func:`listings_to_rewrite`).
     """
 
     name = "article"
     label = "Article"
-    # 1: the articles' leads are kept too; 2: a lead is the first full sentence(s).
-    data_version = 2
+    # 1: the articles' leads are kept too; 2: a lead is the first full sentence(s); 3: the
+    # front matter is kept as the article's record (ArticleMeta); 4: listings are placeholders,
+    # the articles a page's toctree lists and a digest of what the listings show are kept.
+    data_version = 4
     initial_data: ClassVar[dict[str, Any]] = {
-        "front_matter": {}, "leads": {}, "listing_pages": set()}
+        "articles": {}, "leads": {}, "listing_pages": set(), "toctrees": {}, "listed": ""}
 
     @property
-    def front_matter(self) -> dict[str, dict[str, Any]]:
-        """Front matter of every article read, by document name."""
-        return cast(dict[str, dict[str, Any]], self.data.setdefault("front_matter", {}))
+    def articles(self) -> dict[str, ArticleMeta]:
+        """The record of every article read, by document name."""
+        return cast(dict[str, ArticleMeta], self.data.setdefault("articles", {}))
 
     @property
     def leads(self) -> dict[str, str]:
         """Every article's first full sentence(s), by document name (for cards)."""
         return cast(dict[str, str], self.data.setdefault("leads", {}))
 
+    #: Every article's label (:meth:`article_labels`), until an article is read or forgotten.
+    _labels: frozenset[str] | None = None
+
+    def article_labels(self) -> frozenset[str]:
+        """The label of every article read (its record's ``label``).
+
+        Kept until an article is read, merged or forgotten: each page written asks for it (its
+        paragraph numbers are those of articles' labels only).
+        """
+        if self._labels is None:
+            self._labels = frozenset(meta.label for meta in self.articles.values())
+        return self._labels
+
+    def set_article(self, docname: str, meta: ArticleMeta, lead: str) -> None:
+        """Keep an article's record and lead (read at ``source-read``)."""
+        self.articles[docname] = meta
+        self.leads[docname] = lead
+        self._labels = None
+
     @property
     def listing_pages(self) -> set[str]:
-        """Documents whose content is generated from all articles (cards, editorial lists)."""
+        """Documents holding a listing made from every article (cards, editorial lists)."""
         return cast(set[str], self.data.setdefault("listing_pages", set()))
+
+    @property
+    def toctrees(self) -> dict[str, tuple[str, ...]]:
+        """Documents whose table of contents lists the articles: the articles, as read."""
+        return cast(dict[str, tuple[str, ...]], self.data.setdefault("toctrees", {}))
 
     def clear_doc(self, docname: str) -> None:
         """Forget what a document contributed."""
-        self.front_matter.pop(docname, None)
+        self._labels = None
+        self.articles.pop(docname, None)
         self.leads.pop(docname, None)
         self.listing_pages.discard(docname)
+        self.toctrees.pop(docname, None)
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         """Take over what a parallel reader found in ``docnames``."""
+        self._labels = None
         for docname in docnames:
-            if docname in otherdata["front_matter"]:
-                self.front_matter[docname] = otherdata["front_matter"][docname]
-            if docname in otherdata.get("leads", {}):
+            if docname in otherdata["articles"]:
+                self.articles[docname] = otherdata["articles"][docname]
+            if docname in otherdata["leads"]:
                 self.leads[docname] = otherdata["leads"][docname]
             if docname in otherdata["listing_pages"]:
                 self.listing_pages.add(docname)
+            if docname in otherdata["toctrees"]:
+                self.toctrees[docname] = otherdata["toctrees"][docname]
+
+    def process_doc(self, _env: BuildEnvironment, docname: str,
+                    document: nodes.document) -> None:
+        """Note a page holding a listing, and the articles its table of contents lists."""
+        for node in document.findall(listing):
+            self.listing_pages.add(docname)
+            if "toctree" in node:
+                self.toctrees[docname] = tuple(node["toctree"])
+
+    def listed(self) -> str:
+        """A digest of what the listings show of the articles: records, leads, page titles."""
+        digest = hashlib.sha256()
+        for docname in sorted(self.articles):
+            title = self.env.titles.get(docname)
+            digest.update(repr((docname, self.articles[docname], self.leads.get(docname, ""),
+                                title.astext() if title is not None else "")).encode())
+        return digest.hexdigest()
 
     def resolve_any_xref(self, _env: BuildEnvironment, _fromdocname: str, _builder: Any,
                          _target: str, _node: addnodes.pending_xref,
@@ -304,13 +338,18 @@ class ArticleDomain(Domain):
         return []
 
 
-def get_front_matter(env: BuildEnvironment, docname: str) -> dict[str, Any] | None:
-    """The front matter of an article (``None`` for pages that are not articles)."""
-    return cast(ArticleDomain, env.get_domain("article")).front_matter.get(docname)
+def article_domain(env: BuildEnvironment) -> ArticleDomain:
+    """The ``article`` domain of an environment."""
+    return cast(ArticleDomain, env.get_domain(ArticleDomain.name))
+
+
+def get_article_meta(env: BuildEnvironment, docname: str) -> ArticleMeta | None:
+    """The record of an article (``None`` for pages that are not articles)."""
+    return article_domain(env).articles.get(docname)
 
 
 def on_source_read(app: Sphinx, docname: str, content: list[str]) -> None:
-    """Check every page's front matter; keep the presentable front matter of each article.
+    """Check every page's front matter; keep each article's record (its checked front matter).
 
     Refused front matter (not YAML, aliases, duplicate keys, unsafe tags, not a mapping) is a
     warning at its line and is emptied before MyST parses the page, so no other reader of the
@@ -333,37 +372,28 @@ def on_source_read(app: Sphinx, docname: str, content: list[str]) -> None:
     for line, problem in problems:
         logger.warning(problem, location=(docname, line), type="edition",
                        subtype="front_matter")
-    domain = cast(ArticleDomain, app.env.get_domain("article"))
-    domain.front_matter[docname] = meta
-    domain.leads[docname] = article_lead(meta, content[0])
+    record = ArticleMeta.from_front_matter(meta, docname)
+    article_domain(app.env).set_article(docname, record, article_lead(record, content[0]))
 
 
-def on_env_before_read_docs(_app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    """Read articles first and the pages known to list them last: listings find every article.
+def listings_to_rewrite(_app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """The pages holding a listing, when what it shows of the articles changed.
 
-    Otherwise the order is Sphinx's (by name); a page that lists articles is only known as one
-    once it has been read, so a page named before the articles folder needs the articles first.
+    (``env-get-updated``: every document is read then.) A listing is made when its page is
+    written, so an article that comes, goes or changes needs its listings written again, not
+    read: the digest of every article's record, lead and title is compared with the last
+    build's.
     """
-    listing = cast(ArticleDomain, env.get_domain("article")).listing_pages
-
-    def rank(docname: str) -> int:
-        return 0 if is_article(env, docname) else 2 if docname in listing else 1
-
-    docnames.sort(key=rank)
-
-
-def on_env_get_outdated(
-    _app: Sphinx, env: BuildEnvironment, added: Set[str], changed: Set[str], removed: Set[str]
-) -> list[str]:
-    """Re-read pages generated from all articles whenever an article comes, goes or changes."""
-    if any(is_article(env, docname) for docname in (*added, *changed, *removed)):
-        return sorted(cast(ArticleDomain, env.get_domain("article")).listing_pages)
-    return []
+    domain = article_domain(env)
+    digest = domain.listed()
+    if digest == domain.data["listed"]:
+        return []
+    domain.data["listed"] = digest
+    return sorted(domain.listing_pages & env.found_docs)
 
 
 def setup_frontmatter(app: Sphinx) -> None:
     """Register the article domain and the reading of front matter."""
     app.add_domain(ArticleDomain)
-    app.connect("env-before-read-docs", on_env_before_read_docs)
     app.connect("source-read", on_source_read)
-    app.connect("env-get-outdated", on_env_get_outdated)
+    app.connect("env-get-updated", listings_to_rewrite)

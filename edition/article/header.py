@@ -7,7 +7,7 @@ link to their reason, collected in the editorial notes at the end of the header.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from sphinx import addnodes
@@ -17,19 +17,19 @@ from sphinx.writers.html5 import HTML5Translator
 
 from converters.common.dates import format_date
 from converters.common.script import text_language
-from converters.common.values import as_list
 from converters.model import header_fields
-from edition.article.frontmatter import get_front_matter
+from edition.article.frontmatter import get_article_meta
 from edition.article.text import (
-    ORIGINAL_AUTHOR,
     REMOVAL_NAMES,
     date_qualifier,
     language_name,
-    main_language,
     paragraph,
     source_link,
 )
 from edition.security.safety import is_web_url, language_tag
+
+if TYPE_CHECKING:
+    from edition.article.record import ArticleMeta, Removal, Supplied
 
 logger = logging.getLogger(__name__)
 
@@ -38,13 +38,12 @@ logger = logging.getLogger(__name__)
 HEADER_FIELDS: tuple[tuple[str, str], ...] = tuple((f.key, f.spec.header) for f in header_fields())
 
 
-def _stated_value(key: str, meta: dict[str, Any]) -> list[nodes.Node]:
+def _stated_value(key: str, meta: ArticleMeta) -> list[nodes.Node]:
     """What the source itself states for a header row, as inline nodes."""
-    value = meta.get(key)
     if key == "date":
         # To the minute at most: seconds add nothing a reader needs (the metadata keeps them).
-        precision = str(meta.get("date_precision") or "")
-        text = format_date(str(value or ""), "minute" if precision == "second" else precision)
+        precision = meta.date_precision
+        text = format_date(meta.date, "minute" if precision == "second" else precision)
         if not text:
             return []
         shown: list[nodes.Node] = [nodes.inline(text, text, classes=["article-date"])]
@@ -54,23 +53,22 @@ def _stated_value(key: str, meta: dict[str, Any]) -> list[nodes.Node]:
             shown.append(nodes.inline("", f" ({qualifier})", classes=["article-date-note"]))
         return shown
     if key == "language":
-        tags = as_list(value)
-        text = " and ".join(language_name(tag) for tag in tags)
-        if len(tags) > 1:
+        text = " and ".join(language_name(tag) for tag in meta.language)
+        if meta.is_parallel:
             text += ", in parallel"
-        return [nodes.Text(text)] if tags else []
+        return [nodes.Text(text)] if meta.language else []
     if key in ("source_url", "original_url"):
-        if not value:
+        url = meta.source_url if key == "source_url" else meta.original_url
+        if not url:
             return []
         # Only an http(s) address becomes a link; anything else (javascript:, data:) is shown
         # as the text it is (reported when the front matter was read).
-        url = str(value)
         return [source_link(url)] if is_web_url(url) else [nodes.Text(url)]
     if key == "retrieved":
         # When the edition copied the source: the day is what matters to a reader.
-        text = format_date(str(value or ""), "day")
+        text = format_date(meta.retrieved, "day")
         return [nodes.Text(text)] if text else []
-    items = as_list(value)
+    items = meta.values(key)
     return [nodes.Text(", ".join(items))] if items else []
 
 
@@ -107,12 +105,12 @@ def note_id(label: str, field: str) -> str:
     return nodes.make_id(f"{label}-editorial-{field}")
 
 
-def _editorial_value(entry: dict[str, Any], label: str) -> list[nodes.Node]:
+def _editorial_value(entry: Supplied, label: str) -> list[nodes.Node]:
     """A value supplied by the editors: in square brackets, with a link to their reason."""
-    value = ", ".join(as_list(entry.get("value")))
-    result: list[nodes.Node] = [nodes.inline("", f"[{value}]", classes=["editorial-value"])]
-    if str(entry.get("reason") or "").strip():
-        why = nodes.reference("", "why?", refid=note_id(label, str(entry.get("field", ""))),
+    result: list[nodes.Node] = [
+        nodes.inline("", f"[{entry.text}]", classes=["editorial-value"])]
+    if entry.reason:
+        why = nodes.reference("", "why?", refid=note_id(label, entry.field),
                               classes=["editorial-why"])
         result += [nodes.Text(" "), why]
     return result
@@ -126,94 +124,91 @@ def _header_field(label: str, body: list[nodes.Node]) -> nodes.field:
     )
 
 
-def _removal_summary(removed: list[dict[str, Any]]) -> str:
+def _removal_summary(removed: tuple[Removal, ...]) -> str:
     kinds: dict[str, int] = {}
     for item in removed:
-        kind = REMOVAL_NAMES.get(str(item.get("kind", "")), str(item.get("kind", "")))
+        kind = REMOVAL_NAMES.get(item.kind, item.kind)
         kinds[kind] = kinds.get(kind, 0) + 1
     return ", ".join(f"{kind} ({count})" if count > 1 else kind for kind, count in kinds.items())
 
 
-def _subtitle(meta: dict[str, Any], by_field: dict[str, dict[str, Any]],
-              label: str) -> nodes.paragraph | None:
+def _brackets(body: list[nodes.Node]) -> list[nodes.Node]:
+    """Inline nodes between the square brackets that mark a value as the editors'."""
+    return [nodes.inline("", "[", classes=["editorial-value"]), *body,
+            nodes.inline("", "]", classes=["editorial-value"])]
+
+
+def _subtitle(meta: ArticleMeta, label: str) -> nodes.paragraph | None:
     """The dek under the title (in square brackets when the editors supplied it)."""
-    subtitle = str(meta.get("subtitle") or "").strip()
+    subtitle = meta.subtitle
     if not subtitle:
         return None
-    para = paragraph(nodes.Text(subtitle), classes=["article-subtitle"])
-    if "subtitle" in by_field:
-        para.insert(0, nodes.inline("", "[", classes=["editorial-value"]))
-        para += nodes.inline("", "]", classes=["editorial-value"])
-        para += _editorial_value(by_field["subtitle"], label)[1:]
-    language = text_language(subtitle, as_list(meta.get("language")))
-    if language and language != main_language(meta):
+    entry = meta.supplied("subtitle")
+    shown: list[nodes.Node] = [nodes.Text(subtitle)]
+    para = paragraph(*(_brackets(shown) if entry else shown), classes=["article-subtitle"])
+    if entry is not None:
+        para += _editorial_value(entry, label)[1:]
+    language = text_language(subtitle, list(meta.language))
+    if language and language != meta.main_language:
         # docutils writes a language-xx class as the lang attribute.
         para["classes"].append(f"language-{language}")
     return para
 
 
-def _row_body(key: str, meta: dict[str, Any], entry: dict[str, Any] | None,
-              label: str) -> list[nodes.Node]:
+def _row_body(key: str, meta: ArticleMeta, label: str) -> list[nodes.Node]:
     """A header row's value: what the source states, and what the editors supplied."""
     body = _stated_value(key, meta)
+    entry = meta.supplied(key)
     if entry is None:
         return body
-    stated = ", ".join(as_list(meta.get(key)))
-    supplied = ", ".join(as_list(entry.get("value")))
-    if body and stated != supplied:
+    if body and ", ".join(meta.values(key)) != entry.text:
         body.append(nodes.Text(" "))
         body.extend(_editorial_value(entry, label))
     elif body:
         # The writer already put the editors' value in the field: mark it as theirs.
-        body = [nodes.inline("", "[", classes=["editorial-value"]), *body,
-                nodes.inline("", "]", classes=["editorial-value"])]
-        body += [nodes.Text(" "), *_editorial_value(entry, label)[2:]]
+        body = [*_brackets(body), nodes.Text(" "), *_editorial_value(entry, label)[2:]]
     else:
         body = _editorial_value(entry, label)
     return body
 
 
-def _meta_rows(meta: dict[str, Any], by_field: dict[str, dict[str, Any]],
-               label: str) -> nodes.field_list:
+def _meta_rows(meta: ArticleMeta, label: str) -> nodes.field_list:
     """The header's rows, one per field the source or the editors state (:data:`HEADER_FIELDS`)."""
     fields = nodes.field_list(classes=["article-meta"])
-    if "title" in by_field:
+    title = meta.supplied("title")
+    if title is not None:
         # The title is the page's heading; the header says whose it is.
         supplied_note = nodes.inline("", "supplied by the editors", classes=["editorial-value"])
-        why = _editorial_value(by_field["title"], label)[1:]
+        why = _editorial_value(title, label)[1:]
         fields += _header_field("Title", [supplied_note, *why])
     for key, name in HEADER_FIELDS:
-        entry = by_field.get(key)
-        body = _row_body(key, meta, entry, label)
+        body = _row_body(key, meta, label)
         if not body:
             continue
-        if key == "authors" and len(as_list(meta.get("authors")) or
-                                    as_list((entry or {}).get("value"))) > 1:
+        if key == "authors" and len(meta.credited_authors) > 1:
             name = "Authors"
-        if key == "authors" and str((entry or {}).get("role") or "") == ORIGINAL_AUTHOR:
+        if key == "authors" and meta.original_author_role:
             # the editors name the author of the work the text adapts, not of its words
             name = "Author of the original"
         fields += _header_field(name, body)
     return fields
 
 
-def _notes(editorial: list[dict[str, Any]], removed: list[dict[str, Any]], label: str,
-           method_doc: str | None) -> editorial_notes:
+def _notes(meta: ArticleMeta, label: str, method_doc: str | None) -> editorial_notes:
     """The editorial notes: each supplied value's reason, what was removed, the method page."""
     notes = editorial_notes("", summary="Editorial notes")
     items = nodes.bullet_list(classes=["editorial-list"])
-    for entry in editorial:
-        field_name = str(entry.get("field", ""))
-        value = ", ".join(as_list(entry.get("value")))
+    for entry in meta.editorial:
+        field_name = entry.field.replace("_", " ").capitalize()
         # The id is on a target, not on the item: LaTeX writes labels for targets only.
         item = nodes.list_item("", paragraph(
-            nodes.target("", "", ids=[note_id(label, field_name)]),
-            nodes.strong("", f"{field_name.replace('_', ' ').capitalize()} [{value}]: "),
-            nodes.Text(" ".join(str(entry.get("reason") or "").split())),
+            nodes.target("", "", ids=[note_id(label, entry.field)]),
+            nodes.strong("", f"{field_name} [{entry.text}]: "),
+            nodes.Text(entry.reason),
         ))
         items += item
-    if removed:
-        text = f"Removed from the source: {_removal_summary(removed)}."
+    if meta.removed:
+        text = f"Removed from the source: {_removal_summary(meta.removed)}."
         items += nodes.list_item("", paragraph(nodes.Text(text)))
     notes += items
     if method_doc:
@@ -226,27 +221,24 @@ def _notes(editorial: list[dict[str, Any]], removed: list[dict[str, Any]], label
     return notes
 
 
-def build_header(meta: dict[str, Any], method_doc: str | None) -> nodes.container:
-    """The header shown below an article's title, built from its front matter."""
-    label = str(meta.get("label") or "article")
+def build_header(meta: ArticleMeta, method_doc: str | None) -> nodes.container:
+    """The header shown below an article's title, built from its record."""
+    label = meta.slug or "article"
     # The header is the edition's apparatus, in English, whatever the article's language.
     header = nodes.container(classes=["article-header", "language-en"])
-    editorial = [e for e in meta.get("editorial") or [] if isinstance(e, dict)]
-    by_field = {str(entry.get("field", "")): entry for entry in editorial}
-    subtitle = _subtitle(meta, by_field, label)
+    subtitle = _subtitle(meta, label)
     if subtitle is not None:
         header += subtitle
-    header += _meta_rows(meta, by_field, label)
-    removed = [r for r in meta.get("removed") or [] if isinstance(r, dict)]
-    if editorial or removed:
-        header += _notes(editorial, removed, label, method_doc)
+    header += _meta_rows(meta, label)
+    if meta.editorial or meta.removed:
+        header += _notes(meta, label, method_doc)
     return header
 
 
 def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     """Put the header under each article's title."""
     env = app.env
-    meta = get_front_matter(env, env.docname)
+    meta = get_article_meta(env, env.docname)
     if meta is None:
         return
     section = next(iter(doctree.findall(nodes.section)), None)
@@ -267,10 +259,10 @@ def on_html_page_context(
     app: Sphinx, pagename: str, _templatename: str, context: dict[str, Any], _doctree: Any
 ) -> None:
     """Give an article page its own ``<html lang>``: the article's main language."""
-    meta = get_front_matter(app.env, pagename)
+    meta = get_article_meta(app.env, pagename)
     if meta is None:
         return
-    language = language_tag(main_language(meta))
+    language = language_tag(meta.main_language)
     if language:
         context["language"] = language
 

@@ -1,6 +1,6 @@
 """What a card says of an article: its opening sentences, and its title in the other script.
 
-Pure functions over an article's front matter and MyST body (no Sphinx): the front-matter
+Pure functions over an article's record and MyST body (no Sphinx): the front-matter
 component keeps each article's teaser when it reads the page, the cards directive shows it.
 
 - The teaser is the first full sentence(s) of the text: a sentence that does not end (a lead-in
@@ -14,11 +14,13 @@ component keeps each article's teaser when it reads the page, the cards directiv
 from __future__ import annotations
 
 import re
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from converters.common.script import has_han, is_han
-from converters.common.values import as_list
-from edition.article.text import main_language, shown_text
+from edition.article.text import shown_text
+
+if TYPE_CHECKING:
+    from edition.article.record import ArticleMeta
 
 #: A teaser grows sentence by sentence until it is this long (a Chinese character counts two) …
 TEASER_MIN = 90
@@ -56,16 +58,16 @@ def is_chinese(text: str) -> bool:
     return has_han(text)
 
 
-def chinese_language(front_matter: dict[str, Any], text: str) -> str:
+def chinese_language(meta: ArticleMeta, text: str) -> str:
     """The tag of a Chinese text of an article: the article's Chinese (else ``zh-Hans``).
 
     ``""`` for a text without Chinese.
     """
     if not has_han(text):
         return ""
-    for tag in as_list(front_matter.get("language")):
-        if str(tag).lower().startswith("zh"):
-            return str(tag)
+    for tag in meta.language:
+        if tag.lower().startswith("zh"):
+            return tag
     return "zh-Hans"
 
 
@@ -150,16 +152,14 @@ def _cut(text: str) -> str:
     return cut.rstrip(" ,;:") + "…"
 
 
-def title_gloss(front_matter: dict[str, Any], editors_gloss: dict[str, Any] | None) -> Gloss | None:
+def title_gloss(meta: ArticleMeta, editors_gloss: dict[str, Any] | None) -> Gloss | None:
     """The card's gloss of the title, or ``None`` when neither source nor editors give one."""
-    title = str(front_matter.get("title") or "")
+    title = meta.title
     if not title:
         return None
-    languages = front_matter.get("language") or []
-    languages = [str(tag) for tag in (languages if isinstance(languages, list) else [languages])]
-    other_language = next((tag for tag in languages if tag.lower().startswith("zh")
+    other_language = next((tag for tag in meta.language if tag.lower().startswith("zh")
                            != is_chinese(title)), "")
-    subtitle = str(front_matter.get("subtitle") or "").strip()
+    subtitle = meta.subtitle
     # A subtitle in the other script of an article in both languages is the source's title
     # in that language (the parallel text's first line, translated).
     if subtitle and other_language and is_chinese(subtitle) != is_chinese(title):
@@ -171,20 +171,16 @@ def title_gloss(front_matter: dict[str, Any], editors_gloss: dict[str, Any] | No
     return None
 
 
-def article_teaser(front_matter: dict[str, Any], body: str) -> str:
+def article_teaser(meta: ArticleMeta, body: str) -> str:
     """An article's first full sentence(s), as plain text, in its main language."""
-    languages = as_list(front_matter.get("language"))
-    chinese = main_language(front_matter).startswith("zh") if len(languages) > 1 else None
-    texts = [shown_text(text) for text in paragraphs(body, str(front_matter.get("label") or ""))]
-    return teaser(texts, str(front_matter.get("title") or ""), chinese)
+    chinese = meta.main_language.startswith("zh") if meta.is_parallel else None
+    texts = [shown_text(text) for text in paragraphs(body, meta.slug)]
+    return teaser(texts, meta.title, chinese)
 
 
-def card_teaser(front_matter: dict[str, Any], lead: str) -> str:
-    """A card's teaser: the source's dek, else the article's first full sentence(s) (``lead``)."""
-    subtitle = str(front_matter.get("subtitle") or "").strip()
-    supplied = {str(e.get("field")) for e in front_matter.get("editorial") or []
-                if isinstance(e, dict)}
-    # An editors' subtitle is not the source's dek (the parallel text's is its title in Chinese).
-    if subtitle and "subtitle" not in supplied:
-        return subtitle
-    return lead
+def card_teaser(meta: ArticleMeta, lead: str) -> str:
+    """A card's teaser: the source's dek, else the article's first full sentence(s) (``lead``).
+
+    An editors' subtitle is not the source's dek (the parallel text's is its title in Chinese).
+    """
+    return meta.dek or lead

@@ -48,10 +48,9 @@ from sphinx.util import logging
 
 from converters.common.markup import BLOCK_LABEL
 from converters.common.retired import RETIRED_FILE, RetiredLabelsError, Retirement, load_retired
-from converters.common.values import as_list
 from converters.model import FRONT_MATTER_FIELDS
-from edition.article.frontmatter import get_front_matter
-from edition.article.text import date_qualifier, main_language
+from edition.article.frontmatter import get_article_meta
+from edition.article.text import date_qualifier
 from edition.citation.changed import articles_to_write
 from edition.citation.model import (
     Citation,
@@ -66,14 +65,17 @@ from edition.citation.model import (
     partial_text,
     reason_notes,
 )
-from edition.entities.domain import canonical_language, entity_domain
+from edition.entities.domain import entity_domain
 from edition.security.escaping import json_for_script, ris_text
 from edition.security.files import write_if_changed
+from edition.security.safety import class_language
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
     from sphinx.writers.html5 import HTML5Translator
+
+    from edition.article.record import ArticleMeta
 
 logger = logging.getLogger(__name__)
 
@@ -125,18 +127,17 @@ def date_parts(date: str) -> list[int]:
     return parts
 
 
-def article_citation(app: Sphinx, docname: str, meta: dict[str, Any]) -> Citation:
+def article_citation(app: Sphinx, docname: str, meta: ArticleMeta) -> Citation:
     """The citation of an article page, as its citation block gives it."""
-    slug = str(meta.get("label") or Path(docname).name)
     suffix = app.config.html_file_suffix or ".html"
     url = page_url(app.config.edition_baseurl, docname, suffix)
-    return make_citation(meta, slug, url, app.config.edition_title)
+    return make_citation(meta, url, app.config.edition_title)
 
 
-def iso_date(meta: dict[str, Any]) -> str:
+def iso_date(meta: ArticleMeta) -> str:
     """The article's date as precise as known (date-time for minute and second precision)."""
-    date = str(meta.get("date") or "").strip()
-    precision = str(meta.get("date_precision") or "")
+    date = meta.date
+    precision = meta.date_precision
     if precision in ("minute", "second"):
         return date
     return date[: {"year": 4, "month": 7}.get(precision, 10)]
@@ -224,7 +225,7 @@ class AddParagraphNumbers(SphinxPostTransform):
         from edition.article.frontmatter import ArticleDomain
 
         domain = cast(ArticleDomain, self.env.get_domain("article"))
-        slugs = {str(meta.get("label") or "") for meta in domain.front_matter.values()}
+        slugs = domain.article_labels()
         for block, label, number in list(numbered_blocks(self.document)):
             match = PARAGRAPH_LABEL.match(label)
             if match is None or match.group("slug") not in slugs:
@@ -266,7 +267,7 @@ def language_label(label: str, column: nodes.Element) -> str:
     """
     tag = next((c[len("language-"):] for c in column["classes"] if c.startswith("language-")),
                "")
-    return f"{label}-{canonical_language(tag)}" if tag else ""
+    return f"{label}-{class_language(tag)}" if tag else ""
 
 
 class AddRetiredIds(SphinxPostTransform):
@@ -323,8 +324,8 @@ def edition_labels(env: BuildEnvironment) -> set[str]:
     """Every label a reader can be sent to: the articles' slugs and every labelled place."""
     from edition.article.frontmatter import ArticleDomain
 
-    articles = cast(ArticleDomain, env.get_domain("article")).front_matter
-    slugs = {str(meta.get("label") or Path(d).name) for d, meta in articles.items()}
+    articles = cast(ArticleDomain, env.get_domain("article")).articles
+    slugs = {meta.slug for meta in articles.values()}
     return slugs | set(cast(Any, env.get_domain("std")).anonlabels)
 
 
@@ -365,7 +366,7 @@ def visit_copy_button_html(self: HTML5Translator, node: copy_button) -> None:
 # --------------------------------------------------------------------------- the page head
 
 
-def head_metadata(app: Sphinx, docname: str, meta: dict[str, Any]) -> str:
+def head_metadata(app: Sphinx, docname: str, meta: ArticleMeta) -> str:
     """The ``<meta>`` tags and JSON-LD of an article page, every value escaped."""
     c = article_citation(app, docname, meta)
     tags: list[tuple[str, str, str]] = []  # (attribute, name, content)
@@ -374,8 +375,8 @@ def head_metadata(app: Sphinx, docname: str, meta: dict[str, Any]) -> str:
         if content.strip():
             tags.append((attribute, name, " ".join(content.split())))
 
-    languages = as_list(meta.get("language"))
-    language = main_language(meta)
+    languages = list(meta.language)
+    language = meta.main_language
     # the date of publication; a distributor's post is not one, and no tag here can say what
     # it is (Zotero takes citation_online_date and DC.date as the item's date): it is given
     # only where it is labelled, as the date of the distributor's copy in the JSON-LD
@@ -383,7 +384,7 @@ def head_metadata(app: Sphinx, docname: str, meta: dict[str, Any]) -> str:
     # the text's own words, never the edition's notes about it
     description = article_lead(app, docname)
     page = http_url(c.page_url)
-    source = http_url(meta.get("source_url"))
+    source = http_url(meta.source_url)
 
     # Highwire Press and Dublin Core tags of the fields the schema gives them, in its order.
     highwire_values = {"title": [c.title], "authors": list(c.authors), "date": [slash_date(date)],
@@ -425,15 +426,14 @@ def head_metadata(app: Sphinx, docname: str, meta: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def json_ld(app: Sphinx, docname: str, meta: dict[str, Any], c: Citation, description: str,
+def json_ld(app: Sphinx, docname: str, meta: ArticleMeta, c: Citation, description: str,
             date: str, page: str, source: str) -> dict[str, Any]:
     """The schema.org description of an article (``NewsArticle``)."""
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": c.title,
-        "inLanguage": as_list(meta.get("language")) if len(as_list(meta.get("language"))) > 1
-        else main_language(meta),
+        "inLanguage": list(meta.language) if meta.is_parallel else meta.main_language,
     }
     notes = [n for n in (editorial_note(c), date_qualifier(meta)) if n]
     optional = {
@@ -459,7 +459,7 @@ def json_ld(app: Sphinx, docname: str, meta: dict[str, Any], c: Citation, descri
     return data
 
 
-def json_ld_sources(meta: dict[str, Any], c: Citation, page: str,
+def json_ld_sources(meta: ArticleMeta, c: Citation, page: str,
                     source: str) -> dict[str, Any]:
     """The schema.org properties of what the article is based on: source, original, languages."""
     data: dict[str, Any] = {}
@@ -484,14 +484,13 @@ def json_ld_sources(meta: dict[str, Any], c: Citation, page: str,
         data["abstract"] = c.partial
     if c.translator:
         data["translator"] = {"@type": "Person", "name": c.translator}
-    original_url = http_url(meta.get("original_url"))
+    original_url = http_url(meta.original_url)
     if original_url:
         data["translationOfWork"] = {"@type": "CreativeWork", "url": original_url}
-    languages = as_list(meta.get("language"))
-    if len(languages) > 1:
+    if meta.is_parallel:
         # a parallel text: the later languages translate the first, on the same page
         data["workTranslation"] = [{"@type": "CreativeWork", "inLanguage": tag, "url": page}
-                                   for tag in languages[1:]]
+                                   for tag in meta.language[1:]]
     return data
 
 
@@ -516,7 +515,7 @@ def on_html_page_context(app: Sphinx, pagename: str, _templatename: str,
     """Put the citation metadata into an article page's ``<head>`` (web edition only)."""
     if app.builder.name not in WEB_BUILDERS:
         return
-    meta = get_front_matter(app.env, pagename)
+    meta = get_article_meta(app.env, pagename)
     if meta is None:
         return
     context["metatags"] = context.get("metatags", "") + head_metadata(app, pagename, meta)
@@ -610,14 +609,14 @@ def write_citation_files(app: Sphinx, exception: Exception | None) -> None:
     """Write ``.bib``, ``.ris`` and ``.json`` beside each re-read article page; forwarding pages.
 
     The other articles' files stay as the last build wrote them (see
-    :mod:`edition.citation.changed`).
+    :mod:`edition.outputs.changed`).
     """
     if exception is not None or app.builder.name not in WEB_BUILDERS:
         return
     out = Path(app.outdir)
     from edition.article.frontmatter import ArticleDomain
 
-    articles = cast(ArticleDomain, app.env.get_domain("article")).front_matter
+    articles = cast(ArticleDomain, app.env.get_domain("article")).articles
     for docname in articles_to_write(app, sorted(articles), lambda d: out / (d + ".bib")):
         meta = articles[docname]
         c = article_citation(app, docname, meta)
@@ -646,12 +645,12 @@ FORWARD_PAGE = """<!DOCTYPE html>
 """
 
 
-def write_forwarding_pages(app: Sphinx, articles: dict[str, dict[str, Any]]) -> None:
+def write_forwarding_pages(app: Sphinx, articles: dict[str, ArticleMeta]) -> None:
     """A page at each retired article slug that leads to its successor's page."""
     retired = retired_labels(app)
     if not retired:
         return
-    by_label = {str(meta.get("label") or Path(d).name): d for d, meta in articles.items()}
+    by_label = {meta.slug: d for d, meta in articles.items()}
     suffix = app.config.html_file_suffix or ".html"
     path = retired_path(app)
     # an article's slug, not one of its labelled places (-p3, -s1, -f2)
@@ -671,7 +670,7 @@ def write_forwarding_pages(app: Sphinx, articles: dict[str, dict[str, Any]]) -> 
         target = Path(successor_doc).name + suffix
         labels = {e.label: e.successor for e in retired
                   if e.label.startswith(slug + "-") and e.successor}
-        title = str(articles[successor_doc].get("title") or entry.successor)
+        title = articles[successor_doc].title or entry.successor
         depth = old_doc.count("/")
         text = FORWARD_PAGE.format(
             title=html.escape(title), target=html.escape(target, quote=True),
@@ -685,7 +684,7 @@ def write_forwarding_pages(app: Sphinx, articles: dict[str, dict[str, Any]]) -> 
 
 def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     """Say in the header of an article whose source is partial what the text is."""
-    meta = get_front_matter(app.env, app.env.docname)
+    meta = get_article_meta(app.env, app.env.docname)
     if meta is None:
         return
     retired = retired_path(app)

@@ -1,11 +1,13 @@
 """Citation: every article page ends with how to cite it, in plain text and in BibTeX.
 
-The citation is made from the article's front matter only — authors, title, publisher, date,
-the source's URL — plus the page's address in the edition (``edition_baseurl``, which defaults
-to ``html_baseurl``) and the edition's title (``edition_title``, default ``project``).
+The citation is made from the article's record (its front matter) only — authors, title,
+publisher, date, the source's URL — plus the page's address in the edition (``edition_baseurl``,
+which defaults to ``html_baseurl``) and the edition's title (``edition_title``, default
+``project``).
 
 - The plain-text citation puts values the editors supplied (listed under ``editorial`` in the
-  front matter) in square brackets, as bibliographies mark supplied information.
+  front matter: :meth:`edition.article.record.ArticleMeta.supplied`) in square brackets, as
+  bibliographies mark supplied information.
 - The files for reference managers (BibTeX here, RIS and CSL-JSON in
   :mod:`edition.citation.citable`) keep names and titles as they are and say in a note which
   values the editors supplied, with
@@ -25,7 +27,6 @@ Paragraphs are cited by their ¶ anchor.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from docutils import nodes
@@ -35,14 +36,16 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
 from converters.common.script import has_han
-from converters.common.values import as_list
 from converters.model import FRONT_MATTER_FIELDS
-from edition.article.frontmatter import get_front_matter
-from edition.article.text import ORIGINAL_AUTHOR, POSTED, posted_by
+from edition.article.frontmatter import get_article_meta
+from edition.article.record import bracketed
+from edition.article.text import POSTED
 from edition.security.escaping import bibtex_entry, bibtex_name, bibtex_text, bibtex_url
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+
+    from edition.article.record import ArticleMeta
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +77,7 @@ FIELD_WORDS: dict[str, str] = {
 
 
 class Citation(NamedTuple):
-    """What a citation of one article says, read from its front matter."""
+    """What a citation of one article says, read from its record."""
 
     #: BibTeX key: the article's slug.
     key: str
@@ -114,7 +117,7 @@ class Citation(NamedTuple):
 
     def supplied(self, field: str, text: str) -> str:
         """``text`` in square brackets when the editors supplied ``field``."""
-        return f"[{text}]" if text and field in self.editorial_fields else text
+        return bracketed(text) if field in self.editorial_fields else text
 
     def paragraph_url(self, number: int = 1) -> str:
         """The address of the article's paragraph ``number`` (its ¶ anchor)."""
@@ -163,68 +166,53 @@ def name_parts(name: str) -> tuple[str, str] | None:
     return (family, given) if family and given else None
 
 
-def _text(value: object) -> str:
-    return value.strip() if isinstance(value, str) else ""
-
-
 def page_url(baseurl: str, docname: str, suffix: str = ".html") -> str:
     """The address of a page in the HTML edition (relative when no base URL is set)."""
     path = docname + suffix
     return f"{baseurl.rstrip('/')}/{path}" if baseurl else path
 
 
-def partial_text(front: dict[str, Any]) -> str:
+def partial_text(meta: ArticleMeta) -> str:
     """The line saying the article is a partial text (``""`` when the source is whole)."""
-    for entry in front.get("removed") or []:
-        if isinstance(entry, dict) and str(entry.get("kind")) in PARTIAL_TEXT:
-            return PARTIAL_TEXT[str(entry["kind"])]
+    for entry in meta.removed:
+        if entry.kind in PARTIAL_TEXT:
+            return PARTIAL_TEXT[entry.kind]
     return ""
 
 
-def make_citation(front: dict[str, Any], slug: str, url: str, edition: str) -> Citation:
-    """The citation of an article from its front matter."""
-    entries = [e for e in front.get("editorial") or [] if isinstance(e, dict)]
-    editorial = {str(e.get("field")): e for e in entries}
-    authors = as_list(front.get("authors"))
-    supplied = set(as_list(editorial.get("authors", {}).get("value")))
-    if not authors:
-        authors = sorted(supplied)
-    original: list[str] = []
-    if str(editorial.get("authors", {}).get("role") or "") == ORIGINAL_AUTHOR:
-        # the editors name the author of the work this text comes from, not of its words
-        original, authors = authors, []
-    date = _text(front.get("date"))
-    distributor = posted_by(front)
+def make_citation(meta: ArticleMeta, url: str, edition: str) -> Citation:
+    """The citation of an article from its record (keyed by its slug)."""
+    date = meta.date
+    distributor = meta.posted_by
     posted = date if distributor else ""
     if distributor:
         date = ""
-    precision = _text(front.get("date_precision"))
     if date:
-        date = date[: DATE_LENGTH.get(precision, 10)]
+        date = date[: DATE_LENGTH.get(meta.date_precision, 10)]
     reasons = tuple(
-        (field, ", ".join(as_list(editorial[field].get("value"))),
-         " ".join(str(editorial[field].get("reason") or "").split()))
-        for field in FIELD_WORDS if field in editorial and field in CITED_FIELDS)
+        (field, entry.text, entry.reason)
+        for field, entry in ((f, meta.supplied(f)) for f in FIELD_WORDS)
+        if entry is not None and field in CITED_FIELDS)
     return Citation(
-        key=KEY_UNSAFE.sub("-", slug).strip("-") or "article",
-        authors=tuple(authors),
-        original_authors=tuple(original),
-        editorial_authors=frozenset(supplied & set(authors + original)),
-        title=_text(front.get("title")),
-        deck="" if "subtitle" in editorial else _text(front.get("subtitle")),
-        publisher=_text(front.get("publisher")),
-        translator=_text(front.get("translator")),
+        key=KEY_UNSAFE.sub("-", meta.slug).strip("-") or "article",
+        authors=meta.text_authors,
+        original_authors=meta.original_authors,
+        editorial_authors=meta.editorial_authors,
+        title=meta.title,
+        deck=meta.dek,
+        publisher=meta.publisher,
+        translator=meta.translator,
         date=date,
         distributor=distributor,
         posted=posted,
-        source_url=_text(front.get("source_url")),
-        original_url=_text(front.get("original_url")),
+        source_url=meta.source_url,
+        original_url=meta.original_url,
         page_url=url,
         edition=edition,
-        editorial_fields=frozenset(editorial),
+        editorial_fields=meta.supplied_fields,
         reasons=reasons,
-        partial=partial_text(front),
-        languages=tuple(as_list(front.get("language"))),
+        partial=partial_text(meta),
+        languages=meta.language,
     )
 
 
@@ -287,7 +275,7 @@ ACCESSED_PLACEHOLDER = "the date you read it"
 
 
 def _names(c: Citation, names: tuple[str, ...]) -> str:
-    return ", ".join(f"[{a}]" if a in c.editorial_authors else a for a in names)
+    return ", ".join(bracketed(a) if a in c.editorial_authors else a for a in names)
 
 
 def citation_text(c: Citation, accessed: str = ACCESSED_PLACEHOLDER) -> str:
@@ -436,18 +424,17 @@ class AddCitation(SphinxTransform):
 
     def apply(self, **_kwargs: Any) -> None:
         """Add the section to the article's top-level section, when this page is an article."""
-        front = get_front_matter(self.env, self.env.docname)
-        if front is None or not ARTICLE_KEYS <= front.keys():
+        meta = get_article_meta(self.env, self.env.docname)
+        if meta is None or not ARTICLE_KEYS <= meta.keys:
             return
         top = next(iter(self.document.findall(nodes.section)), None)
         if top is None:
             logger.warning("article has no title: no citation added",
                            location=(self.env.docname, 1), type="edition", subtype="citation")
             return
-        slug = str(front.get("label") or Path(self.env.docname).name)
         suffix = self.config.html_file_suffix or ".html"
         url = page_url(self.config.edition_baseurl, self.env.docname, suffix)
-        top += citation_section(make_citation(front, slug, url, self.config.edition_title))
+        top += citation_section(make_citation(meta, url, self.config.edition_title))
 
 
 def setup_citation(app: Sphinx) -> None:

@@ -23,11 +23,13 @@ from urllib.parse import urlsplit
 from docutils import nodes
 from sphinx.transforms import SphinxTransform
 
-from edition.article.frontmatter import get_front_matter
+from edition.article.frontmatter import get_article_meta
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.writers.html5 import HTML5Translator
+
+    from edition.article.record import ArticleMeta
 
 #: The Wayback Machine's address of a page archived nearest to a moment.
 WAYBACK = "https://web.archive.org/web/{stamp}/{url}"
@@ -48,19 +50,19 @@ WORDS_LENGTH = 80
 LinkWords = Callable[[Path, Path], dict[str, dict[str, str]]]
 
 
-def linked_words(seeds: Path, meta: dict[str, Any], editorial: Path,
+def linked_words(seeds: Path, meta: ArticleMeta, editorial: Path,
                  provider: LinkWords | None) -> dict[str, str]:
     """The words the source linked, by address, for one article (``{}`` without its seed).
 
     Read by ``provider`` (``edition_link_words``, in ``docs/conf.py`` the converters'
     :func:`converters.seedlinks.linked_words`); without one, a link note names no words.
     """
-    name = str(meta.get("seed") or "")
+    name = meta.seed
     path = seeds / name
     if not name or "/" in name or not path.is_file():
         return {}
     found = provider(path, editorial) if provider is not None else {}
-    return found.get(str(meta.get("label") or ""), {})
+    return found.get(meta.label, {})
 
 
 def _clip(text: str) -> str:
@@ -118,10 +120,10 @@ class MakeLinksRobust(SphinxTransform):
 
     def apply(self, **_kwargs: Any) -> None:
         """Rewrite the footnotes of an article."""
-        meta = get_front_matter(self.env, self.env.docname)
+        meta = get_article_meta(self.env, self.env.docname)
         if meta is None:
             return
-        stamp = wayback_stamp(str(meta.get("date") or ""))
+        stamp = wayback_stamp(meta.date)
         seeds = Path(self.config.edition_seeds)  # absolute: resolve_seeds_path
         words_of: dict[str, str] | None = None
         for footnote in self.document.findall(nodes.footnote):

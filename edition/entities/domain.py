@@ -45,13 +45,13 @@ from sphinx.util.nodes import make_refnode, split_explicit_title
 from converters.common.dates import date_target, date_words
 from converters.common.registry import Entity, RegistryError, fold, load_registry
 from converters.common.script import has_han
-from converters.common.values import as_list
 from edition.article.chinese import chinese_tag
-from edition.article.frontmatter import get_front_matter
+from edition.article.frontmatter import get_article_meta
+from edition.article.record import ArticleMeta
 from edition.entities.indices import Head, MentionIndex, Name, Place, place_label
 from edition.entities.names import pinyin
 from edition.security.files import write_if_changed
-from edition.security.safety import language_tag, strip_xml_forbidden, xml_forbidden
+from edition.security.safety import class_language, language_tag, strip_xml_forbidden, xml_forbidden
 
 if TYPE_CHECKING:
     from docutils.nodes import Element, Node, system_message
@@ -248,20 +248,6 @@ def explicit_id(node: Element, document: nodes.document) -> str:
     return ids[0] if ids else ""
 
 
-def canonical_language(tag: str) -> str:
-    """A BCP 47 tag in its usual case (docutils lower-cases classes: ``zh-hant`` → ``zh-Hant``)."""
-    parts = tag.split("-")
-    out = [parts[0].lower()]
-    for part in parts[1:]:
-        if len(part) == 4 and part.isalpha():
-            out.append(part.title())  # script
-        elif len(part) == 2 and part.isalpha():
-            out.append(part.upper())  # region
-        else:
-            out.append(part.lower())
-    return "-".join(out)
-
-
 def node_language(node: Node) -> str:
     """The language of the nearest enclosing ``language-xx`` container (``""`` when none)."""
     parent = node.parent
@@ -269,7 +255,7 @@ def node_language(node: Node) -> str:
         if isinstance(parent, nodes.Element):
             for cls in parent["classes"]:
                 if cls.startswith(LANGUAGE_CLASS):
-                    return canonical_language(str(cls[len(LANGUAGE_CLASS):]))
+                    return class_language(str(cls[len(LANGUAGE_CLASS):]))
         parent = parent.parent
     return ""
 
@@ -632,6 +618,8 @@ class EntityDomain(Domain):
     indices: ClassVar[list[type[Index]]] = [CompanyIndex, PersonIndex, DateIndex]
     #: Lookup tables over the records below, rebuilt after any of them changes.
     _lookup_cache: _Lookup | None = None
+    #: Documents' titles as text (:meth:`title_of`), dropped with the lookup tables.
+    _titles_cache: dict[str, str] | None = None
     initial_data: ClassVar[dict[str, Any]] = {
         "registry": {},  # id -> Entity
         "registry_digest": "",  # sha256 of the registry file last read into the environment
@@ -707,9 +695,9 @@ class EntityDomain(Domain):
     def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
         """Record the document's mentions (with their paragraph ids), language and authors."""
         self._changed()
-        meta = get_front_matter(env, docname) or {}
+        meta = get_article_meta(env, docname) or ArticleMeta(docname)
         # The first tag of the allow-list (the article header reports the others).
-        main_language = [tag for tag in map(language_tag, as_list(meta.get("language"))) if tag][:1]
+        main_language = [tag for tag in map(language_tag, meta.language) if tag][:1]
         if main_language:
             self.languages[docname] = main_language[0]
         found: list[Mention] = []
@@ -740,37 +728,29 @@ class EntityDomain(Domain):
             self.authorships[docname] = authors
 
     def _publication(
-        self, meta: dict[str, Any], docname: str, document: nodes.document
+        self, meta: ArticleMeta, docname: str, document: nodes.document
     ) -> Publication | None:
-        """An article's publication date from its front matter, marked when editorial."""
+        """An article's publication date from its record, marked when editorial."""
         if not self.is_article(docname):
             return None
-        iso = publication_iso(meta.get(DATE_FIELD))
+        iso = publication_iso(meta.date)
         if iso is None:
             return None
-        editorial = any(
-            isinstance(entry, dict) and entry.get("field") == DATE_FIELD
-            for entry in meta.get("editorial") or []
-        )
         section = document.next_node(nodes.section)
         anchor = explicit_id(section, document) if section is not None else ""
-        return Publication(docname, iso, anchor, editorial)
+        return Publication(docname, iso, anchor, meta.is_supplied(DATE_FIELD))
 
     def _authorships(
-        self, meta: dict[str, Any], docname: str, document: nodes.document
+        self, meta: ArticleMeta, docname: str, document: nodes.document
     ) -> list[Authorship]:
-        """Registry people the front matter names as authors, source-stated or editorial."""
-        stated = as_list(meta.get(AUTHORS_FIELD))
-        supplied: dict[str, str] = {}
-        for entry in meta.get("editorial") or []:
-            if isinstance(entry, dict) and entry.get("field") == AUTHORS_FIELD:
-                for name in as_list(entry.get("value")):
-                    supplied[name] = str(entry.get("reason", ""))
+        """Registry people the record names as authors, source-stated or editorial."""
+        supplied = meta.supplied(AUTHORS_FIELD)
+        reason = supplied.reason if supplied is not None else ""
         by_name = self.person_names()
         section = document.next_node(nodes.section)
         anchor = explicit_id(section, document) if section is not None else ""
         result: dict[str, Authorship] = {}
-        for name in [*stated, *supplied]:
+        for name in [*meta.authors, *meta.supplied_authors]:
             person = by_name.get(fold(name.strip()))
             if person is None:
                 # Bylines may name staff or publications; only registry people get a page.
@@ -779,10 +759,9 @@ class EntityDomain(Domain):
                 continue
             if person in result:
                 continue
-            editorial = name in supplied
-            result[person] = Authorship(
-                person, docname, anchor, editorial, supplied.get(name, "") if editorial else ""
-            )
+            editorial = name in meta.supplied_authors
+            result[person] = Authorship(person, docname, anchor, editorial,
+                                        reason if editorial else "")
         return list(result.values())
 
     # -- cross-references
@@ -855,9 +834,19 @@ class EntityDomain(Domain):
         return docname.startswith(self.env.config.edition_articles.rstrip("/") + "/")
 
     def title_of(self, docname: str) -> str:
-        """A document's title as plain text (its docname when it has none)."""
-        title = self.env.titles.get(docname)
-        return title.astext() if title is not None else docname
+        """A document's title as plain text (its docname when it has none).
+
+        Kept until a document is read or forgotten (:meth:`_changed`): related articles, the
+        registers and every entity page ask for the same titles again and again.
+        """
+        titles = self._titles_cache
+        if titles is None:
+            titles = self._titles_cache = {}
+        text = titles.get(docname)
+        if text is None:
+            title = self.env.titles.get(docname)
+            text = titles[docname] = title.astext() if title is not None else docname
+        return text
 
     def all_mentions(self, kind: str | None = None) -> list[Mention]:
         """Every mention, by document then position (deterministic across parallel builds)."""
@@ -894,8 +883,9 @@ class EntityDomain(Domain):
         return lookup
 
     def _changed(self) -> None:
-        """Drop the lookup tables: the records they were built from changed."""
+        """Drop the lookup tables and titles: the records they were made from changed."""
         self._lookup_cache = None
+        self._titles_cache = None
 
     def mentions_of(self, target: str, kind: str = "entity") -> list[Mention]:
         """Mentions of one entity id or ISO date, in document order."""
@@ -1037,6 +1027,17 @@ def generated_pages_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     )
 
 
+def forget_titles(app: Sphinx, _doctree: nodes.document) -> None:
+    """Drop the titles kept by :meth:`EntityDomain.title_of`: a document's title was collected."""
+    entity_domain(app.env)._titles_cache = None
+
+
+def forget_titles_merged(_app: Sphinx, env: BuildEnvironment, _docnames: Set[str],
+                         _other: BuildEnvironment) -> None:
+    """Drop the kept titles once a parallel reader's titles are merged (``env-merge-info``)."""
+    entity_domain(env)._titles_cache = None
+
+
 def setup_entities(app: Sphinx) -> None:
     """Register the ``ent`` domain, the ``ent`` and ``date`` roles and their config values."""
     app.add_domain(EntityDomain)
@@ -1049,3 +1050,7 @@ def setup_entities(app: Sphinx) -> None:
     app.connect("builder-inited", load_registry_into_domain, priority=400)
     app.connect("env-get-outdated", registry_outdated)
     app.connect("env-get-updated", generated_pages_updated)
+    # Titles are collected after the domain has processed a document (at doctree-read, or when
+    # a parallel reader's are merged): a title asked for in between is not kept.
+    app.connect("doctree-read", forget_titles, priority=900)
+    app.connect("env-merge-info", forget_titles_merged, priority=900)

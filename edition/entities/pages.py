@@ -36,7 +36,7 @@ from converters.common.markup import escape_literal
 from converters.common.registry import ID_PATTERN
 from converters.common.script import is_cjk, is_han
 from edition.article.listings import reading_order
-from edition.article.placeholders import PlaceholderDirective
+from edition.article.placeholders import PlaceholderDirective, listing
 from edition.entities.domain import (
     CONTEXT_CHARS,
     PUBLISHED,
@@ -81,7 +81,7 @@ OVERVIEW_SCRIPT = "edition-register.js"
 KWIC_CHARS = 60
 
 
-class entity_overview(nodes.General, nodes.Element):  # lower case, as docutils names nodes
+class entity_overview(listing):  # lower case, as docutils names nodes
     """Placeholder for the table of every entity, filled when the page is resolved."""
 
 

@@ -37,6 +37,7 @@ from edition.entities.indices import MentionIndex, Name, RegisterEntry, Register
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
+    from sphinx.config import Config
 
 #: The edition's static files (the stylesheet of the registers, entity pages and timeline).
 STATIC_DIR = Path(__file__).parent / "static"
@@ -44,6 +45,8 @@ STATIC_DIR = Path(__file__).parent / "static"
 STYLESHEET = "edition-register.css"
 #: The template Sphinx renders a domain index with.
 DOMAIN_INDEX_TEMPLATE = "domainindex.html"
+#: The folder of the registers' ``domainindex.html``, which prints a register.
+REGISTER_TEMPLATES = Path(__file__).parent / "templates"
 #: The template context key holding the register's HTML.
 CONTEXT_KEY = "edition_register"
 #: The page's introduction: how to read a line.
@@ -185,7 +188,17 @@ def add_stylesheet(app: Sphinx) -> None:
     app.add_css_file(STYLESHEET)
 
 
+def add_register_template(_app: Sphinx, config: Config) -> None:
+    """Put the registers' template before Sphinx's own (``config-inited``).
+
+    A new list, not Sphinx's default one, which every application of the process shares.
+    """
+    if str(REGISTER_TEMPLATES) not in config.templates_path:
+        config.templates_path = [*config.templates_path, str(REGISTER_TEMPLATES)]
+
+
 def setup_registers(app: Sphinx) -> None:
-    """Register the pages of the registers and their stylesheet."""
+    """Register the pages of the registers, their template and their stylesheet."""
+    app.connect("config-inited", add_register_template)
     app.connect("builder-inited", add_stylesheet)
     app.connect("html-page-context", add_register)

@@ -8,6 +8,7 @@ and filled at ``doctree-resolved``, once every article's mentions are known.
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -43,12 +44,26 @@ def rank_related(domain: EntityDomain, docname: str, limit: int | None = None) -
     """
     # Any shared id makes an article related; only ids of the registry are listed and counted.
     mine = domain.entities_of(docname)
-    listed: Counter[str] = Counter()
+    registry = domain.registry
+    found: Counter[str] = Counter()
     for entity in mine:
-        for other in domain.documents_of(entity):
-            if other != docname and domain.is_article(other):
-                listed[other] += entity in domain.registry
-    others = sorted(listed, key=lambda o: (-listed[o], domain.title_of(o), o))
+        documents = domain.documents_of(entity)
+        if entity in registry:
+            found.update(documents)
+        else:
+            for other in documents:
+                found.setdefault(other, 0)
+    listed = Counter({other: shared for other, shared in found.items()
+                      if other != docname and domain.is_article(other)})
+    if limit is not None and 0 < limit < len(listed):
+        # Only an article sharing at least as many as the limit-th most is ranked by title: in
+        # a large collection most articles share some common entity with every other one, and
+        # titling each of them for every article made the build quadratic in its texts.
+        least = heapq.nlargest(limit, listed.values())[-1]
+        candidates = [other for other, shared in listed.items() if shared >= least]
+    else:
+        candidates = list(listed)
+    others = sorted(candidates, key=lambda o: (-listed[o], domain.title_of(o), o))
     related: list[Related] = []
     for other in others if limit is None else others[:limit]:
         shared = set(domain.entities_of(other)).intersection(mine)

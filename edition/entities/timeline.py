@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from docutils import nodes
 
 from converters.common.dates import date_words
-from edition.article.placeholders import PlaceholderDirective
+from edition.article.placeholders import PlaceholderDirective, listing
 from edition.entities.domain import EntityDomain, date_anchor, entity_domain, year_anchor
 from edition.entities.pages import heading, mentions_block
 from edition.security.files import write_if_changed
@@ -46,7 +46,7 @@ FONT_SIZE = 15
 MARGIN = 4
 
 
-class timeline_chart(nodes.General, nodes.Element):  # lower case, as docutils names nodes
+class timeline_chart(listing):  # lower case, as docutils names nodes
     """Placeholder for the timeline, filled when the page is resolved."""
 
 

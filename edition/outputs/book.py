@@ -21,15 +21,14 @@ the rest:
   dates), each entry a name in its scripts and the pages of its mentions.
 
 The LaTeX side (chapter style, running heads, notes and boxes, verbatim and footnote setting,
-the index macros) is the package ``sphinxeditionbook``, package data in ``latex/`` copied beside
-the .tex files.
+the index macros) is the package ``sphinxeditionbook``, package data in ``latex/`` that Sphinx
+copies beside the .tex files (:func:`edition.outputs.pdf.use_latex_package`).
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 from urllib.parse import parse_qs, urlsplit
 
@@ -39,24 +38,24 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.texescape import escape
 
-from converters.common.dates import date_words, format_date
+from converters.common.dates import date_words
 from converters.common.script import HAN_RANGES, char_class
-from converters.common.values import as_list
-from edition.article.frontmatter import get_front_matter
+from edition.article.frontmatter import get_article_meta
 from edition.article.listings import omitted
-from edition.article.text import authors_byline, date_qualifier
+from edition.article.record import ArticleMeta
+from edition.article.text import authors_byline, date_qualifier, day_date
 from edition.citation.robustlinks import robust_link
 from edition.entities.domain import (
     LANGUAGE_CLASS,
     EntityDomain,
-    canonical_language,
     chinese_labels,
     entity_domain,
     entity_sort_key,
     index_letter,
 )
 from edition.entities.related import related_articles
-from edition.security.files import write_if_changed
+from edition.outputs.pdf import use_latex_package
+from edition.security.safety import class_language
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -65,7 +64,11 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-#: The LaTeX package of the book's layout (without ``.sty``).
+#: The LaTeX package of the book's layout (without ``.sty``; package data in ``latex/``):
+#: unnumbered chapters opening with a large title, running heads with the edition's and the
+#: article's titles, the opening, note and figure boxes, paracol, verbatim and notes, and the
+#: index macros. ``\editionindexpages{label,...}`` prints the distinct pages of labels (in the
+#: order given), each a link to the first label on that page.
 BOOK_PACKAGE = "sphinxeditionbook"
 
 #: Documents left out of the PDF (shell patterns on docnames): the contributor guide and the
@@ -110,13 +113,6 @@ CUT_NOTES: dict[str, str] = {
 TITLE_END_KEPT = 2
 #: The end of a title held together: the last Han characters and any closing marks after them.
 KEPT_END = re.compile(f"[{char_class(HAN_RANGES)}]{{{TITLE_END_KEPT}}}[^\\w\\s]{{0,3}}$")
-
-#: The book's LaTeX package (package data beside this module): unnumbered chapters opening
-#: with a large title, running heads with the edition's and the article's titles, the opening,
-#: note and figure boxes, paracol, verbatim and notes, and the index macros.
-#: ``\editionindexpages{label,...}`` prints the distinct pages of labels (in the order given),
-#: each a link to the first label on that page.
-BOOK_PACKAGE_FILE = Path(__file__).parent / "latex" / f"{BOOK_PACKAGE}.sty"
 
 
 class Place(NamedTuple):
@@ -283,9 +279,8 @@ class BookLayout(SphinxPostTransform):
 
         The note stands at the cut: after the last block of the text, before the citation.
         """
-        meta = get_front_matter(self.env, docname) or {}
-        kinds = dict.fromkeys(str(entry.get("kind")) for entry in meta.get("removed") or []
-                              if isinstance(entry, dict))
+        meta = get_article_meta(self.env, docname) or ArticleMeta(docname)
+        kinds = dict.fromkeys(entry.kind for entry in meta.removed)
         notes = [CUT_NOTES[kind] for kind in kinds if kind in CUT_NOTES]
         section = part.next_node(nodes.section)
         if not notes or section is None:
@@ -302,62 +297,78 @@ class BookLayout(SphinxPostTransform):
 
     def opening(self, docname: str) -> nodes.Element:
         """Byline and provenance of an article, from its front matter."""
-        meta = get_front_matter(self.env, docname) or {}
-        supplied = {str(e.get("field")): e for e in meta.get("editorial") or []
-                    if isinstance(e, dict)}
-
-        def value(field: str, text: str) -> str:
-            return f"[{text}]" if text and field in supplied else text
-
+        meta = get_article_meta(self.env, docname) or ArticleMeta(docname)
         opening = nodes.container(classes=["article-opening", "language-en"])
-        subtitle = str(meta.get("subtitle") or "").strip()
-        if subtitle:
-            languages = [tag for tag in as_list(meta.get("language")) if tag.startswith("zh")]
-            inner = nodes.container(
-                classes=[f"language-{languages[0].lower()}"] if languages else [])
-            inner += nodes.paragraph("", "", *kept_end(value("subtitle", subtitle)))
-            opening += inner
-        precision = str(meta.get("date_precision") or "")
-        date = format_date(str(meta.get("date") or ""),
-                           "day" if precision in ("minute", "second") else precision)
+        if meta.subtitle:
+            opening += self.opening_subtitle(meta)
+        opening += self.opening_byline(meta)
+        para = self.opening_source(meta)
+        if len(para.astext()):
+            para += nodes.Text(".")
+            source = nodes.container(classes=["article-source"])
+            source += para
+            opening += source
+        return opening
+
+    @staticmethod
+    def opening_subtitle(meta: ArticleMeta) -> nodes.Element:
+        """The subtitle, in the article's Chinese (its language class) when it has one."""
+        languages = [tag for tag in meta.language if tag.startswith("zh")]
+        inner = nodes.container(
+            classes=[f"language-{languages[0].lower()}"] if languages else [])
+        inner += nodes.paragraph("", "", *kept_end(meta.bracketed("subtitle", meta.subtitle)))
+        return inner
+
+    @staticmethod
+    def opening_byline(meta: ArticleMeta) -> nodes.Element:
+        """Authors and date, the date no more precise than a day."""
+        date = day_date(meta)
         # a distributor's post is said to be one; an original's author is not the text's
         qualifier = date_qualifier(meta)
-        byline = [authors_byline(meta),
-                  value("date", date) + (f" ({qualifier})" if date and qualifier else "")]
+        byline = [authors_byline(meta), meta.bracketed("date", date)
+                  + (f" ({qualifier})" if date and qualifier else "")]
         line = nodes.container(classes=["article-byline"])
         line += nodes.paragraph("", ", ".join(part for part in byline if part))
-        opening += line
-        where = [value("publisher", str(meta.get("publisher") or ""))]
-        column = str(meta.get("column") or "")
-        if column:
-            where.append(f"column {value('column', column)}")
-        translator = ", ".join(as_list(meta.get("translator")))
-        if translator:
-            where.append(f"translated by {translator}")
-        source = nodes.container(classes=["article-source"])
+        return line
+
+    def opening_source(self, meta: ArticleMeta) -> nodes.paragraph:
+        """Where the article appeared, its addresses, and whether the editors supplied values.
+
+        Without the closing full stop: an empty paragraph is left out (:meth:`opening`).
+        """
+        where = [meta.bracketed("publisher", meta.publisher)]
+        if meta.column:
+            where.append(f"column {meta.bracketed('column', meta.column)}")
+        if meta.translator:
+            where.append(f"translated by {meta.bracketed('translator', meta.translator)}")
         para = nodes.paragraph("", ", ".join(part for part in where if part))
-        url = str(meta.get("source_url") or "")
+        self.source_addresses(para, meta)
+        if meta.editorial:
+            self.editors_values_note(para)
+        return para
+
+    @staticmethod
+    def source_addresses(para: nodes.paragraph, meta: ArticleMeta) -> None:
+        """The source's address, then the original's (of a translation or a repost)."""
+        url = meta.source_url
         if url:
             link = nodes.reference("", "", *breakable(readable_url(url)), refuri=url)
             para += [nodes.Text(". " if len(para) else ""), link]
-        original = str(meta.get("original_url") or "")
+        original = meta.original_url
         if original:
             link = nodes.reference("", "", *breakable(readable_url(original)), refuri=original)
             para += [nodes.Text(" (original: " if len(para) else "Original: "), link,
                      nodes.Text(")" if url else "")]
-        if supplied:
-            method = self.config.edition_method_page
-            lead = ". Values" if len(para) else "Values"
-            para += nodes.Text(f"{lead} in square brackets are the editors’: see ")
-            if method in self.included:
-                para += nodes.reference("", "Editorial method", refuri=f"%{method}")
-            else:
-                para += nodes.Text("the editorial method")
-        if len(para.astext()):
-            para += nodes.Text(".")
-            source += para
-            opening += source
-        return opening
+
+    def editors_values_note(self, para: nodes.paragraph) -> None:
+        """What the square brackets mean, with a link to the method when it is in the book."""
+        method = self.config.edition_method_page
+        lead = ". Values" if len(para) else "Values"
+        para += nodes.Text(f"{lead} in square brackets are the editors’: see ")
+        if method in self.included:
+            para += nodes.reference("", "Editorial method", refuri=f"%{method}")
+        else:
+            para += nodes.Text("the editorial method")
 
     def citation(self, section: nodes.section) -> nodes.Element:
         """The article's citation as one line: the code blocks are for the web page."""
@@ -412,7 +423,7 @@ class BookLayout(SphinxPostTransform):
         ids = list(pair["ids"])
         first, second = halves
         first["ids"] = [*ids, *(i for i in first["ids"] if i not in ids)]
-        language = next((canonical_language(str(c)[len(LANGUAGE_CLASS):])
+        language = next((class_language(str(c)[len(LANGUAGE_CLASS):])
                          for c in second["classes"] if str(c).startswith(LANGUAGE_CLASS)), "")
         if ids and language:
             own = f"{ids[0]}-{language}"
@@ -579,17 +590,8 @@ class BookLayout(SphinxPostTransform):
         return lines
 
 
-def write_book_package(app: Sphinx) -> None:
-    """Write the book's package beside the .tex files (``builder-inited``, LaTeX only)."""
-    if app.builder.name != "latex":
-        return
-    write_if_changed(Path(app.outdir) / f"{BOOK_PACKAGE}.sty",
-                     BOOK_PACKAGE_FILE.read_text(encoding="utf-8"))
-
-
 def setup_book(app: Sphinx) -> None:
     """Register the book component."""
     app.add_post_transform(MarkMentions)
     app.add_post_transform(BookLayout)
-    app.add_latex_package(BOOK_PACKAGE)
-    app.connect("builder-inited", write_book_package)
+    use_latex_package(app, BOOK_PACKAGE)

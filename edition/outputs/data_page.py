@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 from sphinx.util.osutil import relative_uri
 
-from edition.article.placeholders import PlaceholderDirective
+from edition.article.placeholders import PlaceholderDirective, listing
 from edition.entities.domain import entity_domain, language_classes
 from edition.outputs.export import HTML_BUILDERS, site_base
 from edition.outputs.tei import TEI_FOLDER
@@ -29,7 +29,7 @@ DATA_FILES: tuple[tuple[str, str], ...] = (
 )
 
 
-class research_data(nodes.General, nodes.Element):  # lower case, as docutils names nodes
+class research_data(listing):  # lower case, as docutils names nodes
     """Placeholder for the list of data files, filled when the page is resolved."""
 
 

@@ -8,11 +8,16 @@ Sphinx's EPUB 3 builder is kept and extended (:class:`EditionEpubBuilder`, same 
   (:class:`UnlinkOmitted`), so a name in running text is text;
 - the contents list every page of the book and the sections of each article, not the
   citation section each article ends with, and close with the registers;
-- the package document names every language of the texts and the editors' role;
-- every chapter's ``<html>`` carries ``lang`` and ``xml:lang`` (an article's main language),
-  and so does every passage in another language (the Chinese half of a parallel pair);
+- the package document names every language of the texts and the editors' role, and marks the
+  cover image as one: Sphinx's template for it, with those additions, is the builder's
+  (``epub3/content.opf.jinja`` beside this module, :attr:`EditionEpubBuilder.template_dir`);
+- every chapter's ``<html>`` carries ``lang`` and ``xml:lang`` (an article's main language,
+  the ``html_tag`` of the page's context), and so does every passage in another language (the
+  Chinese half of a parallel pair): the EPUB's translator, :class:`EditionEpubTranslator`,
+  writes the twin ``xml:lang`` of every ``lang``;
 - footnote references and footnotes are marked ``epub:type="noteref"`` / ``"footnote"`` and
-  lose the bracket spans that reading systems print as "[[1]]";
+  written without the bracket spans that reading systems print as "[[1]]" (the translator
+  too);
 - a cover (an SVG with the title and subtitle) is drawn at build time, its words as the
   outlines of their glyphs in the Noto faces (:class:`Outliner`), so it needs no font.
 """
@@ -32,11 +37,12 @@ from sphinx.builders._epub_base import NavPoint as NcxPoint
 from sphinx.builders.epub3 import Epub3Builder, NavPoint
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
+from sphinx.writers.html5 import HTML5Translator
 
-from edition.article.frontmatter import get_front_matter
+from edition.article.frontmatter import get_article_meta
 from edition.article.listings import omitted
-from edition.article.text import main_language
 from edition.citation.model import ID_SUFFIX as CITATION_ID_SUFFIX
+from edition.entities.domain import LANGUAGE_CLASS
 from edition.outputs.book import splice
 from edition.outputs.pdf import Face, find_face
 from edition.security import safety
@@ -50,20 +56,12 @@ logger = logging.getLogger(__name__)
 #: Where the generated cover is written, relative to the EPUB's output folder.
 COVER_IMAGE = "_static/edition-cover.svg"
 
+#: The builder's templates of the package files (content.opf, the NCX, the navigation
+#: document, the container and the mimetype), in place of Sphinx's ``templates/epub3``.
+TEMPLATES = Path(__file__).parent / "epub3"
+
 #: A BCP 47 tag as the edition writes them (``en``, ``zh-Hans``): anything else is refused.
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
-
-#: A ``lang`` attribute docutils wrote for a ``language-…`` class, without ``xml:lang``.
-LANG_ATTRIBUTE = re.compile(r'(?<![:\w])lang="([A-Za-z0-9-]+)"(?! xml:lang)')
-
-#: The bracket spans around footnote numbers (the theme's CSS adds brackets of its own).
-FOOTNOTE_BRACKET = re.compile(r'<span class="fn-bracket">[\[\]]</span>')
-#: A footnote reference and its number. Its attributes hold no ``<`` (docutils writes it as
-#: ``&lt;``), and the pattern says so: with ``[^>]*``, each reference of a tag left open would
-#: be looked for again up to the same ``>``.
-NOTE_REFERENCE = re.compile(r'<a class="footnote-reference brackets"([^<>]*)>([^<]*)</a>')
-#: The start of a footnote.
-FOOTNOTE = re.compile(r'<aside class="footnote brackets"')
 
 #: The cover's size (3:4), margin and colours.
 COVER_WIDTH, COVER_HEIGHT = 1200, 1600
@@ -77,23 +75,74 @@ COVER_FACES: dict[str, tuple[str, ...]] = {
 }
 
 
-def language_tag(value: str, default: str = "en") -> str:
+def epub_language(value: str, default: str = "en") -> str:
     """A BCP 47 tag of the edition's allow-list, safe for an attribute (else ``default``)."""
     allowed = safety.language_tag(value)
     return allowed if allowed and LANGUAGE_TAG.match(allowed) else default
 
 
-def mark_languages(body: str) -> str:
-    """Give every ``lang`` attribute its XHTML twin ``xml:lang``."""
-    return LANG_ATTRIBUTE.sub(lambda m: f'lang="{m.group(1)}" xml:lang="{m.group(1)}"', body)
+#: The EPUB attribute of a footnote reference, and of a footnote.
+NOTE_REFERENCE: dict[str, Any] = {"epub:type": "noteref"}
+FOOTNOTE: dict[str, Any] = {"epub:type": "footnote"}
 
 
-def mark_footnotes(body: str) -> str:
-    """EPUB footnotes: ``epub:type`` on references and notes, numbers without brackets."""
-    body = FOOTNOTE_BRACKET.sub("", body)
-    body = NOTE_REFERENCE.sub(
-        r'<a class="footnote-reference" epub:type="noteref"\1><sup>\2</sup></a>', body)
-    return FOOTNOTE.sub('<aside class="footnote" epub:type="footnote"', body)
+class EditionEpubTranslator(HTML5Translator):
+    """Sphinx's HTML writer for the EPUB's XHTML: ``xml:lang`` with ``lang``, EPUB footnotes."""
+
+    def starttag(self, node: nodes.Element, tagname: str, suffix: str = "\n",
+                 empty: bool = False, **attributes: Any) -> str:
+        """The start tag, with ``xml:lang`` wherever it has a ``lang`` (older readers' one).
+
+        Docutils writes the first ``language-…`` class of the node or of the ``class`` given as
+        ``lang``, or a ``lang`` given; the twin is given the same value.
+        """
+        given = {str(name).lower(): value for name, value in attributes.items()}
+        classes = [*node.get("classes", []), *str(given.get("class", "")).split()]
+        languages = [str(c)[len(LANGUAGE_CLASS):] for c in classes
+                     if str(c).startswith(LANGUAGE_CLASS)]
+        language = languages[0] if languages else given.get("lang")
+        if language and "xml:lang" not in given:
+            attributes["xml:lang"] = language
+        return super().starttag(node, tagname, suffix, empty, **attributes)
+
+    def visit_footnote_reference(self, node: nodes.Element) -> None:
+        """A note reference: ``epub:type="noteref"``, its number raised, without brackets."""
+        self.body.append(self.starttag(
+            node, "a", suffix="", classes=["footnote-reference"], role="doc-noteref",
+            href="#" + str(node["refid"]), **NOTE_REFERENCE))
+        self.body.append("<sup>")
+
+    def depart_footnote_reference(self, _node: nodes.Element) -> None:
+        """Close the number and the link."""
+        self.body.append("</sup></a>")
+
+    def visit_footnote(self, node: nodes.Element) -> None:
+        """A note: ``epub:type="footnote"``, in the list of notes docutils wraps them in."""
+        if not isinstance(node.previous_sibling(), type(node)):
+            self.body.append(
+                f'<aside class="footnote-list {self.settings.footnote_references}">\n')
+        self.body.append(self.starttag(node, "aside", classes=[node.tagname],
+                                       role="doc-footnote", **FOOTNOTE))
+
+    def visit_label(self, node: nodes.Element) -> None:
+        """A note's number, a link back to its reference, without brackets."""
+        self.body.append('<span class="label">')
+        backrefs: list[str] = (node.parent.get("backrefs", [])
+                               if self.settings.footnote_backlinks else [])
+        if len(backrefs) == 1:
+            self.body.append(f'<a role="doc-backlink" href="#{backrefs[0]}">')
+
+    def depart_label(self, node: nodes.Element) -> None:
+        """Close the number; several references are linked after it, as docutils does."""
+        backrefs: list[str] = (node.parent.get("backrefs", [])
+                               if self.settings.footnote_backlinks else [])
+        if len(backrefs) == 1:
+            self.body.append("</a>")
+        self.body.append("</span>\n")
+        if len(backrefs) > 1:
+            links = ",".join(f'<a role="doc-backlink" href="#{ref}">{number}</a>'
+                             for number, ref in enumerate(backrefs, 1))
+            self.body.append(f'<span class="backrefs">({links})</span>\n')
 
 
 class CoverLine(NamedTuple):
@@ -239,6 +288,9 @@ def cover_svg(title: str, subtitle: str, description: str,
 class EditionEpubBuilder(Epub3Builder):
     """Sphinx's EPUB 3 builder with the edition's book, navigation, metadata and cover."""
 
+    # Of the path type Sphinx gives it.
+    template_dir = type(Epub3Builder.template_dir)(TEMPLATES)
+
     def omitted(self, docname: str) -> bool:
         """Whether a document stays out of the book (``edition_book_omit``)."""
         return omitted(docname, list(self.config.edition_book_omit))
@@ -253,9 +305,9 @@ class EditionEpubBuilder(Epub3Builder):
         docname = path.removesuffix(self.out_suffix)
         if docname in self.env.found_docs and self.omitted(docname):
             return False
-        meta = get_front_matter(self.env, docname) if docname in self.env.found_docs else None
+        meta = get_article_meta(self.env, docname) if docname in self.env.found_docs else None
         # Every article ends with how to cite it: the contents list the texts, not that.
-        slug = str((meta or {}).get("label") or "")
+        slug = meta.label if meta is not None else ""
         return not (slug and fragment == slug + CITATION_ID_SUFFIX)
 
     def get_toc(self) -> None:
@@ -296,13 +348,19 @@ class EditionEpubBuilder(Epub3Builder):
             for name, index, content, collapse in self.domain_indices]
 
     def content_metadata(self) -> dict[str, Any]:
-        """The package metadata, with the cover."""
+        """The package metadata, with the other languages of the texts (``other_languages``).
+
+        Escaped, as Sphinx escapes the values of its template (which does not escape them).
+        """
         metadata = super().content_metadata()
-        metadata["lang"] = language_tag(self.config.epub_language)
+        main = epub_language(self.config.epub_language)
+        metadata["lang"] = main
+        extra = [epub_language(tag, "") for tag in self.config.edition_epub_languages]
+        metadata["other_languages"] = [html.escape(tag) for tag in extra if tag and tag != main]
         return metadata
 
     def build_content(self) -> None:
-        """Write content.opf, then add the texts' languages, the editors' role, the cover."""
+        """Write content.opf (the template: :data:`TEMPLATES`) from the book's files only."""
         # Pages of the web edition an earlier build left here would join the manifest, and
         # the cover page it wrote would be in the reading order twice (Sphinx writes it again).
         for docname in sorted(self.env.found_docs):
@@ -310,23 +368,6 @@ class EditionEpubBuilder(Epub3Builder):
                 remove_file(Path(self.outdir) / (docname + self.out_suffix))
         remove_file(Path(self.outdir) / self.coverpage_name)
         super().build_content()
-        path = Path(self.outdir) / "content.opf"
-        opf = path.read_text(encoding="utf-8")
-        main = language_tag(self.config.epub_language)
-        extra = [language_tag(tag, "") for tag in self.config.edition_epub_languages]
-        languages = "".join(f"\n    <dc:language>{escape(tag)}</dc:language>"
-                            for tag in extra if tag and tag != main)
-        opf = opf.replace(f"<dc:language>{main}</dc:language>",
-                          f"<dc:language>{main}</dc:language>{languages}", 1)
-        opf = re.sub(r"<dc:creator>", '<dc:creator id="editors">', opf, count=1)
-        opf = opf.replace(
-            "<dc:date>",
-            '<meta refines="#editors" property="role" scheme="marc:relators">edt</meta>\n'
-            "    <dc:date>", 1)
-        cover = escape(COVER_IMAGE)
-        opf = re.sub(rf'(<item id="[^"]*" href="{re.escape(cover)}" [^>]*?)\s*/>',
-                     r'\1 properties="cover-image" />', opf, count=1)
-        write_if_changed(path, opf)
 
 
 class UnlinkOmitted(SphinxPostTransform):
@@ -364,22 +405,33 @@ def write_cover(app: Sphinx) -> None:
 def on_epub_page_context(
     app: Sphinx, pagename: str, _templatename: str, context: dict[str, Any], _doctree: Any
 ) -> None:
-    """A chapter's language on its ``<html>``; xml:lang and EPUB footnotes in its body."""
+    """A chapter's language on its ``<html>`` (the ``html_tag`` the EPUB's layout writes)."""
     if not isinstance(app.builder, Epub3Builder):
         return
-    meta = get_front_matter(app.env, pagename)
-    language = language_tag((main_language(meta) if meta else "") or app.config.epub_language)
+    meta = get_article_meta(app.env, pagename)
+    language = epub_language((meta.main_language if meta else "") or app.config.epub_language)
     context["html_tag"] = (
         '<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops"'
         f' lang="{language}" xml:lang="{language}">'
     )
-    if isinstance(context.get("body"), str):
-        context["body"] = mark_footnotes(mark_languages(context["body"]))
+
+
+def use_epub_translator(app: Sphinx) -> None:
+    """Make the EPUB's pages with the edition's translator, in an EPUB build only.
+
+    Registered at ``builder-inited``, before the theme's handler (priority 500): the theme
+    (pydata-sphinx-theme) gives its accessibility and table rules to the default translator of
+    an HTML build only when no translator is registered — one registered for the EPUB in setup()
+    took them away from every web page (headings of the sidebar lost their ``aria-level``).
+    """
+    if app.builder.name == "epub":
+        app.set_translator("epub", EditionEpubTranslator, override=True)
 
 
 def setup_epub(app: Sphinx) -> None:
     """Register the EPUB component."""
     app.add_builder(EditionEpubBuilder, override=True)
+    app.connect("builder-inited", use_epub_translator, priority=100)
     app.add_post_transform(UnlinkOmitted)
     app.connect("builder-inited", write_cover)
     # After the article component, which sets the page's language.

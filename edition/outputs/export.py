@@ -38,8 +38,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from converters.common.registry import ENTITY_TYPES
-from edition.article.frontmatter import get_front_matter
-from edition.article.text import DISTRIBUTOR, date_qualifier
+from edition.article.frontmatter import get_article_meta
+from edition.article.record import ArticleMeta
+from edition.article.text import date_qualifier
 from edition.citation.changed import collection_changed
 from edition.entities.domain import EntityDomain, entity_domain, entity_sort_key
 from edition.entities.names import pinyin
@@ -176,21 +177,15 @@ def article_records(app: Sphinx, base: str, suffix: str) -> list[dict[str, Any]]
     domain = entity_domain(app.env)
     records: list[dict[str, Any]] = []
     for docname in sorted(d for d in app.env.found_docs if domain.is_article(d)):
-        meta = get_front_matter(app.env, docname) or {}
+        meta = get_article_meta(app.env, docname) or ArticleMeta(docname)
         slug = docname.rsplit("/", 1)[-1]
         record: dict[str, Any] = {"slug": slug}
         for field in ARTICLE_FIELDS:
-            value = meta.get(field, "")
-            record[field] = value if isinstance(value, list) else field_text(value)
+            record[field] = meta.data(field)
         record["title"] = record["title"] or domain.title_of(docname)
-        record["distributor"] = field_text(meta.get(DISTRIBUTOR, ""))
+        record["distributor"] = meta.distributor
         record["date_note"] = date_qualifier(meta)
-        record["editorial"] = [
-            {"field": str(e.get("field", "")), "value": e.get("value", ""),
-             "reason": str(e.get("reason", "")),
-             **({"role": str(e["role"])} if e.get("role") else {})}
-            for e in meta.get("editorial") or [] if isinstance(e, dict)
-        ]
+        record["editorial"] = [entry.data() for entry in meta.editorial]
         record["url"] = f"{base}{docname}{suffix}"
         record["tei"] = f"{base}{TEI_FOLDER}/{slug}.xml"
         records.append(record)

@@ -1,9 +1,12 @@
 r"""The PDF: Chinese typesetting with xeCJK, Simplified and Traditional faces, per-article language.
 
-At ``builder-inited`` of the LaTeX builder this component writes ``sphinxedition.sty`` into the
-output directory. The package loads xeCJK with the edition's CJK faces and defines
+The LaTeX package ``sphinxedition`` (``latex/sphinxedition.sty``, package data that Sphinx copies
+beside the .tex files, :func:`use_latex_package`) loads xeCJK and defines
 ``\editionlanguage{tag}`` (emitted before the title of every page, :func:`insert_latex_language`)
-and the environments Sphinx opens for containers classed ``language-…``. In Chinese text the
+and the environments Sphinx opens for containers classed ``language-…``. What depends on the
+configuration is data the package reads from ``sphinxedition.cfg``, which this component writes
+at ``builder-inited`` (:func:`configuration_text`): the faces of ``edition_cjk_fonts``, the
+shared punctuation, the languages of the allow-list, one declaration a line. In Chinese text the
 punctuation Chinese and English share is full width; :class:`LatinPunctuation` finds the marks
 that belong to Latin text inside it (an apostrophe in China’s, the quotes of an English
 citation) and sets them Latin (``\editionlatinmark``).
@@ -28,19 +31,23 @@ from typing import Any, NamedTuple
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.config import Config
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
 from converters.common.script import is_cjk, is_latin_letter
-from edition.article.frontmatter import get_front_matter
-from edition.article.text import main_language
+from edition.article.frontmatter import get_article_meta
 from edition.security.files import destination, font_cache_dir, make_folder, write_if_changed
 from edition.security.safety import LANGUAGE_TAGS, language_tag
 
 logger = logging.getLogger(__name__)
 
-#: The LaTeX package this component writes (without ``.sty``).
+#: The LaTeX package of the edition's Chinese typesetting (without ``.sty``).
 PACKAGE = "sphinxedition"
+#: Its configuration, written into the LaTeX output folder and read by the package.
+CONFIGURATION = f"{PACKAGE}.cfg"
+#: The folder of the edition's LaTeX packages (package data).
+LATEX_FOLDER = Path(__file__).parent / "latex"
 
 #: xeCJK font families the package defines, and the fontconfig family of each. ``rm``, ``sf``
 #: and ``tt`` are Simplified; ``tc…`` are the Traditional faces for Traditional text. The
@@ -59,6 +66,15 @@ DEFAULT_CJK_FONTS: dict[str, str] = {
 #: A face's PostScript name as a cached file is named after it (it reaches LaTeX too):
 #: letters, digits, ``.``, ``_`` and ``-``, at most 63 characters, as PostScript allows.
 FACE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,62}")
+#: An xeCJK family name of ``edition_cjk_fonts`` (``sc``, ``tcsans``): letters only, as the
+#: package makes command arguments and family names (``sc`` + ``sans``) of it.
+FAMILY_NAME = re.compile(r"[A-Za-z]{1,32}")
+#: A folder, a font file or a fontconfig family name, as sphinxedition.cfg may hold it: letters,
+#: digits, ``_``, ``/``, ``.``, ``+``, ``-`` and spaces, nothing LaTeX or a key-value list reads as
+#: markup (a brace, backslash, ``%``, ``#``, ``~``, a comma or ``=``).
+FILE_NAME = re.compile(r"[\w/.+ -]{1,1000}")
+#: A language tag as the package's command and environment names take it.
+LATEX_TAG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 #: Subtags that mark Chinese in Traditional characters (the script, or a region that writes it).
 TRADITIONAL_SUBTAGS: frozenset[str] = frozenset({"hant", "tw", "hk", "mo"})
@@ -235,110 +251,103 @@ def _cff_name(data: bytes) -> str:
     return data[data_at + offset(0):data_at + offset(1)].decode("ascii", "replace")
 
 
-def font_spec(fontconfig_family: str, cache: Path) -> str:
-    """The ``[options]{file}`` that loads a family (Regular and Bold) in xeCJK."""
+class FaceFiles(NamedTuple):
+    """Where xeCJK finds a family's faces: font files in a folder, or a fontconfig family."""
+
+    #: The folder of the files, ending in ``/`` (``""``: :attr:`regular` is a family name).
+    folder: str
+    #: The regular face's file (or the fontconfig family name).
+    regular: str
+    #: The bold face's file, in the same folder (``""``: none).
+    bold: str = ""
+
+
+def face_files(fontconfig_family: str, cache: Path) -> FaceFiles:
+    """The files that load a family (Regular and Bold) in xeCJK."""
     regular = find_face(fontconfig_family, "Regular")
     bold = find_face(fontconfig_family, "Bold")
     if regular is None:
         logger.warning("CJK font %r not found by fontconfig (install fonts-noto-cjk); "
                        "the PDF may lack Chinese characters", fontconfig_family,
                        type="edition", subtype="pdf")
-        return f"{{{fontconfig_family}}}"
+        return FaceFiles("", fontconfig_family)
     regular_file = single_face(regular, cache)
-    options = [f"Path={regular_file.parent}/"]
+    bold_name = ""
     if bold is not None:
         bold_file = single_face(bold, cache)
         if bold_file.parent == regular_file.parent:
-            options.append(f"BoldFont={bold_file.name}")
-    return f"[{', '.join(options)}]{{{regular_file.name}}}"
+            bold_name = bold_file.name
+    return FaceFiles(f"{regular_file.parent}/", regular_file.name, bold_name)
 
 
-def package_text(fonts: dict[str, str], cache: Path) -> str:
-    r"""The LaTeX package: xeCJK, the faces, ``\editionlanguage`` and the language classes."""
-    lines = [
-        r"\NeedsTeXFormat{LaTeX2e}",
-        rf"\ProvidesPackage{{{PACKAGE}}}[2025/01/01 the edition's Chinese typesetting]",
-        r"\RequirePackage{xeCJK}",
-        # Spaces as the sources have them: kept between Chinese characters, none added between
-        # Chinese and Latin letters (the web edition adds none either).
-        r"\xeCJKsetup{CJKspace=true, CJKecglue={\hskip 0pt plus 0.08em}}",
-    ]
-    specs = {name: font_spec(family, cache) for name, family in fonts.items()}
-    # The default faces (\rmfamily, \sffamily, \ttfamily) are the Simplified ones.
-    for command, name in (("main", "sc"), ("sans", "scsans"), ("mono", "scmono")):
-        if name in specs:
-            lines.append(rf"\setCJK{command}font{specs[name]}")
-    lines += [rf"\setCJKfamilyfont{{{name}}}{spec}" for name, spec in specs.items()]
-    lines += [
-        # Shared punctuation: Latin in English text, full width in Chinese text.
-        r"\newcommand{\editionLatinPunctuation}{%",
-        *(rf"  \xeCJKDeclareCharClass{{Default}}{{{xecjk_chars(chars)}}}%"
-          for chars in SHARED_PUNCTUATION),
-        "}",
-        r"\newcommand{\editionCJKPunctuation}{%",
-        *(rf"  \xeCJKDeclareCharClass{{{cls}}}{{{xecjk_chars(chars)}}}%"
-          for chars, cls in SHARED_PUNCTUATION.items()),
-        "}",
-        # One mark of Latin text inside Chinese text (LatinPunctuation): Latin for its extent
-        # (a character class is set for the group), in the Latin face, at its Latin width.
-        r"\ExplSyntaxOn",
-        r"\NewDocumentCommand{\editionlatinmark}{m}{\group_begin:",
-        r"  \tex_XeTeXcharclass:D `#1 = \xeCJK_class_num:n{Default}\scan_stop: #1\group_end:}",
-        r"\ExplSyntaxOff",
-        rf"\expandafter\let\csname DUrole{LATIN_MARK}\endcsname\editionlatinmark",
-        r"\newcommand{\editionCJKfaces}[1]{%",
-        r"  \renewcommand{\CJKrmdefault}{#1}%",
-        r"  \renewcommand{\CJKsfdefault}{#1sans}%",
-        r"  \renewcommand{\CJKttdefault}{#1mono}%",
-        r"  \CJKfamily{#1}}",
-        "% \\editionlanguage{tag}: the faces and punctuation of a language (lower-case BCP 47).",
-        r"\newcommand{\editionlanguage}[1]{%",
-        r"  \ifcsname edition@lang@#1\endcsname\csname edition@lang@#1\endcsname",
-        r"  \else\csname edition@lang@zh-hans\endcsname\fi}",
-    ]
-    for tag, (faces, punctuation) in LANGUAGES.items():
-        lines.append(rf"\expandafter\def\csname edition@lang@{tag}\endcsname"
-                     rf"{{\editionCJKfaces{{{faces}}}\edition{punctuation}Punctuation}}")
-    # The edition's own pages are in English; each page sets its language at its start.
-    lines.append(r"\editionLatinPunctuation")
-    lines += [
-        "% Containers classed language-xx (the halves of a parallel pair) switch for their",
-        "% extent only: an environment is a group, so faces and classes come back at its end.",
-    ]
-    for tag in LANGUAGES:
-        lines.append(rf"\newenvironment{{sphinxclasslanguage-{tag}}}"
-                     rf"{{\editionlanguage{{{tag}}}\rmfamily}}{{}}")
-    lines += [
-        r"\newenvironment{sphinxclassparallel}{\par\medskip}{\par\medskip}",
-        # A figure of which the source keeps only the caption and credit.
-        r"\newenvironment{sphinxclasstext-figure}"
-        r"{\par\medskip\small\leftskip=2em\rightskip=2em}{\par\medskip}",
-        # The article header: field names run in ("Date: 4 March 2025"), one field a line.
-        r"\newenvironment{sphinxclassarticle-header}%",
-        r"  {\par\small\renewcommand{\sphinxlineitem}[1]{\item[{##1:}]}}{\par\medskip}",
-        r"\endinput",
-    ]
-    return "\n".join(line for line in lines if line) + "\n"
+def face_declaration(family: str, files: FaceFiles) -> str | None:
+    r"""The line of ``sphinxedition.cfg`` that declares an xeCJK family (``\editionCJKface``).
+
+    The values are names of files and folders, not text: escaping would change them, so each
+    must be of :data:`FAMILY_NAME` or :data:`FILE_NAME`, else the family is left out, with a
+    warning (nothing of a configuration value reaches LaTeX as code).
+    """
+    values = [files.folder, files.regular, files.bold]
+    if not FAMILY_NAME.fullmatch(family) or not all(
+            FILE_NAME.fullmatch(value) for value in values if value):
+        logger.warning("CJK font %r (%s) has a name LaTeX cannot be given safely; left out",
+                       family, ", ".join(value for value in values if value),
+                       type="edition", subtype="pdf")
+        return None
+    return rf"\editionCJKface{{{family}}}{{{files.folder}}}{{{files.regular}}}{{{files.bold}}}"
 
 
-def write_package(app: Sphinx) -> None:
-    """Write the package beside the .tex files when building LaTeX."""
+def configuration_text(fonts: dict[str, str], cache: Path) -> str:
+    r"""``sphinxedition.cfg``: the faces, the shared punctuation and the languages.
+
+    Data for the package ``sphinxedition`` (``latex/sphinxedition.sty``), one declaration a
+    line: an xeCJK family of each of ``fonts``, each class of :data:`SHARED_PUNCTUATION`, and
+    the faces and punctuation of each tag of the allow-list (:data:`LANGUAGES`).
+    """
+    lines = [f"% {CONFIGURATION}: the configuration of the package {PACKAGE}, "
+             "written by edition/outputs/pdf.py"]
+    for family, fontconfig_family in fonts.items():
+        line = face_declaration(family, face_files(fontconfig_family, cache))
+        if line is not None:
+            lines.append(line)
+    lines += [rf"\editionsharedpunctuation{{{cls}}}{{{xecjk_chars(chars)}}}"
+              for chars, cls in SHARED_PUNCTUATION.items()]
+    lines += [rf"\editiondeclarelanguage{{{tag}}}{{{faces}}}{{{punctuation}}}"
+              for tag, (faces, punctuation) in LANGUAGES.items() if LATEX_TAG.fullmatch(tag)]
+    return "\n".join(lines) + "\n"
+
+
+def use_latex_package(app: Sphinx, name: str) -> None:
+    r"""Load a package of :data:`LATEX_FOLDER` in the preamble; Sphinx copies it beside the .tex.
+
+    ``app.add_latex_package`` writes the ``\usepackage``; the file joins
+    ``latex_additional_files``, which the LaTeX builder copies into its output folder.
+    """
+    app.add_latex_package(name)
+    path = str(LATEX_FOLDER / f"{name}.sty")
+
+    def add_file(_app: Sphinx, config: Config) -> None:
+        files = list(config.latex_additional_files)
+        if path not in files:
+            config.latex_additional_files = [*files, path]
+
+    app.connect("config-inited", add_file)
+
+
+def write_configuration(app: Sphinx) -> None:
+    """Write ``sphinxedition.cfg`` beside the .tex files (``builder-inited``, LaTeX only)."""
     if app.builder.name != "latex":
+        return
+    if app.config.latex_engine != "xelatex":
+        # The package then only defines \editionlanguage, as a command that does nothing.
+        logger.warning("the edition's PDF needs latex_engine = 'xelatex' (Chinese text)",
+                       type="edition", subtype="pdf")
         return
     outdir = Path(app.outdir)
     make_folder(outdir)
-    if app.config.latex_engine != "xelatex":
-        logger.warning("the edition's PDF needs latex_engine = 'xelatex' (Chinese text)",
-                       type="edition", subtype="pdf")
-        text = "\n".join([
-            rf"\ProvidesPackage{{{PACKAGE}}}",
-            r"\newcommand{\editionlanguage}[1]{}",
-            r"\endinput",
-        ]) + "\n"
-    else:
-        cache = Path(app.config.edition_font_cache or font_cache_dir())
-        text = package_text(dict(app.config.edition_cjk_fonts), cache)
-    write_if_changed(outdir / f"{PACKAGE}.sty", text)
+    cache = Path(app.config.edition_font_cache or font_cache_dir())
+    write_if_changed(outdir / CONFIGURATION,
+                     configuration_text(dict(app.config.edition_cjk_fonts), cache))
 
 
 def insert_latex_language(section: nodes.section, language: str) -> None:
@@ -364,8 +373,8 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     section = next(iter(doctree.findall(nodes.section)), None)
     if section is None:
         return
-    meta = get_front_matter(app.env, app.env.docname)
-    language = (main_language(meta) if meta else "") or app.config.language or "en"
+    meta = get_article_meta(app.env, app.env.docname)
+    language = (meta.main_language if meta else "") or app.config.language or "en"
     insert_latex_language(section, language)
 
 
@@ -435,8 +444,8 @@ class LatinPunctuation(SphinxPostTransform):
 
         def walk(node: nodes.Element, language: str) -> None:
             if isinstance(node, addnodes.start_of_file):
-                meta = get_front_matter(self.env, node["docname"])
-                language = (main_language(meta) if meta else "") or default
+                meta = get_article_meta(self.env, node["docname"])
+                language = (meta.main_language if meta else "") or default
             for cls in node["classes"]:
                 if str(cls).startswith("language-"):
                     language = str(cls)[len("language-"):]
@@ -455,7 +464,7 @@ class LatinPunctuation(SphinxPostTransform):
 
 def setup_pdf(app: Sphinx) -> None:
     """Register the PDF component."""
-    app.add_latex_package(PACKAGE)
+    use_latex_package(app, PACKAGE)
     app.add_post_transform(LatinPunctuation)
-    app.connect("builder-inited", write_package)
+    app.connect("builder-inited", write_configuration)
     app.connect("doctree-read", on_doctree_read)

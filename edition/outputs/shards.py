@@ -8,7 +8,8 @@ sidebar, previous/next links, titles and front matter, but reads and writes only
 
 What a stub lacks is what the texts say: their mentions of entities and dates (for the related
 articles, the date links of a page, the registers, the entity pages and the timeline) and their
-leads (for the cards). Each shard exports those records of its own articles
+leads (for the cards); its front matter, and so the article's record, is the text's own. Each
+shard exports those records of its own articles
 (:data:`RECORDS_PATH` in its output folder, at ``build-finished``); a build given the others'
 files takes them in place of its stubs' own, as Sphinx takes the records of documents read by
 another process in a parallel build: through each domain's ``clear_doc`` and
@@ -43,7 +44,7 @@ from docutils import nodes
 from sphinx.errors import NoUri
 from sphinx.util import logging
 
-from edition.article.frontmatter import ArticleDomain
+from edition.article.frontmatter import article_domain
 from edition.entities.domain import Authorship, Mention, Publication, entity_domain
 from edition.security.files import write_if_changed
 
@@ -90,8 +91,6 @@ class ArticleRecords:
 
     #: The article's docname.
     docname: str
-    #: Its front matter, as the article domain keeps it.
-    front_matter: dict[str, Any]
     #: Its first full sentence(s), for cards.
     lead: str
     #: Its main language (BCP 47), as the entity domain keeps it (``""``: none).
@@ -135,7 +134,7 @@ def records_json(records: Iterable[ArticleRecords], documents: dict[str, str]) -
     """
     articles = {
         r.docname: {
-            "front_matter": r.front_matter, "lead": r.lead, "language": r.language,
+            "lead": r.lead, "language": r.language,
             "mentions": [list(m) for m in r.mentions],
             "authorships": [list(a) for a in r.authorships],
             "publication": list(r.publication) if r.publication is not None else None,
@@ -154,8 +153,7 @@ def parse_records(text: str, where: str) -> list[ArticleRecords]:
             raise ShardError(f"{where}: not a records file of version {FORMAT_VERSION}")
         return [
             ArticleRecords(
-                docname, dict(entry["front_matter"]), str(entry["lead"]),
-                str(entry["language"]),
+                docname, str(entry["lead"]), str(entry["language"]),
                 tuple(Mention(*row) for row in entry["mentions"]),
                 tuple(Authorship(*row) for row in entry["authorships"]),
                 Publication(*entry["publication"]) if entry["publication"] else None,
@@ -169,16 +167,11 @@ def parse_records(text: str, where: str) -> list[ArticleRecords]:
 # --------------------------------------------------------------------------- the domains
 
 
-def article_domain(env: BuildEnvironment) -> ArticleDomain:
-    """The ``article`` domain of an environment."""
-    return cast(ArticleDomain, env.get_domain("article"))
-
-
 def records_of(env: BuildEnvironment, docname: str) -> ArticleRecords:
     """An article's records, as this build's domains hold them."""
-    entities, articles = entity_domain(env), article_domain(env)
+    entities = entity_domain(env)
     return ArticleRecords(
-        docname, articles.front_matter.get(docname, {}), articles.leads.get(docname, ""),
+        docname, article_domain(env).leads.get(docname, ""),
         entities.languages.get(docname, ""), tuple(entities.mentions.get(docname, ())),
         tuple(entities.authorships.get(docname, ())), entities.publications.get(docname))
 
@@ -186,26 +179,24 @@ def records_of(env: BuildEnvironment, docname: str) -> ArticleRecords:
 def take_records(env: BuildEnvironment, records: Iterable[ArticleRecords]) -> None:
     """Put the records of articles read elsewhere in place of their stubs'.
 
-    As a parallel read's records are merged: each domain forgets the document, then merges the
-    other's data.
+    As a parallel read's records are merged: the entity domain forgets the document, then
+    merges the other's data; the article domain keeps the stub's record (its front matter is
+    the text's) and takes the lead.
     """
     taken = list(records)
     docnames = {r.docname for r in taken}
-    entities, articles = entity_domain(env), article_domain(env)
+    entities = entity_domain(env)
     for docname in docnames:
         entities.clear_doc(docname)
-        articles.clear_doc(docname)
     entities.merge_domaindata(docnames, {
         "mentions": {r.docname: list(r.mentions) for r in taken if r.mentions},
         "authorships": {r.docname: list(r.authorships) for r in taken if r.authorships},
         "languages": {r.docname: r.language for r in taken if r.language},
         "publications": {r.docname: r.publication for r in taken if r.publication},
     })
-    articles.merge_domaindata(docnames, {
-        "front_matter": {r.docname: r.front_matter for r in taken},
-        "leads": {r.docname: r.lead for r in taken},
-        "listing_pages": set(),
-    })
+    article_domain(env).merge_domaindata(docnames, {
+        "articles": {}, "leads": {r.docname: r.lead for r in taken}, "listing_pages": set(),
+        "toctrees": {}})
 
 
 # --------------------------------------------------------------------------- Sphinx

@@ -1,6 +1,7 @@
 """TEI P5 export: every article as ``data/tei/<slug>.xml`` beside the HTML edition.
 
-Written after an HTML build (``build-finished``) from each article's doctree and front matter:
+Made for an HTML build from each article's doctree as it is read, and its front matter; written
+once every article is read (:func:`write_tei`):
 
 * ``teiHeader``: title, subtitle, authors, translator, publisher, column, date, addresses and
   languages from the front matter; a value the editors supply carries ``@corresp`` pointing
@@ -22,26 +23,27 @@ Every value is put into the XML tree as text or attribute by lxml, which escapes
 from __future__ import annotations
 
 import re
+from collections.abc import Set
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-from weakref import WeakKeyDictionary
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from docutils import nodes
 from lxml import etree
 from sphinx import addnodes
-from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.domains import Domain
 from sphinx.util import logging
 
-from edition.article.frontmatter import get_front_matter
-from edition.article.text import ORIGINAL_AUTHOR, date_qualifier
+from edition.article.frontmatter import get_article_meta
+from edition.article.record import ArticleMeta, Removal
+from edition.article.text import date_qualifier
 from edition.citation.changed import articles_to_write
 from edition.entities.domain import (
     EntityDomain,
-    canonical_language,
     entity_domain,
     publication_iso,
 )
-from edition.security.files import write_if_changed
+from edition.security.files import remove_file, write_if_changed
+from edition.security.safety import class_language
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -83,14 +85,11 @@ def xml_id(anchor: str) -> str:
     return anchor if NCNAME.match(anchor) else ID_PREFIX + re.sub(r"[^A-Za-z0-9._-]", "-", anchor)
 
 
-def removal_text(entry: Any) -> str:
+def removal_text(entry: Removal) -> str:
     """One removal recorded in the front matter, in words."""
-    if not isinstance(entry, dict):
-        return str(entry or "").strip()
-    parts = [str(entry.get("kind", "")).strip(), str(entry.get("reason", "")).strip()]
-    text = ": ".join(p for p in parts if p)
-    if entry.get("chars"):
-        text += f" ({entry['chars']} characters)"
+    text = ": ".join(p for p in (entry.kind, entry.reason) if p)
+    if entry.chars:
+        text += f" ({entry.chars} characters)"
     return text
 
 
@@ -128,7 +127,7 @@ class ArticleTEI:
 
     def __init__(
         self, domain: EntityDomain, docname: str, document: nodes.document,
-        meta: dict[str, Any], page_url: str, entity_url: str,
+        meta: ArticleMeta, page_url: str, entity_url: str,
     ) -> None:
         """Keep what the document's elements are built from."""
         self.domain = domain
@@ -143,37 +142,20 @@ class ArticleTEI:
 
     # -- header
 
-    def editorial(self) -> dict[str, str]:
-        """Front-matter fields the editors supplied -> their reason."""
-        found: dict[str, str] = {}
-        for entry in self.meta.get("editorial") or []:
-            if isinstance(entry, dict) and entry.get("field"):
-                found[str(entry["field"])] = str(entry.get("reason", ""))
-        return found
-
     def marked(self, element: etree._Element, field: str) -> etree._Element:
         """Point an element holding an editorial value at the editors' note giving its reason."""
-        if field in self.editorial():
+        if self.meta.is_supplied(field):
             element.set("corresp", f"#{editorial_id(field)}")
         return element
 
-    def names(self, field: str) -> list[str]:
-        """A front-matter field as a list of non-empty strings."""
-        value = self.meta.get(field)
-        if isinstance(value, list):
-            return [str(v) for v in value if str(v).strip()]
-        return [str(value)] if value not in (None, "") and str(value).strip() else []
-
-    def original_authors(self) -> bool:
-        """Whether the editors name the authors as those of the work the text adapts."""
-        return any(isinstance(entry, dict) and entry.get("field") == "authors"
-                   and str(entry.get("role") or "") == ORIGINAL_AUTHOR
-                   for entry in self.meta.get("editorial") or [])
+    def names(self, field: str) -> tuple[str, ...]:
+        """A front-matter field as its non-empty strings."""
+        return self.meta.values(field)
 
     def authors(self, parent: etree._Element) -> None:
         """The authors; the author of an adapted original in a statement of that role."""
-        for author in self.names("authors"):
-            if self.original_authors():
+        for author in self.meta.credited_authors:
+            if self.meta.original_author_role:
                 # not the author of these words: TEI's respStmt says what the person did
                 resp = sub(parent, "respStmt")
                 sub(resp, "resp", "Author of the original work, which this text adapts")
@@ -227,7 +209,7 @@ class ArticleTEI:
             resp = sub(source, "respStmt")
             sub(resp, "resp", "Photographs")
             self.marked(sub(resp, "name", credit), "image_credits")
-        date = str(self.meta.get("date") or "")
+        date = self.meta.date
         iso = publication_iso(date)
         if iso is not None:
             self.marked(sub(source, "date", date, when=iso), "date")
@@ -239,14 +221,14 @@ class ArticleTEI:
         for field in ("source_url", "original_url"):
             for url in self.names(field):
                 self.marked(sub(source, "ref", url, target=url, type=field), field)
-        for field, reason in self.editorial().items():
+        for field, reason in self.meta.reasons().items():
             note = sub(source, "note", reason or "Supplied by the editors.", type="editorial",
                        resp="#editors", cert=CERT_EDITORIAL, id=editorial_id(field))
             note.set("subtype", re.sub(r"[^A-Za-z0-9_-]", "-", field))
 
     def encoding_and_profile(self, header: etree._Element) -> None:
         """The ``encodingDesc`` (what the markup means, what was removed) and the languages."""
-        removed = [removal_text(r) for r in self.meta.get("removed") or []]
+        removed = [removal_text(r) for r in self.meta.removed]
         encoding = sub(header, "encodingDesc")
         decl = sub(encoding, "editorialDecl")
         sub(decl, "p", "Paragraph identifiers are the edition’s citation anchors. Names of "
@@ -259,7 +241,7 @@ class ArticleTEI:
         if languages:
             usage = sub(sub(header, "profileDesc"), "langUsage")
             for tag in languages:
-                sub(usage, "language", tag, ident=canonical_language(tag))
+                sub(usage, "language", tag, ident=class_language(tag))
 
     # -- text
 
@@ -357,7 +339,7 @@ class ArticleTEI:
         for column in node.children:
             if not isinstance(column, nodes.container):
                 continue
-            lang = next((canonical_language(c[len("language-"):]) for c in column["classes"]
+            lang = next((class_language(c[len("language-"):]) for c in column["classes"]
                          if c.startswith("language-")), "")
             own = anchor if not ids else f"{anchor}-{lang or len(ids)}"
             for para in column.findall(nodes.paragraph):
@@ -384,7 +366,7 @@ class ArticleTEI:
     def text_figure(self, parent: etree._Element, node: nodes.container) -> None:
         """A figure the source gives as text (its caption, then its credit line)."""
         figure = sub(parent, "figure", **self.id_attr(node))
-        lang = next((canonical_language(c[len("language-"):]) for c in node["classes"]
+        lang = next((class_language(c[len("language-"):]) for c in node["classes"]
                      if c.startswith("language-")), "")
         if lang:
             figure.set(f"{{{XML_NS}}}lang", lang)
@@ -411,7 +393,10 @@ class ArticleTEI:
                 self.inlines(sub(element, "hi", rend="italic"), child)
             elif isinstance(child, nodes.strong):
                 self.inlines(sub(element, "hi", rend="bold"), child)
-            elif isinstance(child, nodes.target | nodes.raw | nodes.substitution_definition):
+            elif isinstance(child, nodes.target | nodes.raw | nodes.substitution_definition
+                            | nodes.system_message):
+                # a system message is the build's, not the text's (Sphinx drops them from
+                # the doctree it keeps, after the reading)
                 continue
             elif isinstance(child, nodes.Element):
                 self.inlines(element, child)
@@ -446,7 +431,7 @@ class ArticleTEI:
         root = etree.Element(tei("TEI"), nsmap={None: TEI_NS})
         languages = self.names("language")
         if languages:
-            root.set(f"{{{XML_NS}}}lang", canonical_language(languages[0]))
+            root.set(f"{{{XML_NS}}}lang", class_language(languages[0]))
         self.header(root)
         body = sub(sub(root, "text"), "body")
         self.blocks(body, self.document)
@@ -462,25 +447,8 @@ def tei_path(outdir: Path, docname: str) -> Path:
     return outdir / TEI_FOLDER / f"{docname.rsplit('/', 1)[-1]}.xml"
 
 
-#: Per build (its environment): the articles whose TEI file the build must write, each with the
-#: file's path; written ones leave.
-_PENDING: WeakKeyDictionary[BuildEnvironment, dict[str, Path]] = WeakKeyDictionary()
-
-
-def note_tei_to_write(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """The articles whose TEI file this build writes (``env-updated``, after the reading)."""
-    if app.builder.name in HTML_BUILDERS:
-        domain = entity_domain(env)
-        articles = sorted(d for d in env.found_docs if domain.is_article(d))
-        outdir = Path(app.outdir)
-        _PENDING[env] = {d: tei_path(outdir, d)
-                         for d in articles_to_write(app, articles, lambda d: tei_path(outdir, d))}
-    return []
-
-
-def write_article_tei(env: BuildEnvironment, target: Path, docname: str,
-                      document: nodes.document) -> None:
-    """Write one article's TEI file from its doctree as read (references not yet resolved)."""
+def tei_document(env: BuildEnvironment, docname: str, document: nodes.document) -> bytes:
+    """An article's TEI file, from its doctree as read (references not yet resolved)."""
     config = env.config
     domain = entity_domain(env)
     base = str(getattr(config, "edition_baseurl", "") or config.html_baseurl or "")
@@ -488,53 +456,98 @@ def write_article_tei(env: BuildEnvironment, target: Path, docname: str,
         base += "/"
     suffix = config.html_file_suffix or ".html"
     entity_url = base + config.edition_generated + "/entities/{id}" + suffix
-    meta = get_front_matter(env, docname) or {}
+    meta = get_article_meta(env, docname) or ArticleMeta(docname)
     article = ArticleTEI(domain, docname, document, meta, base + docname + suffix,
                          entity_url if base else "../../" + entity_url)
-    root = article.build()
-    write_if_changed(target,
-                     etree.tostring(root, xml_declaration=True, encoding="UTF-8",
-                                    pretty_print=True), (docname, None))
+    return etree.tostring(article.build(), xml_declaration=True, encoding="UTF-8",
+                          pretty_print=True)
 
 
-class WriteTEI(SphinxPostTransform):
-    """Write the TEI file of an article being written, from its doctree as Sphinx read it.
+class TEIDomain(Domain):
+    """The TEI files of the articles a build reads, made as each is read, until written.
 
-    The first post-transform sees the doctree before any reference is resolved, as the
-    pickle holds it; writing the file here spares unpickling every article's doctree once more
-    at the end of the build (a twentieth of a corpus build's CPU).
+    Kept only from an article's reading to the end of the reading (:func:`write_tei`): Sphinx
+    pickles the environment after that, and the files are the output's, not its state.
     """
 
-    # Before every resolution (Sphinx's own start at 10) and before the margin notes
-    # (edition.web.sidenotes, 1) move the footnotes.
-    default_priority = 0
-    builders = HTML_BUILDERS
+    name = "tei"
+    label = "TEI"
+    initial_data: ClassVar[dict[str, Any]] = {"files": {}}
+    data_version = 1
 
-    def run(self, **_kwargs: Any) -> None:
-        """Write this document's TEI file if it is an article the build must write."""
-        pending = _PENDING.get(self.env)
-        docname = self.env.docname
-        if pending is not None and docname in pending:
-            write_article_tei(self.env, pending.pop(docname), docname, self.document)
+    @property
+    def files(self) -> dict[str, bytes]:
+        """Each article's TEI file, by document name."""
+        return cast(dict[str, bytes], self.data.setdefault("files", {}))
+
+    def clear_doc(self, docname: str) -> None:
+        """Forget a document's file (it is read again, or gone)."""
+        self.files.pop(docname, None)
+
+    def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
+        """Take the files of the articles read in another process."""
+        for docname in docnames:
+            if docname in otherdata["files"]:
+                self.files[docname] = otherdata["files"][docname]
+
+    def resolve_any_xref(self, *_args: Any, **_kwargs: Any) -> list[Any]:
+        """This domain has no references."""
+        return []
 
 
-def write_tei(app: Sphinx, exception: Exception | None) -> None:
-    """Write the TEI files this build owes and did not write with its pages (``build-finished``).
+def tei_domain(env: BuildEnvironment) -> TEIDomain:
+    """The ``tei`` domain of an environment."""
+    return cast(TEIDomain, env.domains[TEIDomain.name])
 
-    Those of the articles whose page was not written (a TEI file deleted by hand, say); the
-    other articles' files stay as the last build wrote them (see :mod:`edition.citation.changed`).
+
+def make_tei(app: Sphinx, document: nodes.document) -> None:
+    """Make an article's TEI file as it is read, for an HTML build (``doctree-read``).
+
+    The doctree is then as Sphinx keeps it: every transform that changes the text has run,
+    and every ``doctree-read`` handler of the edition before this one (the header, related
+    articles, citations: apparatus the TEI leaves out). Made now, the file spares unpickling
+    every article's doctree once more at the end of the build (a twentieth of a corpus
+    build's CPU).
     """
-    pending = _PENDING.pop(app.env, {})
-    if exception is not None or app.builder.name not in HTML_BUILDERS:
-        return
-    for docname, target in sorted(pending.items()):
-        write_article_tei(app.env, target, docname, app.env.get_doctree(docname))
+    env = app.env
+    docname = env.docname
+    if app.builder.name in HTML_BUILDERS and entity_domain(env).is_article(docname):
+        tei_domain(env).files[docname] = tei_document(env, docname, document)
+
+
+def write_tei(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Write the TEI file of each article this build owes one (``env-updated``).
+
+    Those of the articles it read, made as they were read; those of the others when a setting
+    in the files changed or the file is missing (:mod:`edition.citation.changed`), from the
+    article's doctree as read. Then the files made are dropped, before Sphinx pickles the
+    environment; and a file of the folder whose article is gone is removed, so that the
+    folder holds the edition's articles only.
+    """
+    made = tei_domain(env).files
+    if app.builder.name not in HTML_BUILDERS:
+        made.clear()
+        return []
+    domain = entity_domain(env)
+    outdir = Path(app.outdir)
+    articles = sorted(d for d in env.found_docs if domain.is_article(d))
+    for docname in articles_to_write(app, articles, lambda d: tei_path(outdir, d)):
+        tei = made.get(docname) or tei_document(env, docname, env.get_doctree(docname))
+        write_if_changed(tei_path(outdir, docname), tei, (docname, None))
+    made.clear()
+    kept = {tei_path(outdir, docname).name for docname in articles}
+    folder = outdir / TEI_FOLDER
+    for path in sorted(folder.glob("*.xml")) if folder.is_dir() else []:
+        if path.name not in kept:
+            remove_file(path)
+    return []
 
 
 def setup_tei(app: Sphinx) -> None:
-    """Register the TEI export."""
-    # after edition.citation.changed has compared the settings (its env-updated handler,
-    # priority 100)
-    app.connect("env-updated", note_tei_to_write, priority=600)
-    app.add_post_transform(WriteTEI)
-    app.connect("build-finished", write_tei)
+    """Register the TEI export: made as each article is read, written once all are."""
+    app.add_domain(TEIDomain)
+    # after the edition's other handlers (header, related articles, citations: 500, 600)
+    app.connect("doctree-read", make_tei, priority=900)
+    # after edition.citation.changed has compared the settings (100) and the entity pages
+    # are read (300)
+    app.connect("env-updated", write_tei, priority=600)

@@ -10,7 +10,7 @@ is still safe:
   (:mod:`converters.common.myst_gate`), so a refused directive never runs, a refused role, link or
   image is its text, ``{{ … }}`` is a bare name written as plain text, and a front-matter key
   MyST would read as a setting is dropped; MyST settings in a page's front matter are never
-  read;
+  read (:class:`GatedMystParser`, the parser of every page, whatever ``edition_speedups`` says);
 - after reading, the nodes themselves are checked again (:class:`GuardNodes`): a download of a
   file outside ``docs/_assets``, an image file outside ``docs/`` or of a type not listed, raw
   markup, maths and ``http-equiv`` metadata are refused whatever made them;
@@ -41,6 +41,8 @@ from weakref import WeakKeyDictionary
 from docutils import nodes
 from markupsafe import escape
 from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
+from myst_parser.parsers.mdit import create_md_parser
+from myst_parser.parsers.sphinx_ import MystParser
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.domains import Domain
@@ -254,6 +256,26 @@ class GatedRenderer(GateMixin, SphinxRenderer):
         env = self.sphinx_env
         assert env is not None
         refuse(env, message, line, self._docname)
+
+
+class GatedMystParser(MystParser):
+    """myst-parser's parser rendering with :class:`GatedRenderer`, and no page-level settings.
+
+    myst-parser's own ``parse`` first reads the page's front matter for its ``myst:`` key,
+    which changes MyST's settings for that page (extensions, substitutions, ``html_meta``)
+    before anything is rendered. The allowlist refuses that key, so this parser never reads
+    it: a page is rendered with the edition's configuration of MyST, behind the gate.
+    """
+
+    #: The renderer of every page (``edition/speedups/myst_yaml.py`` gives a faster one).
+    renderer: ClassVar[type[SphinxRenderer]] = GatedRenderer
+
+    def parse(self, inputstring: str, document: nodes.document) -> None:
+        """Parse a MyST page into ``document`` with the edition's configuration of MyST."""
+        config = document.settings.env.myst_config
+        parser = create_md_parser(config, self.renderer)
+        parser.options["document"] = document
+        parser.render(inputstring)
 
 
 @contextmanager
@@ -565,6 +587,12 @@ def _connect_after_theme(app: Sphinx) -> None:
     # After every handler of the theme and the edition (the header buttons are made at 501,
     # named at 502): the values are escaped once they are final.
     app.connect("html-page-context", escape_page_context, priority=900)
+
+
+def setup_gated_parser(app: Sphinx) -> None:
+    """Parse ``.md`` pages with :class:`GatedMystParser` (after myst-parser's own setup)."""
+    app.setup_extension("myst_parser")
+    app.add_source_parser(GatedMystParser, override=True)
 
 
 def setup_boundary(app: Sphinx) -> None:

@@ -22,6 +22,15 @@ def language_tag(value: object) -> str | None:
     return validate.canonical_language(value.replace("_", "-"))
 
 
+def class_language(name: str) -> str:
+    """The tag a language class names, as the allow-list spells it (``""`` for any other).
+
+    Docutils lower-cases class names (``language-zh-hant``); the tag is read back through the
+    allow-list, so a class never gives a ``lang`` or ``xml:lang`` the edition does not know.
+    """
+    return language_tag(name) or ""
+
+
 def is_web_url(value: object) -> bool:
     """Whether ``value`` is an absolute ``http``/``https`` address with a host, fit for a link."""
     return isinstance(value, str) and validate.is_http_url(value)

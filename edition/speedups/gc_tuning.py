@@ -22,8 +22,9 @@ Two things keep the collector's work proportional to what is new:
   emptied. Nothing then points back up, and reference counting frees the tree at once. This
   is only done where the written tree is known to be unused afterwards: a serial write by an
   HTML-family builder (pages are written one after another, each right after it is
-  resolved). A parallel write hands trees to child processes, so there the write phase is
-  left to the collector as it is.
+  resolved), and only once the page's writing has returned, never in a build that failed
+  (its traceback shows the tree as it was). A parallel write hands trees to child processes,
+  so there the write phase is left to the collector as it is.
 
 What still waits for the end of the build: objects alive at a freeze that later die in a
 cycle, such as nodes that resolving replaces (a cross-reference by its link). On the 1,131-post
@@ -112,12 +113,20 @@ def take_apart(doctree: nodes.document) -> None:
 
 
 def _take_apart_tree(root: nodes.Element) -> None:
-    """Empty every children list under ``root`` (included), cutting the children's links up."""
-    for element in list(root.findall(nodes.Element)):
+    """Empty every children list under ``root`` (included), cutting the children's links up.
+
+    Walked with a list of elements still to visit: cheaper than docutils' ``findall``, whose
+    generators are nested one per level of the tree.
+    """
+    pending = [root]
+    while pending:
+        element = pending.pop()
         for child in element.children:
             if child.parent is element:
                 child.parent = None
                 child.document = None  # type: ignore[assignment]  # typed as a document only
+            if isinstance(child, nodes.Element):
+                pending.append(child)
         element.children = []
 
 
@@ -152,14 +161,20 @@ def after_resolved(app: Sphinx, doctree: nodes.document, _docname: str) -> None:
     state.page_done()
 
 
-def unfreeze(app: Sphinx, _exception: BaseException | None) -> None:
-    """Take the last written page apart; give the frozen objects and thresholds back."""
+def unfreeze(app: Sphinx, exception: BaseException | None) -> None:
+    """Take the last written page apart; give the frozen objects and thresholds back.
+
+    When the build failed, the last page resolved may be the one whose writing raised: the
+    traceback (and a debugger, with ``-P``) holds that tree, so it is left whole, and the
+    collector frees it once nothing holds it. Every page taken apart before had been written:
+    Sphinx resolves the next page only after the last one's ``write_doc`` returned.
+    """
     state: BuildCollector | None = getattr(app, "edition_gc", None)
     if state is None:
         return
-    if state.written is not None:
+    if state.written is not None and exception is None:
         take_apart(state.written)
-        state.written = None
+    state.written = None
     gc.unfreeze()
     gc.set_threshold(*state.thresholds)
     app.edition_gc = None  # type: ignore[attr-defined]

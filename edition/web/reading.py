@@ -30,12 +30,11 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.writers.html5 import HTML5Translator
 
-from converters.common.dates import format_date
-from converters.common.values import as_list
-from edition.article.chinese import mark_escaped
-from edition.article.frontmatter import get_front_matter
+from edition.article.chinese import mark_escaped, writes_xhtml
+from edition.article.frontmatter import get_article_meta
 from edition.article.header import editorial_notes
-from edition.article.text import authors_byline
+from edition.article.record import ArticleMeta
+from edition.article.text import authors_byline, day_date
 from edition.entities.domain import entity_domain, mention_anchor
 from edition.security.safety import is_web_url
 
@@ -98,7 +97,7 @@ def visit_article_disclosure_html(self: HTML5Translator, node: article_disclosur
     """Open the ``<details>``; its summary is the short header line."""
     self.body.append(self.starttag(node, "details", CLASS="article-more"))
     # Names and publishers in Chinese carry their lang inside the English header.
-    brief = mark_escaped(self.encode(node["brief"]))
+    brief = mark_escaped(self.encode(node["brief"]), xhtml=writes_xhtml(self.builder))
     self.body.append(
         f'<summary><span class="article-brief">{brief}</span>'
         f'<span class="article-more-label">{self.encode(MORE_LABEL)}</span></summary>\n')
@@ -200,21 +199,16 @@ class QuietMentions(SphinxPostTransform):
 # --------------------------------------------------------------------------- the header
 
 
-def brief_line(meta: dict[str, Any]) -> str:
+def brief_line(meta: ArticleMeta) -> str:
     """Author · date · publisher, as a phone shows the header; editors' values in brackets."""
-    supplied = {str(e.get("field")) for e in meta.get("editorial") or [] if isinstance(e, dict)}
-    precision = str(meta.get("date_precision") or "")
     values = {
-        # bracketed already, and said to be the original's author where the editors say so
+        # said to be the original's author where the editors say so
         "authors": authors_byline(meta),
         # The day at most: the full header has the time.
-        "date": format_date(str(meta.get("date") or ""),
-                            "day" if precision in ("minute", "second") else precision),
-        "publisher": str(meta.get("publisher") or "").strip(),
+        "date": meta.bracketed("date", day_date(meta)),
+        "publisher": meta.bracketed("publisher", meta.publisher),
     }
-    parts = [f"[{values[key]}]" if key in supplied and key != "authors" else values[key]
-             for key in BRIEF_FIELDS if values[key]]
-    return " · ".join(parts)
+    return " · ".join(values[key] for key in BRIEF_FIELDS if values[key])
 
 
 def _top_notes(section: nodes.section) -> list[nodes.Element]:
@@ -237,7 +231,7 @@ class FoldArticleHeader(SphinxPostTransform):
 
     def run(self, **_kwargs: Any) -> None:
         """Fold the header of an article page."""
-        meta = get_front_matter(self.env, self.env.docname)
+        meta = get_article_meta(self.env, self.env.docname)
         if meta is None:
             return
         header = next((node for node in self.document.findall(nodes.container)
@@ -282,7 +276,7 @@ def caption_text(figure: nodes.figure) -> str:
 
 def set_alt_from_caption(app: Sphinx, doctree: nodes.document) -> None:
     """Give every figure's image the caption as its alt text (a screen reader's description)."""
-    if get_front_matter(app.env, app.env.docname) is None:
+    if get_article_meta(app.env, app.env.docname) is None:
         return
     for figure in doctree.findall(nodes.figure):
         text = caption_text(figure) or IMAGE_NO_CAPTION
@@ -311,7 +305,7 @@ class AddImageFallbacks(SphinxPostTransform):
 
     def run(self, **_kwargs: Any) -> None:
         """Add the stand-ins and mark the credit lines."""
-        if get_front_matter(self.env, self.env.docname) is None:
+        if get_article_meta(self.env, self.env.docname) is None:
             return
         figures: list[nodes.Element] = [
             *self.document.findall(nodes.figure),
@@ -335,15 +329,11 @@ class AddImageFallbacks(SphinxPostTransform):
 # --------------------------------------------------------------------------- page
 
 
-def is_parallel(meta: dict[str, Any] | None) -> bool:
-    """Whether an article is printed in two languages side by side."""
-    return meta is not None and len(as_list(meta.get("language"))) > 1
-
-
 def on_html_page_context(app: Sphinx, pagename: str, _templatename: str,
                          context: dict[str, Any], _doctree: Any) -> None:
     """Fold the secondary sidebar of a parallel article: its two columns need the width."""
-    if is_parallel(get_front_matter(app.env, pagename)):
+    meta = get_article_meta(app.env, pagename)
+    if meta is not None and meta.is_parallel:
         context["secondary_sidebar_items"] = []
 
 

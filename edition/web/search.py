@@ -11,11 +11,13 @@ in a quarter of the CPU time; segmenting was a fifth of a build's), and
 * folds every indexed word to Simplified characters (the registry's one-to-one OpenCC fold),
   so the index holds one form of each word;
 * folds the reader's query the same way in the browser: a character map generated from the
-  same fold is served to the search page, and the query splitter applies it, then cuts runs
-  of Chinese into the longest words the index knows (readers type no spaces between words).
+  same fold is served to the search page, and the query splitter (``static/edition-search.js``)
+  applies it, then cuts runs of Chinese into the longest words the index knows (readers type no
+  spaces between words).
 
 What each page gives the index, and the names the search page plans a query with, are
-:mod:`edition.web.search_pages`'s.
+:mod:`edition.web.search_pages`'s; how the index is cut into files that the search page
+loads by need, :mod:`edition.web.search_index`'s.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from typing import Any
 
 import rjieba
 import sphinx.search
+from markupsafe import Markup
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.search.zh import JIEBA_DEFAULT_DICT, SearchChinese
@@ -37,7 +40,9 @@ from sphinx.util import logging
 from converters.common.registry import Registry, RegistryError, fold, fold_char, load_registry
 from converters.common.script import BMP_HAN_RANGES, has_han
 from edition.security.files import write_if_changed
-from edition.web.search_pages import setup_search_pages
+from edition.web.reading import WEB_BUILDERS
+from edition.web.search_index import setup_search_index
+from edition.web.search_pages import has_search, setup_search_pages
 
 logger = logging.getLogger(__name__)
 
@@ -48,70 +53,28 @@ FOLD_SCRIPT_NAME = "edition-search-fold.js"
 #: Code point ranges whose characters the query fold covers: CJK ideographs (extension A and
 #: the basic block), compatibility ideographs, and full-width ASCII.
 FOLD_RANGES: tuple[tuple[int, int], ...] = (*BMP_HAN_RANGES, (0xFF01, 0xFF5E))
-#: The edition's search script (every page): planning a query, ranking, snippets, highlighting.
+#: The edition's search script (search page): planning a query, loading the index, ranking,
+#: snippets, filters.
 SEARCH_SCRIPT_NAME = "edition-search.js"
+#: Pages a list of the search page's sidebar shows at most (then a link to the contents).
+NAVIGATION_ITEMS = 20
+#: The search page's style.
+SEARCH_STYLE_NAME = "edition-search.css"
+#: The script highlighting the words of the last search on the page a result opened (every
+#: other page).
+HIGHLIGHT_SCRIPT_NAME = "edition-highlight.js"
+#: Static file (search page only): the English stemmer, for the Latin words of a query.
+STEMMER_SCRIPT_NAME = "edition-search-stemmer.js"
 #: The edition's own static files (scripts), beside this module.
 STATIC_DIR = Path(__file__).parent / "static"
+#: The search's templates: its page, and the layout without Sphinx's search tools.
+TEMPLATES_DIR = Path(__file__).parent / "templates"
 #: Longest word, in characters, the browser-side segmenter tries against the index.
 LONGEST_WORD = 12
 
 # jieba's own segmenter splits on anything outside this class before it looks words up, so a
 # dictionary word must be made of these characters only (no spaces, no name dots).
 _JIEBA_WORD = re.compile(r"[\u4e00-\u9fd5a-zA-Z0-9+#&._%\-]+")
-
-#: The query splitter, in language_data.js; ``window.EDITION_FOLD`` comes from the fold script.
-JS_SPLITTER = r"""
-/* Edition: fold Traditional to Simplified, then cut Chinese runs into indexed words. */
-var editionFoldMap = null;
-const editionFold = (text) => {
-  if (editionFoldMap === null) {
-    editionFoldMap = new Map();
-    const data = window.EDITION_FOLD;
-    if (data) {
-      const from = Array.from(data.from);
-      const to = Array.from(data.to);
-      from.forEach((char, i) => editionFoldMap.set(char, to[i]));
-    }
-  }
-  return Array.from(text, (char) => editionFoldMap.get(char) || char).join("");
-};
-const editionSegment = (run) => {
-  const index = typeof Search !== "undefined" && Search._index ? Search._index : null;
-  if (!index) return [run];
-  const known = (word) =>
-    Object.prototype.hasOwnProperty.call(index.terms, word) ||
-    Object.prototype.hasOwnProperty.call(index.titleterms, word);
-  if (known(run)) return [run];
-  const chars = Array.from(run);
-  const words = [];
-  let i = 0;
-  while (i < chars.length) {
-    let found = 0;
-    for (let n = Math.min(LONGEST_WORD, chars.length - i); n > 1; n--) {
-      if (known(chars.slice(i, i + n).join(""))) { found = n; break; }
-    }
-    if (found) { words.push(chars.slice(i, i + found).join("")); i += found; } else { i += 1; }
-  }
-  return words.length ? words : [run];
-};
-var splitQuery = (query) => {
-  // Tone marks and accents go (Zhāng Yīmíng is zhang yiming), as in the index's name keys.
-  const plain = editionFold(query).normalize("NFD").replace(/\p{M}/gu, "").normalize("NFC");
-  const terms = plain
-    .split(/[^\p{Letter}\p{Number}_\p{Emoji_Presentation}]+/gu)
-    .filter((term) => term);
-  const result = [];
-  terms.forEach((term) => {
-    // Runs of Han characters are segmented; Latin words and numbers stay whole.
-    term.split(/(\p{Script=Han}+)/u).filter((part) => part).forEach((part) => {
-      if (/^\p{Script=Han}+$/u.test(part)) result.push(...editionSegment(part));
-      else result.push(part);
-    });
-  });
-  return result;
-};
-""".replace("LONGEST_WORD", str(LONGEST_WORD))
-
 
 def english_stemmer_code() -> str:
     """The browser's stemmer for Latin words: Sphinx's English Snowball stemmer, as Python's.
@@ -220,9 +183,7 @@ def _segmenter_for(dictionary: str) -> tuple[Any, Segments]:
 class SearchChineseFolded(SearchChinese):
     """Sphinx's Chinese search with Traditional and Simplified folded to one form."""
 
-    js_splitter_code = JS_SPLITTER
     js_stemmer_rawcode = ""
-    js_stemmer_code = english_stemmer_code()
 
     def __init__(self, options: dict[str, str]) -> None:
         """Sphinx's Chinese search, with the dictionaries loaded only when text is split.
@@ -329,20 +290,96 @@ def write_search_dictionary(app: Sphinx, config: Config) -> None:
     config.html_search_options = {**config.html_search_options, "dict": str(path)}
 
 
-def add_fold_script(
-    app: Sphinx, pagename: str, _templatename: str, _context: dict[str, Any], _doctree: Any
+def add_search_scripts(
+    app: Sphinx, pagename: str, _templatename: str, context: dict[str, Any], _doctree: Any
 ) -> None:
-    """Serve the character map with the search page, the only page that reads queries."""
-    if pagename != "search" or getattr(app.builder, "indexer", None) is None:
+    """The search page's scripts and style; every other page's highlighting script.
+
+    The search page gets the fold map, the stemmer and the search; every other page the
+    highlighting of the words a result was found by.
+    """
+    if not has_search(app):
+        return
+    context["edition_search_by_need"] = True
+    if pagename != "search":
+        app.add_js_file(HIGHLIGHT_SCRIPT_NAME, loading_method="defer")
         return
     write_if_changed(Path(app.outdir, "_static", FOLD_SCRIPT_NAME), fold_script(fold_table()))
+    write_if_changed(Path(app.outdir, "_static", STEMMER_SCRIPT_NAME), english_stemmer_code())
     app.add_js_file(FOLD_SCRIPT_NAME)
+    app.add_js_file(STEMMER_SCRIPT_NAME)
+    app.add_js_file(SEARCH_SCRIPT_NAME, loading_method="defer", priority=800)
+    app.add_css_file(SEARCH_STYLE_NAME)
+
+
+def shorten_lists(markup: str, limit: int, more_uri: str) -> str:
+    """Navigation markup with every list cut to its first ``limit`` items.
+
+    Then a link to the page that lists them all.
+    """
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(markup, "html.parser")
+    for items in soup.find_all("ul"):
+        entries = items.find_all("li", recursive=False)
+        if len(entries) <= limit:
+            continue
+        for entry in entries[limit:]:
+            entry.decompose()
+        more = soup.new_tag("li", attrs={"class": "toctree-l1 edition-nav-more"})
+        link = soup.new_tag("a", attrs={"class": "reference internal", "href": more_uri})
+        link.string = f"… {len(entries) - limit:,} more"
+        more.append(link)
+        items.append(more)
+    return str(soup)
+
+
+def lighter_navigation(
+    app: Sphinx, pagename: str, _templatename: str, context: dict[str, Any], _doctree: Any
+) -> None:
+    """The search page's sidebar lists at most :data:`NAVIGATION_ITEMS` pages per list.
+
+    A collection of a thousand texts lists them all in every page's sidebar (220 KB at 1,131
+    posts): the search page, where a reader comes to find one, lists the first few and links
+    the contents that list them all.
+    """
+    if pagename != "search" or not has_search(app):
+        return
+    # The speed-ups' sidebar (edition/speedups/navigation.py), which calls the theme's when it
+    # renders its template; else the theme's own.
+    key = "edition_sidebar_nav" if "edition_sidebar_nav" in context else "generate_toctree_html"
+    navigation = context.get(key)
+    if navigation is None:
+        return
+    more_uri = context["pathto"](app.config.root_doc)
+
+    def shorter(*args: Any, **kwargs: Any) -> Markup:
+        return Markup(shorten_lists(str(navigation(*args, **kwargs)), NAVIGATION_ITEMS,
+                                    more_uri))
+
+    context[key] = shorter
+
+
+def add_templates(_app: Sphinx, config: Config) -> None:
+    """Put the search's templates before the theme's.
+
+    A new list: Sphinx's default is shared by every application of the process.
+    """
+    if str(TEMPLATES_DIR) not in config.templates_path:
+        config.templates_path = [*config.templates_path, str(TEMPLATES_DIR)]
 
 
 def add_static_path(app: Sphinx) -> None:
-    """Serve the edition's own scripts (``builder-inited``)."""
+    """Serve the edition's own scripts (``builder-inited``), to the web builders only.
+
+    The folder is the web package's (the reading view's stylesheet is in it too), and nothing in
+    it is for a book: added for the EPUB builder as well, its stylesheet failed epubcheck.
+    """
+    if app.builder.name not in WEB_BUILDERS:
+        return
     if str(STATIC_DIR) not in app.config.html_static_path:
-        app.config.html_static_path.append(str(STATIC_DIR))
+        # a new list: without html_static_path in conf.py, every app shares the default one
+        app.config.html_static_path = [*app.config.html_static_path, str(STATIC_DIR)]
 
 
 def setup_search(app: Sphinx) -> None:
@@ -351,8 +388,10 @@ def setup_search(app: Sphinx) -> None:
     std_logging.getLogger("jieba").setLevel(std_logging.WARNING)
     app.add_search_language(SearchChineseFolded)
     setup_search_pages(app)
+    setup_search_index(app)
     app.connect("config-inited", write_search_dictionary)
-    app.connect("html-page-context", add_fold_script)
+    app.connect("config-inited", add_templates)
+    app.connect("html-page-context", add_search_scripts)
+    # After the theme's and the speed-ups' handlers have put the navigation in the context.
+    app.connect("html-page-context", lighter_navigation, priority=700)
     app.connect("builder-inited", add_static_path)
-    # Deferred: it runs once Sphinx's searchtools.js has defined what it changes.
-    app.add_js_file(SEARCH_SCRIPT_NAME, loading_method="defer")

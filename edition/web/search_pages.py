@@ -63,6 +63,9 @@ APPARATUS_CLASSES: frozenset[str] = frozenset({"edition-citation", "related-arti
 #: Priority of the ``doctree-resolved`` listener: after the listeners that fill the generated
 #: pages and the related articles (500), so that what they add is known.
 PREPARE_PRIORITY = 800
+#: The class of the node holding the entity and alias terms of a page (the index places each
+#: on the paragraphs that write or mention its names: edition/search_index.py).
+TERM_LIST_CLASS = "edition-search-term-list"
 #: A web address shown as a link's text.
 ADDRESS = re.compile(r"^(?:https?://|www\.)\S*$")
 
@@ -236,7 +239,7 @@ def prepare_for_index(app: Sphinx, doctree: nodes.document, docname: str) -> Non
     if registry is not None:
         terms.update(dict.fromkeys(names_written(indexed_text(doctree), registry)))
     if terms:
-        doctree += search_terms("", nodes.Text(" ".join(terms)))
+        doctree += search_terms("", nodes.Text(" ".join(terms)), classes=[TERM_LIST_CLASS])
 
 
 def names_data(registry: dict[str, Entity], aliases: tuple[SearchAlias, ...] = (),
@@ -263,6 +266,16 @@ def names_data(registry: dict[str, Entity], aliases: tuple[SearchAlias, ...] = (
     return {"keys": keys, "names": names, "pages": pages or {}}
 
 
+#: The builds that write the edition's search, each with its indexer
+#: (edition/web/search_index.py registers them).
+SEARCH_BUILDS: weakref.WeakKeyDictionary[Sphinx, Any] = weakref.WeakKeyDictionary()
+
+
+def has_search(app: Sphinx) -> bool:
+    """Whether this build writes the edition's search (its index by need and search page)."""
+    return app in SEARCH_BUILDS
+
+
 def names_script(data: dict[str, Any]) -> str:
     """The names data as a script (JSON is valid JavaScript; no HTML context is involved)."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True)
@@ -273,7 +286,7 @@ def add_names_script(
     app: Sphinx, pagename: str, _templatename: str, _context: dict[str, Any], _doctree: Any
 ) -> None:
     """Serve the names data with the search page."""
-    if pagename != "search" or getattr(app.builder, "indexer", None) is None:
+    if pagename != "search" or not has_search(app):
         return
     config = app.config
     domain = entity_domain(app.env)

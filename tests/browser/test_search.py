@@ -3,36 +3,42 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 from urllib.request import urlopen
 
 import pytest
 import yaml
+from bs4 import BeautifulSoup
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from .pages import DOCS, REGISTRY, ArticleSource, Tab
+from .pages import DOCS, PHONE, REGISTRY, ArticleSource, Tab
 
-#: Done when Sphinx has stopped its progress pulse and written the summary line.
-SEARCH_DONE_JS = """() => {
-  const summary = document.querySelector('#search-results .search-summary');
-  return typeof Search !== 'undefined' && Search._pulse_status === -1
-    && summary !== null && summary.textContent.trim() !== '';
+#: Done when the search page has shown its first results (or said it found nothing).
+SEARCH_DONE_JS = """() => document.getElementById('search-results')?.dataset.state === 'done'"""
+#: Shows every result: clicks "more" until no result is left to show (ten at a time).
+SHOW_ALL_JS = """async () => {
+  const out = document.getElementById('search-results');
+  const wait = () => new Promise((resolve) => setTimeout(resolve, 20));
+  for (;;) {
+    while (out.dataset.state !== 'done') await wait();
+    const more = out.querySelector('.edition-search-more');
+    if (!more || more.hidden) return true;
+    more.click();
+    await wait();
+  }
 }"""
-#: Done when every result has its snippet (Sphinx fetches each page to cut one).
-SNIPPETS_DONE_JS = """() => Array.from(document.querySelectorAll('#search-results ul.search > li'))
-  .every(li => li.querySelector('p.context'))"""
 #: What the search page shows, for a failure message.
 STATE_JS = """() => ({
-  pulse: typeof Search === 'undefined' ? 'no Search' : Search._pulse_status,
+  state: document.getElementById('search-results')?.dataset.state,
   results: document.getElementById('search-results')?.innerText.slice(0, 500),
-  pending: Array.from(document.querySelectorAll('#search-results ul.search > li'))
-    .filter(li => !li.querySelector('p.context')).map(li => li.querySelector('a').href),
 })"""
-#: Each result, in the order shown: its link and its snippet (the summary Sphinx cuts).
+#: Each result, in the order shown: its link and its snippet.
 RESULTS_JS = """() => Array.from(document.querySelectorAll('#search-results ul.search > li'),
   li => ({href: li.querySelector('a').href,
           snippet: li.querySelector('p.context').textContent.trim()}))"""
@@ -48,6 +54,8 @@ class Hit:
     snippet: str
     #: The page's path from the site's root, without ``.html``.
     path: str = ""
+    #: The anchor the result links to (a paragraph's id, ``<slug>-p3``), or "".
+    anchor: str = ""
 
     @property
     def group(self) -> int:
@@ -57,19 +65,24 @@ class Hit:
         return 2 if self.path.startswith("_generated/") else 1
 
 
-def search(tab: Tab, site: str, query: str) -> list[Hit]:
-    """Run a query on the search page and return its results once snippets have loaded."""
-    tab.goto(f"{site}search.html?q={quote(query)}")
+def search(tab: Tab, site: str, query: str, *, every: bool = True, **filters: str) -> list[Hit]:
+    """Run a query on the search page and return its results, every one of them (the page
+    shows ten at a time: "more" is clicked until all are shown) unless ``every`` is false;
+    ``filters`` are set in the address (``year="2020"``)."""
+    extra = "".join(f"&{name}={quote(value)}" for name, value in filters.items())
+    tab.goto(f"{site}search.html?q={quote(query)}{extra}")
     try:
         tab.page.wait_for_function(SEARCH_DONE_JS, timeout=30_000)
-        tab.page.wait_for_function(SNIPPETS_DONE_JS, timeout=30_000)
+        if every:
+            tab.page.evaluate(SHOW_ALL_JS)
     except PlaywrightTimeout:
         state = tab.page.evaluate(STATE_JS)
         raise AssertionError(f"{query}: search did not finish: {state}; {tab.errors}") from None
     hits = []
     for result in tab.page.evaluate(RESULTS_JS):
-        path = result["href"].removeprefix(site).split("#")[0].removesuffix(".html")
-        hits.append(Hit(path.removeprefix("articles/"), result["snippet"], path))
+        address, _, anchor = result["href"].removeprefix(site).partition("#")
+        path = address.removesuffix(".html")
+        hits.append(Hit(path.removeprefix("articles/"), result["snippet"], path, anchor))
     return hits
 
 
@@ -540,3 +553,233 @@ def test_an_entity_no_text_mentions_is_out_of_the_search(
         hits = search(tab, site, entity["label"])
         page = f"_generated/entities/{entity['id']}"
         assert page not in {hit.path for hit in hits}, (entity["label"], hits)
+
+
+# --------------------------------------------------------------------------- the index by need
+
+#: What Sphinx's search page found (before the index was loaded by need), recorded from the
+#: build of main by benchmarks/search_legacy.py: query -> the pages found, in order.
+BASELINE = Path(__file__).resolve().parents[1] / "data" / "search_baseline.json"
+#: The queries of issue 26, measured by benchmarks/bench.py --only search.
+ISSUE_QUERIES = ["字节跳动", "字節跳動", "ByteDance", "张一鸣", "zhang yiming", "华为", "抖音",
+                 "2019", "996", "阿里巴巴", "Singles' Day"]
+#: What a paragraph shows beside its words: its number, its notes and their marks.
+APPARATUS = (".para-number, .para-anchor, .sidenote, .marginnote, label.margin-toggle, "
+             ".footnote-reference, .sidenote-repeat, .headerlink")
+#: A paragraph's or figure's id (<slug>-p12, <slug>-f2, <slug>-p8-zh-Hant).
+TEXT_BLOCK = re.compile(r"-[pf]\d+(?:-[A-Za-z0-9-]+)?$")
+
+
+def baseline() -> dict[str, list[str]]:
+    """The recorded results: query -> page paths (``articles/<slug>``, ``introduction``…)."""
+    return dict(json.loads(BASELINE.read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize("query", list(baseline()))
+def test_every_query_finds_what_the_search_found_before(
+    open_tab: Callable[..., Tab], site: str, articles: list[ArticleSource], query: str
+) -> None:
+    """No recall lost: the same articles as Sphinx's search page found (and the same pages).
+
+    An article the edition no longer has is left out of the comparison (the record is of the
+    texts as they were); an article added since is compared by what it writes.
+    """
+    slugs = {a.slug for a in articles}
+    before = [path for path in baseline()[query]
+              if not path.startswith("articles/") or path.removeprefix("articles/") in slugs]
+    hits = search(open_tab(), site, query)
+    found = [hit.path for hit in hits]
+    before_texts = {p for p in before if p.startswith("articles/")}
+    found_texts = {p for p in found if p.startswith("articles/")}
+    assert before_texts <= found_texts, f"{query}: lost {sorted(before_texts - found_texts)}"
+    new = {p.removeprefix("articles/") for p in found_texts - before_texts}
+    assert not new - {a.slug for a in articles if a.slug not in BASELINE_SLUGS}, (
+        f"{query}: found {sorted(new)} that the search before did not")
+    assert set(before) <= set(found), f"{query}: lost {sorted(set(before) - set(found))}"
+
+
+#: The articles the baseline was recorded on.
+BASELINE_SLUGS = frozenset({
+    "china-internet-at-thirty", "content-industry-no-accumulation", "double-eleven-decline",
+    "openai-ceo-work-efficiency", "silicon-valley-china-envy",
+    "tiktok-red-note-china-internet", "tiktok-run"})
+
+
+@pytest.mark.parametrize("query", ISSUE_QUERIES)
+def test_results_point_to_the_paragraph_their_snippet_is_from(
+    open_tab: Callable[..., Tab], site: str, query: str
+) -> None:
+    """Each result links to an element of its page (an article's: its paragraph, <slug>-pN),
+    and the snippet is words of that element."""
+    hits = search(open_tab(), site, query)
+    assert hits, query
+    pointed = 0
+    for hit in hits:
+        if not hit.anchor:
+            continue  # a page found by its title alone
+        markup = page_markup(site, hit.path)
+        assert f'id="{hit.anchor}"' in markup, (query, hit)
+        if hit.group == 0 and TEXT_BLOCK.search(hit.anchor):
+            pointed += 1
+            element = BeautifulSoup(markup, "html.parser").find(id=hit.anchor)
+            for apparatus in element.select(APPARATUS):
+                apparatus.decompose()
+            words = "".join(element.get_text().split())
+            for piece in hit.snippet.split("…"):
+                piece = "".join(piece.split())
+                assert not piece or piece in words, (query, hit.anchor, piece, words[:300])
+    assert pointed, f"{query}: no result points to a paragraph of a text"
+
+
+def requests_of(tab: Tab) -> list[tuple[str, str]]:
+    """Record every request the tab makes from now on: (url, resource type)."""
+    seen: list[tuple[str, str]] = []
+    tab.page.on("request", lambda request: seen.append((request.url, request.resource_type)))
+    return seen
+
+
+@pytest.mark.parametrize("query", ["2020", "字节跳动", "zhang yiming"])
+def test_a_query_fetches_no_page_of_the_edition(
+    open_tab: Callable[..., Tab], site: str, query: str
+) -> None:
+    """Every result shown, and no page of the edition fetched: the snippets come with the
+    index (its fragments), which loads as scripts from _search/ only."""
+    tab = open_tab()
+    seen = requests_of(tab)
+    hits = search(tab, site, query)
+    assert hits
+    pages = [url for url, _kind in seen
+             if url.startswith(site) and urlsplit(url).path.endswith(".html")
+             and not urlsplit(url).path.endswith("/search.html")]
+    assert not pages, f"{query}: pages fetched: {pages}"
+    index = [(url, kind) for url, kind in seen if "/_search/" in url]
+    assert index and all(kind == "script" for _url, kind in index), index
+    assert not any(url.endswith("searchindex.js") for url, _kind in seen)
+    assert not tab.errors, tab.errors
+
+
+def test_no_page_loads_the_whole_index(
+    open_tab: Callable[..., Tab], site: str, articles: list[ArticleSource]
+) -> None:
+    """An article and the home page load nothing of the search index."""
+    for page in ("index.html", articles[0].page):
+        tab = open_tab()
+        seen = requests_of(tab)
+        tab.goto(site + page)
+        loaded = [url for url, _kind in seen if "_search/" in url or "searchindex" in url
+                  or "searchtools" in url]
+        assert not loaded, (page, loaded)
+
+
+def test_results_come_ten_at_a_time(open_tab: Callable[..., Tab], site: str) -> None:
+    """Ten results, then "more" shows the next ones; the count says how many there are."""
+    tab = open_tab()
+    tab.goto(f"{site}search.html?q={quote('阿里巴巴')}")
+    tab.page.wait_for_function(SEARCH_DONE_JS, timeout=30_000)
+    total = int(tab.page.locator("#search-results").get_attribute("data-total") or 0)
+    assert total > 10, total
+    items = tab.page.locator("#search-results ul.search > li")
+    assert items.count() == 10
+    more = tab.page.locator(".edition-search-more")
+    assert more.is_visible() and f"10 of {total}" in more.inner_text()
+    more.click()
+    tab.page.wait_for_function(f"() => document.querySelectorAll("
+                               f"'#search-results ul.search > li').length === {total}")
+    assert more.is_hidden()
+    assert str(total) in tab.page.locator(".search-summary").inner_text()
+
+
+def test_search_as_you_type_without_reloading(open_tab: Callable[..., Tab], site: str) -> None:
+    """Typing searches in place: the page is not reloaded, the address holds the query."""
+    tab = open_tab()
+    tab.goto(f"{site}search.html")
+    tab.page.evaluate("() => { window.__stayed = true; }")
+    box = tab.page.locator("#edition-search-query")
+    box.type("ByteDance", delay=20)
+    tab.page.wait_for_function(
+        "() => new URL(location).searchParams.get('q') === 'ByteDance'"
+        " && document.getElementById('search-results').dataset.state === 'done'"
+        " && document.querySelectorAll('#search-results ul.search > li').length > 0")
+    first = tab.page.evaluate(RESULTS_JS)
+    box.fill("")
+    box.type("华为", delay=20)
+    tab.page.wait_for_function(
+        "() => new URL(location).searchParams.get('q') === '华为'"
+        " && document.getElementById('search-results').dataset.state === 'done'")
+    second = tab.page.evaluate(RESULTS_JS)
+    assert second and second != first
+    assert tab.page.evaluate("() => window.__stayed") is True, "the page was reloaded"
+    assert not tab.errors, tab.errors
+
+
+def test_exact_words_by_default(open_tab: Callable[..., Tab], site: str,
+                                articles: list[ArticleSource]) -> None:
+    """150 finds the texts that write 150, not the one that writes only 1500; no notice."""
+    writing = {a.slug for a in articles if re.search(r"(?<!\d)150(?!\d)", a.body)}
+    longer_only = {a.slug for a in articles if "1500" in a.body} - writing
+    assert writing and longer_only, "premise: 150 and 1500 written by different texts"
+    tab = open_tab()
+    found = articles_found(search(tab, site, "150"))
+    assert writing <= found and not longer_only & found, sorted(found)
+    assert tab.page.locator(".edition-search-notice").count() == 0
+
+
+def test_part_of_a_word_only_when_nothing_matches_and_said(
+    open_tab: Callable[..., Tab], site: str, articles: list[ArticleSource]
+) -> None:
+    """"iktok" is no word: the texts writing TikTok are found, and the page says how."""
+    tab = open_tab()
+    found = articles_found(search(tab, site, "iktok"))
+    writing = {a.slug for a in articles if "TikTok" in a.body}
+    assert writing and writing <= found, sorted(found)
+    notice = tab.page.locator(".edition-search-notice")
+    assert notice.count() == 1 and "inside longer words" in notice.inner_text()
+
+
+def test_filters_narrow_the_results_and_are_in_the_address(
+    open_tab: Callable[..., Tab], site: str, articles: list[ArticleSource]
+) -> None:
+    """A publisher, a year, a language: only the texts that have it, and the address says so."""
+    everything = articles_found(search(open_tab(), site, "TikTok"))
+    caixin = {a.slug for a in articles if a.meta.get("publisher") == "Caixin Weekly"}
+    assert caixin & everything and everything - caixin  # premise
+    tab = open_tab()
+    tab.goto(f"{site}search.html?q=TikTok")
+    tab.page.wait_for_function(SEARCH_DONE_JS)
+    tab.page.locator(".edition-search-filters summary").click()
+    tab.page.select_option("select[data-filter=publisher]", "Caixin Weekly")
+    tab.page.wait_for_function(
+        "() => new URL(location).searchParams.get('publisher') === 'Caixin Weekly'"
+        " && document.getElementById('search-results').dataset.state === 'done'")
+    tab.page.evaluate(SHOW_ALL_JS)
+    hits = [Hit(r["href"].removeprefix(site).split("#")[0].removesuffix(".html")
+                .removeprefix("articles/"), r["snippet"],
+                r["href"].removeprefix(site).split("#")[0].removesuffix(".html"))
+            for r in tab.page.evaluate(RESULTS_JS)]
+    assert {hit.page for hit in hits} == everything & caixin, hits
+    years = {str(a.meta["date"])[:4] for a in articles if a.slug in everything}
+    year = sorted(years)[0]
+    hits = search(open_tab(), site, "TikTok", year=year)
+    assert {hit.page for hit in hits} == {
+        a.slug for a in articles if a.slug in everything and str(a.meta["date"])[:4] == year}
+
+
+def test_snippets_are_text_and_marks_only(open_tab: Callable[..., Tab], site: str) -> None:
+    """A snippet holds text and the <mark>s of the words found: nothing of the page's markup."""
+    tab = open_tab()
+    search(tab, site, "字节跳动")
+    tags = tab.page.evaluate("""() => Array.from(document.querySelectorAll(
+        '#search-results p.context *'), e => e.tagName)""")
+    assert tags and set(tags) == {"MARK"}, tags
+
+
+def test_the_search_page_fits_a_phone(open_tab: Callable[..., Tab], site: str) -> None:
+    """At 390 px the box, the filters and the results fit the screen's width."""
+    tab = open_tab(PHONE)
+    tab.goto(f"{site}search.html?q={quote('字节跳动')}")
+    tab.page.wait_for_function(SEARCH_DONE_JS)
+    tab.page.locator(".edition-search-filters summary").click()
+    width = tab.page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= PHONE, width
+    box = tab.page.locator("#edition-search-query").bounding_box()
+    assert box and box["width"] >= 200, box

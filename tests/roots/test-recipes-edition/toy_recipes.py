@@ -12,7 +12,7 @@ from sphinx.application import Sphinx
 from sphinx.builders import Builder
 
 from edition.entities.domain import EntityDomain, year_anchor
-from edition.article.frontmatter import get_front_matter, is_article
+from edition.article.frontmatter import get_article_meta, is_article
 from edition.entities.indices import Head, MentionIndex
 
 
@@ -66,10 +66,10 @@ class ArticleListBuilder(Builder):
         """Write the list: each article's title, date and authors as its front matter says."""
         articles: list[dict[str, Any]] = []
         for docname in sorted(self.env.found_docs):
-            meta = get_front_matter(self.env, docname) if is_article(self.env, docname) else None
+            meta = get_article_meta(self.env, docname) if is_article(self.env, docname) else None
             if meta is not None:
-                articles.append({"docname": docname, "title": meta.get("title", ""),
-                                 "date": meta.get("date", ""), "authors": meta.get("authors", [])})
+                articles.append({"docname": docname, "title": meta.title, "date": meta.date,
+                                 "authors": list(meta.authors)})
         path = Path(self.outdir, "articles.json")
         path.write_text(json.dumps(articles, ensure_ascii=False, indent=1) + "\n",
                         encoding="utf-8")
