@@ -21,17 +21,18 @@ only its own texts. The steps, each a ``sphinx-build`` (``-b html``) in a proces
    intersphinx from that shard's ``objects.inv``;
 3. **hub**: a build holding only stubs and the edition's own pages, given every shard's records,
    writes what is made from all the texts: the home page, the registers, the entity pages, the
-   timeline, the data exports, the search page. Its search index starts from the shards' (their
-   ``searchindex.js`` merged): Sphinx keeps the entries of the pages a build does not write, as an
-   incremental build does, and adds the hub's pages;
+   timeline, the data exports, the search page and index. Its search starts from the shards'
+   page records of their texts (each write step leaves them beside its pages): the index is
+   made of every page's record, as an incremental build keeps the records of the pages it does
+   not write (edition/web/search_index.py);
 4. **join**: the hub's output, then each shard's own article files over it (the page, its
    citation files, its TEI, its source), and one ``objects.inv`` from all.
 
-In CI the read and write steps of each shard are jobs of a matrix, the hub and the join one job
-after them (``.github/workflows/shards.yml``). ``compare`` checks a joined site against a single
+In CI the read and write steps of each shard are jobs of a matrix, the hub's read beside the
+writes, the hub's write and the join one job after them (``.github/workflows/shards.yml``). ``compare`` checks a joined site against a single
 build of the same project: the same pages, byte for byte or where they differ; every internal
 link of the joined site leads to a page and an anchor that exist; the registers' entries; the
-search index's terms and pages.
+search index's pages, terms and paragraphs, and a few searches.
 """
 
 from __future__ import annotations

@@ -8,14 +8,15 @@ sidebar, previous/next links, titles and front matter, but reads and writes only
 
 What a stub lacks is what the texts say: their mentions of entities and dates (for the related
 articles, the date links of a page, the registers, the entity pages and the timeline) and their
-leads (for the cards); its front matter, and so the article's record, is the text's own. Each
-shard exports those records of its own articles
-(:data:`RECORDS_PATH` in its output folder, at ``build-finished``); a build given the others'
-files takes them in place of its stubs' own, as Sphinx takes the records of documents read by
-another process in a parallel build: through each domain's ``clear_doc`` and
-``merge_domaindata``. The records of a stub are replaced when it is read (``doctree-read``, so
-that a page listing the articles, read after them, sees them) and again after the reading
-(``env-updated``, before the entity pages are made), for the stubs a build did not read again.
+leads (for the cards); its front matter, and so the article's record, is the text's own.
+Each shard exports those records of its own articles (:data:`RECORDS_PATH` in its output
+folder, at ``build-finished``); a build given the others' files takes them in place of its
+stubs' own, as Sphinx takes the records of documents read by another process in a parallel
+build: through each domain's ``clear_doc`` and ``merge_domaindata``. The records of a stub are
+replaced when it is read (``doctree-read``, so that a page listing the articles, read after
+them, sees them) and again after the reading (``env-updated``, before the entity pages are
+made), for the stubs a build did not read again. A stub's doctree keeps its outline only: it is
+never written.
 
 The plan (``edition_shard_plan``, JSON beside ``conf.py``) names the shard, its own articles and
 the records files of the others it takes (paths relative to the plan)::
