@@ -29,10 +29,11 @@ only its own texts. The steps, each a ``sphinx-build`` (``-b html``) in a proces
    citation files, its TEI, its source), and one ``objects.inv`` from all.
 
 In CI the read and write steps of each shard are jobs of a matrix, the hub's read beside the
-writes, the hub's write and the join one job after them (``.github/workflows/shards.yml``). ``compare`` checks a joined site against a single
-build of the same project: the same pages, byte for byte or where they differ; every internal
-link of the joined site leads to a page and an anchor that exist; the registers' entries; the
-search index's pages, terms and paragraphs, and a few searches.
+writes, the hub's write and the join one job after them (``.github/workflows/shards.yml``).
+``compare`` checks a joined site against a single build of the same project: the same pages,
+byte for byte or where they differ; every internal link of the joined site leads to a page and
+an anchor that exist; the registers' entries; the search index's pages, terms and paragraphs,
+and a few searches.
 """
 
 from __future__ import annotations
