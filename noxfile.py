@@ -1,10 +1,11 @@
 """The nox sessions: the edition, its tests and checks, all in one environment made from uv.lock.
 
-Sessions: build, html, tests, tests-fast, check, lint, serve, preview, bench; tests-oldest and
-tests-latest. Every session that uses the toolkit runs in one environment, ``.nox/toolkit``:
-uv makes it from ``uv.lock`` (the project and all its extras, at the versions the lock names)
-the first time, and later only checks it against the lock, so the first session installs and
-the others start at once. ``tests-oldest`` and ``tests-latest`` have environments of their own:
+Sessions: build, html, tests, tests-fast, check, lint, serve, preview, shards, bench;
+tests-oldest and tests-latest. Every session that uses the toolkit runs in one environment,
+``.nox/toolkit``: uv makes it from ``uv.lock`` (the project and all its extras, at the
+versions the lock names) the first time, and later only checks it against the lock, so the
+first session installs and the others start at once. ``tests-oldest`` and ``tests-latest``
+have environments of their own:
 the lowest versions ``pyproject.toml`` allows, and the newest releases (the lock ignored).
 
 ``nox -s build`` writes the edition to ``build/html``, ``build/latex/edition.pdf`` and
@@ -263,6 +264,16 @@ def lint(session: nox.Session) -> None:
     session.run("python", "scripts/complexity.py")  # radon: no function graded E or F
     # the GitHub Actions workflows: pinned actions, no persisted credentials, no injection
     session.run("zizmor", "--offline", "--no-progress", ".github/workflows")
+
+
+@nox.session
+def shards(session: nox.Session) -> None:
+    """The edition (or another project) built in shards and joined (scripts/shards.py)."""
+    toolkit(session)
+    ensure_articles(session)
+    # Options pass through: nox -s shards -- build docs build/shards --shards 2 --by source
+    session.run("python", "scripts/shards.py", *(session.posargs or ["build", DOCS,
+                                                                     f"{BUILD}/shards"]))
 
 
 @nox.session

@@ -3,7 +3,9 @@
 Also how conversion time grows on pathological inputs (benchmarks/pathological.py).
 
     python benchmarks/bench.py [--corpus ../shared/corpus] [--skip-pdf] [--skip-corpus]
+                               [--skip-shards]
     python benchmarks/bench.py --only edition-corpus     # the edition with 100, 300, all posts
+    python benchmarks/bench.py --only shards             # all posts in 2 shards against 1 build
 
 Everything is measured in one run, on this machine, and printed as tables side by side with
 what it is compared to (trafilatura's extraction of the same HTML, a full build, 100 posts) and
@@ -602,6 +604,8 @@ class CorpusFigures:
     cpu_per_article: float  #: serial build CPU seconds per article page, all posts
     peak_mb: float  #: largest resident set of any step, all posts
     parallel_vs_serial: float  #: -j auto build time / serial build time (wall), all posts
+    #: the serial builds by number of posts: (texts, build, project, HTML folder)
+    serial: dict[int, tuple[int, Run, Path, Path]] = field(default_factory=dict)
 
 
 def bench_corpus(work: Path, corpus: list[Path]) -> tuple[Table, CorpusFigures]:
@@ -612,6 +616,7 @@ def bench_corpus(work: Path, corpus: list[Path]) -> tuple[Table, CorpusFigures]:
     )
     totals: dict[tuple[str, int], float] = {}
     builds: dict[tuple[str, int], Run] = {}
+    serial: dict[int, tuple[int, Run, Path, Path]] = {}
     made = 0
     for posts in (sample(corpus, SAMPLE_SIZE), corpus):
         size = len(posts)
@@ -629,6 +634,8 @@ def bench_corpus(work: Path, corpus: list[Path]) -> tuple[Table, CorpusFigures]:
             progress(f"corpus {size}: build {mode} {build.seconds:.0f} s")
             totals[(mode, size)] = convert.seconds + build.seconds
             builds[(mode, size)] = build
+        serial[size] = (made, builds[("serial", size)], project,
+                        work / f"corpus-{size}-se" / "html")
     small, large = SAMPLE_SIZE, len(corpus)
     ratio = 0.0
     for mode in ("serial", "-j auto"):
@@ -637,13 +644,47 @@ def bench_corpus(work: Path, corpus: list[Path]) -> tuple[Table, CorpusFigures]:
         table.add(f"{small} → {large}", "", f"convert + build {mode}",
                   f"{totals[(mode, small)]:.1f} → {totals[(mode, large)]:.1f}", "", "",
                   mode_ratio)
+    serial_builds = serial
     serial, parallel = builds[("serial", large)], builds[("-j auto", large)]
     figures = CorpusFigures(ratio, serial.cpu / max(made, 1),
                             max(serial.peak_mb, parallel.peak_mb),
-                            parallel.seconds / serial.seconds)
+                            parallel.seconds / serial.seconds, serial_builds)
     table.add(large, made, "build serial: CPU s per article page", "", figures.cpu_per_article,
               "", "")
     return table, figures
+
+
+def bench_shards(work: Path, corpus: list[Path], figures: CorpusFigures | None,
+                 targets: Table) -> None:
+    """All posts in two shards by source against their serial build (benchmarks/sharded.py).
+
+    The corpus section's serial builds (100 and all posts), when it ran, are reused; the
+    others (300 posts, for the memory per text) are built here.
+    """
+    import sharded  # beside this file; it imports this module
+
+    singles = [sharded.SingleBuild(posts, texts, run, html, project)
+               for posts, (texts, run, project, html) in
+               sorted((figures.serial if figures else {}).items())]
+    done = {single.posts for single in singles}
+    singles += [sharded.single_build(work, sample(corpus, size))
+                for size in (*SHARD_MEMORY_SIZES, len(corpus))
+                if size not in done and size <= len(corpus)]
+    singles.sort(key=lambda single: single.posts)
+    memory, _slope = sharded.memory_table(singles)
+    print(memory.render(), flush=True)
+    tables, shards = sharded.sharded_tables(work, singles[-1], 2, "source")
+    for table in tables:
+        print(table.render(), flush=True)
+    targets.add("all posts in 2 shards: the joined site is the single build's",
+                "yes" if shards.matches else "no", "yes",
+                "met" if shards.matches else "MISSED")
+    targets.add("all posts in 2 shards: largest peak of a build / single build's",
+                shards.largest_peak / shards.single_peak, "", "comparison")
+
+
+#: Sample sizes whose single build's peak memory per text the sharding section reports.
+SHARD_MEMORY_SIZES = (100, 300)
 
 
 def edition_corpus_project(work: Path, name: str, posts: list[Path]) -> tuple[Path, Run]:
@@ -876,12 +917,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="leave out the corpus (convert + build of 100 and all posts)")
     parser.add_argument("--skip-preview", action="store_true",
                         help="leave out the live preview measurement")
+    parser.add_argument("--skip-shards", action="store_true",
+                        help="leave out the sharded build of all posts (benchmarks/sharded.py)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary builds")
-    parser.add_argument("--only", choices=("edition-corpus", "search"),
+    parser.add_argument("--only", choices=("edition-corpus", "search", "shards"),
                         help="run one part alone: edition-corpus (the edition built with 100, "
-                             "300 and all posts: CPU per added text, peak memory) or search "
+                             "300 and all posts: CPU per added text, peak memory), search "
                              "(search_bench.py: bytes, latency, recall and index CPU in "
-                             "headless Chromium)")
+                             "headless Chromium) or shards (all posts in 2 shards against one "
+                             "build: each shard's cost, the comparison; memory per text)")
     parser.add_argument("--build-repeat", type=int, default=2,
                         help="serial builds of each smaller edition-corpus size (the least CPU "
                              "is taken; default %(default)s; all posts are built once)")
@@ -901,6 +945,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.only == "search":
         with workspace(args.keep) as work:
             run_search(work, corpus, targets)
+        print(targets.render(), flush=True)
+        return 1 if args.strict and any(row[-1] == "MISSED" for row in targets.rows) else 0
+    if args.only == "shards":
+        if not corpus:
+            print("error: --only shards needs the corpus", file=sys.stderr)
+            return 2
+        with workspace(args.keep) as work:
+            bench_shards(work, corpus, None, targets)
         print(targets.render(), flush=True)
         return 1 if args.strict and any(row[-1] == "MISSED" for row in targets.rows) else 0
     if args.only == "edition-corpus":
@@ -960,6 +1012,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             targets.add("all posts: -j auto / serial build (wall)", figures.parallel_vs_serial,
                         TARGET_PARALLEL, verdict(figures.parallel_vs_serial, TARGET_PARALLEL))
             edition_corpus_targets(work, corpus, args.build_repeat, targets)
+            if not args.skip_shards:
+                bench_shards(work, corpus, figures, targets)
         run_search(work / "search", corpus, targets)
     print(targets.render(), flush=True)
     missed = any(row[-1] not in ("met", "comparison") for row in targets.rows)

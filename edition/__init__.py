@@ -34,6 +34,7 @@ from edition.outputs.epub import setup_epub
 from edition.outputs.export import setup_export
 from edition.outputs.images import setup_images
 from edition.outputs.pdf import setup_pdf
+from edition.outputs.shards import setup_shards
 from edition.outputs.tei import setup_tei
 from edition.security.boundary import setup_boundary, setup_gated_parser
 from edition.security.files import setup_files
@@ -69,6 +70,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_related(app)
     setup_changed(app)
     setup_export(app)
+    # An edition built in parts: the records the shards exchange (scripts/shards.py).
+    setup_shards(app)
     setup_tei(app)
     setup_data_page(app)
     setup_search(app)

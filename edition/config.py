@@ -161,6 +161,11 @@ class EditionConfig:
         "(only while edition_speedups is on)."))
     related_max: int = field(default=5, metadata=_meta(
         "env", {int}, whole_number, "How many related articles an article page lists at most."))
+    # -- an edition built in parts
+    shard_plan: str = field(default="", metadata=_meta(
+        "env", {str}, string,
+        "The shard plan (JSON, relative to the configuration folder) when this build is one "
+        "shard of an edition built in parts (scripts/shards.py); '' for a whole build."))
     # -- the books
     book_omit: list[str] = field(default_factory=lambda: list(DEFAULT_OMIT), metadata=_meta(
         "env", {list, tuple}, strings,
