@@ -606,21 +606,26 @@
   const itemFor = async (result, slots, run) => {
     const unit = bestUnit(result);
     let fragment = null;
+    let page = null;
+    // A page's fragments are in files of manifest.fragments (search_index.py's FRAGMENT_GROUP);
+    // unit 0, the page's title, stands in for a paragraph whose file is missing.
     for (const number of unit === 0 ? [0] : [unit, 0]) {
+      const group = Math.floor(number / manifest.fragments);
       try {
-        fragment = await load("f", [result.doc, number], `f/${result.doc}/${number}.js`);
-        break;
+        const data = await load("f", [result.doc, group], `f/${result.doc}/${group}.js`);
+        fragment = data.u[number - group * manifest.fragments];
+        page = data.d;
+        if (fragment && page) break;
       } catch (error) {
         fragment = null;
       }
     }
     if (run !== current) return null;
     const item = document.createElement("li");
-    if (!fragment) {
+    if (!fragment || !page) {
       item.textContent = "(this result could not be loaded)";
       return item;
     }
-    const page = fragment.d;
     const link = document.createElement("a");
     const anchor = unit === 0 ? "" : fragment.a;
     link.href = `${document.documentElement.dataset.content_root || ""}${page.u}${anchor ? `#${anchor}` : ""}`;
