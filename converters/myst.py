@@ -112,9 +112,16 @@ _INLINE_RENDERERS: dict[type, Callable[[Any, Context], str]] = {
 }
 
 
+#: A footnote reference the writer made, and what after it would make it a link's text
+#: (``[^27](1945-87)``) or a footnote's definition (``[^1]: …`` at a line's start). The text's
+#: own brackets are escaped, so an unescaped ``[^N]`` is always a reference of ours.
+_BEFORE_SYNTAX = re.compile(r"(\[\^\d+\])(?=[(:])")
+
+
 def render_inlines(inlines: list[Inline], ctx: Context) -> str:
     """Render a run of inlines and protect the start of every resulting line."""
     raw = "".join(_INLINE_RENDERERS[type(node)](node, ctx) for node in inlines)
+    raw = _BEFORE_SYNTAX.sub(r"\1\\", raw)
     lines = raw.split("\n")
     return "\n".join(escape_line_start(line) for line in lines).strip()
 

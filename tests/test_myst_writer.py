@@ -115,6 +115,21 @@ def test_links_become_numbered_footnotes_one_per_url() -> None:
     assert "[^2]: <https://b.example/y?q=a%20b>" in page
 
 
+@given(st.sampled_from(["(1945-87)", "(x)", "[y](z)", ": after", "(", "[note]"]),
+       st.sampled_from(["", "台湾", "Taiwan"]))
+def test_text_after_a_footnote_reference_stays_text(after: str, before: str) -> None:
+    """"台湾[27](1945-87)" in a corpus post: the reference and the parenthesis made a link
+    (to "1945-87"), and the footnote was lost. The text after a reference is text."""
+    a = article([Paragraph([Link([Text(before)], "https://a.example/x"), Text(after)])])
+    myst.assign_labels(a)
+    doc = parse(myst.write(a))
+    refs = list(doc.findall(nodes.footnote_reference))
+    assert len(refs) == 1
+    paragraph = refs[0].parent
+    assert not list(paragraph.findall(nodes.reference))  # the footnote's address is one
+    assert " ".join(paragraph.astext().split()) == f"{before}1{after}".strip()
+
+
 def test_unsafe_links_keep_text_and_lose_url() -> None:
     a = article([Paragraph([Link([Text("click")], "javascript:alert(1)"),
                             Link([Text("data")], "data:text/html,<b>x</b>")])])
