@@ -162,3 +162,28 @@ def test_lost_records_make_the_pages_read_again(tmp_path: Path) -> None:
     again = _build(first.srcdir, tmp_path / "build", "html")
     assert read_index(again.outdir)["docnames"] == before["docnames"]
     assert pages_with(read_index(again.outdir), "wombat") == {"articles/festival"}
+
+
+@pytest.mark.parametrize("group", [1, 3])
+def test_a_page_s_fragments_are_in_files_of_the_manifest_s_group(
+        group: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Unit n of a page is item n % group of f/<doc>/<n // group>.js, whose page part is the
+    page's; the manifest tells the browser the group (one definition)."""
+    from edition.web import search_index
+    from edition.web.search_index import INDEX_CALL, PageRecord, Unit, build_index
+
+    monkeypatch.setattr(search_index, "FRAGMENT_GROUP", group)
+    units = [Unit("", "Title", "en", True), *(Unit(f"a-p{n}", f"para {n}", "zh-Hans")
+                                               for n in range(1, 7))]
+    page = PageRecord("articles/a", "articles/a.html", "Title", "", units,
+                      {"para": [1, 2, 3, 4, 5, 6]}, {"title"})
+    out = build_index([page], "articles/", "_generated/", [])
+    assert out.manifest["fragments"] == group
+    fragments = {name: json.loads(f"[{INDEX_CALL.match(text).group('args')}]")  # type: ignore[union-attr]
+                 for name, text in out.files.items() if name.startswith("f/")}
+    assert len(fragments) == -(-len(units) // group)
+    for number, unit in enumerate(units):
+        kind, key, data = fragments[f"f/0/{number // group}.js"]
+        assert (kind, key) == ("f", [0, number // group])
+        assert data["d"] == {"u": "articles/a.html", "t": "Title"}
+        assert data["u"][number % group] == {"a": unit.anchor, "x": unit.text, "l": unit.lang}

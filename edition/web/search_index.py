@@ -19,8 +19,9 @@ output folder:
   only a query for it loads. The number of chunks grows with the collection, so that a chunk
   stays near :data:`CHUNK_BYTES`;
 * ``f/<doc>/<n>.js`` — the fragments of a page's paragraphs (units) in groups of
-  :data:`FRAGMENT_GROUP` (units 0–3 in ``0.js``, 4–7 in ``1.js``…), with the page's title and
-  address: each fragment is a paragraph's text (for the snippet), its anchor and its language.
+  :data:`FRAGMENT_GROUP` (with 4, units 0–3 in ``0.js``, 4–7 in ``1.js``…), with the page's
+  title and address: each fragment is a paragraph's text (for the snippet), its anchor and its
+  language.
   A result loads the group of its best paragraph and links to it (``page.html#<slug>-p3``); no
   page is fetched;
 * ``l/<n>.<hash>.js`` — the words holding each character, for the substring fallback alone (a
@@ -75,11 +76,14 @@ INDEX_DIR = "_search"
 RECORDS_NAME = "edition-search-records.pickle"
 #: Version of the records' and files' layout: records of another version are read again.
 FORMAT_VERSION = 6
-#: Fragments per file: one file per paragraph made the index tens of thousands of small files
-#: (63,375 at 1,131 posts), each a new inode for the file system to find — a build's system
-#: time grew by seconds — and for a host to upload; four to a file cut that by three quarters,
-#: for about 0.5 KB more per result shown (the page's title and address are in a file once).
-FRAGMENT_GROUP = 4
+#: Fragments per file. One per paragraph makes the index tens of thousands of small files
+#: (63,375 at 1,131 posts), each a new inode: on this project's build machine creating them
+#: cost a build of 300 posts about 5 s of system time. Four to a file (measured 2026-12-06 at
+#: 1,131 posts: 17,513 files, system time halved) made the first ten results load about
+#: 8 KB more (254 KB, over the 250 KB target) and the worst query's every result 909 KB
+#: against 458 KB; so one it is, until the search page's fixed scripts get lighter.
+#: The browser reads the number from the manifest.
+FRAGMENT_GROUP = 1
 #: Target size of a term chunk, in bytes: the number of chunks is the index's size over this.
 CHUNK_BYTES = 12_000
 #: Postings longer than this (bytes of JSON) go to a file of their own.
