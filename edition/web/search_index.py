@@ -76,14 +76,14 @@ INDEX_DIR = "_search"
 RECORDS_NAME = "edition-search-records.pickle"
 #: Version of the records' and files' layout: records of another version are read again.
 FORMAT_VERSION = 6
-#: Fragments per file. One per paragraph makes the index tens of thousands of small files
+#: Fragments per file. One per paragraph made the index tens of thousands of small files
 #: (63,375 at 1,131 posts), each a new inode: on this project's build machine creating them
-#: cost a build of 300 posts about 5 s of system time. Four to a file (measured 2026-12-06 at
-#: 1,131 posts: 17,513 files, system time halved) made the first ten results load about
-#: 8 KB more (254 KB, over the 250 KB target) and the worst query's every result 909 KB
-#: against 458 KB; so one it is, until the search page's fixed scripts get lighter.
-#: The browser reads the number from the manifest.
-FRAGMENT_GROUP = 1
+#: cost a build of 300 posts 2.5–8.6 s of system time (``benchmarks/search_cpu.py``, two runs),
+#: and a host as many uploads. Four to a file make a quarter of the files; the first ten
+#: results load about 8 KB more, the worst query's every result about twice the bytes (the
+#: page's title and address are in a file once). The browser reads the number from the
+#: manifest.
+FRAGMENT_GROUP = 4
 #: Target size of a term chunk, in bytes: the number of chunks is the index's size over this.
 CHUNK_BYTES = 12_000
 #: Postings longer than this (bytes of JSON) go to a file of their own.
