@@ -467,14 +467,37 @@ def page_addition(builder: InProcessBuilder, ws_url: str) -> bytes:
     return added.encode("utf-8")
 
 
+class BuildGate:
+    """Open while no build runs: a request waits for a build to end before it is served.
+
+    The build writes its pages in place while the server may be reading them: a page asked for
+    then was read half-written (a response shorter than the length announced, the server's
+    "Too little data for declared Content-Length", found by the preview test on a loaded
+    machine). sphinx-autobuild serves during builds; a page a second late is better.
+    """
+
+    def __init__(self) -> None:
+        """No event yet: it belongs to the server's loop, which runs later."""
+        self._open: asyncio.Event | None = None
+
+    def event(self) -> asyncio.Event:
+        """The event (made in the server's loop, open at first)."""
+        if self._open is None:
+            self._open = asyncio.Event()
+            self._open.set()
+        return self._open
+
+
 class PageMiddleware:
     """Adds :func:`page_addition` to every HTML page served (as sphinx-autobuild's script)."""
 
-    def __init__(self, app: Any, builder: InProcessBuilder, ws_url: str) -> None:
+    def __init__(self, app: Any, builder: InProcessBuilder, ws_url: str,
+                 gate: BuildGate | None = None) -> None:
         """Wrap the static files app."""
         self.app = app
         self.builder = builder
         self.ws_url = ws_url
+        self.gate = gate
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         """Serve, adding to HTML responses."""
@@ -483,6 +506,8 @@ class PageMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if self.gate is not None:
+            await self.gate.event().wait()  # no page read while a build writes it
         addition = page_addition(self.builder, self.ws_url)
         adding = False
 
@@ -526,15 +551,21 @@ def create_app(watch: list[Path], builder: InProcessBuilder, out: Path, url_host
             async for changes in watchfiles.awatch(
                     *self.paths, watch_filter=lambda _change, path: not self.ignore(path)):
                 changed = [Path(path).resolve() for _change, path in changes]
-                await asyncio.to_thread(self.change_callback, changed_paths=changed)
+                building = gate.event()
+                building.clear()
+                try:
+                    await asyncio.to_thread(self.change_callback, changed_paths=changed)
+                finally:
+                    building.set()
                 self.flag.set()
 
+    gate = BuildGate()
     ignore = IgnoreFilter([*IGNORED, str(out)], [])
     watcher = InProcessRebuildServer(watch, ignore, change_callback=builder)
     return Starlette(
         routes=[WebSocketRoute("/websocket-reload", watcher, name="reload"),
                 Mount("/", app=StaticFiles(directory=out, html=True), name="static")],
-        middleware=[Middleware(PageMiddleware, builder=builder, ws_url=url_host)],
+        middleware=[Middleware(PageMiddleware, builder=builder, ws_url=url_host, gate=gate)],
         lifespan=watcher.lifespan,
     )
 

@@ -520,3 +520,35 @@ def test_the_reloaded_page_keeps_its_scroll_position(
     scroll = json.loads(done.stdout.strip().splitlines()[-1])
     assert scroll["before"] > 300
     assert abs(scroll["after"] - scroll["before"]) <= 2
+
+
+def test_no_page_is_served_while_a_build_writes_it() -> None:
+    """A request that comes during a build is answered when the build ends (a page read while
+    it was written again came out shorter than its announced length: an error in the server's
+    log, found on a loaded machine)."""
+    import asyncio
+    import runpy
+
+    preview = runpy.run_path(str(ROOT / "scripts" / "preview.py"))
+    served: list[str] = []
+
+    async def static(scope: dict[str, object], _receive: object, _send: object) -> None:
+        served.append(str(scope["path"]))
+
+    class Builder:
+        problems = ()
+        app = object()
+
+    async def scenario() -> None:
+        gate = preview["BuildGate"]()
+        middleware = preview["PageMiddleware"](static, Builder(), "ws://x", gate)
+        gate.event().clear()  # a build starts
+        request = asyncio.create_task(middleware({"type": "http", "path": "/a.html"}, None, None))
+        for _ in range(20):
+            await asyncio.sleep(0)
+        assert served == [] and not request.done()
+        gate.event().set()  # it ends
+        await request
+        assert served == ["/a.html"]
+
+    asyncio.run(scenario())
