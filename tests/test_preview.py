@@ -551,4 +551,19 @@ def test_no_page_is_served_while_a_build_writes_it() -> None:
         await request
         assert served == ["/a.html"]
 
-    asyncio.run(scenario())
+    # In a thread of its own: the browser tests' Playwright keeps a loop running in this one.
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            asyncio.run(scenario())
+        except BaseException as error:  # handed to the test's thread
+            failures.append(error)
+
+    import threading
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if failures:
+        raise failures[0]
