@@ -1,16 +1,17 @@
 """Build speed: code that makes the build faster and changes no output.
 
 Owns the garbage collector's tuning (``gc_tuning``), the front matter read by libyaml
-(``myst_yaml``), the faster standard domain (``stddomain``) and the sidebar navigation rendered
-once per build (``navigation``, with its copy of the theme's template in ``templates/``). Each
-reaches into a library's internals (the collector's generations and docutils' trees,
-myst-parser's parser, Sphinx's standard domain, the theme's toctree and template), so all of
-them are installed together by :func:`setup_speedups` or not at all: ``edition/__init__.py``
-imports this package only when ``edition_speedups`` is on (the default), and nothing else
-imports it (import-linter's contract in ``pyproject.toml``, and ``tests/test_speedups.py`` for
-the scripts, benchmarks and projects too). With the setting off, an upgrade that breaks one of
-them is met by Sphinx's, myst-parser's and the theme's own mechanisms, to the same output
-(README, *Performance*).
+(``myst_yaml``), the faster standard domain (``stddomain``), the sidebar navigation rendered
+once per build (``navigation``, with its copy of the theme's template in ``templates/``) and
+docutils' tree walk by a stack (``tree_walks``). Each reaches into a library's internals (the
+collector's generations and docutils' trees, myst-parser's parser, Sphinx's standard domain,
+the theme's toctree and template, docutils' ``Node.findall``), so all of them are installed
+together by :func:`setup_speedups` or not at all: ``edition/__init__.py`` imports this package
+only when ``edition_speedups`` is on (the default), and nothing else imports it
+(import-linter's contract in ``pyproject.toml``, and ``tests/test_speedups.py`` for the
+scripts, benchmarks and projects too). With the setting off, an upgrade that breaks one of
+them is met by Sphinx's, myst-parser's, docutils' and the theme's own mechanisms, to the same
+output (README, *Performance*).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from edition.speedups.gc_tuning import setup_gc_tuning
 from edition.speedups.myst_yaml import setup_myst_yaml
 from edition.speedups.navigation import setup_navigation
 from edition.speedups.stddomain import setup_standard_domain
+from edition.speedups.tree_walks import setup_tree_walks
 
 
 def setup_speedups(app: Sphinx) -> None:
@@ -29,3 +31,4 @@ def setup_speedups(app: Sphinx) -> None:
     setup_myst_yaml(app)
     setup_standard_domain(app)
     setup_navigation(app)
+    setup_tree_walks(app)
