@@ -5,11 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import snowballstemmer
+from hypothesis import given
+from hypothesis import strategies as st
 from sphinx.search.zh import SearchChinese
 
 import edition.web.search
 from converters.common.paths import ROOT
-from edition.web.search import SearchChineseFolded
+from edition.web.search import STEMMED, SearchChineseFolded
+
+STEMMER = snowballstemmer.stemmer("english")
 
 TEXT = ("TikTok and ByteDance: the apps, app stores and AI models of 字节跳动 in 2025; "
         "running runs ran, AIs and LLMs, 英伟达 and 英偉達 are one company.")
@@ -104,3 +109,25 @@ def test_words_are_jieba_own_on_the_edition_text(tmp_path: Path) -> None:
     assert len(lines) > 1000
     for line in lines:
         assert cut_for_search(segmenter, line) == list(tokenizer.cut_for_search(line)), line
+
+
+@given(st.text(st.characters(blacklist_characters="'\u2019", codec="utf-8").filter(
+    lambda char: not STEMMED.search(char.lower()))))
+def test_a_word_without_latin_letters_is_its_own_stem(word: str) -> None:
+    """What the shortcut of ``SearchChineseFolded.stem`` assumes of Snowball's English stemmer."""
+    lower = word.lower()
+    assert not STEMMED.search(lower)
+    assert STEMMER.stemWord(lower) == lower
+
+
+def test_the_edition_words_stem_as_snowball_stems_them() -> None:
+    """Every word of the edition's texts: the shortcut gives the stemmer's own stem."""
+    ours = SearchChineseFolded({})
+    words = {word for path in (ROOT / "docs" / "articles").glob("*.md")
+             for line in path.read_text(encoding="utf-8").splitlines()
+             for word in ours.split(line)}
+    assert len(words) > 4000
+    assert sum(1 for word in words if not STEMMED.search(word.lower())) > 1000
+    ours._snowball = {}  # this test's own cache, not the process's
+    for word in words:
+        assert ours.stem(word) == SearchChinese.stem(ours, word), word

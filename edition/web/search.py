@@ -116,6 +116,9 @@ _STEMS: dict[str, str] = {}
 LATIN_PIECES = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
 #: The characters jieba's segmenter reads as Chinese (its ``re_han_default``, less the Latin).
 JIEBA_HAN = re.compile("[\u4e00-\u9fd5]")
+#: What Snowball's English stemmer may change in a lower-case word: a word without any of
+#: these is its own stem (``tests/test_search_language.py`` checks it on the edition's words).
+STEMMED = re.compile("[a-z'\u2019]")
 
 
 def jieba_words(segmenter: Any, text: str) -> Iterator[str]:
@@ -226,7 +229,12 @@ class SearchChineseFolded(SearchChinese):
         """
         stemmed = self._snowball.get(word)
         if stemmed is None:
-            stemmed = self._snowball[word] = self.stemmer.stemWord(word.lower())
+            lower = word.lower()
+            # Snowball's English stemmer changes only Latin letters and apostrophes: a Chinese
+            # word or a number is its own stem (most of the new words of a page; each run of
+            # the pure-Python stemmer costs tens of microseconds).
+            stemmed = self._snowball[word] = (self.stemmer.stemWord(lower)
+                                              if STEMMED.search(lower) else lower)
         if len(word) >= 3 > len(stemmed) and word in self.latin_terms:
             return word.lower()
         return stemmed
