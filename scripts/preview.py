@@ -408,13 +408,16 @@ class InProcessBuilder:
     def tidy() -> None:
         """Collect this build's garbage and freeze what lives on, while the editor reads.
 
-        Each build starts with a collection (``edition/speedups/gc_tuning.py``), which walks every
-        object alive: in this process, the environment and the theme's compiled templates
-        kept between builds, a fifth of a one-paragraph rebuild. Done here, after the page is
-        written and reported, the walk happens while the editor looks at the page, and what is
-        frozen is skipped by the next build's collection. Its CPU is printed on its own line.
+        A build leaves what it froze frozen (``edition/speedups/gc_tuning.py``: a process that
+        exits after it need not walk it), and the next build would give it back and collect
+        it at its start, walking every object alive: in this process, the environment and the
+        theme's compiled templates kept between builds, a fifth of a one-paragraph rebuild.
+        Done here, after the page is written and reported, the walk happens while the editor
+        looks at the page, and what is frozen is skipped by the next build's collection. Its
+        CPU is printed on its own line.
         """
         cpu = time.process_time()
+        gc.unfreeze()
         gc.collect()
         gc.freeze()
         print(TIDY_LINE.format(cpu=time.process_time() - cpu), flush=True)

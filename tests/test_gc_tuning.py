@@ -11,6 +11,7 @@ from docutils import nodes
 from docutils.utils import new_document
 from sphinx.errors import ExtensionError
 
+from edition.speedups import gc_tuning
 from edition.speedups.gc_tuning import GC_THRESHOLDS, take_apart
 
 
@@ -20,22 +21,69 @@ def thresholds_before() -> tuple[int, ...]:
     return gc.get_threshold()
 
 
+class Cycle:
+    """An object in a reference cycle: only the collector frees it."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
 @pytest.mark.sphinx("html", testroot="frontmatter", freshenv=True)
 def test_build_freezes_then_gives_the_collector_back(
         thresholds_before: tuple[int, ...], app: Any) -> None:
+    """Frozen while it runs; thresholds back when it ends; the frozen objects stay frozen
+    (an exiting process never walks them) until the next build starts and collects them."""
     seen: dict[str, Any] = {}
 
     def during(_app: Any, _docname: str, _source: list[str]) -> None:
         seen.setdefault("frozen", gc.get_freeze_count())
         seen.setdefault("thresholds", gc.get_threshold())
 
+    cycle = Cycle()  # alive when the build freezes what lives, garbage once it has ended
+    dead = weakref.ref(cycle)
     app.connect("source-read", during)
     app.build()
     assert seen["frozen"] > 0
     assert seen["thresholds"] == GC_THRESHOLDS
-    assert gc.get_freeze_count() == 0
     assert gc.get_threshold() == thresholds_before != GC_THRESHOLDS
     assert (app.outdir / "index.html").exists()
+    left = gc.get_freeze_count()
+    assert left > 0
+    del cycle
+    gc.collect()
+    assert dead() is not None  # frozen: no collection walks it
+    app.build(force_all=True)
+    assert dead() is None  # given back and collected when the next build started
+
+
+def test_what_the_process_froze_since_is_left_alone() -> None:
+    """A process that gave the frozen objects back itself and collected them (the preview), then
+    froze others: the next build's start does not give those back (their walk is what the
+    preview saved)."""
+    gc_tuning.leave_frozen()  # as a build that ended
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()  # the process's own freeze since
+    frozen = gc.get_freeze_count()
+    try:
+        assert gc_tuning._given_back not in gc.callbacks
+        gc_tuning.give_back_frozen()
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+
+
+def test_a_collection_with_objects_frozen_gives_nothing_back() -> None:
+    gc_tuning.leave_frozen()
+    gc.freeze()
+    try:
+        gc.collect()
+        assert gc_tuning._given_back in gc.callbacks
+        gc_tuning.give_back_frozen()
+        assert gc.get_freeze_count() == 0
+        assert gc_tuning._given_back not in gc.callbacks
+    finally:
+        gc.unfreeze()
 
 
 @pytest.mark.sphinx("html", testroot="entities", freshenv=True)
@@ -113,7 +161,7 @@ def test_a_failed_build_keeps_the_tree_it_failed_on(app: Any) -> None:
     with pytest.raises(ExtensionError) as raised:  # Sphinx wraps a handler's exception
         app.build()
     assert isinstance(raised.value.orig_exc, WritingFailed)
-    assert gc.get_freeze_count() == 0  # the collector is given back all the same
+    assert gc.get_threshold() != GC_THRESHOLDS  # the collector is given back all the same
     tree = resolved[failing[0]]
     assert tree.children and tree.astext().strip() and "settings" in tree.__dict__
     assert all(child.parent is tree for child in tree.children)

@@ -167,6 +167,7 @@ def test_a_build_with_the_switch(tmp_path: Path, on: bool) -> None:
     """The collector is tuned only when on; the standard domain is Sphinx's own when off."""
     from edition.speedups.stddomain import EditionStandardDomain
 
+    gc.unfreeze()  # what an earlier build of this process left frozen
     app = make_app(tmp_path, edition_speedups=on)
     frozen: list[int] = []
     app.connect("source-read", lambda *_: frozen.append(gc.get_freeze_count()))
@@ -176,7 +177,7 @@ def test_a_build_with_the_switch(tmp_path: Path, on: bool) -> None:
         assert (min(frozen) > 0) is on
         domain = app.env.domains.standard_domain
         assert isinstance(domain, EditionStandardDomain) is on
-        assert gc.get_freeze_count() == 0
+        assert (gc.get_freeze_count() > 0) is on  # left frozen for the next build, or the exit
     finally:
         app.cleanup()
 
