@@ -140,7 +140,8 @@ def test_the_switch_is_read_in_setup(tmp_path: Path, conf_line: str, overrides: 
             assert parser is EditionMystParser and domain is EditionStandardDomain
             assert str(TEMPLATES) in app.config.templates_path
             assert handlers == {f"edition.speedups.{name}"
-                                for name in ("gc_tuning", "stddomain", "navigation", "tree_walks")}
+                                for name in ("gc_tuning", "stddomain", "navigation", "tree_walks",
+                                             "theme_checks")}
         else:
             # the boundary's parser (the allowlist is not a speed-up), Sphinx's own domain
             assert parser is GatedMystParser and domain is StandardDomain
@@ -274,3 +275,22 @@ def test_a_corpus_sample_is_the_same_without_the_speedups(tmp_path: Path) -> Non
                    capture_output=True, env={**os.environ, "PYTHONPATH": str(REPO)})
     assert len(list((project / "articles").glob("*.md"))) >= CORPUS_POSTS
     assert assert_same_output(project, ".", tmp_path) > CORPUS_POSTS
+
+
+def test_a_build_checks_fewer_templates_then_gives_the_theme_its_check_back(
+        tmp_path: Path) -> None:
+    """The theme's check is ours during the build, the theme's own after it."""
+    from pydata_sphinx_theme import utils
+
+    from edition.speedups.theme_checks import THEME_CHECK, _check_fewer
+
+    app = make_app(tmp_path)
+    during: list[object] = []
+    app.connect("html-page-context", lambda *_: during.append(utils._update_and_remove_templates),
+                priority=100)
+    try:
+        app.build()
+        assert during and all(function is _check_fewer for function in during)
+        assert utils._update_and_remove_templates is THEME_CHECK
+    finally:
+        app.cleanup()

@@ -108,3 +108,4 @@ def test_a_build_walks_by_a_stack_then_gives_docutils_its_walk_back(app: Any) ->
     assert nodes.Node.findall is DOCUTILS_FINDALL
     assert tree_walks.DOCUTILS_FINDALL is DOCUTILS_FINDALL
     assert (app.outdir / "index.html").exists()
+

@@ -1,0 +1,56 @@
+"""The theme's check for empty templates, skipped for two templates that are never empty.
+
+pydata-sphinx-theme renders every template of a page's sections once in its
+``html-page-context`` handler, to drop those that render empty, and the page renders them
+again. Two of them always write an element around whatever they hold, so their first rendering
+is thrown away on every page: the edition's sidebar navigation (``sbt-sidebar-nav.html``, its
+copy in ``templates/``: a ``<nav>``) and sphinx-book-theme's header buttons
+(``article-header-buttons.html``: a ``<div class="article-header-buttons">``). They cost 0.9 and
+1.5 ms a page (py-spy of the 100- and 300-post builds, per added text). The theme's function
+takes a list of templates it does not check; these two are added to it while a build runs
+(from ``builder-inited`` to ``build-finished``, as ``tree_walks`` does), so the page is the
+same (``tests/test_speedups.py`` compares every file built with and without the speed-ups; a
+theme upgrade whose template can be empty shows there).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydata_sphinx_theme import utils
+from sphinx.application import Sphinx
+
+#: Templates that write an element whatever they hold.
+NEVER_EMPTY = ("sbt-sidebar-nav.html", "article-header-buttons.html")
+
+#: The theme's own function, given back when the build ends.
+THEME_CHECK = utils._update_and_remove_templates
+
+
+def _check_fewer(app: Sphinx, context: dict[str, Any], templates: list[str] | str, section: str,
+                 templates_skip_empty_check: list[str] | None = None) -> list[str]:
+    """The theme's function, with :data:`NEVER_EMPTY` among the templates it does not check."""
+    skip = [*(templates_skip_empty_check or []), *NEVER_EMPTY]
+    return THEME_CHECK(app, context, templates, section, skip)
+
+
+def check_fewer(_app: Sphinx) -> None:
+    """From now on, the two templates are not rendered to see whether they are empty."""
+    utils._update_and_remove_templates = _check_fewer
+
+
+def check_again(app: Sphinx, _env: object, _docnames: list[str]) -> None:
+    """The next build of a process that builds again (the preview)."""
+    check_fewer(app)
+
+
+def check_as_the_theme(_app: Sphinx, _exception: BaseException | None) -> None:
+    """Give the theme its own function again."""
+    utils._update_and_remove_templates = THEME_CHECK
+
+
+def setup_theme_checks(app: Sphinx) -> None:
+    """Check fewer templates for the length of each build."""
+    app.connect("builder-inited", check_fewer)
+    app.connect("env-before-read-docs", check_again)
+    app.connect("build-finished", check_as_the_theme, priority=1000)
