@@ -34,6 +34,10 @@ from sphinx.application import Sphinx
 DOCUTILS_FINDALL = nodes.Node.findall
 
 
+# Three copies of one loop, on purpose: a class tested by a call per node (a lambda around
+# isinstance) would cost the class walks, the most frequent, what the stack saves.
+
+
 def _walk(top: nodes.Node, include_self: bool) -> Iterator[nodes.Node]:
     """Every node under ``top`` in document order (``top`` first when included)."""
     if include_self:
