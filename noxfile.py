@@ -169,9 +169,9 @@ def sphinx(session: nox.Session, target: str, *options: str) -> None:
     session.run("python", "-m", "sphinx", "-M", target, DOCS, BUILD, *options, env=env)
 
 
-def build_html(session: nox.Session) -> None:
-    """The web edition, in build/html, with every warning an error."""
-    sphinx(session, "html", "-W", "--keep-going", "-q")
+def build_html(session: nox.Session, *options: str) -> None:
+    """The web edition, in build/html, with every warning an error (and Sphinx ``options``)."""
+    sphinx(session, "html", "-W", "--keep-going", "-q", *options)
 
 
 @nox.session
@@ -194,10 +194,13 @@ def build(session: nox.Session) -> None:
 
 @nox.session
 def html(session: nox.Session) -> None:
-    """Build the web edition alone (build/html): no TeX, no system packages."""
+    """Build the web edition alone (build/html): no TeX, no system packages.
+
+    Options after ``--`` go to Sphinx: ``nox -s html -- -D edition_speedups=0``.
+    """
     toolkit(session)
     ensure_articles(session)
-    build_html(session)
+    build_html(session, *session.posargs)
     session.log(f"built {BUILD}/html/index.html")
 
 
