@@ -681,6 +681,35 @@ def test_incremental_build(make_app: Callable[..., Any], tmp_path: Path) -> None
     assert "tencent" not in (out / "_generated" / "entities" / "index.html").read_text("utf-8")
 
 
+def test_a_new_reading_order_rewrites_the_entity_pages(make_app: Callable[..., Any],
+                                                       tmp_path: Path) -> None:
+    """The editorial decisions file alone reorders two texts of one seed: the entity page that
+    lists both is written again, in the new order (nothing else about the texts changed)."""
+    src = tmp_path / "order"
+    shutil.copytree(ENTITIES_ROOT, src)
+    tiktok = src / "articles" / "tiktok-run.md"
+    tiktok.write_text(tiktok.read_text(encoding="utf-8").replace(
+        "seed: 001_test.txt", "seed: 000_test.txt"), encoding="utf-8")  # one seed, two texts
+    decisions = src / "_data" / "editorial.yaml"
+
+    def order(first: str, second: str) -> list[str]:
+        decisions.write_text(yaml.safe_dump({"seeds": {"000_test.txt": {
+            "articles": [{"slug": first}, {"slug": second}]}}}), encoding="utf-8")
+        app = make_app("html", srcdir=src, confoverrides={
+            "edition_editorial": "_data/editorial.yaml"})
+        out = built(app)
+        body = soup(out / "_generated" / "entities" / "tiktok.html").select_one("div.body")
+        assert body is not None
+        texts = [str(a["href"]).split("#")[0].rsplit("/", 1)[-1]
+                 for a in body.select("ul.entity-mentions a")]
+        # each of the two texts once, in the page's order
+        return [text for text in dict.fromkeys(texts) if text in {f"{first}.html",
+                                                                   f"{second}.html"}]
+
+    assert order("red-note", "tiktok-run") == ["red-note.html", "tiktok-run.html"]
+    assert order("tiktok-run", "red-note") == ["tiktok-run.html", "red-note.html"]
+
+
 # --------------------------------------------------------------------------- LaTeX
 
 

@@ -47,6 +47,7 @@ from converters.common.registry import Entity, RegistryError, fold, load_registr
 from converters.common.script import has_han
 from edition.article.chinese import chinese_tag
 from edition.article.frontmatter import get_article_meta
+from edition.article.listings import reading_order
 from edition.article.record import ArticleMeta
 from edition.entities.indices import Head, MentionIndex, Name, Place, place_label
 from edition.entities.names import pinyin
@@ -1013,9 +1014,14 @@ def registry_outdated(
 
 
 def generated_pages_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """Documents showing derived data, to rewrite when any mention, title or author changed."""
+    """Documents showing derived data, to rewrite when any mention, title or author changed.
+
+    Or when the texts' reading order did (the editorial decisions file alone can change it):
+    entity pages and the timeline list their places in that order.
+    """
     domain = entity_domain(env)
-    snapshot = domain.snapshot()
+    order = sorted(reading_order(env).items())
+    snapshot = f"{domain.snapshot()} {hashlib.sha256(repr(order).encode()).hexdigest()}"
     if snapshot == domain.data["snapshot"]:
         return []
     domain.data["snapshot"] = snapshot
