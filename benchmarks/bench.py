@@ -920,7 +920,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--skip-shards", action="store_true",
                         help="leave out the sharded build of all posts (benchmarks/sharded.py)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary builds")
-    parser.add_argument("--only", choices=("edition-corpus", "search", "shards"),
+    parser.add_argument("--only", choices=sorted(ONLY),
                         help="run one part alone: edition-corpus (the edition built with 100, "
                              "300 and all posts: CPU per added text, peak memory), search "
                              "(search_bench.py: bytes, latency, recall and index CPU in "
@@ -942,28 +942,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     print(machine().render(), flush=True)
     targets = Table("Targets", ("target", "measured", "limit", ""))
-    if args.only == "search":
-        with workspace(args.keep) as work:
-            run_search(work, corpus, targets)
-        print(targets.render(), flush=True)
-        return 1 if args.strict and any(row[-1] == "MISSED" for row in targets.rows) else 0
-    if args.only == "shards":
-        if not corpus:
-            print("error: --only shards needs the corpus", file=sys.stderr)
+    if args.only:
+        needs_corpus, part = ONLY[args.only]
+        if needs_corpus and not corpus:
+            print(f"error: --only {args.only} needs the corpus", file=sys.stderr)
             return 2
         with workspace(args.keep) as work:
-            bench_shards(work, corpus, None, targets)
-        print(targets.render(), flush=True)
-        return 1 if args.strict and any(row[-1] == "MISSED" for row in targets.rows) else 0
-    if args.only == "edition-corpus":
-        if not corpus:
-            print("error: --only edition-corpus needs the corpus", file=sys.stderr)
-            return 2
-        with workspace(args.keep) as work:
-            edition_corpus_targets(work, corpus, args.build_repeat, targets)
-        print(targets.render(), flush=True)
-        missed = any(row[-1] not in ("met", "comparison") for row in targets.rows)
-        return 1 if args.strict and missed else 0
+            part(work, corpus, args, targets)
+    else:
+        run_all(args, corpus, targets)
+    print(targets.render(), flush=True)
+    missed = any(row[-1] not in ("met", "comparison") for row in targets.rows)
+    return 1 if args.strict and missed else 0
+
+
+#: The parts ``--only`` runs alone: whether each needs the corpus, and how it is run.
+ONLY: dict[str, tuple[bool, Callable[[Path, list[Path], argparse.Namespace, Table], None]]] = {
+    "search": (False, lambda work, corpus, _args, targets: run_search(work, corpus, targets)),
+    "shards": (True, lambda work, corpus, _args, targets: bench_shards(work, corpus, None,
+                                                                        targets)),
+    "edition-corpus": (True, lambda work, corpus, args, targets: edition_corpus_targets(
+        work, corpus, args.build_repeat, targets)),
+}
+
+
+def run_all(args: argparse.Namespace, corpus: list[Path], targets: Table) -> None:
+    """Every benchmark, each table printed as it is done, the targets' rows added."""
     with workspace(args.keep) as work:
         table, ratio = bench_convert(corpus, args.repeat)
         print(table.render(), flush=True)
@@ -1015,9 +1019,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not args.skip_shards:
                 bench_shards(work, corpus, figures, targets)
         run_search(work / "search", corpus, targets)
-    print(targets.render(), flush=True)
-    missed = any(row[-1] not in ("met", "comparison") for row in targets.rows)
-    return 1 if args.strict and missed else 0
 
 
 def edition_corpus_targets(work: Path, corpus: list[Path], repeat: int, targets: Table) -> None:
