@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import http.client
+import json
 import os
 import re
+import runpy
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -217,7 +221,6 @@ def test_rebuild_rewrites_only_the_edited_articles_files(project: Path) -> None:
     exports (unchanged by a paragraph's words) too; a new entity mention then rewrites the
     entity exports; and every file equals what a fresh build writes.
     """
-    import json
 
     kept, fresh = project / "kept", project / "fresh"
     done = subprocess.run(
@@ -506,7 +509,6 @@ with sync_playwright() as playwright:
 def test_the_reloaded_page_keeps_its_scroll_position(
         project: Path, server: tuple[str, subprocess.Popen[bytes]]) -> None:
     """Scrolled to ¶5, an edit of ¶3 reloads the page at the same place (Chromium, 1280 px)."""
-    import json
 
     base, process = server
     wait_for(f"{base}/{PAGE}", "tiktok-run-p3", process)
@@ -526,9 +528,6 @@ def test_no_page_is_served_while_a_build_writes_it() -> None:
     """A request that comes during a build is answered when the build ends (a page read while
     it was written again came out shorter than its announced length: an error in the server's
     log, found on a loaded machine)."""
-    import asyncio
-    import runpy
-
     preview = runpy.run_path(str(ROOT / "scripts" / "preview.py"))
     served: list[str] = []
 
@@ -559,8 +558,6 @@ def test_no_page_is_served_while_a_build_writes_it() -> None:
             asyncio.run(scenario())
         except BaseException as error:  # handed to the test's thread
             failures.append(error)
-
-    import threading
 
     thread = threading.Thread(target=run)
     thread.start()
