@@ -18,7 +18,9 @@ from typing import Any
 
 import pytest
 from corpus import AVAILABLE, CORPUS, REASON
+from docutils import nodes
 from edition_builds import DOCS, REPO, _build
+from pydata_sphinx_theme import utils as pydata_utils
 from sphinx.application import Sphinx
 from sphinx.domains.std import StandardDomain
 from sphinx.testing.util import SphinxTestApp
@@ -129,6 +131,8 @@ def test_the_switch_is_read_in_setup(tmp_path: Path, conf_line: str, overrides: 
     from edition.speedups.myst_yaml import EditionMystParser
     from edition.speedups.navigation import TEMPLATES
     from edition.speedups.stddomain import EditionStandardDomain
+    from edition.speedups.theme_checks import THEME_CHECK
+    from edition.speedups.tree_walks import DOCUTILS_FINDALL
 
     app = make_app(tmp_path, conf_line, **overrides)
     try:
@@ -136,6 +140,9 @@ def test_the_switch_is_read_in_setup(tmp_path: Path, conf_line: str, overrides: 
         parser = app.registry.source_parsers["markdown"]
         domain = app.registry.domains["std"]
         handlers = speedup_handlers(app)
+        # an application made and not built replaces no library function (a build does)
+        assert nodes.Node.findall is DOCUTILS_FINDALL
+        assert pydata_utils._update_and_remove_templates is THEME_CHECK
         if on:
             assert parser is EditionMystParser and domain is EditionStandardDomain
             assert str(TEMPLATES) in app.config.templates_path

@@ -8,7 +8,7 @@ copy in ``templates/``: a ``<nav>``) and sphinx-book-theme's header buttons
 (``article-header-buttons.html``: a ``<div class="article-header-buttons">``). They cost 0.9 and
 1.5 ms a page (py-spy of the 100- and 300-post builds, per added text). The theme's function
 takes a list of templates it does not check; these two are added to it while a build runs
-(from ``builder-inited`` to ``build-finished``, as ``tree_walks`` does), so the page is the
+(from ``env-before-read-docs`` to ``build-finished``, as ``tree_walks`` does), so the page is the
 same (``tests/test_speedups.py`` compares every file built with and without the speed-ups; a
 theme upgrade whose template can be empty shows there).
 """
@@ -34,14 +34,9 @@ def _check_fewer(app: Sphinx, context: dict[str, Any], templates: list[str] | st
     return THEME_CHECK(app, context, templates, section, skip)
 
 
-def check_fewer(_app: Sphinx) -> None:
+def check_fewer(_app: Sphinx, _env: object, _docnames: list[str]) -> None:
     """From now on, the two templates are not rendered to see whether they are empty."""
     utils._update_and_remove_templates = _check_fewer
-
-
-def check_again(app: Sphinx, _env: object, _docnames: list[str]) -> None:
-    """The next build of a process that builds again (the preview)."""
-    check_fewer(app)
 
 
 def check_as_the_theme(_app: Sphinx, _exception: BaseException | None) -> None:
@@ -51,6 +46,5 @@ def check_as_the_theme(_app: Sphinx, _exception: BaseException | None) -> None:
 
 def setup_theme_checks(app: Sphinx) -> None:
     """Check fewer templates for the length of each build."""
-    app.connect("builder-inited", check_fewer)
-    app.connect("env-before-read-docs", check_again)
+    app.connect("env-before-read-docs", check_fewer, priority=0)
     app.connect("build-finished", check_as_the_theme, priority=1000)

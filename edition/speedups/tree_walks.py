@@ -17,9 +17,10 @@ list iterator, one index at a time, as docutils' ``for child in self.children`` 
 walks docutils makes faster itself are taken (descending, no siblings, no ascending), with or
 without the node itself; the others go to docutils' own method.
 
-The method is replaced while a build with the speed-ups runs (from ``builder-inited``, or
-``env-before-read-docs`` for a process's next build, to ``build-finished``) and given back
-afterwards, so a process that also builds without them (the tests) walks with docutils' own.
+The method is replaced while a build with the speed-ups runs (from ``env-before-read-docs``,
+which every build emits, to ``build-finished``) and given back afterwards, so a process that
+also builds without them (the tests) walks with docutils' own, and an application made but
+never built replaces nothing.
 """
 
 from __future__ import annotations
@@ -114,14 +115,9 @@ def findall(self: nodes.Node, condition: type | Callable[[nodes.Node], Any] | No
     return _walk_matching(self, condition, include_self)
 
 
-def walk_with_a_stack(_app: Sphinx) -> None:
+def walk_with_a_stack(_app: Sphinx, _env: object, _docnames: list[str]) -> None:
     """From now on, ``findall`` walks by a stack."""
     nodes.Node.findall = findall  # type: ignore[method-assign,assignment]
-
-
-def walk_again(app: Sphinx, _env: object, _docnames: list[str]) -> None:
-    """The next build of a process that builds again (the preview): a stack again."""
-    walk_with_a_stack(app)
 
 
 def walk_as_docutils(_app: Sphinx, _exception: BaseException | None) -> None:
@@ -131,6 +127,5 @@ def walk_as_docutils(_app: Sphinx, _exception: BaseException | None) -> None:
 
 def setup_tree_walks(app: Sphinx) -> None:
     """Walk by a stack for the length of each build."""
-    app.connect("builder-inited", walk_with_a_stack)
-    app.connect("env-before-read-docs", walk_again)
+    app.connect("env-before-read-docs", walk_with_a_stack, priority=0)
     app.connect("build-finished", walk_as_docutils, priority=1000)
