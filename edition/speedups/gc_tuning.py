@@ -26,8 +26,9 @@ Two things keep the collector's work proportional to what is new:
   (its traceback shows the tree as it was). A parallel write hands trees to child processes,
   so there the write phase is left to the collector as it is.
 
-What still waits for the end of the build: objects alive at a freeze that later die in a
-cycle, such as nodes that resolving replaces (a cross-reference by its link). On the 1,131-post
+What still waits (below: for the process's next build, or for no one in a process that exits):
+objects alive at a freeze that later die in a cycle, such as nodes that resolving replaces (a
+cross-reference by its link). On the 1,131-post
 build the collector's CPU went from 20.7 s to about 6 s, and peak memory from 1,665 to
 1,345 MiB, with byte-identical output.
 
