@@ -962,8 +962,13 @@ class EntityDomain(Domain):
         return names
 
     def snapshot(self) -> str:
-        """Digest of everything generated pages show (registry, mentions, authors, titles)."""
+        """Digest of everything generated pages show (registry, mentions, authors, titles).
+
+        And the texts' reading order (the editorial decisions file alone can change it): entity
+        pages and the timeline list their places in that order.
+        """
         digest = hashlib.sha256()
+        digest.update(repr(sorted(reading_order(self.env).items())).encode())
         for docname in sorted(set(self.mentions) | set(self.authorships) | set(self.publications)):
             digest.update(repr((docname, self.title_of(docname))).encode())
             digest.update(repr(self.mentions.get(docname, [])).encode())
@@ -1014,14 +1019,9 @@ def registry_outdated(
 
 
 def generated_pages_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """Documents showing derived data, to rewrite when any mention, title or author changed.
-
-    Or when the texts' reading order did (the editorial decisions file alone can change it):
-    entity pages and the timeline list their places in that order.
-    """
+    """Documents showing derived data, to rewrite when what they show changed (the snapshot)."""
     domain = entity_domain(env)
-    order = sorted(reading_order(env).items())
-    snapshot = f"{domain.snapshot()} {hashlib.sha256(repr(order).encode()).hexdigest()}"
+    snapshot = domain.snapshot()
     if snapshot == domain.data["snapshot"]:
         return []
     domain.data["snapshot"] = snapshot
