@@ -141,39 +141,29 @@ def _take_apart_tree(root: nodes.Element) -> None:
         element.children = []
 
 
-#: Whether the last build of the process left its objects frozen and nobody gave them back
-#: since. The collector is the process's, so this is the process's too.
-_left_frozen = False
-
-
 def _given_back(phase: str, info: dict[str, int]) -> None:
     """See a full collection with nothing frozen (a ``gc.callbacks`` hook).
 
-    It means the process gave the objects back itself (the preview does, after each build), so
-    no build start does it again.
+    The hook is in ``gc.callbacks`` while the last build's objects are left frozen (the
+    collector is the process's, so this state is too). A full collection with nothing frozen
+    means the process gave them back itself (the preview does, after each build), so no build
+    start does it again.
     """
-    global _left_frozen
     if phase == "stop" and info.get("generation") == 2 and gc.get_freeze_count() == 0:
-        _left_frozen = False
         gc.callbacks.remove(_given_back)
 
 
 def leave_frozen() -> None:
     """A build has ended: its frozen objects stay frozen until given back."""
-    global _left_frozen
-    _left_frozen = True
     if _given_back not in gc.callbacks:
         gc.callbacks.append(_given_back)
 
 
 def give_back_frozen() -> None:
     """Give the collector what the last build left frozen, unless the process did it already."""
-    global _left_frozen
-    if _left_frozen:
-        _left_frozen = False
-        gc.unfreeze()
     if _given_back in gc.callbacks:
         gc.callbacks.remove(_given_back)
+        gc.unfreeze()
 
 
 def freeze_long_lived(app: Sphinx, _env: BuildEnvironment, _docnames: list[str]) -> None:
