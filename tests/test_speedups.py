@@ -147,8 +147,7 @@ def test_the_switch_is_read_in_setup(tmp_path: Path, conf_line: str, overrides: 
             assert parser is EditionMystParser and domain is EditionStandardDomain
             assert str(TEMPLATES) in app.config.templates_path
             assert handlers == {f"edition.speedups.{name}"
-                                for name in ("gc_tuning", "stddomain", "navigation", "tree_walks",
-                                             "theme_checks")}
+                                for name in ("gc_tuning", "stddomain", "navigation", "swap")}
         else:
             # the boundary's parser (the allowlist is not a speed-up), Sphinx's own domain
             assert parser is GatedMystParser and domain is StandardDomain

@@ -8,9 +8,8 @@ copy in ``templates/``: a ``<nav>``) and sphinx-book-theme's header buttons
 (``article-header-buttons.html``: a ``<div class="article-header-buttons">``). They cost 0.9 and
 1.5 ms a page (py-spy of the 100- and 300-post builds, per added text). The theme's function
 takes a list of templates it does not check; these two are added to it while a build runs
-(from ``env-before-read-docs`` to ``build-finished``, as ``tree_walks`` does), so the page is the
-same (``tests/test_speedups.py`` compares every file built with and without the speed-ups; a
-theme upgrade whose template can be empty shows there).
+(``swap.py``), so the page is the same (``tests/test_speedups.py`` compares every file built
+with and without the speed-ups; a theme upgrade whose template can be empty shows there).
 """
 
 from __future__ import annotations
@@ -19,6 +18,8 @@ from typing import Any
 
 from pydata_sphinx_theme import utils
 from sphinx.application import Sphinx
+
+from edition.speedups.swap import replace_during_builds
 
 #: Templates that write an element whatever they hold.
 NEVER_EMPTY = ("sbt-sidebar-nav.html", "article-header-buttons.html")
@@ -34,17 +35,6 @@ def _check_fewer(app: Sphinx, context: dict[str, Any], templates: list[str] | st
     return THEME_CHECK(app, context, templates, section, skip)
 
 
-def check_fewer(_app: Sphinx, _env: object, _docnames: list[str]) -> None:
-    """From now on, the two templates are not rendered to see whether they are empty."""
-    utils._update_and_remove_templates = _check_fewer
-
-
-def check_as_the_theme(_app: Sphinx, _exception: BaseException | None) -> None:
-    """Give the theme its own function again."""
-    utils._update_and_remove_templates = THEME_CHECK
-
-
 def setup_theme_checks(app: Sphinx) -> None:
     """Check fewer templates for the length of each build."""
-    app.connect("env-before-read-docs", check_fewer, priority=0)
-    app.connect("build-finished", check_as_the_theme, priority=1000)
+    replace_during_builds(app, utils, "_update_and_remove_templates", _check_fewer, THEME_CHECK)

@@ -17,10 +17,8 @@ list iterator, one index at a time, as docutils' ``for child in self.children`` 
 walks docutils makes faster itself are taken (descending, no siblings, no ascending), with or
 without the node itself; the others go to docutils' own method.
 
-The method is replaced while a build with the speed-ups runs (from ``env-before-read-docs``,
-which every build emits, to ``build-finished``) and given back afterwards, so a process that
-also builds without them (the tests) walks with docutils' own, and an application made but
-never built replaces nothing.
+The method is replaced while a build with the speed-ups runs and given back when it ends
+(``swap.py``).
 """
 
 from __future__ import annotations
@@ -30,6 +28,8 @@ from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
+
+from edition.speedups.swap import replace_during_builds
 
 #: docutils' own method, given back when the build ends.
 DOCUTILS_FINDALL = nodes.Node.findall
@@ -115,17 +115,6 @@ def findall(self: nodes.Node, condition: type | Callable[[nodes.Node], Any] | No
     return _walk_matching(self, condition, include_self)
 
 
-def walk_with_a_stack(_app: Sphinx, _env: object, _docnames: list[str]) -> None:
-    """From now on, ``findall`` walks by a stack."""
-    nodes.Node.findall = findall  # type: ignore[method-assign,assignment]
-
-
-def walk_as_docutils(_app: Sphinx, _exception: BaseException | None) -> None:
-    """Give docutils its own ``findall`` again."""
-    nodes.Node.findall = DOCUTILS_FINDALL  # type: ignore[method-assign]
-
-
 def setup_tree_walks(app: Sphinx) -> None:
     """Walk by a stack for the length of each build."""
-    app.connect("env-before-read-docs", walk_with_a_stack, priority=0)
-    app.connect("build-finished", walk_as_docutils, priority=1000)
+    replace_during_builds(app, nodes.Node, "findall", findall, DOCUTILS_FINDALL)
