@@ -64,11 +64,13 @@ def test_what_the_process_froze_since_is_left_alone() -> None:
     gc.unfreeze()
     gc.collect()
     gc.freeze()  # the process's own freeze since
-    frozen = gc.get_freeze_count()
+    assert gc.get_freeze_count() > 0
     try:
         assert gc_tuning._given_back not in gc.callbacks
         gc_tuning.give_back_frozen()
-        assert gc.get_freeze_count() == frozen
+        # still frozen (giving back leaves none); not an exact count: a frozen object that
+        # another thread drops (the browser tests' loop) leaves the frozen generation at once
+        assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
 
